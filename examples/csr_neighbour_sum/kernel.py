@@ -1,0 +1,16 @@
+"""Correct: one vertex per prange iteration, each writes only out[v]."""
+
+import numba
+import numpy as np
+
+
+@numba.njit(parallel=True)
+def kernel(indptr, indices, x):
+    n = indptr.shape[0] - 1
+    out = np.zeros(n)
+    for v in numba.prange(n):
+        s = 0.0
+        for j in range(indptr[v], indptr[v + 1]):
+            s += x[indices[j]]
+        out[v] = s
+    return out

@@ -1,0 +1,262 @@
+"""Compile stage (runs in the sandboxed child): numba parallel=True, errors mapped to lines,
+warnings, and which prange loops numba made parallel with which reductions."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import time
+import warnings
+from pathlib import Path
+
+from ..results import CompileError, CompileResult, CompileWarning, ParallelLoop, SourceSite
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def load_function(module, name: str):
+    """Return (py_func, jit options) for ``module.name``: a numba dispatcher or a plain function."""
+    from numba.core.registry import CPUDispatcher
+
+    obj = getattr(module, name, None)
+    if obj is None:
+        raise LookupError(f"no function `{name}` in the candidate")
+    if isinstance(obj, CPUDispatcher):
+        options = {k: v for k, v in obj.targetoptions.items() if k not in ("nopython", "cache")}
+        return obj.py_func, options
+    if callable(obj) and hasattr(obj, "__code__"):
+        return obj, {"parallel": True}
+    raise LookupError(
+        f"`{name}` is a {type(obj).__name__}, not a function: "
+        "define it with def and @numba.njit(parallel=True)"
+    )
+
+
+def jit(py_func, options: dict, cache: bool = True):
+    import numba
+
+    return numba.njit(**options, cache=cache)(py_func)
+
+
+def signature_of(args):
+    import numba
+
+    return tuple(numba.typeof(a) for a in args)
+
+
+def compile_dispatcher(dispatcher, args, source_path: Path, source: str) -> CompileResult:
+    """Compile for the argument types of ``args``; never raises for a bad candidate."""
+    sig = signature_of(args)
+    parallel = bool(dispatcher.targetoptions.get("parallel"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        start = time.perf_counter()
+        try:
+            dispatcher.compile(sig)
+        except Exception as exc:  # numba's errors, and its internal AssertionErrors
+            return CompileResult(
+                ok=False,
+                seconds=time.perf_counter() - start,
+                signature=_sig_text(sig),
+                parallel=parallel,
+                error=map_compile_error(exc, source_path, source),
+                warnings=_warnings(caught, source_path),
+            )
+        seconds = time.perf_counter() - start
+    cached = bool(dispatcher.stats.cache_hits)
+    result = CompileResult(
+        ok=True,
+        seconds=seconds,
+        cached=cached,
+        signature=_sig_text(sig),
+        parallel=parallel,
+        warnings=_warnings(caught, source_path),
+    )
+    sidecar = source_path.with_suffix(f".{dispatcher.py_func.__name__}.diagnostics.json")
+    if cached and sidecar.exists():
+        # numba keeps no parfor metadata for cache hits: use what the cold compile saw.
+        saved = json.loads(sidecar.read_text()).get(result.signature, {})
+        result.loops = [ParallelLoop(**loop) for loop in saved.get("loops", [])]
+        result.warnings = [CompileWarning(**w) for w in saved.get("warnings", [])]
+    else:
+        result.loops = parallel_loops(dispatcher, source, source_path)
+        if not cached:
+            try:
+                saved = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+                saved[result.signature] = {
+                    "loops": [loop.to_dict() for loop in result.loops],
+                    "warnings": [w.to_dict() for w in result.warnings],
+                }
+                sidecar.write_text(json.dumps(saved))
+            except OSError:
+                pass
+    if not parallel:
+        result.notes.append("compiled without parallel=True: the candidate runs on one thread")
+    elif not any(loop.status in ("parallel", "fused") for loop in result.loops):
+        result.notes.append("no loop became parallel: use numba.prange for the outer loop")
+    return result
+
+
+def _sig_text(sig) -> str:
+    return "(" + ", ".join(str(t) for t in sig) + ")"
+
+
+def _warnings(caught, source_path: Path) -> list[CompileWarning]:
+    out = []
+    for w in caught:
+        category = w.category.__name__
+        if category in ("DeprecationWarning", "PendingDeprecationWarning"):
+            continue
+        message = _ANSI.sub("", str(w.message)).strip()
+        line = w.lineno if w.filename and Path(w.filename).name == source_path.name else None
+        if line is None:  # numba warns from its own files and names the candidate's line inside
+            line = next((int(n) for f, n in _FILE_LINE.findall(message)
+                         if Path(f).name == source_path.name), None)
+        out.append(CompileWarning(category=category, message=message, line=line))
+    return out
+
+
+def map_compile_error(exc: BaseException, source_path: Path, source: str) -> CompileError:
+    """Turn a numba exception into a one-line summary, the candidate's line, and the full text."""
+    from numba.core import errors
+
+    text = _ANSI.sub("", str(exc))
+    lines = source.splitlines()
+    line = None
+    loc = getattr(exc, "loc", None)
+    if loc is not None and Path(str(getattr(loc, "filename", ""))).name == source_path.name:
+        line = getattr(loc, "line", None)
+    if line is None:
+        for filename, number in _FILE_LINE.findall(text):
+            if Path(filename).name == source_path.name:
+                line = int(number)
+                break
+    if isinstance(exc, errors.TypingError):
+        kind = "typing"
+    elif isinstance(exc, errors.LoweringError):
+        kind = "lowering"
+    elif isinstance(exc, errors.UnsupportedError):
+        kind = "unsupported"
+    elif isinstance(exc, errors.NumbaError):
+        kind = "numba"
+    else:
+        kind = "internal"
+    summary = _first_meaningful_line(text) or type(exc).__name__
+    if kind == "internal":
+        summary = (
+            f"numba failed internally ({type(exc).__name__}: {summary}); "
+            "this is usually a numba bug triggered by an unusual code shape: restructure the loop"
+        )
+    if line:
+        summary = f"line {line}: {summary}"
+    site = None
+    if line and 0 < line <= len(lines):
+        site = SourceSite(line=line, text=lines[line - 1], column=getattr(loc, "col", None))
+    return CompileError(
+        kind=kind, summary=summary[:400], site=site, full_text=f"{type(exc).__name__}: {text}"
+    )
+
+
+def _first_meaningful_line(text: str) -> str:
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("Failed in ", "File ", "During:", "<source elided>")):
+            continue
+        return line
+    return ""
+
+
+# -------------------------------------------------------------------- parallel loop diagnostics
+
+
+def prange_loops(source: str) -> list[tuple[int, int | None]]:
+    """(line, enclosing prange line or None) for each ``for ... in prange(...)`` in the source."""
+    tree = ast.parse(source)
+    found: list[tuple[int, int | None]] = []
+
+    def is_prange(node) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name == "prange"
+
+    def visit(node, outer):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.For) and is_prange(child.iter):
+                found.append((child.lineno, outer))
+                visit(child, outer if outer is not None else child.lineno)
+            else:
+                visit(child, outer)
+
+    visit(tree, None)
+    return found
+
+
+def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelLoop]:
+    loops = prange_loops(source)
+    try:
+        metadata = dispatcher.get_metadata(dispatcher.signatures[0])
+        diagnostics = metadata["parfor_diagnostics"]
+        final = {p.id: p for p in diagnostics.get_parfors()}
+        initial = {p.id: p.loc.line for p in diagnostics.initial_parfors}
+        fused_into = {
+            member: owner for owner, members in diagnostics.fusion_info.items() for member in members
+        }
+    except (KeyError, AttributeError, IndexError):
+        return [
+            ParallelLoop(line=line, status="unknown", detail="numba reported no diagnostics")
+            for line, _ in loops
+        ]
+    result = []
+    for line, outer in loops:
+        ids = [pid for pid, pline in initial.items() if pline == line]
+        survivor = next((pid for pid in ids if pid in final), None)
+        if outer is not None:
+            result.append(
+                ParallelLoop(
+                    line=line,
+                    status="serialised",
+                    detail=f"nested inside the prange loop at line {outer}: numba runs inner "
+                    "prange loops serially",
+                )
+            )
+        elif survivor is not None:
+            result.append(
+                ParallelLoop(
+                    line=line,
+                    status="parallel",
+                    reductions=_clean_names(final[survivor].redvars),
+                )
+            )
+        elif any(pid in fused_into for pid in ids):
+            owner = fused_into[next(pid for pid in ids if pid in fused_into)]
+            owner_line = initial.get(owner)
+            result.append(
+                ParallelLoop(
+                    line=line,
+                    status="fused",
+                    detail=f"fused with the parallel loop at line {owner_line}",
+                    reductions=_clean_names(final[owner].redvars) if owner in final else [],
+                )
+            )
+        else:
+            result.append(
+                ParallelLoop(
+                    line=line,
+                    status="not_parallel",
+                    detail="numba did not turn this loop into a parallel region",
+                )
+            )
+    return result
+
+
+def _clean_names(names) -> list[str]:
+    out = []
+    for name in names:
+        base = str(name).lstrip("$").split(".")[0]
+        if base and base not in out:
+            out.append(base)
+    return out

@@ -1,0 +1,298 @@
+"""The cascade, driven from the parent: compile+verify in one sandboxed child, profile in another.
+
+The parent never imports the task or the candidate; it turns the children's events into the
+typed results of ``parevo_lab.results`` and decides the one verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .. import __version__, sandbox
+from ..candidate import Candidate, materialise
+from ..results import (
+    CompileError,
+    CompileResult,
+    Failure,
+    ProfileResult,
+    Report,
+    SourceSite,
+    VerifyCase,
+    VerifyResult,
+)
+from ..task import Task, TaskError
+from . import profile as profile_stage
+
+
+@dataclass
+class CheckOptions:
+    threads: list[int] = field(default_factory=profile_stage.default_threads)
+    timeout_s: float = 30.0  # one call of the candidate (one phase of the child)
+    compile_timeout_s: float = 180.0
+    memory_mb: int = 8192
+    profile: bool = True
+    budget_s: float = 1.0  # sampling time per configuration in the profile
+
+
+ProgressCallback = Callable[[str, str], None]  # (stage, message)
+
+
+def evaluate(
+    task: Task,
+    candidate: Candidate,
+    options: CheckOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Run the cascade on one candidate. Raises TaskError when the task itself is unusable."""
+    options = options or CheckOptions()
+    started = time.monotonic()
+    report = Report(
+        verdict="ok",
+        summary="",
+        task=task.describe(),
+        candidate=candidate.describe(),
+        machine=machine_facts(),
+        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    )
+    problem = candidate.static_problem()
+    if problem is not None:
+        report.compile = CompileResult(ok=False, error=problem)
+        return _finish(report, started)
+
+    sources_dir, task_module = materialise(task.source, "task")
+    _, candidate_module = materialise(candidate.source, "cand")
+    job = {
+        "task_module": task_module,
+        "candidate_module": candidate_module,
+        "sources_dir": str(sources_dir),
+        "task_dir": str(task.path.parent),
+        "candidate_dir": str(candidate.path.parent) if candidate.path else None,
+        "function": candidate.function,
+        "threads": sorted(set(options.threads)),
+        "sizes": task.sizes,
+        "budget_s": options.budget_s,
+    }
+    limits = sandbox.Limits(
+        timeout_s=options.timeout_s,
+        compile_timeout_s=max(options.compile_timeout_s, options.timeout_s),
+        memory_mb=options.memory_mb,
+        threads=max(options.threads),
+    )
+
+    def relay(stage):
+        def on_event(event):
+            if progress is not None and event.get("type") == "phase":
+                progress(stage, event.get("label", ""))
+
+        return on_event
+
+    t0 = time.monotonic()
+    run = sandbox.run({**job, "job": "verify"}, limits, relay("verify"))
+    report.seconds["compile_verify"] = round(time.monotonic() - t0, 3)
+    report.sandbox["verify"] = run.to_dict()
+    report.compile, report.verify = _read_verify(run, options)
+
+    if options.profile and report.compile and report.compile.ok and report.verify.passed:
+        t0 = time.monotonic()
+        run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
+        report.seconds["profile"] = round(time.monotonic() - t0, 3)
+        report.sandbox["profile"] = run.to_dict()
+        report.profile = _read_profile(run, options, task.sizes["bench"])
+    elif not options.profile:
+        report.profile = ProfileResult(ran=False, notes=["profiling was switched off (--no-profile)"])
+    return _finish(report, started)
+
+
+def _finish(report: Report, started: float) -> Report:
+    report.verdict, report.summary = decide(report)
+    report.seconds["total"] = round(time.monotonic() - started, 3)
+    return report
+
+
+def decide(report: Report) -> tuple[str, str]:
+    """The one verdict, and a one-line summary of why."""
+    if report.compile is not None and not report.compile.ok:
+        return "compile_error", f"compile error: {report.compile.error.summary}"
+    for stage in (report.verify, report.profile):
+        failure = getattr(stage, "failure", None)
+        if failure is not None:
+            return failure.verdict, f"{failure.verdict}: {failure.message}"
+    if report.compile is None:  # the child ended before compiling, and said nothing
+        return "runtime_error", "runtime_error: the candidate ended before it could be compiled"
+    if report.races.status == "races":
+        return "race", f"race: {len(report.races.entries)} conflicting access pair(s)"
+    runs = len(report.verify.cases) if report.verify else 0
+    text = f"ok: correct on {runs} runs"
+    profile = report.profile
+    if profile is not None and profile.ran and profile.speedup.get("vs_serial"):
+        top = str(max(profile.threads))
+        vs = profile.speedup["vs_serial"].get(top)
+        if vs is not None:
+            base = "serial numba" if profile.baseline == "numba" else "pure Python (fallback)"
+            text += f"; vs {base} at {top} threads: {vs['label']}"
+    return "ok", text
+
+
+# ------------------------------------------------------------------ events -> results
+
+
+def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
+    compile_result = None
+    verify = VerifyResult(passed=False)
+    reference_note = None
+    for event in run.events:
+        kind = event.get("type")
+        if kind == "task_error":
+            raise TaskError(f"the task file failed: {event['message']}")
+        if kind == "reference":
+            reference_note = event
+            verify.reference = "python"
+        elif kind == "compile":
+            compile_result = _compile_from(event["result"])
+        elif kind == "case":
+            verify.cases.append(VerifyCase(**event["case"]))
+        elif kind == "skipped":
+            verify.skipped.append(event["message"])
+        elif kind == "failure":
+            verify.failure = _failure_from(event["failure"])
+        elif kind == "failure_site" and verify.failure is not None:
+            verify.failure.site = SourceSite(**event["site"])
+            verify.failure.message += f" at line {verify.failure.site.line}"
+        elif kind == "crash":
+            verify.failure = Failure(
+                verdict="runtime_error",
+                message=f"the evaluation worker failed: {event['message']}",
+                detail=event.get("traceback", ""),
+            )
+    if reference_note is not None and compile_result is not None:
+        compile_result.reference_compiled = reference_note["compiled"]
+        compile_result.reference_note = reference_note["note"]
+    if not run.finished:
+        failure = _abnormal_end(run, options)
+        phase = (run.last_phase or {}).get("phase")
+        if phase == "task" or phase == "startup":
+            raise TaskError(f"{(run.last_phase or {}).get('label', 'the task')} {failure.message}")
+        if phase == "compile" and (compile_result is None or compile_result.ok):
+            label = (run.last_phase or {}).get("label", "compiling")
+            compile_result = CompileResult(
+                ok=False,
+                error=CompileError(kind="internal", summary=f"{label}: {failure.message}"),
+            )
+        elif phase != "locate" and verify.failure is None:
+            verify.failure = failure
+    if compile_result is None and verify.failure is None:
+        verify.failure = _abnormal_end(run, options)
+    verify.passed = verify.failure is None and compile_result is not None and compile_result.ok
+    return compile_result, verify
+
+
+def _abnormal_end(run: sandbox.SandboxRun, options: CheckOptions) -> Failure:
+    phase = run.last_phase or {}
+    case = VerifyCase(**phase["case"]) if phase.get("case") else None
+    where = f" while running {phase.get('label')}" if phase.get("label") else ""
+    verdict = "timeout" if run.timed_out else "runtime_error"
+    tail = (run.stderr_tail or "").strip().splitlines()[-5:]
+    return Failure(
+        verdict=verdict,
+        message=f"{run.describe_abnormal_end()}{where}",
+        case=case,
+        detail="\n".join(tail),
+    )
+
+
+def _compile_from(data: dict) -> CompileResult:
+    from ..results import from_dict
+
+    return from_dict(CompileResult, data)
+
+
+def _failure_from(data: dict) -> Failure:
+    from ..results import from_dict
+
+    return from_dict(Failure, data)
+
+
+def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> ProfileResult:
+    result = ProfileResult(ran=True, size=size, threads=sorted(set(options.threads)),
+                           usable_cores=profile_stage.usable_cores())
+    samples: dict[str, dict] = {"candidate": {}, "serial": {}, "python": {}}
+    for event in run.events:
+        kind = event.get("type")
+        if kind == "timing":
+            samples[event["who"]][str(event["threads"])] = event["samples"]
+        elif kind == "failure":
+            result.failure = _failure_from(event["failure"])
+        elif kind == "task_error":
+            result.notes.append(f"profiling stopped: {event['message']}")
+        elif kind == "crash":
+            result.failure = Failure(verdict="runtime_error",
+                                     message=f"the profiling worker failed: {event['message']}",
+                                     detail=event.get("traceback", ""))
+    if not run.finished:
+        phase = (run.last_phase or {}).get("phase")
+        if phase == "python_reference":
+            result.notes.append(
+                f"the pure-Python reference did not finish within {run.phase_limit_s:g} s at "
+                f"size {size}: no vs_python speedup (raise --timeout to get one)"
+            )
+        elif phase in ("task", "reference"):
+            result.notes.append(f"profiling stopped: the reference {run.describe_abnormal_end()}")
+        elif result.failure is None:
+            result.failure = _abnormal_end(run, options)
+    result.candidate = {p: profile_stage.summarise(s) for p, s in samples["candidate"].items()}
+    if samples["serial"]:
+        result.serial = profile_stage.summarise(samples["serial"]["1"])
+    if samples["python"]:
+        result.python = profile_stage.summarise(samples["python"]["1"])
+    baseline = samples["serial"].get("1")
+    if baseline is None and samples["python"]:
+        baseline = samples["python"]["1"]
+        result.baseline = "python"
+        result.notes.append("vs_serial divides the pure-Python reference: numba could not compile it")
+    cand = samples["candidate"]
+    speedups: dict = {"vs_serial": {}, "self": {}, "vs_python": None}
+    if cand:
+        one = cand.get("1")
+        for p, s in cand.items():
+            if baseline:
+                speedups["vs_serial"][p] = profile_stage.speedup(baseline, s).to_dict()
+            if one:
+                speedups["self"][p] = profile_stage.speedup(one, s).to_dict()
+        top = cand[max(cand, key=int)]
+        if samples["python"]:
+            speedups["vs_python"] = profile_stage.speedup(samples["python"]["1"], top).to_dict()
+    result.speedup = speedups
+    timings = [*result.candidate.values(), result.serial, result.python]
+    noisy = [t for t in timings if t is not None and t.noisy]
+    if noisy:
+        result.noisy = True
+        worst = max(t.spread for t in noisy)
+        result.notes.append(
+            f"measurements were noisy (spread up to {worst:.0%} of the median): "
+            "rerun on a quiet machine before quoting these speedups"
+        )
+    return result
+
+
+def machine_facts() -> dict:
+    return {
+        "usable_cores": profile_stage.usable_cores(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "numba": _version_of("numba"),
+        "parevo_lab": __version__,
+    }
+
+
+def _version_of(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None

@@ -1,0 +1,198 @@
+"""Profile stage: timing in its own sandboxed process (``run``), statistics in the parent.
+
+pyperf's discipline: warm-up excluded, fresh inputs per sample (copied outside the timed region),
+samples repeated until the median is stable or the budget is spent, median with a confidence
+interval, a loud noise flag. The three speedups are kept apart (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import statistics
+import time
+
+from ..results import Failure, Speedup, Timing, VerifyCase
+from ..task import CHECK_SEEDS, Mismatch, compare, count_elements
+
+MIN_SAMPLES = 5
+MAX_SAMPLES = 200
+STABLE_HALF_WIDTH = 0.03  # stop when the median's CI is within +-3%
+NOISY_SPREAD = 0.10  # interquartile range above 10% of the median
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def default_threads(cores: int | None = None) -> list[int]:
+    """1, 2, 4, ... up to the usable cores, and the core count itself."""
+    cores = cores or usable_cores()
+    threads, p = [], 1
+    while p < cores:
+        threads.append(p)
+        p *= 2
+    threads.append(cores)
+    return threads
+
+
+# ------------------------------------------------------------------ the child side
+
+
+def run(session) -> None:
+    from . import compile as compile_stage
+    from .verify import compile_reference
+
+    job, emit = session.job, session.emit
+    budget = float(job.get("budget_s", 1.0))
+    size = job["sizes"]["bench"]
+    args = session.inputs(size, CHECK_SEEDS[0])
+    reference_jit, _ = compile_reference(session, args)
+    problem = session.import_candidate()
+    if problem is not None:
+        raise RuntimeError(f"the candidate no longer imports: {problem}")
+    emit.phase("compile", "loading the candidate (numba cache)", compile=True)
+    py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
+    kernel = compile_stage.jit(py_func, options)
+    kernel.compile(compile_stage.signature_of(args))
+    expected = session.expected(
+        reference_jit or session.task.reference, args, f"reference at bench size {size}"
+    )
+    names = session.argument_names()
+
+    import numba
+
+    for p in job["threads"]:
+        numba.set_num_threads(p)
+        case = VerifyCase(kind="bench", size=size, seed=CHECK_SEEDS[0], threads=p, passed=False)
+        emit.phase("run", f"timing the candidate at {p} thread(s)", extra_s=budget,
+                   case=case.to_dict())
+        samples = _sample(kernel, args, budget, expected=expected, names=names,
+                          on_wrong=lambda msg, c=case: emit({"type": "failure", "failure": Failure(
+                              verdict="wrong", message=f"{msg} (timed run at bench size {size}, "
+                              f"{c.threads} threads)", case=c)}))
+        if samples is None:
+            return
+        emit({"type": "timing", "who": "candidate", "threads": p, "samples": samples})
+
+    numba.set_num_threads(1)
+    if reference_jit is not None:
+        emit.phase("reference", "timing the serial numba reference", extra_s=budget)
+        emit({"type": "timing", "who": "serial", "threads": 1,
+              "samples": _sample(reference_jit, args, budget)})
+    emit.phase("python_reference", "timing the pure-Python reference", extra_s=budget)
+    emit({"type": "timing", "who": "python", "threads": 1,
+          "samples": _sample(session.task.reference, args, budget, warmup=False, minimum=1)})
+
+
+def _sample(function, args, budget, *, expected=None, names=(), on_wrong=None, warmup=True,
+            minimum=3):
+    """Time ``function`` on fresh copies of ``args`` until the median is stable or time is up."""
+    if warmup:
+        fresh = copy.deepcopy(args)
+        result = function(*fresh)
+        if expected is not None and not _matches(expected, result, fresh, names, on_wrong):
+            return None
+    samples: list[float] = []
+    spent = 0.0
+    while len(samples) < MAX_SAMPLES:
+        fresh = copy.deepcopy(args)
+        start = time.perf_counter()
+        result = function(*fresh)
+        elapsed = time.perf_counter() - start
+        spent += elapsed
+        if len(samples) == 0 and expected is not None:
+            # The output of a timed run is checked too: a kernel right only when small fails here.
+            if not _matches(expected, result, fresh, names, on_wrong):
+                return None
+        samples.append(elapsed)
+        if len(samples) >= max(MIN_SAMPLES, minimum) and _stable(samples):
+            break
+        if spent >= budget and len(samples) >= minimum:
+            break
+    return samples
+
+
+def _matches(expected, result, actual_args, names, on_wrong) -> bool:
+    import numpy as np
+
+    value, expected_args = expected
+    try:
+        elements = count_elements(expected_args)
+        compare(value, result, "return value", elements)
+        for index, (before, after) in enumerate(zip(expected_args, actual_args, strict=False)):
+            if isinstance(before, np.ndarray):
+                name = names[index] if index < len(names) else f"#{index}"
+                compare(before, after, f"argument `{name}` after the call", elements)
+    except Mismatch as exc:
+        on_wrong(str(exc))
+        return False
+    return True
+
+
+def _stable(samples: list[float]) -> bool:
+    median = statistics.median(samples)
+    low, high = median_interval(samples)
+    return median > 0 and (high - low) / 2 <= STABLE_HALF_WIDTH * median
+
+
+# ------------------------------------------------------------------ the parent side
+
+
+def median_interval(samples: list[float]) -> tuple[float, float]:
+    """A distribution-free ~95% confidence interval for the median (order statistics)."""
+    ordered = sorted(samples)
+    n = len(ordered)
+    if n < 6:
+        return ordered[0], ordered[-1]
+    half = 0.98 * math.sqrt(n)
+    low = max(0, math.floor(n / 2 - half) - 1)
+    high = min(n - 1, math.ceil(n / 2 + 1 + half) - 1)
+    return ordered[low], ordered[high]
+
+
+def summarise(samples: list[float]) -> Timing:
+    ordered = sorted(samples)
+    median = statistics.median(ordered)
+    low, high = median_interval(ordered)
+    if len(ordered) >= 4:
+        q = statistics.quantiles(ordered, n=4)
+        spread = (q[2] - q[0]) / median if median else 0.0
+    else:
+        spread = (ordered[-1] - ordered[0]) / median if median else 0.0
+    return Timing(
+        median_s=median,
+        ci_low_s=low,
+        ci_high_s=high,
+        samples=[round(s, 9) for s in samples],
+        spread=round(spread, 4),
+        noisy=spread > NOISY_SPREAD,
+    )
+
+
+def speedup(baseline: list[float], candidate: list[float], resamples: int = 2000) -> Speedup:
+    """Ratio of medians, baseline / candidate, with a bootstrap 95% interval."""
+    value = statistics.median(baseline) / statistics.median(candidate)
+    rng = random.Random(12345)
+    ratios = []
+    for _ in range(resamples):
+        b = statistics.median(rng.choices(baseline, k=len(baseline)))
+        c = statistics.median(rng.choices(candidate, k=len(candidate)))
+        ratios.append(b / c)
+    ratios.sort()
+    low = ratios[int(0.025 * (resamples - 1))]
+    high = ratios[int(0.975 * (resamples - 1))]
+    significant = not (low <= 1.0 <= high)
+    if not significant:
+        label = "no speedup"
+    elif value < 1:
+        label = f"{value:.2f}x (slower)"
+    else:
+        label = f"{value:.2f}x"
+    return Speedup(value=round(value, 4), ci_low=round(low, 4), ci_high=round(high, 4),
+                   significant=significant, label=label)

@@ -1,0 +1,251 @@
+"""Compile + verify job (runs in the sandboxed child).
+
+Order matters: a serial boundscheck build runs first, so an out-of-bounds write becomes a clear
+``runtime_error`` with its line instead of silent heap damage in the parallel build; then every
+seed at the check size and every edge size runs at every thread count; then one bench-size run,
+so a kernel that is only right on small inputs fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+import traceback
+
+from ..results import CompileError, CompileResult, Failure, SourceSite, VerifyCase
+from ..task import CHECK_SEEDS, EDGE_SIZES, Mismatch, compare, count_elements
+from . import compile as compile_stage
+
+
+class _Stop(Exception):
+    """A gate failed; the failure event has been emitted."""
+
+
+def run(session) -> None:
+    job, emit = session.job, session.emit
+    threads = list(job["threads"])
+    sizes = job["sizes"]
+    names = session.argument_names()
+
+    base_args = session.inputs(sizes["check"], CHECK_SEEDS[0])
+    check_expected = {CHECK_SEEDS[0]: session.expected(
+        session.task.reference, base_args, f"pure-Python reference at size {sizes['check']}"
+    )}
+
+    reference_jit, reference_note = compile_reference(session, base_args)
+    emit({"type": "reference", "compiled": reference_jit is not None, "note": reference_note})
+
+    problem = session.import_candidate()
+    if problem is not None:
+        emit({"type": "compile", "result": CompileResult(ok=False, error=_import_error(session, problem))})
+        return
+    emit.phase("compile", "compiling the candidate (numba parallel=True)", compile=True)
+    try:
+        py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
+    except LookupError as exc:
+        emit({"type": "compile", "result": CompileResult(
+            ok=False, error=CompileError(kind="not_found", summary=str(exc)))})
+        return
+    kernel = compile_stage.jit(py_func, options)
+    result = compile_stage.compile_dispatcher(
+        kernel, base_args, session.candidate_path, session.candidate_source
+    )
+    result.reference_compiled = reference_jit is not None
+    result.reference_note = reference_note
+    emit({"type": "compile", "result": result})
+    if not result.ok:
+        return
+
+    emit.phase("compile", "compiling a serial boundscheck build", compile=True)
+    checked = compile_stage.jit(py_func, {"boundscheck": True}, cache=False)
+    runner = _Runner(session, py_func, names)
+    try:
+        # 1. serial boundscheck pass: out-of-bounds accesses become IndexError with a line.
+        edge_inputs = {}
+        for size in (sizes["check"], *EDGE_SIZES):
+            if size == sizes["check"]:
+                args, expected = base_args, check_expected[CHECK_SEEDS[0]]
+            else:
+                prepared = _edge_case(session, size)
+                if prepared is None:
+                    continue
+                args, expected = edge_inputs[size] = prepared
+            runner.case("boundscheck", size, CHECK_SEEDS[0], 1, checked, args, expected)
+        # 2. the parallel build: every seed at the check size, then the edge sizes.
+        for seed in CHECK_SEEDS:
+            if seed not in check_expected:
+                args = session.inputs(sizes["check"], seed)
+                check_expected[seed] = session.expected(
+                    session.task.reference, args, f"pure-Python reference at size {sizes['check']}"
+                )
+                runner.inputs[seed] = args
+            args = base_args if seed == CHECK_SEEDS[0] else runner.inputs[seed]
+            for p in threads:
+                runner.case("check", sizes["check"], seed, p, kernel, args, check_expected[seed])
+        for size, (args, expected) in edge_inputs.items():
+            for p in threads:
+                runner.case("edge", size, CHECK_SEEDS[0], p, kernel, args, expected)
+        # 3. bench size at the most threads, against the compiled reference when there is one.
+        bench = sizes["bench"]
+        if bench != sizes["check"]:
+            args = session.inputs(bench, CHECK_SEEDS[0])
+            reference = reference_jit or session.task.reference
+            expected = session.expected(reference, args, f"reference at bench size {bench}")
+            runner.case("bench", bench, CHECK_SEEDS[0], max(threads), kernel, args, expected)
+    except _Stop:
+        return
+
+
+def compile_reference(session, args):
+    """The serial numba build of the reference: the vs_serial baseline. None if numba refuses."""
+    session.emit.phase("compile", "compiling the reference (numba, serial)", compile=True)
+    try:
+        reference = compile_stage.jit(session.task.reference, {})
+        reference.compile(compile_stage.signature_of(args))
+    except Exception as exc:  # noqa: BLE001
+        first = str(exc).strip().splitlines()
+        reason = next((ln.strip() for ln in first if ln.strip() and not ln.startswith("Failed in")), "")
+        return None, (
+            f"numba cannot compile the reference ({type(exc).__name__}: {reason[:160]}); "
+            "the pure-Python reference is the baseline instead"
+        )
+    return reference, "reference compiled with numba (serial): the vs_serial baseline"
+
+
+def _edge_case(session, size):
+    """Inputs and expected outputs at an edge size, or None when the task does not allow it."""
+    try:
+        args = session.inputs(size, CHECK_SEEDS[0])
+        expected = session.expected(session.task.reference, args, f"reference at size {size}")
+    except Exception as exc:  # noqa: BLE001 - TaskProblem: this size is outside the task's domain
+        session.emit({"type": "skipped", "message": f"size {size} skipped: {exc}"})
+        return None
+    return args, expected
+
+
+def _import_error(session, exc: BaseException) -> CompileError:
+    tb = "".join(traceback.format_exception(exc))
+    site = _site_in(exc, session.candidate_path, session.candidate_source)
+    where = f"line {site.line}: " if site else ""
+    return CompileError(
+        kind="import",
+        summary=f"{where}importing the candidate raised {type(exc).__name__}: {str(exc)[:200]}",
+        site=site,
+        full_text=tb,
+    )
+
+
+def _site_in(exc: BaseException, path, source: str) -> SourceSite | None:
+    """The innermost traceback frame inside the candidate's file."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == str(path):
+            line = frame.lineno
+    if not line:
+        return None
+    lines = source.splitlines()
+    return SourceSite(line=line, text=lines[line - 1] if line <= len(lines) else "")
+
+
+class _Runner:
+    def __init__(self, session, py_func, names):
+        self.session = session
+        self.py_func = py_func
+        self.names = names
+        self.inputs: dict[int, tuple] = {}
+
+    def case(self, kind, size, seed, threads, function, args, expected) -> None:
+        import numba
+
+        emit = self.session.emit
+        case = VerifyCase(kind=kind, size=size, seed=seed, threads=threads, passed=False)
+        what = f"size {size}, seed {seed}, {threads} thread{'s' if threads > 1 else ''}"
+        if kind == "boundscheck":
+            what = f"serial boundscheck build, size {size}, seed {seed}"
+        emit.phase("run", f"{kind}: {what}", case=case.to_dict())
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        actual_args = copy.deepcopy(args)
+        start = time.perf_counter()
+        try:
+            actual = function(*actual_args)
+        except Exception as exc:  # noqa: BLE001 - the candidate raised: a verdict
+            case.seconds = time.perf_counter() - start
+            self._runtime_failure(exc, case, what, args)
+        case.seconds = time.perf_counter() - start
+        try:
+            self._compare(expected, actual, actual_args, args)
+        except Mismatch as exc:
+            prefix = "wrong even when run serially: " if kind == "boundscheck" else ""
+            emit({"type": "failure", "failure": Failure(
+                verdict="wrong", message=f"{prefix}{exc} ({what})", case=case)})
+            raise _Stop from None
+        case.passed = True
+        emit({"type": "case", "case": case})
+
+    def _compare(self, expected, actual, actual_args, original_args) -> None:
+        value, expected_args = expected
+        check = self.session.check
+        if check is not None:
+            try:
+                check(value, actual, actual_args)
+            except AssertionError as exc:
+                raise Mismatch(f"check failed: {exc}") from None
+            except Exception as exc:  # noqa: BLE001
+                raise Mismatch(f"check raised {type(exc).__name__}: {exc}") from None
+            return
+        import numpy as np
+
+        elements = count_elements(expected_args)
+        compare(value, actual, "return value", elements)
+        for index, (before, after) in enumerate(zip(expected_args, actual_args, strict=False)):
+            if not isinstance(before, np.ndarray):
+                continue
+            name = self.names[index] if index < len(self.names) else f"#{index}"
+            try:
+                compare(before, after, f"argument `{name}` after the call", elements)
+            except Mismatch as exc:
+                if _same(original_args[index], before):
+                    raise Mismatch(
+                        f"the kernel modifies its input `{name}`, which the reference leaves "
+                        f"unchanged ({str(exc).split(': ', 1)[-1]})"
+                    ) from None
+                raise
+
+    def _runtime_failure(self, exc, case, what, args) -> None:
+        emit = self.session.emit
+        message = _describe_exception(exc)
+        failure = Failure(verdict="runtime_error", message=f"{message} ({what})", case=case,
+                          detail="".join(traceback.format_exception_only(exc)))
+        emit({"type": "failure", "failure": failure})
+        # numba's exceptions carry no line: replay the kernel as plain Python to find it.
+        if case.size <= self.session.job["sizes"]["check"]:
+            emit.phase("locate", "finding the failing line with a pure-Python replay")
+            try:
+                self.py_func(*copy.deepcopy(args))
+            except type(exc) as replayed:
+                site = _site_in(replayed, self.session.candidate_path, self.session.candidate_source)
+                if site is not None:
+                    emit({"type": "failure_site", "site": site,
+                          "detail": "".join(traceback.format_exception_only(replayed)).strip()})
+            except BaseException:  # noqa: BLE001 - the replay is only a hint
+                pass
+        raise _Stop
+
+
+def _same(a, b) -> bool:
+    import numpy as np
+
+    try:
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    except TypeError:
+        return False
+
+
+def _describe_exception(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else ""
+    if isinstance(exc, IndexError):
+        return f"out-of-bounds access: IndexError: {first or 'index is out of bounds'}"
+    if isinstance(exc, MemoryError):
+        return f"out of memory: MemoryError: {first}"
+    return f"the kernel raised {type(exc).__name__}: {first}"

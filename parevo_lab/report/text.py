@@ -1,0 +1,108 @@
+"""The readable report of ``parevo check``."""
+
+from __future__ import annotations
+
+from ..results import Report
+
+_MARK = {"ok": "PASS", "compile_error": "FAIL", "runtime_error": "FAIL", "timeout": "FAIL",
+         "wrong": "FAIL", "race": "FAIL"}
+
+
+def render(report: Report) -> str:
+    lines = [
+        f"{_MARK[report.verdict]} {report.verdict}  {report.candidate.get('path') or '<source>'}"
+        f":{report.candidate['function']}  on task {report.task['name']}",
+        f"  {report.summary}",
+        "",
+    ]
+    lines += _compile(report)
+    lines += _verify(report)
+    lines.append(f"races: {report.races.status} ({report.races.reason})")
+    lines += _profile(report)
+    seconds = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+    if seconds:
+        lines.append(f"time: {seconds}")
+    return "\n".join(lines)
+
+
+def _compile(report: Report) -> list[str]:
+    c = report.compile
+    if c is None:
+        return ["compile: not run"]
+    if not c.ok:
+        out = [f"compile: FAILED ({c.error.kind})", f"  {c.error.summary}"]
+        if c.error.site and c.error.site.text:
+            out.append(f"  {c.error.site.line:>4} | {c.error.site.text}")
+        return out
+    how = "from numba's cache" if c.cached else "cold"
+    out = [f"compile: ok in {c.seconds:.2f} s ({how}), signature {c.signature}"]
+    for loop in c.loops:
+        reductions = f", reductions: {', '.join(loop.reductions)}" if loop.reductions else ""
+        detail = f" ({loop.detail})" if loop.detail else ""
+        out.append(f"  prange at line {loop.line}: {loop.status}{detail}{reductions}")
+    for w in c.warnings:
+        where = f"line {w.line}: " if w.line else ""
+        out.append(f"  warning {w.category}: {where}{w.message.splitlines()[0][:160]}")
+    out += [f"  note: {n}" for n in c.notes]
+    if not c.reference_compiled and c.reference_note:
+        out.append(f"  note: {c.reference_note}")
+    return out
+
+
+def _verify(report: Report) -> list[str]:
+    v = report.verify
+    if v is None:
+        return ["verify: not run"]
+    passed = sum(1 for case in v.cases if case.passed)
+    if v.failure is None:
+        sizes = sorted({case.size for case in v.cases})
+        threads = sorted({case.threads for case in v.cases})
+        out = [f"verify: ok, {passed} runs passed (sizes {', '.join(map(str, sizes))}; "
+               f"threads {', '.join(map(str, threads))}; boundscheck pass included)"]
+    else:
+        f = v.failure
+        out = [f"verify: FAILED after {passed} passing runs", f"  {f.verdict}: {f.message}"]
+        if f.site and f.site.text:
+            out.append(f"  {f.site.line:>4} | {f.site.text}")
+        if f.detail and f.verdict != "wrong":
+            out += [f"  | {line}" for line in f.detail.strip().splitlines()[-4:]]
+    out += [f"  note: {s}" for s in v.skipped]
+    return out
+
+
+def _profile(report: Report) -> list[str]:
+    p = report.profile
+    if p is None:
+        return ["profile: not run (the candidate did not pass verification)"]
+    if not p.ran:
+        return ["profile: not run"] + [f"  note: {n}" for n in p.notes]
+    out = [f"profile: bench size {p.size}, {p.usable_cores} usable core(s)"]
+    if p.serial:
+        out.append(f"  serial numba reference   {_ms(p.serial)}")
+    if p.python:
+        out.append(f"  pure-Python reference    {_ms(p.python)}")
+    for threads, timing in sorted(p.candidate.items(), key=lambda kv: int(kv[0])):
+        vs = p.speedup.get("vs_serial", {}).get(threads)
+        self_ = p.speedup.get("self", {}).get(threads)
+        out.append(
+            f"  candidate, {threads:>2} thread(s)   {_ms(timing)}"
+            + (f"   vs_serial {_speed(vs)}" if vs else "")
+            + (f"   self {_speed(self_)}" if self_ else "")
+        )
+    if p.speedup.get("vs_python"):
+        out.append(f"  vs_python (compile gain, not parallel speedup): {_speed(p.speedup['vs_python'])}")
+    if p.failure:
+        out.append(f"  FAILED {p.failure.verdict}: {p.failure.message}")
+    out += [f"  note: {n}" for n in p.notes]
+    return out
+
+
+def _ms(timing) -> str:
+    return (f"median {timing.median_s * 1e3:9.3f} ms  [{timing.ci_low_s * 1e3:.3f}, "
+            f"{timing.ci_high_s * 1e3:.3f}]  n={len(timing.samples)}"
+            + ("  NOISY" if timing.noisy else ""))
+
+
+def _speed(s: dict) -> str:
+    return f"{s['value']:.2f}x [{s['ci_low']:.2f}-{s['ci_high']:.2f}]" + (
+        "" if s["significant"] else " (no speedup)")

@@ -1,0 +1,216 @@
+"""The one schema of an evaluation: stage results and the report that holds them.
+
+Every consumer (CLI, store, REST API, front end, repair prompts) reads these dataclasses or their
+``to_dict()`` form; nobody re-parses text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+VERDICTS = ("ok", "compile_error", "runtime_error", "timeout", "wrong", "race")
+SCHEMA_VERSION = 1
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+class Serialisable:
+    def to_dict(self) -> dict:
+        return _plain(self)
+
+
+@dataclass
+class SourceSite(Serialisable):
+    """A place in the candidate's source: 1-based line, 0-based column, the line's text."""
+
+    line: int
+    text: str = ""
+    column: int | None = None
+
+
+@dataclass
+class CompileError(Serialisable):
+    kind: str  # "syntax", "typing", "lowering", "internal", "import", "not_found"
+    summary: str  # one line a person reads first
+    site: SourceSite | None = None
+    full_text: str = ""
+
+
+@dataclass
+class CompileWarning(Serialisable):
+    category: str  # e.g. "NumbaParallelSafetyWarning"
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class ParallelLoop(Serialisable):
+    """One ``prange`` loop of the source and what numba made of it."""
+
+    line: int
+    status: str  # "parallel", "fused", "serialised", "not_parallel"
+    detail: str = ""
+    reductions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CompileResult(Serialisable):
+    ok: bool
+    seconds: float = 0.0  # numba compile time of the candidate, apart from any run time
+    cached: bool = False  # loaded from numba's on-disk cache
+    signature: str = ""
+    parallel: bool = True  # compiled with parallel=True
+    error: CompileError | None = None
+    warnings: list[CompileWarning] = field(default_factory=list)
+    loops: list[ParallelLoop] = field(default_factory=list)
+    reference_compiled: bool = False
+    reference_note: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VerifyCase(Serialisable):
+    kind: str  # "check", "edge", "bench", "boundscheck"
+    size: int
+    seed: int
+    threads: int
+    passed: bool
+    seconds: float = 0.0
+
+
+@dataclass
+class Failure(Serialisable):
+    """Why a gate failed: the verdict it implies, a one-line message, and where."""
+
+    verdict: str
+    message: str
+    case: VerifyCase | None = None
+    site: SourceSite | None = None
+    detail: str = ""
+
+
+@dataclass
+class VerifyResult(Serialisable):
+    passed: bool
+    cases: list[VerifyCase] = field(default_factory=list)
+    failure: Failure | None = None
+    skipped: list[str] = field(default_factory=list)  # sizes make_inputs/reference refused
+    reference: str = "python"  # what produced the expected outputs at check size
+
+
+@dataclass
+class RacesResult(Serialisable):
+    status: str = "not_run"  # "not_run", "clean", "races"
+    reason: str = "the race detector is not part of this version"
+    entries: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Timing(Serialisable):
+    median_s: float
+    ci_low_s: float
+    ci_high_s: float
+    samples: list[float]
+    spread: float  # interquartile range / median
+    noisy: bool
+
+
+@dataclass
+class Speedup(Serialisable):
+    value: float
+    ci_low: float
+    ci_high: float
+    significant: bool  # the confidence interval excludes 1
+    label: str  # "1.31x", "0.84x (slower)" or "no speedup"
+
+
+@dataclass
+class ProfileResult(Serialisable):
+    ran: bool
+    size: int = 0
+    threads: list[int] = field(default_factory=list)
+    usable_cores: int = 0
+    baseline: str = "numba"  # what vs_serial divides: "numba" (serial) or "python" (fallback)
+    serial: Timing | None = None  # reference compiled serially with numba
+    python: Timing | None = None  # pure-Python reference
+    candidate: dict[str, Timing] = field(default_factory=dict)  # by thread count
+    speedup: dict[str, Any] = field(default_factory=dict)  # vs_serial{p}, self{p}, vs_python
+    noisy: bool = False
+    notes: list[str] = field(default_factory=list)
+    failure: Failure | None = None
+
+
+@dataclass
+class Report(Serialisable):
+    verdict: str
+    summary: str
+    task: dict
+    candidate: dict
+    compile: CompileResult | None = None
+    verify: VerifyResult | None = None
+    races: RacesResult = field(default_factory=RacesResult)
+    profile: ProfileResult | None = None
+    machine: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)  # wall seconds per stage, as the parent saw them
+    sandbox: dict = field(default_factory=dict)  # stdout/stderr tails, exit statuses
+    created: str = ""
+    schema: int = SCHEMA_VERSION
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}")
+
+
+def from_dict(cls, data: dict | None):
+    """Rebuild a dataclass tree from ``to_dict`` output (for the store and the API)."""
+    if data is None:
+        return None
+    hints = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for name, value in data.items():
+        if name not in hints:
+            continue
+        kwargs[name] = _rebuild(hints[name].type, value)
+    return cls(**kwargs)
+
+
+_TYPES = {
+    c.__name__: c
+    for c in (
+        SourceSite,
+        CompileError,
+        CompileWarning,
+        ParallelLoop,
+        CompileResult,
+        VerifyCase,
+        Failure,
+        VerifyResult,
+        RacesResult,
+        Timing,
+        Speedup,
+        ProfileResult,
+    )
+}
+
+
+def _rebuild(annotation: str, value: Any) -> Any:
+    if value is None:
+        return None
+    ann = str(annotation).replace(" | None", "")
+    if ann in _TYPES:
+        return from_dict(_TYPES[ann], value)
+    if ann.startswith("list[") and ann[5:-1] in _TYPES:
+        return [from_dict(_TYPES[ann[5:-1]], v) for v in value]
+    if ann.startswith("dict[str, ") and ann[10:-1] in _TYPES:
+        return {k: from_dict(_TYPES[ann[10:-1]], v) for k, v in value.items()}
+    return value

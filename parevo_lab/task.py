@@ -1,0 +1,231 @@
+"""Task files: validation (in the parent, without running them), loading and comparison (in the child).
+
+A task file is a plain module with ``reference(*args)`` and ``make_inputs(size, rng)``, optional
+``SIZES = {"check": int, "bench": int}`` and optional ``check(expected, actual, args)``.
+The parent only parses it; its code runs in the sandboxed child.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SIZES = {"check": 1000, "bench": 200_000}
+# Sizes every kernel must survive: empty, one element, and sizes that are not a multiple of any
+# usual thread count (so the last static chunk is short).
+EDGE_SIZES = (0, 1, 3, 17)
+CHECK_SEEDS = (0, 1, 2)
+
+
+class TaskError(Exception):
+    """The task file itself is unusable (exit code 2): the message names the problem and the fix."""
+
+
+@dataclass
+class Task:
+    path: Path
+    source: str
+    hash: str
+    sizes: dict = field(default_factory=lambda: dict(DEFAULT_SIZES))
+    has_check: bool = False
+    name: str = ""
+
+    def describe(self) -> dict:
+        return {"path": str(self.path), "name": self.name, "hash": self.hash, "sizes": self.sizes}
+
+
+def source_hash(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def top_level_names(tree: ast.Module) -> dict[str, ast.AST]:
+    """Names a module binds at top level (defs, assignments, imports)."""
+    names: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names[node.name] = node
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names[target.id] = node
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and isinstance(node.target, ast.Name):
+            names[node.target.id] = node
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                names[(alias.asname or alias.name).split(".")[0]] = node
+    return names
+
+
+def load_task(path: str | os.PathLike) -> Task:
+    """Read and validate a task file without executing it."""
+    path = Path(path)
+    if not path.is_file():
+        raise TaskError(f"task file {path} not found: give the path of a .py file")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaskError(f"cannot read task file {path}: {exc}") from None
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except SyntaxError as exc:
+        raise TaskError(
+            f"task file {path} line {exc.lineno}: {exc.msg}: fix the syntax error"
+        ) from None
+    names = top_level_names(tree)
+    for required, hint in (
+        ("reference", "def reference(*args): the sequential kernel"),
+        ("make_inputs", "def make_inputs(size, rng): return the arguments as a tuple"),
+    ):
+        if required not in names:
+            raise TaskError(f"task file {path} defines no `{required}`: add `{hint}`")
+    for func in ("reference", "make_inputs"):
+        node = names[func]
+        if isinstance(node, ast.FunctionDef) and func == "make_inputs":
+            if len(node.args.args) + len(node.args.posonlyargs) < 2 and not node.args.vararg:
+                raise TaskError(
+                    f"task file {path}: make_inputs must take (size, rng), "
+                    f"it takes {len(node.args.args)} argument(s)"
+                )
+    sizes = dict(DEFAULT_SIZES)
+    if "SIZES" in names:
+        node = names["SIZES"]
+        try:
+            value = ast.literal_eval(node.value)  # type: ignore[attr-defined]
+        except (ValueError, AttributeError, TypeError, SyntaxError):
+            raise TaskError(
+                f"task file {path}: SIZES must be a literal dict such as "
+                '{"check": 1000, "bench": 100000}'
+            ) from None
+        if not isinstance(value, dict) or not set(value) <= {"check", "bench"}:
+            raise TaskError(
+                f'task file {path}: SIZES may only have the keys "check" and "bench", got {value!r}'
+            )
+        for key, size in value.items():
+            if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+                raise TaskError(f"task file {path}: SIZES[{key!r}] must be a positive int, got {size!r}")
+        sizes.update(value)
+    return Task(
+        path=path.resolve(),
+        source=source,
+        hash=source_hash(source),
+        sizes=sizes,
+        has_check="check" in names,
+        # examples/histogram/task.py is the task "histogram"
+        name=path.parent.name if path.stem == "task" else path.stem,
+    )
+
+
+# ---------------------------------------------------------------- comparison (runs in the child)
+
+
+class Mismatch(AssertionError):
+    """``actual`` differs from ``expected``; the message says where and by how much."""
+
+
+def compare(expected, actual, what: str, input_elements: int) -> None:
+    """Raise Mismatch unless ``actual`` equals ``expected`` (floats within a scaled tolerance)."""
+    import numpy as np
+
+    if isinstance(expected, tuple | list):
+        if not isinstance(actual, tuple | list) or len(actual) != len(expected):
+            raise Mismatch(
+                f"{what}: expected a {type(expected).__name__} of {len(expected)} values, "
+                f"got {_kind(actual)}"
+            )
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            compare(e, a, f"{what}[{i}]", input_elements)
+        return
+    if expected is None:
+        if actual is not None:
+            raise Mismatch(f"{what}: expected None, got {_kind(actual)}")
+        return
+    exp = np.asarray(expected)
+    if exp.dtype == object:
+        if expected != actual:
+            raise Mismatch(f"{what}: expected {expected!r}, got {actual!r}")
+        return
+    if actual is None or (isinstance(expected, np.ndarray) and not isinstance(actual, np.ndarray)):
+        raise Mismatch(f"{what}: expected {_kind(expected)}, got {_kind(actual)}")
+    act = np.asarray(actual)
+    if act.shape != exp.shape:
+        raise Mismatch(f"{what}: expected shape {exp.shape}, got shape {act.shape}")
+    if exp.dtype.kind in "fc" or act.dtype.kind in "fc":
+        _compare_float(exp, act, what, input_elements)
+        return
+    if exp.dtype.kind not in "biu" or act.dtype.kind not in "biu":
+        raise Mismatch(f"{what}: expected dtype {exp.dtype}, got dtype {act.dtype}")
+    if exp.dtype.kind == "b" and act.dtype.kind != "b":
+        act = act.astype(bool) if np.isin(act, (0, 1)).all() else act
+    bad = np.flatnonzero(exp.ravel() != act.ravel())
+    if bad.size:
+        first = bad[0]
+        raise Mismatch(
+            f"{what}: {bad.size} of {exp.size} values differ; first at {_index(exp, first)}: "
+            f"expected {exp.ravel()[first]}, got {act.ravel()[first]}"
+        )
+
+
+def _compare_float(exp, act, what, input_elements):
+    import numpy as np
+
+    if act.dtype.kind not in "fciub":
+        raise Mismatch(f"{what}: expected numbers, got dtype {act.dtype}")
+    e = exp.astype(np.complex128 if exp.dtype.kind == "c" else np.float64).ravel()
+    a = act.astype(np.complex128 if act.dtype.kind == "c" else np.float64).ravel()
+    nan_a, nan_e = np.isnan(a), np.isnan(e)
+    stray = np.flatnonzero(nan_a & ~nan_e)
+    if stray.size:
+        raise Mismatch(
+            f"{what}: output contains NaN ({stray.size} values) where the reference has numbers; "
+            f"first at {_index(exp, stray[0])}"
+        )
+    missing = np.flatnonzero(nan_e & ~nan_a)
+    if missing.size:
+        raise Mismatch(f"{what}: the reference has NaN at {_index(exp, missing[0])}, got {a[missing[0]]}")
+    single = np.dtype(np.float32) in (exp.dtype, act.dtype) or np.dtype(np.complex64) in (
+        exp.dtype,
+        act.dtype,
+    )
+    eps = float(np.finfo(np.float32 if single else np.float64).eps)
+    finite = ~nan_e
+    scale = float(np.max(np.abs(e[finite]))) if finite.any() else 1.0
+    # A parallel reduction reorders sums: its error grows with the number of terms and magnitude.
+    rtol = eps**0.5
+    atol = max(input_elements, 1) * eps * max(scale, 1.0)
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(a - e)
+        bad = np.flatnonzero(finite & ~(diff <= atol + rtol * np.abs(e)))
+    if bad.size:
+        first = bad[np.argmax(diff[bad])]
+        raise Mismatch(
+            f"{what}: {bad.size} of {e.size} values differ beyond tolerance "
+            f"(rtol {rtol:.1e}, atol {atol:.1e}); worst at {_index(exp, first)}: "
+            f"expected {e[first]:.17g}, got {a[first]:.17g}"
+        )
+
+
+def _kind(value) -> str:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__} ({value!r})"[:120]
+
+
+def _index(array, flat: int):
+    import numpy as np
+
+    if array.ndim <= 1:
+        return f"index {int(flat)}"
+    return f"index {tuple(int(i) for i in np.unravel_index(flat, array.shape))}"
+
+
+def count_elements(args) -> int:
+    import numpy as np
+
+    return sum(int(np.size(a)) for a in args if isinstance(a, np.ndarray)) or 1

@@ -1,0 +1,170 @@
+"""The sandboxed child: ``python -m parevo_lab.worker JOB.json EVENTS.jsonl``.
+
+It sets its own limits before touching any untrusted code, imports the task and the candidate
+from their content-hash-named files, runs one job (``verify`` or ``profile``) and appends one
+JSON line per result to the events file. The parent reads those lines even if this process is
+killed, crashes or calls ``os._exit`` half way.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import os
+import resource
+import sys
+import traceback
+from pathlib import Path
+
+
+class TaskProblem(Exception):
+    """The task's own code (make_inputs, reference) failed: not the candidate's fault."""
+
+
+class Emitter:
+    def __init__(self, path: str):
+        self.handle = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
+
+    def __call__(self, event: dict) -> None:
+        self.handle.write(json.dumps(event, default=_json_default) + "\n")
+        self.handle.flush()
+
+    def phase(self, phase: str, label: str, *, compile: bool = False, extra_s: float = 0.0,
+              case: dict | None = None) -> None:
+        event = {"type": "phase", "phase": phase, "label": label}
+        if compile:
+            event["compile"] = True
+        if extra_s:
+            event["extra_s"] = extra_s
+        if case is not None:
+            event["case"] = case
+        self(event)
+
+
+def _json_default(obj):
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if hasattr(obj, "item"):
+        return obj.item()
+    return str(obj)
+
+
+class Session:
+    """What both jobs share: the imported task and candidate, inputs and expected outputs."""
+
+    def __init__(self, job: dict, emit: Emitter):
+        self.job = job
+        self.emit = emit
+        for directory in (job.get("task_dir"), job.get("candidate_dir"), job["sources_dir"]):
+            if directory and directory not in sys.path:
+                sys.path.insert(0, directory)
+        self.sources_dir = Path(job["sources_dir"])
+        emit.phase("task", "importing the task file")
+        try:
+            self.task = importlib.import_module(job["task_module"])
+        except BaseException as exc:  # noqa: BLE001 - SystemExit included: task code is untrusted
+            raise TaskProblem(f"importing the task file raised {_one_line(exc)}") from None
+        for name in ("reference", "make_inputs"):
+            if not callable(getattr(self.task, name, None)):
+                raise TaskProblem(f"`{name}` in the task file is not a function")
+        self.check = getattr(self.task, "check", None)
+        if self.check is not None and not callable(self.check):
+            raise TaskProblem("`check` in the task file is not a function")
+        self.candidate_path = self.sources_dir / f"{job['candidate_module']}.py"
+        self.candidate_source = self.candidate_path.read_text(encoding="utf-8")
+        self.candidate_module = None
+
+    def import_candidate(self):
+        """Run the candidate's module code; returns an exception instead of raising."""
+        self.emit.phase("import", "importing the candidate")
+        try:
+            self.candidate_module = importlib.import_module(self.job["candidate_module"])
+        except BaseException as exc:  # noqa: BLE001
+            return exc
+        return None
+
+    def inputs(self, size: int, seed: int) -> tuple:
+        import numpy as np
+
+        self.emit.phase("task", f"make_inputs({size}, seed {seed})")
+        try:
+            args = self.task.make_inputs(size, np.random.default_rng(seed))
+        except BaseException as exc:  # noqa: BLE001
+            raise TaskProblem(f"make_inputs({size}, rng) raised {_one_line(exc)}") from None
+        if not isinstance(args, tuple):
+            if isinstance(args, list):
+                args = tuple(args)
+            else:
+                raise TaskProblem(
+                    f"make_inputs({size}, rng) returned a {type(args).__name__}: "
+                    "return the kernel's arguments as a tuple"
+                )
+        return args
+
+    def expected(self, function, args: tuple, label: str, extra_s: float = 0.0):
+        """(return value, arguments after the call) of the reference on fresh copies of ``args``."""
+        fresh = copy.deepcopy(args)
+        self.emit.phase("task", label, extra_s=extra_s)
+        try:
+            value = function(*fresh)
+        except BaseException as exc:  # noqa: BLE001
+            raise TaskProblem(f"the reference raised {_one_line(exc)} ({label})") from None
+        return value, fresh
+
+    def argument_names(self) -> list[str]:
+        import inspect
+
+        try:
+            return list(inspect.signature(self.task.reference).parameters)
+        except (TypeError, ValueError):
+            return []
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def set_limits(memory_mb: int) -> None:
+    limit = int(memory_mb) * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+    # No core files from a crashing candidate.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main(argv: list[str]) -> int:
+    job_path, events_path = argv
+    with open(job_path) as handle:
+        job = json.load(handle)
+    set_limits(job.get("memory_mb", 8192))
+    emit = Emitter(events_path)
+    emit.phase("startup", "starting")
+    try:
+        session = Session(job, emit)
+        if job["job"] == "verify":
+            from .cascade import verify
+
+            verify.run(session)
+        elif job["job"] == "profile":
+            from .cascade import profile
+
+            profile.run(session)
+        else:
+            raise ValueError(f"unknown job {job['job']!r}")
+    except TaskProblem as exc:
+        emit({"type": "task_error", "message": str(exc)})
+    except MemoryError:
+        emit({"type": "crash", "message": "out of memory", "traceback": traceback.format_exc()})
+    except BaseException as exc:  # noqa: BLE001 - report, never die silently
+        emit({"type": "crash", "message": _one_line(exc), "traceback": traceback.format_exc()})
+    emit({"type": "done"})
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown: numba's thread pool can hang it after a fault
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
