@@ -20,7 +20,6 @@ from ..results import (
     Failure,
     ProfileResult,
     Report,
-    SourceSite,
     VerifyCase,
     VerifyResult,
 )
@@ -159,9 +158,6 @@ def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
             verify.skipped.append(event["message"])
         elif kind == "failure":
             verify.failure = _failure_from(event["failure"])
-        elif kind == "failure_site" and verify.failure is not None:
-            verify.failure.site = SourceSite(**event["site"])
-            verify.failure.message += f" at line {verify.failure.site.line}"
         elif kind == "crash":
             verify.failure = Failure(
                 verdict="runtime_error",
@@ -193,7 +189,7 @@ def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
 def _abnormal_end(run: sandbox.SandboxRun, options: CheckOptions) -> Failure:
     phase = run.last_phase or {}
     case = VerifyCase(**phase["case"]) if phase.get("case") else None
-    where = f" while running {phase.get('label')}" if phase.get("label") else ""
+    where = f" (last step: {phase['label']})" if phase.get("label") else ""
     verdict = "timeout" if run.timed_out else "runtime_error"
     tail = (run.stderr_tail or "").strip().splitlines()[-5:]
     return Failure(

@@ -225,8 +225,12 @@ class _Runner:
             except type(exc) as replayed:
                 site = _site_in(replayed, self.session.candidate_path, self.session.candidate_source)
                 if site is not None:
-                    emit({"type": "failure_site", "site": site,
-                          "detail": "".join(traceback.format_exception_only(replayed)).strip()})
+                    # The replay's error is often more precise (numpy names the index and size).
+                    replay_error = "".join(traceback.format_exception_only(replayed)).strip()
+                    failure.message = (f"{message.split(':', 1)[0]} at line {site.line}: "
+                                       f"`{site.text.strip()}` ({replay_error}; {what})")
+                    failure.site = site
+                    emit({"type": "failure", "failure": failure})
             except BaseException:  # noqa: BLE001 - the replay is only a hint
                 pass
         raise _Stop

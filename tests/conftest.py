@@ -1,0 +1,48 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+KERNELS = Path(__file__).parent / "kernels"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Sources, numba's compile cache and the store live in a fresh folder per test session."""
+    root = tmp_path_factory.mktemp("parevo")
+    saved = {k: os.environ.get(k) for k in ("PAREVO_CACHE_DIR", "PAREVO_DB")}
+    os.environ["PAREVO_CACHE_DIR"] = str(root / "cache")
+    os.environ["PAREVO_DB"] = str(root / "parevo.db")
+    yield root
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def kernels():
+    return KERNELS
+
+
+@pytest.fixture
+def examples():
+    return EXAMPLES
+
+
+def run_cli(*args, env=None):
+    """Run the real `parevo` command line in a child process."""
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "parevo_lab.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )

@@ -1,0 +1,4 @@
+import numba
+
+def kernel(x)
+    return x

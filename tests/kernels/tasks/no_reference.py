@@ -1,0 +1,2 @@
+def make_inputs(size, rng):
+    return (rng.random(size),)

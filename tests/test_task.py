@@ -1,0 +1,86 @@
+"""Task files are validated without running them; comparison follows DESIGN.md."""
+
+import numpy as np
+import pytest
+
+from parevo_lab.candidate import load_candidate
+from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.task import Mismatch, TaskError, compare, load_task
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("syntax_error.py", "line 1"),
+        ("no_reference.py", "defines no `reference`"),
+        ("bad_sizes.py", "SIZES['check'] must be a positive int"),
+        ("missing.py", "not found"),
+    ],
+)
+def test_invalid_task_files_are_refused_before_running(kernels, name, words):
+    with pytest.raises(TaskError) as info:
+        load_task(kernels / "tasks" / name)
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("make_inputs_raises.py", "make_inputs(200, rng) raised RuntimeError: the data set is missing"),
+        ("reference_raises.py", "the reference raised IndexError"),
+    ],
+)
+def test_task_code_that_raises_is_a_task_error(kernels, name, words):
+    task = load_task(kernels / "tasks" / name)
+    task.sizes["check"] = 200
+    with pytest.raises(TaskError) as info:
+        evaluate(task, load_candidate(str(kernels / "good.py")), CheckOptions(threads=[1], profile=False))
+    assert words in str(info.value)
+
+
+def test_reference_numba_cannot_compile_falls_back_to_python(kernels):
+    task = load_task(kernels / "tasks" / "reference_python_only.py")
+    report = evaluate(task, load_candidate(str(kernels / "good.py")),
+                      CheckOptions(threads=[1, 2], budget_s=0.2))
+    assert report.verdict == "ok", report.summary
+    assert report.compile.reference_compiled is False
+    assert "pure-Python reference is the baseline" in report.compile.reference_note
+    assert report.profile.baseline == "python"
+    assert report.profile.serial is None
+    assert report.profile.speedup["vs_serial"]["2"]["value"] > 0
+
+
+def test_default_sizes_and_name_from_folder(examples):
+    task = load_task(examples / "histogram" / "task.py")
+    assert task.name == "histogram"
+    assert task.sizes == {"check": 1000, "bench": 2_000_000}
+    assert len(task.hash) == 64
+
+
+def test_compare_integers_exactly():
+    compare(np.arange(5), np.arange(5), "out", 5)
+    with pytest.raises(Mismatch, match="1 of 5 values differ; first at index 2: expected 2, got 7"):
+        compare(np.arange(5), np.array([0, 1, 7, 3, 4]), "out", 5)
+
+
+def test_compare_floats_with_a_tolerance_scaled_to_size():
+    expected = np.full(10, 1e6)
+    # a reordered sum of a million terms may differ in its last bits...
+    compare(expected, expected * (1 + 1e-12), "out", 1_000_000)
+    # ...but not in its sixth digit
+    with pytest.raises(Mismatch, match="beyond tolerance"):
+        compare(expected, expected * (1 + 1e-6), "out", 1_000_000)
+
+
+def test_compare_names_shape_nan_and_type_problems():
+    with pytest.raises(Mismatch, match="expected shape"):
+        compare(np.zeros(3), np.zeros(4), "out", 3)
+    with pytest.raises(Mismatch, match="contains NaN"):
+        compare(np.zeros(3), np.array([0, np.nan, 0]), "out", 3)
+    compare(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]), "out", 2)
+    with pytest.raises(Mismatch, match="expected a tuple of 2 values"):
+        compare((1, 2), 3, "out", 1)
+    with pytest.raises(Mismatch, match="expected an array"):
+        compare(np.zeros(3), 0.0, "out", 3)
+    compare((np.int64(3), np.ones(2)), (3, np.ones(2)), "out", 2)

@@ -1,0 +1,164 @@
+"""Every verdict, reached by real candidates compiled by numba in the sandbox."""
+
+import time
+
+import pytest
+
+from parevo_lab.candidate import load_candidate
+from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.task import load_task
+
+FAST = dict(threads=[1, 2], timeout_s=10, profile=False, memory_mb=2048)
+
+
+def check(kernels, candidate, task="double_task.py", **options):
+    return evaluate(
+        load_task(kernels / task),
+        load_candidate(str(kernels / candidate)),
+        CheckOptions(**{**FAST, **options}),
+    )
+
+
+def test_correct_kernel_is_ok_and_runs_every_case(kernels):
+    report = check(kernels, "good.py")
+    assert report.verdict == "ok", report.summary
+    kinds = {case.kind for case in report.verify.cases}
+    assert kinds == {"boundscheck", "check", "edge", "bench"}
+    assert {case.threads for case in report.verify.cases if case.kind == "check"} == {1, 2}
+    assert {case.seed for case in report.verify.cases if case.kind == "check"} == {0, 1, 2}
+    sizes = {case.size for case in report.verify.cases}
+    assert {0, 1, 17, 200, 20_000} <= sizes
+    assert report.compile.loops[0].status == "parallel"
+
+
+def test_undecorated_function_is_compiled_with_parallel(kernels):
+    report = check(kernels, "good.py:undecorated")
+    assert report.verdict == "ok", report.summary
+    assert report.compile.parallel
+
+
+def test_native_infinite_loop_is_a_timeout_within_the_limit(kernels):
+    start = time.monotonic()
+    report = check(kernels, "hang.py", timeout_s=3)
+    elapsed = time.monotonic() - start
+    assert report.verdict == "timeout"
+    assert "timed out after 3 s" in report.summary
+    assert report.verify.failure.case is not None
+    # compile (cold, up to a few seconds) + the 3 s limit + process start: never the old hang
+    assert elapsed < 3 + 15
+
+
+def test_out_of_bounds_write_is_a_runtime_error_with_its_line(kernels):
+    report = check(kernels, "oob.py")
+    assert report.verdict == "runtime_error"
+    failure = report.verify.failure
+    assert "out-of-bounds" in failure.message
+    assert failure.site.line == 9
+    assert "out[i + 1]" in failure.site.text
+
+
+def test_kernel_right_only_on_small_inputs_is_wrong_at_bench_size(kernels):
+    report = check(kernels, "small_only.py")
+    assert report.verdict == "wrong"
+    assert report.verify.failure.case.kind == "bench"
+    # every check-size and edge case passed before the bench case caught it
+    assert all(case.passed for case in report.verify.cases)
+
+
+def test_kernel_that_mutates_its_input_is_wrong(kernels):
+    report = check(kernels, "mutates.py")
+    assert report.verdict == "wrong"
+    assert "modifies its input `x`" in report.verify.failure.message
+
+
+def test_segfault_in_a_parallel_thread_is_a_runtime_error(kernels):
+    report = check(kernels, "segfault.py")
+    assert report.verdict == "runtime_error"
+    assert "SIGSEGV" in report.verify.failure.message
+    assert report.verify.failure.case.threads == 2
+
+
+def test_os_exit_at_import_is_a_runtime_error(kernels):
+    report = check(kernels, "exits.py")
+    assert report.verdict == "runtime_error"
+    assert "before finishing" in report.summary
+
+
+def test_memory_bomb_is_stopped_by_the_memory_limit(kernels):
+    report = check(kernels, "membomb.py", memory_mb=1024)
+    assert report.verdict == "runtime_error"
+    assert "out of memory" in report.verify.failure.message
+
+
+def test_exception_in_kernel_is_a_runtime_error_with_its_line(kernels):
+    report = check(kernels, "raises.py")
+    assert report.verdict == "runtime_error"
+    assert "ValueError" in report.verify.failure.message
+    assert report.verify.failure.site.line == 11
+
+
+def test_megabytes_of_output_keep_only_a_bounded_tail(kernels):
+    report = check(kernels, "loud.py")
+    assert report.verdict == "ok", report.summary
+    tail = report.sandbox["verify"]["stdout_tail"]
+    assert "earlier bytes dropped" in tail
+    assert len(tail) < 20_000
+    assert "done with" in tail
+
+
+@pytest.mark.parametrize(
+    "candidate, words",
+    [
+        ("wrong_shape.py", "expected shape (200,), got shape (199,)"),
+        ("wrong_type.py", "got a float"),
+        ("nan.py", "contains NaN"),
+    ],
+)
+def test_wrong_type_shape_and_nan_outputs_are_wrong(kernels, candidate, words):
+    report = check(kernels, candidate)
+    assert report.verdict == "wrong"
+    assert words in report.verify.failure.message
+
+
+def test_typing_error_maps_to_the_candidate_line(kernels):
+    report = check(kernels, "typing_error.py")
+    assert report.verdict == "compile_error"
+    error = report.compile.error
+    assert error.kind == "typing"
+    assert error.site.line == 9
+    assert "no_such_attribute" in error.summary
+    assert "\n" not in error.summary
+    assert "Unknown attribute" in error.full_text
+
+
+def test_syntax_error_in_candidate_is_a_compile_error(kernels):
+    report = check(kernels, "syntax_error.py")
+    assert report.verdict == "compile_error"
+    assert report.compile.error.kind == "syntax"
+    assert report.compile.error.site.line == 3
+
+
+def test_missing_function_names_what_the_file_defines(kernels):
+    report = check(kernels, "good.py:nope")
+    assert report.verdict == "compile_error"
+    assert "kernel" in report.compile.error.summary and "undecorated" in report.compile.error.summary
+
+
+def test_reductions_and_safety_warning_are_reported(kernels):
+    report = check(kernels, "sum_kernels.py:reduction", task="sum_task.py")
+    assert report.verdict == "ok", report.summary
+    assert report.compile.loops[0].reductions == ["s"]
+    report = check(kernels, "sum_kernels.py:last_value", task="sum_task.py")
+    categories = {w.category for w in report.compile.warnings}
+    assert "NumbaParallelSafetyWarning" in categories
+    warning = next(w for w in report.compile.warnings if w.category == "NumbaParallelSafetyWarning")
+    assert warning.line == 17
+
+
+def test_race_verdict_is_reserved_and_report_has_races_slot(kernels):
+    report = check(kernels, "good.py")
+    data = report.to_dict()
+    assert data["races"]["status"] == "not_run"
+    from parevo_lab.results import VERDICTS
+
+    assert "race" in VERDICTS
