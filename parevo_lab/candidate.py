@@ -57,10 +57,10 @@ class Candidate:
             )
         names = top_level_names(tree)
         if self.function not in names:
-            defined = sorted(
-                n.name for n in tree.body if isinstance(n, ast.FunctionDef)
+            defined = sorted(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
+            found = (
+                f" (it defines: {', '.join(defined)})" if defined else " (it defines no function)"
             )
-            found = f" (it defines: {', '.join(defined)})" if defined else " (it defines no function)"
             return CompileError(
                 kind="not_found",
                 summary=f"no function `{self.function}` in the candidate{found}: "

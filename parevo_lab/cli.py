@@ -56,23 +56,55 @@ def build_parser() -> argparse.ArgumentParser:
         "gate, 2 for a usage error or an invalid task file.",
     )
     check.add_argument("task", metavar="TASK.py", help="task file with reference and make_inputs")
-    check.add_argument("candidate", metavar="CANDIDATE.py[:FUNC]",
-                       help="candidate file, and the kernel's name (default: kernel)")
+    check.add_argument(
+        "candidate",
+        metavar="CANDIDATE.py[:FUNC]",
+        help="candidate file, and the kernel's name (default: kernel)",
+    )
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    check.add_argument("--threads", type=_threads, default=None, metavar="1,2",
-                       help="thread counts to verify and time (default: 1, 2, 4... up to the usable cores)")
-    check.add_argument("--timeout", type=_positive, default=30.0, metavar="S",
-                       help="seconds one call of the candidate may take (default 30)")
-    check.add_argument("--compile-timeout", type=_positive, default=180.0, metavar="S",
-                       help="seconds numba may spend compiling (default 180)")
-    check.add_argument("--memory", type=int, default=8192, metavar="MB",
-                       help="address-space limit of the sandbox in MiB (default 8192)")
-    check.add_argument("--budget", type=_positive, default=1.0, metavar="S",
-                       help="sampling time per configuration when profiling (default 1)")
+    check.add_argument(
+        "--threads",
+        type=_threads,
+        default=None,
+        metavar="1,2",
+        help="thread counts to verify and time (default: 1, 2, 4... up to the usable cores)",
+    )
+    check.add_argument(
+        "--timeout",
+        type=_positive,
+        default=30.0,
+        metavar="S",
+        help="seconds one call of the candidate may take (default 30)",
+    )
+    check.add_argument(
+        "--compile-timeout",
+        type=_positive,
+        default=180.0,
+        metavar="S",
+        help="seconds numba may spend compiling (default 180)",
+    )
+    check.add_argument(
+        "--memory",
+        type=int,
+        default=8192,
+        metavar="MB",
+        help="address-space limit of the sandbox in MiB (default 8192)",
+    )
+    check.add_argument(
+        "--budget",
+        type=_positive,
+        default=1.0,
+        metavar="S",
+        help="sampling time per configuration when profiling (default 1)",
+    )
     check.add_argument("--no-profile", action="store_true", help="skip the profile stage")
-    check.add_argument("--db", default=None, metavar="FILE",
-                       help="SQLite file that records evaluations (default: $PAREVO_DB or "
-                       "~/.local/share/parevo_lab/parevo.db)")
+    check.add_argument(
+        "--db",
+        default=None,
+        metavar="FILE",
+        help="SQLite file that records evaluations (default: $PAREVO_DB or "
+        "~/.local/share/parevo_lab/parevo.db)",
+    )
     check.add_argument("--no-store", action="store_true", help="do not record this evaluation")
     return parser
 
@@ -100,7 +132,9 @@ def _check(args) -> int:
     except (TaskError, FileNotFoundError, UnicodeDecodeError) as exc:
         return _usage_error(str(exc), args.json)
     if args.memory < 256:
-        return _usage_error(f"--memory {args.memory} is too small: give at least 256 MiB", args.json)
+        return _usage_error(
+            f"--memory {args.memory} is too small: give at least 256 MiB", args.json
+        )
     options = CheckOptions(
         timeout_s=args.timeout,
         compile_timeout_s=args.compile_timeout,

@@ -64,6 +64,24 @@ class SandboxRun:
     stdout_tail: str = ""
     stderr_tail: str = ""
     wall_s: float = 0.0
+    spawned_at: float = 0.0  # time.monotonic() when the child was started
+
+    def phase_seconds(self) -> dict[str, float]:
+        """Seconds per phase kind (``startup`` = spawn + imports), from the child's timestamps."""
+        seconds: dict[str, float] = {}
+        stamped = [e for e in self.events if "t" in e]
+        ready = next((e["t"] for e in stamped if e.get("type") == "ready"), None)
+        if ready is not None:
+            seconds["startup"] = ready - self.spawned_at
+        phases = [e for e in stamped if e.get("type") in ("phase", "done")]
+        end = self.spawned_at + self.wall_s
+        for event, following in zip(phases, [*phases[1:], None], strict=True):
+            if event.get("type") != "phase":
+                continue
+            stop = following["t"] if following is not None else end
+            kind = event["phase"]
+            seconds[kind] = seconds.get(kind, 0.0) + max(0.0, stop - event["t"])
+        return {k: round(v, 4) for k, v in seconds.items()}
 
     @property
     def finished(self) -> bool:
@@ -95,6 +113,7 @@ class SandboxRun:
             "returncode": self.returncode,
             "timed_out": self.timed_out,
             "wall_s": round(self.wall_s, 3),
+            "phase_seconds": self.phase_seconds(),
             "stdout_tail": self.stdout_tail,
             "stderr_tail": self.stderr_tail,
         }
@@ -194,7 +213,7 @@ def run(
     with open(job_path, "w") as handle:
         json.dump({**job, "memory_mb": limits.memory_mb}, handle)
     result = SandboxRun()
-    start = time.monotonic()
+    start = result.spawned_at = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "parevo_lab.worker", job_path, events_path],
         stdin=subprocess.DEVNULL,

@@ -92,7 +92,9 @@ class Store:
             )
         return int(cursor.lastrowid)
 
-    def evaluations(self, task_hash: str | None = None, candidate_hash: str | None = None) -> list[dict]:
+    def evaluations(
+        self, task_hash: str | None = None, candidate_hash: str | None = None
+    ) -> list[dict]:
         query = "SELECT id, created, task_hash, candidate_hash, function, verdict, summary, seconds FROM evaluations"
         clauses, params = [], []
         if task_hash:
@@ -104,9 +106,20 @@ class Store:
         if clauses:
             query += " WHERE " + " AND ".join(clauses)
         rows = self.db.execute(query + " ORDER BY id", params).fetchall()
-        keys = ("id", "created", "task_hash", "candidate_hash", "function", "verdict", "summary", "seconds")
+        keys = (
+            "id",
+            "created",
+            "task_hash",
+            "candidate_hash",
+            "function",
+            "verdict",
+            "summary",
+            "seconds",
+        )
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def report(self, evaluation_id: int) -> dict | None:
-        row = self.db.execute("SELECT report FROM evaluations WHERE id = ?", (evaluation_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT report FROM evaluations WHERE id = ?", (evaluation_id,)
+        ).fetchone()
         return json.loads(row[0]) if row else None

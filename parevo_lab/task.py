@@ -105,7 +105,9 @@ def load_task(path: str | os.PathLike) -> Task:
             )
         for key, size in value.items():
             if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-                raise TaskError(f"task file {path}: SIZES[{key!r}] must be a positive int, got {size!r}")
+                raise TaskError(
+                    f"task file {path}: SIZES[{key!r}] must be a positive int, got {size!r}"
+                )
         sizes.update(value)
     return Task(
         path=path.resolve(),
@@ -184,7 +186,9 @@ def _compare_float(exp, act, what, input_elements):
         )
     missing = np.flatnonzero(nan_e & ~nan_a)
     if missing.size:
-        raise Mismatch(f"{what}: the reference has NaN at {_index(exp, missing[0])}, got {a[missing[0]]}")
+        raise Mismatch(
+            f"{what}: the reference has NaN at {_index(exp, missing[0])}, got {a[missing[0]]}"
+        )
     single = np.dtype(np.float32) in (exp.dtype, act.dtype) or np.dtype(np.complex64) in (
         exp.dtype,
         act.dtype,

@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -27,11 +28,20 @@ class Emitter:
         self.handle = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
 
     def __call__(self, event: dict) -> None:
+        # CLOCK_MONOTONIC is system-wide: the parent can subtract its own readings.
+        event["t"] = time.monotonic()
         self.handle.write(json.dumps(event, default=_json_default) + "\n")
         self.handle.flush()
 
-    def phase(self, phase: str, label: str, *, compile: bool = False, extra_s: float = 0.0,
-              case: dict | None = None) -> None:
+    def phase(
+        self,
+        phase: str,
+        label: str,
+        *,
+        compile: bool = False,
+        extra_s: float = 0.0,
+        case: dict | None = None,
+    ) -> None:
         event = {"type": "phase", "phase": phase, "label": label}
         if compile:
             event["compile"] = True
@@ -142,10 +152,17 @@ def main(argv: list[str]) -> int:
         job = json.load(handle)
     set_limits(job.get("memory_mb", 8192))
     emit = Emitter(events_path)
-    emit.phase("startup", "starting")
     try:
+        import numba  # noqa: F401 - part of start-up, timed apart from the stages
+        import numpy  # noqa: F401
+
+        emit(
+            {"type": "ready", "numba": numba.__version__, "threads": numba.config.NUMBA_NUM_THREADS}
+        )
         session = Session(job, emit)
-        if job["job"] == "verify":
+        if job["job"] == "ping":
+            pass
+        elif job["job"] == "verify":
             from .cascade import verify
 
             verify.run(session)

@@ -6,8 +6,15 @@ from conftest import run_cli
 
 
 def test_check_ok_prints_a_readable_report_and_exits_0(examples):
-    result = run_cli("check", examples / "csr_neighbour_sum" / "task.py",
-                     examples / "csr_neighbour_sum" / "kernel.py", "--threads", "1,2", "--budget", "0.2")
+    result = run_cli(
+        "check",
+        examples / "csr_neighbour_sum" / "task.py",
+        examples / "csr_neighbour_sum" / "kernel.py",
+        "--threads",
+        "1,2",
+        "--budget",
+        "0.2",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("PASS ok")
     assert "prange at line 11: parallel" in result.stdout
@@ -15,8 +22,16 @@ def test_check_ok_prints_a_readable_report_and_exits_0(examples):
 
 
 def test_check_json_is_one_object_with_the_contract_keys(kernels):
-    result = run_cli("check", kernels / "double_task.py", kernels / "good.py", "--json",
-                     "--threads", "1,2", "--budget", "0.2")
+    result = run_cli(
+        "check",
+        kernels / "double_task.py",
+        kernels / "good.py",
+        "--json",
+        "--threads",
+        "1,2",
+        "--budget",
+        "0.2",
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)  # exactly one object: anything else fails to parse
     assert {"verdict", "compile", "verify", "races", "profile"} <= set(report)
@@ -30,8 +45,13 @@ def test_check_json_is_one_object_with_the_contract_keys(kernels):
 
 
 def test_failing_candidate_exits_1(examples):
-    result = run_cli("check", examples / "csr_neighbour_sum" / "task.py",
-                     examples / "csr_neighbour_sum" / "faulty.py", "--no-profile", "--json")
+    result = run_cli(
+        "check",
+        examples / "csr_neighbour_sum" / "task.py",
+        examples / "csr_neighbour_sum" / "faulty.py",
+        "--no-profile",
+        "--json",
+    )
     assert result.returncode == 1
     assert json.loads(result.stdout)["verdict"] == "wrong"
 
@@ -45,8 +65,13 @@ def test_invalid_task_exits_2_with_one_line(kernels):
 
 
 def test_task_raising_exits_2_and_json_says_why(kernels):
-    result = run_cli("check", kernels / "tasks" / "make_inputs_raises.py", kernels / "good.py",
-                     "--json", "--no-profile")
+    result = run_cli(
+        "check",
+        kernels / "tasks" / "make_inputs_raises.py",
+        kernels / "good.py",
+        "--json",
+        "--no-profile",
+    )
     assert result.returncode == 2
     assert "make_inputs" in json.loads(result.stdout)["error"]
     assert "Traceback" not in result.stderr

@@ -40,11 +40,20 @@ def test_profile_stage_reports_three_speedups(kernels):
     from parevo_lab.cascade import CheckOptions, evaluate
     from parevo_lab.task import load_task
 
-    report = evaluate(load_task(kernels / "double_task.py"), load_candidate(str(kernels / "good.py")),
-                      CheckOptions(threads=[1, 2], budget_s=0.2))
+    report = evaluate(
+        load_task(kernels / "double_task.py"),
+        load_candidate(str(kernels / "good.py")),
+        CheckOptions(threads=[1, 2], budget_s=0.2),
+    )
     p = report.profile
     assert p.ran and p.baseline == "numba"
     assert set(p.candidate) == {"1", "2"}
     assert p.serial is not None and p.python is not None
     assert p.speedup["vs_python"]["value"] > 1  # numba beats pure Python on a loop
-    assert report.seconds["profile"] > 0 and report.seconds["compile_verify"] > 0
+    seconds = report.seconds
+    assert seconds["profile"] > 0 and seconds["compile"] > 0 and seconds["startup"] > 0
+    # the stages are measured apart: together they never exceed the whole
+    assert (
+        seconds["task_code"] + seconds["compile"] + seconds["verify"] + seconds["profile"]
+        <= seconds["total"]
+    )

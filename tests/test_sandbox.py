@@ -10,7 +10,9 @@ def test_environment_drops_secrets_and_caps_threads(monkeypatch):
     monkeypatch.setenv("JPY_SESSION_NAME", "x")
     monkeypatch.setenv("HARMLESS_SETTING", "kept")
     env = sandbox.clean_environment(threads=3)
-    assert not {"JUPYTER_TOKEN", "OPENAI_API_KEY", "MY_SERVICE_PASSWORD", "JPY_SESSION_NAME"} & set(env)
+    assert not {"JUPYTER_TOKEN", "OPENAI_API_KEY", "MY_SERVICE_PASSWORD", "JPY_SESSION_NAME"} & set(
+        env
+    )
     assert env["HARMLESS_SETTING"] == "kept"
     assert env["NUMBA_NUM_THREADS"] == "3"
     assert env["OPENBLAS_NUM_THREADS"] == env["OMP_NUM_THREADS"] == "1"
@@ -27,8 +29,11 @@ def test_child_never_sees_the_secrets(tmp_path, monkeypatch, kernels):
         "\nimport os\nprint('ENV', sorted(k for k in os.environ if 'TOKEN' in k),"
         " os.environ.get('NUMBA_NUM_THREADS'))\n"
     )
-    report = evaluate(load_task(kernels / "double_task.py"), Candidate(source=source),
-                      CheckOptions(threads=[1, 2], profile=False))
+    report = evaluate(
+        load_task(kernels / "double_task.py"),
+        Candidate(source=source),
+        CheckOptions(threads=[1, 2], profile=False),
+    )
     assert report.verdict == "ok"
     assert "ENV [] 2" in report.sandbox["verify"]["stdout_tail"]
     assert "very-secret-token" not in str(report.to_dict())
@@ -42,8 +47,11 @@ def test_grandchildren_die_with_the_group(tmp_path, monkeypatch, kernels):
 
     marker = tmp_path / "pid"
     monkeypatch.setenv("PAREVO_TEST_PIDFILE", str(marker))
-    report = evaluate(load_task(kernels / "double_task.py"), load_candidate(str(kernels / "forks.py")),
-                      CheckOptions(threads=[1], timeout_s=2, profile=False))
+    report = evaluate(
+        load_task(kernels / "double_task.py"),
+        load_candidate(str(kernels / "forks.py")),
+        CheckOptions(threads=[1], timeout_s=2, profile=False),
+    )
     assert report.verdict == "timeout"
     assert "importing the candidate" in report.summary
     pid = int(marker.read_text())

@@ -15,9 +15,14 @@ from parevo_lab.task import load_task
 def test_cli_records_each_evaluation(tmp_path, kernels):
     db = tmp_path / "runs.db"
     for candidate in ("good.py", "oob.py"):
-        run_cli("check", kernels / "double_task.py", kernels / candidate, "--no-profile", "--db", db)
-    rows = sqlite3.connect(db).execute(
-        "SELECT verdict, candidate_hash, task_hash, report FROM evaluations ORDER BY id").fetchall()
+        run_cli(
+            "check", kernels / "double_task.py", kernels / candidate, "--no-profile", "--db", db
+        )
+    rows = (
+        sqlite3.connect(db)
+        .execute("SELECT verdict, candidate_hash, task_hash, report FROM evaluations ORDER BY id")
+        .fetchall()
+    )
     assert [row[0] for row in rows] == ["ok", "runtime_error"]
     assert rows[0][1] != rows[1][1] and rows[0][2] == rows[1][2]
     assert json.loads(rows[1][3])["verify"]["failure"]["site"]["line"] == 9
@@ -39,6 +44,8 @@ def test_recheck_uses_the_compile_cache(tmp_path, kernels, monkeypatch):
     assert cold.compile.cached is False
     assert warm.compile.cached is True
     # diagnostics of the cold compile are kept for cache hits
-    assert [loop.to_dict() for loop in warm.compile.loops] == [loop.to_dict() for loop in cold.compile.loops]
+    assert [loop.to_dict() for loop in warm.compile.loops] == [
+        loop.to_dict() for loop in cold.compile.loops
+    ]
     sources = list((tmp_path / "cache" / "sources").glob("parevo_cand_*.py"))
     assert len(sources) == 1 and sources[0].read_text() == candidate.source

@@ -27,7 +27,10 @@ def test_invalid_task_files_are_refused_before_running(kernels, name, words):
 @pytest.mark.parametrize(
     "name, words",
     [
-        ("make_inputs_raises.py", "make_inputs(200, rng) raised RuntimeError: the data set is missing"),
+        (
+            "make_inputs_raises.py",
+            "make_inputs(200, rng) raised RuntimeError: the data set is missing",
+        ),
         ("reference_raises.py", "the reference raised IndexError"),
     ],
 )
@@ -35,14 +38,17 @@ def test_task_code_that_raises_is_a_task_error(kernels, name, words):
     task = load_task(kernels / "tasks" / name)
     task.sizes["check"] = 200
     with pytest.raises(TaskError) as info:
-        evaluate(task, load_candidate(str(kernels / "good.py")), CheckOptions(threads=[1], profile=False))
+        evaluate(
+            task, load_candidate(str(kernels / "good.py")), CheckOptions(threads=[1], profile=False)
+        )
     assert words in str(info.value)
 
 
 def test_reference_numba_cannot_compile_falls_back_to_python(kernels):
     task = load_task(kernels / "tasks" / "reference_python_only.py")
-    report = evaluate(task, load_candidate(str(kernels / "good.py")),
-                      CheckOptions(threads=[1, 2], budget_s=0.2))
+    report = evaluate(
+        task, load_candidate(str(kernels / "good.py")), CheckOptions(threads=[1, 2], budget_s=0.2)
+    )
     assert report.verdict == "ok", report.summary
     assert report.compile.reference_compiled is False
     assert "pure-Python reference is the baseline" in report.compile.reference_note

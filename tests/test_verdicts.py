@@ -141,7 +141,9 @@ def test_syntax_error_in_candidate_is_a_compile_error(kernels):
 def test_missing_function_names_what_the_file_defines(kernels):
     report = check(kernels, "good.py:nope")
     assert report.verdict == "compile_error"
-    assert "kernel" in report.compile.error.summary and "undecorated" in report.compile.error.summary
+    assert (
+        "kernel" in report.compile.error.summary and "undecorated" in report.compile.error.summary
+    )
 
 
 def test_reductions_and_safety_warning_are_reported(kernels):

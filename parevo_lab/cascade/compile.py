@@ -112,8 +112,14 @@ def _warnings(caught, source_path: Path) -> list[CompileWarning]:
         message = _ANSI.sub("", str(w.message)).strip()
         line = w.lineno if w.filename and Path(w.filename).name == source_path.name else None
         if line is None:  # numba warns from its own files and names the candidate's line inside
-            line = next((int(n) for f, n in _FILE_LINE.findall(message)
-                         if Path(f).name == source_path.name), None)
+            line = next(
+                (
+                    int(n)
+                    for f, n in _FILE_LINE.findall(message)
+                    if Path(f).name == source_path.name
+                ),
+                None,
+            )
         out.append(CompileWarning(category=category, message=message, line=line))
     return out
 
@@ -203,7 +209,9 @@ def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelL
         final = {p.id: p for p in diagnostics.get_parfors()}
         initial = {p.id: p.loc.line for p in diagnostics.initial_parfors}
         fused_into = {
-            member: owner for owner, members in diagnostics.fusion_info.items() for member in members
+            member: owner
+            for owner, members in diagnostics.fusion_info.items()
+            for member in members
         }
     except (KeyError, AttributeError, IndexError):
         return [

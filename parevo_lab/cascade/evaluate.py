@@ -40,6 +40,22 @@ class CheckOptions:
 ProgressCallback = Callable[[str, str], None]  # (stage, message)
 
 
+def check(task: str | Task, candidate: str | Candidate, **options) -> Report:
+    """Evaluate ``candidate`` (``"file.py[:func]"`` or a Candidate) on ``task`` (a path or Task).
+
+    Keyword arguments are those of CheckOptions (threads, timeout_s, profile, budget_s, ...).
+    Raises TaskError when the task file is unusable.
+    """
+    from ..candidate import load_candidate
+    from ..task import load_task
+
+    if not isinstance(task, Task):
+        task = load_task(task)
+    if not isinstance(candidate, Candidate):
+        candidate = load_candidate(str(candidate))
+    return evaluate(task, candidate, CheckOptions(**options))
+
+
 def evaluate(
     task: Task,
     candidate: Candidate,
@@ -89,25 +105,33 @@ def evaluate(
 
         return on_event
 
-    t0 = time.monotonic()
     run = sandbox.run({**job, "job": "verify"}, limits, relay("verify"))
-    report.seconds["compile_verify"] = round(time.monotonic() - t0, 3)
     report.sandbox["verify"] = run.to_dict()
+    phases = run.phase_seconds()
+    report.seconds.update(
+        startup=phases.get("startup", 0.0),
+        task_code=phases.get("task", 0.0),
+        compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
+        verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
+    )
     report.compile, report.verify = _read_verify(run, options)
 
     if options.profile and report.compile and report.compile.ok and report.verify.passed:
-        t0 = time.monotonic()
         run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
-        report.seconds["profile"] = round(time.monotonic() - t0, 3)
         report.sandbox["profile"] = run.to_dict()
+        report.seconds["startup"] += run.phase_seconds().get("startup", 0.0)
+        report.seconds["profile"] = round(run.wall_s, 3)
         report.profile = _read_profile(run, options, task.sizes["bench"])
     elif not options.profile:
-        report.profile = ProfileResult(ran=False, notes=["profiling was switched off (--no-profile)"])
+        report.profile = ProfileResult(
+            ran=False, notes=["profiling was switched off (--no-profile)"]
+        )
     return _finish(report, started)
 
 
 def _finish(report: Report, started: float) -> Report:
     report.verdict, report.summary = decide(report)
+    report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
     report.seconds["total"] = round(time.monotonic() - started, 3)
     return report
 
@@ -213,8 +237,12 @@ def _failure_from(data: dict) -> Failure:
 
 
 def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> ProfileResult:
-    result = ProfileResult(ran=True, size=size, threads=sorted(set(options.threads)),
-                           usable_cores=profile_stage.usable_cores())
+    result = ProfileResult(
+        ran=True,
+        size=size,
+        threads=sorted(set(options.threads)),
+        usable_cores=profile_stage.usable_cores(),
+    )
     samples: dict[str, dict] = {"candidate": {}, "serial": {}, "python": {}}
     for event in run.events:
         kind = event.get("type")
@@ -225,9 +253,11 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
         elif kind == "task_error":
             result.notes.append(f"profiling stopped: {event['message']}")
         elif kind == "crash":
-            result.failure = Failure(verdict="runtime_error",
-                                     message=f"the profiling worker failed: {event['message']}",
-                                     detail=event.get("traceback", ""))
+            result.failure = Failure(
+                verdict="runtime_error",
+                message=f"the profiling worker failed: {event['message']}",
+                detail=event.get("traceback", ""),
+            )
     if not run.finished:
         phase = (run.last_phase or {}).get("phase")
         if phase == "python_reference":
@@ -248,7 +278,9 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
     if baseline is None and samples["python"]:
         baseline = samples["python"]["1"]
         result.baseline = "python"
-        result.notes.append("vs_serial divides the pure-Python reference: numba could not compile it")
+        result.notes.append(
+            "vs_serial divides the pure-Python reference: numba could not compile it"
+        )
     cand = samples["candidate"]
     speedups: dict = {"vs_serial": {}, "self": {}, "vs_python": None}
     if cand:

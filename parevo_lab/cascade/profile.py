@@ -70,12 +70,26 @@ def run(session) -> None:
     for p in job["threads"]:
         numba.set_num_threads(p)
         case = VerifyCase(kind="bench", size=size, seed=CHECK_SEEDS[0], threads=p, passed=False)
-        emit.phase("run", f"timing the candidate at {p} thread(s)", extra_s=budget,
-                   case=case.to_dict())
-        samples = _sample(kernel, args, budget, expected=expected, names=names,
-                          on_wrong=lambda msg, c=case: emit({"type": "failure", "failure": Failure(
-                              verdict="wrong", message=f"{msg} (timed run at bench size {size}, "
-                              f"{c.threads} threads)", case=c)}))
+        emit.phase(
+            "run", f"timing the candidate at {p} thread(s)", extra_s=budget, case=case.to_dict()
+        )
+        samples = _sample(
+            kernel,
+            args,
+            budget,
+            expected=expected,
+            names=names,
+            on_wrong=lambda msg, c=case: emit(
+                {
+                    "type": "failure",
+                    "failure": Failure(
+                        verdict="wrong",
+                        message=f"{msg} (timed run at bench size {size}, {c.threads} threads)",
+                        case=c,
+                    ),
+                }
+            ),
+        )
         if samples is None:
             return
         emit({"type": "timing", "who": "candidate", "threads": p, "samples": samples})
@@ -83,15 +97,28 @@ def run(session) -> None:
     numba.set_num_threads(1)
     if reference_jit is not None:
         emit.phase("reference", "timing the serial numba reference", extra_s=budget)
-        emit({"type": "timing", "who": "serial", "threads": 1,
-              "samples": _sample(reference_jit, args, budget)})
+        emit(
+            {
+                "type": "timing",
+                "who": "serial",
+                "threads": 1,
+                "samples": _sample(reference_jit, args, budget),
+            }
+        )
     emit.phase("python_reference", "timing the pure-Python reference", extra_s=budget)
-    emit({"type": "timing", "who": "python", "threads": 1,
-          "samples": _sample(session.task.reference, args, budget, warmup=False, minimum=1)})
+    emit(
+        {
+            "type": "timing",
+            "who": "python",
+            "threads": 1,
+            "samples": _sample(session.task.reference, args, budget, warmup=False, minimum=1),
+        }
+    )
 
 
-def _sample(function, args, budget, *, expected=None, names=(), on_wrong=None, warmup=True,
-            minimum=3):
+def _sample(
+    function, args, budget, *, expected=None, names=(), on_wrong=None, warmup=True, minimum=3
+):
     """Time ``function`` on fresh copies of ``args`` until the median is stable or time is up."""
     if warmup:
         fresh = copy.deepcopy(args)
@@ -194,5 +221,10 @@ def speedup(baseline: list[float], candidate: list[float], resamples: int = 2000
         label = f"{value:.2f}x (slower)"
     else:
         label = f"{value:.2f}x"
-    return Speedup(value=round(value, 4), ci_low=round(low, 4), ci_high=round(high, 4),
-                   significant=significant, label=label)
+    return Speedup(
+        value=round(value, 4),
+        ci_low=round(low, 4),
+        ci_high=round(high, 4),
+        significant=significant,
+        label=label,
+    )

@@ -28,23 +28,36 @@ def run(session) -> None:
     names = session.argument_names()
 
     base_args = session.inputs(sizes["check"], CHECK_SEEDS[0])
-    check_expected = {CHECK_SEEDS[0]: session.expected(
-        session.task.reference, base_args, f"pure-Python reference at size {sizes['check']}"
-    )}
+    check_expected = {
+        CHECK_SEEDS[0]: session.expected(
+            session.task.reference, base_args, f"pure-Python reference at size {sizes['check']}"
+        )
+    }
 
     reference_jit, reference_note = compile_reference(session, base_args)
     emit({"type": "reference", "compiled": reference_jit is not None, "note": reference_note})
 
     problem = session.import_candidate()
     if problem is not None:
-        emit({"type": "compile", "result": CompileResult(ok=False, error=_import_error(session, problem))})
+        emit(
+            {
+                "type": "compile",
+                "result": CompileResult(ok=False, error=_import_error(session, problem)),
+            }
+        )
         return
     emit.phase("compile", "compiling the candidate (numba parallel=True)", compile=True)
     try:
         py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
     except LookupError as exc:
-        emit({"type": "compile", "result": CompileResult(
-            ok=False, error=CompileError(kind="not_found", summary=str(exc)))})
+        emit(
+            {
+                "type": "compile",
+                "result": CompileResult(
+                    ok=False, error=CompileError(kind="not_found", summary=str(exc))
+                ),
+            }
+        )
         return
     kernel = compile_stage.jit(py_func, options)
     result = compile_stage.compile_dispatcher(
@@ -104,7 +117,9 @@ def compile_reference(session, args):
         reference.compile(compile_stage.signature_of(args))
     except Exception as exc:  # noqa: BLE001
         first = str(exc).strip().splitlines()
-        reason = next((ln.strip() for ln in first if ln.strip() and not ln.startswith("Failed in")), "")
+        reason = next(
+            (ln.strip() for ln in first if ln.strip() and not ln.startswith("Failed in")), ""
+        )
         return None, (
             f"numba cannot compile the reference ({type(exc).__name__}: {reason[:160]}); "
             "the pure-Python reference is the baseline instead"
@@ -176,8 +191,14 @@ class _Runner:
             self._compare(expected, actual, actual_args, args)
         except Mismatch as exc:
             prefix = "wrong even when run serially: " if kind == "boundscheck" else ""
-            emit({"type": "failure", "failure": Failure(
-                verdict="wrong", message=f"{prefix}{exc} ({what})", case=case)})
+            emit(
+                {
+                    "type": "failure",
+                    "failure": Failure(
+                        verdict="wrong", message=f"{prefix}{exc} ({what})", case=case
+                    ),
+                }
+            )
             raise _Stop from None
         case.passed = True
         emit({"type": "case", "case": case})
@@ -214,8 +235,12 @@ class _Runner:
     def _runtime_failure(self, exc, case, what, args) -> None:
         emit = self.session.emit
         message = _describe_exception(exc)
-        failure = Failure(verdict="runtime_error", message=f"{message} ({what})", case=case,
-                          detail="".join(traceback.format_exception_only(exc)))
+        failure = Failure(
+            verdict="runtime_error",
+            message=f"{message} ({what})",
+            case=case,
+            detail="".join(traceback.format_exception_only(exc)),
+        )
         emit({"type": "failure", "failure": failure})
         # numba's exceptions carry no line: replay the kernel as plain Python to find it.
         if case.size <= self.session.job["sizes"]["check"]:
@@ -223,12 +248,16 @@ class _Runner:
             try:
                 self.py_func(*copy.deepcopy(args))
             except type(exc) as replayed:
-                site = _site_in(replayed, self.session.candidate_path, self.session.candidate_source)
+                site = _site_in(
+                    replayed, self.session.candidate_path, self.session.candidate_source
+                )
                 if site is not None:
                     # The replay's error is often more precise (numpy names the index and size).
                     replay_error = "".join(traceback.format_exception_only(replayed)).strip()
-                    failure.message = (f"{message.split(':', 1)[0]} at line {site.line}: "
-                                       f"`{site.text.strip()}` ({replay_error}; {what})")
+                    failure.message = (
+                        f"{message.split(':', 1)[0]} at line {site.line}: "
+                        f"`{site.text.strip()}` ({replay_error}; {what})"
+                    )
                     failure.site = site
                     emit({"type": "failure", "failure": failure})
             except BaseException:  # noqa: BLE001 - the replay is only a hint

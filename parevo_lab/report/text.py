@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from ..results import Report
 
-_MARK = {"ok": "PASS", "compile_error": "FAIL", "runtime_error": "FAIL", "timeout": "FAIL",
-         "wrong": "FAIL", "race": "FAIL"}
+_MARK = {
+    "ok": "PASS",
+    "compile_error": "FAIL",
+    "runtime_error": "FAIL",
+    "timeout": "FAIL",
+    "wrong": "FAIL",
+    "race": "FAIL",
+}
 
 
 def render(report: Report) -> str:
@@ -57,8 +63,10 @@ def _verify(report: Report) -> list[str]:
     if v.failure is None:
         sizes = sorted({case.size for case in v.cases})
         threads = sorted({case.threads for case in v.cases})
-        out = [f"verify: ok, {passed} runs passed (sizes {', '.join(map(str, sizes))}; "
-               f"threads {', '.join(map(str, threads))}; boundscheck pass included)"]
+        out = [
+            f"verify: ok, {passed} runs passed (sizes {', '.join(map(str, sizes))}; "
+            f"threads {', '.join(map(str, threads))}; boundscheck pass included)"
+        ]
     else:
         f = v.failure
         out = [f"verify: FAILED after {passed} passing runs", f"  {f.verdict}: {f.message}"]
@@ -90,7 +98,9 @@ def _profile(report: Report) -> list[str]:
             + (f"   self {_speed(self_)}" if self_ else "")
         )
     if p.speedup.get("vs_python"):
-        out.append(f"  vs_python (compile gain, not parallel speedup): {_speed(p.speedup['vs_python'])}")
+        out.append(
+            f"  vs_python (compile gain, not parallel speedup): {_speed(p.speedup['vs_python'])}"
+        )
     if p.failure:
         out.append(f"  FAILED {p.failure.verdict}: {p.failure.message}")
     out += [f"  note: {n}" for n in p.notes]
@@ -98,11 +108,14 @@ def _profile(report: Report) -> list[str]:
 
 
 def _ms(timing) -> str:
-    return (f"median {timing.median_s * 1e3:9.3f} ms  [{timing.ci_low_s * 1e3:.3f}, "
-            f"{timing.ci_high_s * 1e3:.3f}]  n={len(timing.samples)}"
-            + ("  NOISY" if timing.noisy else ""))
+    return (
+        f"median {timing.median_s * 1e3:9.3f} ms  [{timing.ci_low_s * 1e3:.3f}, "
+        f"{timing.ci_high_s * 1e3:.3f}]  n={len(timing.samples)}"
+        + ("  NOISY" if timing.noisy else "")
+    )
 
 
 def _speed(s: dict) -> str:
     return f"{s['value']:.2f}x [{s['ci_low']:.2f}-{s['ci_high']:.2f}]" + (
-        "" if s["significant"] else " (no speedup)")
+        "" if s["significant"] else " (no speedup)"
+    )

@@ -1,7 +1,5 @@
 """Test task: the sum of an array (a scalar reduction)."""
 
-import numpy as np
-
 SIZES = {"check": 500, "bench": 50_000}
 
 
