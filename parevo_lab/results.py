@@ -146,6 +146,8 @@ class ProfileResult(Serialisable):
     candidate: dict[str, Timing] = field(default_factory=dict)  # by thread count
     speedup: dict[str, Any] = field(default_factory=dict)  # vs_serial{p}, self{p}, vs_python
     noisy: bool = False
+    # what parallelism can give on this machine: compute_speedup{p}, bandwidth_gbs{p}, ...
+    ceiling: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     failure: Failure | None = None
 

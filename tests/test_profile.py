@@ -50,6 +50,10 @@ def test_profile_stage_reports_three_speedups(kernels):
     assert set(p.candidate) == {"1", "2"}
     assert p.serial is not None and p.python is not None
     assert p.speedup["vs_python"]["value"] > 1  # numba beats pure Python on a loop
+    # the machine's ceiling is measured once and shown beside the speedups
+    assert p.ceiling["compute_speedup"]["1"] == 1.0
+    assert set(p.ceiling["bandwidth_gbs"]) == {"1", "2"}
+    assert all(v > 0 for v in p.ceiling["bandwidth_gbs"].values())
     seconds = report.seconds
     assert seconds["profile"] > 0 and seconds["compile"] > 0 and seconds["startup"] > 0
     # the stages are measured apart: together they never exceed the whole

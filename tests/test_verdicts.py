@@ -164,3 +164,18 @@ def test_race_verdict_is_reserved_and_report_has_races_slot(kernels):
     from parevo_lab.results import VERDICTS
 
     assert "race" in VERDICTS
+
+
+def test_in_place_kernels_compare_the_arguments_after_the_call(kernels):
+    assert check(kernels, "inplace_kernels.py:right", task="inplace_task.py").verdict == "ok"
+    report = check(kernels, "inplace_kernels.py:forgets_first", task="inplace_task.py")
+    assert report.verdict == "wrong"
+    assert "argument `out` after the call" in report.verify.failure.message
+
+
+def test_task_check_accepts_any_valid_answer(kernels):
+    report = check(kernels, "choice_kernels.py:any_maximum", task="choice_task.py")
+    assert report.verdict == "ok", report.summary
+    report = check(kernels, "choice_kernels.py:first_minimum", task="choice_task.py")
+    assert report.verdict == "wrong"
+    assert "check failed: x[" in report.verify.failure.message

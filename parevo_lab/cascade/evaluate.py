@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import __version__, sandbox
-from ..candidate import Candidate, materialise
+from ..candidate import Candidate, cache_root, materialise
 from ..results import (
     CompileError,
     CompileResult,
@@ -90,6 +90,7 @@ def evaluate(
         "threads": sorted(set(options.threads)),
         "sizes": task.sizes,
         "budget_s": options.budget_s,
+        "machine_dir": str(cache_root() / "machine"),
     }
     limits = sandbox.Limits(
         timeout_s=options.timeout_s,
@@ -157,6 +158,9 @@ def decide(report: Report) -> tuple[str, str]:
         if vs is not None:
             base = "serial numba" if profile.baseline == "numba" else "pure Python (fallback)"
             text += f"; vs {base} at {top} threads: {vs['label']}"
+            attainable = profile.ceiling.get("compute_speedup", {}).get(top)
+            if attainable:
+                text += f" (this machine's ceiling: {attainable:.2f}x)"
     return "ok", text
 
 
@@ -248,6 +252,8 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
         kind = event.get("type")
         if kind == "timing":
             samples[event["who"]][str(event["threads"])] = event["samples"]
+        elif kind == "ceiling":
+            result.ceiling = event["ceiling"]
         elif kind == "failure":
             result.failure = _failure_from(event["failure"])
         elif kind == "task_error":

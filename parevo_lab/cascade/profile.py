@@ -67,6 +67,11 @@ def run(session) -> None:
 
     import numba
 
+    from .. import calibrate
+
+    emit.phase("calibrate", "measuring what parallelism gives on this machine (once)", extra_s=120)
+    emit({"type": "ceiling", "ceiling": calibrate.ceiling(job["threads"], job["machine_dir"])})
+
     for p in job["threads"]:
         numba.set_num_threads(p)
         case = VerifyCase(kind="bench", size=size, seed=CHECK_SEEDS[0], threads=p, passed=False)

@@ -97,6 +97,13 @@ def _profile(report: Report) -> list[str]:
             + (f"   vs_serial {_speed(vs)}" if vs else "")
             + (f"   self {_speed(self_)}" if self_ else "")
         )
+    ceiling = p.ceiling
+    if ceiling.get("compute_speedup"):
+        parts = [
+            f"{t} threads: compute {c:.2f}x, memory {ceiling['bandwidth_gbs'][t]:.0f} GB/s"
+            for t, c in sorted(ceiling["compute_speedup"].items(), key=lambda kv: int(kv[0]))
+        ]
+        out.append(f"  machine ceiling ({'; '.join(parts)})")
     if p.speedup.get("vs_python"):
         out.append(
             f"  vs_python (compile gain, not parallel speedup): {_speed(p.speedup['vs_python'])}"
