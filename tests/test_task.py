@@ -90,3 +90,10 @@ def test_compare_names_shape_nan_and_type_problems():
     with pytest.raises(Mismatch, match="expected an array"):
         compare(np.zeros(3), 0.0, "out", 3)
     compare((np.int64(3), np.ones(2)), (3, np.ones(2)), "out", 2)
+
+
+def test_task_without_make_inputs_is_refused(tmp_path):
+    path = tmp_path / "t.py"
+    path.write_text("def reference(x):\n    return x\n")
+    with pytest.raises(TaskError, match="defines no `make_inputs`: add `def make_inputs"):
+        load_task(path)

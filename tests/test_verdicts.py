@@ -179,3 +179,14 @@ def test_task_check_accepts_any_valid_answer(kernels):
     report = check(kernels, "choice_kernels.py:first_minimum", task="choice_task.py")
     assert report.verdict == "wrong"
     assert "check failed: x[" in report.verify.failure.message
+
+
+def test_kernel_with_the_wrong_signature_is_a_compile_error(tmp_path, kernels):
+    candidate = tmp_path / "two_args.py"
+    candidate.write_text(
+        "import numba\n\n@numba.njit(parallel=True)\ndef kernel(x, y):\n    return x\n"
+    )
+    report = check(kernels, str(candidate))
+    assert report.verdict == "compile_error"
+    assert report.compile.error.kind == "signature"
+    assert "reference(x)" in report.compile.error.summary

@@ -34,6 +34,29 @@ def load_function(module, name: str):
     )
 
 
+def arity_problem(
+    py_func, name: str, given: int, reference_names: list[str]
+) -> CompileError | None:
+    """The kernel cannot take the arguments make_inputs gives: say so before numba does."""
+    import inspect
+
+    try:
+        signature = inspect.signature(py_func)
+        signature.bind(*range(given))
+    except TypeError:
+        pass
+    except ValueError:
+        return None
+    else:
+        return None
+    wanted = f"reference({', '.join(reference_names)})" if reference_names else f"{given} arguments"
+    return CompileError(
+        kind="signature",
+        summary=f"`{name}{signature}` cannot be called with the {given} argument(s) that "
+        f"make_inputs returns: give it the reference's signature, {wanted}",
+    )
+
+
 def jit(py_func, options: dict, cache: bool = True):
     import numba
 

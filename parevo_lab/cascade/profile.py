@@ -75,25 +75,22 @@ def run(session) -> None:
     for p in job["threads"]:
         numba.set_num_threads(p)
         case = VerifyCase(kind="bench", size=size, seed=CHECK_SEEDS[0], threads=p, passed=False)
-        emit.phase(
-            "run", f"timing the candidate at {p} thread(s)", extra_s=budget, case=case.to_dict()
-        )
+        label = f"timing the candidate at {p} thread(s)"
+        emit.phase("run", label, extra_s=budget, case=case.to_dict())
+
+        def on_wrong(message, case=case):
+            where = f"timed run at bench size {size}, {case.threads} threads"
+            failure = Failure(verdict="wrong", message=f"{message} ({where})", case=case)
+            emit({"type": "failure", "failure": failure})
+
         samples = _sample(
             kernel,
             args,
             budget,
             expected=expected,
             names=names,
-            on_wrong=lambda msg, c=case: emit(
-                {
-                    "type": "failure",
-                    "failure": Failure(
-                        verdict="wrong",
-                        message=f"{msg} (timed run at bench size {size}, {c.threads} threads)",
-                        case=c,
-                    ),
-                }
-            ),
+            on_wrong=on_wrong,
+            keepalive=_keepalive(emit, "run", label, budget, case.to_dict()),
         )
         if samples is None:
             return
@@ -101,15 +98,11 @@ def run(session) -> None:
 
     numba.set_num_threads(1)
     if reference_jit is not None:
-        emit.phase("reference", "timing the serial numba reference", extra_s=budget)
-        emit(
-            {
-                "type": "timing",
-                "who": "serial",
-                "threads": 1,
-                "samples": _sample(reference_jit, args, budget),
-            }
-        )
+        label = "timing the serial numba reference"
+        emit.phase("reference", label, extra_s=budget)
+        tick = _keepalive(emit, "reference", label, budget, None)
+        samples = _sample(reference_jit, args, budget, keepalive=tick)
+        emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
     emit.phase("python_reference", "timing the pure-Python reference", extra_s=budget)
     emit(
         {
@@ -121,8 +114,31 @@ def run(session) -> None:
     )
 
 
+def _keepalive(emit, phase, label, budget, case):
+    """Restart the parent's per-call deadline before a sample, at most once a second: a slow
+    kernel sampled many times is not a hang, but every single call stays under the timeout."""
+    last = [time.monotonic()]
+
+    def tick():
+        now = time.monotonic()
+        if now - last[0] >= 1.0:
+            emit.phase(phase, label, extra_s=budget, case=case)
+            last[0] = now
+
+    return tick
+
+
 def _sample(
-    function, args, budget, *, expected=None, names=(), on_wrong=None, warmup=True, minimum=3
+    function,
+    args,
+    budget,
+    *,
+    expected=None,
+    names=(),
+    on_wrong=None,
+    warmup=True,
+    minimum=3,
+    keepalive=None,
 ):
     """Time ``function`` on fresh copies of ``args`` until the median is stable or time is up."""
     if warmup:
@@ -133,6 +149,8 @@ def _sample(
     samples: list[float] = []
     spent = 0.0
     while len(samples) < MAX_SAMPLES:
+        if keepalive is not None:
+            keepalive()  # a slow kernel sampled many times is not a hang: restart the clock
         fresh = copy.deepcopy(args)
         start = time.perf_counter()
         result = function(*fresh)

@@ -59,6 +59,10 @@ def run(session) -> None:
             }
         )
         return
+    mismatch = compile_stage.arity_problem(py_func, job["function"], len(base_args), names)
+    if mismatch is not None:
+        emit({"type": "compile", "result": CompileResult(ok=False, error=mismatch)})
+        return
     kernel = compile_stage.jit(py_func, options)
     result = compile_stage.compile_dispatcher(
         kernel, base_args, session.candidate_path, session.candidate_source
