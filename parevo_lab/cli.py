@@ -124,6 +124,7 @@ def _check(args) -> int:
     from .candidate import load_candidate
     from .cascade import CheckOptions, evaluate
     from .report.text import render
+    from .sandbox import SandboxStartError
     from .task import TaskError, load_task
 
     try:
@@ -147,7 +148,7 @@ def _check(args) -> int:
     progress = _progress_printer() if sys.stderr.isatty() else None
     try:
         report = evaluate(task, candidate, options, progress=progress)
-    except TaskError as exc:
+    except (TaskError, SandboxStartError) as exc:
         return _usage_error(str(exc), args.json)
     finally:
         if progress is not None:

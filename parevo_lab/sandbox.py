@@ -42,6 +42,10 @@ SIGNAL_MEANINGS = {
 }
 
 
+class SandboxStartError(RuntimeError):
+    """The child never got as far as importing numba: the installation, not the candidate."""
+
+
 @dataclass
 class Limits:
     timeout_s: float = 30.0  # one phase: one call of the candidate, one stage of timing

@@ -84,3 +84,12 @@ def test_usage_errors_exit_2(kernels):
     missing = run_cli("check", kernels / "double_task.py", kernels / "nothing_here.py")
     assert missing.returncode == 2 and "candidate file" in missing.stderr
     assert run_cli().returncode == 2
+
+
+def test_sandbox_that_cannot_start_is_an_exit_2_not_a_verdict(kernels):
+    result = run_cli(
+        "check", kernels / "double_task.py", kernels / "good.py", "--memory", "256", "--no-store"
+    )
+    assert result.returncode == 2
+    assert "the sandbox could not start" in result.stderr and "--memory" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -22,6 +22,7 @@ from ..results import (
     Report,
     VerifyCase,
     VerifyResult,
+    from_dict,
 )
 from ..task import Task, TaskError
 from . import profile as profile_stage
@@ -115,7 +116,7 @@ def evaluate(
         compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
         verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
     )
-    report.compile, report.verify = _read_verify(run, options)
+    report.compile, report.verify = _read_verify(run)
 
     if options.profile and report.compile and report.compile.ok and report.verify.passed:
         run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
@@ -167,7 +168,8 @@ def decide(report: Report) -> tuple[str, str]:
 # ------------------------------------------------------------------ events -> results
 
 
-def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
+def _read_verify(run: sandbox.SandboxRun):
+    _require_started(run)
     compile_result = None
     verify = VerifyResult(passed=False)
     reference_note = None
@@ -177,15 +179,14 @@ def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
             raise TaskError(f"the task file failed: {event['message']}")
         if kind == "reference":
             reference_note = event
-            verify.reference = "python"
         elif kind == "compile":
-            compile_result = _compile_from(event["result"])
+            compile_result = from_dict(CompileResult, event["result"])
         elif kind == "case":
             verify.cases.append(VerifyCase(**event["case"]))
         elif kind == "skipped":
             verify.skipped.append(event["message"])
         elif kind == "failure":
-            verify.failure = _failure_from(event["failure"])
+            verify.failure = from_dict(Failure, event["failure"])
         elif kind == "crash":
             verify.failure = Failure(
                 verdict="runtime_error",
@@ -196,9 +197,9 @@ def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
         compile_result.reference_compiled = reference_note["compiled"]
         compile_result.reference_note = reference_note["note"]
     if not run.finished:
-        failure = _abnormal_end(run, options)
+        failure = _abnormal_end(run)
         phase = (run.last_phase or {}).get("phase")
-        if phase == "task" or phase == "startup":
+        if phase == "task":
             raise TaskError(f"{(run.last_phase or {}).get('label', 'the task')} {failure.message}")
         if phase == "compile" and (compile_result is None or compile_result.ok):
             label = (run.last_phase or {}).get("label", "compiling")
@@ -209,12 +210,28 @@ def _read_verify(run: sandbox.SandboxRun, options: CheckOptions):
         elif phase != "locate" and verify.failure is None:
             verify.failure = failure
     if compile_result is None and verify.failure is None:
-        verify.failure = _abnormal_end(run, options)
+        verify.failure = _abnormal_end(run)
     verify.passed = verify.failure is None and compile_result is not None and compile_result.ok
     return compile_result, verify
 
 
-def _abnormal_end(run: sandbox.SandboxRun, options: CheckOptions) -> Failure:
+def _require_started(run: sandbox.SandboxRun) -> None:
+    """A child that never imported numba says nothing about the candidate: stop with why."""
+    if any(e.get("type") == "ready" for e in run.events):
+        return
+    crash = next((e for e in run.events if e.get("type") == "crash"), None)
+    if crash is not None:
+        why = crash["message"]
+    else:
+        failure = _abnormal_end(run)
+        why = failure.message + (f": {failure.detail.splitlines()[-1]}" if failure.detail else "")
+    raise sandbox.SandboxStartError(
+        f"the sandbox could not start Python with numba ({why}); "
+        "check the installation, or raise --memory"
+    )
+
+
+def _abnormal_end(run: sandbox.SandboxRun) -> Failure:
     phase = run.last_phase or {}
     case = VerifyCase(**phase["case"]) if phase.get("case") else None
     where = f" (last step: {phase['label']})" if phase.get("label") else ""
@@ -228,19 +245,8 @@ def _abnormal_end(run: sandbox.SandboxRun, options: CheckOptions) -> Failure:
     )
 
 
-def _compile_from(data: dict) -> CompileResult:
-    from ..results import from_dict
-
-    return from_dict(CompileResult, data)
-
-
-def _failure_from(data: dict) -> Failure:
-    from ..results import from_dict
-
-    return from_dict(Failure, data)
-
-
 def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> ProfileResult:
+    _require_started(run)
     result = ProfileResult(
         ran=True,
         size=size,
@@ -255,7 +261,7 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
         elif kind == "ceiling":
             result.ceiling = event["ceiling"]
         elif kind == "failure":
-            result.failure = _failure_from(event["failure"])
+            result.failure = from_dict(Failure, event["failure"])
         elif kind == "task_error":
             result.notes.append(f"profiling stopped: {event['message']}")
         elif kind == "crash":
@@ -274,7 +280,7 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
         elif phase in ("task", "reference"):
             result.notes.append(f"profiling stopped: the reference {run.describe_abnormal_end()}")
         elif result.failure is None:
-            result.failure = _abnormal_end(run, options)
+            result.failure = _abnormal_end(run)
     result.candidate = {p: profile_stage.summarise(s) for p, s in samples["candidate"].items()}
     if samples["serial"]:
         result.serial = profile_stage.summarise(samples["serial"]["1"])

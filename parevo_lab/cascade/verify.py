@@ -27,79 +27,55 @@ def run(session) -> None:
     sizes = job["sizes"]
     names = session.argument_names()
 
-    base_args = session.inputs(sizes["check"], CHECK_SEEDS[0])
-    check_expected = {
-        CHECK_SEEDS[0]: session.expected(
-            session.task.reference, base_args, f"pure-Python reference at size {sizes['check']}"
-        )
-    }
-
-    reference_jit, reference_note = compile_reference(session, base_args)
+    base = _prepare(session, sizes["check"], CHECK_SEEDS[0])
+    reference_jit, reference_note = compile_reference(session, base[0])
     emit({"type": "reference", "compiled": reference_jit is not None, "note": reference_note})
+
+    def compile_failed(error: CompileError) -> None:
+        emit({"type": "compile", "result": CompileResult(ok=False, error=error)})
 
     problem = session.import_candidate()
     if problem is not None:
-        emit(
-            {
-                "type": "compile",
-                "result": CompileResult(ok=False, error=_import_error(session, problem)),
-            }
-        )
-        return
+        return compile_failed(_import_error(session, problem))
     emit.phase("compile", "compiling the candidate (numba parallel=True)", compile=True)
     try:
         py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
     except LookupError as exc:
-        emit(
-            {
-                "type": "compile",
-                "result": CompileResult(
-                    ok=False, error=CompileError(kind="not_found", summary=str(exc))
-                ),
-            }
-        )
-        return
-    mismatch = compile_stage.arity_problem(py_func, job["function"], len(base_args), names)
+        return compile_failed(CompileError(kind="not_found", summary=str(exc)))
+    mismatch = compile_stage.arity_problem(py_func, job["function"], len(base[0]), names)
     if mismatch is not None:
-        emit({"type": "compile", "result": CompileResult(ok=False, error=mismatch)})
-        return
+        return compile_failed(mismatch)
     kernel = compile_stage.jit(py_func, options)
     result = compile_stage.compile_dispatcher(
-        kernel, base_args, session.candidate_path, session.candidate_source
+        kernel, base[0], session.candidate_path, session.candidate_source
     )
     result.reference_compiled = reference_jit is not None
     result.reference_note = reference_note
     emit({"type": "compile", "result": result})
     if not result.ok:
-        return
+        return None
 
-    emit.phase("compile", "compiling a serial boundscheck build", compile=True)
-    checked = compile_stage.jit(py_func, {"boundscheck": True}, cache=False)
     runner = _Runner(session, py_func, names)
+    edges = {}
+    for size in EDGE_SIZES:
+        try:
+            edges[size] = _prepare(session, size, CHECK_SEEDS[0])
+        except Exception as exc:  # noqa: BLE001 - TaskProblem: outside the task's domain
+            emit({"type": "skipped", "message": f"size {size} skipped: {exc}"})
     try:
         # 1. serial boundscheck pass: out-of-bounds accesses become IndexError with a line.
-        edge_inputs = {}
-        for size in (sizes["check"], *EDGE_SIZES):
-            if size == sizes["check"]:
-                args, expected = base_args, check_expected[CHECK_SEEDS[0]]
-            else:
-                prepared = _edge_case(session, size)
-                if prepared is None:
-                    continue
-                args, expected = edge_inputs[size] = prepared
-            runner.case("boundscheck", size, CHECK_SEEDS[0], 1, checked, args, expected)
+        checked = _boundscheck_build(session, py_func, base[0])
+        if checked is not None:
+            for size, (args, expected) in [(sizes["check"], base), *edges.items()]:
+                runner.case("boundscheck", size, CHECK_SEEDS[0], 1, checked, args, expected)
         # 2. the parallel build: every seed at the check size, then the edge sizes.
         for seed in CHECK_SEEDS:
-            if seed not in check_expected:
-                args = session.inputs(sizes["check"], seed)
-                check_expected[seed] = session.expected(
-                    session.task.reference, args, f"pure-Python reference at size {sizes['check']}"
-                )
-                runner.inputs[seed] = args
-            args = base_args if seed == CHECK_SEEDS[0] else runner.inputs[seed]
+            args, expected = (
+                base if seed == CHECK_SEEDS[0] else _prepare(session, sizes["check"], seed)
+            )
             for p in threads:
-                runner.case("check", sizes["check"], seed, p, kernel, args, check_expected[seed])
-        for size, (args, expected) in edge_inputs.items():
+                runner.case("check", sizes["check"], seed, p, kernel, args, expected)
+        for size, (args, expected) in edges.items():
             for p in threads:
                 runner.case("edge", size, CHECK_SEEDS[0], p, kernel, args, expected)
         # 3. bench size at the most threads, against the compiled reference when there is one.
@@ -110,7 +86,32 @@ def run(session) -> None:
             expected = session.expected(reference, args, f"reference at bench size {bench}")
             runner.case("bench", bench, CHECK_SEEDS[0], max(threads), kernel, args, expected)
     except _Stop:
-        return
+        pass
+    return None
+
+
+def _prepare(session, size: int, seed: int):
+    """Inputs at ``size`` and the pure-Python reference's outputs on them (TaskProblem if either fails)."""
+    args = session.inputs(size, seed)
+    return args, session.expected(session.task.reference, args, f"reference at size {size}")
+
+
+def _boundscheck_build(session, py_func, args):
+    """A serial (prange runs as range) build with bounds checks; None when numba refuses it."""
+    session.emit.phase("compile", "compiling a serial boundscheck build", compile=True)
+    checked = compile_stage.jit(py_func, {"boundscheck": True}, cache=False)
+    try:
+        checked.compile(compile_stage.signature_of(args))
+    except Exception as exc:  # noqa: BLE001
+        session.emit(
+            {
+                "type": "skipped",
+                "message": f"boundscheck pass skipped: numba refused the serial "
+                f"build ({type(exc).__name__})",
+            }
+        )
+        return None
+    return checked
 
 
 def compile_reference(session, args):
@@ -129,17 +130,6 @@ def compile_reference(session, args):
             "the pure-Python reference is the baseline instead"
         )
     return reference, "reference compiled with numba (serial): the vs_serial baseline"
-
-
-def _edge_case(session, size):
-    """Inputs and expected outputs at an edge size, or None when the task does not allow it."""
-    try:
-        args = session.inputs(size, CHECK_SEEDS[0])
-        expected = session.expected(session.task.reference, args, f"reference at size {size}")
-    except Exception as exc:  # noqa: BLE001 - TaskProblem: this size is outside the task's domain
-        session.emit({"type": "skipped", "message": f"size {size} skipped: {exc}"})
-        return None
-    return args, expected
 
 
 def _import_error(session, exc: BaseException) -> CompileError:
@@ -171,7 +161,6 @@ class _Runner:
         self.session = session
         self.py_func = py_func
         self.names = names
-        self.inputs: dict[int, tuple] = {}
 
     def case(self, kind, size, seed, threads, function, args, expected) -> None:
         import numba

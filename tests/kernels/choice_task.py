@@ -1,6 +1,5 @@
 """A problem with many valid answers: any index of a maximum element. `check` decides."""
 
-
 SIZES = {"check": 400, "bench": 40_000}
 
 
