@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command of the README: lint, the Python tests (real numba, real child processes, a real
+# The test command of the README: lint (Python and TypeScript), the Python tests (real numba, real child processes, a real
 # Jupyter server), then the Galata browser test in Debian's Chromium.
 # Run it after `pip install -e ".[test]"`. Installs Chromium with apt when it is missing (as root).
 set -euo pipefail
@@ -10,8 +10,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "== ruff"
+echo "== lint: ruff, prettier, eslint"
 python -m ruff check parevo_lab tests benchmarks examples
+python -m ruff format --check parevo_lab tests benchmarks examples
+jlpm lint:check
 
 echo "== pytest"
 set +e
