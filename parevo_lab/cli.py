@@ -106,6 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
         "~/.local/share/parevo_lab/parevo.db)",
     )
     check.add_argument("--no-store", action="store_true", help="do not record this evaluation")
+    races = sub.add_parser(
+        "races",
+        help="hunt data races in a candidate's prange loops and print the traces",
+        description="Lint each prange loop and replay the kernel serially with every array "
+        "access tagged by its iteration (plus differential runs at every thread count). Prints "
+        "each conflicting pair of accesses like a sanitizer report. Exit 0 when no race is found, "
+        "1 when one is (or the candidate fails another gate), 2 for a usage error.",
+    )
+    races.add_argument("task", metavar="TASK.py")
+    races.add_argument("candidate", metavar="CANDIDATE.py[:FUNC]")
+    races.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    races.add_argument("--threads", type=_threads, default=None, metavar="1,2")
+    races.add_argument("--timeout", type=_positive, default=30.0, metavar="S")
+    races.add_argument("--db", default=None, metavar="FILE")
+    races.add_argument("--no-store", action="store_true")
     return parser
 
 
@@ -115,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    if args.command == "check":
+    if args.command in ("check", "races"):
         return _check(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
@@ -123,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args) -> int:
     from .candidate import load_candidate
     from .cascade import CheckOptions, evaluate
-    from .report.text import render
+    from .report.text import render, render_races
     from .sandbox import SandboxStartError
     from .task import TaskError, load_task
 
@@ -132,6 +147,8 @@ def _check(args) -> int:
         candidate = load_candidate(args.candidate)
     except (TaskError, FileNotFoundError, UnicodeDecodeError) as exc:
         return _usage_error(str(exc), args.json)
+    if args.command == "races":  # the same cascade, without timing
+        args.compile_timeout, args.memory, args.budget, args.no_profile = 180.0, 8192, 1.0, True
     if args.memory < 256:
         return _usage_error(
             f"--memory {args.memory} is too small: give at least 256 MiB", args.json
@@ -163,6 +180,10 @@ def _check(args) -> int:
             print(f"parevo: warning: could not record the evaluation: {exc}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict()))
+    elif args.command == "races":
+        print(render_races(report))
+        if report.verdict not in ("ok", "race"):
+            print(f"\nverdict {report.verdict}: {report.summary}")
     else:
         print(render(report))
     return EXIT_OK if report.verdict == "ok" else EXIT_FAILED

@@ -110,9 +110,19 @@ class VerifyResult(Serialisable):
 
 @dataclass
 class RacesResult(Serialisable):
-    status: str = "not_run"  # "not_run", "clean", "races"
-    reason: str = "the race detector is not part of this version"
+    """Race report entries (DESIGN.md): array, element index, kind, both sites with line, column,
+    text and iteration, the count per site pair, and whether the two iterations fall in different
+    static chunks at 2, 4 and 8 threads. ``source`` says which layer found it (lint, replay)."""
+
+    status: str = "not_run"  # "not_run", "clean", "races", "unchecked" (the replay could not run)
+    reason: str = ""
     entries: list[dict] = field(default_factory=list)
+    unchecked: list[dict] = field(default_factory=list)  # calls the replay cannot see into
+    notes: list[str] = field(default_factory=list)
+    inputs_checked: int = 0
+    compile_seconds: float = 0.0
+    replay_seconds: float = 0.0
+    failure: dict | None = None  # the kernel failed inside the replay
 
 
 @dataclass

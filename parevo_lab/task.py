@@ -195,13 +195,15 @@ def _compare_float(exp, act, what, input_elements):
     )
     eps = float(np.finfo(np.float32 if single else np.float64).eps)
     finite = ~nan_e
-    scale = float(np.max(np.abs(e[finite]))) if finite.any() else 1.0
+    magnitudes = np.abs(e[np.isfinite(e)])
+    scale = float(np.max(magnitudes)) if magnitudes.size else 1.0
     # A parallel reduction reorders sums: its error grows with the number of terms and magnitude.
     rtol = eps**0.5
     atol = max(input_elements, 1) * eps * max(scale, 1.0)
     with np.errstate(invalid="ignore"):
         diff = np.abs(a - e)
-        bad = np.flatnonzero(finite & ~(diff <= atol + rtol * np.abs(e)))
+        close = np.isfinite(e) & (diff <= atol + rtol * np.abs(e))
+        bad = np.flatnonzero(finite & (a != e) & ~close)  # infinities only equal themselves
     if bad.size:
         first = bad[np.argmax(diff[bad])]
         raise Mismatch(
@@ -227,6 +229,37 @@ def _index(array, flat: int):
     if array.ndim <= 1:
         return f"index {int(flat)}"
     return f"index {tuple(int(i) for i in np.unravel_index(flat, array.shape))}"
+
+
+def fresh_copy(args: tuple) -> tuple:
+    """A deep copy of a call's arguments that keeps arguments which are views of one buffer
+    views of one (new) buffer: ``copy.deepcopy`` would silently separate them and hide every
+    race and bug that comes from the aliasing."""
+    import copy
+
+    import numpy as np
+
+    roots: dict[int, tuple] = {}
+    out = []
+    for arg in args:
+        if not isinstance(arg, np.ndarray):
+            out.append(copy.deepcopy(arg))
+            continue
+        root = arg
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if not root.flags.c_contiguous:
+            out.append(copy.deepcopy(arg))
+            continue
+        original, duplicate = roots.setdefault(id(root), (root, root.copy()))
+        if arg is root:
+            out.append(duplicate)
+            continue
+        offset = arg.__array_interface__["data"][0] - original.__array_interface__["data"][0]
+        out.append(
+            np.ndarray(arg.shape, arg.dtype, buffer=duplicate, offset=offset, strides=arg.strides)
+        )
+    return tuple(out)
 
 
 def count_elements(args) -> int:

@@ -8,7 +8,6 @@ killed, crashes or calls ``os._exit`` half way.
 
 from __future__ import annotations
 
-import copy
 import importlib
 import json
 import os
@@ -17,6 +16,8 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+from .task import fresh_copy
 
 
 class TaskProblem(Exception):
@@ -114,7 +115,7 @@ class Session:
 
     def expected(self, function, args: tuple, label: str, extra_s: float = 0.0):
         """(return value, arguments after the call) of the reference on fresh copies of ``args``."""
-        fresh = copy.deepcopy(args)
+        fresh = fresh_copy(args)
         self.emit.phase("task", label, extra_s=extra_s)
         try:
             value = function(*fresh)

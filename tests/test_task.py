@@ -97,3 +97,10 @@ def test_task_without_make_inputs_is_refused(tmp_path):
     path.write_text("def reference(x):\n    return x\n")
     with pytest.raises(TaskError, match="defines no `make_inputs`: add `def make_inputs"):
         load_task(path)
+
+
+def test_compare_infinities_equal_only_to_themselves():
+    compare((np.inf, -np.inf), (np.inf, -np.inf), "out", 0)
+    compare(np.array([np.inf, 1.0]), np.array([np.inf, 1.0]), "out", 2)
+    with pytest.raises(Mismatch):
+        compare(np.array([np.inf, 1.0]), np.array([-np.inf, 1.0]), "out", 2)

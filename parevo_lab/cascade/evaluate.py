@@ -19,6 +19,7 @@ from ..results import (
     CompileResult,
     Failure,
     ProfileResult,
+    RacesResult,
     Report,
     VerifyCase,
     VerifyResult,
@@ -36,6 +37,7 @@ class CheckOptions:
     memory_mb: int = 8192
     profile: bool = True
     budget_s: float = 1.0  # sampling time per configuration in the profile
+    races: bool = True  # run the race stage (lint + shadow replay)
 
 
 ProgressCallback = Callable[[str, str], None]  # (stage, message)
@@ -92,6 +94,7 @@ def evaluate(
         "sizes": task.sizes,
         "budget_s": options.budget_s,
         "machine_dir": str(cache_root() / "machine"),
+        "races": options.races,
     }
     limits = sandbox.Limits(
         timeout_s=options.timeout_s,
@@ -116,7 +119,7 @@ def evaluate(
         compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
         verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
     )
-    report.compile, report.verify = _read_verify(run)
+    report.compile, report.verify, report.races = _read_verify(run)
 
     if options.profile and report.compile and report.compile.ok and report.verify.passed:
         run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
@@ -142,14 +145,20 @@ def decide(report: Report) -> tuple[str, str]:
     """The one verdict, and a one-line summary of why."""
     if report.compile is not None and not report.compile.ok:
         return "compile_error", f"compile error: {report.compile.error.summary}"
+    if report.races.status == "races":
+        first = report.races.entries[0]
+        where = (
+            f"`{first['array']}` at lines {first['first']['line']} and {first['second']['line']}"
+        )
+        return "race", f"race: {report.races.reason}; first: {first['kind']} on {where}"
+    if report.races.failure is not None:
+        return "runtime_error", f"runtime_error: {report.races.failure['message']}"
     for stage in (report.verify, report.profile):
         failure = getattr(stage, "failure", None)
         if failure is not None:
             return failure.verdict, f"{failure.verdict}: {failure.message}"
     if report.compile is None:  # the child ended before compiling, and said nothing
         return "runtime_error", "runtime_error: the candidate ended before it could be compiled"
-    if report.races.status == "races":
-        return "race", f"race: {len(report.races.entries)} conflicting access pair(s)"
     runs = len(report.verify.cases) if report.verify else 0
     text = f"ok: correct on {runs} runs"
     profile = report.profile
@@ -172,6 +181,7 @@ def _read_verify(run: sandbox.SandboxRun):
     _require_started(run)
     compile_result = None
     verify = VerifyResult(passed=False)
+    races = RacesResult(reason="not run: the candidate did not get that far")
     reference_note = None
     for event in run.events:
         kind = event.get("type")
@@ -187,6 +197,8 @@ def _read_verify(run: sandbox.SandboxRun):
             verify.skipped.append(event["message"])
         elif kind == "failure":
             verify.failure = from_dict(Failure, event["failure"])
+        elif kind == "races":
+            races = from_dict(RacesResult, event["result"])
         elif kind == "crash":
             verify.failure = Failure(
                 verdict="runtime_error",
@@ -212,7 +224,24 @@ def _read_verify(run: sandbox.SandboxRun):
     if compile_result is None and verify.failure is None:
         verify.failure = _abnormal_end(run)
     verify.passed = verify.failure is None and compile_result is not None and compile_result.ok
-    return compile_result, verify
+    _differential(verify, races)
+    return compile_result, verify, races
+
+
+def _differential(verify: VerifyResult, races: RacesResult) -> None:
+    """Layer 3: outputs wrong only with several threads, though right serially, is a race that
+    fired (or a numba miscompile)."""
+    failure = verify.failure
+    if failure is None or failure.verdict != "wrong" or failure.case is None:
+        return
+    if failure.case.threads > 1 and any(
+        c.kind == "boundscheck" and c.size == failure.case.size and c.passed for c in verify.cases
+    ):
+        seen = "the replay saw it" if races.status == "races" else "the replay saw no conflict"
+        races.notes.append(
+            f"outputs are wrong with {failure.case.threads} threads but right serially: a race "
+            f"that fired, or a numba miscompile ({seen})"
+        )
 
 
 def _require_started(run: sandbox.SandboxRun) -> None:

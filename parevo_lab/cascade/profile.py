@@ -7,7 +7,6 @@ interval, a loud noise flag. The three speedups are kept apart (see DESIGN.md).
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 import random
@@ -15,7 +14,7 @@ import statistics
 import time
 
 from ..results import Failure, Speedup, Timing, VerifyCase
-from ..task import CHECK_SEEDS, Mismatch, compare, count_elements
+from ..task import CHECK_SEEDS, Mismatch, compare, count_elements, fresh_copy
 
 MIN_SAMPLES = 5
 MAX_SAMPLES = 200
@@ -142,7 +141,7 @@ def _sample(
 ):
     """Time ``function`` on fresh copies of ``args`` until the median is stable or time is up."""
     if warmup:
-        fresh = copy.deepcopy(args)
+        fresh = fresh_copy(args)
         result = function(*fresh)
         if expected is not None and not _matches(expected, result, fresh, names, on_wrong):
             return None
@@ -151,7 +150,7 @@ def _sample(
     while len(samples) < MAX_SAMPLES:
         if keepalive is not None:
             keepalive()  # a slow kernel sampled many times is not a hang: restart the clock
-        fresh = copy.deepcopy(args)
+        fresh = fresh_copy(args)
         start = time.perf_counter()
         result = function(*fresh)
         elapsed = time.perf_counter() - start

@@ -8,13 +8,15 @@ so a kernel that is only right on small inputs fails.
 
 from __future__ import annotations
 
-import copy
 import time
 import traceback
 
 from ..results import CompileError, CompileResult, Failure, SourceSite, VerifyCase
-from ..task import CHECK_SEEDS, EDGE_SIZES, Mismatch, compare, count_elements
+from ..task import CHECK_SEEDS, EDGE_SIZES, Mismatch, compare, count_elements, fresh_copy
 from . import compile as compile_stage
+from . import races
+
+REPEATS = 3  # extra runs at the most threads: the differential layer of race detection
 
 
 class _Stop(Exception):
@@ -68,17 +70,28 @@ def run(session) -> None:
         if checked is not None:
             for size, (args, expected) in [(sizes["check"], base), *edges.items()]:
                 runner.case("boundscheck", size, CHECK_SEEDS[0], 1, checked, args, expected)
-        # 2. the parallel build: every seed at the check size, then the edge sizes.
-        for seed in CHECK_SEEDS:
-            args, expected = (
-                base if seed == CHECK_SEEDS[0] else _prepare(session, sizes["check"], seed)
-            )
+        # 2. races: lint + shadow replay on every check-size seed, before any parallel run.
+        check_inputs = {CHECK_SEEDS[0]: base}
+        for seed in CHECK_SEEDS[1:]:
+            check_inputs[seed] = _prepare(session, sizes["check"], seed)
+        if job.get("races", True):
+            inputs = [args for args, _ in check_inputs.values()]
+            report = races.run(session, job["function"], inputs, threads, result.loops)
+            emit({"type": "races", "result": report})
+        # 3. the parallel build: every seed at the check size (the first one repeated: a race
+        # may fire only now and then), then the edge sizes.
+        for seed, (args, expected) in check_inputs.items():
             for p in threads:
                 runner.case("check", sizes["check"], seed, p, kernel, args, expected)
+        for _ in range(REPEATS if max(threads) > 1 else 0):
+            args, expected = base
+            runner.case(
+                "repeat", sizes["check"], CHECK_SEEDS[0], max(threads), kernel, args, expected
+            )
         for size, (args, expected) in edges.items():
             for p in threads:
                 runner.case("edge", size, CHECK_SEEDS[0], p, kernel, args, expected)
-        # 3. bench size at the most threads, against the compiled reference when there is one.
+        # 4. bench size at the most threads, against the compiled reference when there is one.
         bench = sizes["bench"]
         if bench != sizes["check"]:
             args = session.inputs(bench, CHECK_SEEDS[0])
@@ -172,7 +185,7 @@ class _Runner:
             what = f"serial boundscheck build, size {size}, seed {seed}"
         emit.phase("run", f"{kind}: {what}", case=case.to_dict())
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        actual_args = copy.deepcopy(args)
+        actual_args = fresh_copy(args)
         start = time.perf_counter()
         try:
             actual = function(*actual_args)
@@ -239,7 +252,7 @@ class _Runner:
         if case.size <= self.session.job["sizes"]["check"]:
             emit.phase("locate", "finding the failing line with a pure-Python replay")
             try:
-                self.py_func(*copy.deepcopy(args))
+                self.py_func(*fresh_copy(args))
             except type(exc) as replayed:
                 site = _site_in(
                     replayed, self.session.candidate_path, self.session.candidate_source

@@ -23,7 +23,7 @@ def render(report: Report) -> str:
     ]
     lines += _compile(report)
     lines += _verify(report)
-    lines.append(f"races: {report.races.status} ({report.races.reason})")
+    lines += _races(report)
     lines += _profile(report)
     seconds = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     if seconds:
@@ -126,3 +126,101 @@ def _speed(s: dict) -> str:
     return f"{s['value']:.2f}x [{s['ci_low']:.2f}-{s['ci_high']:.2f}]" + (
         "" if s["significant"] else " (no speedup)"
     )
+
+
+def _races(report: Report) -> list[str]:
+    r = report.races
+    out = [f"races: {r.status}" + (f" ({r.reason})" if r.reason else "")]
+    for entry in r.entries:
+        out.append(f"  {_race_headline(entry)}")
+    out += [f"  unchecked: line {u['line']}: {u['reason']}" for u in r.unchecked]
+    out += [f"  note: {n}" for n in r.notes]
+    if r.entries:
+        out.append("  (parevo races TASK CANDIDATE prints each as a trace)")
+    return out
+
+
+def _race_headline(entry: dict) -> str:
+    a, b = entry["first"], entry["second"]
+    if entry["source"] == "lint":
+        return f"{entry['kind']} on `{entry['array']}`: {entry['message']}"
+    return (
+        f"{entry['kind']} on `{entry['array']}`{_element(entry['index'])}: line {a['line']} "
+        f"(iteration {a['iteration']}) vs line {b['line']} (iteration {b['iteration']}), "
+        f"{entry['count']} conflict{'s' if entry['count'] != 1 else ''}"
+    )
+
+
+def _element(index) -> str:
+    if index is None:
+        return ""
+    if isinstance(index, dict):
+        return f" (element offset {index['element_offset']})"
+    return "[" + ", ".join(map(str, index)) + "]"
+
+
+def render_races(report: Report) -> str:
+    """Every race entry as a trace, in the manner of a sanitizer report."""
+    r = report.races
+    rule = "=" * 72
+    blocks = []
+    for entry in r.entries:
+        a, b = entry["first"], entry["second"]
+        lines = [rule]
+        if entry["source"] == "lint":
+            lines.append(
+                f"WARNING: ParEVO race ({entry['kind']}) on scalar `{entry['array']}` "
+                f"in the prange loop at line {entry['loop_line']}"
+            )
+            lines.append(f"  {entry['message']}")
+            lines += _caret("  here", a)
+            if (b["line"], b["column"]) != (a["line"], a["column"]):
+                lines += _caret("  and here", b)
+        else:
+            lines.append(
+                f"WARNING: ParEVO race: {entry['kind']} on `{entry['array']}`"
+                f"{_element(entry['index'])} in the prange loop at line {entry['loop_line']}"
+            )
+            first_kind = {"write-write": "write", "read-write": "read", "write-read": "write"}
+            second_kind = {"write-write": "write", "read-write": "write", "write-read": "read"}
+            lines += _caret(f"  {first_kind[entry['kind']]} by iteration {a['iteration']}", a)
+            lines += _caret(f"  {second_kind[entry['kind']]} by iteration {b['iteration']}", b)
+            chunks = entry.get("different_chunks") or {}
+            apart = [p for p, different in chunks.items() if different]
+            lines.append(
+                f"  {entry['count']} conflict(s) at this pair of sites; the two iterations run on "
+                + (
+                    f"different threads at {', '.join(apart)} threads"
+                    if apart
+                    else "the same thread at 2, 4 and 8 threads (static chunks)"
+                )
+            )
+            more = [e for e in entry.get("examples", [])[1:]]
+            for example in more:
+                lines.append(
+                    f"  also: element {_element(example['index']).strip()} by iterations "
+                    f"{example['iterations'][0]} and {example['iterations'][1]}"
+                )
+        blocks.append("\n".join(lines))
+    summary = f"races: {r.status}" + (f" ({r.reason})" if r.reason else "")
+    tail = [summary]
+    tail += [f"unchecked: line {u['line']}: {u['reason']}" for u in r.unchecked]
+    tail += [f"note: {n}" for n in r.notes]
+    if r.inputs_checked:
+        tail.append(
+            f"replayed {r.inputs_checked} check-size input(s) in {r.replay_seconds:.3f} s "
+            f"(replay compile {r.compile_seconds:.2f} s)"
+        )
+    return "\n".join([*blocks, rule if blocks else "", *tail]).lstrip("\n")
+
+
+def _caret(label: str, site: dict) -> list[str]:
+    where = f"line {site['line']}, column {site['column']}"
+    if site.get("function"):
+        where += f" in {site['function']}"
+    text = site["text"]
+    return [
+        f"{label} ({site.get('access', '')}) at {where}:",
+        f"    {site['line']:>5} | {text}",
+        f"          | {' ' * (site['column'] or 0)}^",
+    ]

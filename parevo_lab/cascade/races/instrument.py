@@ -1,0 +1,442 @@
+"""Build the instrumented replay of a kernel: an AST rewrite, compiled serially with numba.
+
+In every ``prange`` body each subscript load, store and augmented store goes through
+``shadow.record``/``shadow.load`` with its site and iteration; ``prange`` becomes ``range`` (the
+replay is compiled without ``parallel``); arrays the loop can see are registered at loop entry;
+``get_thread_id()``/``get_num_threads()`` are simulated with numba's static schedule; ``@njit``
+helpers called from the body are instrumented the same way. Any other call that receives a
+tracked array is listed as unchecked, never passed silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+
+_MUTATING_METHODS = {"fill", "sort", "put", "resize", "itemset", "partition", "setfield"}
+
+
+@dataclass
+class Site:
+    id: int
+    line: int
+    column: int
+    text: str
+    array: str
+    access: str  # "read", "write", "update"
+    function: str
+
+
+@dataclass
+class ReplaySource:
+    """The generated module and what the report needs to read the replay's findings."""
+
+    module: ast.Module
+    entry: str  # name of the instrumented kernel
+    helpers: list[str] = field(default_factory=list)  # names of instrumented helpers
+    sites: list[Site] = field(default_factory=list)
+    loops: list[dict] = field(default_factory=list)  # loop id -> line, variable
+    unchecked: list[dict] = field(default_factory=list)  # calls the replay cannot see into
+
+    @property
+    def source(self) -> str:
+        return ast.unparse(self.module)
+
+
+def is_prange(node) -> bool:
+    if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call):
+        return False
+    func = node.iter.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name == "prange"
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _names_assigned(body: list[ast.stmt]) -> set[str]:
+    names = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names
+
+
+def _subscripted(body: list[ast.stmt]) -> tuple[set[str], set[str]]:
+    """Names subscripted in ``body``: (written, read)."""
+    written, read = set(), set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                if isinstance(node.ctx, ast.Store):
+                    written.add(node.value.id)
+                else:
+                    read.add(node.value.id)
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript):
+                if isinstance(node.target.value, ast.Name):
+                    read.add(node.target.value.id)
+    return written, read
+
+
+def _index_expr(node: ast.expr) -> ast.expr:
+    """The subscript's index as a value: slices become ``slice(lo, hi, step)`` calls."""
+    if isinstance(node, ast.Slice):
+        parts = [node.lower, node.upper, node.step]
+        return ast.Call(
+            func=ast.Name("slice", ast.Load()),
+            args=[p if p is not None else ast.Constant(None) for p in parts],
+            keywords=[],
+        )
+    if isinstance(node, ast.Tuple):
+        return ast.Tuple([_index_expr(e) for e in node.elts], ast.Load())
+    return node
+
+
+class Instrumenter:
+    def __init__(self, tree: ast.Module, source: str, helper_names: set[str], threads: int):
+        self.tree = tree
+        self.lines = source.splitlines()
+        self.helper_names = helper_names  # @njit functions of the candidate's module
+        self.threads = threads
+        self.sites: list[Site] = []
+        self.loops: list[dict] = []
+        self.unchecked: list[dict] = []
+        self.helpers_done: dict[str, ast.FunctionDef] = {}
+        self.functions = {
+            node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)
+        }
+
+    # ---------------------------------------------------------------- entry points
+
+    def kernel(self, name: str) -> ReplaySource:
+        original = self.functions[name]
+        func = copy.deepcopy(original)
+        func.decorator_list = []
+        func.name = f"_pr_replay_{name}"
+        func.args.args.append(ast.arg("_pr_state"))
+        func.body = self._rewrite_serial(func.body, name)
+        module = ast.Module(body=[*self.helpers_done.values(), func], type_ignores=[])
+        ast.fix_missing_locations(module)
+        return ReplaySource(
+            module=module,
+            entry=func.name,
+            helpers=list(self.helpers_done),
+            sites=self.sites,
+            loops=self.loops,
+            unchecked=self.unchecked,
+        )
+
+    # ---------------------------------------------------------------- serial code around loops
+
+    def _rewrite_serial(self, body: list[ast.stmt], function: str) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            if is_prange(stmt):
+                out.extend(self._prange_loop(stmt, function))
+                continue
+            for attr in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, attr, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    setattr(stmt, attr, self._rewrite_serial(inner, function))
+            if isinstance(stmt, ast.Try):
+                for handler in stmt.handlers:
+                    handler.body = self._rewrite_serial(handler.body, function)
+            out.append(stmt)
+        return out
+
+    def _prange_loop(self, loop: ast.For, function: str) -> list[ast.stmt]:
+        loop_id = len(self.loops)
+        if not isinstance(loop.target, ast.Name):
+            raise NotImplementedError(f"line {loop.lineno}: prange loop target must be one name")
+        var = loop.target.id
+        self.loops.append({"id": loop_id, "line": loop.lineno, "variable": var})
+        args = loop.iter.args
+        lo = args[0] if len(args) >= 2 else ast.Constant(0)
+        hi = args[1] if len(args) >= 2 else (args[0] if args else ast.Constant(0))
+        tag = f"_{loop_id}"
+        prologue = _parse(f"_pr_lo{tag} = 0\n_pr_hi{tag} = 0")
+        prologue[0].value, prologue[1].value = lo, hi
+        prologue += _parse(
+            f"_pr_state[3][{loop_id}, 0] = _pr_lo{tag}\n_pr_state[3][{loop_id}, 1] = _pr_hi{tag}"
+        )
+
+        local = _names_assigned(loop.body) | {var}
+        written, read = _subscripted(loop.body)
+        helper_args = self._arrays_passed_to_helpers(loop.body) - local
+        registered = sorted(((written | read) - local) | helper_args)
+        flags = {}
+        if registered:
+            k = len(registered)
+            prologue += _parse(
+                f"_pr_ext{tag} = _pr_np.zeros(({k}, 3), _pr_np.int64)\n"
+                f"_pr_w{tag} = _pr_np.zeros({k}, _pr_np.bool_)"
+            )
+            for j, name in enumerate(registered):
+                prologue += _parse(
+                    f"_pr_ext{tag}[{j}, 0], _pr_ext{tag}[{j}, 1], _pr_ext{tag}[{j}, 2] = "
+                    f"_pr.extent({name})"
+                )
+                if name in written or name in helper_args:
+                    prologue += _parse(f"_pr_w{tag}[{j}] = True")
+        else:
+            prologue += _parse(
+                f"_pr_ext{tag} = _pr_np.zeros((0, 3), _pr_np.int64)\n"
+                f"_pr_w{tag} = _pr_np.zeros(0, _pr_np.bool_)"
+            )
+        prologue += _parse(
+            f"_pr_reg{tag}, _pr_slots{tag}, _pr_trk{tag} = _pr.begin(_pr_ext{tag}, _pr_w{tag})\n"
+            f"_pr_sh{tag} = (_pr_reg{tag}, _pr_slots{tag})"
+        )
+        for j, name in enumerate(registered):
+            flag = f"_pr_t{j}{tag}"
+            prologue += _parse(f"{flag} = _pr_trk{tag}[{j}]")
+            flags[name] = flag
+        uses_thread_id = any(
+            isinstance(n, ast.Call) and _call_name(n) == "get_thread_id"
+            for stmt in loop.body
+            for n in ast.walk(stmt)
+        )
+        label = (
+            f"_pr.chunk_of({var}, _pr_lo{tag}, _pr_hi{tag}, {self.threads})"
+            if uses_thread_id
+            else var
+        )
+        context = _Context(
+            loop_id=loop_id,
+            shadow=f"_pr_sh{tag}",
+            iteration="_pr_it",
+            flags=flags,
+            function=function,
+            thread_id=f"_pr.chunk_of({var}, _pr_lo{tag}, _pr_hi{tag}, {self.threads})",
+        )
+        body = _parse(f"_pr_it = {label}")
+        body += self._rewrite_body(loop.body, context)
+        loop.iter = _parse_expr(f"range(_pr_lo{tag}, _pr_hi{tag})")
+        loop.body = body
+        return [*prologue, loop]
+
+    def _arrays_passed_to_helpers(self, body) -> set[str]:
+        names = set()
+        for stmt in body:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    if node.func.id in self.helper_names:
+                        names |= {a.id for a in node.args if isinstance(a, ast.Name)}
+        return names
+
+    # ---------------------------------------------------------------- loop bodies
+
+    def _rewrite_body(self, body: list[ast.stmt], ctx: _Context) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            out.extend(self._statement(stmt, ctx))
+        return out
+
+    def _statement(self, stmt: ast.stmt, ctx: _Context) -> list[ast.stmt]:
+        expressions = _ExpressionRewriter(self, ctx)
+        if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            before = []
+            for target in targets:
+                before += self._store_records(target, ctx, isinstance(stmt, ast.AugAssign))
+            if stmt.value is not None:
+                stmt.value = expressions.visit(stmt.value)
+            for target in targets:
+                _rewrite_target_indices(target, expressions)
+            return [*before, stmt]
+        if isinstance(stmt, ast.For | ast.While | ast.If):
+            if isinstance(stmt, ast.For):
+                stmt.iter = expressions.visit(stmt.iter)
+            else:
+                stmt.test = expressions.visit(stmt.test)
+            stmt.body = self._rewrite_body(stmt.body, ctx)
+            stmt.orelse = self._rewrite_body(stmt.orelse, ctx)
+            return [stmt]
+        return [expressions.visit(stmt)]
+
+    def _store_records(self, target, ctx: _Context, augmented: bool) -> list[ast.stmt]:
+        if isinstance(target, ast.Tuple | ast.List):
+            out = []
+            for element in target.elts:
+                out += self._store_records(element, ctx, augmented)
+            return out
+        if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)):
+            return []
+        name = target.value.id
+        site = self.site(target, name, "update" if augmented else "write", ctx.function)
+        index = _ExpressionRewriter(self, ctx).visit(_index_expr(copy.deepcopy(target.slice)))
+        call = ast.Call(
+            func=_parse_expr("_pr.record"),
+            args=[
+                ast.Name(name, ast.Load()),
+                index,
+                ctx.flag(name),
+                ast.Name("_pr_state", ast.Load()),
+                ast.Name(ctx.shadow, ast.Load()),
+                ast.Constant(site),
+                ast.Name(ctx.iteration, ast.Load()),
+                ast.Constant(ctx.loop_id)
+                if isinstance(ctx.loop_id, int)
+                else ast.Name(ctx.loop_id, ast.Load()),
+                ast.Constant(augmented),
+                ast.Constant(True),
+            ],
+            keywords=[],
+        )
+        return [ast.Expr(call)]
+
+    def site(self, node: ast.AST, array: str, access: str, function: str) -> int:
+        line = getattr(node, "lineno", 0)
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        self.sites.append(
+            Site(
+                id=len(self.sites),
+                line=line,
+                column=getattr(node, "col_offset", 0),
+                text=text,
+                array=array,
+                access=access,
+                function=function,
+            )
+        )
+        return len(self.sites) - 1
+
+    # ---------------------------------------------------------------- helpers
+
+    def helper(self, name: str) -> str:
+        """The instrumented clone of helper ``name`` (made once)."""
+        clone_name = f"_pr_helper_{name}"
+        if clone_name in self.helpers_done:
+            return clone_name
+        original = self.functions.get(name)
+        if original is None:
+            raise NotImplementedError(f"helper `{name}` is not defined in the candidate's file")
+        func = copy.deepcopy(original)
+        func.name = clone_name
+        func.decorator_list = []
+        self.helpers_done[clone_name] = func  # before the body: recursion ends here
+        for extra in ("_pr_state", "_pr_sh", "_pr_it", "_pr_loop"):
+            func.args.args.append(ast.arg(extra))
+        ctx = _Context(
+            loop_id="_pr_loop",
+            shadow="_pr_sh",
+            iteration="_pr_it",
+            flags={},
+            function=name,
+            thread_id="_pr_it",
+        )
+        func.body = self._rewrite_body(func.body, ctx)
+        return clone_name
+
+
+@dataclass
+class _Context:
+    loop_id: int | str  # a constant in the kernel, a parameter in helpers
+    shadow: str
+    iteration: str
+    flags: dict[str, str]
+    function: str
+    thread_id: str
+
+    def flag(self, name: str) -> ast.expr:
+        if name in self.flags:
+            return ast.Name(self.flags[name], ast.Load())
+        return ast.Constant(True)  # defined in the body or a helper parameter: the address decides
+
+
+class _ExpressionRewriter(ast.NodeTransformer):
+    def __init__(self, owner: Instrumenter, ctx: _Context):
+        self.owner = owner
+        self.ctx = ctx
+
+    def visit_Subscript(self, node: ast.Subscript):
+        node = self.generic_visit(node)
+        if not isinstance(node.ctx, ast.Load) or not isinstance(node.value, ast.Name):
+            return node
+        name = node.value.id
+        site = self.owner.site(node, name, "read", self.ctx.function)
+        ctx = self.ctx
+        return ast.Call(
+            func=_parse_expr("_pr.load"),
+            args=[
+                ast.Name(name, ast.Load()),
+                _index_expr(node.slice),
+                ctx.flag(name),
+                ast.Name("_pr_state", ast.Load()),
+                ast.Name(ctx.shadow, ast.Load()),
+                ast.Constant(site),
+                ast.Name(ctx.iteration, ast.Load()),
+                ast.Constant(ctx.loop_id)
+                if isinstance(ctx.loop_id, int)
+                else ast.Name(ctx.loop_id, ast.Load()),
+            ],
+            keywords=[],
+        )
+
+    def visit_Call(self, node: ast.Call):
+        node = self.generic_visit(node)
+        name = _call_name(node)
+        if name == "get_thread_id":
+            return _parse_expr(self.ctx.thread_id)
+        if name == "get_num_threads":
+            return ast.Constant(self.owner.threads)
+        if isinstance(node.func, ast.Name) and node.func.id in self.owner.helper_names:
+            clone = self.owner.helper(node.func.id)
+            loop = (
+                ast.Constant(self.ctx.loop_id)
+                if isinstance(self.ctx.loop_id, int)
+                else ast.Name(self.ctx.loop_id, ast.Load())
+            )
+            node.func = ast.Name(clone, ast.Load())
+            node.args += [
+                ast.Name("_pr_state", ast.Load()),
+                ast.Name(self.ctx.shadow, ast.Load()),
+                ast.Name(self.ctx.iteration, ast.Load()),
+                loop,
+            ]
+            return node
+        self._note_opaque(node)
+        return node
+
+    def _note_opaque(self, node: ast.Call):
+        tracked = set(self.ctx.flags)
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            if node.func.value.id in tracked and node.func.attr in _MUTATING_METHODS:
+                self._unchecked(node, node.func.value.id, f"method `{node.func.attr}`")
+        for arg in node.args:
+            if isinstance(arg, ast.Name) and arg.id in tracked:
+                self._unchecked(node, arg.id, f"call to `{ast.unparse(node.func)}`")
+
+    def _unchecked(self, node, array, what):
+        line = getattr(node, "lineno", 0)
+        self.owner.unchecked.append(
+            {
+                "line": line,
+                "array": array,
+                "reason": f"{what} receives `{array}` whole: its accesses are not checked",
+                "text": self.owner.lines[line - 1].strip()
+                if 0 < line <= len(self.owner.lines)
+                else "",
+            }
+        )
+
+
+def _rewrite_target_indices(target, expressions: _ExpressionRewriter) -> None:
+    """Loads inside a store's index (``out[idx[i]] = ...``) are reads too."""
+    if isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            _rewrite_target_indices(element, expressions)
+    elif isinstance(target, ast.Subscript):
+        target.slice = expressions.visit(target.slice)
+
+
+def _parse(code: str) -> list[ast.stmt]:
+    return ast.parse(code).body
+
+
+def _parse_expr(code: str) -> ast.expr:
+    return ast.parse(code, mode="eval").body

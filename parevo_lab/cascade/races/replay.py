@@ -1,0 +1,234 @@
+"""The races stage in the child: lint, build and compile the replay, run it, read the shadow."""
+
+from __future__ import annotations
+
+import ast
+import time
+
+from ...results import RacesResult
+from ...task import fresh_copy
+from . import shadow
+from .instrument import Instrumenter, ReplaySource, is_prange
+from .lint import lint_function
+
+CHUNK_THREADS = (2, 4, 8)
+EXAMPLES_SHOWN = 3
+
+
+def run(session, function_name: str, inputs: list[tuple], threads: list[int], loops) -> RacesResult:
+    """``inputs``: argument tuples at the check size; ``loops``: the compile stage's ParallelLoops."""
+    import numba
+
+    source = session.candidate_source
+    tree = ast.parse(source)
+    func = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function_name), None
+    )
+    result = RacesResult(status="clean", reason="")
+    if func is None:
+        result.status, result.reason = "not_run", f"`{function_name}` is not a top-level def"
+        return result
+    if not any(is_prange(n) for n in ast.walk(func)):
+        result.reason = "no parallel loop to check"
+        return result
+    for loop in loops:
+        if loop.status in ("not_parallel", "serialised"):
+            result.notes.append(
+                f"the prange loop at line {loop.line} is {loop.status}: {loop.detail}"
+            )
+
+    loop_lints, findings = lint_function(func)
+    lines = source.splitlines()
+    for finding in findings:
+        result.entries.append(_lint_entry(finding, lines))
+    for lint in loop_lints:
+        if lint.indirect_writes:
+            result.notes.append(
+                f"loop at line {lint.line} writes {', '.join(f'`{a}`' for a in lint.indirect_writes)}"
+                " through indices other than its loop variable: checked by the replay"
+            )
+        if lint.thread_id_indices:
+            result.notes.append(
+                f"loop at line {lint.line} indexes with get_thread_id()/get_num_threads() "
+                f"(line {', '.join(map(str, lint.thread_id_indices))}): replayed with numba's "
+                f"static schedule at {max(threads)} threads"
+            )
+
+    helpers = _helper_names(session, tree)
+    try:
+        replay = Instrumenter(tree, source, helpers, max(threads)).kernel(function_name)
+    except NotImplementedError as exc:
+        result.status, result.reason = "unchecked", f"the replay cannot follow this kernel: {exc}"
+        return _finish(result)
+    result.unchecked = replay.unchecked
+    session.emit.phase("compile", "compiling the race replay (serial, instrumented)", compile=True)
+    started = time.perf_counter()
+    try:
+        entry = _compile(session, replay, numba)
+        state = shadow.new_state(len(replay.sites), len(replay.loops))
+        entry.compile(tuple(numba.typeof(a) for a in (*inputs[0], state)))
+    except Exception as exc:  # noqa: BLE001 - an instrumentation gap must not hide the verdict
+        first = str(exc).strip().splitlines()
+        result.status = "unchecked"
+        result.reason = f"the race replay could not be compiled ({type(exc).__name__}: " + (
+            f"{first[0][:200]})" if first else ")"
+        )
+        return _finish(result)
+    result.compile_seconds = round(time.perf_counter() - started, 3)
+
+    counts = None
+    examples = []
+    for number, args in enumerate(inputs):
+        state = shadow.new_state(len(replay.sites), len(replay.loops))
+        session.emit.phase("races", f"race replay on input {number + 1} of {len(inputs)}")
+        started = time.perf_counter()
+        try:
+            entry(*fresh_copy(args), state)
+        except MemoryError as exc:
+            result.status, result.reason = "unchecked", str(exc)
+            return _finish(result)
+        except Exception as exc:  # noqa: BLE001 - the candidate failed inside the replay
+            site = replay.sites[int(state[2][shadow.META_LAST_SITE])] if replay.sites else None
+            result.failure = {
+                "message": f"the kernel raised {type(exc).__name__} inside the race replay"
+                + (f" near line {site.line}: `{site.text.strip()}`" if site else ""),
+                "line": site.line if site else None,
+            }
+            result.status, result.reason = "unchecked", result.failure["message"]
+            return _finish(result)
+        result.replay_seconds += time.perf_counter() - started
+        counts = state[0] if counts is None else counts + state[0]
+        used = int(state[2][shadow.META_EXAMPLES])
+        examples += [(row, state[3]) for row in state[1][:used].copy()]
+        result.inputs_checked += 1
+    result.replay_seconds = round(result.replay_seconds, 4)
+    result.entries += _replay_entries(replay, counts, examples)
+    return _finish(result)
+
+
+def _finish(result: RacesResult) -> RacesResult:
+    if result.entries:
+        result.status = "races"
+        pairs = len(result.entries)
+        result.reason = f"{pairs} conflicting pair{'s' if pairs > 1 else ''} of accesses"
+    elif result.status == "clean" and not result.reason:
+        result.reason = f"no conflicting accesses in {result.inputs_checked} replayed input(s)"
+        if result.unchecked:
+            result.reason += f"; {len(result.unchecked)} call(s) unchecked"
+    return result
+
+
+def _helper_names(session, tree: ast.Module) -> set[str]:
+    """@njit functions defined in the candidate's own file: the replay instruments them."""
+    from numba.core.registry import CPUDispatcher
+
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    module = session.candidate_module
+    return {
+        name
+        for name in defined
+        if isinstance(getattr(module, name, None), CPUDispatcher)
+        and getattr(module, name).py_func.__code__.co_filename == str(session.candidate_path)
+    }
+
+
+def _compile(session, replay: ReplaySource, numba):
+    namespace = dict(vars(session.candidate_module))
+    import numpy
+
+    namespace.update(_pr=shadow, _pr_np=numpy)
+    code = compile(
+        replay.module, filename=f"<race replay of {session.candidate_path.name}>", mode="exec"
+    )
+    exec(code, namespace)  # noqa: S102 - our own rewrite of the candidate, in the sandbox
+    for name in [*replay.helpers, replay.entry]:
+        namespace[name] = numba.njit(namespace[name])
+    return namespace[replay.entry]
+
+
+def _site_dict(site, iteration) -> dict:
+    return {
+        "line": site.line,
+        "column": site.column,
+        "text": site.text,
+        "array": site.array,
+        "access": site.access,
+        "function": site.function,
+        "iteration": iteration,
+    }
+
+
+def _replay_entries(replay: ReplaySource, counts, examples) -> list[dict]:
+    if counts is None:
+        return []
+    grouped: dict[tuple[int, int, int], list] = {}
+    for row, bounds in examples:
+        key = (int(row[0]), int(row[1]), int(row[2]))
+        grouped.setdefault(key, []).append((row, bounds))
+    entries = []
+    for (kind, a, b), rows in sorted(grouped.items(), key=lambda kv: -counts[kv[0]]):
+        first_row, bounds = rows[0]
+        loop = int(first_row[5])
+        lo, hi = int(bounds[loop, 0]), int(bounds[loop, 1])
+        it_a, it_b = int(first_row[3]), int(first_row[4])
+        site_a, site_b = replay.sites[a], replay.sites[b]
+        entries.append(
+            {
+                "source": "replay",
+                "kind": shadow.KINDS[kind],
+                "array": site_b.array,
+                "index": _index(first_row),
+                "first": _site_dict(site_a, it_a),
+                "second": _site_dict(site_b, it_b),
+                "count": int(counts[kind, a, b]),
+                "loop_line": replay.loops[loop]["line"] if loop < len(replay.loops) else None,
+                "different_chunks": {
+                    str(p): _chunk(it_a, lo, hi, p) != _chunk(it_b, lo, hi, p)
+                    for p in CHUNK_THREADS
+                },
+                "examples": [
+                    {"index": _index(r), "iterations": [int(r[3]), int(r[4])]}
+                    for r, _ in rows[:EXAMPLES_SHOWN]
+                ],
+            }
+        )
+    return entries
+
+
+def _index(row) -> list[int] | dict:
+    ndim = int(row[6])
+    if ndim < 0:
+        return {"element_offset": int(row[7])}
+    return [int(v) for v in row[7 : 7 + ndim]]
+
+
+def _chunk(it: int, lo: int, hi: int, threads: int) -> int:
+    n = hi - lo
+    return ((it - lo) * threads) // n if n > 0 else 0
+
+
+def _lint_entry(finding, lines: list[str]) -> dict:
+    def site(line, column):
+        return {
+            "line": line,
+            "column": column,
+            "text": lines[line - 1] if 0 < line <= len(lines) else "",
+            "array": finding.variable,
+            "access": "scalar",
+            "function": "",
+            "iteration": None,
+        }
+
+    return {
+        "source": "lint",
+        "kind": finding.kind,
+        "array": finding.variable,
+        "index": None,
+        "first": site(*finding.first),
+        "second": site(*finding.second),
+        "count": 1,
+        "loop_line": finding.loop_line,
+        "different_chunks": None,
+        "message": finding.message,
+        "examples": [],
+    }
