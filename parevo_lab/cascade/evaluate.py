@@ -121,7 +121,10 @@ def evaluate(
     )
     report.compile, report.verify, report.races = _read_verify(run)
 
-    if options.profile and report.compile and report.compile.ok and report.verify.passed:
+    racy = report.races.status == "races"
+    if options.profile and report.compile and report.compile.ok and (report.verify.passed or racy):
+        # A racy candidate is still timed (the report keeps every stage), outputs unchecked.
+        job["compare_outputs"] = report.verify.passed
         run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
         report.sandbox["profile"] = run.to_dict()
         report.seconds["startup"] += run.phase_seconds().get("startup", 0.0)
@@ -289,6 +292,8 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
             samples[event["who"]][str(event["threads"])] = event["samples"]
         elif kind == "ceiling":
             result.ceiling = event["ceiling"]
+        elif kind == "note":
+            result.notes.append(event["message"])
         elif kind == "failure":
             result.failure = from_dict(Failure, event["failure"])
         elif kind == "task_error":

@@ -59,9 +59,18 @@ def run(session) -> None:
     py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
     kernel = compile_stage.jit(py_func, options)
     kernel.compile(compile_stage.signature_of(args))
-    expected = session.expected(
-        reference_jit or session.task.reference, args, f"reference at bench size {size}"
-    )
+    expected = None
+    if job.get("compare_outputs", True):
+        expected = session.expected(
+            reference_jit or session.task.reference, args, f"reference at bench size {size}"
+        )
+    else:
+        emit(
+            {
+                "type": "note",
+                "message": "outputs of the timed runs not compared: the candidate races",
+            }
+        )
     names = session.argument_names()
 
     import numba

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 import time
+from pathlib import Path
 
 from ...results import RacesResult
-from ...task import fresh_copy
+from ...task import fresh_copy, source_hash
 from . import shadow
 from .instrument import Instrumenter, ReplaySource, is_prange
 from .lint import lint_function
@@ -133,17 +134,25 @@ def _helper_names(session, tree: ast.Module) -> set[str]:
 
 
 def _compile(session, replay: ReplaySource, numba):
-    namespace = dict(vars(session.candidate_module))
-    import numpy
+    """Write the replay to its own content-hash-named module, so numba's cache keeps it."""
+    import importlib
 
-    namespace.update(_pr=shadow, _pr_np=numpy)
-    code = compile(
-        replay.module, filename=f"<race replay of {session.candidate_path.name}>", mode="exec"
+    from ...candidate import materialise
+
+    shadow_source = Path(shadow.__file__).read_text(encoding="utf-8")
+    header = (
+        f"# race replay of {session.candidate_path.name}, shadow {source_hash(shadow_source)[:16]}\n"
+        "import numba as _pr_numba\n"
+        "import numpy as _pr_np\n"
+        "from parevo_lab.cascade.races import shadow as _pr\n"
+        f"import {session.job['candidate_module']} as _pr_candidate\n"
+        "globals().update({k: v for k, v in vars(_pr_candidate).items() if not k.startswith('__')})\n"
     )
-    exec(code, namespace)  # noqa: S102 - our own rewrite of the candidate, in the sandbox
-    for name in [*replay.helpers, replay.entry]:
-        namespace[name] = numba.njit(namespace[name])
-    return namespace[replay.entry]
+    for function in replay.module.body:
+        function.decorator_list = [ast.parse("_pr_numba.njit(cache=True)", mode="eval").body]
+    _, module_name = materialise(header + ast.unparse(replay.module) + "\n", "replay")
+    module = importlib.import_module(module_name)
+    return getattr(module, replay.entry)
 
 
 def _site_dict(site, iteration) -> dict:
