@@ -90,7 +90,7 @@ def test_opaque_call_on_a_tracked_array_is_listed_as_unchecked(tmp_path, kernels
     path = tmp_path / "opaque.py"
     path.write_text(
         "import numba\nimport numpy as np\n\n@numba.njit(parallel=True)\ndef kernel(x):\n"
-        "    out = np.empty_like(x)\n    for i in numba.prange(x.shape[0]):\n"
+        "    out = np.zeros_like(x)\n    for i in numba.prange(x.shape[0]):\n"
         "        out[i] = 2.0 * x[i] + 0.0 * np.sum(out)\n    return out\n"
     )
     report = races_of(path, task=kernels / "double_task.py")

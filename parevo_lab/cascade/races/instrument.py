@@ -82,6 +82,25 @@ def _subscripted(body: list[ast.stmt]) -> tuple[set[str], set[str]]:
     return written, read
 
 
+def _owned_by_iteration(body: list[ast.stmt], name: str, var: str) -> bool:
+    """Every use of ``name`` in the body is ``name[var]`` or ``name[var, ...]``: iteration
+    ``var`` touches only its own row, so two iterations never meet there."""
+    subscripted = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                if node.value.id == name:
+                    index = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+                    if not (isinstance(index, ast.Name) and index.id == var):
+                        return False
+                    subscripted.add(id(node.value))
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id == name and id(node) not in subscripted:
+                return False  # passed whole to a call, bound to another name, ...
+    return True
+
+
 def _index_expr(node: ast.expr) -> ast.expr:
     """The subscript's index as a value: slices become ``slice(lo, hi, step)`` calls."""
     if isinstance(node, ast.Slice):
@@ -160,20 +179,21 @@ class Instrumenter:
         tag = f"_{loop_id}"
         prologue = _parse(f"_pr_lo{tag} = 0\n_pr_hi{tag} = 0")
         prologue[0].value, prologue[1].value = lo, hi
-        prologue += _parse(
-            f"_pr_state[3][{loop_id}, 0] = _pr_lo{tag}\n_pr_state[3][{loop_id}, 1] = _pr_hi{tag}"
-        )
+        prologue += _parse(f"_pr.set_bounds(_pr_state, {loop_id}, _pr_lo{tag}, _pr_hi{tag})")
 
         local = _names_assigned(loop.body) | {var}
         written, read = _subscripted(loop.body)
         helper_args = self._arrays_passed_to_helpers(loop.body) - local
         registered = sorted(((written | read) - local) | helper_args)
+        owned = {n for n in registered if n in written and _owned_by_iteration(loop.body, n, var)}
+        owned -= helper_args
         flags = {}
         if registered:
             k = len(registered)
             prologue += _parse(
                 f"_pr_ext{tag} = _pr_np.zeros(({k}, 3), _pr_np.int64)\n"
-                f"_pr_w{tag} = _pr_np.zeros({k}, _pr_np.bool_)"
+                f"_pr_w{tag} = _pr_np.zeros({k}, _pr_np.bool_)\n"
+                f"_pr_o{tag} = _pr_np.zeros({k}, _pr_np.bool_)"
             )
             for j, name in enumerate(registered):
                 prologue += _parse(
@@ -182,14 +202,17 @@ class Instrumenter:
                 )
                 if name in written or name in helper_args:
                     prologue += _parse(f"_pr_w{tag}[{j}] = True")
+                if name in owned:
+                    prologue += _parse(f"_pr_o{tag}[{j}] = True")
         else:
             prologue += _parse(
                 f"_pr_ext{tag} = _pr_np.zeros((0, 3), _pr_np.int64)\n"
-                f"_pr_w{tag} = _pr_np.zeros(0, _pr_np.bool_)"
+                f"_pr_w{tag} = _pr_np.zeros(0, _pr_np.bool_)\n"
+                f"_pr_o{tag} = _pr_np.zeros(0, _pr_np.bool_)"
             )
         prologue += _parse(
-            f"_pr_reg{tag}, _pr_slots{tag}, _pr_trk{tag} = _pr.begin(_pr_ext{tag}, _pr_w{tag})\n"
-            f"_pr_sh{tag} = (_pr_reg{tag}, _pr_slots{tag})"
+            f"_pr_sh{tag}, _pr_trk{tag}, _pr_fast{tag} = "
+            f"_pr.begin(_pr_ext{tag}, _pr_w{tag}, _pr_o{tag})"
         )
         for j, name in enumerate(registered):
             flag = f"_pr_t{j}{tag}"
@@ -205,19 +228,40 @@ class Instrumenter:
             if uses_thread_id
             else var
         )
-        context = _Context(
-            loop_id=loop_id,
-            shadow=f"_pr_sh{tag}",
-            iteration="_pr_it",
-            flags=flags,
-            function=function,
-            thread_id=f"_pr.chunk_of({var}, _pr_lo{tag}, _pr_hi{tag}, {self.threads})",
-        )
-        body = _parse(f"_pr_it = {label}")
-        body += self._rewrite_body(loop.body, context)
-        loop.iter = _parse_expr(f"range(_pr_lo{tag}, _pr_hi{tag})")
-        loop.body = body
-        return [*prologue, loop]
+
+        def instrumented(flags: dict[str, str], plain: set[str]) -> ast.For:
+            context = _Context(
+                loop_id=loop_id,
+                shadow=f"_pr_sh{tag}",
+                iteration="_pr_it",
+                flags=flags,
+                function=function,
+                thread_id=f"_pr.chunk_of({var}, _pr_lo{tag}, _pr_hi{tag}, {self.threads})",
+                plain=plain,
+            )
+            copy_of_loop = copy.deepcopy(loop)
+            copy_of_loop.iter = _parse_expr(f"range(_pr_lo{tag}, _pr_hi{tag})")
+            copy_of_loop.body = _parse(f"_pr_it = {label}") + self._rewrite_body(
+                copy_of_loop.body, context
+            )
+            return copy_of_loop
+
+        written_here = written | helper_args
+        plain = {name for name in registered if name not in written_here} | owned
+        if not plain:
+            return [*prologue, instrumented(flags, set())]
+        # Unswitched: in the usual case no read-only input overlaps a written array and no array
+        # whose rows the iterations own overlaps anything, so the loop that runs records only the
+        # other written arrays; the fully checked version runs under aliasing.
+        fast = instrumented({}, plain)
+        return [
+            *prologue,
+            ast.If(
+                test=ast.Name(f"_pr_fast{tag}", ast.Load()),
+                body=[fast],
+                orelse=[instrumented(flags, set())],
+            ),
+        ]
 
     def _arrays_passed_to_helpers(self, body) -> set[str]:
         names = set()
@@ -267,6 +311,8 @@ class Instrumenter:
         if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)):
             return []
         name = target.value.id
+        if name in ctx.plain:
+            return []
         site = self.site(target, name, "update" if augmented else "write", ctx.function)
         index = _ExpressionRewriter(self, ctx).visit(_index_expr(copy.deepcopy(target.slice)))
         call = ast.Call(
@@ -274,20 +320,13 @@ class Instrumenter:
             args=[
                 ast.Name(name, ast.Load()),
                 index,
-                ctx.flag(name),
-                ast.Name("_pr_state", ast.Load()),
-                ast.Name(ctx.shadow, ast.Load()),
-                ast.Constant(site),
-                ast.Name(ctx.iteration, ast.Load()),
-                ast.Constant(ctx.loop_id)
-                if isinstance(ctx.loop_id, int)
-                else ast.Name(ctx.loop_id, ast.Load()),
+                *ctx.tail(site),
                 ast.Constant(augmented),
                 ast.Constant(True),
             ],
             keywords=[],
         )
-        return [ast.Expr(call)]
+        return [ctx.guard(name, ast.Expr(call))]
 
     def site(self, node: ast.AST, array: str, access: str, function: str) -> int:
         line = getattr(node, "lineno", 0)
@@ -341,11 +380,30 @@ class _Context:
     flags: dict[str, str]
     function: str
     thread_id: str
+    plain: set[str] = field(default_factory=set)  # arrays that cannot race here: left as they are
 
-    def flag(self, name: str) -> ast.expr:
-        if name in self.flags:
-            return ast.Name(self.flags[name], ast.Load())
-        return ast.Constant(True)  # defined in the body or a helper parameter: the address decides
+    def tail(self, site: int) -> list[ast.expr]:
+        """The arguments every shadow call ends with: state, shadow, site, iteration, loop."""
+        loop = (
+            ast.Constant(self.loop_id)
+            if isinstance(self.loop_id, int)
+            else ast.Name(self.loop_id, ast.Load())
+        )
+        return [
+            ast.Name("_pr_state", ast.Load()),
+            ast.Name(self.shadow, ast.Load()),
+            ast.Constant(site),
+            ast.Name(self.iteration, ast.Load()),
+            loop,
+        ]
+
+    def guard(self, name: str, statement: ast.stmt) -> ast.stmt:
+        """Run ``statement`` only when array ``name`` is tracked in this loop instance.
+
+        Names defined in the body and helper parameters have no flag: the address decides."""
+        if name not in self.flags:
+            return statement
+        return ast.If(test=ast.Name(self.flags[name], ast.Load()), body=[statement], orelse=[])
 
 
 class _ExpressionRewriter(ast.NodeTransformer):
@@ -358,24 +416,19 @@ class _ExpressionRewriter(ast.NodeTransformer):
         if not isinstance(node.ctx, ast.Load) or not isinstance(node.value, ast.Name):
             return node
         name = node.value.id
+        if name in self.ctx.plain:
+            return node
         site = self.owner.site(node, name, "read", self.ctx.function)
         ctx = self.ctx
-        return ast.Call(
+        checked = ast.Call(
             func=_parse_expr("_pr.load"),
-            args=[
-                ast.Name(name, ast.Load()),
-                _index_expr(node.slice),
-                ctx.flag(name),
-                ast.Name("_pr_state", ast.Load()),
-                ast.Name(ctx.shadow, ast.Load()),
-                ast.Constant(site),
-                ast.Name(ctx.iteration, ast.Load()),
-                ast.Constant(ctx.loop_id)
-                if isinstance(ctx.loop_id, int)
-                else ast.Name(ctx.loop_id, ast.Load()),
-            ],
+            args=[ast.Name(name, ast.Load()), _index_expr(node.slice), *ctx.tail(site)],
             keywords=[],
         )
+        if name not in ctx.flags:
+            return checked
+        # an array that cannot race (read-only, overlapping nothing written) costs one branch
+        return ast.IfExp(test=ast.Name(ctx.flags[name], ast.Load()), body=checked, orelse=node)
 
     def visit_Call(self, node: ast.Call):
         node = self.generic_visit(node)

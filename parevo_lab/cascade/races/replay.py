@@ -55,17 +55,21 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
                 f"static schedule at {max(threads)} threads"
             )
 
-    helpers = _helper_names(session, tree)
+    session.emit.phase("compile", "compiling the race replay (serial, instrumented)", compile=True)
+    started = time.perf_counter()
     try:
-        replay = Instrumenter(tree, source, helpers, max(threads)).kernel(function_name)
+        entry, replay = build_replay(
+            session.candidate_module,
+            session.job["candidate_module"],
+            session.candidate_path,
+            function_name,
+            max(threads),
+        )
     except NotImplementedError as exc:
         result.status, result.reason = "unchecked", f"the replay cannot follow this kernel: {exc}"
         return _finish(result)
     result.unchecked = replay.unchecked
-    session.emit.phase("compile", "compiling the race replay (serial, instrumented)", compile=True)
-    started = time.perf_counter()
     try:
-        entry = _compile(session, replay, numba)
         state = shadow.new_state(len(replay.sites), len(replay.loops))
         entry.compile(tuple(numba.typeof(a) for a in (*inputs[0], state)))
     except Exception as exc:  # noqa: BLE001 - an instrumentation gap must not hide the verdict
@@ -89,7 +93,7 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
             result.status, result.reason = "unchecked", str(exc)
             return _finish(result)
         except Exception as exc:  # noqa: BLE001 - the candidate failed inside the replay
-            site = replay.sites[int(state[2][shadow.META_LAST_SITE])] if replay.sites else None
+            site = replay.sites[shadow.decode(state)["last_site"]] if replay.sites else None
             result.failure = {
                 "message": f"the kernel raised {type(exc).__name__} inside the race replay"
                 + (f" near line {site.line}: `{site.text.strip()}`" if site else ""),
@@ -98,9 +102,9 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
             result.status, result.reason = "unchecked", result.failure["message"]
             return _finish(result)
         result.replay_seconds += time.perf_counter() - started
-        counts = state[0] if counts is None else counts + state[0]
-        used = int(state[2][shadow.META_EXAMPLES])
-        examples += [(row, state[3]) for row in state[1][:used].copy()]
+        found = shadow.decode(state)
+        counts = found["counts"].copy() if counts is None else counts + found["counts"]
+        examples += [(row, found["bounds"]) for row in found["examples"].copy()]
         result.inputs_checked += 1
     result.replay_seconds = round(result.replay_seconds, 4)
     result.entries += _replay_entries(replay, counts, examples)
@@ -119,21 +123,29 @@ def _finish(result: RacesResult) -> RacesResult:
     return result
 
 
-def _helper_names(session, tree: ast.Module) -> set[str]:
+def build_replay(module, module_name: str, path: Path, function: str, threads: int):
+    """The compiled replay of ``module.function`` (a candidate imported as ``module_name`` from
+    ``path``) and the ReplaySource that maps its sites back to the candidate's lines."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    replay = Instrumenter(tree, source, _helper_names(module, path, tree), threads).kernel(function)
+    return _compile(module_name, path, replay), replay
+
+
+def _helper_names(module, path: Path, tree: ast.Module) -> set[str]:
     """@njit functions defined in the candidate's own file: the replay instruments them."""
     from numba.core.registry import CPUDispatcher
 
     defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
-    module = session.candidate_module
     return {
         name
         for name in defined
         if isinstance(getattr(module, name, None), CPUDispatcher)
-        and getattr(module, name).py_func.__code__.co_filename == str(session.candidate_path)
+        and getattr(module, name).py_func.__code__.co_filename == str(path)
     }
 
 
-def _compile(session, replay: ReplaySource, numba):
+def _compile(module_name: str, path: Path, replay: ReplaySource):
     """Write the replay to its own content-hash-named module, so numba's cache keeps it."""
     import importlib
 
@@ -141,18 +153,17 @@ def _compile(session, replay: ReplaySource, numba):
 
     shadow_source = Path(shadow.__file__).read_text(encoding="utf-8")
     header = (
-        f"# race replay of {session.candidate_path.name}, shadow {source_hash(shadow_source)[:16]}\n"
+        f"# race replay of {path.name}, shadow {source_hash(shadow_source)[:16]}\n"
         "import numba as _pr_numba\n"
         "import numpy as _pr_np\n"
         "from parevo_lab.cascade.races import shadow as _pr\n"
-        f"import {session.job['candidate_module']} as _pr_candidate\n"
+        f"import {module_name} as _pr_candidate\n"
         "globals().update({k: v for k, v in vars(_pr_candidate).items() if not k.startswith('__')})\n"
     )
     for function in replay.module.body:
         function.decorator_list = [ast.parse("_pr_numba.njit(cache=True)", mode="eval").body]
-    _, module_name = materialise(header + ast.unparse(replay.module) + "\n", "replay")
-    module = importlib.import_module(module_name)
-    return getattr(module, replay.entry)
+    _, replay_module = materialise(header + ast.unparse(replay.module) + "\n", "replay")
+    return getattr(importlib.import_module(replay_module), replay.entry)
 
 
 def _site_dict(site, iteration) -> dict:
