@@ -215,5 +215,16 @@ class _progress_printer:
         sys.stderr.flush()
 
 
+def entry() -> int:
+    """The console script: ``main`` with a quiet exit when stdout is closed early (``| head``)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

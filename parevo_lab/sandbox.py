@@ -69,6 +69,7 @@ class SandboxRun:
     stderr_tail: str = ""
     wall_s: float = 0.0
     spawned_at: float = 0.0  # time.monotonic() when the child was started
+    leftovers: dict = field(default_factory=dict)  # small files the child left, read before cleanup
 
     def phase_seconds(self) -> dict[str, float]:
         """Seconds per phase kind (``startup`` = spawn + imports), from the child's timestamps."""
@@ -209,8 +210,12 @@ def run(
     limits: Limits,
     on_event: Callable[[dict], None] | None = None,
     poll_s: float = 0.02,
+    keep: Callable[[str], object] | None = None,
 ) -> SandboxRun:
-    """Run ``job`` in ``python -m parevo_lab.worker`` and collect its events."""
+    """Run ``job`` in ``python -m parevo_lab.worker`` and collect its events.
+
+    ``keep(workdir)``, when given, reads what it needs from the child's working folder after
+    the child ended and before the folder is removed (``SandboxRun.leftovers["kept"]``)."""
     workdir = tempfile.mkdtemp(prefix="parevo-sandbox-")
     job_path = os.path.join(workdir, "job.json")
     events_path = os.path.join(workdir, "events.jsonl")
@@ -266,6 +271,8 @@ def run(
         result.wall_s = time.monotonic() - start
         result.stdout_tail = out.text()
         result.stderr_tail = err.text()
+        if keep is not None:
+            result.leftovers["kept"] = keep(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
     return result
 

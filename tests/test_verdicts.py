@@ -23,7 +23,7 @@ def test_correct_kernel_is_ok_and_runs_every_case(kernels):
     report = check(kernels, "good.py")
     assert report.verdict == "ok", report.summary
     kinds = {case.kind for case in report.verify.cases}
-    assert kinds == {"boundscheck", "check", "edge", "bench"}
+    assert kinds == {"boundscheck", "check", "repeat", "edge", "bench"}
     assert {case.threads for case in report.verify.cases if case.kind == "check"} == {1, 2}
     assert {case.seed for case in report.verify.cases if case.kind == "check"} == {0, 1, 2}
     sizes = {case.size for case in report.verify.cases}
@@ -73,6 +73,15 @@ def test_kernel_that_mutates_its_input_is_wrong(kernels):
 
 def test_segfault_in_a_parallel_thread_is_a_runtime_error(kernels):
     report = check(kernels, "segfault.py")
+    assert report.verdict == "runtime_error"
+    assert "SIGSEGV" in report.verify.failure.message
+    # the race replay simulates thread ids and meets the wild write first: it names the line
+    assert "race replay" in report.verify.failure.message
+    assert report.verify.failure.site.line == 13
+
+
+def test_segfault_without_the_replay_happens_in_the_parallel_run(kernels):
+    report = check(kernels, "segfault.py", races=False)
     assert report.verdict == "runtime_error"
     assert "SIGSEGV" in report.verify.failure.message
     assert report.verify.failure.case.threads == 2
@@ -157,13 +166,10 @@ def test_reductions_and_safety_warning_are_reported(kernels):
     assert warning.line == 17
 
 
-def test_race_verdict_is_reserved_and_report_has_races_slot(kernels):
-    report = check(kernels, "good.py")
-    data = report.to_dict()
-    assert data["races"]["status"] == "not_run"
-    from parevo_lab.results import VERDICTS
-
-    assert "race" in VERDICTS
+def test_clean_kernel_reports_races_clean(kernels):
+    data = check(kernels, "good.py").to_dict()
+    assert data["races"]["status"] == "clean"
+    assert data["races"]["inputs_checked"] == 3
 
 
 def test_in_place_kernels_compare_the_arguments_after_the_call(kernels):

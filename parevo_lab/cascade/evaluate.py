@@ -21,6 +21,7 @@ from ..results import (
     ProfileResult,
     RacesResult,
     Report,
+    SourceSite,
     VerifyCase,
     VerifyResult,
     from_dict,
@@ -110,7 +111,7 @@ def evaluate(
 
         return on_event
 
-    run = sandbox.run({**job, "job": "verify"}, limits, relay("verify"))
+    run = sandbox.run({**job, "job": "verify"}, limits, relay("verify"), keep=_replay_crash_site)
     report.sandbox["verify"] = run.to_dict()
     phases = run.phase_seconds()
     report.seconds.update(
@@ -224,6 +225,8 @@ def _read_verify(run: sandbox.SandboxRun):
             )
         elif phase != "locate" and verify.failure is None:
             verify.failure = failure
+            if phase == "races":
+                _point_at_replay_site(failure, run)
     if compile_result is None and verify.failure is None:
         verify.failure = _abnormal_end(run)
     verify.passed = verify.failure is None and compile_result is not None and compile_result.ok
@@ -247,6 +250,14 @@ def _differential(verify: VerifyResult, races: RacesResult) -> None:
         )
 
 
+def _replay_crash_site(workdir: str) -> int | None:
+    import os
+
+    from .races.shadow import CRASH_FILE, last_site_in
+
+    return last_site_in(os.path.join(workdir, CRASH_FILE))
+
+
 def _require_started(run: sandbox.SandboxRun) -> None:
     """A child that never imported numba says nothing about the candidate: stop with why."""
     if any(e.get("type") == "ready" for e in run.events):
@@ -261,6 +272,16 @@ def _require_started(run: sandbox.SandboxRun) -> None:
         f"the sandbox could not start Python with numba ({why}); "
         "check the installation, or raise --memory"
     )
+
+
+def _point_at_replay_site(failure: Failure, run: sandbox.SandboxRun) -> None:
+    """A replay that crashed: name the last access it recorded (kept in its mapped state)."""
+    last = run.leftovers.get("kept")
+    sites = next((e["sites"] for e in run.events if e.get("type") == "replay_sites"), [])
+    if last is not None and 0 <= last < len(sites):
+        line, text = sites[last]
+        failure.site = SourceSite(line=line, text=text)
+        failure.message += f"; the last access the replay recorded: line {line}: `{text}`"
 
 
 def _abnormal_end(run: sandbox.SandboxRun) -> Failure:

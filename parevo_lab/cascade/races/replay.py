@@ -42,7 +42,19 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
     lines = source.splitlines()
     for finding in findings:
         result.entries.append(_lint_entry(finding, lines))
+    fused = any(loop.status == "fused" for loop in loops)  # then numba's lists are merged
+    numba_reductions = {
+        loop.line: set(loop.reductions) for loop in loops if loop.status == "parallel" and not fused
+    }
     for lint in loop_lints:
+        # Cross-check with numba's parfor metadata: what it privatises is what it calls a reduction.
+        if lint.line in numba_reductions and set(lint.reductions) != numba_reductions[lint.line]:
+            ours = ", ".join(lint.reductions) or "none"
+            theirs = ", ".join(sorted(numba_reductions[lint.line])) or "none"
+            result.notes.append(
+                f"loop at line {lint.line}: the lint sees reductions {ours}, numba recognised "
+                f"{theirs}: a variable numba does not privatise is shared by all threads"
+            )
         if lint.indirect_writes:
             result.notes.append(
                 f"loop at line {lint.line} writes {', '.join(f'`{a}`' for a in lint.indirect_writes)}"
@@ -83,8 +95,12 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
 
     counts = None
     examples = []
+    # If the replay crashes, the parent maps the last site (kept in a mapped file) to a line.
+    session.emit(
+        {"type": "replay_sites", "sites": [[x.line, x.text.strip()] for x in replay.sites]}
+    )
     for number, args in enumerate(inputs):
-        state = shadow.new_state(len(replay.sites), len(replay.loops))
+        state = shadow.new_state(len(replay.sites), len(replay.loops), file=shadow.CRASH_FILE)
         session.emit.phase("races", f"race replay on input {number + 1} of {len(inputs)}")
         started = time.perf_counter()
         try:
@@ -93,7 +109,8 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
             result.status, result.reason = "unchecked", str(exc)
             return _finish(result)
         except Exception as exc:  # noqa: BLE001 - the candidate failed inside the replay
-            site = replay.sites[shadow.decode(state)["last_site"]] if replay.sites else None
+            last = shadow.decode(state)["last_site"]
+            site = replay.sites[last] if last >= 0 else None
             result.failure = {
                 "message": f"the kernel raised {type(exc).__name__} inside the race replay"
                 + (f" near line {site.line}: `{site.text.strip()}`" if site else ""),

@@ -33,16 +33,40 @@ META_SIZE = 8
 MAX_SLOTS = 1 << 24  # 16M elements (384 MiB of shadow); the cascade replays check-size inputs
 
 
-def new_state(n_sites: int, n_loops: int, max_examples: int = 512) -> np.ndarray:
+CRASH_FILE = "race_replay_state.bin"  # in the sandbox's working folder: read after a crash
+
+
+def new_state(n_sites: int, n_loops: int, max_examples: int = 512, file: str | None = None):
+    """A fresh state; with ``file``, backed by a memory-mapped file, so that the last site
+    touched survives a segfault of the replay (the parent reads it from the file)."""
     if n_sites >= SITES:
         raise ValueError(f"the replay supports {SITES} access sites per kernel, not {n_sites}")
     s = max(n_sites, 1)
     examples_at = META_SIZE + 3 * s * s
     bounds_at = examples_at + max_examples * EXAMPLE_WIDTH
-    state = np.zeros(bounds_at + 2 * max(n_loops, 1), np.int64)
+    size = bounds_at + 2 * max(n_loops, 1)
+    if file is None:
+        state = np.zeros(size, np.int64)
+    else:
+        import mmap
+
+        with open(file, "w+b") as handle:
+            handle.truncate(size * 8)
+            state = np.frombuffer(mmap.mmap(handle.fileno(), size * 8), dtype=np.int64)
+    state[M_LAST_SITE] = -1
     state[M_SITES], state[M_EXAMPLES_AT] = s, examples_at
     state[M_MAX_EXAMPLES], state[M_BOUNDS_AT] = max_examples, bounds_at
     return state
+
+
+def last_site_in(path) -> int | None:
+    """The last site a (crashed) replay recorded, from its memory-mapped state file."""
+    try:
+        with open(path, "rb") as handle:
+            meta = np.frombuffer(handle.read(META_SIZE * 8), dtype=np.int64)
+    except OSError:
+        return None
+    return int(meta[M_LAST_SITE]) if meta.size > M_LAST_SITE and meta[M_LAST_SITE] >= 0 else None
 
 
 def decode(state: np.ndarray) -> dict:
@@ -54,7 +78,7 @@ def decode(state: np.ndarray) -> dict:
         "counts": state[META_SIZE:examples_at].reshape(3, s, s),
         "examples": state[examples_at:bounds_at].reshape(-1, EXAMPLE_WIDTH)[:used],
         "bounds": state[bounds_at:].reshape(-1, 2),
-        "last_site": int(state[M_LAST_SITE]),
+        "last_site": int(state[M_LAST_SITE]),  # -1: no access recorded yet
         "dropped": int(state[M_DROPPED]),
     }
 
