@@ -200,21 +200,23 @@ def _first_meaningful_line(text: str) -> str:
 # -------------------------------------------------------------------- parallel loop diagnostics
 
 
+def is_prange(node) -> bool:
+    """``for ... in prange(...)``, ``numba.prange`` or any alias ending in ``prange``."""
+    if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call):
+        return False
+    func = node.iter.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name == "prange"
+
+
 def prange_loops(source: str) -> list[tuple[int, int | None]]:
     """(line, enclosing prange line or None) for each ``for ... in prange(...)`` in the source."""
     tree = ast.parse(source)
     found: list[tuple[int, int | None]] = []
 
-    def is_prange(node) -> bool:
-        if not isinstance(node, ast.Call):
-            return False
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        return name == "prange"
-
     def visit(node, outer):
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.For) and is_prange(child.iter):
+            if is_prange(child):
                 found.append((child.lineno, outer))
                 visit(child, outer if outer is not None else child.lineno)
             else:

@@ -14,6 +14,8 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
+from ..compile import is_prange
+
 _MUTATING_METHODS = {"fill", "sort", "put", "resize", "itemset", "partition", "setfield"}
 
 
@@ -42,14 +44,6 @@ class ReplaySource:
     @property
     def source(self) -> str:
         return ast.unparse(self.module)
-
-
-def is_prange(node) -> bool:
-    if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call):
-        return False
-    func = node.iter.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name == "prange"
 
 
 def _call_name(node: ast.Call) -> str:

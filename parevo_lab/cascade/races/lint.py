@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .instrument import _call_name, is_prange
+from ..compile import is_prange
+from .instrument import _call_name
 
 _CONTAINER_MUTATORS = {
     "append", "extend", "insert", "pop", "add", "update", "remove", "clear", "discard",
