@@ -124,3 +124,9 @@ def test_parevo_races_prints_traces_and_exits_1():
     result = run_cli("races", clean, clean, "--threads", "1,2", "--no-store")
     assert result.returncode == 0
     assert "races: clean" in result.stdout
+
+
+def test_serialised_inner_prange_is_named():
+    report = races_of(Path(__file__).parent / "races" / "clean_nested_prange.py")
+    assert report.races.status == "clean"
+    assert any("line 30 is serialised" in note for note in report.races.notes)
