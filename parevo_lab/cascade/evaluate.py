@@ -119,6 +119,7 @@ def evaluate(
         task_code=phases.get("task", 0.0),
         compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
         verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
+        races=phases.get("races", 0.0),  # the replay runs; its compile is under "compile"
     )
     report.compile, report.verify, report.races = _read_verify(run)
 
