@@ -130,3 +130,21 @@ def test_serialised_inner_prange_is_named():
     report = races_of(Path(__file__).parent / "races" / "clean_nested_prange.py")
     assert report.races.status == "clean"
     assert any("line 30 is serialised" in note for note in report.races.notes)
+
+
+def test_check_function_race_checks_any_njit_function_in_process():
+    import sys
+
+    import numpy as np
+
+    from parevo_lab.cascade.races import check_function
+
+    sys.path.insert(0, str(Path(__file__).parent / "races"))
+    import clean_perm_scatter
+    import race_half_index
+
+    rng = np.random.default_rng(0)
+    racy = check_function(race_half_index.kernel, *race_half_index.make_inputs(300, rng))
+    assert racy.status == "races" and racy.entries[0]["kind"] == "write-write"
+    clean = check_function(clean_perm_scatter.kernel, *clean_perm_scatter.make_inputs(300, rng))
+    assert clean.status == "clean", clean.entries

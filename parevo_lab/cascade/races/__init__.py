@@ -1,5 +1,8 @@
-"""The races stage: static lint, instrumented shadow replay, differential runs (in verify)."""
+"""The races stage: static lint, instrumented shadow replay, differential runs (in verify).
 
-from .replay import run
+``check_function(f, *args)`` race-checks any ``@njit`` function defined in a file, in-process.
+"""
 
-__all__ = ["run"]
+from .replay import check_function, run
+
+__all__ = ["check_function", "run"]

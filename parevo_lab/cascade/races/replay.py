@@ -17,10 +17,48 @@ EXAMPLES_SHOWN = 3
 
 
 def run(session, function_name: str, inputs: list[tuple], threads: list[int], loops) -> RacesResult:
-    """``inputs``: argument tuples at the check size; ``loops``: the compile stage's ParallelLoops."""
+    """The races stage of the verify job (in the sandbox): ``inputs`` are argument tuples at the
+    check size; ``loops`` the compile stage's ParallelLoops."""
+    return analyse(
+        session.candidate_module,
+        session.job["candidate_module"],
+        session.candidate_path,
+        function_name,
+        inputs,
+        threads,
+        loops,
+        emit=session.emit,
+        crash_file=shadow.CRASH_FILE,
+    )
+
+
+def check_function(function, *args, threads: int = 2) -> RacesResult:
+    """Race-check any ``@njit`` function defined in a real file (a primitive, a helper of
+    yours) on one set of arguments, in this process: lint + shadow replay."""
+    import inspect
+    import sys
+
+    py_func = getattr(function, "py_func", function)
+    module = sys.modules[py_func.__module__]
+    path = Path(inspect.getsourcefile(py_func))
+    return analyse(module, module.__name__, path, py_func.__name__, [args], [threads], [])
+
+
+def analyse(
+    module,
+    module_name: str,
+    path: Path,
+    function_name: str,
+    inputs: list[tuple],
+    threads: list[int],
+    loops,
+    emit=None,
+    crash_file: str | None = None,
+) -> RacesResult:
+    """Lint, build, compile and run the replay of ``module.function_name`` on each input."""
     import numba
 
-    source = session.candidate_source
+    source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     func = next(
         (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function_name), None
@@ -67,16 +105,11 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
                 f"static schedule at {max(threads)} threads"
             )
 
-    session.emit.phase("compile", "compiling the race replay (serial, instrumented)", compile=True)
+    if emit is not None:
+        emit.phase("compile", "compiling the race replay (serial, instrumented)", compile=True)
     started = time.perf_counter()
     try:
-        entry, replay = build_replay(
-            session.candidate_module,
-            session.job["candidate_module"],
-            session.candidate_path,
-            function_name,
-            max(threads),
-        )
+        entry, replay = build_replay(module, module_name, path, function_name, max(threads))
     except NotImplementedError as exc:
         result.status, result.reason = "unchecked", f"the replay cannot follow this kernel: {exc}"
         return _finish(result)
@@ -95,13 +128,13 @@ def run(session, function_name: str, inputs: list[tuple], threads: list[int], lo
 
     counts = None
     examples = []
-    # If the replay crashes, the parent maps the last site (kept in a mapped file) to a line.
-    session.emit(
-        {"type": "replay_sites", "sites": [[x.line, x.text.strip()] for x in replay.sites]}
-    )
+    if emit is not None:
+        # If the replay crashes, the parent maps the last site (kept in a mapped file) to a line.
+        emit({"type": "replay_sites", "sites": [[x.line, x.text.strip()] for x in replay.sites]})
     for number, args in enumerate(inputs):
-        state = shadow.new_state(len(replay.sites), len(replay.loops), file=shadow.CRASH_FILE)
-        session.emit.phase("races", f"race replay on input {number + 1} of {len(inputs)}")
+        state = shadow.new_state(len(replay.sites), len(replay.loops), file=crash_file)
+        if emit is not None:
+            emit.phase("races", f"race replay on input {number + 1} of {len(inputs)}")
         started = time.perf_counter()
         try:
             entry(*fresh_copy(args), state)
@@ -165,6 +198,7 @@ def _helper_names(module, path: Path, tree: ast.Module) -> set[str]:
 def _compile(module_name: str, path: Path, replay: ReplaySource):
     """Write the replay to its own content-hash-named module, so numba's cache keeps it."""
     import importlib
+    import sys
 
     from ...candidate import materialise
 
@@ -179,7 +213,9 @@ def _compile(module_name: str, path: Path, replay: ReplaySource):
     )
     for function in replay.module.body:
         function.decorator_list = [ast.parse("_pr_numba.njit(cache=True)", mode="eval").body]
-    _, replay_module = materialise(header + ast.unparse(replay.module) + "\n", "replay")
+    directory, replay_module = materialise(header + ast.unparse(replay.module) + "\n", "replay")
+    if str(directory) not in sys.path:  # the sandbox has it; an in-process check may not
+        sys.path.insert(0, str(directory))
     return getattr(importlib.import_module(replay_module), replay.entry)
 
 
