@@ -11,8 +11,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 echo "== lint: ruff, prettier, eslint"
-python -m ruff check parevo_lab tests benchmarks examples
-python -m ruff format --check parevo_lab tests benchmarks examples
+python -m ruff check parevo_lab tests benchmarks examples scripts
+python -m ruff format --check parevo_lab tests benchmarks examples scripts
 jlpm lint:check
 
 echo "== pytest"
