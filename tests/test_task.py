@@ -104,3 +104,16 @@ def test_compare_infinities_equal_only_to_themselves():
     compare(np.array([np.inf, 1.0]), np.array([np.inf, 1.0]), "out", 2)
     with pytest.raises(Mismatch):
         compare(np.array([np.inf, 1.0]), np.array([-np.inf, 1.0]), "out", 2)
+
+
+def test_fresh_copy_keeps_views_of_one_buffer_together():
+    from parevo_lab.task import fresh_copy
+
+    buffer = np.arange(10.0)
+    a, b, whole, scalar = fresh_copy((buffer[0:9], buffer[1:10], buffer, 3))
+    assert not np.shares_memory(a, buffer)
+    a[1] = 99.0
+    assert b[0] == 99.0 and whole[1] == 99.0  # still one buffer, as make_inputs built it
+    assert scalar == 3
+    (column,) = fresh_copy((np.arange(12).reshape(3, 4)[:, 1],))
+    assert column.tolist() == [1, 5, 9]
