@@ -131,6 +131,8 @@ def analyse(
     if emit is not None:
         # If the replay crashes, the parent maps the last site (kept in a mapped file) to a line.
         emit({"type": "replay_sites", "sites": [[x.line, x.text.strip()] for x in replay.sites]})
+    # Code outside the loops that sizes buffers by get_num_threads() sees the simulated count.
+    numba.set_num_threads(min(max(threads), numba.config.NUMBA_NUM_THREADS))
     for number, args in enumerate(inputs):
         state = shadow.new_state(len(replay.sites), len(replay.loops), file=crash_file)
         if emit is not None:
