@@ -158,8 +158,43 @@ class Instrumenter:
             if isinstance(stmt, ast.Try):
                 for handler in stmt.handlers:
                     handler.body = self._rewrite_serial(handler.body, function)
-            out.append(stmt)
+            out.append(_SerialCalls(self).visit(stmt))
         return out
+
+    def has_prange(self, name: str) -> bool:
+        """``name`` (a function of this file) runs a prange loop, itself or through a helper."""
+        return any(
+            is_prange(node) for f in self.reachable(name) for node in ast.walk(self.functions[f])
+        )
+
+    def reachable(self, name: str) -> list[str]:
+        """``name`` and the same-file helpers it calls, directly or not."""
+        order, todo = [], [name]
+        while todo:
+            current = todo.pop()
+            if current in order or current not in self.functions:
+                continue
+            order.append(current)
+            todo += [
+                node.func.id
+                for node in ast.walk(self.functions[current])
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in self.helper_names
+            ]
+        return order
+
+    def serial_helper(self, name: str) -> str:
+        """A helper called from serial code that runs prange loops: instrument its loops too."""
+        clone_name = f"_pr_serial_{name}"
+        if clone_name not in self.helpers_done:
+            func = copy.deepcopy(self.functions[name])
+            func.name = clone_name
+            func.decorator_list = []
+            self.helpers_done[clone_name] = func  # before the body: recursion ends here
+            func.args.args.append(ast.arg("_pr_state"))
+            func.body = self._rewrite_serial(func.body, name)
+        return clone_name
 
     def _prange_loop(self, loop: ast.For, function: str) -> list[ast.stmt]:
         loop_id = len(self.loops)
@@ -470,6 +505,22 @@ class _ExpressionRewriter(ast.NodeTransformer):
                 else "",
             }
         )
+
+
+class _SerialCalls(ast.NodeTransformer):
+    """Outside prange loops: calls to same-file helpers that run prange loops go to their
+    instrumented clones (the kernel that delegates its parallel loop is checked too)."""
+
+    def __init__(self, owner: Instrumenter):
+        self.owner = owner
+
+    def visit_Call(self, node: ast.Call):
+        node = self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name in self.owner.helper_names and self.owner.has_prange(name):
+            node.func = ast.Name(self.owner.serial_helper(name), ast.Load())
+            node.args.append(ast.Name("_pr_state", ast.Load()))
+        return node
 
 
 def _rewrite_target_indices(target, expressions: _ExpressionRewriter) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ...results import RacesResult
 from ...task import fresh_copy, source_hash
+from ..compile import is_prange
 from . import shadow
-from .instrument import Instrumenter, ReplaySource, is_prange
+from .instrument import Instrumenter, ReplaySource
 from .lint import lint_function
 
 CHUNK_THREADS = (2, 4, 8)
@@ -67,7 +68,9 @@ def analyse(
     if func is None:
         result.status, result.reason = "not_run", f"`{function_name}` is not a top-level def"
         return result
-    if not any(is_prange(n) for n in ast.walk(func)):
+    helpers = _helper_names(module, path, tree)
+    probe = Instrumenter(tree, source, helpers, max(threads))
+    if not probe.has_prange(function_name):
         result.reason = "no parallel loop to check"
         return result
     for loop in loops:
@@ -76,7 +79,13 @@ def analyse(
                 f"the prange loop at line {loop.line} is {loop.status}: {loop.detail}"
             )
 
-    loop_lints, findings = lint_function(func)
+    loop_lints, findings = [], []
+    for name in probe.reachable(function_name):  # the kernel and the helpers it calls
+        node = probe.functions[name]
+        if any(is_prange(n) for n in ast.walk(node)):
+            more_loops, more_findings = lint_function(node)
+            loop_lints += more_loops
+            findings += more_findings
     lines = source.splitlines()
     for finding in findings:
         result.entries.append(_lint_entry(finding, lines))
