@@ -219,7 +219,9 @@ def _compile(module_name: str, path: Path, replay: ReplaySource):
         "import numba as _pr_numba\n"
         "import numpy as _pr_np\n"
         "from parevo_lab.cascade.races import shadow as _pr\n"
-        f"import {module_name} as _pr_candidate\n"
+        "import importlib as _pr_importlib\n"
+        # by name, not `import a.b as c`: a package may re-export a function named like its module
+        f"_pr_candidate = _pr_importlib.import_module({module_name!r})\n"
         "globals().update({k: v for k, v in vars(_pr_candidate).items() if not k.startswith('__')})\n"
     )
     for function in replay.module.body:
