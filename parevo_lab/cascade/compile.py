@@ -238,9 +238,13 @@ def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelL
             for owner, members in diagnostics.fusion_info.items()
             for member in members
         }
-    except (KeyError, AttributeError, IndexError):
+    except (KeyError, AttributeError, IndexError, TypeError):  # no metadata: a cache hit
         return [
-            ParallelLoop(line=line, status="unknown", detail="numba reported no diagnostics")
+            ParallelLoop(
+                line=line,
+                status="unknown",
+                detail="loaded from numba's cache, which keeps no loop diagnostics",
+            )
             for line, _ in loops
         ]
     result = []
