@@ -117,7 +117,9 @@ def compile_dispatcher(dispatcher, args, source_path: Path, source: str) -> Comp
                 pass
     if not parallel:
         result.notes.append("compiled without parallel=True: the candidate runs on one thread")
-    elif not any(loop.status in ("parallel", "fused") for loop in result.loops):
+    elif result.loops and not any(
+        loop.status in ("parallel", "fused", "unknown") for loop in result.loops
+    ):
         result.notes.append("no loop became parallel: use numba.prange for the outer loop")
     return result
 
