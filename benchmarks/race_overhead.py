@@ -93,7 +93,7 @@ def main() -> int:
 
         def run_replay(*call, entry=replay_entry, sites=sites, loops=loops):
             state = shadow.new_state(sites, loops)
-            entry(*call, state)
+            entry(state, *call)
             return state
 
         t_serial = median_time(serial, inputs, args.repeat)

@@ -130,7 +130,7 @@ class Instrumenter:
         func = copy.deepcopy(original)
         func.decorator_list = []
         func.name = f"_pr_replay_{name}"
-        func.args.args.append(ast.arg("_pr_state"))
+        func.args.args.insert(0, ast.arg("_pr_state"))  # first: defaults may follow
         func.body = self._rewrite_serial(func.body, name)
         module = ast.Module(body=[*self.helpers_done.values(), func], type_ignores=[])
         ast.fix_missing_locations(module)
@@ -192,7 +192,7 @@ class Instrumenter:
             func.name = clone_name
             func.decorator_list = []
             self.helpers_done[clone_name] = func  # before the body: recursion ends here
-            func.args.args.append(ast.arg("_pr_state"))
+            func.args.args.insert(0, ast.arg("_pr_state"))
             func.body = self._rewrite_serial(func.body, name)
         return clone_name
 
@@ -387,8 +387,8 @@ class Instrumenter:
         func.name = clone_name
         func.decorator_list = []
         self.helpers_done[clone_name] = func  # before the body: recursion ends here
-        for extra in ("_pr_state", "_pr_sh", "_pr_it", "_pr_loop"):
-            func.args.args.append(ast.arg(extra))
+        extras = [ast.arg(extra) for extra in ("_pr_state", "_pr_sh", "_pr_it", "_pr_loop")]
+        func.args.args[:0] = extras
         ctx = _Context(
             loop_id="_pr_loop",
             shadow="_pr_sh",
@@ -474,7 +474,7 @@ class _ExpressionRewriter(ast.NodeTransformer):
                 else ast.Name(self.ctx.loop_id, ast.Load())
             )
             node.func = ast.Name(clone, ast.Load())
-            node.args += [
+            node.args[:0] = [
                 ast.Name("_pr_state", ast.Load()),
                 ast.Name(self.ctx.shadow, ast.Load()),
                 ast.Name(self.ctx.iteration, ast.Load()),
@@ -519,7 +519,7 @@ class _SerialCalls(ast.NodeTransformer):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name in self.owner.helper_names and self.owner.has_prange(name):
             node.func = ast.Name(self.owner.serial_helper(name), ast.Load())
-            node.args.append(ast.Name("_pr_state", ast.Load()))
+            node.args.insert(0, ast.Name("_pr_state", ast.Load()))
         return node
 
 

@@ -125,14 +125,16 @@ def analyse(
     result.unchecked = replay.unchecked
     try:
         state = shadow.new_state(len(replay.sites), len(replay.loops))
-        entry.compile(tuple(numba.typeof(a) for a in (*inputs[0], state)))
-    except Exception as exc:  # noqa: BLE001 - an instrumentation gap must not hide the verdict
+        entry(state, *fresh_copy(inputs[0]))  # compiles (check-size inputs run in no time)
+    except (numba.core.errors.NumbaError, TypeError) as exc:  # an instrumentation gap
         first = str(exc).strip().splitlines()
         result.status = "unchecked"
         result.reason = f"the race replay could not be compiled ({type(exc).__name__}: " + (
             f"{first[0][:200]})" if first else ")"
         )
         return _finish(result)
+    except Exception:  # noqa: BLE001 - the kernel itself failed: reported below, with its site
+        pass
     result.compile_seconds = round(time.perf_counter() - started, 3)
 
     counts = None
@@ -148,7 +150,7 @@ def analyse(
             emit.phase("races", f"race replay on input {number + 1} of {len(inputs)}")
         started = time.perf_counter()
         try:
-            entry(*fresh_copy(args), state)
+            entry(state, *fresh_copy(args))
         except MemoryError as exc:
             result.status, result.reason = "unchecked", str(exc)
             return _finish(result)

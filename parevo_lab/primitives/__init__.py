@@ -1,0 +1,57 @@
+"""Work-span parallel primitives for numba (in the spirit of ParlayLib).
+
+Every public function is compiled with `numba.njit(cache=True)` (parallel where it pays), so it
+can be called from Python and from users' own `@njit` code. Scans and segmented reductions take
+an op code: ADD, MAX or MIN.
+"""
+
+from ._util import ADD, MAX, MIN
+from .graph import (
+    bfs_levels,
+    connected_components,
+    csr_from_edges,
+    edge_map,
+    maximal_independent_set,
+    pagerank,
+    transpose,
+    triangle_count,
+)
+from .histogram import bincount_weights, histogram
+from .pack import pack, pack_index
+from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
+from .scan import exclusive_scan, inclusive_scan
+from .segments import segment_ids, segmented_reduce
+from .sort import group_by_key, merge, radix_sort, random_permutation, sort_floats, unique
+
+__all__ = [
+    "ADD",
+    "MAX",
+    "MIN",
+    "argmax",
+    "argmin",
+    "bfs_levels",
+    "bincount_weights",
+    "connected_components",
+    "csr_from_edges",
+    "edge_map",
+    "exclusive_scan",
+    "group_by_key",
+    "histogram",
+    "inclusive_scan",
+    "maximal_independent_set",
+    "merge",
+    "pack",
+    "pack_index",
+    "pagerank",
+    "radix_sort",
+    "random_permutation",
+    "reduce_max",
+    "reduce_min",
+    "reduce_sum",
+    "segment_ids",
+    "segmented_reduce",
+    "sort_floats",
+    "transpose",
+    "triangle_count",
+    "unique",
+]

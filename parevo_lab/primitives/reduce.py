@@ -1,0 +1,205 @@
+"""Reductions: sum, min, max, argmin, argmax."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from ._util import block_bounds, block_count
+
+
+@numba.njit(parallel=True, cache=True, fastmath={"reassoc"})
+def reduce_sum(x):
+    """Sum of a 1-d array.
+
+    Work: O(n). Span: O(n/p + log p).
+    x: 1-d int or float array. Returns a scalar (int64 for integer input, float64 for float input);
+    0 for an empty array. Float sums are reassociated (vectorised, split across threads), so the
+    rounding differs from np.sum's pairwise sum.
+    """
+    s = 0
+    for i in numba.prange(x.shape[0]):
+        s += x[i]
+    return s
+
+
+@numba.njit(parallel=True, cache=True)
+def reduce_min(x):
+    """Smallest element of a 1-d array.
+
+    Work: O(n). Span: O(n/p + p).
+    x: 1-d int or float array, not empty (ValueError otherwise). NaN is not handled (np.min returns
+    NaN when there is one; here the result is then unspecified).
+    """
+    n = x.shape[0]
+    if n == 0:
+        raise ValueError("reduce_min of an empty array")
+    blocks = block_count(n)
+    partial = np.empty(blocks, x.dtype)
+    for b in numba.prange(blocks):
+        lo, hi = block_bounds(b, n, blocks)
+        partial[b] = _block_min(x, lo, hi)
+    return _block_min(partial, 0, blocks)
+
+
+@numba.njit(parallel=True, cache=True)
+def reduce_max(x):
+    """Largest element of a 1-d array.
+
+    Work: O(n). Span: O(n/p + p).
+    x: 1-d int or float array, not empty (ValueError otherwise). NaN is not handled (np.max returns
+    NaN when there is one; here the result is then unspecified).
+    """
+    n = x.shape[0]
+    if n == 0:
+        raise ValueError("reduce_max of an empty array")
+    blocks = block_count(n)
+    partial = np.empty(blocks, x.dtype)
+    for b in numba.prange(blocks):
+        lo, hi = block_bounds(b, n, blocks)
+        partial[b] = _block_max(x, lo, hi)
+    return _block_max(partial, 0, blocks)
+
+
+_LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+def _block_min(x, lo, hi):
+    """Smallest of x[lo:hi] (lo < hi), in a loop shape LLVM vectorises."""
+
+
+def _block_max(x, lo, hi):
+    """Largest of x[lo:hi] (lo < hi), in a loop shape LLVM vectorises."""
+
+
+@numba.njit(cache=True)
+def _ordered(bits):
+    # float64 bits -> an int64 that orders like the float (an involution; NaN sorts outermost)
+    return bits ^ ((bits >> 63) & _LOW63)
+
+
+@numba.njit(cache=True)
+def _from_ordered(v):
+    tmp = np.empty(1, np.int64)
+    tmp[0] = _ordered(v)
+    return tmp.view(np.float64)[0]
+
+
+def _extreme_impl(x, want_max):
+    # contiguous float64: compare the bit patterns as ints (float compares do not vectorise here);
+    # anything else: a fresh slice indexed from 0, the shape that vectorises for integers
+    if x.dtype == types.float64 and x.layout == "C":
+        if want_max:
+
+            def impl(x, lo, hi):
+                y = x.view(np.int64)[lo:hi]
+                v = _ordered(y[0])
+                for i in range(y.shape[0]):
+                    t = _ordered(y[i])
+                    if t > v:
+                        v = t
+                return _from_ordered(v)
+
+        else:
+
+            def impl(x, lo, hi):
+                y = x.view(np.int64)[lo:hi]
+                v = _ordered(y[0])
+                for i in range(y.shape[0]):
+                    t = _ordered(y[i])
+                    if t < v:
+                        v = t
+                return _from_ordered(v)
+
+        return impl
+    if want_max:
+
+        def impl(x, lo, hi):
+            y = x[lo:hi]
+            v = y[0]
+            for i in range(y.shape[0]):
+                if y[i] > v:
+                    v = y[i]
+            return v
+
+    else:
+
+        def impl(x, lo, hi):
+            y = x[lo:hi]
+            v = y[0]
+            for i in range(y.shape[0]):
+                if y[i] < v:
+                    v = y[i]
+            return v
+
+    return impl
+
+
+@overload(_block_min)
+def _block_min_impl(x, lo, hi):
+    return _extreme_impl(x, False)
+
+
+@overload(_block_max)
+def _block_max_impl(x, lo, hi):
+    return _extreme_impl(x, True)
+
+
+@numba.njit(parallel=True, cache=True)
+def argmin(x):
+    """Index of the smallest element (the first one on ties, like np.argmin).
+
+    Work: O(n). Span: O(n/p + p).
+    x: 1-d int or float array, not empty (ValueError otherwise). Returns an int64. NaN is not
+    treated specially (np.argmin returns the first NaN).
+    """
+    n = x.shape[0]
+    if n == 0:
+        raise ValueError("argmin of an empty array")
+    blocks = block_count(n)
+    best = np.empty(blocks, np.int64)
+    for b in numba.prange(blocks):
+        lo, hi = block_bounds(b, n, blocks)
+        # the extreme first (a min-reduction vectorises), then its first position in the block
+        v = _block_min(x, lo, hi)
+        k = lo
+        while k < hi - 1 and x[k] != v:
+            k += 1
+        best[b] = k
+    k = best[0]
+    for b in range(1, blocks):
+        j = best[b]
+        if x[j] < x[k]:
+            k = j
+    return k
+
+
+@numba.njit(parallel=True, cache=True)
+def argmax(x):
+    """Index of the largest element (the first one on ties, like np.argmax).
+
+    Work: O(n). Span: O(n/p + p).
+    x: 1-d int or float array, not empty (ValueError otherwise). Returns an int64. NaN is not
+    treated specially (np.argmax returns the first NaN).
+    """
+    n = x.shape[0]
+    if n == 0:
+        raise ValueError("argmax of an empty array")
+    blocks = block_count(n)
+    best = np.empty(blocks, np.int64)
+    for b in numba.prange(blocks):
+        lo, hi = block_bounds(b, n, blocks)
+        # the extreme first (a max-reduction vectorises), then its first position in the block
+        v = _block_max(x, lo, hi)
+        k = lo
+        while k < hi - 1 and x[k] != v:
+            k += 1
+        best[b] = k
+    k = best[0]
+    for b in range(1, blocks):
+        j = best[b]
+        if x[j] > x[k]:
+            k = j
+    return k

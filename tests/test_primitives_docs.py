@@ -1,0 +1,27 @@
+"""docs/primitives.md is generated from the docstrings, and every docstring states work and span."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from parevo_lab import primitives as pp
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_every_public_primitive_states_work_and_span():
+    for name in pp.__all__:
+        function = getattr(pp, name)
+        if not hasattr(function, "py_func"):
+            continue  # the op codes ADD, MAX, MIN
+        doc = function.py_func.__doc__ or ""
+        assert "Work:" in doc and "Span:" in doc, name
+
+
+def test_generated_docs_are_up_to_date():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "primitives_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,281 @@
+"""Graph primitives against plain-Python references, on 1 and 2 threads."""
+
+from collections import deque
+
+import numba
+import numpy as np
+import pytest
+
+from parevo_lab.primitives import graph
+
+# ---------------------------------------------------------------------------------------------
+# graphs (edge lists) and references
+
+
+def _edge_lists():
+    rng = np.random.default_rng(7)
+    cases = {
+        "empty": (0, np.zeros(0, np.int64), np.zeros(0, np.int64)),
+        "one_vertex": (1, np.zeros(0, np.int64), np.zeros(0, np.int64)),
+        "one_vertex_self_loop": (1, np.zeros(1, np.int64), np.zeros(1, np.int64)),
+        "isolated": (12, np.array([0, 3, 3, 7, 7, 0]), np.array([3, 7, 7, 0, 7, 3])),
+        "path": (30, np.arange(29), np.arange(1, 30)),
+        "star": (40, np.zeros(39, np.int64), np.arange(1, 40)),
+    }
+    n = 300
+    m = 4 * n
+    cases["erdos_renyi"] = (n, rng.integers(0, n, m), rng.integers(0, n, m))
+    n = 500
+    deg = np.minimum(rng.zipf(2.0, n), n - 1)
+    src = np.repeat(np.arange(n), deg)
+    cases["power_law"] = (n, src, rng.integers(0, n, src.shape[0]))
+    return cases
+
+
+EDGES = _edge_lists()
+NAMES = list(EDGES)
+THREADS = [1, 2]
+
+
+@pytest.fixture(params=THREADS, ids=lambda t: f"threads{t}")
+def threads(request):
+    if request.param > numba.config.NUMBA_NUM_THREADS:
+        pytest.skip("thread pool too small")
+    saved = numba.get_num_threads()
+    numba.set_num_threads(request.param)
+    yield request.param
+    numba.set_num_threads(saved)
+
+
+def ref_adjacency(n, src, dst, symmetric):
+    rows = [set() for _ in range(n)]
+    for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+        if a != b:
+            rows[a].add(b)
+            if symmetric:
+                rows[b].add(a)
+    return [sorted(r) for r in rows]
+
+
+def to_csr(rows):
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    indices = np.array([x for r in rows for x in r], np.int64)
+    return indptr, indices
+
+
+def build(name, symmetric):
+    n, src, dst = EDGES[name]
+    return n, *to_csr(ref_adjacency(n, src, dst, symmetric))
+
+
+def ref_bfs(rows, source):
+    levels = [-1] * len(rows)
+    levels[source] = 0
+    queue = deque([source])
+    while queue:
+        u = queue.popleft()
+        for v in rows[u]:
+            if levels[v] < 0:
+                levels[v] = levels[u] + 1
+                queue.append(v)
+    return levels
+
+
+def ref_pagerank(rows, damping, iterations):
+    n = len(rows)
+    ranks = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        new = np.full(n, (1.0 - damping) / n)
+        dangling = sum(ranks[u] for u in range(n) if not rows[u])
+        new += damping * dangling / n
+        for u in range(n):
+            for v in rows[u]:
+                new[v] += damping * ranks[u] / len(rows[u])
+        ranks = new
+    return ranks
+
+
+def rows_of(indptr, indices):
+    return [indices[indptr[v] : indptr[v + 1]].tolist() for v in range(indptr.shape[0] - 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# tests
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("name", NAMES)
+def test_csr_from_edges(name, symmetric, threads):
+    n, src, dst = EDGES[name]
+    indptr, indices = graph.csr_from_edges(n, src, dst, symmetric)
+    ref_ptr, ref_idx = to_csr(ref_adjacency(n, src, dst, symmetric))
+    assert indptr.dtype == np.int64 and indices.dtype == np.int64
+    np.testing.assert_array_equal(indptr, ref_ptr)
+    np.testing.assert_array_equal(indices, ref_idx)
+
+
+def test_csr_from_edges_rejects_out_of_range():
+    with pytest.raises(ValueError):
+        graph.csr_from_edges(3, np.array([0, 3]), np.array([1, 1]), False)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_transpose(name, threads):
+    n, indptr, indices = build(name, symmetric=False)
+    t_ptr, t_idx = graph.transpose(indptr, indices, n)
+    rows = [[] for _ in range(n)]
+    for u, out in enumerate(rows_of(indptr, indices)):
+        for v in out:
+            rows[v].append(u)
+    ref_ptr, ref_idx = to_csr(rows)
+    np.testing.assert_array_equal(t_ptr, ref_ptr)
+    np.testing.assert_array_equal(t_idx, ref_idx)
+
+
+@pytest.mark.parametrize("direction", [0, 1])
+@pytest.mark.parametrize("name", NAMES)
+def test_edge_map(name, direction, threads):
+    n, indptr, indices = build(name, symmetric=False)
+    rng = np.random.default_rng(3)
+    frontier = rng.random(n) < 0.3
+    visited = frontier | (rng.random(n) < 0.3)
+    expected = np.zeros(n, bool)
+    for u in np.flatnonzero(frontier):
+        for v in indices[indptr[u] : indptr[u + 1]]:
+            expected[v] |= not visited[v]
+    if direction == 1:
+        indptr, indices = graph.transpose(indptr, indices, n)
+    got = graph.edge_map(indptr, indices, frontier, visited, direction)
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("name", NAMES)
+def test_bfs_levels(name, symmetric, threads):
+    n, indptr, indices = build(name, symmetric)
+    if n == 0:
+        with pytest.raises(ValueError):
+            graph.bfs_levels(indptr, indices, 0)
+        return
+    rows = rows_of(indptr, indices)
+    for source in {0, n // 2, n - 1}:
+        expected = ref_bfs(rows, source)
+        np.testing.assert_array_equal(graph.bfs_levels(indptr, indices, source), expected)
+        if symmetric:
+            got = graph.bfs_levels(indptr, indices, source, True)
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_bfs_uses_pull_on_a_star(threads):
+    # the hub's frontier holds every edge: the pull branch (and its transpose) must run
+    n, indptr, indices = build("star", symmetric=False)
+    got = graph.bfs_levels(indptr, indices, 0)
+    np.testing.assert_array_equal(got, [0] + [1] * (n - 1))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_connected_components(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    rows = rows_of(indptr, indices)
+    expected = np.full(n, -1, np.int64)
+    for v in range(n):
+        if expected[v] < 0:
+            for u, level in enumerate(ref_bfs(rows, v)):
+                if level >= 0:
+                    expected[u] = v
+    np.testing.assert_array_equal(graph.connected_components(indptr, indices), expected)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_maximal_independent_set(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    for seed in (0, 1, 12345):
+        mis = graph.maximal_independent_set(indptr, indices, seed)
+        assert mis.dtype == np.bool_ and mis.shape == (n,)
+        for v, out in enumerate(rows_of(indptr, indices)):
+            if mis[v]:
+                assert not any(mis[u] for u in out), f"{v} and a neighbour both in the set"
+            else:
+                assert any(mis[u] for u in out), f"{v} could join: not maximal"
+
+
+def test_maximal_independent_set_is_deterministic():
+    _, indptr, indices = build("power_law", symmetric=True)
+    saved = numba.get_num_threads()
+    results = []
+    for t in THREADS:
+        if t <= numba.config.NUMBA_NUM_THREADS:
+            numba.set_num_threads(t)
+            results.append(graph.maximal_independent_set(indptr, indices, 42))
+    numba.set_num_threads(saved)
+    for r in results[1:]:
+        np.testing.assert_array_equal(r, results[0])
+    other = graph.maximal_independent_set(indptr, indices, 43)
+    assert not np.array_equal(other, results[0])
+
+
+@pytest.mark.parametrize("name", NAMES + ["clique"])
+def test_triangle_count(name, threads):
+    if name == "clique":
+        n = 9
+        pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+        indptr, indices = to_csr(
+            ref_adjacency(n, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]), 1)
+        )
+    else:
+        n, indptr, indices = build(name, symmetric=True)
+    rows = [set(r) for r in rows_of(indptr, indices)]
+    expected = sum(
+        1 for u in range(n) for v in rows[u] if v > u for w in rows[u] & rows[v] if w > v
+    )
+    if name == "clique":
+        assert expected == 84
+    assert graph.triangle_count(indptr, indices) == expected
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("name", NAMES)
+def test_pagerank(name, symmetric, threads):
+    n, indptr, indices = build(name, symmetric)
+    got = graph.pagerank(indptr, indices, 0.85, 20)
+    assert got.shape == (n,)
+    if n == 0:
+        return
+    np.testing.assert_allclose(got, ref_pagerank(rows_of(indptr, indices), 0.85, 20), rtol=1e-10)
+    assert abs(got.sum() - 1.0) < 1e-9
+
+
+def test_pagerank_defaults_and_zero_iterations():
+    n, indptr, indices = build("path", symmetric=False)
+    np.testing.assert_allclose(
+        graph.pagerank(indptr, indices), ref_pagerank(rows_of(indptr, indices), 0.85, 20)
+    )
+    np.testing.assert_allclose(graph.pagerank(indptr, indices, 0.5, 0), np.full(n, 1.0 / n))
+
+
+def test_callable_from_user_njit():
+    @numba.njit
+    def user(n, src, dst):
+        indptr, indices = graph.csr_from_edges(n, src, dst, True)
+        return graph.triangle_count(indptr, indices), graph.bfs_levels(indptr, indices, 0)
+
+    count, levels = user(3, np.array([0, 1, 2]), np.array([1, 2, 0]))
+    assert count == 1
+    np.testing.assert_array_equal(levels, [0, 1, 1])
+
+
+def test_edge_map_rejects_bad_direction():
+    n, indptr, indices = build("path", symmetric=False)
+    flags = np.zeros(n, bool)
+    with pytest.raises(ValueError):
+        graph.edge_map(indptr, indices, flags, flags, 2)
+
+
+def test_self_loops_in_a_raw_csr_are_harmless():
+    indptr = np.array([0, 2, 3], np.int64)
+    indices = np.array([0, 1, 0], np.int64)
+    for seed in (-5, 0, 1, 2):
+        assert graph.maximal_independent_set(indptr, indices, seed).sum() == 1
+    np.testing.assert_array_equal(graph.connected_components(indptr, indices), [0, 0])
+    np.testing.assert_array_equal(graph.bfs_levels(indptr, indices, 1), [1, 0])
