@@ -124,17 +124,16 @@ def analyse(
         return _finish(result)
     result.unchecked = replay.unchecked
     try:
-        state = shadow.new_state(len(replay.sites), len(replay.loops))
-        entry(state, *fresh_copy(inputs[0]))  # compiles (check-size inputs run in no time)
-    except (numba.core.errors.NumbaError, TypeError) as exc:  # an instrumentation gap
+        entry.compile(
+            _signature(entry, shadow.new_state(len(replay.sites), len(replay.loops)), inputs[0])
+        )
+    except Exception as exc:  # noqa: BLE001 - an instrumentation gap must not hide the verdict
         first = str(exc).strip().splitlines()
         result.status = "unchecked"
         result.reason = f"the race replay could not be compiled ({type(exc).__name__}: " + (
             f"{first[0][:200]})" if first else ")"
         )
         return _finish(result)
-    except Exception:  # noqa: BLE001 - the kernel itself failed: reported below, with its site
-        pass
     result.compile_seconds = round(time.perf_counter() - started, 3)
 
     counts = None
@@ -172,6 +171,18 @@ def analyse(
     result.replay_seconds = round(result.replay_seconds, 4)
     result.entries += _replay_entries(replay, counts, examples)
     return _finish(result)
+
+
+def _signature(entry, state, args) -> tuple:
+    """The replay's argument types: the state, the call's arguments, then omitted defaults."""
+    import inspect
+
+    import numba
+
+    params = list(inspect.signature(entry.py_func).parameters.values())
+    types = [numba.typeof(state), *(numba.typeof(a) for a in args)]
+    types += [numba.types.Omitted(p.default) for p in params[len(types) :]]
+    return tuple(types)
 
 
 def _finish(result: RacesResult) -> RacesResult:
