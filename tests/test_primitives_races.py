@@ -41,6 +41,7 @@ CASES = {
     "bincount_weights": (pp.bincount_weights, (keys, floats, 64)),
     "segmented_reduce": (pp.segmented_reduce, (offsets, segment_values, pp.ADD)),
     "segment_ids": (pp.segment_ids, (offsets,)),
+    "flatten": (pp.flatten, (offsets, segment_values, rng.integers(0, N // 8, 5000))),
     "radix_sort": (pp.radix_sort, (big_keys,)),
     "unique": (pp.unique, (keys,)),
     "merge": (pp.merge, (sorted_a, sorted_b)),

@@ -20,7 +20,7 @@ from .histogram import bincount_weights, histogram
 from .pack import pack, pack_index
 from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
 from .scan import exclusive_scan, inclusive_scan
-from .segments import segment_ids, segmented_reduce
+from .segments import flatten, segment_ids, segmented_reduce
 from .sort import group_by_key, merge, radix_sort, random_permutation, sort_floats, unique
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "csr_from_edges",
     "edge_map",
     "exclusive_scan",
+    "flatten",
     "group_by_key",
     "histogram",
     "inclusive_scan",

@@ -7,7 +7,7 @@ import numpy as np
 
 from ._util import ADD, MAX, MIN, block_bounds, block_count, identity
 
-__all__ = ["ADD", "MAX", "MIN", "segmented_reduce", "segment_ids"]
+__all__ = ["ADD", "MAX", "MIN", "flatten", "segmented_reduce", "segment_ids"]
 
 
 @numba.njit(cache=True)
@@ -141,3 +141,36 @@ def segment_ids(offsets):
                     s += 1
                 mine[i] = s
     return out
+
+
+@numba.njit(parallel=True, cache=True)
+def flatten(offsets, values, selected):
+    """Concatenate the segments listed in ``selected`` into one array, with their new offsets.
+
+    Work: O(k + total). Span: O(k/p + max segment length): the new offsets are an exclusive
+    sum of the selected lengths, then each selected segment is copied into its own slot.
+    offsets: CSR offsets of ``values`` (length m + 1, offsets[0] == 0, offsets[-1] ==
+    len(values)); selected: int64 segment ids in [0, m), in the order wanted (repeats allowed).
+    Returns (new_offsets of length k + 1, flat values); both empty-valued for k == 0. A selected
+    id outside [0, m) raises ValueError. (Ligra's frontier gather is flatten of the frontier's
+    adjacency lists.)
+    """
+    _check_offsets(offsets, values.shape[0])
+    m = offsets.shape[0] - 1
+    k = selected.shape[0]
+    new_offsets = np.zeros(k + 1, np.int64)
+    for j in range(k):
+        s = selected[j]
+        if s < 0 or s >= m:
+            raise ValueError("flatten: a selected segment id is outside [0, m)")
+        new_offsets[j + 1] = new_offsets[j] + offsets[s + 1] - offsets[s]
+    out = np.empty(new_offsets[k], values.dtype)
+    for j in numba.prange(k):
+        s = selected[j]
+        start = new_offsets[j]
+        length = offsets[s + 1] - offsets[s]
+        mine = out[start : start + length]
+        source = values[offsets[s] : offsets[s + 1]]
+        for i in range(length):
+            mine[i] = source[i]
+    return new_offsets, out
