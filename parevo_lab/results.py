@@ -105,7 +105,6 @@ class VerifyResult(Serialisable):
     cases: list[VerifyCase] = field(default_factory=list)
     failure: Failure | None = None
     skipped: list[str] = field(default_factory=list)  # sizes make_inputs/reference refused
-    reference: str = "python"  # what produced the expected outputs at check size
 
 
 @dataclass

@@ -51,8 +51,6 @@ def run(session) -> None:
     result = compile_stage.compile_dispatcher(
         kernel, base[0], session.candidate_path, session.candidate_source
     )
-    result.reference_compiled = reference_jit is not None
-    result.reference_note = reference_note
     emit({"type": "compile", "result": result})
     if not result.ok:
         return None

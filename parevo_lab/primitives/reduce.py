@@ -148,6 +148,27 @@ def _block_max_impl(x, lo, hi):
 
 
 @numba.njit(parallel=True, cache=True)
+def _arg_extreme(x, want_max):
+    n = x.shape[0]
+    blocks = block_count(n)
+    best = np.empty(blocks, np.int64)
+    for b in numba.prange(blocks):
+        lo, hi = block_bounds(b, n, blocks)
+        # the extreme first (a min/max-reduction vectorises), then its first position in the block
+        v = _block_max(x, lo, hi) if want_max else _block_min(x, lo, hi)
+        k = lo
+        while k < hi - 1 and x[k] != v:
+            k += 1
+        best[b] = k
+    k = best[0]
+    for b in range(1, blocks):
+        j = best[b]
+        if (x[j] > x[k]) if want_max else (x[j] < x[k]):
+            k = j
+    return k
+
+
+@numba.njit(cache=True)
 def argmin(x):
     """Index of the smallest element (the first one on ties, like np.argmin).
 
@@ -155,28 +176,12 @@ def argmin(x):
     x: 1-d int or float array, not empty (ValueError otherwise). Returns an int64. NaN is not
     treated specially (np.argmin returns the first NaN).
     """
-    n = x.shape[0]
-    if n == 0:
+    if x.shape[0] == 0:
         raise ValueError("argmin of an empty array")
-    blocks = block_count(n)
-    best = np.empty(blocks, np.int64)
-    for b in numba.prange(blocks):
-        lo, hi = block_bounds(b, n, blocks)
-        # the extreme first (a min-reduction vectorises), then its first position in the block
-        v = _block_min(x, lo, hi)
-        k = lo
-        while k < hi - 1 and x[k] != v:
-            k += 1
-        best[b] = k
-    k = best[0]
-    for b in range(1, blocks):
-        j = best[b]
-        if x[j] < x[k]:
-            k = j
-    return k
+    return _arg_extreme(x, False)
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(cache=True)
 def argmax(x):
     """Index of the largest element (the first one on ties, like np.argmax).
 
@@ -184,22 +189,6 @@ def argmax(x):
     x: 1-d int or float array, not empty (ValueError otherwise). Returns an int64. NaN is not
     treated specially (np.argmax returns the first NaN).
     """
-    n = x.shape[0]
-    if n == 0:
+    if x.shape[0] == 0:
         raise ValueError("argmax of an empty array")
-    blocks = block_count(n)
-    best = np.empty(blocks, np.int64)
-    for b in numba.prange(blocks):
-        lo, hi = block_bounds(b, n, blocks)
-        # the extreme first (a max-reduction vectorises), then its first position in the block
-        v = _block_max(x, lo, hi)
-        k = lo
-        while k < hi - 1 and x[k] != v:
-            k += 1
-        best[b] = k
-    k = best[0]
-    for b in range(1, blocks):
-        j = best[b]
-        if x[j] > x[k]:
-            k = j
-    return k
+    return _arg_extreme(x, True)
