@@ -49,6 +49,16 @@ def _cases(n, rng):
         order = np.argsort(x, kind="stable")
         return x[order], order
 
+    selected = rng.integers(0, len(lengths), len(lengths) // 2)
+
+    def np_flatten(o, v, sel):
+        # numpy's gather of segments: a repeat of each start, plus the offset within the segment
+        lens = o[sel + 1] - o[sel]
+        new = np.zeros(len(sel) + 1, np.int64)
+        np.cumsum(lens, out=new[1:])
+        within = np.arange(new[-1]) - np.repeat(new[:-1], lens)
+        return new, v[np.repeat(o[sel], lens) + within]
+
     def groups(k):
         return np.cumsum(np.bincount(k, minlength=k_groups)), np.argsort(k, kind="stable")
 
@@ -68,6 +78,7 @@ def _cases(n, rng):
             (offsets, seg_values),
             (offsets, seg_values, P.ADD),
         ),
+        ("flatten", np_flatten, P.flatten, (offsets, seg_values, selected)),
         ("radix_sort", stable_sort, P.radix_sort, (ints,)),
         ("sort_floats", np.sort, P.sort_floats, (floats,)),
         ("group_by_key", groups, P.group_by_key, (keys,), (keys, k_groups)),

@@ -20,7 +20,7 @@ import time
 import numba
 import numpy as np
 
-from parevo_lab.primitives import graph
+from parevo_lab import primitives as pp
 
 REPEATS = 3
 
@@ -153,9 +153,9 @@ def np_pagerank(indptr, indices, damping=0.85, iterations=20):
 def rows(n=10**6, threads=2):
     """One dict per primitive: {"primitive", "numpy", "serial", "parallel"} in seconds."""
     src, dst = power_law_edges(n)
-    indptr, indices = graph.csr_from_edges(n, src, dst, True)
+    indptr, indices = pp.csr_from_edges(n, src, dst, True)
     source = int(np.argmax(np.diff(indptr)))
-    levels = graph.bfs_levels(indptr, indices, source)
+    levels = pp.bfs_levels(indptr, indices, source)
     sizes = np.bincount(levels[levels >= 0])
     push_level = min(2, sizes.shape[0] - 1)
     pull_level = int(np.argmax(sizes))
@@ -167,46 +167,46 @@ def rows(n=10**6, threads=2):
     pull_frontier, pull_visited = frontier_at(pull_level)
 
     cases = [
-        ("csr_from_edges", graph.csr_from_edges, np_csr_from_edges, (n, src, dst, True)),
-        ("transpose", graph.transpose, np_transpose, (indptr, indices, n)),
+        ("csr_from_edges", pp.csr_from_edges, np_csr_from_edges, (n, src, dst, True)),
+        ("transpose", pp.transpose, np_transpose, (indptr, indices, n)),
         (
             f"edge_map push (level {push_level}, {int(push_frontier.sum())} vertices)",
-            graph.edge_map,
+            pp.edge_map,
             lambda p, i, f, v, _d: np_edge_map(p, i, f, v),
-            (indptr, indices, push_frontier, push_visited, graph.PUSH),
+            (indptr, indices, push_frontier, push_visited, pp.PUSH),
         ),
         (
             f"edge_map pull (level {pull_level}, {int(pull_frontier.sum())} vertices)",
-            graph.edge_map,
+            pp.edge_map,
             lambda p, i, f, v, _d: np_edge_map(p, i, f, v),
-            (indptr, indices, pull_frontier, pull_visited, graph.PULL),
+            (indptr, indices, pull_frontier, pull_visited, pp.PULL),
         ),
         (
             "bfs_levels (symmetric=False: builds the transpose)",
-            graph.bfs_levels,
+            pp.bfs_levels,
             lambda p, i, s, _sym: np_bfs_levels(p, i, s),
             (indptr, indices, source, False),
         ),
         (
             "bfs_levels (symmetric=True)",
-            graph.bfs_levels,
+            pp.bfs_levels,
             lambda p, i, s, _sym: np_bfs_levels(p, i, s),
             (indptr, indices, source, True),
         ),
         (
             "connected_components",
-            graph.connected_components,
+            pp.connected_components,
             np_connected_components,
             (indptr, indices),
         ),
         (
             "maximal_independent_set",
-            graph.maximal_independent_set,
+            pp.maximal_independent_set,
             np_maximal_independent_set,
             (indptr, indices, 1),
         ),
-        ("triangle_count", graph.triangle_count, None, (indptr, indices)),
-        ("pagerank", graph.pagerank, np_pagerank, (indptr, indices, 0.85, 20)),
+        ("triangle_count", pp.triangle_count, None, (indptr, indices)),
+        ("pagerank", pp.pagerank, np_pagerank, (indptr, indices, 0.85, 20)),
     ]
     out = []
     for name, fn, numpy_fn, args in cases:

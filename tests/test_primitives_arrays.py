@@ -261,3 +261,27 @@ def test_reductions_other_layouts_and_dtypes():
     signed_zeros = np.array([1.0, 0.0, -0.0, 0.0, 2.0])
     assert argmin(signed_zeros) == 1 and reduce_min(signed_zeros) == 0.0
     assert reduce_max(np.array([-np.inf, -5.0])) == -5.0
+
+
+def test_argmin_argmax_find_the_first_extreme_across_chunks():
+    # the extreme recurs in a later chunk and a later block: the first occurrence wins
+    x = np.ones(200_000)
+    x[[70_000, 3_000, 150_000]] = -5.0
+    assert argmin(x) == 3_000
+    x[:] = 0.0
+    x[[5_000, 4_097]] = -0.0  # -0.0 == 0.0, as np.argmin sees them
+    assert argmin(x) == np.argmin(x) == 0
+    assert argmax(-x) == np.argmax(-x) == 0
+
+
+@pytest.mark.parametrize("shape", [0, 1, 5, (3, 4), 1 << 20])
+def test_allocation_helpers_match_numpy(shape):
+    # the huge-page hint applies from 4 MiB: 1 << 20 float64 values are 8 MiB
+    from parevo_lab.primitives import _util
+
+    e = _util.empty(shape, np.float64)
+    assert e.shape == np.empty(shape).shape and e.dtype == np.float64
+    np.testing.assert_array_equal(_util.zeros(shape, np.int64), np.zeros(shape, np.int64))
+    np.testing.assert_array_equal(_util.full(shape, 7, np.int8), np.full(shape, 7, np.int8))
+    x = np.arange(np.prod(shape), dtype=np.float64)
+    np.testing.assert_array_equal(_util.copy(x), x)

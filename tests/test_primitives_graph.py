@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pytest
 
-from parevo_lab.primitives import graph
+from parevo_lab import primitives as pp
 
 # ---------------------------------------------------------------------------------------------
 # graphs (edge lists) and references
@@ -108,7 +108,7 @@ def rows_of(indptr, indices):
 @pytest.mark.parametrize("name", NAMES)
 def test_csr_from_edges(name, symmetric, threads):
     n, src, dst = EDGES[name]
-    indptr, indices = graph.csr_from_edges(n, src, dst, symmetric)
+    indptr, indices = pp.csr_from_edges(n, src, dst, symmetric)
     ref_ptr, ref_idx = to_csr(ref_adjacency(n, src, dst, symmetric))
     assert indptr.dtype == np.int64 and indices.dtype == np.int64
     np.testing.assert_array_equal(indptr, ref_ptr)
@@ -117,13 +117,13 @@ def test_csr_from_edges(name, symmetric, threads):
 
 def test_csr_from_edges_rejects_out_of_range():
     with pytest.raises(ValueError):
-        graph.csr_from_edges(3, np.array([0, 3]), np.array([1, 1]), False)
+        pp.csr_from_edges(3, np.array([0, 3]), np.array([1, 1]), False)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_transpose(name, threads):
     n, indptr, indices = build(name, symmetric=False)
-    t_ptr, t_idx = graph.transpose(indptr, indices, n)
+    t_ptr, t_idx = pp.transpose(indptr, indices, n)
     rows = [[] for _ in range(n)]
     for u, out in enumerate(rows_of(indptr, indices)):
         for v in out:
@@ -145,8 +145,8 @@ def test_edge_map(name, direction, threads):
         for v in indices[indptr[u] : indptr[u + 1]]:
             expected[v] |= not visited[v]
     if direction == 1:
-        indptr, indices = graph.transpose(indptr, indices, n)
-    got = graph.edge_map(indptr, indices, frontier, visited, direction)
+        indptr, indices = pp.transpose(indptr, indices, n)
+    got = pp.edge_map(indptr, indices, frontier, visited, direction)
     np.testing.assert_array_equal(got, expected)
 
 
@@ -156,21 +156,21 @@ def test_bfs_levels(name, symmetric, threads):
     n, indptr, indices = build(name, symmetric)
     if n == 0:
         with pytest.raises(ValueError):
-            graph.bfs_levels(indptr, indices, 0)
+            pp.bfs_levels(indptr, indices, 0)
         return
     rows = rows_of(indptr, indices)
     for source in {0, n // 2, n - 1}:
         expected = ref_bfs(rows, source)
-        np.testing.assert_array_equal(graph.bfs_levels(indptr, indices, source), expected)
+        np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, source), expected)
         if symmetric:
-            got = graph.bfs_levels(indptr, indices, source, True)
+            got = pp.bfs_levels(indptr, indices, source, True)
             np.testing.assert_array_equal(got, expected)
 
 
 def test_bfs_uses_pull_on_a_star(threads):
     # the hub's frontier holds every edge: the pull branch (and its transpose) must run
     n, indptr, indices = build("star", symmetric=False)
-    got = graph.bfs_levels(indptr, indices, 0)
+    got = pp.bfs_levels(indptr, indices, 0)
     np.testing.assert_array_equal(got, [0] + [1] * (n - 1))
 
 
@@ -184,14 +184,14 @@ def test_connected_components(name, threads):
             for u, level in enumerate(ref_bfs(rows, v)):
                 if level >= 0:
                     expected[u] = v
-    np.testing.assert_array_equal(graph.connected_components(indptr, indices), expected)
+    np.testing.assert_array_equal(pp.connected_components(indptr, indices), expected)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_maximal_independent_set(name, threads):
     n, indptr, indices = build(name, symmetric=True)
     for seed in (0, 1, 12345):
-        mis = graph.maximal_independent_set(indptr, indices, seed)
+        mis = pp.maximal_independent_set(indptr, indices, seed)
         assert mis.dtype == np.bool_ and mis.shape == (n,)
         for v, out in enumerate(rows_of(indptr, indices)):
             if mis[v]:
@@ -207,11 +207,11 @@ def test_maximal_independent_set_is_deterministic():
     for t in THREADS:
         if t <= numba.config.NUMBA_NUM_THREADS:
             numba.set_num_threads(t)
-            results.append(graph.maximal_independent_set(indptr, indices, 42))
+            results.append(pp.maximal_independent_set(indptr, indices, 42))
     numba.set_num_threads(saved)
     for r in results[1:]:
         np.testing.assert_array_equal(r, results[0])
-    other = graph.maximal_independent_set(indptr, indices, 43)
+    other = pp.maximal_independent_set(indptr, indices, 43)
     assert not np.array_equal(other, results[0])
 
 
@@ -231,14 +231,14 @@ def test_triangle_count(name, threads):
     )
     if name == "clique":
         assert expected == 84
-    assert graph.triangle_count(indptr, indices) == expected
+    assert pp.triangle_count(indptr, indices) == expected
 
 
 @pytest.mark.parametrize("symmetric", [False, True])
 @pytest.mark.parametrize("name", NAMES)
 def test_pagerank(name, symmetric, threads):
     n, indptr, indices = build(name, symmetric)
-    got = graph.pagerank(indptr, indices, 0.85, 20)
+    got = pp.pagerank(indptr, indices, 0.85, 20)
     assert got.shape == (n,)
     if n == 0:
         return
@@ -249,16 +249,16 @@ def test_pagerank(name, symmetric, threads):
 def test_pagerank_defaults_and_zero_iterations():
     n, indptr, indices = build("path", symmetric=False)
     np.testing.assert_allclose(
-        graph.pagerank(indptr, indices), ref_pagerank(rows_of(indptr, indices), 0.85, 20)
+        pp.pagerank(indptr, indices), ref_pagerank(rows_of(indptr, indices), 0.85, 20)
     )
-    np.testing.assert_allclose(graph.pagerank(indptr, indices, 0.5, 0), np.full(n, 1.0 / n))
+    np.testing.assert_allclose(pp.pagerank(indptr, indices, 0.5, 0), np.full(n, 1.0 / n))
 
 
 def test_callable_from_user_njit():
     @numba.njit
     def user(n, src, dst):
-        indptr, indices = graph.csr_from_edges(n, src, dst, True)
-        return graph.triangle_count(indptr, indices), graph.bfs_levels(indptr, indices, 0)
+        indptr, indices = pp.csr_from_edges(n, src, dst, True)
+        return pp.triangle_count(indptr, indices), pp.bfs_levels(indptr, indices, 0)
 
     count, levels = user(3, np.array([0, 1, 2]), np.array([1, 2, 0]))
     assert count == 1
@@ -269,13 +269,13 @@ def test_edge_map_rejects_bad_direction():
     n, indptr, indices = build("path", symmetric=False)
     flags = np.zeros(n, bool)
     with pytest.raises(ValueError):
-        graph.edge_map(indptr, indices, flags, flags, 2)
+        pp.edge_map(indptr, indices, flags, flags, 2)
 
 
 def test_self_loops_in_a_raw_csr_are_harmless():
     indptr = np.array([0, 2, 3], np.int64)
     indices = np.array([0, 1, 0], np.int64)
     for seed in (-5, 0, 1, 2):
-        assert graph.maximal_independent_set(indptr, indices, seed).sum() == 1
-    np.testing.assert_array_equal(graph.connected_components(indptr, indices), [0, 0])
-    np.testing.assert_array_equal(graph.bfs_levels(indptr, indices, 1), [1, 0])
+        assert pp.maximal_independent_set(indptr, indices, seed).sum() == 1
+    np.testing.assert_array_equal(pp.connected_components(indptr, indices), [0, 0])
+    np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, 1), [1, 0])

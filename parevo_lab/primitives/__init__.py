@@ -6,27 +6,22 @@ an op code: ADD, MAX or MIN.
 """
 
 from ._util import ADD, MAX, MIN
-from .graph import (
-    bfs_levels,
-    connected_components,
-    csr_from_edges,
-    edge_map,
-    maximal_independent_set,
-    pagerank,
-    transpose,
-    triangle_count,
-)
+from .csr import csr_from_edges, transpose
+from .graph import connected_components, maximal_independent_set, pagerank, triangle_count
 from .histogram import bincount_weights, histogram
 from .pack import pack, pack_index
 from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
 from .scan import exclusive_scan, inclusive_scan
 from .segments import flatten, segment_ids, segmented_reduce
 from .sort import group_by_key, merge, radix_sort, random_permutation, sort_floats, unique
+from .traversal import PULL, PUSH, bfs_levels, edge_map
 
 __all__ = [
     "ADD",
     "MAX",
     "MIN",
+    "PULL",
+    "PUSH",
     "argmax",
     "argmin",
     "bfs_levels",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._util import block_bounds, block_count, private_rows
+from ._util import block_bounds, block_count, empty, private_rows
 
 
 @numba.njit(parallel=True, cache=True)
@@ -26,7 +26,7 @@ def _private_counts(keys, n_bins):
     Raises ValueError when a key is outside [0, n_bins)."""
     n = keys.shape[0]
     blocks = private_rows(n, n_bins)
-    counts = np.empty((blocks, n_bins), np.int64)
+    counts = empty((blocks, n_bins), np.int64)
     bad = np.zeros(blocks, np.int64)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
@@ -71,7 +71,7 @@ def bincount_weights(keys, weights, n_bins):
     if weights.shape[0] != n:
         raise ValueError("bincount_weights: keys and weights differ in length")
     blocks = private_rows(n, n_bins)
-    private = np.empty((blocks, n_bins), np.float64)
+    private = empty((blocks, n_bins), np.float64)
     bad = np.zeros(blocks, np.int64)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)

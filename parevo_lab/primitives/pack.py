@@ -5,13 +5,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._util import block_bounds, block_count, exclusive_sum_serial
+from ._util import block_bounds, block_count, empty, exclusive_sum_serial
 
 
 @numba.njit(parallel=True, cache=True)
 def _block_flag_counts(flags, blocks):
     n = flags.shape[0]
-    counts = np.empty(blocks, np.int64)
+    counts = empty(blocks, np.int64)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         f = flags[lo:hi]  # a fresh slice indexed from 0 vectorises; range(lo, hi) does not
@@ -36,7 +36,7 @@ def pack(values, flags):
     blocks = block_count(n)
     counts = _block_flag_counts(flags, blocks)
     starts, total = exclusive_sum_serial(counts)
-    out = np.empty(total, values.dtype)
+    out = empty(total, values.dtype)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         # branch-free: write every element, advance only past flagged ones (a random flag would
@@ -64,7 +64,7 @@ def pack_index(flags):
     blocks = block_count(n)
     counts = _block_flag_counts(flags, blocks)
     starts, total = exclusive_sum_serial(counts)
-    out = np.empty(total, np.int64)
+    out = empty(total, np.int64)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         # branch-free, as in pack

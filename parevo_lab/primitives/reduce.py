@@ -7,7 +7,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from ._util import block_bounds, block_count
+from ._util import block_bounds, block_count, empty
 
 
 @numba.njit(parallel=True, cache=True, fastmath={"reassoc"})
@@ -37,7 +37,7 @@ def reduce_min(x):
     if n == 0:
         raise ValueError("reduce_min of an empty array")
     blocks = block_count(n)
-    partial = np.empty(blocks, x.dtype)
+    partial = empty(blocks, x.dtype)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         partial[b] = _block_min(x, lo, hi)
@@ -56,7 +56,7 @@ def reduce_max(x):
     if n == 0:
         raise ValueError("reduce_max of an empty array")
     blocks = block_count(n)
-    partial = np.empty(blocks, x.dtype)
+    partial = empty(blocks, x.dtype)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         partial[b] = _block_max(x, lo, hi)
@@ -82,7 +82,7 @@ def _ordered(bits):
 
 @numba.njit(cache=True)
 def _from_ordered(v):
-    tmp = np.empty(1, np.int64)
+    tmp = empty(1, np.int64)
     tmp[0] = _ordered(v)
     return tmp.view(np.float64)[0]
 
@@ -147,19 +147,39 @@ def _block_max_impl(x, lo, hi):
     return _extreme_impl(x, True)
 
 
+_ARG_CHUNK = 2048  # elements per chunk: the extreme of a chunk is found while it is in L1
+
+
+@numba.njit(cache=True)
+def _block_arg_extreme(x, lo, hi, want_max):
+    """First position of the extreme of x[lo:hi] (lo < hi): a vectorised extreme per chunk, keeping
+    the first chunk that holds the best value, then one scalar search inside that chunk only."""
+    best_lo = lo
+    best_hi = min(hi, lo + _ARG_CHUNK)
+    v = _block_max(x, best_lo, best_hi) if want_max else _block_min(x, best_lo, best_hi)
+    c = best_hi
+    while c < hi:
+        e = min(hi, c + _ARG_CHUNK)
+        w = _block_max(x, c, e) if want_max else _block_min(x, c, e)
+        if (w > v) if want_max else (w < v):  # strict: ties keep the earlier chunk
+            v = w
+            best_lo = c
+            best_hi = e
+        c = e
+    k = best_lo
+    while k < best_hi - 1 and x[k] != v:
+        k += 1
+    return k
+
+
 @numba.njit(parallel=True, cache=True)
 def _arg_extreme(x, want_max):
     n = x.shape[0]
     blocks = block_count(n)
-    best = np.empty(blocks, np.int64)
+    best = empty(blocks, np.int64)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
-        # the extreme first (a min/max-reduction vectorises), then its first position in the block
-        v = _block_max(x, lo, hi) if want_max else _block_min(x, lo, hi)
-        k = lo
-        while k < hi - 1 and x[k] != v:
-            k += 1
-        best[b] = k
+        best[b] = _block_arg_extreme(x, lo, hi, want_max)
     k = best[0]
     for b in range(1, blocks):
         j = best[b]

@@ -8,9 +8,8 @@ starting from its carry. The output is a new array of x's dtype.
 from __future__ import annotations
 
 import numba
-import numpy as np
 
-from ._util import ADD, MAX, MIN, block_bounds, block_count, identity
+from ._util import ADD, MAX, MIN, block_bounds, block_count, empty, identity
 
 __all__ = ["ADD", "MAX", "MIN", "inclusive_scan", "exclusive_scan"]
 
@@ -71,16 +70,16 @@ def _scan(x, op, inclusive):
     if op != ADD and op != MAX and op != MIN:
         raise ValueError("op must be ADD, MAX or MIN")
     n = x.shape[0]
-    out = np.empty(n, x.dtype)
+    out = empty(n, x.dtype)
     if n == 0:
         return out
     ident = identity(x, op)
     blocks = block_count(n)
-    totals = np.empty(blocks, x.dtype)
+    totals = empty(blocks, x.dtype)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         totals[b] = _reduce_block(x, lo, hi, op, ident)
-    carries = np.empty(blocks, x.dtype)
+    carries = empty(blocks, x.dtype)
     acc = ident
     for b in range(blocks):
         carries[b] = acc

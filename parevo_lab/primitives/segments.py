@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._util import ADD, MAX, MIN, block_bounds, block_count, identity
+from ._util import ADD, MAX, MIN, block_bounds, block_count, empty, identity
 
 __all__ = ["ADD", "MAX", "MIN", "flatten", "segmented_reduce", "segment_ids"]
 
@@ -66,7 +66,7 @@ def segmented_reduce(offsets, values, op=ADD):
     _check_offsets(offsets, values.shape[0])
     m = offsets.shape[0] - 1
     n = np.int64(values.shape[0])
-    out = np.empty(m, values.dtype)
+    out = empty(m, values.dtype)
     ident = identity(values, op)
     for seg in numba.prange(m):
         if offsets[seg] == offsets[seg + 1]:
@@ -75,7 +75,7 @@ def segmented_reduce(offsets, values, op=ADD):
     # per block: the partial of the segment crossing its start (slot 0) and of the one crossing
     # its end (slot 1); -1 = none
     part_seg = np.full((blocks, 2), -1, np.int64)
-    part_val = np.empty((blocks, 2), values.dtype)
+    part_val = empty((blocks, 2), values.dtype)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         if lo < hi:
@@ -128,7 +128,7 @@ def segment_ids(offsets):
     m = offsets.shape[0] - 1
     n = np.int64(offsets[m])
     _check_offsets(offsets, n)
-    out = np.empty(n, np.int64)
+    out = empty(n, np.int64)
     blocks = block_count(n)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
@@ -164,7 +164,7 @@ def flatten(offsets, values, selected):
         if s < 0 or s >= m:
             raise ValueError("flatten: a selected segment id is outside [0, m)")
         new_offsets[j + 1] = new_offsets[j] + offsets[s + 1] - offsets[s]
-    out = np.empty(new_offsets[k], values.dtype)
+    out = empty(new_offsets[k], values.dtype)
     for j in numba.prange(k):
         s = selected[j]
         start = new_offsets[j]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._util import as_int64, block_bounds, block_count, exclusive_sum_serial
+from ._util import as_int64, block_bounds, block_count, copy, empty, exclusive_sum_serial, mix64
 from .histogram import _private_counts
 from .pack import pack
 from .reduce import reduce_max, reduce_min
@@ -73,15 +73,15 @@ def _radix_core(keys, n_bits, with_perm):
     The first pass reads the input directly and writes the identity permutation on the fly."""
     n = keys.shape[0]
     a = keys
-    pa = np.empty(0, np.int64)
-    spare = np.empty(0, np.int64)
-    spare_perm = np.empty(0, np.int64)
+    pa = empty(0, np.int64)
+    spare = empty(0, np.int64)
+    spare_perm = empty(0, np.int64)
     moved = 0
     blocks = block_count(n, 64)
     shift = np.int64(0)
     while shift < n_bits:
         counts = _digit_counts(a, shift, blocks)
-        starts = np.empty((blocks, BUCKETS), np.int64)
+        starts = empty((blocks, BUCKETS), np.int64)
         run = np.int64(0)
         trivial = False
         for d in range(BUCKETS):
@@ -94,8 +94,8 @@ def _radix_core(keys, n_bits, with_perm):
                 trivial = True  # every key has this digit: the pass would not move anything
         if not trivial:
             if moved < 2:  # the input is never written; allocate the two buffers on first use
-                spare = np.empty(n, np.int64)
-                spare_perm = np.empty(n if with_perm else 0, np.int64)
+                spare = empty(n, np.int64)
+                spare_perm = empty(n if with_perm else 0, np.int64)
             mode = NO_PERM
             if with_perm:
                 mode = PERM_IDENTITY if moved == 0 else PERM_FROM_ARRAY
@@ -105,7 +105,7 @@ def _radix_core(keys, n_bits, with_perm):
             moved += 1
         shift += RADIX_BITS
     if moved == 0:
-        a = keys.copy()
+        a = copy(keys)
         pa = np.arange(n) if with_perm else pa
     return a, pa
 
@@ -123,7 +123,7 @@ def radix_sort(keys):
     """
     n = keys.shape[0]
     if n == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+        return empty(0, np.int64), empty(0, np.int64)
     if reduce_min(keys) < 0:
         raise ValueError("radix_sort: keys must be non-negative")
     return _radix_core(as_int64(keys), _bit_length(reduce_max(keys)), True)
@@ -132,7 +132,7 @@ def radix_sort(keys):
 @numba.njit(parallel=True, cache=True)
 def _adjacent_differ(s):
     n = s.shape[0]
-    flags = np.empty(n, np.bool_)
+    flags = empty(n, np.bool_)
     for i in numba.prange(n):
         j = np.int64(i)
         flags[j] = j == 0 or s[j] != s[j - 1]
@@ -149,9 +149,9 @@ def unique(x):
     """
     n = x.shape[0]
     if n == 0:
-        return np.empty(0, np.int64)
+        return empty(0, np.int64)
     mn = np.int64(reduce_min(x))
-    shifted = np.empty(n, np.int64)
+    shifted = empty(n, np.int64)
     for i in numba.prange(n):
         shifted[i] = np.int64(x[i]) - mn
     n_bits = 64 if reduce_min(shifted) < 0 else _bit_length(reduce_max(shifted))
@@ -211,7 +211,7 @@ def merge(a, b):
     na = a.shape[0]
     nb = b.shape[0]
     n = na + nb
-    out = np.empty(n, a.dtype)
+    out = empty(n, a.dtype)
     blocks = block_count(n)
     for c in numba.prange(blocks):
         lo, hi = block_bounds(c, n, blocks)
@@ -235,7 +235,7 @@ def sort_floats(x):
     are not kept; -0.0 comes before 0.0). Empty in, empty out.
     """
     n = x.shape[0]
-    floats = np.empty(n, np.float64)
+    floats = empty(n, np.float64)
     for i in numba.prange(n):
         v = np.float64(x[i])
         floats[i] = v if v == v else np.nan
@@ -274,7 +274,7 @@ def group_by_key(keys, n_keys):
             for k in range(lo, hi):
                 totals[k] += counts[r, k]
     starts, total = exclusive_sum_serial(totals)
-    offsets = np.empty(n_keys + 1, np.int64)
+    offsets = empty(n_keys + 1, np.int64)
     offsets[:n_keys] = starts
     offsets[n_keys] = total
     # counts[r, k] becomes the first output slot of key k in block r
@@ -286,7 +286,7 @@ def group_by_key(keys, n_keys):
                 here = counts[r, k]
                 counts[r, k] = run
                 run += here
-    order = np.empty(n, np.int64)
+    order = empty(n, np.int64)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         pos = counts[b]
@@ -296,15 +296,6 @@ def group_by_key(keys, n_keys):
             order[pos[k]] = lo + i
             pos[k] += 1
     return offsets, order
-
-
-@numba.njit(cache=True)
-def _mix(seed, i):
-    """splitmix64 of (seed, i): a counter-based random 64-bit value."""
-    z = np.uint64(seed) + (np.uint64(i) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
 
 
 @numba.njit(parallel=True, cache=True)
@@ -323,17 +314,17 @@ def random_permutation(n, seed):
     s = np.uint64(np.int64(seed) & 0x7FFFFFFFFFFFFFFF)
     n_buckets = np.int64(max(1, n // 1024))
     nb = np.uint64(n_buckets)
-    buckets = np.empty(n, np.int64)
+    buckets = empty(n, np.int64)
     for i in numba.prange(n):
-        buckets[i] = np.int64((_mix(s, i) >> np.uint64(11)) % nb)
+        buckets[i] = np.int64((mix64(s, i) >> np.uint64(11)) % nb)
     offsets, order = group_by_key(buckets, n_buckets)
-    s2 = _mix(s, np.uint64(0xD1B54A32D192ED03))
+    s2 = mix64(s, np.uint64(0xD1B54A32D192ED03))
     for bucket in numba.prange(n_buckets):
         g = np.int64(bucket)
         lo = offsets[g]
         hi = offsets[g + 1]
         for j in range(lo, hi - 1):
-            r = _mix(s2, np.uint64(j))
+            r = mix64(s2, np.uint64(j))
             k = j + np.int64(r % np.uint64(hi - j))
             t = order[j]
             order[j] = order[k]
