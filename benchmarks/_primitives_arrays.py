@@ -94,10 +94,9 @@ def _cases(n, rng):
 
 
 def rows(n=10**7, threads=2):
-    """Median seconds of numpy, serial and parallel for each primitive at size n."""
+    """Median seconds of numpy, serial and parallel for each primitive at size n (yielded one by one)."""
     rng = np.random.default_rng(0)
     saved = numba.get_num_threads()
-    out = []
     try:
         for case in _cases(n, rng):
             name, numpy_fn, ours, numpy_args = case[:4]
@@ -107,7 +106,6 @@ def rows(n=10**7, threads=2):
             row["serial"] = _median_seconds(ours, our_args)
             numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
             row["parallel"] = _median_seconds(ours, our_args)
-            out.append(row)
+            yield row
     finally:
         numba.set_num_threads(saved)
-    return out

@@ -182,7 +182,7 @@ def rows(n=10**6, threads=2):
             (indptr, indices, pull_frontier, pull_visited, pp.PULL),
         ),
         (
-            "bfs_levels (symmetric=False: builds the transpose)",
+            "bfs_levels (symmetric=False)",
             pp.bfs_levels,
             lambda p, i, s, _sym: np_bfs_levels(p, i, s),
             (indptr, indices, source, False),
@@ -208,10 +208,9 @@ def rows(n=10**6, threads=2):
         ("triangle_count", pp.triangle_count, None, (indptr, indices)),
         ("pagerank", pp.pagerank, np_pagerank, (indptr, indices, 0.85, 20)),
     ]
-    out = []
     for name, fn, numpy_fn, args in cases:
         serial_fn = numba.njit(fn.py_func)
-        out.append(
+        yield (
             {
                 "primitive": name,
                 "numpy": None if numpy_fn is None else _time(numpy_fn, args, threads),
@@ -219,4 +218,3 @@ def rows(n=10**6, threads=2):
                 "parallel": _time(fn, args, threads),
             }
         )
-    return out

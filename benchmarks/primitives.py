@@ -40,8 +40,12 @@ def main() -> int:
     header = f"{'primitive':<28} {'ours':>10} {'numpy':>10} {'serial':>10} {'vs numpy':>9} {'vs serial':>9}"
     print(header)
     print("-" * len(header))
-    rows = _primitives_arrays.rows(n=args.n, threads=args.threads)
-    rows += _primitives_graph.rows(n=args.vertices, threads=args.threads)
+    import itertools
+
+    rows = itertools.chain(  # printed as each is measured
+        _primitives_arrays.rows(n=args.n, threads=args.threads),
+        _primitives_graph.rows(n=args.vertices, threads=args.threads),
+    )
     slower = []
     for row in rows:
         ours, numpy_s, serial = row["parallel"], row.get("numpy"), row.get("serial")
@@ -50,7 +54,8 @@ def main() -> int:
         numpy_text = f"{numpy_s * 1e3:8.2f}ms" if numpy_s else f"{'-':>10}"
         serial_text = f"{serial * 1e3:8.2f}ms" if serial else f"{'-':>10}"
         print(
-            f"{row['primitive']:<28} {ours * 1e3:8.2f}ms {numpy_text} {serial_text} {vs_numpy} {vs_serial}"
+            f"{row['primitive']:<28} {ours * 1e3:8.2f}ms {numpy_text} {serial_text} {vs_numpy} {vs_serial}",
+            flush=True,
         )
         if numpy_s and numpy_s < ours:
             slower.append(row["primitive"])

@@ -156,28 +156,36 @@ def triangle_count(indptr, indices):
     for i in prange(lanes * per_lane):
         ii = np.int64(i)
         uu = (ii % lanes) * per_lane + ii // lanes
-        if uu >= n:
-            continue
-        a1 = indptr[uu + 1]
-        c = np.int64(0)
-        for j in range(_first_above(indices, indptr[uu], a1, uu), a1):
-            v = indices[j]
-            b1 = indptr[v + 1]
-            p = j + 1
-            q = _first_above(indices, indptr[v], b1, v)
-            while p < a1 and q < b1:
-                x = indices[p]
-                y = indices[q]
-                if x < y:
-                    p += 1
-                elif y < x:
-                    q += 1
-                else:
-                    c += 1
-                    p += 1
-                    q += 1
-        total += c
+        if uu < n:
+            total += _triangles_closed_at(indptr, indices, uu)
     return total
+
+
+@numba.njit(cache=True)
+def _triangles_closed_at(indptr, indices, u):
+    """Triangles u < v < w with lowest vertex u: merge-intersect the rows of u and v above v.
+
+    A function of its own, not inline in the prange body: numba's reduction analysis of a
+    prange body holding these merge loops fails on Python 3.12 ("unexpected cycle in lookup")."""
+    a1 = indptr[u + 1]
+    c = np.int64(0)
+    for j in range(_first_above(indices, indptr[u], a1, u), a1):
+        v = indices[j]
+        b1 = indptr[v + 1]
+        p = j + 1
+        q = _first_above(indices, indptr[v], b1, v)
+        while p < a1 and q < b1:
+            x = indices[p]
+            y = indices[q]
+            if x < y:
+                p += 1
+            elif y < x:
+                q += 1
+            else:
+                c += 1
+                p += 1
+                q += 1
+    return c
 
 
 @numba.njit(parallel=True, cache=True)
