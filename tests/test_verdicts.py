@@ -187,6 +187,16 @@ def test_task_check_accepts_any_valid_answer(kernels):
     assert "check failed: x[" in report.verify.failure.message
 
 
+def test_the_timed_runs_are_judged_by_the_tasks_check_too(kernels):
+    # the last maximum differs from the reference's first one: only `check` calls it right
+    report = check(
+        kernels, "choice_kernels.py:any_maximum", task="choice_task.py", profile=True
+    )
+    assert report.verdict == "ok", report.summary
+    assert report.profile.ran and report.profile.failure is None
+    assert report.profile.speedup["vs_serial"]
+
+
 def test_kernel_with_the_wrong_signature_is_a_compile_error(tmp_path, kernels):
     candidate = tmp_path / "two_args.py"
     candidate.write_text(

@@ -14,7 +14,7 @@ import statistics
 import time
 
 from ..results import Failure, Speedup, Timing, VerifyCase
-from ..task import CHECK_SEEDS, Mismatch, compare, count_elements, fresh_copy
+from ..task import CHECK_SEEDS, Mismatch, fresh_copy, judge
 
 MIN_SAMPLES = 5
 MAX_SAMPLES = 200
@@ -97,6 +97,7 @@ def run(session) -> None:
             budget,
             expected=expected,
             names=names,
+            check=session.check,
             on_wrong=on_wrong,
             keepalive=_keepalive(emit, "run", label, budget, case.to_dict()),
         )
@@ -143,16 +144,20 @@ def _sample(
     *,
     expected=None,
     names=(),
+    check=None,
     on_wrong=None,
     warmup=True,
     minimum=3,
     keepalive=None,
 ):
-    """Time ``function`` on fresh copies of ``args`` until the median is stable or time is up."""
+    """Time ``function`` on fresh copies of ``args`` until the median is stable or time is up.
+
+    With ``expected``, the outputs of the warm-up and the first timed run are judged as verify
+    judges them (the task's ``check`` when it has one): None and ``on_wrong`` when wrong."""
     if warmup:
         fresh = fresh_copy(args)
         result = function(*fresh)
-        if expected is not None and not _matches(expected, result, fresh, names, on_wrong):
+        if expected is not None and not _matches(expected, result, fresh, names, check, on_wrong):
             return None
     samples: list[float] = []
     spent = 0.0
@@ -166,7 +171,7 @@ def _sample(
         spent += elapsed
         if len(samples) == 0 and expected is not None:
             # The output of a timed run is checked too: a kernel right only when small fails here.
-            if not _matches(expected, result, fresh, names, on_wrong):
+            if not _matches(expected, result, fresh, names, check, on_wrong):
                 return None
         samples.append(elapsed)
         if len(samples) >= max(MIN_SAMPLES, minimum) and _stable(samples):
@@ -176,17 +181,9 @@ def _sample(
     return samples
 
 
-def _matches(expected, result, actual_args, names, on_wrong) -> bool:
-    import numpy as np
-
-    value, expected_args = expected
+def _matches(expected, result, actual_args, names, check, on_wrong) -> bool:
     try:
-        elements = count_elements(expected_args)
-        compare(value, result, "return value", elements)
-        for index, (before, after) in enumerate(zip(expected_args, actual_args, strict=False)):
-            if isinstance(before, np.ndarray):
-                name = names[index] if index < len(names) else f"#{index}"
-                compare(before, after, f"argument `{name}` after the call", elements)
+        judge(expected, result, actual_args, names, check)
     except Mismatch as exc:
         on_wrong(str(exc))
         return False

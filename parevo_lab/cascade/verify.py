@@ -12,7 +12,7 @@ import time
 import traceback
 
 from ..results import CompileError, CompileResult, Failure, SourceSite, VerifyCase
-from ..task import CHECK_SEEDS, EDGE_SIZES, Mismatch, compare, count_elements, fresh_copy
+from ..task import CHECK_SEEDS, EDGE_SIZES, Mismatch, fresh_copy, judge
 from . import compile as compile_stage
 from . import races
 
@@ -208,33 +208,7 @@ class _Runner:
         emit({"type": "case", "case": case})
 
     def _compare(self, expected, actual, actual_args, original_args) -> None:
-        value, expected_args = expected
-        check = self.session.check
-        if check is not None:
-            try:
-                check(value, actual, actual_args)
-            except AssertionError as exc:
-                raise Mismatch(f"check failed: {exc}") from None
-            except Exception as exc:  # noqa: BLE001
-                raise Mismatch(f"check raised {type(exc).__name__}: {exc}") from None
-            return
-        import numpy as np
-
-        elements = count_elements(expected_args)
-        compare(value, actual, "return value", elements)
-        for index, (before, after) in enumerate(zip(expected_args, actual_args, strict=False)):
-            if not isinstance(before, np.ndarray):
-                continue
-            name = self.names[index] if index < len(self.names) else f"#{index}"
-            try:
-                compare(before, after, f"argument `{name}` after the call", elements)
-            except Mismatch as exc:
-                if _same(original_args[index], before):
-                    raise Mismatch(
-                        f"the kernel modifies its input `{name}`, which the reference leaves "
-                        f"unchanged ({str(exc).split(': ', 1)[-1]})"
-                    ) from None
-                raise
+        judge(expected, actual, actual_args, self.names, self.session.check, original_args)
 
     def _runtime_failure(self, exc, case, what, args) -> None:
         emit = self.session.emit
@@ -267,15 +241,6 @@ class _Runner:
             except BaseException:  # noqa: BLE001 - the replay is only a hint
                 pass
         raise _Stop
-
-
-def _same(a, b) -> bool:
-    import numpy as np
-
-    try:
-        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-    except TypeError:
-        return False
 
 
 def _describe_exception(exc: Exception) -> str:
