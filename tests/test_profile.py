@@ -62,3 +62,20 @@ def test_profile_stage_reports_three_speedups(kernels):
         seconds["task_code"] + seconds["compile"] + seconds["verify"] + seconds["profile"]
         <= seconds["total"]
     )
+
+
+def test_a_pure_python_reference_too_slow_to_time_costs_only_vs_python(kernels):
+    from parevo_lab.candidate import load_candidate
+    from parevo_lab.cascade import CheckOptions, evaluate
+    from parevo_lab.task import load_task
+
+    report = evaluate(
+        load_task(kernels / "double_task.py"),
+        load_candidate(str(kernels / "good.py")),
+        CheckOptions(threads=[1, 2], budget_s=0.2, python_cap_s=0.001),
+    )
+    assert report.verdict == "ok", report.summary
+    p = report.profile
+    assert p.python is None and p.speedup["vs_python"] is None
+    assert p.speedup["vs_serial"]["2"]["value"] > 0
+    assert any("takes more than 0.001 s" in note for note in p.notes), p.notes

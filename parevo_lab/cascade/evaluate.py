@@ -39,6 +39,7 @@ class CheckOptions:
     profile: bool = True
     budget_s: float = 1.0  # sampling time per configuration in the profile
     races: bool = True  # run the race stage (lint + shadow replay)
+    python_cap_s: float = 10.0  # longest call of the pure-Python reference timed for vs_python
 
 
 ProgressCallback = Callable[[str, str], None]  # (stage, message)
@@ -96,6 +97,7 @@ def evaluate(
         "budget_s": options.budget_s,
         "machine_dir": str(cache_root() / "machine"),
         "races": options.races,
+        "python_cap_s": options.python_cap_s,
     }
     limits = sandbox.Limits(
         timeout_s=options.timeout_s,

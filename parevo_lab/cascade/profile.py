@@ -113,14 +113,42 @@ def run(session) -> None:
         samples = _sample(reference_jit, args, budget, keepalive=tick)
         emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
     emit.phase("python_reference", "timing the pure-Python reference", extra_s=budget)
-    emit(
-        {
-            "type": "timing",
-            "who": "python",
-            "threads": 1,
-            "samples": _sample(session.task.reference, args, budget, warmup=False, minimum=1),
-        }
-    )
+    cap = job.get("python_cap_s", 10.0)
+    samples = _python_samples(session.task.reference, args, budget, cap)
+    if samples is None:
+        emit(
+            {
+                "type": "note",
+                "message": f"the pure-Python reference takes more than {cap:g} s at "
+                f"size {size}: no vs_python speedup (the compile gain is not measured)",
+            }
+        )
+    else:
+        emit({"type": "timing", "who": "python", "threads": 1, "samples": samples})
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _python_samples(reference, args, budget, cap):
+    """Samples of the pure-Python reference, or None when one call exceeds ``cap`` seconds: a
+    reference that numba makes fast can take minutes in Python at the bench size, and vs_python
+    is not worth that wait (nor a timeout)."""
+    import signal
+
+    def alarm(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, cap)
+    try:
+        return _sample(reference, args, budget, warmup=False, minimum=1)
+    except _TooSlow:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _keepalive(emit, phase, label, budget, case):
