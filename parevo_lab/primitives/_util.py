@@ -76,6 +76,25 @@ def identity(a, op):
     return out[0]
 
 
+@numba.njit(cache=True, fastmath={"reassoc"})
+def fold(x, lo, hi, op, acc):
+    """acc op x[lo] op ... op x[hi - 1] for op ADD, MAX or MIN; sums may be reassociated (vectorised)."""
+    # a fresh slice indexed from 0 is the loop shape LLVM vectorises (range(lo, hi) is not)
+    y = x[lo:hi]
+    if op == ADD:
+        for i in range(y.shape[0]):
+            acc += y[i]
+    elif op == MAX:
+        for i in range(y.shape[0]):
+            if y[i] > acc:
+                acc = y[i]
+    else:
+        for i in range(y.shape[0]):
+            if y[i] < acc:
+                acc = y[i]
+    return acc
+
+
 @numba.njit(cache=True)
 def exclusive_sum_serial(counts):
     """Exclusive prefix sum of a short int64 array, and its total."""

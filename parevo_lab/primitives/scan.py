@@ -9,28 +9,9 @@ from __future__ import annotations
 
 import numba
 
-from ._util import ADD, MAX, MIN, block_bounds, block_count, empty, identity
+from ._util import ADD, MAX, MIN, block_bounds, block_count, empty, fold, identity
 
 __all__ = ["ADD", "MAX", "MIN", "inclusive_scan", "exclusive_scan"]
-
-
-@numba.njit(cache=True, fastmath={"reassoc"})
-def _reduce_block(x, lo, hi, op, start):
-    # a fresh slice indexed from 0 is the loop shape LLVM vectorises (range(lo, hi) is not)
-    y = x[lo:hi]
-    acc = start
-    if op == ADD:
-        for i in range(y.shape[0]):
-            acc += y[i]
-    elif op == MAX:
-        for i in range(y.shape[0]):
-            if y[i] > acc:
-                acc = y[i]
-    else:
-        for i in range(y.shape[0]):
-            if y[i] < acc:
-                acc = y[i]
-    return acc
 
 
 @numba.njit(cache=True)
@@ -78,12 +59,12 @@ def _scan(x, op, inclusive):
     totals = empty(blocks, x.dtype)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
-        totals[b] = _reduce_block(x, lo, hi, op, ident)
+        totals[b] = fold(x, lo, hi, op, ident)
     carries = empty(blocks, x.dtype)
     acc = ident
     for b in range(blocks):
         carries[b] = acc
-        acc = _reduce_block(totals, b, b + 1, op, acc)
+        acc = fold(totals, b, b + 1, op, acc)
     for b in numba.prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         _scan_block(x, out, lo, hi, op, carries[b], inclusive)

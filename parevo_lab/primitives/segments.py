@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._util import ADD, MAX, MIN, block_bounds, block_count, empty, identity
+from ._util import ADD, MAX, MIN, block_bounds, block_count, empty, fold, identity
 
 __all__ = ["ADD", "MAX", "MIN", "flatten", "segmented_reduce", "segment_ids"]
 
@@ -26,24 +26,6 @@ def _combine(acc, v, op):
     if op == MAX:
         return v if v > acc else acc
     return v if v < acc else acc
-
-
-@numba.njit(cache=True)
-def _fold(values, lo, hi, op, acc):
-    # a fresh slice indexed from 0 is the loop shape LLVM vectorises (range(lo, hi) is not)
-    y = values[lo:hi]
-    if op == ADD:
-        for i in range(y.shape[0]):
-            acc += y[i]
-    elif op == MAX:
-        for i in range(y.shape[0]):
-            if y[i] > acc:
-                acc = y[i]
-    else:
-        for i in range(y.shape[0]):
-            if y[i] < acc:
-                acc = y[i]
-    return acc
 
 
 @numba.njit(parallel=True, cache=True)
@@ -83,7 +65,7 @@ def segmented_reduce(offsets, values, op=ADD):
             while s < m:
                 start = max(offsets[s], lo)
                 end = min(offsets[s + 1], hi)
-                acc = _fold(values, start, end, op, ident)
+                acc = fold(values, start, end, op, ident)
                 if offsets[s] < lo:
                     part_seg[b, 0] = s
                     part_val[b, 0] = acc
