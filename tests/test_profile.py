@@ -79,3 +79,12 @@ def test_a_pure_python_reference_too_slow_to_time_costs_only_vs_python(kernels):
     assert p.python is None and p.speedup["vs_python"] is None
     assert p.speedup["vs_serial"]["2"]["value"] > 0
     assert any("takes more than 0.001 s" in note for note in p.notes), p.notes
+
+
+def test_a_busy_machine_is_said_beside_the_speedups():
+    from parevo_lab.cascade.evaluate import _note_busy_machine
+    from parevo_lab.results import ProfileResult
+
+    busy = ProfileResult(ran=True)
+    _note_busy_machine(busy, load_before=1e6)
+    assert busy.noisy and "the machine was busy while timing" in busy.notes[0]

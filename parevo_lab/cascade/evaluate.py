@@ -7,6 +7,7 @@ typed results of ``parevo_lab.results`` and decides the one verdict.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import platform
 import time
 from collections.abc import Callable
@@ -129,11 +130,13 @@ def evaluate(
     if options.profile and report.compile and report.compile.ok and (report.verify.passed or racy):
         # A racy candidate is still timed (the report keeps every stage), outputs unchecked.
         job["compare_outputs"] = report.verify.passed
+        load_before = _load_average()
         run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
         report.sandbox["profile"] = run.to_dict()
         report.seconds["startup"] += run.phase_seconds().get("startup", 0.0)
         report.seconds["profile"] = round(run.wall_s, 3)
         report.profile = _read_profile(run, options, task.sizes["bench"])
+        _note_busy_machine(report.profile, load_before)
     elif not options.profile:
         report.profile = ProfileResult(
             ran=False, notes=["profiling was switched off (--no-profile)"]
@@ -374,6 +377,26 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
             "rerun on a quiet machine before quoting these speedups"
         )
     return result
+
+
+def _load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def _note_busy_machine(profile: ProfileResult, load_before: float | None) -> None:
+    """Say so when other work shared the cores while timing: the ceiling beside the speedups was
+    measured on a quiet machine, and each parallel region then waits for time slices."""
+    cores = profile_stage.usable_cores()
+    loads = [x for x in (load_before, _load_average()) if x is not None]
+    if loads and max(loads) > cores:
+        profile.noisy = True
+        profile.notes.append(
+            f"the machine was busy while timing (load average {max(loads):.1f} on {cores} "
+            "cores): speedups at more than one thread are unreliable; rerun on a quiet machine"
+        )
 
 
 def machine_facts() -> dict:
