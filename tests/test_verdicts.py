@@ -31,6 +31,19 @@ def test_correct_kernel_is_ok_and_runs_every_case(kernels):
     assert report.compile.loops[0].status == "parallel"
 
 
+def test_loops_in_same_file_helpers_are_reported_where_they_run(kernels):
+    report = check(kernels, "helpers.py")
+    assert report.verdict == "ok", report.summary
+    fate = {loop.line: (loop.status, loop.detail) for loop in report.compile.loops}
+    assert fate[10][0] == "parallel"  # _double_into, called by the kernel
+    assert fate[16] == (
+        "not_parallel",
+        "in `_serial_copy`, compiled without parallel=True: the loop runs serially",
+    )
+    assert fate[22][0] == "not_parallel" and "never compiles" in fate[22][1]
+    assert not any("no loop became parallel" in note for note in report.compile.notes)
+
+
 def test_undecorated_function_is_compiled_with_parallel(kernels):
     report = check(kernels, "good.py:undecorated")
     assert report.verdict == "ok", report.summary
@@ -189,9 +202,7 @@ def test_task_check_accepts_any_valid_answer(kernels):
 
 def test_the_timed_runs_are_judged_by_the_tasks_check_too(kernels):
     # the last maximum differs from the reference's first one: only `check` calls it right
-    report = check(
-        kernels, "choice_kernels.py:any_maximum", task="choice_task.py", profile=True
-    )
+    report = check(kernels, "choice_kernels.py:any_maximum", task="choice_task.py", profile=True)
     assert report.verdict == "ok", report.summary
     assert report.profile.ran and report.profile.failure is None
     assert report.profile.speedup["vs_serial"]

@@ -228,8 +228,31 @@ def prange_loops(source: str) -> list[tuple[int, int | None]]:
     return found
 
 
-def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelLoop]:
-    loops = prange_loops(source)
+def _enclosing_functions(source: str) -> dict[int, str]:
+    """The name of the top-level function around each line of the source."""
+    owners = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                owners[line] = node.name
+    return owners
+
+
+def _same_file_dispatchers(dispatcher) -> dict:
+    """The kernel and every numba function of its module, by name (helpers the kernel calls
+    are compiled with it, so their loop diagnostics exist once the kernel is compiled)."""
+    module = dispatcher.py_func.__module__
+    found = {dispatcher.py_func.__name__: dispatcher}
+    for value in dispatcher.py_func.__globals__.values():
+        py_func = getattr(value, "py_func", None)
+        if py_func is not None and getattr(py_func, "__module__", None) == module:
+            found.setdefault(py_func.__name__, value)
+    return found
+
+
+def _diagnostics(dispatcher):
+    """(initial parfor lines, final parfors, fused-into) of a compiled dispatcher, or None when
+    numba kept none (a cache hit)."""
     try:
         metadata = dispatcher.get_metadata(dispatcher.signatures[0])
         diagnostics = metadata["parfor_diagnostics"]
@@ -240,19 +263,20 @@ def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelL
             for owner, members in diagnostics.fusion_info.items()
             for member in members
         }
-    except (KeyError, AttributeError, IndexError, TypeError):  # no metadata: a cache hit
-        return [
-            ParallelLoop(
-                line=line,
-                status="unknown",
-                detail="loaded from numba's cache, which keeps no loop diagnostics",
-            )
-            for line, _ in loops
-        ]
+    except (KeyError, AttributeError, IndexError, TypeError):
+        return None
+    return initial, final, fused_into
+
+
+def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelLoop]:
+    """The fate of every prange loop of the candidate's file: in the kernel, or in the same-file
+    helpers it calls (a helper compiled with parallel=True runs its loops in parallel too)."""
+    owners = _enclosing_functions(source)
+    functions = _same_file_dispatchers(dispatcher)
     result = []
-    for line, outer in loops:
-        ids = [pid for pid, pline in initial.items() if pline == line]
-        survivor = next((pid for pid in ids if pid in final), None)
+    for line, outer in prange_loops(source):
+        name = owners.get(line, "")
+        function = functions.get(name)
         if outer is not None:
             result.append(
                 ParallelLoop(
@@ -262,34 +286,60 @@ def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelL
                     "prange loops serially",
                 )
             )
-        elif survivor is not None:
-            result.append(
-                ParallelLoop(
-                    line=line,
-                    status="parallel",
-                    reductions=_clean_names(final[survivor].redvars),
-                )
-            )
-        elif any(pid in fused_into for pid in ids):
-            owner = fused_into[next(pid for pid in ids if pid in fused_into)]
-            owner_line = initial.get(owner)
-            result.append(
-                ParallelLoop(
-                    line=line,
-                    status="fused",
-                    detail=f"fused with the parallel loop at line {owner_line}",
-                    reductions=_clean_names(final[owner].redvars) if owner in final else [],
-                )
-            )
-        else:
+            continue
+        if function is None or not function.signatures:
             result.append(
                 ParallelLoop(
                     line=line,
                     status="not_parallel",
-                    detail="numba did not turn this loop into a parallel region",
+                    detail=f"in `{name}`, which the kernel never compiles (not called, or not "
+                    "a numba function)",
                 )
             )
+            continue
+        if not function.targetoptions.get("parallel"):
+            result.append(
+                ParallelLoop(
+                    line=line,
+                    status="not_parallel",
+                    detail=f"in `{name}`, compiled without parallel=True: the loop runs serially",
+                )
+            )
+            continue
+        table = _diagnostics(function)
+        if table is None:
+            result.append(
+                ParallelLoop(
+                    line=line,
+                    status="unknown",
+                    detail="loaded from numba's cache, which keeps no loop diagnostics",
+                )
+            )
+            continue
+        result.append(_loop_fate(line, *table))
     return result
+
+
+def _loop_fate(line, initial, final, fused_into) -> ParallelLoop:
+    ids = [pid for pid, pline in initial.items() if pline == line]
+    survivor = next((pid for pid in ids if pid in final), None)
+    if survivor is not None:
+        return ParallelLoop(
+            line=line, status="parallel", reductions=_clean_names(final[survivor].redvars)
+        )
+    if any(pid in fused_into for pid in ids):
+        owner = fused_into[next(pid for pid in ids if pid in fused_into)]
+        return ParallelLoop(
+            line=line,
+            status="fused",
+            detail=f"fused with the parallel loop at line {initial.get(owner)}",
+            reductions=_clean_names(final[owner].redvars) if owner in final else [],
+        )
+    return ParallelLoop(
+        line=line,
+        status="not_parallel",
+        detail="numba did not turn this loop into a parallel region",
+    )
 
 
 def _clean_names(names) -> list[str]:
