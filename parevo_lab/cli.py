@@ -31,6 +31,16 @@ def _threads(text: str) -> list[int]:
     return sorted(set(values))
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"wants a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -39,6 +49,54 @@ def _positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"wants a positive number of seconds, got {text!r}")
     return value
+
+
+def _add_cascade_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the cascade that check and bench share."""
+    parser.add_argument(
+        "--threads",
+        type=_threads,
+        default=None,
+        metavar="1,2",
+        help="thread counts to verify and time (default: 1, 2, 4... up to the usable cores)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=30.0,
+        metavar="S",
+        help="seconds one call of the candidate may take (default 30)",
+    )
+    parser.add_argument(
+        "--compile-timeout",
+        type=_positive,
+        default=180.0,
+        metavar="S",
+        help="seconds numba may spend compiling (default 180)",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=8192,
+        metavar="MB",
+        help="address-space limit of the sandbox in MiB (default 8192)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_positive,
+        default=1.0,
+        metavar="S",
+        help="sampling time per configuration when profiling (default 1)",
+    )
+    parser.add_argument("--no-profile", action="store_true", help="skip the profile stage")
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="FILE",
+        help="SQLite file that records evaluations (default: $PAREVO_DB or "
+        "~/.local/share/parevo_lab/parevo.db)",
+    )
+    parser.add_argument("--no-store", action="store_true", help="do not record this evaluation")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,50 +120,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="candidate file, and the kernel's name (default: kernel)",
     )
     check.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    check.add_argument(
-        "--threads",
-        type=_threads,
+    _add_cascade_arguments(check)
+    bench = sub.add_parser(
+        "bench",
+        help="run the benchmark suite (ParEval + irregular) for a solver and report its metrics",
+        description="List the suite's tasks, or run the full cascade on each task for a solver "
+        "(the expert solutions, or a folder of candidate files named by task id) and report "
+        "pass@k, build@k, speedup_n@k, efficiency_n@k and speedup_max@k. Exit 0 when every task "
+        "has a correct candidate, 1 when some task has none, 2 for a usage error.",
+    )
+    bench.add_argument("--list", action="store_true", help="list the tasks (id, category, path)")
+    bench.add_argument(
+        "--solver",
         default=None,
-        metavar="1,2",
-        help="thread counts to verify and time (default: 1, 2, 4... up to the usable cores)",
+        metavar="expert|rules|llm|DIR",
+        help="whose candidates to run: expert, or a folder DIR with DIR/<id>.py or DIR/<id>/*.py",
     )
-    check.add_argument(
-        "--timeout",
-        type=_positive,
-        default=30.0,
-        metavar="S",
-        help="seconds one call of the candidate may take (default 30)",
-    )
-    check.add_argument(
-        "--compile-timeout",
-        type=_positive,
-        default=180.0,
-        metavar="S",
-        help="seconds numba may spend compiling (default 180)",
-    )
-    check.add_argument(
-        "--memory",
-        type=int,
-        default=8192,
-        metavar="MB",
-        help="address-space limit of the sandbox in MiB (default 8192)",
-    )
-    check.add_argument(
-        "--budget",
-        type=_positive,
-        default=1.0,
-        metavar="S",
-        help="sampling time per configuration when profiling (default 1)",
-    )
-    check.add_argument("--no-profile", action="store_true", help="skip the profile stage")
-    check.add_argument(
-        "--db",
+    bench.add_argument(
+        "--tasks",
+        action="append",
         default=None,
-        metavar="FILE",
-        help="SQLite file that records evaluations (default: $PAREVO_DB or "
-        "~/.local/share/parevo_lab/parevo.db)",
+        metavar="GLOB",
+        help="only the tasks whose id matches (pareval/2*, irregular/*, a category); repeatable",
     )
-    check.add_argument("--no-store", action="store_true", help="do not record this evaluation")
+    bench.add_argument(
+        "--samples",
+        type=_count,
+        default=1,
+        metavar="K",
+        help="candidates per task (default 1); metrics are given at k = 1 and k = K",
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    bench.add_argument(
+        "--out", default=None, metavar="DIR", help="write tables (CSV, Markdown, LaTeX) and figures"
+    )
+    _add_cascade_arguments(bench)
     races = sub.add_parser(
         "races",
         help="hunt data races in a candidate's prange loops and print the traces",
@@ -132,12 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command in ("check", "races"):
         return _check(args)
+    if args.command == "bench":
+        return _bench(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
 def _check(args) -> int:
     from .candidate import load_candidate
-    from .cascade import CheckOptions, evaluate
+    from .cascade import evaluate
     from .report.text import render, render_races
     from .sandbox import SandboxStartError
     from .task import TaskError, load_task
@@ -149,19 +200,10 @@ def _check(args) -> int:
         return _usage_error(str(exc), args.json)
     if args.command == "races":  # the same cascade, without timing
         args.compile_timeout, args.memory, args.budget, args.no_profile = 180.0, 8192, 1.0, True
-    if args.memory < 256:
-        return _usage_error(
-            f"--memory {args.memory} is too small: give at least 256 MiB", args.json
-        )
-    options = CheckOptions(
-        timeout_s=args.timeout,
-        compile_timeout_s=args.compile_timeout,
-        memory_mb=args.memory,
-        profile=not args.no_profile,
-        budget_s=args.budget,
-    )
-    if args.threads:
-        options.threads = args.threads
+    try:
+        options = _options(args)
+    except UsageError as exc:
+        return _usage_error(str(exc), args.json)
     progress = _progress_printer() if sys.stderr.isatty() else None
     try:
         report = evaluate(task, candidate, options, progress=progress)
@@ -187,6 +229,96 @@ def _check(args) -> int:
     else:
         print(render(report))
     return EXIT_OK if report.verdict == "ok" else EXIT_FAILED
+
+
+def _options(args):
+    from .cascade import CheckOptions
+
+    if args.memory < 256:
+        raise UsageError(f"--memory {args.memory} is too small: give at least 256 MiB")
+    options = CheckOptions(
+        timeout_s=args.timeout,
+        compile_timeout_s=args.compile_timeout,
+        memory_mb=args.memory,
+        profile=not args.no_profile,
+        budget_s=args.budget,
+    )
+    if args.threads:
+        options.threads = args.threads
+    return options
+
+
+def _bench(args) -> int:
+    from . import bench, suite
+    from .report import benchmark
+    from .sandbox import SandboxStartError
+    from .task import TaskError
+
+    try:
+        chosen = suite.select(suite.entries(), args.tasks)
+        if args.list:
+            if args.json:
+                print(json.dumps([e.to_dict() for e in chosen]))
+            else:
+                width = max(len(e.id) for e in chosen)
+                for e in chosen:
+                    print(f"{e.id:<{width}}  {e.category:<10} {e.path}")
+            return EXIT_OK
+        if args.solver is None:
+            raise UsageError("give --solver expert (or rules, llm, a folder), or --list")
+        bench.solver_folder(args.solver)  # a bad solver fails before anything runs
+        options = _options(args)
+    except (suite.SuiteError, UsageError) as exc:
+        return _usage_error(str(exc), args.json)
+    store = None
+    if not args.no_store:
+        from .store import Store
+
+        try:
+            store = Store(args.db)
+        except Exception as exc:  # noqa: BLE001 - the benchmark still runs without a record
+            print(f"parevo: warning: cannot open the store, not recording: {exc}", file=sys.stderr)
+
+    def record(task, candidate, report):
+        if store is None:
+            return
+        try:
+            store.record(task, candidate, report)
+        except Exception as exc:  # noqa: BLE001 - a result is never lost to a broken store
+            print(f"parevo: warning: could not record the evaluation: {exc}", file=sys.stderr)
+
+    try:
+        result = bench.run(
+            chosen, args.solver, args.samples, options, progress=_bench_progress, record=record
+        )
+    except (TaskError, SandboxStartError, suite.SuiteError) as exc:
+        return _usage_error(str(exc), args.json)
+    finally:
+        if store is not None:
+            store.close()
+    data = result.to_dict()
+    if args.out:
+        written = benchmark.write(data, args.out)
+        print(f"parevo: wrote {len(written)} files to {args.out}", file=sys.stderr)
+    print(json.dumps(data) if args.json else benchmark.render(data))
+    solved = all(t["verdict"] == "ok" for t in data["tasks"])
+    return EXIT_OK if solved else EXIT_FAILED
+
+
+def _bench_progress(done: int, total: int, entry, sample) -> None:
+    """One line per evaluated candidate on stderr: position, task, verdict, speedup."""
+    if sample is None:
+        return
+    speed = (
+        f"{sample['speedup_n']:.2f}x at {sample['threads']} threads"
+        if "speedup_n" in sample
+        else ""
+    )
+    print(
+        f"[{done + 1:>3}/{total}] {entry.id:<55} {sample['verdict']:<14} {speed}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _usage_error(message: str, as_json: bool) -> int:

@@ -1,0 +1,165 @@
+"""``parevo bench``: run the cascade over the suite for one solver and compute ParEval's metrics.
+
+A solver is ``expert`` (our hand-written solutions), or a folder of candidate files named by task
+id (``DIR/pareval/20_histogram_pixel_histogram.py`` for one sample, or several ``*.py`` files in
+``DIR/pareval/20_histogram_pixel_histogram/``). Each candidate runs through the full cascade in its
+sandbox, one at a time (profiles must not share cores). A task for which the folder holds no file
+counts as one failed sample ("missing"): a solver that skips a problem has not solved it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import metrics, suite
+from .suite import Entry, SuiteError
+
+GENERATED = ("rules", "llm")
+
+
+@dataclass
+class TaskRow:
+    """One task's outcome: its samples' verdicts and figures, and the task's metrics."""
+
+    id: str
+    suite: str
+    category: str
+    title: str
+    samples: list[dict] = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        """The best verdict among the samples (ok if any sample is ok)."""
+        verdicts = [s["verdict"] for s in self.samples]
+        return "ok" if "ok" in verdicts else (verdicts[0] if verdicts else "missing")
+
+    def to_dict(self) -> dict:
+        timed = [s for s in self.samples if "speedup_n" in s]
+        best = max(timed, key=lambda s: s["speedup_n"]) if timed else None
+        return {
+            "id": self.id,
+            "suite": self.suite,
+            "category": self.category,
+            "title": self.title,
+            "verdict": self.verdict,
+            "speedup": best["speedup_n"] if best else None,
+            "threads": best["threads"] if best else None,
+            "speedup_max": best["speedup_max"] if best else None,
+            "threads_max": best["threads_max"] if best else None,
+            "baseline": best["baseline"] if best else None,
+            "correct": sum(s["correct"] for s in self.samples),
+            "samples": [{k: v for k, v in s.items() if k not in ("report",)} for s in self.samples],
+            "metrics": self.metrics,
+        }
+
+
+@dataclass
+class BenchResult:
+    solver: str
+    ks: list[int]
+    rows: list[TaskRow]
+    machine: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def metrics(self) -> dict:
+        """{"overall": {...}, "by_category": {category: {...}}, "by_suite": {suite: {...}}}."""
+        overall = metrics.summarise({r.id: r.samples for r in self.rows}, self.ks)
+        by_category, by_suite = {}, {}
+        for key, groups in (("category", by_category), ("suite", by_suite)):
+            for value in sorted({getattr(r, key) for r in self.rows}):
+                chosen = {r.id: r.samples for r in self.rows if getattr(r, key) == value}
+                groups[value] = metrics.summarise(chosen, self.ks)
+        return {"overall": overall, "by_category": by_category, "by_suite": by_suite}
+
+    def to_dict(self) -> dict:
+        return {
+            "solver": self.solver,
+            "k": self.ks,
+            "machine": self.machine,
+            "seconds": round(self.seconds, 1),
+            "metrics": self.metrics(),
+            "tasks": [r.to_dict() for r in self.rows],
+        }
+
+
+def solver_folder(solver: str) -> Path:
+    """The folder of candidates for ``solver``: the expert solutions, or a user's folder."""
+    if solver == "expert":
+        return suite.EXPERT
+    if solver in GENERATED:
+        raise SuiteError(
+            f"--solver {solver} needs the {solver} generator of `parevo evolve`, which this "
+            "version does not have yet: evolve candidates into a folder and pass --solver DIR"
+        )
+    folder = Path(solver)
+    if not folder.is_dir():
+        raise SuiteError(
+            f"--solver {solver!r} is neither expert, rules, llm nor a folder: give a folder of "
+            "candidate files named by task id (DIR/pareval/20_histogram_pixel_histogram.py)"
+        )
+    return folder
+
+
+ProgressCallback = Callable[[int, int, Entry, dict | None], None]  # (done, total, entry, sample)
+
+
+def run(
+    entries: list[Entry],
+    solver: str,
+    samples: int = 1,
+    options=None,
+    progress: ProgressCallback | None = None,
+    record: Callable | None = None,
+) -> BenchResult:
+    """Evaluate up to ``samples`` candidates per task from ``solver``; ``record(task, candidate,
+    report)`` is called after each evaluation (the CLI stores it)."""
+    from .candidate import load_candidate
+    from .cascade import CheckOptions, evaluate
+    from .cascade.evaluate import machine_facts
+    from .metrics import sample_of
+    from .task import load_task
+
+    folder = solver_folder(solver)
+    options = options or CheckOptions()
+    ks = sorted({1, samples})
+    started = time.monotonic()
+    rows = []
+    ceiling: dict = {}
+    total = len(entries)
+    for done, entry in enumerate(entries):
+        row = TaskRow(entry.id, entry.suite, entry.category, entry.title)
+        files = entry.candidate_in(folder)[:samples]
+        if progress is not None:
+            progress(done, total, entry, None)
+        if not files:
+            missing = {"verdict": "missing", "built": False, "correct": False}
+            row.samples.append(missing)
+            if progress is not None:
+                progress(done, total, entry, missing)
+        task = load_task(entry.path)
+        for path in files:
+            candidate = load_candidate(str(path))
+            report = evaluate(task, candidate, options)
+            if record is not None:
+                record(task, candidate, report)
+            if not ceiling and report.profile is not None and report.profile.ceiling:
+                ceiling = report.profile.ceiling
+            sample = sample_of(report)
+            sample["candidate"] = str(path)
+            sample["summary"] = report.summary
+            row.samples.append(sample)
+            if progress is not None:
+                progress(done, total, entry, sample)
+        row.metrics = metrics.task_metrics(row.samples, max(ks))
+        rows.append(row)
+    return BenchResult(
+        solver=solver,
+        ks=ks,
+        rows=rows,
+        machine={**machine_facts(), "ceiling": ceiling},
+        seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,100 @@
+"""ParEval's metrics over samples of candidates: pass@k, build@k, speedup_n@k, efficiency_n@k and
+speedup_max@k, with the unbiased estimators.
+
+A *sample* is one evaluated candidate for one task, reduced to a dict by ``sample_of(report)``:
+``built`` (it compiled), ``correct`` (verdict ok), ``threads`` (the largest thread count timed),
+``speedup_n`` (vs_serial at that thread count), ``speedup_max`` (the best vs_serial over the thread
+counts) and ``threads_max`` (the thread count that gave it).
+
+- pass@k = mean over tasks of 1 - C(N - c, k) / C(N, k) (N samples, c correct); build@k likewise.
+- speedup_n@k = mean over tasks of E[the best speedup among k samples drawn without replacement
+  from the task's valid samples] = sum_j C(j - 1, k - 1) / C(N_p, k) * s_(j) over the N_p valid
+  samples' speedups sorted ascending (s_(N_p) the best). This is the expected *best* of k, which
+  ParEval's paper states; its released script sorts the other way (the slowest of k). The two agree
+  at k = 1, the mean speedup of the correct samples. Tasks without a valid sample drop out of the
+  speedup means, as in ParEval; ``tasks_timed`` says how many remained.
+- efficiency_n@k uses speedup / (the thread count actually used), never a nominal count.
+- speedup_max@k takes each sample's best speedup over its thread counts.
+When k exceeds the samples available, the estimator uses them all (k = N).
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+
+def sample_of(report) -> dict:
+    """The figures of one evaluation (a ``results.Report`` or its dict) that the metrics need."""
+    data = report if isinstance(report, dict) else report.to_dict()
+    verdict = data.get("verdict")
+    built = verdict not in (None, "compile_error")
+    sample = {"verdict": verdict, "built": built, "correct": verdict == "ok"}
+    profile = data.get("profile") or {}
+    vs = (profile.get("speedup") or {}).get("vs_serial") or {}
+    timed = {int(p): s["value"] for p, s in vs.items() if s and s.get("value")}
+    if sample["correct"] and timed:
+        top = max(timed)
+        best = max(timed, key=lambda p: timed[p])
+        sample.update(
+            threads=top,
+            speedup_n=timed[top],
+            speedup_max=timed[best],
+            threads_max=best,
+            baseline=profile.get("baseline", "numba"),
+        )
+    return sample
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k for one task: n samples, c of them correct."""
+    if n == 0:
+        return 0.0
+    k = min(k, n)
+    if n - c < k:
+        return 1.0
+    return 1.0 - comb(n - c, k) / comb(n, k)
+
+
+def best_of_k(values: list[float], k: int) -> float | None:
+    """Expected maximum of k values drawn without replacement from ``values`` (None if empty)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    n = len(ordered)
+    k = min(k, n)
+    total = comb(n, k)
+    return sum(comb(j - 1, k - 1) / total * v for j, v in enumerate(ordered, start=1) if j >= k)
+
+
+def task_metrics(samples: list[dict], k: int) -> dict:
+    """pass@k, build@k and the speedup figures of one task's samples."""
+    n = len(samples)
+    timed = [s for s in samples if "speedup_n" in s]
+    out = {
+        "samples": n,
+        "correct": sum(s["correct"] for s in samples),
+        f"pass@{k}": pass_at_k(n, sum(s["correct"] for s in samples), k),
+        f"build@{k}": pass_at_k(n, sum(s["built"] for s in samples), k),
+        f"speedup_n@{k}": best_of_k([s["speedup_n"] for s in timed], k),
+        f"efficiency_n@{k}": best_of_k([s["speedup_n"] / s["threads"] for s in timed], k),
+        f"speedup_max@{k}": best_of_k([s["speedup_max"] for s in timed], k),
+    }
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarise(samples_by_task: dict[str, list[dict]], ks: list[int]) -> dict:
+    """The metrics at each k, averaged over tasks: {"tasks", "tasks_timed", "pass@1", ...}."""
+    out: dict = {"tasks": len(samples_by_task)}
+    for k in ks:
+        per_task = [task_metrics(s, k) for s in samples_by_task.values()]
+        for name in ("pass", "build"):
+            out[f"{name}@{k}"] = _mean([m[f"{name}@{k}"] for m in per_task])
+        for name in ("speedup_n", "efficiency_n", "speedup_max"):
+            values = [m[f"{name}@{k}"] for m in per_task if m[f"{name}@{k}"] is not None]
+            out[f"{name}@{k}"] = _mean(values)
+        out["tasks_timed"] = sum(1 for m in per_task if m[f"speedup_n@{k}"] is not None)
+    return out

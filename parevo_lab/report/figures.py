@@ -1,0 +1,99 @@
+"""Plotly figures of benchmark results: speedup per task and speedup by category.
+
+Each function returns a ``plotly.graph_objects.Figure``; ``write(fig, folder, name)`` saves its
+JSON (what the JupyterLab front end renders through rendermime) and a standalone HTML page that
+loads plotly.js from one shared file in the same folder (no network needed to open it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+def _ceiling_line(fig, ceiling: dict, threads: int | None) -> None:
+    value = (ceiling.get("compute_speedup") or {}).get(str(threads)) if threads else None
+    fig.add_hline(y=1.0, line_dash="dot", line_color="#777", annotation_text="serial numba")
+    if value:
+        fig.add_hline(
+            y=value,
+            line_dash="dash",
+            line_color=PALETTE[3],
+            annotation_text=f"machine ceiling at {threads} threads ({value:.2f}x)",
+            annotation_position="top left",
+        )
+
+
+def speedup_per_task(tasks: list[dict], ceiling: dict | None = None, title: str = ""):
+    """Bars of each task's speedup over serial numba (log scale), coloured by category; tasks
+    without a correct candidate are listed in the subtitle, not drawn as zero."""
+    import plotly.graph_objects as go
+
+    timed = sorted((t for t in tasks if t.get("speedup")), key=lambda t: t["speedup"])
+    categories = sorted({t["category"] for t in timed})
+    fig = go.Figure()
+    for i, category in enumerate(categories):
+        rows = [t for t in timed if t["category"] == category]
+        fig.add_bar(
+            x=[t["id"] for t in rows],
+            y=[t["speedup"] for t in rows],
+            name=category,
+            marker_color=PALETTE[i % len(PALETTE)],
+            hovertemplate="%{x}<br>%{y:.2f}x vs serial numba<extra>" + category + "</extra>",
+        )
+    missing = [t["id"] for t in tasks if not t.get("speedup")]
+    subtitle = f"{len(timed)} of {len(tasks)} tasks timed"
+    if missing:
+        subtitle += f"; no correct candidate: {len(missing)}"
+    threads = max((t.get("threads") or 0 for t in timed), default=None)
+    fig.update_layout(
+        title=(title or "Speedup over serial numba per task")
+        + f"<br><sup>{subtitle}, at {threads} threads</sup>",
+        yaxis={"type": "log", "title": "speedup (x, log scale)"},
+        xaxis={"categoryorder": "array", "categoryarray": [t["id"] for t in timed]},
+        barmode="overlay",
+        template="simple_white",
+        legend_title_text="category",
+    )
+    _ceiling_line(fig, ceiling or {}, threads)
+    return fig
+
+
+def speedup_by_category(tasks: list[dict], ceiling: dict | None = None, title: str = ""):
+    """One box of task speedups per category (every task drawn as a point)."""
+    import plotly.graph_objects as go
+
+    timed = [t for t in tasks if t.get("speedup")]
+    fig = go.Figure()
+    for i, category in enumerate(sorted({t["category"] for t in timed})):
+        rows = [t for t in timed if t["category"] == category]
+        fig.add_box(
+            y=[t["speedup"] for t in rows],
+            text=[t["id"] for t in rows],
+            name=category,
+            boxpoints="all",
+            pointpos=0,
+            marker_color=PALETTE[i % len(PALETTE)],
+            hovertemplate="%{text}<br>%{y:.2f}x<extra></extra>",
+        )
+    threads = max((t.get("threads") or 0 for t in timed), default=None)
+    fig.update_layout(
+        title=title or f"Speedup over serial numba by category (at {threads} threads)",
+        yaxis={"type": "log", "title": "speedup (x, log scale)"},
+        template="simple_white",
+        showlegend=False,
+    )
+    _ceiling_line(fig, ceiling or {}, threads)
+    return fig
+
+
+def write(fig, folder: Path, name: str) -> list[Path]:
+    """Save ``name``.json (plotly JSON) and ``name``.html (plotly.js beside it) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path = folder / f"{name}.json"
+    json_path.write_text(fig.to_json(), encoding="utf-8")
+    html_path = folder / f"{name}.html"
+    fig.write_html(html_path, include_plotlyjs="directory", full_html=True)
+    return [json_path, html_path]

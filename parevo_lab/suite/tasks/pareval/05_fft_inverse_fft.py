@@ -1,0 +1,54 @@
+"""Inverse FFT of a complex vector, in place (ParEval 05, inverse_fft).
+
+x is a complex128 vector of length n, a power of two. Overwrite it with its inverse discrete
+Fourier transform, x[j] <- (1/n) sum_k x[k] e^{+2 pi i jk/n}. Nothing is returned.
+
+Decisions:
+- Convention: numpy's (np.fft.ifft): the forward transform uses e^{-2 pi i jk/n}, the inverse
+  e^{+2 pi i jk/n} and divides by n. ParEval's inverse also divides by n.
+- n is a power of two: make_inputs turns size into the smallest power of two >= size (3 -> 4,
+  17 -> 32); size 0 gives an empty vector, whose transform is empty (nothing to do).
+- The reference is an iterative radix-2 FFT (in-place bit-reversal permutation, then log2 n
+  butterfly stages over a table of n/2 twiddle factors) in plain loops, and the 1/n scaling.
+- Real and imaginary parts uniform in [-1, 1). Bench n is 2^20 (ParEval: 2^17, which takes
+  under 50 ms serially).
+"""
+
+import numpy as np
+
+CATEGORY = "fft"
+SIZES = {"check": 1024, "bench": 1048576}
+
+
+def make_inputs(size, rng):
+    n = 1 << (size - 1).bit_length() if size > 0 else 0
+    x = rng.uniform(-1.0, 1.0, n) + 1j * rng.uniform(-1.0, 1.0, n)
+    return (x,)
+
+
+def reference(x):
+    n = x.shape[0]
+    j = 0
+    for i in range(n):
+        if i < j:
+            x[i], x[j] = x[j], x[i]
+        bit = n >> 1
+        while bit > 0 and j & bit:
+            j ^= bit
+            bit >>= 1
+        j |= bit
+    w = np.exp(2j * np.pi * np.arange(n // 2) / n)
+    length = 2
+    while length <= n:
+        half = length // 2
+        stride = n // length
+        for start in range(0, n, length):
+            for k in range(half):
+                t = w[k * stride] * x[start + k + half]
+                u = x[start + k]
+                x[start + k] = u + t
+                x[start + k + half] = u - t
+        length *= 2
+    scale = 1.0 / max(n, 1)
+    for i in range(n):
+        x[i] *= scale

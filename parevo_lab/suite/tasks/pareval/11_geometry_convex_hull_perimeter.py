@@ -1,0 +1,76 @@
+"""Perimeter of the convex hull of 2-D points (ParEval 11, convex_hull_perimeter).
+
+points is an n x 2 float64 array, one (x, y) point per row. Return the perimeter of their convex
+hull: the sum of the distances between consecutive hull vertices, around the cycle.
+
+Decisions:
+- Degenerate hulls follow from that cyclic sum: no points or one distinct point give 0.0; points
+  that all lie on one line give twice the distance between the line's two end points (there and
+  back).
+- The reference builds the hull with Andrew's monotone chain (a stable lexicographic sort by two
+  stable argsorts, duplicates dropped, lower and upper chains popping on cross products <= 0),
+  O(n log n) in plain loops, then sums sqrt(dx^2 + dy^2) over the hull's edges. The default
+  float comparison allows for another summation order or another starting vertex.
+- make_inputs draws n points with integer coordinates (stored as floats) uniformly from the disk
+  of radius max(2, isqrt(n)) around the origin: many duplicates and collinear points, and exact
+  cross products. Bench n is 2^18 (ParEval: 2^14).
+"""
+
+import numpy as np
+
+CATEGORY = "geometry"
+SIZES = {"check": 1000, "bench": 262144}
+
+
+def make_inputs(size, rng):
+    radius = max(2, int(np.sqrt(size)))
+    points = np.empty((0, 2), np.int64)
+    while points.shape[0] < size:
+        candidates = rng.integers(-radius, radius, (2 * size, 2), endpoint=True)
+        inside = (candidates**2).sum(axis=1) <= radius * radius
+        points = np.concatenate((points, candidates[inside]))
+    return (points[:size].astype(np.float64),)
+
+
+def reference(points):
+    n = points.shape[0]
+    xs = points[:, 0]
+    ys = points[:, 1]
+    order = np.argsort(ys, kind="mergesort")
+    order = order[np.argsort(xs[order], kind="mergesort")]
+    distinct = np.empty(n, np.int64)
+    m = 0
+    for t in range(n):
+        p = order[t]
+        if m == 0 or xs[p] != xs[distinct[m - 1]] or ys[p] != ys[distinct[m - 1]]:
+            distinct[m] = p
+            m += 1
+    if m <= 2:
+        chain = distinct
+        h = m
+    else:
+        chain = np.empty(2 * m, np.int64)
+        h = 0
+        floor = 2
+        for t in range(2 * m - 1):
+            if t == m:
+                floor = h + 1
+            p = distinct[t] if t < m else distinct[2 * m - 2 - t]
+            while h >= floor:
+                a = chain[h - 2]
+                b = chain[h - 1]
+                cross = (xs[b] - xs[a]) * (ys[p] - ys[a]) - (ys[b] - ys[a]) * (xs[p] - xs[a])
+                if cross > 0:
+                    break
+                h -= 1
+            chain[h] = p
+            h += 1
+        h -= 1
+    perimeter = 0.0
+    for t in range(h):
+        a = chain[t]
+        b = chain[(t + 1) % h]
+        dx = xs[b] - xs[a]
+        dy = ys[b] - ys[a]
+        perimeter += np.sqrt(dx * dx + dy * dy)
+    return perimeter

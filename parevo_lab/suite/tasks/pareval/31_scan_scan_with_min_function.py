@@ -1,0 +1,26 @@
+"""In-place prefix minimum of floats (ParEval 31, scan_scan_with_min_function).
+
+Replace x[i] by min(x[0], ..., x[i]) for a float32 vector x (ParEval's `std::vector<float>`),
+drawn uniformly from [-100, 100) as ParEval draws it. The kernel works in place and returns
+nothing; an empty x stays empty. Minima are exact, so every correct order of evaluation gives
+the same bits.
+"""
+
+import numpy as np
+
+CATEGORY = "scan"
+SIZES = {"check": 1000, "bench": 40_000_000}
+
+
+def make_inputs(size, rng):
+    return (rng.uniform(-100.0, 100.0, size).astype(np.float32),)
+
+
+def reference(x):
+    if x.shape[0] == 0:
+        return
+    smallest = x[0]
+    for i in range(1, x.shape[0]):
+        if x[i] < smallest:
+            smallest = x[i]
+        x[i] = smallest

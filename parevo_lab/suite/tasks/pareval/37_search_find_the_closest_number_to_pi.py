@@ -1,0 +1,26 @@
+"""Index of the value closest to pi (ParEval 37, search_find_the_closest_number_to_pi).
+
+Return the index i that minimises |x[i] - pi| (pi = math.pi, C's M_PI) over a float64 vector x
+drawn uniformly from [-10000, 10000) (ParEval's benchmark range). Ties: the smallest such index
+(like np.argmin). Empty x: -1. Every element must be read, so the reference is a plain loop.
+"""
+
+import math
+
+CATEGORY = "search"
+SIZES = {"check": 1000, "bench": 32_000_000}
+
+
+def make_inputs(size, rng):
+    return (rng.uniform(-10000.0, 10000.0, size),)
+
+
+def reference(x):
+    best = -1
+    best_distance = math.inf
+    for i in range(x.shape[0]):
+        distance = abs(x[i] - math.pi)
+        if distance < best_distance:
+            best_distance = distance
+            best = i
+    return best

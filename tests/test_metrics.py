@@ -1,0 +1,73 @@
+"""ParEval's metrics: the unbiased estimators, checked against hand-computed values."""
+
+import pytest
+
+from parevo_lab import metrics
+
+
+def test_pass_at_k_matches_the_codex_estimator():
+    assert metrics.pass_at_k(5, 2, 1) == pytest.approx(0.4)
+    # 1 - C(3,2)/C(5,2) = 1 - 3/10
+    assert metrics.pass_at_k(5, 2, 2) == pytest.approx(0.7)
+    assert metrics.pass_at_k(5, 2, 4) == 1.0  # every draw of 4 holds a correct one
+    assert metrics.pass_at_k(5, 0, 3) == 0.0
+    assert metrics.pass_at_k(0, 0, 1) == 0.0
+    assert metrics.pass_at_k(2, 1, 5) == 1.0  # k above n uses every sample
+
+
+def test_best_of_k_is_the_expected_maximum():
+    assert metrics.best_of_k([1.0, 2.0, 3.0], 1) == pytest.approx(2.0)  # the mean
+    # pairs (1,2) (1,3) (2,3): maxima 2, 3, 3
+    assert metrics.best_of_k([3.0, 1.0, 2.0], 2) == pytest.approx(8 / 3)
+    assert metrics.best_of_k([1.0, 2.0, 3.0], 3) == pytest.approx(3.0)
+    assert metrics.best_of_k([1.0, 2.0], 7) == pytest.approx(2.0)
+    assert metrics.best_of_k([], 1) is None
+
+
+def _sample(verdict, speedup=None, threads=2, best=None):
+    s = {"verdict": verdict, "built": verdict != "compile_error", "correct": verdict == "ok"}
+    if speedup is not None:
+        s.update(
+            speedup_n=speedup, threads=threads, speedup_max=best or speedup, threads_max=threads
+        )
+    return s
+
+
+def test_summary_drops_tasks_without_a_correct_sample_from_the_speedups():
+    samples = {
+        "a": [_sample("ok", 1.5), _sample("wrong")],
+        "b": [_sample("compile_error"), _sample("race")],
+        "c": [_sample("ok", 3.0, best=4.0), _sample("ok", 1.0)],
+    }
+    out = metrics.summarise(samples, [1, 2])
+    assert out["tasks"] == 3 and out["tasks_timed"] == 2
+    assert out["pass@1"] == pytest.approx((0.5 + 0 + 1) / 3)
+    assert out["build@1"] == pytest.approx((1 + 0.5 + 1) / 3)
+    assert out["pass@2"] == pytest.approx((1 + 0 + 1) / 3)
+    assert out["speedup_n@1"] == pytest.approx((1.5 + 2.0) / 2)
+    assert out["speedup_n@2"] == pytest.approx((1.5 + 3.0) / 2)
+    assert out["efficiency_n@1"] == pytest.approx((0.75 + 1.0) / 2)
+    assert out["speedup_max@2"] == pytest.approx((1.5 + 4.0) / 2)
+
+
+def test_sample_of_reads_the_report_schema():
+    report = {
+        "verdict": "ok",
+        "profile": {
+            "baseline": "numba",
+            "speedup": {
+                "vs_serial": {
+                    "1": {"value": 0.9, "label": "0.90x"},
+                    "2": {"value": 1.3, "label": "1.30x"},
+                    "4": {"value": 1.2, "label": "1.20x"},
+                }
+            },
+        },
+    }
+    s = metrics.sample_of(report)
+    assert s["correct"] and s["built"]
+    assert (s["threads"], s["speedup_n"]) == (4, 1.2)
+    assert (s["threads_max"], s["speedup_max"]) == (2, 1.3)
+    racy = metrics.sample_of({**report, "verdict": "race"})
+    assert racy["built"] and not racy["correct"] and "speedup_n" not in racy
+    assert not metrics.sample_of({"verdict": "compile_error"})["built"]

@@ -1,0 +1,36 @@
+"""Tables: one set of columns, three formats that agree."""
+
+from parevo_lab.report import tables
+
+ROWS = [
+    {"id": "pareval/20_histogram_pixel_histogram", "speedup": 1.234, "share": 0.5},
+    {"id": "a|b & c%", "speedup": None, "share": 1.0},
+]
+COLUMNS = [
+    ("id", "task", tables.text),
+    ("speedup", "speedup", tables.ratio),
+    ("share", "pass@1", tables.fraction),
+]
+
+
+def test_csv_keeps_raw_values():
+    lines = tables.to_csv(ROWS, COLUMNS).splitlines()
+    assert lines[0] == "id,speedup,share"
+    assert lines[1] == "pareval/20_histogram_pixel_histogram,1.234,0.5"
+    assert lines[2] == "a|b & c%,,1.0"
+
+
+def test_markdown_formats_and_escapes_pipes():
+    lines = tables.to_markdown(ROWS, COLUMNS).splitlines()
+    assert lines[0] == "| task | speedup | pass@1 |"
+    assert lines[2] == "| pareval/20_histogram_pixel_histogram | 1.23x | 0.500 |"
+    assert lines[3] == "| a\\|b & c% | - | 1.000 |"
+
+
+def test_latex_is_booktabs_with_escaped_text_and_aligned_numbers():
+    tex = tables.to_latex(ROWS, COLUMNS, caption="Speedups & more", label="tab:x")
+    assert r"\begin{tabular}{lrr}" in tex
+    assert tex.count(r"\toprule") == tex.count(r"\midrule") == tex.count(r"\bottomrule") == 1
+    assert r"pareval/20\_histogram\_pixel\_histogram & 1.23x & 0.500 \\" in tex
+    assert r"a|b \& c\% & - & 1.000 \\" in tex
+    assert r"\caption{Speedups \& more}" in tex and r"\label{tab:x}" in tex
