@@ -51,10 +51,16 @@ class TaskRow:
             "speedup_max": best["speedup_max"] if best else None,
             "threads_max": best["threads_max"] if best else None,
             "baseline": best["baseline"] if best else None,
+            "reference_ms": _reference_ms(self.samples),
             "correct": sum(s["correct"] for s in self.samples),
             "samples": [{k: v for k, v in s.items() if k not in ("report",)} for s in self.samples],
             "metrics": self.metrics,
         }
+
+
+def _reference_ms(samples: list[dict]) -> float | None:
+    times = [s["reference_s"] for s in samples if s.get("reference_s")]
+    return round(min(times) * 1e3, 2) if times else None
 
 
 @dataclass

@@ -30,6 +30,9 @@ def sample_of(report) -> dict:
     built = verdict not in (None, "compile_error")
     sample = {"verdict": verdict, "built": built, "correct": verdict == "ok"}
     profile = data.get("profile") or {}
+    serial = profile.get("serial") or {}
+    if serial.get("median_s"):
+        sample["reference_s"] = serial["median_s"]  # the serial numba reference at bench size
     vs = (profile.get("speedup") or {}).get("vs_serial") or {}
     timed = {int(p): s["value"] for p, s in vs.items() if s and s.get("value")}
     if sample["correct"] and timed:

@@ -130,6 +130,7 @@ def test_bench_on_a_folder_counts_right_wrong_and_missing_and_writes_tables(tmp_
     rows = {t["id"]: t for t in data["tasks"]}
     assert rows["pareval/55_transform_relu"]["verdict"] == "ok"
     assert rows["pareval/55_transform_relu"]["speedup"] > 0
+    assert rows["pareval/55_transform_relu"]["reference_ms"] > 0  # the serial numba baseline
     assert rows["pareval/57_transform_inverse_offset"]["verdict"] == "missing"
     squaring = rows["pareval/58_transform_squaring"]
     assert [s["verdict"] for s in squaring["samples"]] == ["ok", "wrong"]

@@ -20,6 +20,7 @@ def task_columns() -> list[tables.Column]:
         ("threads", "threads", text),
         ("speedup_max", "best speedup", ratio),
         ("threads_max", "at threads", text),
+        ("reference_ms", "serial ms", text),
     ]
 
 
