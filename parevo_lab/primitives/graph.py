@@ -1,10 +1,6 @@
 """Graph algorithms on CSR: connected components, maximal independent set, triangles, PageRank.
 
-Conventions: ``indptr`` is int64 of length n+1, ``indices`` int64 of length m = indptr[n];
-row v lists the out-neighbours of v. Every prange loop writes only its own vertex, its own
-slot of an exclusive scan of degrees, or its own block: no races, no atomics. Blocked helpers
-choose their block count from the input size, never from the thread count, so results are the
-same on any number of threads and the functions can be cached.
+CSR conventions, and what a prange loop may write: see ``csr``.
 """
 
 import numba
