@@ -53,7 +53,7 @@ class TaskRow:
             "baseline": best["baseline"] if best else None,
             "reference_ms": _reference_ms(self.samples),
             "correct": sum(s["correct"] for s in self.samples),
-            "samples": [{k: v for k, v in s.items() if k not in ("report",)} for s in self.samples],
+            "samples": self.samples,
             "metrics": self.metrics,
         }
 
