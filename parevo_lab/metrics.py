@@ -72,11 +72,12 @@ def best_of_k(values: list[float], k: int) -> float | None:
 def task_metrics(samples: list[dict], k: int) -> dict:
     """pass@k, build@k and the speedup figures of one task's samples."""
     n = len(samples)
+    correct = sum(s["correct"] for s in samples)
     timed = [s for s in samples if "speedup_n" in s]
     out = {
         "samples": n,
-        "correct": sum(s["correct"] for s in samples),
-        f"pass@{k}": pass_at_k(n, sum(s["correct"] for s in samples), k),
+        "correct": correct,
+        f"pass@{k}": pass_at_k(n, correct, k),
         f"build@{k}": pass_at_k(n, sum(s["built"] for s in samples), k),
         f"speedup_n@{k}": best_of_k([s["speedup_n"] for s in timed], k),
         f"efficiency_n@{k}": best_of_k([s["speedup_n"] / s["threads"] for s in timed], k),

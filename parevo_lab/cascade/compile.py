@@ -273,6 +273,7 @@ def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelL
     helpers it calls (a helper compiled with parallel=True runs its loops in parallel too)."""
     owners = _enclosing_functions(source)
     functions = _same_file_dispatchers(dispatcher)
+    tables: dict = {}
     result = []
     for line, outer in prange_loops(source):
         name = owners.get(line, "")
@@ -306,7 +307,9 @@ def parallel_loops(dispatcher, source: str, source_path: Path) -> list[ParallelL
                 )
             )
             continue
-        table = _diagnostics(function)
+        if name not in tables:
+            tables[name] = _diagnostics(function)  # once per function, not per loop
+        table = tables[name]
         if table is None:
             result.append(
                 ParallelLoop(
