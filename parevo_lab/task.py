@@ -216,46 +216,69 @@ def compare(expected, actual, what: str, input_elements: int) -> None:
         )
 
 
+_CHUNK = 1 << 20  # elements per slice when comparing floats: temporaries stay small
+
+
 def _compare_float(exp, act, what, input_elements):
+    """Compare in slices of ``_CHUNK`` elements, so a 1 GiB output needs no 1 GiB temporaries."""
     import numpy as np
 
     if act.dtype.kind not in "fciub":
         raise Mismatch(f"{what}: expected numbers, got dtype {act.dtype}")
-    e = exp.astype(np.complex128 if exp.dtype.kind == "c" else np.float64).ravel()
-    a = act.astype(np.complex128 if act.dtype.kind == "c" else np.float64).ravel()
-    nan_a, nan_e = np.isnan(a), np.isnan(e)
-    stray = np.flatnonzero(nan_a & ~nan_e)
-    if stray.size:
-        raise Mismatch(
-            f"{what}: output contains NaN ({stray.size} values) where the reference has numbers; "
-            f"first at {_index(exp, stray[0])}"
-        )
-    missing = np.flatnonzero(nan_e & ~nan_a)
-    if missing.size:
-        raise Mismatch(
-            f"{what}: the reference has NaN at {_index(exp, missing[0])}, got {a[missing[0]]}"
-        )
+    e_all, a_all = exp.reshape(-1), act.reshape(-1)
+    wide = np.complex128 if exp.dtype.kind == "c" else np.float64
+    wide_a = np.complex128 if act.dtype.kind == "c" else np.float64
+
+    def slices():
+        for lo in range(0, e_all.size, _CHUNK):
+            yield lo, e_all[lo : lo + _CHUNK].astype(wide), a_all[lo : lo + _CHUNK].astype(wide_a)
+
+    scale = 0.0
+    for lo, e, a in slices():
+        nan_a, nan_e = np.isnan(a), np.isnan(e)
+        stray = np.flatnonzero(nan_a & ~nan_e)
+        if stray.size:
+            total = sum(
+                int(np.count_nonzero(np.isnan(a2) & ~np.isnan(e2))) for _, e2, a2 in slices()
+            )
+            raise Mismatch(
+                f"{what}: output contains NaN ({total} values) where the reference has "
+                f"numbers; first at {_index(exp, lo + stray[0])}"
+            )
+        missing = np.flatnonzero(nan_e & ~nan_a)
+        if missing.size:
+            raise Mismatch(
+                f"{what}: the reference has NaN at {_index(exp, lo + missing[0])}, "
+                f"got {a[missing[0]]}"
+            )
+        magnitudes = np.abs(e[np.isfinite(e)])
+        if magnitudes.size:
+            scale = max(scale, float(magnitudes.max()))
     single = np.dtype(np.float32) in (exp.dtype, act.dtype) or np.dtype(np.complex64) in (
         exp.dtype,
         act.dtype,
     )
     eps = float(np.finfo(np.float32 if single else np.float64).eps)
-    finite = ~nan_e
-    magnitudes = np.abs(e[np.isfinite(e)])
-    scale = float(np.max(magnitudes)) if magnitudes.size else 1.0
     # A parallel reduction reorders sums: its error grows with the number of terms and magnitude.
     rtol = eps**0.5
     atol = max(input_elements, 1) * eps * max(scale, 1.0)
-    with np.errstate(invalid="ignore"):
-        diff = np.abs(a - e)
-        close = np.isfinite(e) & (diff <= atol + rtol * np.abs(e))
-        bad = np.flatnonzero(finite & (a != e) & ~close)  # infinities only equal themselves
-    if bad.size:
-        first = bad[np.argmax(diff[bad])]
+    count, worst, worst_diff = 0, -1, -1.0
+    for lo, e, a in slices():
+        with np.errstate(invalid="ignore"):
+            diff = np.abs(a - e)
+            close = np.isfinite(e) & (diff <= atol + rtol * np.abs(e))
+            bad = np.flatnonzero(~np.isnan(e) & (a != e) & ~close)  # infinities equal themselves
+        if bad.size:
+            count += bad.size
+            local = bad[np.argmax(diff[bad])]
+            value = float(diff[local])
+            if worst < 0 or value > worst_diff:
+                worst, worst_diff = lo + int(local), value
+    if count:
         raise Mismatch(
-            f"{what}: {bad.size} of {e.size} values differ beyond tolerance "
-            f"(rtol {rtol:.1e}, atol {atol:.1e}); worst at {_index(exp, first)}: "
-            f"expected {e[first]:.17g}, got {a[first]:.17g}"
+            f"{what}: {count} of {e_all.size} values differ beyond tolerance "
+            f"(rtol {rtol:.1e}, atol {atol:.1e}); worst at {_index(exp, worst)}: "
+            f"expected {wide(e_all[worst]):.17g}, got {wide_a(a_all[worst]):.17g}"
         )
 
 

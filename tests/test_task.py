@@ -117,3 +117,21 @@ def test_fresh_copy_keeps_views_of_one_buffer_together():
     assert scalar == 3
     (column,) = fresh_copy((np.arange(12).reshape(3, 4)[:, 1],))
     assert column.tolist() == [1, 5, 9]
+
+
+def test_compare_floats_in_slices_finds_the_worst_value_across_slices(monkeypatch):
+    import parevo_lab.task as task_module
+
+    monkeypatch.setattr(task_module, "_CHUNK", 7)
+    expected = np.linspace(0.0, 1.0, 50).reshape(5, 10)
+    actual = expected.copy()
+    actual[0, 3] += 0.01
+    actual[4, 2] += 0.5
+    with pytest.raises(Mismatch, match=r"2 of 50 values differ.*worst at index \(4, 2\)"):
+        compare(expected, actual, "out", 50)
+    actual = expected.copy()
+    actual[3, 9] = np.nan
+    actual[4, 0] = np.nan
+    with pytest.raises(Mismatch, match=r"contains NaN \(2 values\).*first at index \(3, 9\)"):
+        compare(expected, actual, "out", 50)
+    compare(expected, expected.astype(np.float32), "out", 50)
