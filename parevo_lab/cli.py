@@ -51,8 +51,10 @@ def _positive(text: str) -> float:
     return value
 
 
-def _add_cascade_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of the cascade that check and bench share."""
+def _add_cascade_arguments(
+    parser: argparse.ArgumentParser, budget_flag: str = "--budget", store: bool = True
+) -> None:
+    """The options of the cascade that check, bench and evolve share."""
     parser.add_argument(
         "--threads",
         type=_threads,
@@ -82,13 +84,16 @@ def _add_cascade_arguments(parser: argparse.ArgumentParser) -> None:
         help="address-space limit of the sandbox in MiB (default 8192)",
     )
     parser.add_argument(
-        "--budget",
+        budget_flag,
+        dest="budget",
         type=_positive,
         default=1.0,
         metavar="S",
         help="sampling time per configuration when profiling (default 1)",
     )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile stage")
+    if not store:
+        return
     parser.add_argument(
         "--db",
         default=None,
@@ -163,6 +168,61 @@ def build_parser() -> argparse.ArgumentParser:
         "each conflicting pair of accesses like a sanitizer report. Exit 0 when no race is found, "
         "1 when one is (or the candidate fails another gate), 2 for a usage error.",
     )
+    evolve = sub.add_parser(
+        "evolve",
+        help="evolve a task's reference into the fastest correct parallel kernel",
+        description="Generate parallel candidates for TASK (offline with the rule-based "
+        "paralleliser, or with an OpenAI-compatible model), evaluate each through the full "
+        "cascade, repair and tune them with the feedback, and keep the population and lineage in "
+        "OUT/run.sqlite. Writes OUT/best.py, the fastest correct candidate. Exit 0 when the run "
+        "ends with a correct candidate, 1 when it has none, 2 for a usage error.",
+    )
+    evolve.add_argument("task", metavar="TASK.py", help="task file with reference and make_inputs")
+    evolve.add_argument(
+        "--generator",
+        choices=("rules", "llm"),
+        default="rules",
+        help="rules: the offline rule-based paralleliser (default); llm: a model endpoint",
+    )
+    evolve.add_argument(
+        "--budget",
+        dest="evaluations",
+        type=_count,
+        default=16,
+        metavar="N",
+        help="evaluations to spend, the seed's included (default 16)",
+    )
+    evolve.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed of every random choice (default 0)"
+    )
+    evolve.add_argument(
+        "--out", default=None, metavar="DIR", help="run folder (default: runs/<task name>)"
+    )
+    evolve.add_argument(
+        "--resume", action="store_true", help="continue the run in --out where it stopped"
+    )
+    evolve.add_argument(
+        "--add",
+        action="append",
+        default=[],
+        metavar="FILE.py[:FUNC]",
+        help="a candidate of your own that joins the population (repeatable)",
+    )
+    evolve.add_argument(
+        "--seconds", type=_positive, default=None, metavar="S", help="wall-time budget"
+    )
+    evolve.add_argument(
+        "--stall",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="stop when the best has not improved for N evaluations (default: half the budget)",
+    )
+    evolve.add_argument(
+        "--islands", type=_count, default=2, metavar="K", help="islands of the population"
+    )
+    evolve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    _add_cascade_arguments(evolve, budget_flag="--profile-budget", store=False)
     races.add_argument("task", metavar="TASK.py")
     races.add_argument("candidate", metavar="CANDIDATE.py[:FUNC]")
     races.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -183,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "bench":
         return _bench(args)
+    if args.command == "evolve":
+        return _evolve(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -303,6 +365,111 @@ def _bench(args) -> int:
     print(json.dumps(data) if args.json else benchmark.render(data))
     solved = all(t["verdict"] == "ok" for t in data["tasks"])
     return EXIT_OK if solved else EXIT_FAILED
+
+
+def _evolve(args) -> int:
+    from .candidate import load_candidate
+    from .evolve import Budget, GeneratorError, RunError, evolve
+    from .evolve.rules.analysis import AnalysisError
+    from .sandbox import SandboxStartError
+    from .task import TaskError, load_task
+
+    try:
+        task = load_task(args.task)
+        manual = [load_candidate(spec) for spec in args.add]
+        options = _options(args)
+    except (TaskError, FileNotFoundError, UnicodeDecodeError, UsageError) as exc:
+        return _usage_error(str(exc), args.json)
+    budget = Budget(evaluations=args.evaluations, seconds=args.seconds, stall=args.stall)
+    bar = _EvolveProgress(args.evaluations)
+    try:
+        result = evolve(
+            task,
+            generator=args.generator,
+            budget=budget,
+            seed=args.seed,
+            out=args.out,
+            resume=args.resume,
+            manual=manual,
+            islands=args.islands,
+            options=options,
+            progress=bar,
+        )
+    except (RunError, GeneratorError, AnalysisError, TaskError, SandboxStartError) as exc:
+        return _usage_error(str(exc), args.json)
+    except KeyboardInterrupt:
+        print("\nparevo: stopped; continue with --resume", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        bar.close()
+    data = result.to_dict()
+    if args.json:
+        print(json.dumps(data))
+    else:
+        print(_evolve_summary(data))
+    return EXIT_OK if data["best"] is not None else EXIT_FAILED
+
+
+class _EvolveProgress:
+    """A progress bar on a terminal; one line per evaluation otherwise (logs, CI)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, event: dict) -> None:
+        if event["type"] == "evaluating" and self.tty:
+            member = event["member"]
+            self._bar(event["evaluations"], f"evaluating #{member.id}: {member.label}")
+        elif event["type"] == "evaluated":
+            member, best = event["member"], event.get("best")
+            speed = f"{member.speedup:.2f}x" if member.speedup else "-"
+            top = f"best {best.speedup:.2f}x" if best is not None and best.speedup else "no best yet"
+            line = (
+                f"[{event['evaluations']:>3}/{self.total}] #{member.id:<3} {member.verdict:<13} "
+                f"{speed:>7}  ({top})  {member.label}"
+            )
+            if self.tty:
+                sys.stderr.write("\r" + " " * 100 + "\r")
+            print(line[:160], file=sys.stderr, flush=True)
+
+    def _bar(self, done: int, text: str) -> None:
+        width = 24
+        filled = round(width * min(done, self.total) / max(self.total, 1))
+        line = f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{self.total} {text}"
+        sys.stderr.write(line[:100].ljust(100))
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+
+def _evolve_summary(data: dict) -> str:
+    lines = [
+        f"run {data['run']} of {data['task']['name']} ({data['generator']}, seed {data['seed']}): "
+        f"{data['evaluations']} evaluations in {data['seconds']:.0f} s; stopped: {data['stopped']}"
+    ]
+    best = data["best"]
+    if best is None:
+        lines.append("no correct candidate")
+    else:
+        speed = f"{best['speedup']:.2f}x vs serial at {best['threads']} threads" if best[
+            "speedup"
+        ] else "not timed"
+        lines.append(f"best: #{best['member']} {speed}: {best['label']}")
+        lines.append(f"      {best['path']}")
+    if data["first_ok"] is not None:
+        lines.append(f"first correct parallel candidate after {data['first_ok']} evaluations")
+    lines.append("lineage:")
+    for m in data["members"]:
+        speed = f"{m['speedup']:.2f}x" if m["speedup"] else "-"
+        parent = f"<- #{m['parent']}" if m["parent"] else "      "
+        lines.append(
+            f"  #{m['id']:<3} {parent:<7} {m['verdict'] or 'pending':<13} {speed:>7}  {m['label']}"
+        )
+    return "\n".join(lines)
 
 
 def _bench_progress(done: int, total: int, entry, sample) -> None:

@@ -76,6 +76,7 @@ class CompileResult(Serialisable):
     reference_compiled: bool = False
     reference_note: str = ""
     notes: list[str] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)  # numba type of each named local
 
 
 @dataclass

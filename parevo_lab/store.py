@@ -38,6 +38,37 @@ CREATE TABLE IF NOT EXISTS evaluations (
     report TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS evaluations_by_candidate ON evaluations(task_hash, candidate_hash);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created TEXT NOT NULL,
+    task_hash TEXT NOT NULL REFERENCES tasks(hash),
+    generator TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    settings TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS members (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    candidate_hash TEXT NOT NULL REFERENCES candidates(hash),
+    function TEXT NOT NULL,
+    parent_id INTEGER REFERENCES members(id),
+    origin TEXT NOT NULL,
+    label TEXT NOT NULL,
+    genome TEXT,
+    family TEXT NOT NULL DEFAULT '',
+    island INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL,
+    evaluation_id INTEGER REFERENCES evaluations(id),
+    verdict TEXT,
+    speedup REAL,
+    threads INTEGER,
+    tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL NOT NULL DEFAULT 0,
+    UNIQUE(run_id, candidate_hash)
+);
+CREATE INDEX IF NOT EXISTS members_by_run ON members(run_id, id);
 """
 
 
@@ -65,17 +96,21 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
-    def record(self, task: Task, candidate: Candidate, report: Report) -> int:
-        """Store one evaluation; returns its id. Committed at once: a later crash loses nothing."""
-        with self.db:
-            self.db.execute(
-                "INSERT OR IGNORE INTO tasks(hash, name, path, source) VALUES (?, ?, ?, ?)",
-                (task.hash, task.name, str(task.path), task.source),
-            )
+    def _task_and_candidate(self, task: Task, candidate: Candidate | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO tasks(hash, name, path, source) VALUES (?, ?, ?, ?)",
+            (task.hash, task.name, str(task.path), task.source),
+        )
+        if candidate is not None:
             self.db.execute(
                 "INSERT OR IGNORE INTO candidates(hash, source) VALUES (?, ?)",
                 (candidate.hash, candidate.source),
             )
+
+    def record(self, task: Task, candidate: Candidate, report: Report) -> int:
+        """Store one evaluation; returns its id. Committed at once: a later crash loses nothing."""
+        with self.db:
+            self._task_and_candidate(task, candidate)
             cursor = self.db.execute(
                 "INSERT INTO evaluations(created, task_hash, candidate_hash, function, verdict,"
                 " summary, seconds, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -123,3 +158,132 @@ class Store:
             "SELECT report FROM evaluations WHERE id = ?", (evaluation_id,)
         ).fetchone()
         return json.loads(row[0]) if row else None
+
+    def candidate_source(self, candidate_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT source FROM candidates WHERE hash = ?", (candidate_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- evolution runs: the population is the checkpoint ------------------------------------
+
+    def create_run(self, task: Task, generator: str, seed: int, settings: dict) -> int:
+        with self.db:
+            self._task_and_candidate(task, None)
+            cursor = self.db.execute(
+                "INSERT INTO runs(created, task_hash, generator, seed, settings, status)"
+                " VALUES (?, ?, ?, ?, ?, 'running')",
+                (_now(), task.hash, generator, seed, json.dumps(settings)),
+            )
+        return int(cursor.lastrowid)
+
+    def runs(self, task_hash: str | None = None) -> list[dict]:
+        query = "SELECT id, created, task_hash, generator, seed, settings, status, reason FROM runs"
+        params: tuple = ()
+        if task_hash:
+            query += " WHERE task_hash = ?"
+            params = (task_hash,)
+        keys = ("id", "created", "task_hash", "generator", "seed", "settings", "status", "reason")
+        rows = [dict(zip(keys, r, strict=True)) for r in self.db.execute(query + " ORDER BY id", params)]
+        for row in rows:
+            row["settings"] = json.loads(row["settings"])
+        return rows
+
+    def set_run_status(self, run_id: int, status: str, reason: str = "") -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE runs SET status = ?, reason = ? WHERE id = ?", (status, reason, run_id)
+            )
+
+    def add_member(
+        self,
+        run_id: int,
+        task: Task,
+        candidate: Candidate,
+        *,
+        parent_id: int | None,
+        origin: str,
+        label: str,
+        genome: dict | None = None,
+        family: str = "",
+        island: int = 0,
+        tokens: int = 0,
+        cost: float = 0.0,
+    ) -> int | None:
+        """Add a candidate to the run's population (None when the run already holds it)."""
+        with self.db:
+            self._task_and_candidate(task, candidate)
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO members(run_id, candidate_hash, function, parent_id, origin,"
+                " label, genome, family, island, created, tokens, cost)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    candidate.hash,
+                    candidate.function,
+                    parent_id,
+                    origin,
+                    label,
+                    json.dumps(genome) if genome is not None else None,
+                    family,
+                    island,
+                    _now(),
+                    tokens,
+                    cost,
+                ),
+            )
+        return int(cursor.lastrowid) if cursor.rowcount else None
+
+    def finish_member(
+        self, member_id: int, task: Task, candidate: Candidate, report: Report, sample: dict
+    ) -> int:
+        """Record a member's evaluation and its figures in one transaction."""
+        evaluation_id = self.record(task, candidate, report)
+        with self.db:
+            self.db.execute(
+                "UPDATE members SET evaluation_id = ?, verdict = ?, speedup = ?, threads = ?"
+                " WHERE id = ?",
+                (
+                    evaluation_id,
+                    report.verdict,
+                    sample.get("speedup_n"),
+                    sample.get("threads"),
+                    member_id,
+                ),
+            )
+        return evaluation_id
+
+    def members(self, run_id: int) -> list[dict]:
+        keys = (
+            "id",
+            "candidate_hash",
+            "function",
+            "parent_id",
+            "origin",
+            "label",
+            "genome",
+            "family",
+            "island",
+            "created",
+            "evaluation_id",
+            "verdict",
+            "speedup",
+            "threads",
+            "tokens",
+            "cost",
+        )
+        rows = self.db.execute(
+            f"SELECT {', '.join(keys)} FROM members WHERE run_id = ? ORDER BY id", (run_id,)
+        ).fetchall()
+        out = []
+        for row in rows:
+            member = dict(zip(keys, row, strict=True))
+            member["genome"] = json.loads(member["genome"]) if member["genome"] else None
+            out.append(member)
+        return out
+
+
+def _now() -> str:
+    import datetime as _dt
+
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")

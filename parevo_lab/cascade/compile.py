@@ -103,14 +103,17 @@ def compile_dispatcher(dispatcher, args, source_path: Path, source: str) -> Comp
         saved = json.loads(sidecar.read_text()).get(result.signature, {})
         result.loops = [ParallelLoop(**loop) for loop in saved.get("loops", [])]
         result.warnings = [CompileWarning(**w) for w in saved.get("warnings", [])]
+        result.variables = saved.get("variables", {})
     else:
         result.loops = parallel_loops(dispatcher, source, source_path)
+        result.variables = variable_types(dispatcher, sig)
         if not cached:
             try:
                 saved = json.loads(sidecar.read_text()) if sidecar.exists() else {}
                 saved[result.signature] = {
                     "loops": [loop.to_dict() for loop in result.loops],
                     "warnings": [w.to_dict() for w in result.warnings],
+                    "variables": result.variables,
                 }
                 sidecar.write_text(json.dumps(saved))
             except OSError:
@@ -122,6 +125,34 @@ def compile_dispatcher(dispatcher, args, source_path: Path, source: str) -> Comp
     ):
         result.notes.append("no loop became parallel: use numba.prange for the outer loop")
     return result
+
+
+def variable_types(dispatcher, sig) -> dict[str, str]:
+    """numba's type of each named local of the kernel (``{"total": "float64", ...}``).
+
+    numba types every SSA version of a variable apart (``s`` may be ``Literal[int](0)`` and
+    ``s.1`` ``float64``): the last non-literal version is the type the variable settles on.
+    Generators read this to allocate buffers of the right dtype."""
+    try:
+        typemap = dispatcher.overloads[sig].type_annotation.typemap
+    except (AttributeError, KeyError):
+        return {}
+    found: dict[str, tuple[int, str]] = {}
+    for name, numba_type in typemap.items():
+        if name.startswith(("$", "arg.")):
+            continue
+        base, _, version = name.partition(".")
+        if not base.isidentifier():
+            continue
+        text = str(numba_type)
+        if text.startswith("Literal["):
+            literal = getattr(numba_type, "literal_type", None)
+            text, rank = (str(literal) if literal is not None else text), -1
+        else:
+            rank = int(version) if version.isdigit() else 0
+        if base not in found or rank >= found[base][0]:
+            found[base] = (rank, text)
+    return {name: text for name, (_, text) in sorted(found.items())}
 
 
 def _sig_text(sig) -> str:

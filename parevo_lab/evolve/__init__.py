@@ -1,0 +1,151 @@
+"""Evolve a task's reference into the fastest correct parallel kernel.
+
+    from parevo_lab.evolve import evolve, Budget
+    result = evolve("examples/histogram/task.py", out="runs/histogram", budget=Budget(16))
+    result.best.speedup, result.best_path
+
+The run lives in ``OUT/run.sqlite`` (population, lineage, every evaluation); ``OUT/best.py`` is the
+fastest correct candidate, a module defining ``kernel``. ``resume=True`` continues the run in OUT.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..candidate import Candidate
+from ..task import Task, load_task
+from .engine import Budget, Engine, EvolveResult, RunError, best_of
+from .generators import GeneratorError, Member, Proposal
+
+RUN_FILE = "run.sqlite"
+BEST_FILE = "best.py"
+
+
+def default_out(task: Task) -> Path:
+    return Path("runs") / Path(task.path or task.name).stem
+
+
+def evolve(
+    task: str | os.PathLike | Task,
+    *,
+    generator: str = "rules",
+    budget: Budget | None = None,
+    seed: int = 0,
+    out: str | os.PathLike | None = None,
+    resume: bool = False,
+    manual: list[Candidate] | None = None,
+    islands: int = 2,
+    options=None,
+    progress=None,
+    generator_settings: dict | None = None,
+) -> EvolveResult:
+    """Run (or resume) an evolution; raises RunError/GeneratorError/TaskError with a clear message."""
+    import time
+
+    from ..cascade import CheckOptions
+    from ..store import Store
+    from . import generators
+
+    if not isinstance(task, Task):
+        task = load_task(task)
+    budget = budget or Budget()
+    out = Path(out) if out is not None else default_out(task)
+    database = out / RUN_FILE
+    if database.exists() and not resume:
+        raise RunError(
+            f"{out} already holds a run: pass --resume to continue it, or choose another --out"
+        )
+    if resume and not database.exists():
+        raise RunError(f"no run to resume in {out} (no {RUN_FILE}): start one without --resume")
+    out.mkdir(parents=True, exist_ok=True)
+    settings_in = generator_settings or {}
+    with Store(database) as store:
+        if resume:
+            runs = store.runs()
+            if not runs:
+                raise RunError(f"{database} holds no run: start one without --resume")
+            run = runs[-1]
+            if run["task_hash"] != task.hash:
+                raise RunError(
+                    f"the task file changed since the run in {out} began: resume it with the "
+                    "same task file, or start a new run in another --out"
+                )
+            generator = run["generator"]
+            seed = run["seed"]
+            islands = run["settings"].get("islands", islands)
+            run_id = run["id"]
+            store.set_run_status(run_id, "running")
+        else:
+            settings = {"generator": generator, "seed": seed, "islands": islands,
+                        "budget": budget.to_dict()}
+            run_id = None
+        chosen = generators.get(generator, **settings_in)
+        if run_id is None:
+            run_id = store.create_run(task, generator, seed, settings)
+        engine = Engine(
+            store,
+            task,
+            chosen,
+            run_id,
+            budget,
+            seed=seed,
+            islands=islands,
+            options=options or CheckOptions(),
+            progress=progress,
+        )
+        if not engine.members():
+            engine.add(chosen.seed(task), None, "seed", 0)
+        for candidate in manual or []:
+            proposal = Proposal(
+                source=candidate.source,
+                label=f"added by hand from {candidate.path.name if candidate.path else 'a cell'}",
+                function=candidate.function,
+                family="manual",
+            )
+            engine.add(proposal, None, "manual", 0)
+        started = time.monotonic()
+        status, reason = "failed", "interrupted"
+        try:
+            members, reason = engine.run()
+            status = "finished"
+        except KeyboardInterrupt:
+            status, reason = "stopped", "interrupted by the user (resume with --resume)"
+            raise
+        finally:
+            store.set_run_status(run_id, status, reason)
+        result = EvolveResult(
+            run_id=run_id,
+            task=task,
+            members=members,
+            reason=reason,
+            seconds=time.monotonic() - started,
+            out=out,
+            settings={"generator": generator, "seed": seed},
+        )
+    best = result.best
+    if best is not None:
+        path = out / BEST_FILE
+        header = (
+            f"# Best candidate of run {run_id} for {task.name}: member {best.id}, "
+            f"{best.speedup:.2f}x vs serial at {best.threads} threads\n"
+            if best.speedup
+            else f"# Best candidate of run {run_id} for {task.name}: member {best.id}\n"
+        )
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(header + f"# {best.label}\n" + best.source, encoding="utf-8")
+        os.replace(tmp, path)
+        result.best_path = path
+    return result
+
+
+__all__ = [
+    "Budget",
+    "Engine",
+    "EvolveResult",
+    "GeneratorError",
+    "Member",
+    "RunError",
+    "best_of",
+    "evolve",
+]

@@ -1,0 +1,367 @@
+"""The evolution engine: select a parent, ask the generator, evaluate in the sandbox, record.
+
+The population lives in SQLite and the file is the checkpoint: every member is inserted before it
+is evaluated and updated with its evaluation in one transaction, so resuming is reopening the
+file. A member without an evaluation (the process was killed during it) is evaluated first; the
+seed is inserted once, when the run is created; finished evaluations are never repeated.
+
+Parent selection balances exploiting the best with exploring the rest:
+
+- *repair*: a failed candidate that no child has tried to fix yet, newest first, unless three
+  failures in a row already came from it (with probability 0.8; ``--seed`` fixes the draw);
+- *exploit*: islands take turns; the turn's island offers its fastest correct members;
+- *explore*: the archive holds the fastest correct member of every cell (strategy family x
+  speed bucket of half an octave); a random elite is tried next;
+- then every member with moves left, fastest first.
+
+The budget counts evaluations (the seed's included), wall seconds of this invocation, and model
+tokens and cost; the run also stops when the best has not improved by 2% for ``stall``
+evaluations, or when no member has a move left.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..candidate import Candidate
+from ..task import Task
+from .feedback import REPAIRABLE
+from .generators import Context, Generator, Member, Proposal
+
+REPAIR_SHARE = 0.8
+REPAIR_CHAIN = 3  # failed generations in a row before a line of repairs is abandoned
+PROPOSALS_PER_PARENT = 64  # proposals looked at per parent before it counts as exhausted
+IMPROVEMENT = 1.02
+
+
+class RunError(Exception):
+    """The run cannot start or resume (a clear message; nothing recorded is touched)."""
+
+
+@dataclass
+class Budget:
+    evaluations: int = 16
+    seconds: float | None = None
+    tokens: int | None = None
+    cost: float | None = None
+    stall: int | None = None  # default: half the evaluation budget, at least 4
+
+    def stall_limit(self) -> int:
+        return self.stall if self.stall is not None else max(4, self.evaluations // 2)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class EvolveResult:
+    run_id: int
+    task: Task
+    members: list[Member]
+    reason: str
+    seconds: float
+    out: Path | None = None
+    best_path: Path | None = None
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def evaluations(self) -> int:
+        return sum(1 for m in self.members if m.evaluated)
+
+    @property
+    def best(self) -> Member | None:
+        return best_of(self.members)
+
+    def first_ok(self) -> int | None:
+        """Evaluations (the seed's included) until the first correct non-seed candidate."""
+        count = 0
+        for member in self.members:
+            if member.evaluated:
+                count += 1
+                if member.ok and member.origin != "seed":
+                    return count
+        return None
+
+    def to_dict(self) -> dict:
+        best = self.best
+        return {
+            "run": self.run_id,
+            "task": self.task.describe(),
+            "generator": self.settings.get("generator"),
+            "seed": self.settings.get("seed"),
+            "best": None
+            if best is None
+            else {
+                "member": best.id,
+                "path": str(self.best_path) if self.best_path else None,
+                "verdict": best.verdict,
+                "speedup": best.speedup,
+                "threads": best.threads,
+                "label": best.label,
+                "origin": best.origin,
+            },
+            "evaluations": self.evaluations,
+            "first_ok": self.first_ok(),
+            "stopped": self.reason,
+            "seconds": round(self.seconds, 2),
+            "tokens": sum(m.tokens for m in self.members),
+            "cost": sum(m.cost for m in self.members),
+            "out": str(self.out) if self.out else None,
+            "members": [
+                {
+                    "id": m.id,
+                    "parent": m.parent_id,
+                    "origin": m.origin,
+                    "label": m.label,
+                    "family": m.family,
+                    "island": m.island,
+                    "verdict": m.verdict,
+                    "speedup": m.speedup,
+                    "threads": m.threads,
+                }
+                for m in self.members
+            ],
+        }
+
+
+def best_of(members: list[Member]) -> Member | None:
+    """The fastest correct member (the earliest among equals); None when none is correct."""
+    correct = [m for m in members if m.ok]
+    if not correct:
+        return None
+    return max(correct, key=lambda m: (m.speedup or 0.0, -m.id))
+
+
+Progress = Callable[[dict], None]
+
+
+class Engine:
+    def __init__(
+        self,
+        store,
+        task: Task,
+        generator: Generator,
+        run_id: int,
+        budget: Budget,
+        seed: int = 0,
+        islands: int = 2,
+        options=None,
+        progress: Progress | None = None,
+    ):
+        self.store = store
+        self.task = task
+        self.generator = generator
+        self.run_id = run_id
+        self.budget = budget
+        self.seed = seed
+        self.islands = max(1, islands)
+        self.options = options
+        self.progress = progress or (lambda event: None)
+        self.exhausted: set[int] = set()
+
+    # -- the population, read back from the store --------------------------------------------
+
+    def members(self) -> list[Member]:
+        out = []
+        for row in self.store.members(self.run_id):
+            report = self.store.report(row["evaluation_id"]) if row["evaluation_id"] else None
+            out.append(
+                Member(
+                    id=row["id"],
+                    parent_id=row["parent_id"],
+                    origin=row["origin"],
+                    label=row["label"],
+                    source=self.store.candidate_source(row["candidate_hash"]) or "",
+                    genome=row["genome"],
+                    family=row["family"],
+                    island=row["island"],
+                    verdict=row["verdict"],
+                    speedup=row["speedup"],
+                    threads=row["threads"],
+                    evaluation_id=row["evaluation_id"],
+                    report=report,
+                    function=row["function"],
+                    tokens=row["tokens"],
+                    cost=row["cost"],
+                )
+            )
+        return out
+
+    def add(self, proposal: Proposal, parent: Member | None, origin: str, island: int) -> int | None:
+        candidate = Candidate(source=proposal.source, function=proposal.function)
+        return self.store.add_member(
+            self.run_id,
+            self.task,
+            candidate,
+            parent_id=parent.id if parent else None,
+            origin=origin,
+            label=proposal.label,
+            genome=proposal.genome,
+            family=proposal.family,
+            island=island,
+            tokens=proposal.tokens,
+            cost=proposal.cost,
+        )
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def run(self) -> tuple[list[Member], str]:
+        from ..cascade import evaluate
+        from ..metrics import sample_of
+
+        started = time.monotonic()
+        members = self.members()
+        if not members:
+            self.add(self.generator.seed(self.task), None, "seed", 0)
+            members = self.members()
+        reason = ""
+        while True:
+            pending = [m for m in members if not m.evaluated]
+            evaluations = sum(1 for m in members if m.evaluated)
+            if not pending:
+                reason = self._stop_reason(members, started)
+                if reason:
+                    break
+                added = self._grow(members, evaluations)
+                if added is None:
+                    reason = "no member has a move left"
+                    break
+                members = self.members()
+                continue
+            member = pending[0]
+            self.progress({"type": "evaluating", "member": member, "evaluations": evaluations})
+            candidate = Candidate(source=member.source, function=member.function)
+            report = evaluate(self.task, candidate, self.options)
+            sample = sample_of(report)
+            self.store.finish_member(member.id, self.task, candidate, report, sample)
+            members = self.members()
+            done = next(m for m in members if m.id == member.id)
+            self.progress(
+                {
+                    "type": "evaluated",
+                    "member": done,
+                    "evaluations": evaluations + 1,
+                    "best": best_of(members),
+                }
+            )
+        return members, reason
+
+    def _stop_reason(self, members: list[Member], started: float) -> str:
+        evaluations = sum(1 for m in members if m.evaluated)
+        if evaluations >= self.budget.evaluations:
+            return f"evaluation budget spent ({evaluations})"
+        if self.budget.seconds is not None and time.monotonic() - started >= self.budget.seconds:
+            return f"time budget spent ({self.budget.seconds:g} s)"
+        tokens = sum(m.tokens for m in members)
+        if self.budget.tokens is not None and tokens >= self.budget.tokens:
+            return f"token budget spent ({tokens})"
+        cost = sum(m.cost for m in members)
+        if self.budget.cost is not None and cost >= self.budget.cost:
+            return f"cost budget spent ({cost:g})"
+        stalled = _since_improvement(members)
+        if stalled is not None and stalled >= self.budget.stall_limit():
+            return f"the best has not improved for {stalled} evaluations"
+        return ""
+
+    def _grow(self, members: list[Member], evaluations: int) -> int | None:
+        """Insert one new member; None when no parent has a new proposal."""
+        rng = random.Random(self.seed * 1_000_003 + evaluations)
+        context = Context(
+            task=self.task, members=members, rng=rng, variables=_reference_types(members)
+        )
+        known = {Candidate(source=m.source).hash for m in members}
+        for parent in self._parents(members, rng, evaluations):
+            if parent.id in self.exhausted:
+                continue
+            looked = 0
+            for proposal in self.generator.propose(parent, context):
+                looked += 1
+                if Candidate(source=proposal.source).hash in known:
+                    if looked >= PROPOSALS_PER_PARENT:
+                        break
+                    continue
+                island = parent.island
+                if parent.origin == "seed":
+                    island = len(context.children(parent)) % self.islands
+                member_id = self.add(proposal, parent, self.generator.name, island)
+                if member_id is not None:
+                    self.progress({"type": "proposed", "label": proposal.label, "parent": parent.id})
+                    return member_id
+            self.exhausted.add(parent.id)
+        return None
+
+    def _parents(self, members: list[Member], rng: random.Random, evaluations: int):
+        """Parents to try, in order: repair, exploit (this turn's island), explore, the rest."""
+        evaluated = [m for m in members if m.evaluated]
+        by_id = {m.id: m for m in members}
+        has_children = {m.parent_id for m in members if m.parent_id is not None}
+        order: list[Member] = []
+        repairs = [
+            m
+            for m in reversed(evaluated)
+            if m.verdict in REPAIRABLE
+            and m.id not in has_children
+            and _failed_chain(m, by_id) < REPAIR_CHAIN
+        ]
+        correct = sorted(
+            (m for m in evaluated if m.ok), key=lambda m: (-(m.speedup or 0.0), m.id)
+        )
+        if repairs and rng.random() < REPAIR_SHARE:
+            order += repairs
+        turn = evaluations % self.islands
+        order += [m for m in correct if m.island == turn]
+        elites = list(_archive(correct).values())
+        rng.shuffle(elites)
+        order += elites
+        order += correct + repairs
+        order += [m for m in evaluated if m.verdict in REPAIRABLE]
+        seen, unique = set(), []
+        for m in order:
+            if m.id not in seen:
+                seen.add(m.id)
+                unique.append(m)
+        return unique
+
+
+def _failed_chain(member: Member, by_id: dict[int, Member]) -> int:
+    count = 0
+    while member is not None and member.verdict in REPAIRABLE:
+        count += 1
+        member = by_id.get(member.parent_id)
+    return count
+
+
+def _archive(correct: list[Member]) -> dict[tuple[str, int], Member]:
+    """The fastest correct member of each (family, half-octave speed bucket) cell."""
+    cells: dict[tuple[str, int], Member] = {}
+    for m in correct:
+        bucket = math.floor(2 * math.log2(m.speedup)) if m.speedup and m.speedup > 0 else -99
+        key = (m.family or m.origin, bucket)
+        if key not in cells or (m.speedup or 0) > (cells[key].speedup or 0):
+            cells[key] = m
+    return cells
+
+
+def _since_improvement(members: list[Member]) -> int | None:
+    """Evaluations since the best speedup last rose by 2%; None before any correct candidate."""
+    best, since = None, 0
+    for m in members:
+        if not m.evaluated:
+            continue
+        since += 1
+        if m.ok and m.speedup is not None and (best is None or m.speedup > best * IMPROVEMENT):
+            best, since = m.speedup, 0
+    return since if best is not None else None
+
+
+def _reference_types(members: list[Member]) -> dict[str, str]:
+    """The local variable types numba found in the seed (the reference as a kernel)."""
+    for m in members:
+        if m.origin == "seed" and m.report:
+            return ((m.report.get("compile") or {}).get("variables")) or {}
+    return {}

@@ -1,0 +1,767 @@
+"""What each ``for`` loop of a sequential kernel does, read from its AST.
+
+The rule-based paralleliser decides with these facts; the cascade (verify, the race detector)
+judges the result, so the analysis may be optimistic but must say why it refuses a loop. Every
+loop is named ``L<line>`` by its line in the function's own source (1 = the ``def`` line).
+
+Per loop, every name written in its body is classified:
+
+- scalars: a *reduction* (only ever ``s op= e``, ``s = s op e`` or ``s = max(s, e)``), *private*
+  (first written, unconditionally, at the top of each iteration), a *scan* (updated like a
+  reduction but also read where only array stores use it: a prefix sum, a pack's cursor), or
+  *carried* (anything else: iteration i needs iteration i-1);
+- arrays: *independent* (written only at one index that differs for every iteration, read only
+  there), *ahead* (as independent, but also read at ``i + c`` for positive constants c: the
+  sequential loop reads old values there, a copy made before the loop keeps that), a *conflict*
+  (updated ``a[k] op= v`` at indices iterations may share: a histogram), or *dependent*.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+# operators numba's prange recognises as scalar reductions (NUMBA_NOTES.md): others need blocks
+PRANGE_REDUCTIONS = {"+", "-", "*", "max", "min"}
+ASSOCIATIVE = {"+", "-", "*", "max", "min", "|", "&", "^"}
+_BINOPS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+
+
+class AnalysisError(Exception):
+    """The source holds no function the paralleliser can work on."""
+
+
+@dataclass
+class LoopFacts:
+    id: str
+    line: int
+    var: str
+    depth: int  # 0 for a loop directly in the function body (or under if/while there)
+    parent: str | None  # the innermost enclosing for loop
+    step: int | None  # 1, -1, another constant, or None when not a constant
+    in_while: bool = False
+    reductions: dict[str, str] = field(default_factory=dict)
+    private: list[str] = field(default_factory=list)
+    carried: dict[str, str] = field(default_factory=dict)
+    scans: dict[str, str] = field(default_factory=dict)
+    independent: list[str] = field(default_factory=list)
+    ahead: list[str] = field(default_factory=list)
+    conflicts: dict[str, str] = field(default_factory=dict)
+    dependent: dict[str, str] = field(default_factory=dict)
+    exits: str | None = None  # "return" or "break"
+    exit_pure: bool = False  # before its exit, the body writes no arrays and carries nothing
+    live_after: list[str] = field(default_factory=list)  # private scalars read after the loop
+    calls: list[str] = field(default_factory=list)  # calls that may write their arguments
+
+    def blockers(self) -> list[str]:
+        """Why a plain prange of this loop would be wrong (empty: it would be right)."""
+        why = []
+        if self.step not in (1,):
+            why.append(f"step {self.step}" if self.step is not None else "a non-constant step")
+        if self.exits:
+            why.append(f"it can {self.exits} early")
+        why += [f"`{s}` is carried ({r})" for s, r in self.carried.items()]
+        why += [f"`{s}` is a running {op} read inside the loop" for s, op in self.scans.items()]
+        why += [
+            f"`{s}` is a {op} reduction prange cannot do"
+            for s, op in self.reductions.items()
+            if op not in PRANGE_REDUCTIONS
+        ]
+        why += [f"`{a}` is updated at indices iterations share" for a in self.conflicts]
+        why += [f"`{a}` is read ahead of where it is written" for a in self.ahead]
+        why += [f"`{a}`: {r}" for a, r in self.dependent.items()]
+        why += [f"`{s}` is assigned in the loop and read after it" for s in self.live_after]
+        why += [f"`{c}(...)` may write its arguments" for c in self.calls]
+        return why
+
+    def strategies(self) -> list[str]:
+        """The transformations that fit this loop, most promising first."""
+        found = []
+        clean_scalars = not self.carried and not self.live_after and not self.calls
+        arrays_clean = not self.dependent
+        if self.exits:
+            if self.exit_pure and self.step in (1, -1) and clean_scalars and arrays_clean:
+                return ["search"]
+            return []
+        if not clean_scalars or not arrays_clean or self.step != 1:
+            return []
+        blocked_ops = any(op not in PRANGE_REDUCTIONS for op in self.reductions.values())
+        if self.scans:
+            if not self.conflicts and not self.ahead:
+                found.append("scan")
+            return found
+        if self.conflicts:
+            if not self.ahead and not blocked_ops:
+                found.append("privatise")
+            return found
+        if self.ahead:
+            if not blocked_ops:
+                found.append("double_buffer")
+            return found
+        if blocked_ops:
+            return ["blocks"]
+        found.append("prange")
+        if self.reductions:
+            found.append("blocks")
+        return found
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "line": self.line,
+            "var": self.var,
+            "depth": self.depth,
+            "parent": self.parent,
+            "strategies": self.strategies(),
+            "blockers": self.blockers(),
+            "reductions": self.reductions,
+            "scans": self.scans,
+            "conflicts": self.conflicts,
+        }
+
+
+@dataclass
+class Analysis:
+    function: ast.FunctionDef
+    source: str  # the function's own source
+    loops: dict[str, LoopFacts]
+    arrays: set[str]  # names subscripted anywhere in the function
+
+    def loop_node(self, loop_id: str, tree: ast.FunctionDef | None = None) -> ast.For:
+        return find_loop(tree or self.function, self.loops[loop_id].line)
+
+
+def find_loop(function: ast.FunctionDef, line: int) -> ast.For:
+    for node in ast.walk(function):
+        if isinstance(node, ast.For) and node.lineno == line:
+            return node
+    raise KeyError(f"no for loop at line {line}")
+
+
+def function_source(source: str, name: str) -> str:
+    """The source of the top-level function ``name``, dedented, starting at its ``def``."""
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return ast.get_source_segment(source, node)  # from `def`: no decorators
+    raise AnalysisError(f"no top-level function `{name}` in the source")
+
+
+def analyse(function_src: str) -> Analysis:
+    """Analyse the one function defined by ``function_src`` (as ``function_source`` returns)."""
+    tree = ast.parse(function_src)
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    if len(functions) != 1:
+        raise AnalysisError("give the source of exactly one function")
+    function = canonicalise(functions[0])
+    arrays = {
+        n.value.id
+        for n in ast.walk(function)
+        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+    }
+    loops: dict[str, LoopFacts] = {}
+
+    def visit(body, depth, parent, in_while):
+        for stmt in body:
+            if isinstance(stmt, ast.For):
+                facts = _loop_facts(function, stmt, depth, parent, in_while, arrays)
+                if facts is not None:
+                    loops[facts.id] = facts
+                    visit(stmt.body, depth + 1, facts.id, in_while)
+                else:
+                    visit(stmt.body, depth + 1, parent, in_while)
+                visit(stmt.orelse, depth, parent, in_while)
+            elif isinstance(stmt, ast.While):
+                visit(stmt.body, depth, parent, True)
+                visit(stmt.orelse, depth, parent, in_while)
+            elif isinstance(stmt, ast.If):
+                visit(stmt.body, depth, parent, in_while)
+                visit(stmt.orelse, depth, parent, in_while)
+            elif isinstance(stmt, ast.With | ast.Try):
+                visit(stmt.body, depth, parent, in_while)
+
+    visit(function.body, 0, None, False)
+    return Analysis(function=function, source=function_src, loops=loops, arrays=arrays)
+
+
+def canonicalise(function: ast.FunctionDef) -> ast.FunctionDef:
+    """Rewrite idioms into the forms the analysis knows, in place (line numbers kept):
+    ``if e < s: s = e`` becomes ``s = min(s, e)`` (and ``>``: max), also as the last conjunct
+    of an ``and``: ``if c and e < s: s = e`` becomes ``if c: s = min(s, e)``."""
+
+    def rewrite(block):
+        for index, stmt in enumerate(block):
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, name, None)
+                if isinstance(inner, list):
+                    rewrite(inner)
+            if isinstance(stmt, ast.If):
+                replacement = _conditional_extreme(stmt)
+                if replacement is not None:
+                    block[index] = replacement
+
+    rewrite(function.body)
+    ast.fix_missing_locations(function)
+    return function
+
+
+def _conditional_extreme(stmt: ast.If):
+    if stmt.orelse or len(stmt.body) != 1 or not isinstance(stmt.body[0], ast.Assign):
+        return None
+    assign = stmt.body[0]
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+        return None
+    name, value = assign.targets[0].id, assign.value
+    conjuncts = stmt.test.values if _is_and(stmt.test) else [stmt.test]
+    last = conjuncts[-1]
+    if not (isinstance(last, ast.Compare) and len(last.ops) == 1):
+        return None
+    left, op, right = last.left, last.ops[0], last.comparators[0]
+    value_dump = ast.dump(value)
+    kind = None
+    if ast.dump(left) == value_dump and isinstance(right, ast.Name) and right.id == name:
+        kind = {ast.Lt: "min", ast.LtE: "min", ast.Gt: "max", ast.GtE: "max"}.get(type(op))
+    elif ast.dump(right) == value_dump and isinstance(left, ast.Name) and left.id == name:
+        kind = {ast.Gt: "min", ast.GtE: "min", ast.Lt: "max", ast.LtE: "max"}.get(type(op))
+    if kind is None or any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(value)):
+        return None
+    update = ast.Assign(
+        targets=[ast.Name(name, ast.Store())],
+        value=ast.Call(ast.Name(kind, ast.Load()), [ast.Name(name, ast.Load()), value], []),
+    )
+    ast.copy_location(update, stmt)
+    if len(conjuncts) == 1:
+        return update
+    rest = conjuncts[:-1]
+    test = rest[0] if len(rest) == 1 else ast.BoolOp(ast.And(), rest)
+    guarded = ast.If(test=test, body=[update], orelse=[])
+    return ast.copy_location(guarded, stmt)
+
+
+def _is_and(test) -> bool:
+    return isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)
+
+
+def _range_of(loop: ast.For) -> tuple[list[ast.expr], int | None] | None:
+    call = loop.iter
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "range"
+        and isinstance(loop.target, ast.Name)
+        and not call.keywords
+        and 1 <= len(call.args) <= 3
+    ):
+        return None
+    if len(call.args) < 3:
+        return call.args, 1
+    step = _constant(call.args[2])
+    return call.args, step if isinstance(step, int) else None
+
+
+def _constant(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = _constant(node.operand)
+        return -value if value is not None else None
+    return None
+
+
+# -- events: every access of the loop body, in source order --------------------------------
+
+
+@dataclass
+class _Event:
+    kind: str  # "read", "write", "update" (scalars) / "aread", "astore", "aupdate" (arrays)
+    name: str
+    node: ast.AST
+    op: str | None = None
+    index: ast.expr | None = None
+    top: bool = False  # at the top level of the loop body (runs every iteration)
+    in_store: bool = False  # a read inside an array store's index or value
+    exit_before: bool = False  # an early exit came before this event in source order
+
+
+def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
+    events: list[_Event] = []
+    exits: list[str] = []
+    calls: list[str] = []
+
+    def reads(expr, in_store=False, top=False):
+        if expr is None:
+            return
+        for node in _walk_expr(expr):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                events.append(_Event("read", node.id, node, top=top, in_store=in_store))
+            elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                events.append(
+                    _Event("aread", node.value.id, node, index=node.slice, in_store=in_store)
+                )
+            elif isinstance(node, ast.Call):
+                name = _call_name(node)
+                if name and not _pure_call(name):
+                    calls.append(name)
+
+    def store(target, value, op, top, stmt):
+        exit_before = bool(exits)
+        if isinstance(target, ast.Name):
+            events.append(_Event("update" if op else "write", target.id, stmt, op, top=top))
+            events[-1].exit_before = exit_before
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            reads(target.slice, in_store=True)
+            events.append(
+                _Event(
+                    "aupdate" if op else "astore",
+                    target.value.id,
+                    stmt,
+                    op,
+                    index=target.slice,
+                    top=top,
+                )
+            )
+            events[-1].exit_before = exit_before
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                store(element, None, None, top, stmt)
+        elif isinstance(target, ast.Subscript):
+            reads(target.value)
+            events.append(_Event("astore", "?", stmt, None, index=target.slice, top=top))
+
+    def statements(body, top):
+        for stmt in body:
+            if isinstance(stmt, ast.Assign):
+                op, rest = _self_update(stmt)
+                in_store = any(isinstance(t, ast.Subscript) for t in stmt.targets)
+                if op:
+                    reads(rest, in_store=in_store)
+                    if isinstance(stmt.targets[0], ast.Subscript):
+                        reads(stmt.targets[0].slice, in_store=True)
+                    store(stmt.targets[0], stmt.value, op, top, stmt)
+                else:
+                    reads(stmt.value, in_store=in_store)
+                    for target in stmt.targets:
+                        store(target, stmt.value, None, top, stmt)
+            elif isinstance(stmt, ast.AugAssign):
+                op = _BINOPS.get(type(stmt.op), "?")
+                in_store = isinstance(stmt.target, ast.Subscript)
+                reads(stmt.value, in_store=in_store)
+                store(stmt.target, stmt.value, op, top, stmt)
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                reads(stmt.value)
+                store(stmt.target, stmt.value, None, top, stmt)
+            elif isinstance(stmt, ast.For):
+                reads(stmt.iter)
+                store(stmt.target, None, None, top, stmt)
+                statements(stmt.body, False)
+                statements(stmt.orelse, False)
+            elif isinstance(stmt, ast.While):
+                reads(stmt.test)
+                statements(stmt.body, False)
+                statements(stmt.orelse, False)
+            elif isinstance(stmt, ast.If):
+                reads(stmt.test)
+                statements(stmt.body, False)
+                statements(stmt.orelse, False)
+            elif isinstance(stmt, ast.Return):
+                reads(stmt.value)
+                exits.append("return")
+            elif isinstance(stmt, ast.Break):
+                if _break_belongs_to(loop, stmt):
+                    exits.append("break")
+            elif isinstance(stmt, ast.Expr):
+                reads(stmt.value)
+                if isinstance(stmt.value, ast.Call):
+                    name = _call_name(stmt.value)
+                    if isinstance(stmt.value.func, ast.Attribute) and isinstance(
+                        stmt.value.func.value, ast.Name
+                    ):
+                        # a.fill(0), a.sort(): a method may write its object
+                        events.append(
+                            _Event("astore", stmt.value.func.value.id, stmt, None, index=None)
+                        )
+                    elif name:
+                        calls.append(name)
+            elif isinstance(stmt, ast.Pass | ast.Continue):
+                pass
+            else:
+                calls.append(type(stmt).__name__.lower())
+
+    statements(loop.body, True)
+    exit_kind = "return" if "return" in exits else ("break" if exits else None)
+    return events, exit_kind, sorted(set(calls))
+
+
+def _break_belongs_to(loop: ast.For, brk: ast.Break) -> bool:
+    """True when ``brk`` leaves ``loop`` itself, not a loop nested inside it."""
+
+    def search(body) -> bool | None:
+        for stmt in body:
+            if stmt is brk:
+                return True
+            if isinstance(stmt, ast.For | ast.While):
+                if any(n is brk for n in ast.walk(stmt)):
+                    return False
+            elif isinstance(stmt, ast.If | ast.With | ast.Try):
+                for block in (stmt.body, getattr(stmt, "orelse", [])):
+                    found = search(block)
+                    if found is not None:
+                        return found
+        return None
+
+    return bool(search(loop.body))
+
+
+def _walk_expr(expr):
+    """Like ast.walk, but not into lambdas or comprehensions' own scopes."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+_PURE_MODULES = ("np.", "numpy.", "math.", "cmath.", "numba.")
+_PURE_BUILTINS = {
+    "abs",
+    "min",
+    "max",
+    "int",
+    "float",
+    "bool",
+    "complex",
+    "len",
+    "range",
+    "round",
+    "divmod",
+    "pow",
+}
+_WRITING_NUMPY = {"np.copyto", "numpy.copyto", "np.put", "np.place", "np.fill_diagonal"}
+
+
+def _call_name(call: ast.Call) -> str | None:
+    parts = []
+    node = call.func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _pure_call(name: str) -> bool:
+    if name in _WRITING_NUMPY:
+        return False
+    if name in _PURE_BUILTINS or name.startswith(_PURE_MODULES):
+        return True
+    # methods of arrays that only read (x.sum(), x.copy(), x.shape...)
+    method = name.rsplit(".", 1)[-1]
+    return "." in name and method in {
+        "sum",
+        "min",
+        "max",
+        "copy",
+        "astype",
+        "reshape",
+        "ravel",
+        "item",
+        "any",
+        "all",
+        "argmin",
+        "argmax",
+        "mean",
+        "prod",
+        "conjugate",
+        "conj",
+        "real",
+        "imag",
+    }
+
+
+def _self_update(stmt: ast.Assign) -> tuple[str | None, ast.expr | None]:
+    """``s = s op e`` / ``a[k] = a[k] op e`` / ``s = max(s, e)``: (op, e); else (None, None)."""
+    if len(stmt.targets) != 1:
+        return None, None
+    target, value = stmt.targets[0], stmt.value
+    if not isinstance(target, ast.Name | ast.Subscript):
+        return None, None
+    same = ast.dump(_load(target))
+    if isinstance(value, ast.BinOp) and type(value.op) in _BINOPS:
+        op = _BINOPS[type(value.op)]
+        if ast.dump(value.left) == same and not _mentions(value.right, target):
+            return op, value.right
+        if op in ("+", "*", "|", "&", "^") and ast.dump(value.right) == same:
+            if not _mentions(value.left, target):
+                return op, value.left
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("max", "min")
+        and len(value.args) == 2
+        and not value.keywords
+    ):
+        first, second = value.args
+        if ast.dump(first) == same and not _mentions(second, target):
+            return value.func.id, second
+        if ast.dump(second) == same and not _mentions(first, target):
+            return value.func.id, first
+    return None, None
+
+
+def _load(target):
+    """The expression that reads what ``target`` stores to."""
+    clone = ast.parse(ast.unparse(target), mode="eval").body
+    return clone
+
+
+def _mentions(expr, target) -> bool:
+    name = target.id if isinstance(target, ast.Name) else target.value.id
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+
+
+# -- classification ----------------------------------------------------------------------------
+
+
+def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | None:
+    shape = _range_of(loop)
+    if shape is None:
+        return None
+    _, step = shape
+    var = loop.target.id
+    events, exits, calls = _events(loop)
+    facts = LoopFacts(
+        id=f"L{loop.lineno}",
+        line=loop.lineno,
+        var=var,
+        depth=depth,
+        parent=parent,
+        step=step,
+        in_while=in_while,
+        exits=exits,
+        calls=calls,
+    )
+    varying = {var} | {e.name for e in events if e.kind in ("write", "update")}
+    scalar_names = [
+        name
+        for name in dict.fromkeys(e.name for e in events if e.kind in ("write", "update"))
+        if name != var
+    ]
+    aliases = {}  # private views of rows: row = A[i] -> A
+    for name in scalar_names:
+        mine = [e for e in events if e.name == name and e.kind in ("read", "write", "update")]
+        writes = [e for e in mine if e.kind in ("write", "update")]
+        plain = [e for e in writes if e.kind == "write"]
+        ops = {_family(e.op) for e in writes if e.kind == "update"}
+        # (the `s` of `s = s + e` is not recorded as a read: the update is one event)
+        other_reads = [e for e in mine if e.kind == "read"]
+        if not plain and len(ops) == 1 and None not in ops:
+            op = next(iter(ops))
+            if not other_reads:
+                if op in ASSOCIATIVE:
+                    facts.reductions[name] = op
+                else:
+                    facts.carried[name] = f"updated with {op}, not associative"
+            elif all(e.in_store for e in other_reads) and op in ASSOCIATIVE and op not in (
+                "max",
+                "min",
+            ):
+                facts.scans[name] = op
+            else:
+                facts.carried[name] = f"a running {op} that the loop also reads"
+            continue
+        first = mine[0]
+        if first.kind == "write" and first.top:
+            facts.private.append(name)
+            alias = _alias_of(first.node, var, varying - {name})
+            if alias:
+                aliases[name] = alias
+        elif first.kind == "write" and not other_reads_before_write(mine):
+            facts.private.append(name)  # written (conditionally) before any read
+        else:
+            facts.carried[name] = "read before it is written in an iteration"
+    _classify_arrays(facts, events, var, varying, aliases)
+    facts.live_after = _live_after(function, loop, facts.private)
+    if exits:
+        before = [e for e in events if not e.exit_before]
+        facts.exit_pure = not any(
+            e.kind in ("astore", "aupdate") for e in events
+        ) and not any(e.kind == "update" for e in before)
+    return facts
+
+
+def other_reads_before_write(mine) -> bool:
+    for event in mine:
+        if event.kind == "write":
+            return False
+        if event.kind == "read":
+            return True
+    return False
+
+
+def _family(op):
+    return "+" if op == "-" else op
+
+
+def _alias_of(stmt, var, varying) -> str | None:
+    """``row = A[i]`` (or ``A[i, :]``): writes through ``row`` are writes to A's row i."""
+    value = getattr(stmt, "value", None)
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+        if _injective(value.slice, var, varying):
+            return value.value.id
+    return None
+
+
+def _classify_arrays(facts, events, var, varying, aliases) -> None:
+    stores = [e for e in events if e.kind in ("astore", "aupdate")]
+    by_array: dict[str, list[_Event]] = {}
+    for event in stores:
+        by_array.setdefault(event.name, []).append(event)
+    for name, writes in by_array.items():
+        if name in aliases:
+            if all(e.index is not None for e in writes):
+                continue  # writes to a private row view of an independent row
+        if name == "?" or name in facts.private:
+            if name == "?":
+                facts.dependent["?"] = "a store through an expression"
+            continue
+        reads = [e for e in events if e.kind == "aread" and e.name == name]
+        whole = [e for e in writes if e.index is None or isinstance(e.index, ast.Slice)]
+        if whole:
+            facts.dependent[name] = "written as a whole (a slice or a method) in every iteration"
+            continue
+        updates = [e for e in writes if e.kind == "aupdate"]
+        injective = [e for e in writes if _injective(e.index, var, varying)]
+        if len(injective) == len(writes):
+            indices = {ast.dump(e.index) for e in writes}
+            if len(indices) > 1:
+                facts.dependent[name] = "written at several index expressions"
+                continue
+            written = next(iter(indices))
+            other = [e for e in reads if ast.dump(e.index) != written]
+            if not other:
+                facts.independent.append(name)
+            elif all(_ahead(e.index, writes[0].index, var) for e in other):
+                facts.ahead.append(name)
+            else:
+                facts.dependent[name] = "read at an index another iteration writes"
+            continue
+        ops = {_family(e.op) for e in updates}
+        if len(updates) == len(writes) and len(ops) == 1 and not reads:
+            op = next(iter(ops))
+            if op in PRANGE_REDUCTIONS:
+                facts.conflicts[name] = op
+                continue
+        facts.dependent[name] = "written at indices other iterations may write or read"
+
+
+def _depends(expr, varying) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in varying for n in ast.walk(expr))
+
+
+def _injective(index, var, varying) -> bool:
+    """Does ``index`` take a different value in every iteration of the loop over ``var``?"""
+    if index is None:
+        return False
+    if isinstance(index, ast.Tuple):
+        return any(_injective(e, var, varying) for e in index.elts)
+    if isinstance(index, ast.Name):
+        return index.id == var
+    if isinstance(index, ast.BinOp) and isinstance(index.op, ast.Add | ast.Sub):
+        left, right = index.left, index.right
+        if _injective(left, var, varying) and not _depends(right, varying):
+            return True
+        if isinstance(index.op, ast.Add):
+            return _injective(right, var, varying) and not _depends(left, varying)
+        return False
+    if isinstance(index, ast.BinOp) and isinstance(index.op, ast.Mult):
+        left, right = index.left, index.right
+        for a, b in ((left, right), (right, left)):
+            value = _constant(b)
+            if value not in (None, 0) and _injective(a, var, varying):
+                return True
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        return _injective(index.operand, var, varying)
+    return False
+
+
+def _offset(index, var) -> int | None:
+    """c when ``index`` is ``var + c`` or ``var - c`` (constants), 0 for ``var``, else None."""
+    if isinstance(index, ast.Name) and index.id == var:
+        return 0
+    if isinstance(index, ast.BinOp) and isinstance(index.op, ast.Add | ast.Sub):
+        if isinstance(index.left, ast.Name) and index.left.id == var:
+            value = _constant(index.right)
+            if isinstance(value, int):
+                return value if isinstance(index.op, ast.Add) else -value
+    return None
+
+
+def _ahead(read_index, write_index, var) -> bool:
+    """The read is at ``var + c`` (c > 0) where the write is at ``var``: an anti-dependence."""
+    if isinstance(read_index, ast.Tuple) and isinstance(write_index, ast.Tuple):
+        if len(read_index.elts) != len(write_index.elts):
+            return False
+        offsets = []
+        for r, w in zip(read_index.elts, write_index.elts, strict=True):
+            if ast.dump(r) == ast.dump(w):
+                continue
+            offsets.append(_ahead(r, w, var))
+        return bool(offsets) and all(offsets)
+    if _offset(write_index, var) != 0:
+        return False
+    offset = _offset(read_index, var)
+    return offset is not None and offset > 0
+
+
+def _live_after(function, loop, names) -> list[str]:
+    """Private names of ``loop`` read after it (numba leaves their value undefined)."""
+    if not names:
+        return []
+    end = loop.end_lineno or loop.lineno
+    inner = {id(n) for n in ast.walk(loop)}
+    live = set()
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id in names
+            and id(node) not in inner
+            and node.lineno > end
+        ):
+            live.add(node.id)
+    # a name written again before any read after the loop is not live: the common `i` reuse
+    return sorted(n for n in live if not _rewritten_first(function, loop, n))
+
+
+def _rewritten_first(function, loop, name) -> bool:
+    end = loop.end_lineno or loop.lineno
+    first_load, first_store = None, None
+    inner = {id(n) for n in ast.walk(loop)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name and id(node) not in inner:
+            if node.lineno <= end:
+                continue
+            if isinstance(node.ctx, ast.Load):
+                first_load = min(first_load or node.lineno, node.lineno)
+            else:
+                first_store = min(first_store or node.lineno, node.lineno)
+    for node in ast.walk(function):
+        if isinstance(node, ast.For) and id(node) not in inner and node.lineno > end:
+            if isinstance(node.target, ast.Name) and node.target.id == name:
+                first_store = min(first_store or node.lineno, node.lineno)
+    return first_store is not None and (first_load is None or first_store <= first_load)

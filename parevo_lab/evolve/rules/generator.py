@@ -1,0 +1,276 @@
+"""The rule-based paralleliser as a generator: moves over plans, repairs driven by feedback.
+
+A member made by this generator carries its plan (``genome``). From an ``ok`` parent it proposes,
+best first: the automatic plan (every loop nest parallel at its outermost loop that allows it),
+then single moves (parallelise one more loop; another strategy for a parallel loop; move the
+parallelism into a nested loop), then tuning knobs (fastmath, error_model, blocks per thread).
+From a failed parent it reads the typed feedback and repairs: a race or a compile error names the
+loop (the generated loops carry their reference line in their names: ``_k12``, ``_b12``); a race
+on an array that the loop updates at shared indices is privatised, otherwise the loop tries its
+next strategy, then moves its parallelism inward, then goes back to serial. A wrong result, a
+crash or a timeout does the same for the loop the last move changed.
+
+Candidates of other origins (a model's, a person's) have no plan: they get the knobs only.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from ...task import Task
+from ..feedback import from_report
+from ..generators import Context, Member, Proposal
+from .analysis import Analysis, AnalysisError, analyse, function_source
+from .transforms import DEFAULT_KNOBS, Plan, RenderError, label, render, valid
+
+_TAG = re.compile(r"^_[kb](\d+)$")
+BLOCKED = ("privatise", "blocks", "scan")
+
+
+def family(plan: Plan) -> str:
+    return "+".join(sorted(set(plan.loops.values()))) or "serial"
+
+
+class RulesGenerator:
+    name = "rules"
+
+    def __init__(self):
+        self._analyses: dict[str, Analysis] = {}
+
+    def analysis(self, task: Task) -> Analysis:
+        if task.hash not in self._analyses:
+            try:
+                self._analyses[task.hash] = analyse(function_source(task.source, "reference"))
+            except (AnalysisError, SyntaxError) as exc:
+                raise AnalysisError(f"cannot analyse the task's reference: {exc}") from None
+        return self._analyses[task.hash]
+
+    def seed(self, task: Task) -> Proposal:
+        plan = Plan()
+        return Proposal(
+            source=render(task.source, plan),
+            label="seed: the reference as a kernel (numba parallel=True, no prange)",
+            genome=plan.to_dict(),
+            family="serial",
+        )
+
+    def propose(self, parent: Member, context: Context) -> Iterator[Proposal]:
+        if parent.genome is None:
+            yield from self._retune_source(parent)
+            return
+        analysis = self.analysis(context.task)
+        plan = Plan.from_dict(parent.genome)
+        if parent.verdict == "ok":
+            moves = self._improvements(analysis, plan)
+        else:
+            moves = self._repairs(analysis, plan, parent, context)
+        seen = set()
+        for new, text in moves:
+            key = new.key()
+            if key in seen or valid(analysis, new) is not None:
+                continue
+            seen.add(key)
+            try:
+                source = render(context.task.source, new, context.variables)
+            except RenderError:
+                continue
+            yield Proposal(source=source, label=text, genome=new.to_dict(), family=family(new))
+
+    # -- from a correct parent ------------------------------------------------------------
+
+    def _improvements(self, analysis: Analysis, plan: Plan):
+        loops = analysis.loops
+        if not plan.loops:
+            auto = self._auto(analysis)
+            if auto.loops:
+                parts = "; ".join(label(loops[i], s) for i, s in sorted(auto.loops.items()))
+                yield auto, f"auto-parallelise: {parts}"
+        for loop_id, facts in sorted(loops.items(), key=lambda kv: (kv[1].depth, kv[1].line)):
+            if loop_id in plan.loops or not facts.strategies():
+                continue
+            new = _with(plan, loop_id, facts.strategies()[0])
+            yield new, label(facts, facts.strategies()[0])
+        for loop_id, strategy in sorted(plan.loops.items()):
+            for other in loops[loop_id].strategies():
+                if other != strategy:
+                    yield _with(plan, loop_id, other), f"{label(loops[loop_id], other)} instead"
+        for loop_id in sorted(plan.loops):
+            inward = self._inward(analysis, plan, loop_id)
+            if inward is not None:
+                yield inward, f"move the parallelism of {loop_id} into its inner loops"
+        if not plan.knob("fastmath"):
+            yield _knob(plan, "fastmath", True), "tune: fastmath=True (reassociate floating point)"
+        if plan.knob("error_model") == "python":
+            yield _knob(plan, "error_model", "numpy"), (
+                "tune: error_model='numpy' (no zero-division checks in the loop)"
+            )
+        if any(s in BLOCKED for s in plan.loops.values()):
+            for per in (4, 16):
+                if plan.knob("blocks") != per:
+                    yield _knob(plan, "blocks", per), f"tune: {per} blocks per thread"
+        for loop_id in sorted(plan.loops):
+            yield _without(plan, loop_id), f"serialise loop {loop_id} (too little work?)"
+
+    def _auto(self, analysis: Analysis) -> Plan:
+        """Every loop nest parallel at its outermost loop that has a strategy."""
+        chosen: dict[str, str] = {}
+        for loop_id, facts in sorted(analysis.loops.items(), key=lambda kv: kv[1].line):
+            if not facts.strategies():
+                continue
+            parent, covered = facts.parent, False
+            while parent is not None:
+                if parent in chosen:
+                    covered = True
+                    break
+                parent = analysis.loops[parent].parent
+            if not covered:
+                chosen[loop_id] = facts.strategies()[0]
+        return Plan(loops=chosen)
+
+    def _inward(self, analysis: Analysis, plan: Plan, loop_id: str) -> Plan | None:
+        children = [
+            (i, f)
+            for i, f in analysis.loops.items()
+            if f.parent == loop_id and f.strategies()
+        ]
+        if not children:
+            return None
+        new = _without(plan, loop_id)
+        for child_id, facts in children:
+            new.loops[child_id] = facts.strategies()[0]
+        return new
+
+    # -- from a failed parent -------------------------------------------------------------
+
+    def _repairs(self, analysis: Analysis, plan: Plan, parent: Member, context: Context):
+        feedback = from_report(parent.report or {"verdict": parent.verdict or "runtime_error"})
+        why = _reason(feedback)
+        if feedback.kind == "compile_error" and plan.knobs and _knob_related(feedback.detail):
+            yield Plan(loops=dict(plan.loops)), f"repair ({why}): back to the default knobs"
+        implicated = self._implicated(parent.source, feedback, plan)
+        if not implicated:
+            grandparent = context.member(parent.parent_id)
+            before = Plan.from_dict(grandparent.genome) if grandparent and grandparent.genome else Plan()
+            implicated = [
+                loop_id
+                for loop_id in sorted(plan.loops)
+                if before.loops.get(loop_id) != plan.loops[loop_id]
+            ] or sorted(plan.loops)
+            if plan.knobs != before.knobs and not implicated:
+                yield Plan(loops=dict(plan.loops), knobs=dict(before.knobs)), (
+                    f"repair ({why}): undo the last tuning"
+                )
+        for loop_id in implicated:
+            facts = analysis.loops.get(loop_id)
+            if facts is None or loop_id not in plan.loops:
+                continue
+            current = plan.loops[loop_id]
+            if feedback.kind == "race" and "privatise" in facts.strategies():
+                if current != "privatise":
+                    yield _with(plan, loop_id, "privatise"), (
+                        f"repair ({why}): {label(facts, 'privatise')}"
+                    )
+            strategies = facts.strategies()
+            later = strategies[strategies.index(current) + 1 :] if current in strategies else []
+            for other in later:
+                yield _with(plan, loop_id, other), f"repair ({why}): {label(facts, other)}"
+            inward = self._inward(analysis, plan, loop_id)
+            if inward is not None:
+                yield inward, f"repair ({why}): keep {loop_id} serial, parallelise its inner loops"
+            yield _without(plan, loop_id), f"repair ({why}): keep loop {loop_id} serial"
+
+    def _implicated(self, source: str, feedback, plan: Plan) -> list[str]:
+        """Loop ids named by the feedback's lines (the tags of the generated loops)."""
+        lines = list(feedback.loop_lines)
+        if feedback.line:
+            lines.append(feedback.line)
+        if not lines:
+            return []
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return []
+        found = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.For) or not isinstance(node.target, ast.Name):
+                continue
+            match = _TAG.match(node.target.id)
+            if not match:
+                continue
+            end = node.end_lineno or node.lineno
+            if any(node.lineno <= line <= end for line in lines):
+                loop_id = f"L{match.group(1)}"
+                if loop_id in plan.loops and loop_id not in found:
+                    found.append(loop_id)
+        # statements a transformation adds before its loop (buffers, block counts) carry the tag
+        for line in lines:
+            text = source.splitlines()[line - 1] if 0 < line <= len(source.splitlines()) else ""
+            for tag in re.findall(r"_(?:nb|lo|n|pv|part|acc|first|hi|stop|old)(\d+)", text):
+                loop_id = f"L{tag}"
+                if loop_id in plan.loops and loop_id not in found:
+                    found.append(loop_id)
+        return found
+
+    # -- any source: the knobs only -------------------------------------------------------
+
+    def _retune_source(self, parent: Member) -> Iterator[Proposal]:
+        if parent.verdict != "ok":
+            return
+        for name, value, text in (
+            ("fastmath", True, "tune: fastmath=True"),
+            ("error_model", "numpy", "tune: error_model='numpy'"),
+        ):
+            source = _set_decorator_keyword(parent.source, parent.function, name, value)
+            if source is not None and source != parent.source:
+                yield Proposal(source=source, label=text, genome=None, family=parent.family)
+
+
+def _with(plan: Plan, loop_id: str, strategy: str) -> Plan:
+    return Plan(loops={**plan.loops, loop_id: strategy}, knobs=dict(plan.knobs))
+
+
+def _without(plan: Plan, loop_id: str) -> Plan:
+    return Plan(loops={k: v for k, v in plan.loops.items() if k != loop_id}, knobs=dict(plan.knobs))
+
+
+def _knob(plan: Plan, name: str, value) -> Plan:
+    knobs = {**plan.knobs, name: value}
+    if knobs[name] == DEFAULT_KNOBS[name]:
+        del knobs[name]
+    return Plan(loops=dict(plan.loops), knobs=knobs)
+
+
+def _reason(feedback) -> str:
+    if feedback.kind == "race" and feedback.arrays:
+        return f"race on {', '.join(feedback.arrays)}"
+    if feedback.line:
+        return f"{feedback.kind} at line {feedback.line}"
+    return feedback.kind
+
+
+def _knob_related(text: str) -> bool:
+    return any(word in (text or "") for word in ("fastmath", "error_model"))
+
+
+def _set_decorator_keyword(source: str, function: str, name: str, value) -> str | None:
+    """``source`` with ``name=value`` in the numba.njit(...) decorator of ``function``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            for decorator in node.decorator_list:
+                if isinstance(decorator, ast.Call) and "jit" in ast.unparse(decorator.func):
+                    decorator.keywords = [k for k in decorator.keywords if k.arg != name]
+                    decorator.keywords.append(ast.keyword(name, ast.Constant(value)))
+                    line = decorator.lineno
+                    lines = source.splitlines()
+                    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+                    if decorator.end_lineno != line:
+                        return None  # a decorator over several lines: leave it alone
+                    lines[line - 1] = f"{indent}@{ast.unparse(decorator)}"
+                    return "\n".join(lines) + "\n"
+    return None
