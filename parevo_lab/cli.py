@@ -221,6 +221,34 @@ def build_parser() -> argparse.ArgumentParser:
     evolve.add_argument(
         "--islands", type=_count, default=2, metavar="K", help="islands of the population"
     )
+    evolve.add_argument(
+        "--max-tokens", type=_count, default=None, metavar="N", help="model token budget"
+    )
+    evolve.add_argument(
+        "--max-cost", type=_positive, default=None, metavar="X", help="model cost budget"
+    )
+    evolve.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="OpenAI-compatible endpoint for --generator llm (default: $PAREVO_LLM_BASE_URL)",
+    )
+    evolve.add_argument(
+        "--model", default=None, metavar="NAME", help="model name (default: $PAREVO_LLM_MODEL)"
+    )
+    evolve.add_argument(
+        "--llm-mode",
+        choices=("full", "diff"),
+        default="full",
+        help="the model answers with the whole module (full) or SEARCH/REPLACE edits (diff)",
+    )
+    evolve.add_argument(
+        "--llm-timeout",
+        type=_positive,
+        default=120.0,
+        metavar="S",
+        help="seconds one model call may take (default 120)",
+    )
     evolve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     _add_cascade_arguments(evolve, budget_flag="--profile-budget", store=False)
     races.add_argument("task", metavar="TASK.py")
@@ -380,7 +408,19 @@ def _evolve(args) -> int:
         options = _options(args)
     except (TaskError, FileNotFoundError, UnicodeDecodeError, UsageError) as exc:
         return _usage_error(str(exc), args.json)
-    budget = Budget(evaluations=args.evaluations, seconds=args.seconds, stall=args.stall)
+    budget = Budget(
+        evaluations=args.evaluations,
+        seconds=args.seconds,
+        tokens=args.max_tokens,
+        cost=args.max_cost,
+        stall=args.stall,
+    )
+    llm = {
+        "base_url": args.base_url,
+        "model": args.model,
+        "mode": args.llm_mode,
+        "timeout_s": args.llm_timeout,
+    }
     bar = _EvolveProgress(args.evaluations)
     try:
         result = evolve(
@@ -394,6 +434,7 @@ def _evolve(args) -> int:
             islands=args.islands,
             options=options,
             progress=bar,
+            generator_settings=llm if args.generator == "llm" else None,
         )
     except (RunError, GeneratorError, AnalysisError, TaskError, SandboxStartError) as exc:
         return _usage_error(str(exc), args.json)
@@ -424,7 +465,12 @@ class _EvolveProgress:
         elif event["type"] == "evaluated":
             member, best = event["member"], event.get("best")
             speed = f"{member.speedup:.2f}x" if member.speedup else "-"
-            top = f"best {best.speedup:.2f}x" if best is not None and best.speedup else "no best yet"
+            if best is None:
+                top = "no correct candidate yet"
+            elif best.speedup:
+                top = f"best #{best.id} {best.speedup:.2f}x"
+            else:
+                top = f"best #{best.id}, untimed"
             line = (
                 f"[{event['evaluations']:>3}/{self.total}] #{member.id:<3} {member.verdict:<13} "
                 f"{speed:>7}  ({top})  {member.label}"

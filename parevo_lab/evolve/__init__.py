@@ -59,7 +59,8 @@ def evolve(
     if resume and not database.exists():
         raise RunError(f"no run to resume in {out} (no {RUN_FILE}): start one without --resume")
     out.mkdir(parents=True, exist_ok=True)
-    settings_in = generator_settings or {}
+    given = {k: v for k, v in (generator_settings or {}).items() if v is not None}
+    stored: dict = {}
     with Store(database) as store:
         if resume:
             runs = store.runs()
@@ -74,14 +75,21 @@ def evolve(
             generator = run["generator"]
             seed = run["seed"]
             islands = run["settings"].get("islands", islands)
+            stored = run["settings"].get("llm", {})  # the endpoint the run began with
             run_id = run["id"]
             store.set_run_status(run_id, "running")
         else:
             settings = {"generator": generator, "seed": seed, "islands": islands,
                         "budget": budget.to_dict()}
             run_id = None
-        chosen = generators.get(generator, **settings_in)
+        chosen = generators.get(generator, **{**stored, **given})
         if run_id is None:
+            if generator == "llm":  # never the key: it stays in the environment
+                settings["llm"] = {
+                    "base_url": chosen.settings.base_url,
+                    "model": chosen.settings.model,
+                    "mode": chosen.settings.mode,
+                }
             run_id = store.create_run(task, generator, seed, settings)
         engine = Engine(
             store,
@@ -111,6 +119,9 @@ def evolve(
             status = "finished"
         except KeyboardInterrupt:
             status, reason = "stopped", "interrupted by the user (resume with --resume)"
+            raise
+        except GeneratorError as exc:
+            status, reason = "failed", str(exc)
             raise
         finally:
             store.set_run_status(run_id, status, reason)

@@ -8,7 +8,8 @@ seed is inserted once, when the run is created; finished evaluations are never r
 Parent selection balances exploiting the best with exploring the rest:
 
 - *repair*: a failed candidate that no child has tried to fix yet, newest first, unless three
-  failures in a row already came from it (with probability 0.8; ``--seed`` fixes the draw);
+  failures in a row already came from it: the failure just evaluated always, older ones with
+  probability 0.8 (``--seed`` fixes the draw);
 - *exploit*: islands take turns; the turn's island offers its fastest correct members;
 - *explore*: the archive holds the fastest correct member of every cell (strategy family x
   speed bucket of half an octave); a random elite is tried next;
@@ -311,6 +312,9 @@ class Engine:
         correct = sorted(
             (m for m in evaluated if m.ok), key=lambda m: (-(m.speedup or 0.0), m.id)
         )
+        fresh = evaluated[-1] if evaluated else None
+        if repairs and repairs[0] is fresh:
+            order.append(fresh)  # the failure just seen is repaired at once, while it is news
         if repairs and rng.random() < REPAIR_SHARE:
             order += repairs
         turn = evaluations % self.islands

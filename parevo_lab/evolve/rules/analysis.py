@@ -294,6 +294,7 @@ class _Event:
     top: bool = False  # at the top level of the loop body (runs every iteration)
     in_store: bool = False  # a read inside an array store's index or value
     exit_before: bool = False  # an early exit came before this event in source order
+    value: ast.expr | None = None  # an update's operand (the e of s += e)
 
 
 def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
@@ -351,6 +352,7 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
                     if isinstance(stmt.targets[0], ast.Subscript):
                         reads(stmt.targets[0].slice, in_store=True)
                     store(stmt.targets[0], stmt.value, op, top, stmt)
+                    events[-1].value = rest
                 else:
                     reads(stmt.value, in_store=in_store)
                     for target in stmt.targets:
@@ -360,6 +362,7 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
                 in_store = isinstance(stmt.target, ast.Subscript)
                 reads(stmt.value, in_store=in_store)
                 store(stmt.target, stmt.value, op, top, stmt)
+                events[-1].value = stmt.value
             elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
                 reads(stmt.value)
                 store(stmt.target, stmt.value, None, top, stmt)
@@ -569,6 +572,17 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
         ops = {_family(e.op) for e in writes if e.kind == "update"}
         # (the `s` of `s = s + e` is not recorded as a read: the update is one event)
         other_reads = [e for e in mine if e.kind == "read"]
+        stored = {e.name for e in events if e.kind in ("astore", "aupdate")}
+        fed = {
+            n.value.id
+            for e in writes
+            if e.value is not None
+            for n in ast.walk(e.value)
+            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+        }
+        if not plain and len(ops) == 1 and None not in ops and fed & stored:
+            facts.carried[name] = f"its updates read {', '.join(sorted(fed & stored))}, written here"
+            continue
         if not plain and len(ops) == 1 and None not in ops:
             op = next(iter(ops))
             if not other_reads:

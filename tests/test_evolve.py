@@ -1,0 +1,225 @@
+"""`parevo evolve`: real cascade evaluations in the sandbox, a real SQLite run file, resume after
+kill -9, determinism under --seed, and every bad input's one-line error."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from parevo_lab.evolve.generators import Context, Member
+from parevo_lab.evolve.rules.generator import RulesGenerator
+from parevo_lab.task import load_task
+
+HISTOGRAM = '''
+"""Counts of small keys, and their sum."""
+
+import numpy as np
+
+BINS = 32
+SIZES = {"check": 400, "bench": 40_000}
+
+
+def make_inputs(size, rng):
+    return (rng.integers(0, BINS, size),)
+
+
+def reference(keys):
+    counts = np.zeros(BINS, np.int64)
+    for i in range(keys.shape[0]):
+        counts[keys[i]] += 1
+    return counts
+'''
+
+FAST = ["--threads", "1,2", "--profile-budget", "0.05", "--timeout", "20"]
+
+
+def parevo(*args, timeout=600):
+    return subprocess.run(
+        [sys.executable, "-m", "parevo_lab.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture()
+def histogram(tmp_path):
+    path = tmp_path / "histogram.py"
+    path.write_text(HISTOGRAM)
+    return path
+
+
+def rows(database, query):
+    with sqlite3.connect(database) as db:
+        return db.execute(query).fetchall()
+
+
+def test_evolve_finds_a_correct_parallel_histogram_and_records_the_lineage(histogram, tmp_path):
+    out = tmp_path / "run"
+    result = parevo("evolve", histogram, "--budget", 4, "--out", out, "--json", *FAST)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["evaluations"] == 4
+    assert data["best"]["verdict"] == "ok"
+    assert (out / "best.py").is_file() and (out / "run.sqlite").is_file()
+    assert "def kernel" in (out / "best.py").read_text()
+    members = data["members"]
+    assert members[0]["origin"] == "seed" and members[0]["parent"] is None
+    assert all(m["parent"] is not None and m["label"] for m in members[1:])
+    privatised = [m for m in members if "privatise counts" in m["label"]]
+    assert privatised and privatised[0]["verdict"] == "ok"
+    assert data["first_ok"] is not None and data["first_ok"] <= 3
+    # the store holds one evaluation per member, each with its report
+    database = out / "run.sqlite"
+    assert rows(database, "SELECT COUNT(*) FROM evaluations")[0][0] == 4
+    assert rows(database, "SELECT COUNT(*) FROM members WHERE evaluation_id IS NULL")[0][0] == 0
+    # progress: one line per evaluation on stderr
+    assert result.stderr.count("/4]") == 4
+
+
+def test_resume_continues_the_run_without_repeating_or_reseeding(histogram, tmp_path):
+    out = tmp_path / "run"
+    first = parevo("evolve", histogram, "--budget", 2, "--out", out, "--json", "--no-profile")
+    assert first.returncode == 0, first.stderr
+    again = parevo("evolve", histogram, "--budget", 2, "--out", out, "--json", "--no-profile")
+    assert again.returncode == 2
+    assert "already holds a run: pass --resume" in again.stderr
+    resumed = parevo(
+        "evolve", histogram, "--budget", 4, "--out", out, "--resume", "--json", "--no-profile"
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    data = json.loads(resumed.stdout)
+    assert data["evaluations"] == 4
+    database = out / "run.sqlite"
+    assert rows(database, "SELECT COUNT(*) FROM members WHERE origin = 'seed'")[0][0] == 1
+    assert rows(database, "SELECT COUNT(*) FROM evaluations")[0][0] == 4
+    assert rows(database, "SELECT COUNT(*) FROM runs")[0][0] == 1
+
+
+def test_kill_minus_nine_mid_run_then_resume_loses_and_repeats_nothing(histogram, tmp_path):
+    out = tmp_path / "run"
+    database = out / "run.sqlite"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "parevo_lab.cli", "evolve", str(histogram), "--budget", "5",
+         "--out", str(out), "--no-profile"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    finished = 0
+    while time.monotonic() < deadline and child.poll() is None:
+        if database.exists():
+            try:
+                finished = rows(database, "SELECT COUNT(*) FROM evaluations")[0][0]
+            except sqlite3.OperationalError:
+                finished = 0
+            if finished >= 2:
+                break
+        time.sleep(0.2)
+    assert finished >= 2, "the run did not record two evaluations in time"
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    before = rows(database, "SELECT id, candidate_hash, verdict FROM evaluations ORDER BY id")
+    resumed = parevo("evolve", histogram, "--budget", 5, "--out", out, "--resume", "--json",
+                     "--no-profile")
+    assert resumed.returncode == 0, resumed.stderr
+    after = rows(database, "SELECT id, candidate_hash, verdict FROM evaluations ORDER BY id")
+    assert after[: len(before)] == before  # nothing recorded was lost or changed
+    hashes = [h for _, h, _ in after]
+    assert len(hashes) == len(set(hashes)) == 5  # no candidate evaluated twice
+    assert json.loads(resumed.stdout)["evaluations"] == 5
+
+
+def test_the_same_seed_gives_the_same_lineage(histogram, tmp_path):
+    labels = []
+    for name in ("a", "b"):
+        result = parevo("evolve", histogram, "--budget", 4, "--seed", 7, "--out",
+                        tmp_path / name, "--json", "--no-profile")
+        assert result.returncode == 0, result.stderr
+        labels.append([(m["parent"], m["label"]) for m in json.loads(result.stdout)["members"]])
+    assert labels[0] == labels[1]
+
+
+def test_a_hand_written_candidate_joins_the_population(histogram, tmp_path):
+    mine = tmp_path / "mine.py"
+    mine.write_text(textwrap.dedent('''
+        import numba
+        import numpy as np
+
+        @numba.njit(parallel=True)
+        def kernel(keys):
+            counts = np.zeros(32, np.int64)
+            for b in numba.prange(32):
+                for i in range(keys.shape[0]):
+                    if keys[i] == b:
+                        counts[b] += 1
+            return counts
+    '''))
+    out = tmp_path / "run"
+    result = parevo("evolve", histogram, "--budget", 3, "--out", out, "--add", mine, "--json",
+                    "--no-profile")
+    assert result.returncode == 0, result.stderr
+    manual = [m for m in json.loads(result.stdout)["members"] if m["origin"] == "manual"]
+    assert len(manual) == 1 and manual[0]["verdict"] == "ok"
+    assert "mine.py" in manual[0]["label"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("none", ["--resume"], "no run to resume"),
+        ("none", ["--generator", "llm"], "llm"),
+        ("none", ["--add", "missing.py"], "missing.py not found"),
+        ("changed", ["--resume"], "the task file changed since the run"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, args, message):
+    out = tmp_path / "run"
+    if setup == "changed":
+        assert parevo("evolve", histogram, "--budget", 1, "--out", out, "--no-profile").returncode == 0
+        histogram.write_text(HISTOGRAM.replace("BINS = 32", "BINS = 33"))
+    result = parevo("evolve", histogram, "--out", out, *args, "--no-profile")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_race_report_steers_the_repair_to_privatisation(histogram):
+    task = load_task(histogram)
+    generator = RulesGenerator()
+    seed = Member(id=1, parent_id=None, origin="seed", label="seed", source="", genome={},
+                  verdict="ok")
+    plain = generator  # a plain prange of the histogram loop races on counts
+    from parevo_lab.evolve.rules.transforms import Plan, render
+
+    source = render(task.source, Plan({"L3": "prange"}))
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if "counts[keys[i]]" in text)
+    loop_line = next(n for n, text in enumerate(source.splitlines(), 1) if "numba.prange" in text)
+    report = {
+        "verdict": "race",
+        "summary": "race on counts",
+        "races": {
+            "status": "races",
+            "entries": [
+                {
+                    "kind": "write-write",
+                    "array": "counts",
+                    "loop_line": loop_line,
+                    "first": {"line": line, "text": "counts[keys[i]] += 1", "iteration": 0},
+                    "second": {"line": line, "text": "counts[keys[i]] += 1", "iteration": 9},
+                }
+            ],
+        },
+    }
+    racy = Member(id=2, parent_id=1, origin="rules", label="prange", source=source,
+                  genome={"loops": {"L3": "prange"}, "knobs": {}}, verdict="race", report=report)
+    context = Context(task=task, members=[seed, racy], rng=__import__("random").Random(0))
+    first = next(plain.propose(racy, context))
+    assert first.label.startswith("repair (race on counts): privatise counts")
+    assert first.genome == {"loops": {"L3": "privatise"}, "knobs": {}}

@@ -1,0 +1,189 @@
+"""The llm generator against a real local HTTP server process speaking chat completions, with
+scripted answers: good, racy, malformed, refused, slow."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from parevo_lab.evolve.rules.transforms import Plan, render
+
+from test_evolve import HISTOGRAM, parevo, rows
+
+SERVER = Path(__file__).with_name("fake_llm_server.py")
+
+RACY = """Here is a parallel version:
+
+```python
+import numba
+import numpy as np
+
+@numba.njit(parallel=True)
+def kernel(keys):
+    counts = np.zeros(32, np.int64)
+    for i in numba.prange(keys.shape[0]):
+        counts[keys[i]] += 1
+    return counts
+```
+"""
+
+GOOD = """```python
+import numba
+import numpy as np
+
+@numba.njit(parallel=True)
+def kernel(keys):
+    blocks = numba.get_num_threads()
+    private = np.zeros((blocks, 32), np.int64)
+    n = keys.shape[0]
+    for b in numba.prange(blocks):
+        for i in range(n * b // blocks, n * (b + 1) // blocks):
+            private[b, keys[i]] += 1
+    counts = np.zeros(32, np.int64)
+    for b in range(blocks):
+        counts += private[b]
+    return counts
+```"""
+
+
+@pytest.fixture()
+def histogram(tmp_path):
+    path = tmp_path / "histogram.py"
+    path.write_text(HISTOGRAM)
+    return path
+
+
+@pytest.fixture()
+def endpoint(tmp_path):
+    """Start the scripted server: endpoint(replies) -> (base_url, log path)."""
+    started = []
+
+    def start(replies):
+        script = tmp_path / f"script{len(started)}.json"
+        script.write_text(json.dumps(replies))
+        port_file = tmp_path / f"port{len(started)}"
+        log = tmp_path / f"requests{len(started)}.jsonl"
+        process = subprocess.Popen(
+            [sys.executable, str(SERVER), str(script), str(port_file), str(log)]
+        )
+        started.append(process)
+        deadline = time.monotonic() + 20
+        while not port_file.exists():
+            assert time.monotonic() < deadline, "the scripted server did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port_file.read_text()}/v1", log
+
+    yield start
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def requests(log):
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def evolve_llm(histogram, out, url, *extra):
+    return parevo(
+        "evolve", histogram, "--generator", "llm", "--base-url", url, "--model", "scripted",
+        "--out", out, "--json", "--no-profile", "--llm-timeout", "5", *extra,
+    )
+
+
+def test_a_race_goes_back_to_the_model_with_both_sites_and_the_repair_is_kept(
+    histogram, tmp_path, endpoint
+):
+    url, log = endpoint([{"content": RACY}, {"content": GOOD}])
+    result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 3)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    verdicts = [m["verdict"] for m in data["members"]]
+    assert verdicts == ["ok", "race", "ok"]
+    assert data["members"][2]["parent"] == data["members"][1]["id"]
+    assert "repair" in data["members"][2]["label"]
+    assert data["tokens"] == 300  # two calls of 150 tokens, counted per member
+    sent = requests(log)
+    assert len(sent) == 2 and sent[0]["path"].endswith("/chat/completions")
+    prompt = sent[1]["body"]["messages"][1]["content"]
+    assert "race detector found a data race" in prompt
+    assert "counts[keys[i]] += 1" in prompt and "iteration" in prompt
+    assert "parevo_lab.primitives" in prompt and "histogram(keys, n_bins)" in prompt
+    assert data["best"]["origin"] in ("llm", "seed")
+
+
+def test_a_malformed_answer_is_asked_again_and_its_tokens_count(histogram, tmp_path, endpoint):
+    url, log = endpoint([{"content": "Sorry, I cannot write code today."}, {"content": GOOD}])
+    result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 2)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [m["verdict"] for m in data["members"]] == ["ok", "ok"]
+    assert data["tokens"] == 300
+    retry = requests(log)[1]["body"]["messages"][1]["content"]
+    assert "could not be used: the answer holds no ```python code block" in retry
+
+
+def test_diff_mode_applies_search_replace_edits_to_the_parent(histogram, tmp_path, endpoint):
+    from parevo_lab.task import load_task
+
+    seed = render(load_task(histogram).source, Plan())
+    search = "\n".join(line for line in seed.splitlines() if "counts[keys[i]] += 1" in line)
+    edit = (
+        "<<<<<<< SEARCH\n" + search + "\n=======\n"
+        + search.replace("counts[keys[i]] += 1", "counts[keys[i]] = counts[keys[i]] + 1")
+        + "\n>>>>>>> REPLACE"
+    )
+    bad = "<<<<<<< SEARCH\nthis line is not there\n=======\nx = 1\n>>>>>>> REPLACE"
+    url, log = endpoint([{"content": bad}, {"content": edit}])
+    result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 2, "--llm-mode", "diff")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [m["verdict"] for m in data["members"]] == ["ok", "ok"]
+    retry = requests(log)[1]["body"]["messages"][1]["content"]
+    assert "a SEARCH block does not match the candidate" in retry
+    assert "SEARCH/REPLACE" in retry
+
+
+@pytest.mark.parametrize(
+    ("replies", "message", "calls"),
+    [
+        ([{"status": 500, "body": "overloaded"}], "HTTP 500", 3),
+        ([{"status": 401, "body": "bad key"}], "HTTP 401", 1),
+        ([{"raw": "<html>not json</html>"}], "failed", 3),
+        ([{"no_choices": True}], "a response without choices", 3),
+        ([{"sleep": 8, "content": GOOD}], "no answer within 1 s", 3),
+    ],
+)
+def test_a_failing_endpoint_stops_with_one_line_and_the_run_resumes(
+    histogram, tmp_path, endpoint, replies, message, calls
+):
+    out = tmp_path / "run"
+    url, log = endpoint(replies)
+    result = evolve_llm(histogram, out, url, "--budget", 2, "--llm-timeout", "1")
+    assert result.returncode == 2
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("parevo: error: the model endpoint") and message in error
+    assert "--resume" in error
+    assert len(requests(log)) == calls
+    database = out / "run.sqlite"
+    assert rows(database, "SELECT status FROM runs")[0][0] == "failed"
+    assert rows(database, "SELECT COUNT(*) FROM evaluations")[0][0] == 1  # the seed, kept
+    good_url, _ = endpoint([{"content": GOOD}])
+    resumed = parevo(
+        "evolve", histogram, "--generator", "llm", "--base-url", good_url, "--out", out,
+        "--resume", "--budget", 2, "--json", "--no-profile",
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    data = json.loads(resumed.stdout)
+    assert data["evaluations"] == 2 and data["members"][1]["verdict"] == "ok"
+    assert rows(database, "SELECT COUNT(*) FROM members WHERE origin = 'seed'")[0][0] == 1
+
+
+def test_an_unreachable_endpoint_and_missing_settings(histogram, tmp_path):
+    result = evolve_llm(histogram, tmp_path / "a", "http://127.0.0.1:9/v1", "--budget", 2)
+    assert result.returncode == 2
+    assert "cannot connect" in result.stderr and "--resume" in result.stderr
+    missing = parevo("evolve", histogram, "--generator", "llm", "--out", tmp_path / "b")
+    assert missing.returncode == 2
+    assert "needs a model endpoint: pass --base-url URL" in missing.stderr

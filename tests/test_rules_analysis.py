@@ -1,0 +1,247 @@
+"""The rule-based paralleliser's loop analysis and renderer, on small kernels (no compiling)."""
+
+import ast
+import textwrap
+
+import pytest
+from parevo_lab.evolve.rules.analysis import analyse
+from parevo_lab.evolve.rules.transforms import Plan, RenderError, render, valid
+
+
+def facts(source: str, line: int | None = None):
+    analysis = analyse(textwrap.dedent(source).strip())
+    loops = list(analysis.loops.values())
+    return loops[0] if line is None else analysis.loops[f"L{line}"]
+
+
+def test_scalar_reductions_private_values_and_independent_writes():
+    loop = facts(
+        """
+        def f(x, y):
+            s = 0.0
+            top = -1.0
+            for i in range(x.shape[0]):
+                v = x[i] * 2.0
+                y[i] = v
+                s += v
+                top = max(top, v)
+            return s, top
+        """
+    )
+    assert loop.reductions == {"s": "+", "top": "max"}
+    assert loop.private == ["v"]
+    assert loop.independent == ["y"]
+    assert loop.strategies() == ["prange", "blocks"]
+    assert loop.blockers() == []
+
+
+def test_a_running_sum_read_by_a_store_is_a_scan_and_blocks_prange():
+    loop = facts(
+        """
+        def f(x, out):
+            total = 0.0
+            for i in range(x.shape[0]):
+                total += x[i]
+                out[i] = total
+        """
+    )
+    assert loop.scans == {"total": "+"}
+    assert loop.strategies() == ["scan"]
+    assert any("running +" in why for why in loop.blockers())
+
+
+def test_a_pack_cursor_is_a_scan():
+    loop = facts(
+        """
+        def f(x, out):
+            k = 0
+            for i in range(x.shape[0]):
+                if x[i] > 0:
+                    out[k] = x[i]
+                    k += 1
+            return k
+        """
+    )
+    assert loop.scans == {"k": "+"}
+
+
+def test_histogram_updates_are_conflicts_to_privatise():
+    loop = facts(
+        """
+        def f(keys, counts):
+            for i in range(keys.shape[0]):
+                counts[keys[i]] += 1
+        """
+    )
+    assert loop.conflicts == {"counts": "+"}
+    assert loop.strategies() == ["privatise"]
+
+
+def test_reading_ahead_of_an_in_place_write_is_double_buffered_but_behind_is_dependent():
+    ahead = facts(
+        """
+        def f(x):
+            for i in range(x.shape[0] - 1):
+                x[i] = x[i] + x[i + 1]
+        """
+    )
+    assert ahead.ahead == ["x"]
+    assert ahead.strategies() == ["double_buffer"]
+    behind = facts(
+        """
+        def f(x):
+            for i in range(1, x.shape[0]):
+                x[i] = x[i] + x[i - 1]
+        """
+    )
+    assert "x" in behind.dependent
+    assert behind.strategies() == []
+
+
+def test_a_carried_scalar_and_a_value_used_after_the_loop_block_prange():
+    carried = facts(
+        """
+        def f(x):
+            prev = 0.0
+            for i in range(x.shape[0]):
+                x[i] = prev
+                prev = x[i] * 0.5 + prev
+        """
+    )
+    assert "prev" in carried.carried
+    assert carried.strategies() == []
+    live = facts(
+        """
+        def f(x):
+            for i in range(x.shape[0]):
+                last = x[i]
+            return last
+        """
+    )
+    assert live.live_after == ["last"]
+    assert live.strategies() == []
+
+
+def test_early_exits_make_a_search_and_downward_loops_are_searched_too():
+    first = facts(
+        """
+        def f(x, t):
+            for i in range(x.shape[0]):
+                if x[i] == t:
+                    return i
+            return -1
+        """
+    )
+    assert first.exits == "return" and first.exit_pure
+    assert first.strategies() == ["search"]
+    last = facts(
+        """
+        def f(x, t):
+            for i in range(x.shape[0] - 1, -1, -1):
+                if x[i] == t:
+                    return i
+            return -1
+        """
+    )
+    assert last.step == -1 and last.strategies() == ["search"]
+    writes = facts(
+        """
+        def f(x, t):
+            for i in range(x.shape[0]):
+                x[i] = 0
+                if i == t:
+                    break
+        """
+    )
+    assert writes.exits == "break" and not writes.exit_pure
+    assert writes.strategies() == []
+
+
+def test_a_conditional_minimum_is_read_as_a_min_reduction():
+    loop = facts(
+        """
+        def f(x):
+            smallest = 10**9
+            for i in range(x.shape[0]):
+                v = x[i]
+                if v % 2 == 1 and v < smallest:
+                    smallest = v
+            return smallest
+        """
+    )
+    assert loop.reductions == {"smallest": "min"}
+    assert loop.strategies()[0] == "prange"
+
+
+def test_xor_reductions_need_blocks_because_prange_refuses_them():
+    loop = facts(
+        """
+        def f(x):
+            odd = False
+            for i in range(x.shape[0]):
+                odd ^= x[i]
+            return odd
+        """
+    )
+    assert loop.reductions == {"odd": "^"}
+    assert loop.strategies() == ["blocks"]
+
+
+def test_rows_written_through_a_view_and_nested_loops():
+    analysis = analyse(
+        textwrap.dedent(
+            """
+            def f(a, b, c):
+                for i in range(a.shape[0]):
+                    for j in range(b.shape[1]):
+                        s = 0.0
+                        for k in range(a.shape[1]):
+                            s += a[i, k] * b[k, j]
+                        c[i, j] = s
+            """
+        ).strip()
+    )
+    outer, middle, inner = analysis.loops.values()
+    assert outer.strategies()[0] == "prange" and middle.parent == outer.id
+    assert inner.reductions == {"s": "+"}
+    assert valid(analysis, Plan({outer.id: "prange", inner.id: "prange"})) is not None
+    assert valid(analysis, Plan({middle.id: "prange"})) is None
+
+
+TASK = '''
+import numpy as np
+
+BINS = 16
+
+
+def make_inputs(size, rng):
+    return (rng.integers(0, BINS, size),)
+
+
+def reference(keys):
+    counts = np.zeros(BINS, np.int64)
+    total = 0
+    for i in range(keys.shape[0]):
+        counts[keys[i]] += 1
+        total += keys[i]
+    return counts, total
+'''
+
+
+def test_render_writes_a_complete_module_with_the_task_constants():
+    source = render(TASK, Plan({"L4": "privatise"}, {"fastmath": True}))
+    tree = ast.parse(source)
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert names == ["kernel"]
+    assert "BINS = 16" in source and "import numpy as np" in source
+    assert "numba.prange(_nb4)" in source
+    assert "@numba.njit(parallel=True, fastmath=True)" in source
+    assert "_pv4_counts[_b4, keys[i]] += 1" in source
+
+
+def test_render_refuses_unknown_loops_and_missing_types():
+    with pytest.raises(RenderError, match="no loop L99"):
+        render(TASK, Plan({"L99": "prange"}))
+    with pytest.raises(RenderError, match="type of `total` is not known"):
+        render(TASK, Plan({"L4": "blocks"}))  # blocks need the partials' dtype
+    assert "np.int64" in render(TASK, Plan({"L4": "privatise"}), {"total": "int64"})
