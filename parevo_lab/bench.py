@@ -1,8 +1,10 @@
 """``parevo bench``: run the cascade over the suite for one solver and compute ParEval's metrics.
 
-A solver is ``expert`` (our hand-written solutions), or a folder of candidate files named by task
+A solver is ``expert`` (our hand-written solutions), a folder of candidate files named by task
 id (``DIR/pareval/20_histogram_pixel_histogram.py`` for one sample, or several ``*.py`` files in
-``DIR/pareval/20_histogram_pixel_histogram/``). Each candidate runs through the full cascade in its
+``DIR/pareval/20_histogram_pixel_histogram/``), or a generator (``rules``, ``llm``): then each
+sample is one evolution (``parevo evolve`` with seed 0, 1, ...) and its best *generated* candidate
+(the seed, the reference itself, never counts). Each candidate runs through the full cascade in its
 sandbox, one at a time (profiles must not share cores). A task for which the folder holds no file
 counts as one failed sample ("missing"): a solver that skips a problem has not solved it.
 """
@@ -92,15 +94,13 @@ class BenchResult:
         }
 
 
-def solver_folder(solver: str) -> Path:
-    """The folder of candidates for ``solver``: the expert solutions, or a user's folder."""
+def solver_folder(solver: str) -> Path | None:
+    """The folder of candidates for ``solver``: the expert solutions, or a user's folder (None for
+    a generator, whose candidates are evolved)."""
     if solver == "expert":
         return suite.EXPERT
     if solver in GENERATED:
-        raise SuiteError(
-            f"--solver {solver} needs the {solver} generator of `parevo evolve`, which this "
-            "version does not have yet: evolve candidates into a folder and pass --solver DIR"
-        )
+        return None
     folder = Path(solver)
     if not folder.is_dir():
         raise SuiteError(
@@ -120,13 +120,18 @@ def run(
     options=None,
     progress: ProgressCallback | None = None,
     record: Callable | None = None,
+    evolve_budget: int = 16,
+    work: Path | None = None,
+    generator_settings: dict | None = None,
 ) -> BenchResult:
     """Evaluate up to ``samples`` candidates per task from ``solver``; ``record(task, candidate,
-    report)`` is called after each evaluation (the CLI stores it)."""
-    from .candidate import load_candidate
-    from .cascade import CheckOptions, evaluate
+    report)`` is called after each evaluation of a file (the CLI stores it). For a generator, each
+    sample is an evolution of ``evolve_budget`` evaluations kept in ``work/<id>/sample-<s>/``
+    (a folder that already holds one is resumed)."""
+    import tempfile
+
+    from .cascade import CheckOptions
     from .cascade.evaluate import machine_facts
-    from .metrics import sample_of
     from .task import load_task
 
     folder = solver_folder(solver)
@@ -136,32 +141,33 @@ def run(
     rows = []
     ceiling: dict = {}
     total = len(entries)
-    for done, entry in enumerate(entries):
-        row = TaskRow(entry.id, entry.suite, entry.category, entry.title)
-        files = entry.candidate_in(folder)[:samples]
-        if progress is not None:
-            progress(done, total, entry, None)
-        if not files:
-            missing = {"verdict": "missing", "built": False, "correct": False}
-            row.samples.append(missing)
+    scratch = None
+    if folder is None and work is None:
+        scratch = tempfile.TemporaryDirectory(prefix="parevo-bench-")
+        work = Path(scratch.name)
+    try:
+        for done, entry in enumerate(entries):
+            row = TaskRow(entry.id, entry.suite, entry.category, entry.title)
             if progress is not None:
-                progress(done, total, entry, missing)
-        task = load_task(entry.path)
-        for path in files:
-            candidate = load_candidate(str(path))
-            report = evaluate(task, candidate, options)
-            if record is not None:
-                record(task, candidate, report)
-            if not ceiling and report.profile is not None and report.profile.ceiling:
-                ceiling = report.profile.ceiling
-            sample = sample_of(report)
-            sample["candidate"] = str(path)
-            sample["summary"] = report.summary
-            row.samples.append(sample)
-            if progress is not None:
-                progress(done, total, entry, sample)
-        row.metrics = metrics.task_metrics(row.samples, max(ks))
-        rows.append(row)
+                progress(done, total, entry, None)
+            task = load_task(entry.path)
+            if folder is None:
+                found = _evolved(
+                    task, entry, solver, samples, options, evolve_budget, work, generator_settings
+                )
+            else:
+                found = _from_files(task, entry, folder, samples, options, record)
+            for sample, report in found:
+                if report is not None and not ceiling:
+                    ceiling = (report.get("profile") or {}).get("ceiling") or {}
+                row.samples.append(sample)
+                if progress is not None:
+                    progress(done, total, entry, sample)
+            row.metrics = metrics.task_metrics(row.samples, max(ks))
+            rows.append(row)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
     return BenchResult(
         solver=solver,
         ks=ks,
@@ -169,3 +175,57 @@ def run(
         machine={**machine_facts(), "ceiling": ceiling},
         seconds=time.monotonic() - started,
     )
+
+
+def _from_files(task, entry: Entry, folder: Path, samples: int, options, record):
+    from .candidate import load_candidate
+    from .cascade import evaluate
+    from .metrics import sample_of
+
+    files = entry.candidate_in(folder)[:samples]
+    if not files:
+        yield {"verdict": "missing", "built": False, "correct": False}, None
+    for path in files:
+        candidate = load_candidate(str(path))
+        report = evaluate(task, candidate, options)
+        if record is not None:
+            record(task, candidate, report)
+        sample = sample_of(report)
+        sample["candidate"] = str(path)
+        sample["summary"] = report.summary
+        yield sample, report.to_dict()
+
+
+def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, settings):
+    """One evolution per sample; the sample is its best generated candidate."""
+    from .evolve import Budget, best_of, evolve
+    from .metrics import sample_of
+
+    for seed in range(samples):
+        out = Path(work) / entry.id / f"sample-{seed}"
+        result = evolve(
+            task,
+            generator=solver,
+            budget=Budget(evaluations=budget),
+            seed=seed,
+            out=out,
+            resume=(out / "run.sqlite").exists(),
+            options=options,
+            generator_settings=settings,
+        )
+        generated = [m for m in result.members if m.origin != "seed" and m.evaluated]
+        best = best_of(generated)
+        chosen = best or (generated[-1] if generated else None)
+        if chosen is None:
+            sample = {"verdict": "missing", "built": False, "correct": False}
+            sample["summary"] = f"no candidate generated ({result.reason})"
+            report = None
+        else:
+            report = chosen.report or {"verdict": chosen.verdict}
+            sample = sample_of(report)
+            sample["summary"] = chosen.label
+            sample["candidate"] = f"{out / 'run.sqlite'}#member-{chosen.id}"
+        sample["evaluations"] = result.evaluations
+        sample["first_ok"] = result.first_ok()
+        sample["stopped"] = result.reason
+        yield sample, report

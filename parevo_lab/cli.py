@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import __version__
 
@@ -158,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     bench.add_argument(
         "--out", default=None, metavar="DIR", help="write tables (CSV, Markdown, LaTeX) and figures"
+    )
+    bench.add_argument(
+        "--evolve-budget",
+        type=_count,
+        default=16,
+        metavar="N",
+        help="evaluations per evolution for --solver rules or llm (default 16); the runs are kept "
+        "in OUT/runs/<task id>/sample-<s>/ and resumed when run again",
     )
     _add_cascade_arguments(bench)
     races = sub.add_parser(
@@ -340,6 +349,7 @@ def _options(args):
 
 def _bench(args) -> int:
     from . import bench, suite
+    from .evolve import GeneratorError, RunError
     from .report import benchmark
     from .sandbox import SandboxStartError
     from .task import TaskError
@@ -379,9 +389,16 @@ def _bench(args) -> int:
 
     try:
         result = bench.run(
-            chosen, args.solver, args.samples, options, progress=_bench_progress, record=record
+            chosen,
+            args.solver,
+            args.samples,
+            options,
+            progress=_bench_progress,
+            record=record,
+            evolve_budget=args.evolve_budget,
+            work=Path(args.out) / "runs" if args.out else None,
         )
-    except (TaskError, SandboxStartError, suite.SuiteError) as exc:
+    except (TaskError, SandboxStartError, suite.SuiteError, GeneratorError, RunError) as exc:
         return _usage_error(str(exc), args.json)
     finally:
         if store is not None:

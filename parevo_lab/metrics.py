@@ -15,6 +15,10 @@ counts) and ``threads_max`` (the thread count that gave it).
   speedup means, as in ParEval; ``tasks_timed`` says how many remained.
 - efficiency_n@k uses speedup / (the thread count actually used), never a nominal count.
 - speedup_max@k takes each sample's best speedup over its thread counts.
+- speedup_n_geomean@1 is the geometric mean over timed tasks of speedup_n@1, and faster@1 the
+  share of all tasks whose speedup_n@1 exceeds 1 (a task with no correct sample is not faster).
+- For evolved samples: first_ok_median, the median number of evaluations (the seed's included)
+  until an evolution's first correct generated candidate, over the evolutions that found one.
 When k exceeds the samples available, the estimator uses them all (k = N).
 """
 
@@ -101,4 +105,29 @@ def summarise(samples_by_task: dict[str, list[dict]], ks: list[int]) -> dict:
             values = [m[f"{name}@{k}"] for m in per_task if m[f"{name}@{k}"] is not None]
             out[f"{name}@{k}"] = _mean(values)
         out["tasks_timed"] = sum(1 for m in per_task if m[f"speedup_n@{k}"] is not None)
+        if k == 1:
+            timed = [m["speedup_n@1"] for m in per_task if m["speedup_n@1"]]
+            out["speedup_n_geomean@1"] = _geomean(timed)
+            # the share of all tasks whose expected speedup beats the serial reference
+            out["faster@1"] = (
+                sum(1 for v in timed if v > 1.0) / len(per_task) if per_task else None
+            )
+    firsts = [s["first_ok"] for ss in samples_by_task.values() for s in ss if s.get("first_ok")]
+    if any("first_ok" in s for ss in samples_by_task.values() for s in ss):
+        out["first_ok_median"] = _median(firsts)
+        out["first_ok_found"] = len(firsts)
     return out
+
+
+def _geomean(values: list[float]) -> float | None:
+    from math import exp, log
+
+    return exp(sum(log(v) for v in values) / len(values)) if values else None
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
