@@ -245,3 +245,74 @@ def test_render_refuses_unknown_loops_and_missing_types():
     with pytest.raises(RenderError, match="type of `total` is not known"):
         render(TASK, Plan({"L4": "blocks"}))  # blocks need the partials' dtype
     assert "np.int64" in render(TASK, Plan({"L4": "privatise"}), {"total": "int64"})
+
+
+def test_an_argmin_with_its_index_is_a_selection():
+    loop = facts(
+        """
+        def f(x):
+            best = -1
+            best_distance = 1e300
+            for i in range(x.shape[0]):
+                distance = abs(x[i] - 3.14)
+                if distance < best_distance:
+                    best_distance = distance
+                    best = i
+            return best
+        """
+    )
+    assert loop.select == {"key": "best_distance", "op": "<", "companions": ["best"]}
+    assert loop.strategies() == ["select"]
+
+
+def test_running_minimum_and_a_sum_of_prefix_sums_are_scans():
+    running_min = facts(
+        """
+        def f(x):
+            smallest = x[0]
+            for i in range(1, x.shape[0]):
+                if x[i] < smallest:
+                    smallest = x[i]
+                x[i] = smallest
+        """
+    )
+    assert running_min.scans == {"smallest": "min"}
+    nested = facts(
+        """
+        def f(x):
+            prefix = 0.0
+            total = 0.0
+            for i in range(x.shape[0]):
+                prefix += x[i]
+                total += prefix
+            return total
+        """
+    )
+    assert nested.scans == {"prefix": "+"} and nested.reductions == {"total": "+"}
+
+
+def test_a_flag_set_where_the_loop_breaks_allows_a_search():
+    loop = facts(
+        """
+        def f(x, v):
+            found = False
+            for i in range(x.shape[0]):
+                if x[i] == v:
+                    found = True
+                    break
+            return found
+        """
+    )
+    assert loop.exit_names == ["found"] and loop.strategies() == ["search"]
+
+
+def test_a_scatter_through_an_index_array_is_tried_speculatively():
+    loop = facts(
+        """
+        def f(order, ranks):
+            for i in range(order.shape[0]):
+                ranks[order[i]] = i
+        """
+    )
+    assert loop.scatters == ["ranks"] and loop.strategies() == ["prange"]
+    assert any("may repeat" in why for why in loop.blockers())

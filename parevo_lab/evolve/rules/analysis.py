@@ -61,9 +61,12 @@ class LoopFacts:
     ahead: list[str] = field(default_factory=list)
     conflicts: dict[str, str] = field(default_factory=dict)
     dependent: dict[str, str] = field(default_factory=dict)
+    scatters: list[str] = field(default_factory=list)  # a[idx[i]] = v: right if idx never repeats
+    select: dict | None = None  # if e < key: key = e; c = v (an argmin): key, op, companions
     exits: str | None = None  # "return" or "break"
     exit_pure: bool = False  # before its exit, the body writes no arrays and carries nothing
     live_after: list[str] = field(default_factory=list)  # private scalars read after the loop
+    exit_names: list[str] = field(default_factory=list)  # assigned only where the loop exits
     calls: list[str] = field(default_factory=list)  # calls that may write their arguments
 
     def blockers(self) -> list[str]:
@@ -83,6 +86,7 @@ class LoopFacts:
         why += [f"`{a}` is updated at indices iterations share" for a in self.conflicts]
         why += [f"`{a}` is read ahead of where it is written" for a in self.ahead]
         why += [f"`{a}`: {r}" for a, r in self.dependent.items()]
+        why += [f"`{a}` is stored at indices that may repeat" for a in self.scatters]
         why += [f"`{s}` is assigned in the loop and read after it" for s in self.live_after]
         why += [f"`{c}(...)` may write its arguments" for c in self.calls]
         return why
@@ -93,7 +97,17 @@ class LoopFacts:
         clean_scalars = not self.carried and not self.live_after and not self.calls
         arrays_clean = not self.dependent
         if self.exits:
-            if self.exit_pure and self.step in (1, -1) and clean_scalars and arrays_clean:
+            # what the exit's own block assigns is redone by the serial tail: it may be live
+            live = set(self.live_after) - set(self.exit_names)
+            if (
+                self.exit_pure
+                and self.step in (1, -1)
+                and not self.carried
+                and not live
+                and not self.calls
+                and arrays_clean
+                and not self.scatters
+            ):
                 return ["search"]
             return []
         if not clean_scalars or not arrays_clean or self.step != 1:
@@ -111,6 +125,10 @@ class LoopFacts:
             if not blocked_ops:
                 found.append("double_buffer")
             return found
+        if self.select is not None:
+            return [] if self.scatters or self.conflicts or self.scans or self.ahead else ["select"]
+        if self.scatters:  # speculative: the race detector and the verifier decide
+            return ["blocks"] if blocked_ops else ["prange"]
         if blocked_ops:
             return ["blocks"]
         found.append("prange")
@@ -130,6 +148,7 @@ class LoopFacts:
             "reductions": self.reductions,
             "scans": self.scans,
             "conflicts": self.conflicts,
+            "scatters": self.scatters,
         }
 
 
@@ -293,6 +312,7 @@ class _Event:
     index: ast.expr | None = None
     top: bool = False  # at the top level of the loop body (runs every iteration)
     in_store: bool = False  # a read inside an array store's index or value
+    in_update: str | None = None  # a read inside the operand of this scalar's update
     exit_before: bool = False  # an early exit came before this event in source order
     value: ast.expr | None = None  # an update's operand (the e of s += e)
 
@@ -302,12 +322,14 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
     exits: list[str] = []
     calls: list[str] = []
 
-    def reads(expr, in_store=False, top=False):
+    def reads(expr, in_store=False, top=False, in_update=None):
         if expr is None:
             return
         for node in _walk_expr(expr):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                events.append(_Event("read", node.id, node, top=top, in_store=in_store))
+                events.append(
+                    _Event("read", node.id, node, top=top, in_store=in_store, in_update=in_update)
+                )
             elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
                 events.append(
                     _Event("aread", node.value.id, node, index=node.slice, in_store=in_store)
@@ -348,7 +370,8 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
                 op, rest = _self_update(stmt)
                 in_store = any(isinstance(t, ast.Subscript) for t in stmt.targets)
                 if op:
-                    reads(rest, in_store=in_store)
+                    scalar = stmt.targets[0].id if isinstance(stmt.targets[0], ast.Name) else None
+                    reads(rest, in_store=in_store, in_update=scalar)
                     if isinstance(stmt.targets[0], ast.Subscript):
                         reads(stmt.targets[0].slice, in_store=True)
                     store(stmt.targets[0], stmt.value, op, top, stmt)
@@ -360,7 +383,8 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
             elif isinstance(stmt, ast.AugAssign):
                 op = _BINOPS.get(type(stmt.op), "?")
                 in_store = isinstance(stmt.target, ast.Subscript)
-                reads(stmt.value, in_store=in_store)
+                scalar = stmt.target.id if isinstance(stmt.target, ast.Name) else None
+                reads(stmt.value, in_store=in_store, in_update=scalar)
                 store(stmt.target, stmt.value, op, top, stmt)
                 events[-1].value = stmt.value
             elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -406,6 +430,77 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
     statements(loop.body, True)
     exit_kind = "return" if "return" in exits else ("break" if exits else None)
     return events, exit_kind, sorted(set(calls))
+
+
+def _select_group(loop: ast.For, events) -> dict | None:
+    """``if e < key: key = e; c = v ...`` at the top of the body (an argmin, argmax): the
+    selection, which blocks can make in parallel and combine in order with the same test."""
+    for stmt in loop.body:
+        if not (isinstance(stmt, ast.If) and not stmt.orelse and stmt.body):
+            continue
+        conjuncts = stmt.test.values if _is_and(stmt.test) else [stmt.test]
+        last = conjuncts[-1]
+        if not (isinstance(last, ast.Compare) and len(last.ops) == 1):
+            continue
+        if not all(
+            isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+            for a in stmt.body
+        ):
+            continue
+        assigned = {a.targets[0].id: a.value for a in stmt.body}
+        left, right, op = last.left, last.comparators[0], type(last.ops[0])
+        flip = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
+        if isinstance(left, ast.Name) and left.id in assigned:  # key > e  ->  e < key
+            left, right, op = right, left, flip.get(op)
+        if op not in flip or not (isinstance(right, ast.Name) and right.id in assigned):
+            continue
+        key = right.id
+        if ast.dump(assigned[key]) != ast.dump(left):
+            continue
+        group = set(assigned)
+        values_clean = not any(
+            isinstance(n, ast.Name) and n.id in group
+            for v in assigned.values()
+            for n in ast.walk(v)
+        )
+        inside = {id(n) for n in ast.walk(stmt)}
+        elsewhere = any(
+            e.name in group and id(e.node) not in inside for e in events if e.kind != "aread"
+        )
+        rest_reads = [
+            n
+            for c in conjuncts[:-1]
+            for n in ast.walk(c)
+            if isinstance(n, ast.Name) and n.id in group
+        ]
+        if values_clean and not elsewhere and not rest_reads:
+            return {
+                "key": key,
+                "op": {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[op],
+                "companions": sorted(group - {key}),
+            }
+    return None
+
+
+def _exit_block_names(loop: ast.For) -> list[str]:
+    """Names assigned in the blocks that leave ``loop`` (``found = True; break``)."""
+    names: set[str] = set()
+
+    def visit(block):
+        leaves = any(
+            isinstance(s, ast.Return) or (isinstance(s, ast.Break) and _break_belongs_to(loop, s))
+            for s in block
+        )
+        for stmt in block:
+            if leaves and isinstance(stmt, ast.Assign | ast.AugAssign):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+            if isinstance(stmt, ast.If | ast.With | ast.Try):
+                visit(stmt.body)
+                visit(getattr(stmt, "orelse", []))
+
+    visit(loop.body)
+    return sorted(names)
 
 
 def _break_belongs_to(loop: ast.For, brk: ast.Break) -> bool:
@@ -565,6 +660,8 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
         if name != var
     ]
     aliases = {}  # private views of rows: row = A[i] -> A
+    feeding: dict[str, set[str]] = {}  # scan -> the scalars whose updates read it
+    fed_by: dict[str, tuple[set[str], list[int]]] = {}  # scalar -> arrays its updates read
     for name in scalar_names:
         mine = [e for e in events if e.name == name and e.kind in ("read", "write", "update")]
         writes = [e for e in mine if e.kind in ("write", "update")]
@@ -580,9 +677,8 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             for n in ast.walk(e.value)
             if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
         }
-        if not plain and len(ops) == 1 and None not in ops and fed & stored:
-            facts.carried[name] = f"its updates read {', '.join(sorted(fed & stored))}, written here"
-            continue
+        if fed & stored:  # decided once the arrays are classified
+            fed_by[name] = (fed & stored, [events.index(e) for e in writes])
         if not plain and len(ops) == 1 and None not in ops:
             op = next(iter(ops))
             if not other_reads:
@@ -590,11 +686,9 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
                     facts.reductions[name] = op
                 else:
                     facts.carried[name] = f"updated with {op}, not associative"
-            elif all(e.in_store for e in other_reads) and op in ASSOCIATIVE and op not in (
-                "max",
-                "min",
-            ):
+            elif all(e.in_store or e.in_update for e in other_reads) and op in ASSOCIATIVE:
                 facts.scans[name] = op
+                feeding[name] = {e.in_update for e in other_reads if e.in_update}
             else:
                 facts.carried[name] = f"a running {op} that the loop also reads"
             continue
@@ -608,8 +702,35 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             facts.private.append(name)  # written (conditionally) before any read
         else:
             facts.carried[name] = "read before it is written in an iteration"
+    for name, readers in feeding.items():
+        if any(r not in facts.reductions for r in readers):
+            del facts.scans[name]  # read by something that is not a plain reduction
+            facts.carried[name] = "a running value other iterations' values depend on"
     _classify_arrays(facts, events, var, varying, aliases)
+    for name, (arrays, positions) in fed_by.items():
+        # the update may read an array the loop writes only where each iteration reads its own
+        # element before writing it (x[i] read, then x[i] stored): other iterations never see it
+        first_store = {
+            a: min(i for i, e in enumerate(events) if e.name == a and e.kind in ("astore", "aupdate"))
+            for a in arrays
+        }
+        safe = all(a in facts.independent and max(positions) < first_store[a] for a in arrays)
+        if not safe and (name in facts.reductions or name in facts.scans):
+            facts.reductions.pop(name, None)
+            facts.scans.pop(name, None)
+            facts.carried[name] = f"its updates read {', '.join(sorted(arrays))}, written here"
     facts.live_after = _live_after(function, loop, facts.private)
+    facts.exit_names = _exit_block_names(loop)
+    group = _select_group(loop, events)
+    if group is not None and not exits:
+        names = {group["key"], *group["companions"]}
+        blocking = set(facts.carried) | set(facts.live_after)
+        if blocking and blocking <= names:
+            facts.select = group
+            for name in names:
+                facts.carried.pop(name, None)
+            facts.private = [n for n in facts.private if n not in names]
+            facts.live_after = [n for n in facts.live_after if n not in names]
     if exits:
         before = [e for e in events if not e.exit_before]
         facts.exit_pure = not any(
@@ -680,6 +801,9 @@ def _classify_arrays(facts, events, var, varying, aliases) -> None:
             if op in PRANGE_REDUCTIONS:
                 facts.conflicts[name] = op
                 continue
+        if not updates and not reads and len({ast.dump(e.index) for e in writes}) == 1:
+            facts.scatters.append(name)  # a permutation's scatter is parallel; a repeat races
+            continue
         facts.dependent[name] = "written at indices other iterations may write or read"
 
 

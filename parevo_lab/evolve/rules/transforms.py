@@ -15,6 +15,9 @@ candidate module defining ``kernel``. Strategies:
 - ``double_buffer``  a loop reading ``a[i+c]`` ahead of writing ``a[i]`` reads a copy instead.
 - ``search``         a loop that can ``return``/``break``: a parallel min (max, for a downward
                      loop) of the first iteration that exits, then that iteration, run serially.
+- ``select``         ``if e < key: key = e; where = i`` (an argmin): each block selects from the
+                     start values, the blocks' choices are combined in order with the same test
+                     (so ties keep the iteration the sequential loop keeps).
 
 Knobs: ``fastmath`` (bool), ``error_model`` ("python" or "numpy"), ``blocks`` (blocks per thread
 for the blocked strategies).
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 
 from .analysis import ASSOCIATIVE, Analysis, LoopFacts, analyse, canonicalise, function_source
 
-STRATEGIES = ("prange", "privatise", "blocks", "scan", "double_buffer", "search")
+STRATEGIES = ("prange", "privatise", "blocks", "scan", "double_buffer", "search", "select")
 DEFAULT_KNOBS = {"fastmath": False, "error_model": "python", "blocks": 1}
 IDENTITY = {"+": "0", "*": "1", "|": "0", "^": "0", "&": "-1"}
 _DTYPES = {
@@ -417,7 +420,10 @@ def _t_scan(loop, facts, plan, variables) -> list[ast.stmt]:
         dtype = _buffer(name, variables)
         part = f"_part{tag}_{name}"
         out += _stmts(f"{part} = np.empty({nb}, {dtype})")
-        first_start += _stmts(f"{local[name]} = {_identity(op, dtype)}")
+        if op in ("max", "min"):  # idempotent: the start value is its own neutral element
+            first_start += _stmts(f"{local[name]} = {name}")
+        else:
+            first_start += _stmts(f"{local[name]} = {_identity(op, dtype)}")
         first_store += _stmts(f"{part}[_b{tag}] = {local[name]}")
         offsets += _stmts(
             f"_acc{tag}_{name} = {name}\n"
@@ -519,6 +525,31 @@ def _exits_to(body: list[ast.stmt], loop: ast.For, pick: str) -> list[ast.stmt]:
     return walk(body, True)
 
 
+def _t_select(loop, facts, plan, variables) -> list[ast.stmt]:
+    tag = str(facts.line)
+    group = facts.select
+    names = [group["key"], *group["companions"]]
+    lo, hi = _bounds(loop)
+    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out += _block_count(plan, tag, f"_n{tag}")
+    nb = f"_nb{tag}"
+    local = {name: f"_l{tag}_{name}" for name in names}
+    start, store = [], []
+    for name in names:
+        out += _stmts(f"_sel{tag}_{name} = np.empty({nb}, {_buffer(name, variables)})")
+        start += _stmts(f"{local[name]} = {name}")
+        store += _stmts(f"_sel{tag}_{name}[_b{tag}] = {local[name]}")
+    blocks = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
+    inner = _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
+    blocks.body = start + [inner] + store
+    key = group["key"]
+    take = "\n".join(f"        {n} = _sel{tag}_{n}[_m]" for n in names)
+    combine = _stmts(
+        f"for _m in range({nb}):\n    if _sel{tag}_{key}[_m] {group['op']} {key}:\n{take}"
+    )
+    return out + [blocks] + combine
+
+
 _TRANSFORMS = {
     "prange": _t_prange,
     "privatise": _t_privatise,
@@ -526,6 +557,7 @@ _TRANSFORMS = {
     "scan": _t_scan,
     "double_buffer": _t_double_buffer,
     "search": _t_search,
+    "select": _t_select,
 }
 
 
@@ -534,7 +566,10 @@ def label(loop: LoopFacts, strategy: str) -> str:
     where = f"loop {loop.id} (`for {loop.var}`)"
     if strategy == "prange":
         reductions = ", ".join(f"{s} {op}" for s, op in loop.reductions.items())
-        return f"prange {where}" + (f" with reductions {reductions}" if reductions else "")
+        text = f"prange {where}" + (f" with reductions {reductions}" if reductions else "")
+        if loop.scatters:
+            text += f", trusting that the indices of {', '.join(loop.scatters)} never repeat"
+        return text
     if strategy == "privatise":
         return f"privatise {', '.join(loop.conflicts)} per block in {where}, then merge"
     if strategy == "blocks":
@@ -545,6 +580,9 @@ def label(loop: LoopFacts, strategy: str) -> str:
         return f"double-buffer {', '.join(loop.ahead)} in {where}"
     if strategy == "search":
         return f"parallel search for the first exit of {where}"
+    if strategy == "select":
+        group = loop.select or {}
+        return f"blocked selection of {group.get('key')} (argmin-like) in {where}"
     return f"{strategy} {where}"
 
 
