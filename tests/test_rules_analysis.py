@@ -46,7 +46,8 @@ def test_a_running_sum_read_by_a_store_is_a_scan_and_blocks_prange():
         """
     )
     assert loop.scans == {"total": "+"}
-    assert loop.strategies() == ["scan"]
+    assert loop.strategies() == ["scan", "primitive"]  # the primitive: inclusive_scan
+    assert loop.pattern["kind"] == "scan" and not loop.pattern["exclusive"]
     assert any("running +" in why for why in loop.blockers())
 
 
@@ -74,7 +75,10 @@ def test_histogram_updates_are_conflicts_to_privatise():
         """
     )
     assert loop.conflicts == {"counts": "+"}
-    assert loop.strategies() == ["privatise"]
+    assert loop.strategies() == ["privatise", "primitive"]
+    assert loop.pattern == {
+        "kind": "histogram", "array": "counts", "key": "keys[i]", "weight": None, "head": 0
+    }
 
 
 def test_reading_ahead_of_an_in_place_write_is_double_buffered_but_behind_is_dependent():
@@ -316,3 +320,38 @@ def test_a_scatter_through_an_index_array_is_tried_speculatively():
     )
     assert loop.scatters == ["ranks"] and loop.strategies() == ["prange"]
     assert any("may repeat" in why for why in loop.blockers())
+
+
+def test_a_pack_is_recognised_for_the_primitive():
+    loop = facts(
+        """
+        def f(x, out):
+            k = 0
+            for i in range(x.shape[0]):
+                v = x[i] * 2
+                if v > 0:
+                    out[k] = v
+                    k += 1
+            return k
+        """
+    )
+    assert loop.pattern == {
+        "kind": "pack", "acc": "k", "out": "out", "test": "v > 0", "value": "v", "head": 1
+    }
+
+
+def test_fission_splits_a_computing_head_from_a_carried_tail():
+    loop = facts(
+        """
+        def f(x, y):
+            state = 0.0
+            for i in range(x.shape[0]):
+                t = math.sqrt(x[i]) * 3.0
+                y[i] = t
+                state = state * 0.5 + t
+                x[i] = state
+            return state
+        """
+    )
+    assert loop.fission == {"head": 2, "expand": ["t"]}
+    assert loop.strategies() == ["fission"]

@@ -323,7 +323,6 @@ class Engine:
         rng.shuffle(elites)
         order += elites
         order += correct + repairs
-        order += [m for m in evaluated if m.verdict in REPAIRABLE]
         seen, unique = set(), []
         for m in order:
             if m.id not in seen:

@@ -63,6 +63,8 @@ class LoopFacts:
     dependent: dict[str, str] = field(default_factory=dict)
     scatters: list[str] = field(default_factory=list)  # a[idx[i]] = v: right if idx never repeats
     select: dict | None = None  # if e < key: key = e; c = v (an argmin): key, op, companions
+    pattern: dict | None = None  # a histogram, scan or pack that a primitive computes
+    fission: dict | None = None  # a parallel head of the body before a carried tail
     exits: str | None = None  # "return" or "break"
     exit_pure: bool = False  # before its exit, the body writes no arrays and carries nothing
     live_after: list[str] = field(default_factory=list)  # private scalars read after the loop
@@ -96,6 +98,8 @@ class LoopFacts:
         found = []
         clean_scalars = not self.carried and not self.live_after and not self.calls
         arrays_clean = not self.dependent
+        if self.fission is not None and (self.carried or self.dependent or self.scans):
+            return ["fission"]
         if self.exits:
             # what the exit's own block assigns is redone by the serial tail: it may be live
             live = set(self.live_after) - set(self.exit_names)
@@ -116,10 +120,14 @@ class LoopFacts:
         if self.scans:
             if not self.conflicts and not self.ahead:
                 found.append("scan")
+            if self.pattern is not None:
+                found.append("primitive")
             return found
         if self.conflicts:
             if not self.ahead and not blocked_ops:
                 found.append("privatise")
+            if self.pattern is not None:
+                found.append("primitive")
             return found
         if self.ahead:
             if not blocked_ops:
@@ -432,6 +440,191 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
     return events, exit_kind, sorted(set(calls))
 
 
+def _primitive_pattern(loop: ast.For, facts: LoopFacts) -> dict | None:
+    """A loop that is exactly a histogram, a running sum/max/min stored per element, or a pack:
+    private values first, then the pattern's statements, nothing else."""
+    if facts.step != 1 or facts.exits or facts.carried or facts.dependent or facts.calls:
+        return None
+    body = loop.body
+    head = 0
+    while head < len(body) and _private_assign(body[head], facts):
+        head += 1
+    rest = body[head:]
+    var = facts.var
+    if len(facts.conflicts) == 1 and not facts.scans and not facts.reductions and len(rest) == 1:
+        (name, op), = facts.conflicts.items()
+        stmt = rest[0]
+        if op == "+" and isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            target = stmt.target
+            if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Tuple):
+                one = isinstance(stmt.value, ast.Constant) and stmt.value.value == 1
+                return {
+                    "kind": "histogram" if one else "weighted_histogram",
+                    "array": name,
+                    "key": ast.unparse(target.slice),
+                    "weight": None if one else ast.unparse(stmt.value),
+                    "head": head,
+                }
+    if len(facts.scans) != 1 or facts.conflicts or facts.reductions:
+        return None
+    (acc, op), = facts.scans.items()
+    if len(rest) == 2 and op in ("+", "max", "min"):
+        update, store = rest
+        exclusive = False
+        if _stores_name(update, acc, var):
+            update, store, exclusive = store, update, True
+        value = _update_operand(update, acc, op)
+        if value is not None and _stores_name(store, acc, var):
+            return {
+                "kind": "scan",
+                "acc": acc,
+                "op": op,
+                "value": ast.unparse(value),
+                "out": store.targets[0].value.id,
+                "exclusive": exclusive,
+                "head": head,
+            }
+    if len(rest) == 1 and op == "+" and isinstance(rest[0], ast.If) and not rest[0].orelse:
+        branch = rest[0].body
+        if (
+            len(branch) == 2
+            and isinstance(branch[0], ast.Assign)
+            and len(branch[0].targets) == 1
+            and isinstance(branch[0].targets[0], ast.Subscript)
+            and isinstance(branch[0].targets[0].value, ast.Name)
+            and isinstance(branch[0].targets[0].slice, ast.Name)
+            and branch[0].targets[0].slice.id == acc
+            and isinstance(branch[1], ast.AugAssign)
+            and isinstance(branch[1].target, ast.Name)
+            and branch[1].target.id == acc
+            and isinstance(branch[1].value, ast.Constant)
+            and branch[1].value.value == 1
+        ):
+            return {
+                "kind": "pack",
+                "acc": acc,
+                "out": branch[0].targets[0].value.id,
+                "test": ast.unparse(rest[0].test),
+                "value": ast.unparse(branch[0].value),
+                "head": head,
+            }
+    return None
+
+
+def _fission(loop: ast.For, facts: LoopFacts, events) -> dict | None:
+    """The longest head of plain assignments (private values, independent elements at the loop's
+    index) that reads nothing the rest of the body writes: it can run as a parallel loop first."""
+    if facts.step != 1 or facts.exits or facts.calls:
+        return None
+    body = loop.body
+    later_writes: set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                later_writes.add(node.id)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+                if isinstance(node.value, ast.Name):
+                    later_writes.add(node.value.id)
+    head = 0
+    for stmt in body:
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            break
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name):
+            if target.id not in facts.private:
+                break
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            if target.value.id not in facts.independent:
+                break
+        else:
+            break
+        tail = body[head + 1 :]
+        tail_writes = {
+            n.id if isinstance(n, ast.Name) else n.value.id
+            for t in tail
+            for n in ast.walk(t)
+            if (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+            or (
+                isinstance(n, ast.Subscript)
+                and isinstance(n.ctx, ast.Store)
+                and isinstance(n.value, ast.Name)
+            )
+        }
+        reads = {
+            n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)
+        } | {
+            n.value.id
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+            and isinstance(n.ctx, ast.Load)
+        }
+        # an independent array is read and written at the iteration's own index only: the head
+        # reads it before the tail writes it, in the split loops as in the original
+        if reads & (tail_writes - {facts.var} - set(facts.independent)):
+            break
+        head += 1
+    if head == 0 or head == len(body):
+        return None
+    # worth a loop of its own only when the head computes (a call, a multiplication...), and
+    # only for an outermost loop: inside another loop its buffers would be allocated every time
+    work = any(
+        isinstance(n, ast.Call)
+        or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult | ast.Div | ast.Pow | ast.Mod))
+        for stmt in body[:head]
+        for n in ast.walk(stmt)
+    )
+    if not work or facts.depth > 0 or facts.in_while:
+        return None
+    assigned = [s.targets[0].id for s in body[:head] if isinstance(s.targets[0], ast.Name)]
+    used_later = {
+        n.id for stmt in body[head:] for n in ast.walk(stmt) if isinstance(n, ast.Name)
+    }
+    return {"head": head, "expand": [n for n in dict.fromkeys(assigned) if n in used_later]}
+
+
+def _private_assign(stmt, facts: LoopFacts) -> bool:
+    return (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id in facts.private
+    )
+
+
+def _stores_name(stmt, name: str, var: str) -> bool:
+    """``out[var] = name``."""
+    return (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Subscript)
+        and isinstance(stmt.targets[0].value, ast.Name)
+        and isinstance(stmt.targets[0].slice, ast.Name)
+        and stmt.targets[0].slice.id == var
+        and isinstance(stmt.value, ast.Name)
+        and stmt.value.id == name
+    )
+
+
+def _update_operand(stmt, name: str, op: str):
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        if stmt.target.id == name and isinstance(stmt.op, ast.Add) and op == "+":
+            return stmt.value
+        return None
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name) and target.id == name:
+            value = stmt.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                if value.func.id == op and len(value.args) == 2:
+                    first, second = value.args
+                    if isinstance(first, ast.Name) and first.id == name:
+                        return second
+            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and op == "+":
+                if isinstance(value.left, ast.Name) and value.left.id == name:
+                    return value.right
+    return None
+
+
 def _select_group(loop: ast.For, events) -> dict | None:
     """``if e < key: key = e; c = v ...`` at the top of the body (an argmin, argmax): the
     selection, which blocks can make in parallel and combine in order with the same test."""
@@ -721,6 +914,8 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             facts.carried[name] = f"its updates read {', '.join(sorted(arrays))}, written here"
     facts.live_after = _live_after(function, loop, facts.private)
     facts.exit_names = _exit_block_names(loop)
+    facts.pattern = _primitive_pattern(loop, facts)
+    facts.fission = _fission(loop, facts, events)
     group = _select_group(loop, events)
     if group is not None and not exits:
         names = {group["key"], *group["companions"]}

@@ -207,7 +207,7 @@ class RulesGenerator:
         # statements a transformation adds before its loop (buffers, block counts) carry the tag
         for line in lines:
             text = source.splitlines()[line - 1] if 0 < line <= len(source.splitlines()) else ""
-            for tag in re.findall(r"_(?:nb|lo|n|pv|part|acc|first|hi|stop|old)(\d+)", text):
+            for tag in re.findall(r"\b_[a-z]+(\d+)(?:_|\b)", text):
                 loop_id = f"L{tag}"
                 if loop_id in plan.loops and loop_id not in found:
                     found.append(loop_id)

@@ -18,6 +18,13 @@ candidate module defining ``kernel``. Strategies:
 - ``select``         ``if e < key: key = e; where = i`` (an argmin): each block selects from the
                      start values, the blocks' choices are combined in order with the same test
                      (so ties keep the iteration the sequential loop keeps).
+- ``primitive``      a loop that is exactly a histogram, a running sum/max/min stored per element
+                     or a pack becomes a call to ``parevo_lab.primitives`` (histogram,
+                     bincount_weights, inclusive_scan/exclusive_scan, pack), its inputs computed
+                     by a prange loop first.
+- ``fission``        a loop whose body starts with independent work and ends with a carried
+                     part is split: the head runs as a prange loop (its values kept in arrays),
+                     the tail stays serial.
 
 Knobs: ``fastmath`` (bool), ``error_model`` ("python" or "numpy"), ``blocks`` (blocks per thread
 for the blocked strategies).
@@ -32,7 +39,21 @@ from dataclasses import dataclass, field
 
 from .analysis import ASSOCIATIVE, Analysis, LoopFacts, analyse, canonicalise, function_source
 
-STRATEGIES = ("prange", "privatise", "blocks", "scan", "double_buffer", "search", "select")
+STRATEGIES = (
+    "prange",
+    "privatise",
+    "blocks",
+    "scan",
+    "double_buffer",
+    "search",
+    "select",
+    "primitive",
+    "fission",
+)
+PRIMITIVES_IMPORT = (
+    "from parevo_lab.primitives import ADD, MAX, MIN, bincount_weights, exclusive_scan, "
+    "histogram, inclusive_scan, pack"
+)
 DEFAULT_KNOBS = {"fastmath": False, "error_model": "python", "blocks": 1}
 IDENTITY = {"+": "0", "*": "1", "|": "0", "^": "0", "&": "-1"}
 _DTYPES = {
@@ -142,6 +163,8 @@ def render(
     ast.fix_missing_locations(fn)
     body = ast.unparse(fn)
     header = _prelude(task_source, fn, function)
+    if "primitive" in plan.loops.values():
+        header = header.rstrip("\n") + "\n" + PRIMITIVES_IMPORT + "\n"
     return f"{header}\n\n{body}\n"
 
 
@@ -550,6 +573,100 @@ def _t_select(loop, facts, plan, variables) -> list[ast.stmt]:
     return out + [blocks] + combine
 
 
+def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
+    pattern = facts.pattern
+    if pattern is None:
+        raise RenderError(f"{facts.id} is no histogram, scan or pack")
+    tag = str(facts.line)
+    var = loop.target.id
+    lo, hi = _bounds(loop)
+    head = copy.deepcopy(loop.body[: pattern["head"]])
+    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    at = f"{var} - _lo{tag}"
+    kind = pattern["kind"]
+
+    def fill(lines: str) -> ast.For:
+        header = _stmts(
+            f"for _k{tag} in numba.prange(_lo{tag}, _lo{tag} + _n{tag}):\n"
+            f"    {var} = np.int64(_k{tag})"
+        )[0]
+        header.body += copy.deepcopy(head) + _stmts(lines)
+        return header
+
+    if kind in ("histogram", "weighted_histogram"):
+        name = pattern["array"]
+        out += _stmts(f"_keys{tag} = np.empty(_n{tag}, np.int64)")
+        lines = f"_keys{tag}[{at}] = {pattern['key']}"
+        if kind == "weighted_histogram":
+            out += _stmts(f"_w{tag} = np.empty(_n{tag}, np.float64)")
+            lines += f"\n_w{tag}[{at}] = {pattern['weight']}"
+            call = f"bincount_weights(_keys{tag}, _w{tag}, {name}.shape[0])"
+        else:
+            call = f"histogram(_keys{tag}, {name}.shape[0])"
+        out.append(fill(lines))
+        out += _stmts(
+            f"_h{tag} = {call}\nfor _j in range({name}.shape[0]):\n    {name}[_j] += _h{tag}[_j]"
+        )
+        return out
+    if kind == "scan":
+        acc, op = pattern["acc"], pattern["op"]
+        dtype = _buffer(acc, variables)
+        if dtype not in ("np.float64", "np.int64"):
+            raise RenderError(f"the primitive scans take int64 or float64, `{acc}` is {dtype}")
+        code = {"+": "ADD", "max": "MAX", "min": "MIN"}[op]
+        scan = "exclusive_scan" if pattern["exclusive"] else "inclusive_scan"
+        out += _stmts(f"_v{tag} = np.empty(_n{tag}, {dtype})")
+        out.append(fill(f"_v{tag}[{at}] = {pattern['value']}"))
+        out += _stmts(f"_s{tag} = {scan}(_v{tag}, {code})")
+        value = _combine(op, acc, f"_s{tag}[{at}]")
+        out.append(fill(f"{pattern['out']}[{var}] = {value}"))
+        last = f"_s{tag}[_n{tag} - 1]"
+        if pattern["exclusive"]:
+            last = _combine(op, last, f"_v{tag}[_n{tag} - 1]")
+        out += _stmts(f"if _n{tag} > 0:\n    {acc} = {_combine(op, acc, last)}")
+        return out
+    # pack: `if test: out[k] = value; k += 1`
+    acc, target = pattern["acc"], pattern["out"]
+    out += _stmts(
+        f"_f{tag} = np.zeros(_n{tag}, np.bool_)\n_v{tag} = np.empty(_n{tag}, {target}.dtype)"
+    )
+    out.append(
+        fill(
+            f"_c{tag} = {pattern['test']}\n_f{tag}[{at}] = _c{tag}\n"
+            f"if _c{tag}:\n    _v{tag}[{at}] = {pattern['value']}"
+        )
+    )
+    out += _stmts(
+        f"_p{tag} = pack(_v{tag}, _f{tag})\n"
+        f"for _j in numba.prange(_p{tag}.shape[0]):\n    {target}[{acc} + _j] = _p{tag}[_j]\n"
+        f"{acc} += _p{tag}.shape[0]"
+    )
+    return out
+
+
+def _t_fission(loop, facts, plan, variables) -> list[ast.stmt]:
+    split = facts.fission
+    if split is None:
+        raise RenderError(f"{facts.id} has no parallel head to split off")
+    tag = str(facts.line)
+    var = loop.target.id
+    lo, hi = _bounds(loop)
+    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    at = f"{var} - _lo{tag}"
+    for name in split["expand"]:
+        out += _stmts(f"_fx{tag}_{name} = np.empty(_n{tag}, {_buffer(name, variables)})")
+    first = _stmts(
+        f"for _k{tag} in numba.prange(_lo{tag}, _lo{tag} + _n{tag}):\n    {var} = np.int64(_k{tag})"
+    )[0]
+    first.body += copy.deepcopy(loop.body[: split["head"]])
+    first.body += [s for name in split["expand"] for s in _stmts(f"_fx{tag}_{name}[{at}] = {name}")]
+    second = _stmts(f"for {var} in range(_lo{tag}, _lo{tag} + _n{tag}):\n    pass")[0]
+    second.body = [
+        s for name in split["expand"] for s in _stmts(f"{name} = _fx{tag}_{name}[{at}]")
+    ] + copy.deepcopy(loop.body[split["head"] :])
+    return out + [first, second]
+
+
 _TRANSFORMS = {
     "prange": _t_prange,
     "privatise": _t_privatise,
@@ -558,6 +675,8 @@ _TRANSFORMS = {
     "double_buffer": _t_double_buffer,
     "search": _t_search,
     "select": _t_select,
+    "primitive": _t_primitive,
+    "fission": _t_fission,
 }
 
 
@@ -580,6 +699,21 @@ def label(loop: LoopFacts, strategy: str) -> str:
         return f"double-buffer {', '.join(loop.ahead)} in {where}"
     if strategy == "search":
         return f"parallel search for the first exit of {where}"
+    if strategy == "fission":
+        split = loop.fission or {}
+        return (
+            f"split {where}: its first {split.get('head')} statement(s) in parallel, the rest "
+            "serial"
+        )
+    if strategy == "primitive":
+        pattern = loop.pattern or {}
+        call = {
+            "histogram": "histogram",
+            "weighted_histogram": "bincount_weights",
+            "scan": "exclusive_scan" if pattern.get("exclusive") else "inclusive_scan",
+            "pack": "pack",
+        }.get(pattern.get("kind"), "a primitive")
+        return f"replace {where} by parevo_lab.primitives.{call}"
     if strategy == "select":
         group = loop.select or {}
         return f"blocked selection of {group.get('key')} (argmin-like) in {where}"
