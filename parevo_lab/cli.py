@@ -367,8 +367,12 @@ def _bench(args) -> int:
         if args.solver is None:
             raise UsageError("give --solver expert (or rules, llm, a folder), or --list")
         bench.solver_folder(args.solver)  # a bad solver fails before anything runs
+        if args.solver in bench.GENERATED:
+            from .evolve import generators
+
+            generators.get(args.solver)  # so does a generator without its settings
         options = _options(args)
-    except (suite.SuiteError, UsageError) as exc:
+    except (suite.SuiteError, UsageError, GeneratorError) as exc:
         return _usage_error(str(exc), args.json)
     store = None
     if not args.no_store:
@@ -518,9 +522,11 @@ def _evolve_summary(data: dict) -> str:
     if best is None:
         lines.append("no correct candidate")
     else:
-        speed = f"{best['speedup']:.2f}x vs serial at {best['threads']} threads" if best[
-            "speedup"
-        ] else "not timed"
+        speed = (
+            f"{best['speedup']:.2f}x vs serial at {best['threads']} threads"
+            if best["speedup"]
+            else "not timed"
+        )
         lines.append(f"best: #{best['member']} {speed}: {best['label']}")
         lines.append(f"      {best['path']}")
     if data["first_ok"] is not None:

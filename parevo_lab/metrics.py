@@ -109,9 +109,7 @@ def summarise(samples_by_task: dict[str, list[dict]], ks: list[int]) -> dict:
             timed = [m["speedup_n@1"] for m in per_task if m["speedup_n@1"]]
             out["speedup_n_geomean@1"] = _geomean(timed)
             # the share of all tasks whose expected speedup beats the serial reference
-            out["faster@1"] = (
-                sum(1 for v in timed if v > 1.0) / len(per_task) if per_task else None
-            )
+            out["faster@1"] = sum(1 for v in timed if v > 1.0) / len(per_task) if per_task else None
     firsts = [s["first_ok"] for ss in samples_by_task.values() for s in ss if s.get("first_ok")]
     if any("first_ok" in s for ss in samples_by_task.values() for s in ss):
         out["first_ok_median"] = _median(firsts)

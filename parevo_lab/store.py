@@ -184,7 +184,9 @@ class Store:
             query += " WHERE task_hash = ?"
             params = (task_hash,)
         keys = ("id", "created", "task_hash", "generator", "seed", "settings", "status", "reason")
-        rows = [dict(zip(keys, r, strict=True)) for r in self.db.execute(query + " ORDER BY id", params)]
+        rows = [
+            dict(zip(keys, r, strict=True)) for r in self.db.execute(query + " ORDER BY id", params)
+        ]
         for row in rows:
             row["settings"] = json.loads(row["settings"])
         return rows

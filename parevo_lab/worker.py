@@ -156,6 +156,12 @@ def main(argv: list[str]) -> int:
     try:
         import numba  # noqa: F401 - part of start-up, timed apart from the stages
         import numpy  # noqa: F401
+        from numba.np.ufunc import parallel
+
+        # Start the thread pool now: it registers the scheduler's symbols with LLVM. A kernel
+        # whose first parallel compile links a *cached* parallel function (a primitive) would
+        # otherwise abort with "LLVM ERROR: Symbol not found: allocate_sched" (numba 0.68).
+        parallel._launch_threads()
 
         emit(
             {"type": "ready", "numba": numba.__version__, "threads": numba.config.NUMBA_NUM_THREADS}

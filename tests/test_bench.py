@@ -83,7 +83,7 @@ def test_list_json_gives_id_category_and_a_path_that_check_accepts():
         (["--solver", "/nonexistent/folder"], "neither expert, rules, llm nor a folder"),
         (["--tasks", "pareval/99*", "--solver", "expert"], "matches no task"),
         ([], "give --solver"),
-        (["--solver", "llm"], "needs the llm generator"),
+        (["--solver", "llm"], "the llm generator needs a model endpoint"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2(args, message):
@@ -160,3 +160,31 @@ def test_a_fast_subset_of_the_expert_solutions_passes_the_full_cascade():
     verdicts = {t["id"]: t["verdict"] for t in data["tasks"]}
     assert verdicts == dict.fromkeys(FAST_SUBSET, "ok"), result.stderr
     assert result.returncode == 0
+
+
+def test_bench_with_the_rule_generator_evolves_each_task(tmp_path):
+    out = tmp_path / "rules"
+    result = run_cli(
+        "bench",
+        "--solver",
+        "rules",
+        "--tasks",
+        "pareval/02_dense_la_gemm",
+        "--evolve-budget",
+        "2",
+        "--no-profile",
+        "--threads",
+        "1,2",
+        "--json",
+        "--out",
+        out,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    (task,) = data["tasks"]
+    assert task["verdict"] == "ok"
+    sample = task["samples"][0]
+    assert sample["evaluations"] == 2 and sample["first_ok"] == 2
+    assert "prange" in sample["summary"]
+    assert data["metrics"]["overall"]["first_ok_median"] == 2
+    assert (out / "runs" / "pareval" / "02_dense_la_gemm" / "sample-0" / "run.sqlite").is_file()

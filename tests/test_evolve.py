@@ -11,6 +11,7 @@ import textwrap
 import time
 
 import pytest
+
 from parevo_lab.evolve.generators import Context, Member
 from parevo_lab.evolve.rules.generator import RulesGenerator
 from parevo_lab.task import load_task
@@ -105,8 +106,18 @@ def test_kill_minus_nine_mid_run_then_resume_loses_and_repeats_nothing(histogram
     out = tmp_path / "run"
     database = out / "run.sqlite"
     child = subprocess.Popen(
-        [sys.executable, "-m", "parevo_lab.cli", "evolve", str(histogram), "--budget", "5",
-         "--out", str(out), "--no-profile"],
+        [
+            sys.executable,
+            "-m",
+            "parevo_lab.cli",
+            "evolve",
+            str(histogram),
+            "--budget",
+            "5",
+            "--out",
+            str(out),
+            "--no-profile",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -126,8 +137,9 @@ def test_kill_minus_nine_mid_run_then_resume_loses_and_repeats_nothing(histogram
     os.killpg(child.pid, signal.SIGKILL)
     child.wait()
     before = rows(database, "SELECT id, candidate_hash, verdict FROM evaluations ORDER BY id")
-    resumed = parevo("evolve", histogram, "--budget", 5, "--out", out, "--resume", "--json",
-                     "--no-profile")
+    resumed = parevo(
+        "evolve", histogram, "--budget", 5, "--out", out, "--resume", "--json", "--no-profile"
+    )
     assert resumed.returncode == 0, resumed.stderr
     after = rows(database, "SELECT id, candidate_hash, verdict FROM evaluations ORDER BY id")
     assert after[: len(before)] == before  # nothing recorded was lost or changed
@@ -139,8 +151,18 @@ def test_kill_minus_nine_mid_run_then_resume_loses_and_repeats_nothing(histogram
 def test_the_same_seed_gives_the_same_lineage(histogram, tmp_path):
     labels = []
     for name in ("a", "b"):
-        result = parevo("evolve", histogram, "--budget", 4, "--seed", 7, "--out",
-                        tmp_path / name, "--json", "--no-profile")
+        result = parevo(
+            "evolve",
+            histogram,
+            "--budget",
+            4,
+            "--seed",
+            7,
+            "--out",
+            tmp_path / name,
+            "--json",
+            "--no-profile",
+        )
         assert result.returncode == 0, result.stderr
         labels.append([(m["parent"], m["label"]) for m in json.loads(result.stdout)["members"]])
     assert labels[0] == labels[1]
@@ -148,7 +170,8 @@ def test_the_same_seed_gives_the_same_lineage(histogram, tmp_path):
 
 def test_a_hand_written_candidate_joins_the_population(histogram, tmp_path):
     mine = tmp_path / "mine.py"
-    mine.write_text(textwrap.dedent('''
+    mine.write_text(
+        textwrap.dedent("""
         import numba
         import numpy as np
 
@@ -160,10 +183,12 @@ def test_a_hand_written_candidate_joins_the_population(histogram, tmp_path):
                     if keys[i] == b:
                         counts[b] += 1
             return counts
-    '''))
+    """)
+    )
     out = tmp_path / "run"
-    result = parevo("evolve", histogram, "--budget", 3, "--out", out, "--add", mine, "--json",
-                    "--no-profile")
+    result = parevo(
+        "evolve", histogram, "--budget", 3, "--out", out, "--add", mine, "--json", "--no-profile"
+    )
     assert result.returncode == 0, result.stderr
     manual = [m for m in json.loads(result.stdout)["members"] if m["origin"] == "manual"]
     assert len(manual) == 1 and manual[0]["verdict"] == "ok"
@@ -182,7 +207,9 @@ def test_a_hand_written_candidate_joins_the_population(histogram, tmp_path):
 def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, args, message):
     out = tmp_path / "run"
     if setup == "changed":
-        assert parevo("evolve", histogram, "--budget", 1, "--out", out, "--no-profile").returncode == 0
+        assert (
+            parevo("evolve", histogram, "--budget", 1, "--out", out, "--no-profile").returncode == 0
+        )
         histogram.write_text(HISTOGRAM.replace("BINS = 32", "BINS = 33"))
     result = parevo("evolve", histogram, "--out", out, *args, "--no-profile")
     assert result.returncode == 2
@@ -193,8 +220,9 @@ def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, ar
 def test_a_race_report_steers_the_repair_to_privatisation(histogram):
     task = load_task(histogram)
     generator = RulesGenerator()
-    seed = Member(id=1, parent_id=None, origin="seed", label="seed", source="", genome={},
-                  verdict="ok")
+    seed = Member(
+        id=1, parent_id=None, origin="seed", label="seed", source="", genome={}, verdict="ok"
+    )
     plain = generator  # a plain prange of the histogram loop races on counts
     from parevo_lab.evolve.rules.transforms import Plan, render
 
@@ -217,8 +245,16 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
             ],
         },
     }
-    racy = Member(id=2, parent_id=1, origin="rules", label="prange", source=source,
-                  genome={"loops": {"L3": "prange"}, "knobs": {}}, verdict="race", report=report)
+    racy = Member(
+        id=2,
+        parent_id=1,
+        origin="rules",
+        label="prange",
+        source=source,
+        genome={"loops": {"L3": "prange"}, "knobs": {}},
+        verdict="race",
+        report=report,
+    )
     context = Context(task=task, members=[seed, racy], rng=__import__("random").Random(0))
     first = next(plain.propose(racy, context))
     assert first.label.startswith("repair (race on counts): privatise counts")

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from parevo_lab.evolve.rules.transforms import Plan, render
-
 from test_evolve import HISTOGRAM, parevo, rows
+
+from parevo_lab.evolve.rules.transforms import Plan, render
 
 SERVER = Path(__file__).with_name("fake_llm_server.py")
 
@@ -87,8 +87,21 @@ def requests(log):
 
 def evolve_llm(histogram, out, url, *extra):
     return parevo(
-        "evolve", histogram, "--generator", "llm", "--base-url", url, "--model", "scripted",
-        "--out", out, "--json", "--no-profile", "--llm-timeout", "5", *extra,
+        "evolve",
+        histogram,
+        "--generator",
+        "llm",
+        "--base-url",
+        url,
+        "--model",
+        "scripted",
+        "--out",
+        out,
+        "--json",
+        "--no-profile",
+        "--llm-timeout",
+        "5",
+        *extra,
     )
 
 
@@ -130,7 +143,9 @@ def test_diff_mode_applies_search_replace_edits_to_the_parent(histogram, tmp_pat
     seed = render(load_task(histogram).source, Plan())
     search = "\n".join(line for line in seed.splitlines() if "counts[keys[i]] += 1" in line)
     edit = (
-        "<<<<<<< SEARCH\n" + search + "\n=======\n"
+        "<<<<<<< SEARCH\n"
+        + search
+        + "\n=======\n"
         + search.replace("counts[keys[i]] += 1", "counts[keys[i]] = counts[keys[i]] + 1")
         + "\n>>>>>>> REPLACE"
     )
@@ -171,8 +186,19 @@ def test_a_failing_endpoint_stops_with_one_line_and_the_run_resumes(
     assert rows(database, "SELECT COUNT(*) FROM evaluations")[0][0] == 1  # the seed, kept
     good_url, _ = endpoint([{"content": GOOD}])
     resumed = parevo(
-        "evolve", histogram, "--generator", "llm", "--base-url", good_url, "--out", out,
-        "--resume", "--budget", 2, "--json", "--no-profile",
+        "evolve",
+        histogram,
+        "--generator",
+        "llm",
+        "--base-url",
+        good_url,
+        "--out",
+        out,
+        "--resume",
+        "--budget",
+        2,
+        "--json",
+        "--no-profile",
     )
     assert resumed.returncode == 0, resumed.stderr
     data = json.loads(resumed.stdout)

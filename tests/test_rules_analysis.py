@@ -4,6 +4,7 @@ import ast
 import textwrap
 
 import pytest
+
 from parevo_lab.evolve.rules.analysis import analyse
 from parevo_lab.evolve.rules.transforms import Plan, RenderError, render, valid
 
@@ -77,7 +78,11 @@ def test_histogram_updates_are_conflicts_to_privatise():
     assert loop.conflicts == {"counts": "+"}
     assert loop.strategies() == ["privatise", "primitive"]
     assert loop.pattern == {
-        "kind": "histogram", "array": "counts", "key": "keys[i]", "weight": None, "head": 0
+        "kind": "histogram",
+        "array": "counts",
+        "key": "keys[i]",
+        "weight": None,
+        "head": 0,
     }
 
 
@@ -212,7 +217,7 @@ def test_rows_written_through_a_view_and_nested_loops():
     assert valid(analysis, Plan({middle.id: "prange"})) is None
 
 
-TASK = '''
+TASK = """
 import numpy as np
 
 BINS = 16
@@ -229,7 +234,7 @@ def reference(keys):
         counts[keys[i]] += 1
         total += keys[i]
     return counts, total
-'''
+"""
 
 
 def test_render_writes_a_complete_module_with_the_task_constants():
@@ -336,7 +341,12 @@ def test_a_pack_is_recognised_for_the_primitive():
         """
     )
     assert loop.pattern == {
-        "kind": "pack", "acc": "k", "out": "out", "test": "v > 0", "value": "v", "head": 1
+        "kind": "pack",
+        "acc": "k",
+        "out": "out",
+        "test": "v > 0",
+        "value": "v",
+        "head": 1,
     }
 
 

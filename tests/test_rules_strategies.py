@@ -4,22 +4,23 @@
 import textwrap
 
 import pytest
+
 from parevo_lab.candidate import Candidate
 from parevo_lab.cascade import CheckOptions, evaluate
 from parevo_lab.evolve.rules.analysis import analyse, function_source
 from parevo_lab.evolve.rules.transforms import Plan, render
 from parevo_lab.task import load_task
 
-HEADER = '''
+HEADER = """
 import math
 
 import numpy as np
 
 SIZES = {"check": 300, "bench": 1000}
-'''
+"""
 
 TASKS = {
-    "reductions": '''
+    "reductions": """
 def make_inputs(size, rng):
     return (rng.uniform(-1.0, 1.0, size),)
 
@@ -32,8 +33,8 @@ def reference(x):
         total += v
         top = max(top, v)
     return total, top
-''',
-    "histogram": '''
+""",
+    "histogram": """
 def make_inputs(size, rng):
     return rng.integers(0, 40, size), rng.uniform(0.0, 1.0, size)
 
@@ -46,8 +47,8 @@ def reference(keys, weights):
     for i in range(keys.shape[0]):
         sums[keys[i]] += weights[i]
     return counts, sums
-''',
-    "xor": '''
+""",
+    "xor": """
 def make_inputs(size, rng):
     return (rng.random(size) < 0.5,)
 
@@ -57,8 +58,8 @@ def reference(x):
     for i in range(x.shape[0]):
         odd ^= x[i]
     return odd
-''',
-    "scans": '''
+""",
+    "scans": """
 def make_inputs(size, rng):
     return (rng.uniform(-5.0, 5.0, size),)
 
@@ -75,8 +76,8 @@ def reference(x):
         low[i] = smallest
         smallest = min(smallest, x[i])
     return out, low, total
-''',
-    "pack": '''
+""",
+    "pack": """
 def make_inputs(size, rng):
     return (rng.integers(-50, 50, size),)
 
@@ -90,8 +91,8 @@ def reference(x):
             out[k] = v
             k += 1
     return out[:k]
-''',
-    "in_place": '''
+""",
+    "in_place": """
 def make_inputs(size, rng):
     return (rng.uniform(0.0, 1.0, size),)
 
@@ -99,8 +100,8 @@ def make_inputs(size, rng):
 def reference(x):
     for i in range(x.shape[0] - 1):
         x[i] = 0.5 * (x[i] + x[i + 1])
-''',
-    "searches": '''
+""",
+    "searches": """
 def make_inputs(size, rng):
     x = rng.integers(0, 1000, size)
     return x, int(rng.integers(0, 1000))
@@ -116,8 +117,8 @@ def reference(x, target):
         if x[i] % 7 == 3:
             return first, i
     return first, -1
-''',
-    "argmin": '''
+""",
+    "argmin": """
 def make_inputs(size, rng):
     return (rng.integers(-20, 20, size).astype(np.float64),)
 
@@ -131,8 +132,8 @@ def reference(x):
             best_distance = distance
             best = i
     return best
-''',
-    "fission": '''
+""",
+    "fission": """
 def make_inputs(size, rng):
     return (rng.uniform(0.0, 4.0, size),)
 
@@ -146,8 +147,8 @@ def reference(x):
         state = state * 0.5 + t
         x[i] = state
     return y, state
-''',
-    "scatter": '''
+""",
+    "scatter": """
 def make_inputs(size, rng):
     return (rng.permutation(size),)
 
@@ -157,7 +158,7 @@ def reference(order):
     for i in range(order.shape[0]):
         ranks[order[i]] = i
     return ranks
-''',
+""",
 }
 
 CASES = [

@@ -58,9 +58,11 @@ def evolve(
         )
     if resume and not database.exists():
         raise RunError(f"no run to resume in {out} (no {RUN_FILE}): start one without --resume")
-    out.mkdir(parents=True, exist_ok=True)
     given = {k: v for k, v in (generator_settings or {}).items() if v is not None}
     stored: dict = {}
+    if not resume:
+        generators.get(generator, **given)  # a bad setting fails before anything is written
+    out.mkdir(parents=True, exist_ok=True)
     with Store(database) as store:
         if resume:
             runs = store.runs()
@@ -79,8 +81,12 @@ def evolve(
             run_id = run["id"]
             store.set_run_status(run_id, "running")
         else:
-            settings = {"generator": generator, "seed": seed, "islands": islands,
-                        "budget": budget.to_dict()}
+            settings = {
+                "generator": generator,
+                "seed": seed,
+                "islands": islands,
+                "budget": budget.to_dict(),
+            }
             run_id = None
         chosen = generators.get(generator, **{**stored, **given})
         if run_id is None:

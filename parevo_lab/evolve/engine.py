@@ -193,7 +193,9 @@ class Engine:
             )
         return out
 
-    def add(self, proposal: Proposal, parent: Member | None, origin: str, island: int) -> int | None:
+    def add(
+        self, proposal: Proposal, parent: Member | None, origin: str, island: int
+    ) -> int | None:
         candidate = Candidate(source=proposal.source, function=proposal.function)
         return self.store.add_member(
             self.run_id,
@@ -291,7 +293,9 @@ class Engine:
                     island = len(context.children(parent)) % self.islands
                 member_id = self.add(proposal, parent, self.generator.name, island)
                 if member_id is not None:
-                    self.progress({"type": "proposed", "label": proposal.label, "parent": parent.id})
+                    self.progress(
+                        {"type": "proposed", "label": proposal.label, "parent": parent.id}
+                    )
                     return member_id
             self.exhausted.add(parent.id)
         return None
@@ -309,9 +313,7 @@ class Engine:
             and m.id not in has_children
             and _failed_chain(m, by_id) < REPAIR_CHAIN
         ]
-        correct = sorted(
-            (m for m in evaluated if m.ok), key=lambda m: (-(m.speedup or 0.0), m.id)
-        )
+        correct = sorted((m for m in evaluated if m.ok), key=lambda m: (-(m.speedup or 0.0), m.id))
         fresh = evaluated[-1] if evaluated else None
         if repairs and repairs[0] is fresh:
             order.append(fresh)  # the failure just seen is repaired at once, while it is news

@@ -46,8 +46,8 @@ class Settings:
     def resolve(cls, **given) -> Settings:
         env = os.environ.get
         settings = cls(**{k: v for k, v in given.items() if v is not None})
-        settings.base_url = settings.base_url or env("PAREVO_LLM_BASE_URL") or env(
-            "OPENAI_BASE_URL"
+        settings.base_url = (
+            settings.base_url or env("PAREVO_LLM_BASE_URL") or env("OPENAI_BASE_URL")
         )
         settings.model = settings.model or env("PAREVO_LLM_MODEL")
         settings.api_key = (
@@ -115,9 +115,8 @@ class LLMGenerator:
             try:
                 source = parse_answer(answer, parent.source, mode)
             except AnswerError as exc:
-                note = (
-                    f"Your previous answer could not be used: {exc}. "
-                    + ("Answer with one complete ```python code block." if mode == "full" else "")
+                note = f"Your previous answer could not be used: {exc}. " + (
+                    "Answer with one complete ```python code block." if mode == "full" else ""
                 )
                 if attempt == self.settings.answer_retries:
                     return  # nothing usable from this parent now; tokens stay spent

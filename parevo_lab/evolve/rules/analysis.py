@@ -94,12 +94,17 @@ class LoopFacts:
         return why
 
     def strategies(self) -> list[str]:
-        """The transformations that fit this loop, most promising first."""
+        """The transformations that fit this loop, most promising first (fission only when
+        nothing else fits: it parallelises part of the loop)."""
+        found = self._strategies()
+        if not found and self.fission is not None:
+            return ["fission"]
+        return found
+
+    def _strategies(self) -> list[str]:
         found = []
         clean_scalars = not self.carried and not self.live_after and not self.calls
         arrays_clean = not self.dependent
-        if self.fission is not None and (self.carried or self.dependent or self.scans):
-            return ["fission"]
         if self.exits:
             # what the exit's own block assigns is redone by the serial tail: it may be live
             live = set(self.live_after) - set(self.exit_names)
@@ -452,7 +457,7 @@ def _primitive_pattern(loop: ast.For, facts: LoopFacts) -> dict | None:
     rest = body[head:]
     var = facts.var
     if len(facts.conflicts) == 1 and not facts.scans and not facts.reductions and len(rest) == 1:
-        (name, op), = facts.conflicts.items()
+        ((name, op),) = facts.conflicts.items()
         stmt = rest[0]
         if op == "+" and isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
             target = stmt.target
@@ -467,7 +472,7 @@ def _primitive_pattern(loop: ast.For, facts: LoopFacts) -> dict | None:
                 }
     if len(facts.scans) != 1 or facts.conflicts or facts.reductions:
         return None
-    (acc, op), = facts.scans.items()
+    ((acc, op),) = facts.scans.items()
     if len(rest) == 2 and op in ("+", "max", "min"):
         update, store = rest
         exclusive = False
@@ -550,12 +555,11 @@ def _fission(loop: ast.For, facts: LoopFacts, events) -> dict | None:
                 and isinstance(n.value, ast.Name)
             )
         }
-        reads = {
-            n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)
-        } | {
+        reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)} | {
             n.value.id
             for n in ast.walk(stmt)
-            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+            if isinstance(n, ast.Subscript)
+            and isinstance(n.value, ast.Name)
             and isinstance(n.ctx, ast.Load)
         }
         # an independent array is read and written at the iteration's own index only: the head
@@ -576,9 +580,7 @@ def _fission(loop: ast.For, facts: LoopFacts, events) -> dict | None:
     if not work or facts.depth > 0 or facts.in_while:
         return None
     assigned = [s.targets[0].id for s in body[:head] if isinstance(s.targets[0], ast.Name)]
-    used_later = {
-        n.id for stmt in body[head:] for n in ast.walk(stmt) if isinstance(n, ast.Name)
-    }
+    used_later = {n.id for stmt in body[head:] for n in ast.walk(stmt) if isinstance(n, ast.Name)}
     return {"head": head, "expand": [n for n in dict.fromkeys(assigned) if n in used_later]}
 
 
@@ -900,11 +902,14 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             del facts.scans[name]  # read by something that is not a plain reduction
             facts.carried[name] = "a running value other iterations' values depend on"
     _classify_arrays(facts, events, var, varying, aliases)
+    _cursor_stores(facts, events)
     for name, (arrays, positions) in fed_by.items():
         # the update may read an array the loop writes only where each iteration reads its own
         # element before writing it (x[i] read, then x[i] stored): other iterations never see it
         first_store = {
-            a: min(i for i, e in enumerate(events) if e.name == a and e.kind in ("astore", "aupdate"))
+            a: min(
+                i for i, e in enumerate(events) if e.name == a and e.kind in ("astore", "aupdate")
+            )
             for a in arrays
         }
         safe = all(a in facts.independent and max(positions) < first_store[a] for a in arrays)
@@ -928,9 +933,9 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             facts.live_after = [n for n in facts.live_after if n not in names]
     if exits:
         before = [e for e in events if not e.exit_before]
-        facts.exit_pure = not any(
-            e.kind in ("astore", "aupdate") for e in events
-        ) and not any(e.kind == "update" for e in before)
+        facts.exit_pure = not any(e.kind in ("astore", "aupdate") for e in events) and not any(
+            e.kind == "update" for e in before
+        )
     return facts
 
 
@@ -1000,6 +1005,24 @@ def _classify_arrays(facts, events, var, varying, aliases) -> None:
             facts.scatters.append(name)  # a permutation's scatter is parallel; a repeat races
             continue
         facts.dependent[name] = "written at indices other iterations may write or read"
+
+
+def _cursor_stores(facts: LoopFacts, events) -> None:
+    """``out[k] = v; k += 1``: stores at a running count that only grows by positive constants
+    never meet (a pack). Such an array is written independently, at the cursor's own values."""
+    cursors = set()
+    for name, op in facts.scans.items():
+        updates = [e for e in events if e.name == name and e.kind == "update"]
+        if op == "+" and all(
+            e.op == "+" and isinstance(_constant(e.value), int) and _constant(e.value) > 0
+            for e in updates
+        ):
+            cursors.add(name)
+    for array in list(facts.scatters):
+        stores = [e for e in events if e.name == array and e.kind == "astore"]
+        if stores and all(isinstance(e.index, ast.Name) and e.index.id in cursors for e in stores):
+            facts.scatters.remove(array)
+            facts.independent.append(array)
 
 
 def _depends(expr, varying) -> bool:

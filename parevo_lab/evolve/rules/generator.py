@@ -103,8 +103,9 @@ class RulesGenerator:
         if not plan.knob("fastmath"):
             yield _knob(plan, "fastmath", True), "tune: fastmath=True (reassociate floating point)"
         if plan.knob("error_model") == "python":
-            yield _knob(plan, "error_model", "numpy"), (
-                "tune: error_model='numpy' (no zero-division checks in the loop)"
+            yield (
+                _knob(plan, "error_model", "numpy"),
+                ("tune: error_model='numpy' (no zero-division checks in the loop)"),
             )
         if any(s in BLOCKED for s in plan.loops.values()):
             for per in (4, 16):
@@ -131,9 +132,7 @@ class RulesGenerator:
 
     def _inward(self, analysis: Analysis, plan: Plan, loop_id: str) -> Plan | None:
         children = [
-            (i, f)
-            for i, f in analysis.loops.items()
-            if f.parent == loop_id and f.strategies()
+            (i, f) for i, f in analysis.loops.items() if f.parent == loop_id and f.strategies()
         ]
         if not children:
             return None
@@ -152,15 +151,18 @@ class RulesGenerator:
         implicated = self._implicated(parent.source, feedback, plan)
         if not implicated:
             grandparent = context.member(parent.parent_id)
-            before = Plan.from_dict(grandparent.genome) if grandparent and grandparent.genome else Plan()
+            before = (
+                Plan.from_dict(grandparent.genome) if grandparent and grandparent.genome else Plan()
+            )
             implicated = [
                 loop_id
                 for loop_id in sorted(plan.loops)
                 if before.loops.get(loop_id) != plan.loops[loop_id]
             ] or sorted(plan.loops)
             if plan.knobs != before.knobs and not implicated:
-                yield Plan(loops=dict(plan.loops), knobs=dict(before.knobs)), (
-                    f"repair ({why}): undo the last tuning"
+                yield (
+                    Plan(loops=dict(plan.loops), knobs=dict(before.knobs)),
+                    (f"repair ({why}): undo the last tuning"),
                 )
         for loop_id in implicated:
             facts = analysis.loops.get(loop_id)
@@ -169,8 +171,9 @@ class RulesGenerator:
             current = plan.loops[loop_id]
             if feedback.kind == "race" and "privatise" in facts.strategies():
                 if current != "privatise":
-                    yield _with(plan, loop_id, "privatise"), (
-                        f"repair ({why}): {label(facts, 'privatise')}"
+                    yield (
+                        _with(plan, loop_id, "privatise"),
+                        (f"repair ({why}): {label(facts, 'privatise')}"),
                     )
             strategies = facts.strategies()
             later = strategies[strategies.index(current) + 1 :] if current in strategies else []

@@ -86,7 +86,10 @@ class Plan:
         return self.knobs.get(name, DEFAULT_KNOBS[name])
 
     def to_dict(self) -> dict:
-        return {"loops": dict(sorted(self.loops.items())), "knobs": dict(sorted(self.knobs.items()))}
+        return {
+            "loops": dict(sorted(self.loops.items())),
+            "knobs": dict(sorted(self.knobs.items())),
+        }
 
     def key(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
@@ -199,7 +202,10 @@ def _prelude(task_source: str, fn: ast.FunctionDef, reference_name: str) -> str:
         elif isinstance(node, ast.FunctionDef) and node.name in used:
             if node.name not in (reference_name, "make_inputs", "check"):
                 helper = copy.deepcopy(node)
-                if not any("njit" in ast.unparse(d) or "jit" in ast.unparse(d) for d in helper.decorator_list):
+                if not any(
+                    "njit" in ast.unparse(d) or "jit" in ast.unparse(d)
+                    for d in helper.decorator_list
+                ):
                     helper.decorator_list = [ast.parse("numba.njit").body[0].value]
                 helpers.append(ast.unparse(helper))
     if not any(i in ("import numpy as np",) for i in imports):
@@ -421,7 +427,9 @@ def _t_blocks(loop, facts, plan, variables) -> list[ast.stmt]:
         else:
             body_start += _stmts(f"{local[name]} = {_identity(op, dtype)}")
         stores += _stmts(f"{part}[_b{tag}] = {local[name]}")
-        combine += _stmts(f"for _m in range({nb}):\n    {name} = {_combine(op, name, f'{part}[_m]')}")
+        combine += _stmts(
+            f"for _m in range({nb}):\n    {name} = {_combine(op, name, f'{part}[_m]')}"
+        )
     blocks = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
     inner = _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
     blocks.body = body_start + [inner] + stores
@@ -460,9 +468,9 @@ def _t_scan(loop, facts, plan, variables) -> list[ast.stmt]:
     # pass 1: only what decides the running values (no array stores, no other reductions)
     counting = _without_effects(_rename(loop.body, local), set(facts.reductions))
     first = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
-    first.body = first_start + [
-        _block_loops(loop, tag, counting, f"_lo{tag}", f"_n{tag}", nb)
-    ] + first_store
+    first.body = (
+        first_start + [_block_loops(loop, tag, counting, f"_lo{tag}", f"_n{tag}", nb)] + first_store
+    )
     second = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
     second.body = second_start + [
         _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
