@@ -286,6 +286,12 @@ def _block_loops(loop: ast.For, tag: str, body: list[ast.stmt], lo: str, n: str,
     return inner
 
 
+def _extent(loop: ast.For, tag: str) -> list[ast.stmt]:
+    """``_lo<tag>`` and ``_n<tag>``: the first index and the iteration count, evaluated once."""
+    lo, hi = _bounds(loop)
+    return _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+
+
 def _block_count(plan: Plan, tag: str, n: str) -> list[ast.stmt]:
     per = int(plan.knob("blocks"))
     return _stmts(f"_nb{tag} = max(1, min(numba.get_num_threads() * {per}, {n}))")
@@ -370,8 +376,7 @@ def _written_indices(tree, names) -> dict[str, set[str]]:
 
 def _t_privatise(loop, facts, plan, variables) -> list[ast.stmt]:
     tag = str(facts.line)
-    lo, hi = _bounds(loop)
-    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out = _extent(loop, tag)
     out += _block_count(plan, tag, f"_n{tag}")
     nb = f"_nb{tag}"
     merges = []
@@ -412,8 +417,7 @@ def _t_privatise(loop, facts, plan, variables) -> list[ast.stmt]:
 def _t_blocks(loop, facts, plan, variables) -> list[ast.stmt]:
     """Every reduction folded per block into a partial, the partials combined in order."""
     tag = str(facts.line)
-    lo, hi = _bounds(loop)
-    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out = _extent(loop, tag)
     out += _block_count(plan, tag, f"_n{tag}")
     nb = f"_nb{tag}"
     local = {name: f"_r{tag}_{name}" for name in facts.reductions}
@@ -440,8 +444,7 @@ def _t_scan(loop, facts, plan, variables) -> list[ast.stmt]:
     """Two passes over blocks: each block's total of every running value, an exclusive scan of
     the totals (serial: one value per block), then each block again from its offset."""
     tag = str(facts.line)
-    lo, hi = _bounds(loop)
-    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out = _extent(loop, tag)
     out += _block_count(plan, tag, f"_n{tag}")
     nb = f"_nb{tag}"
     running = dict(facts.scans)
@@ -560,8 +563,7 @@ def _t_select(loop, facts, plan, variables) -> list[ast.stmt]:
     tag = str(facts.line)
     group = facts.select
     names = [group["key"], *group["companions"]]
-    lo, hi = _bounds(loop)
-    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out = _extent(loop, tag)
     out += _block_count(plan, tag, f"_n{tag}")
     nb = f"_nb{tag}"
     local = {name: f"_l{tag}_{name}" for name in names}
@@ -587,9 +589,8 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
         raise RenderError(f"{facts.id} is no histogram, scan or pack")
     tag = str(facts.line)
     var = loop.target.id
-    lo, hi = _bounds(loop)
     head = copy.deepcopy(loop.body[: pattern["head"]])
-    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out = _extent(loop, tag)
     at = f"{var} - _lo{tag}"
     kind = pattern["kind"]
 
@@ -658,8 +659,7 @@ def _t_fission(loop, facts, plan, variables) -> list[ast.stmt]:
         raise RenderError(f"{facts.id} has no parallel head to split off")
     tag = str(facts.line)
     var = loop.target.id
-    lo, hi = _bounds(loop)
-    out = _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
+    out = _extent(loop, tag)
     at = f"{var} - _lo{tag}"
     for name in split["expand"]:
         out += _stmts(f"_fx{tag}_{name} = np.empty(_n{tag}, {_buffer(name, variables)})")
