@@ -245,7 +245,12 @@ def test_render_writes_a_complete_module_with_the_task_constants():
     assert "BINS = 16" in source and "import numpy as np" in source
     assert "numba.prange(_nb4)" in source
     assert "@numba.njit(parallel=True, fastmath=True)" in source
-    assert "_pv4_counts[_b4, keys[i]] += 1" in source
+    assert "_rw4_counts = _pv4_counts[np.uint64(_b4)]" in source  # each block's own row
+    assert "_sl4_keys = keys[_s4:_e4]" in source  # a 0-based slice of the block's keys
+    # computed indices are unsigned inside the parallel loops: no wraparound check
+    assert "_rw4_counts[np.uint64(_sl4_keys[np.uint64(_t4)])] += 1" in source
+    signed = render(TASK, Plan({"L4": "privatise"}, {"unsigned_index": False}))
+    assert "_rw4_counts[_sl4_keys[_t4]] += 1" in signed
 
 
 def test_render_refuses_unknown_loops_and_missing_types():

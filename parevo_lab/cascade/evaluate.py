@@ -40,7 +40,9 @@ class CheckOptions:
     profile: bool = True
     budget_s: float = 1.0  # sampling time per configuration in the profile
     races: bool = True  # run the race stage (lint + shadow replay)
-    python_cap_s: float = 10.0  # longest call of the pure-Python reference timed for vs_python
+    # longest call of the pure-Python reference timed for vs_python; 0: not timed (unless it is
+    # the baseline because numba cannot compile the reference)
+    python_cap_s: float = 10.0
 
 
 ProgressCallback = Callable[[str, str], None]  # (stage, message)

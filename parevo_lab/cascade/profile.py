@@ -112,8 +112,11 @@ def run(session) -> None:
         tick = _keepalive(emit, "reference", label, budget, None)
         samples = _sample(reference_jit, args, budget, keepalive=tick)
         emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
-    emit.phase("python_reference", "timing the pure-Python reference", extra_s=budget)
     cap = job.get("python_cap_s", 10.0)
+    if cap <= 0 and reference_jit is not None:  # evolution: vs_python does not steer anything
+        emit({"type": "note", "message": "the pure-Python reference is not timed (no vs_python)"})
+        return
+    emit.phase("python_reference", "timing the pure-Python reference", extra_s=budget)
     samples = _python_samples(session.task.reference, args, budget, cap)
     if samples is None:
         emit(

@@ -43,7 +43,6 @@ def evolve(
     """Run (or resume) an evolution; raises RunError/GeneratorError/TaskError with a clear message."""
     import time
 
-    from ..cascade import CheckOptions
     from ..store import Store
     from . import generators
 
@@ -105,7 +104,7 @@ def evolve(
             budget,
             seed=seed,
             islands=islands,
-            options=options or CheckOptions(),
+            options=_for_evolution(options),
             progress=progress,
         )
         if not engine.members():
@@ -154,6 +153,16 @@ def evolve(
         os.replace(tmp, path)
         result.best_path = path
     return result
+
+
+def _for_evolution(options):
+    """The cascade's options for evaluating candidates of a run: the pure-Python reference is not
+    timed (vs_python steers nothing, and it can cost 10 s per evaluation at the bench size)."""
+    import dataclasses
+
+    from ..cascade import CheckOptions
+
+    return dataclasses.replace(options or CheckOptions(), python_cap_s=0.0)
 
 
 __all__ = [

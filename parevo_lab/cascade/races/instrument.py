@@ -106,6 +106,22 @@ def _index_expr(node: ast.expr) -> ast.expr:
         )
     if isinstance(node, ast.Tuple):
         return ast.Tuple([_index_expr(e) for e in node.elts], ast.Load())
+    return _without_unsigned_cast(node)
+
+
+_UNSIGNED = {"np.uint64", "numpy.uint64", "numba.uint64", "np.uintp", "numpy.uintp"}
+
+
+def _without_unsigned_cast(node: ast.expr) -> ast.expr:
+    """``np.uint64(e)`` -> ``e``: an unsigned cast spares numba the negative-index check (so fast
+    kernels use it), and the shadow records indices as int64, where the cast would mix signs."""
+    while (
+        isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and not node.keywords
+        and ast.unparse(node.func) in _UNSIGNED
+    ):
+        node = node.args[0]
     return node
 
 

@@ -5,7 +5,7 @@ best first: the automatic plan (every loop nest parallel at its outermost loop t
 then single moves (parallelise one more loop; another strategy for a parallel loop; move the
 parallelism into a nested loop), then tuning knobs (fastmath, error_model, blocks per thread).
 From a failed parent it reads the typed feedback and repairs: a race or a compile error names the
-loop (the generated loops carry their reference line in their names: ``_k12``, ``_b12``); a race
+loop (rendering the plan again says which candidate lines each loop became); a race
 on an array that the loop updates at shared indices is privatised, otherwise the loop tries its
 next strategy, then moves its parallelism inward, then goes back to serial. A wrong result, a
 crash or a timeout does the same for the loop the last move changed.
@@ -16,16 +16,22 @@ Candidates of other origins (a model's, a person's) have no plan: they get the k
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from ...task import Task
 from ..feedback import from_report
 from ..generators import Context, Member, Proposal
 from .analysis import Analysis, AnalysisError, analyse, function_source
-from .transforms import DEFAULT_KNOBS, Plan, RenderError, label, render, valid
+from .transforms import (
+    DEFAULT_KNOBS,
+    Plan,
+    RenderError,
+    label,
+    render,
+    render_with_spans,
+    valid,
+)
 
-_TAG = re.compile(r"^_[kb](\d+)$")
 BLOCKED = ("privatise", "blocks", "scan")
 
 
@@ -100,6 +106,8 @@ class RulesGenerator:
             inward = self._inward(analysis, plan, loop_id)
             if inward is not None:
                 yield inward, f"move the parallelism of {loop_id} into its inner loops"
+        if not plan.loops:
+            return  # the knobs of a serial plan tune the reference, not a parallel kernel
         if not plan.knob("fastmath"):
             yield _knob(plan, "fastmath", True), "tune: fastmath=True (reassociate floating point)"
         if plan.knob("error_model") == "python":
@@ -148,7 +156,14 @@ class RulesGenerator:
         why = _reason(feedback)
         if feedback.kind == "compile_error" and plan.knobs and _knob_related(feedback.detail):
             yield Plan(loops=dict(plan.loops)), f"repair ({why}): back to the default knobs"
-        implicated = self._implicated(parent.source, feedback, plan)
+        signed = (
+            _knob(plan, "unsigned_index", False),
+            f"repair ({why}): index with signed integers (negative indices wrap around)",
+        )
+        may_wrap = feedback.kind in ("wrong", "runtime_error") and plan.knob("unsigned_index")
+        if may_wrap and feedback.kind == "runtime_error":
+            yield signed  # an unsigned index gone negative reads out of bounds: likeliest first
+        implicated = self._implicated(context.task, feedback, plan, context.variables)
         if not implicated:
             grandparent = context.member(parent.parent_id)
             before = (
@@ -183,38 +198,24 @@ class RulesGenerator:
             if inward is not None:
                 yield inward, f"repair ({why}): keep {loop_id} serial, parallelise its inner loops"
             yield _without(plan, loop_id), f"repair ({why}): keep loop {loop_id} serial"
+        if may_wrap and feedback.kind == "wrong":
+            yield signed
 
-    def _implicated(self, source: str, feedback, plan: Plan) -> list[str]:
-        """Loop ids named by the feedback's lines (the tags of the generated loops)."""
-        lines = list(feedback.loop_lines)
-        if feedback.line:
-            lines.append(feedback.line)
+    def _implicated(self, task: Task, feedback, plan: Plan, variables: dict) -> list[str]:
+        """Loop ids whose generated lines the feedback points at (a race's loop and sites, an
+        error's line), found by rendering the plan again with the lines of each loop."""
+        lines = [*feedback.loop_lines, *([feedback.line] if feedback.line else [])]
         if not lines:
             return []
         try:
-            tree = ast.parse(source)
-        except SyntaxError:
+            _, spans = render_with_spans(task.source, plan, variables)
+        except RenderError:
             return []
-        found = []
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.For) or not isinstance(node.target, ast.Name):
-                continue
-            match = _TAG.match(node.target.id)
-            if not match:
-                continue
-            end = node.end_lineno or node.lineno
-            if any(node.lineno <= line <= end for line in lines):
-                loop_id = f"L{match.group(1)}"
-                if loop_id in plan.loops and loop_id not in found:
-                    found.append(loop_id)
-        # statements a transformation adds before its loop (buffers, block counts) carry the tag
-        for line in lines:
-            text = source.splitlines()[line - 1] if 0 < line <= len(source.splitlines()) else ""
-            for tag in re.findall(r"\b_[a-z]+(\d+)(?:_|\b)", text):
-                loop_id = f"L{tag}"
-                if loop_id in plan.loops and loop_id not in found:
-                    found.append(loop_id)
-        return found
+        return [
+            loop_id
+            for loop_id, (first, last) in sorted(spans.items())
+            if any(first <= line <= last for line in lines)
+        ]
 
     # -- any source: the knobs only -------------------------------------------------------
 

@@ -27,7 +27,13 @@ candidate module defining ``kernel``. Strategies:
                      the tail stays serial.
 
 Knobs: ``fastmath`` (bool), ``error_model`` ("python" or "numpy"), ``blocks`` (blocks per thread
-for the blocked strategies).
+for the blocked strategies), ``unsigned_index`` (bool, on by default): inside the generated
+parallel loops every computed index is cast to ``np.uint64``. numba wraps negative indices
+around, and that check keeps LLVM from vectorising: measured on this machine, a ``prange(0, n)``
+map ran 3.5x slower, a 3-point stencil over ``prange(1, n - 1)`` 4.7x slower and ``prange(0, n)``
+ReLU 17x slower than with unsigned indices (``prange(n)`` alone is spared). A reference that
+*relies* on ``x[-1]`` meaning the last element (with a computed index) then reads out of bounds:
+the verifier says so, and the repair turns the knob off.
 """
 
 from __future__ import annotations
@@ -37,7 +43,15 @@ import copy
 import json
 from dataclasses import dataclass, field
 
-from .analysis import ASSOCIATIVE, Analysis, LoopFacts, analyse, canonicalise, function_source
+from .analysis import (
+    ASSOCIATIVE,
+    Analysis,
+    LoopFacts,
+    _constant,
+    analyse,
+    canonicalise,
+    function_source,
+)
 
 STRATEGIES = (
     "prange",
@@ -54,7 +68,7 @@ PRIMITIVES_IMPORT = (
     "from parevo_lab.primitives import ADD, MAX, MIN, bincount_weights, exclusive_scan, "
     "histogram, inclusive_scan, pack"
 )
-DEFAULT_KNOBS = {"fastmath": False, "error_model": "python", "blocks": 1}
+DEFAULT_KNOBS = {"fastmath": False, "error_model": "python", "blocks": 1, "unsigned_index": True}
 IDENTITY = {"+": "0", "*": "1", "|": "0", "^": "0", "&": "-1"}
 _DTYPES = {
     "float64": "np.float64",
@@ -146,6 +160,20 @@ def render(
     function: str = "reference",
 ) -> str:
     """A candidate module: the task's imports and constants, and ``kernel`` per ``plan``."""
+    return render_with_spans(task_source, plan, variables, function)[0]
+
+
+_MARK = "@@parevo-loop"
+
+
+def render_with_spans(
+    task_source: str,
+    plan: Plan,
+    variables: dict[str, str] | None = None,
+    function: str = "reference",
+) -> tuple[str, dict[str, tuple[int, int]]]:
+    """``render``, and the candidate lines each transformed loop became: ``{loop id: (first,
+    last)}``, so that a race trace or an error at a line names the loop to repair."""
     src = function_source(task_source, function)
     analysis = analyse(src)
     problem = valid(analysis, plan)
@@ -162,13 +190,37 @@ def render(
         loop = targets[loop_id]
         parent_body, position = _position(fn, loop)
         new = _TRANSFORMS[strategy](loop, facts, plan, variables)
-        parent_body[position : position + 1] = new
+        if plan.knob("unsigned_index"):
+            for stmt in _parallel_loops(new):
+                unsigned_indices(stmt.body)
+        marks = [ast.Expr(ast.Constant(f"{_MARK} {loop_id} {edge}")) for edge in ("in", "out")]
+        parent_body[position : position + 1] = [marks[0], *new, marks[1]]
     ast.fix_missing_locations(fn)
-    body = ast.unparse(fn)
     header = _prelude(task_source, fn, function)
     if "primitive" in plan.loops.values():
         header = header.rstrip("\n") + "\n" + PRIMITIVES_IMPORT + "\n"
-    return f"{header}\n\n{body}\n"
+    lines, spans, opened = [], {}, {}
+    for line in f"{header}\n\n{ast.unparse(fn)}\n".splitlines():
+        text = line.strip().strip("'\"")
+        if text.startswith(_MARK):
+            _, loop_id, edge = text.split()
+            if edge == "in":
+                opened[loop_id] = len(lines) + 1
+            else:
+                spans[loop_id] = (opened.pop(loop_id), len(lines))
+            continue
+        lines.append(line)
+    return "\n".join(lines) + "\n", spans
+
+
+def _parallel_loops(stmts: list[ast.stmt]) -> list[ast.For]:
+    """The ``numba.prange`` loops among ``stmts`` (at any depth)."""
+    return [
+        node
+        for stmt in stmts
+        for node in ast.walk(stmt)
+        if isinstance(node, ast.For) and "prange" in ast.unparse(node.iter)
+    ]
 
 
 def _decorator(plan: Plan) -> ast.expr:
@@ -266,24 +318,85 @@ def _bounds(loop: ast.For) -> tuple[str, str]:
     return _src(args[0]), _src(args[1])
 
 
+def unsigned_indices(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """Cast every computed array index in ``stmts`` to ``np.uint64`` (constants and slices stay:
+    numba resolves a constant's sign at compile time)."""
+
+    def cast(index):
+        if isinstance(index, ast.Slice | ast.Constant) or _constant(index) is not None:
+            return index
+        if isinstance(index, ast.Call) and ast.unparse(index.func) == "np.uint64":
+            return index
+        if not isinstance(index, ast.Name | ast.BinOp | ast.Subscript | ast.Call | ast.UnaryOp):
+            return index
+        return ast.Call(
+            func=ast.Attribute(ast.Name("np", ast.Load()), "uint64", ast.Load()),
+            args=[index],
+            keywords=[],
+        )
+
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                if isinstance(node.slice, ast.Tuple):
+                    node.slice.elts = [cast(e) for e in node.slice.elts]
+                else:
+                    node.slice = cast(node.slice)
+    return stmts
+
+
 def _prange_header(loop: ast.For, tag: str, lo: str, hi: str) -> ast.For:
-    """``for _k<tag> in numba.prange(lo, hi): i = np.int64(_k<tag>)`` + the loop's body: the
-    cast keeps index arithmetic signed (numba may make a prange index unsigned)."""
+    """``for i in numba.prange(lo, hi):`` + the loop's body. No cast of the index: numba types it
+    int64 here, and ``i = np.int64(k)`` would cost the loop its vectorisation (3-6x slower)."""
     var = loop.target.id
-    header = _stmts(f"for _k{tag} in numba.prange({lo}, {hi}):\n    {var} = np.int64(_k{tag})")[0]
-    header.body += copy.deepcopy(loop.body)
+    header = _stmts(f"for {var} in numba.prange({lo}, {hi}):\n    pass")[0]
+    header.body = copy.deepcopy(loop.body)
     return header
 
 
-def _block_loops(loop: ast.For, tag: str, body: list[ast.stmt], lo: str, n: str, nb: str):
-    """``for i in range(block b's part of [lo, lo+n)): body`` (inside a loop over blocks b)."""
+def _block_loops(
+    loop: ast.For, tag: str, body: list[ast.stmt], lo: str, n: str, nb: str
+) -> list[ast.stmt]:
+    """Block ``_b<tag>``'s part of ``[lo, lo + n)``, inside a loop over the blocks.
+
+    The block's loop counts from 0 over slices of the arrays the body reads or writes at
+    ``[i]`` (or ``[i, ...]``): an index that starts at 0 is known to be non-negative, so numba
+    drops the negative-index wraparound and LLVM can vectorise, which a ``range(start, stop)``
+    over the whole arrays prevents (measured: 1.7x slower at one thread for a histogram)."""
     var = loop.target.id
-    inner = _stmts(
-        f"for {var} in range({lo} + {n} * _b{tag} // {nb}, {lo} + {n} * (_b{tag} + 1) // {nb}):"
-        "\n    pass"
-    )[0]
-    inner.body = body
-    return inner
+    body = copy.deepcopy(body)
+    rebound = {
+        n.id
+        for stmt in body
+        for n in ast.walk(stmt)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    sliced: dict[str, str] = {}
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
+                continue
+            name = node.value.id
+            if name in rebound:
+                continue
+            index = node.slice
+            first = index.elts[0] if isinstance(index, ast.Tuple) else index
+            if isinstance(first, ast.Name) and first.id == var:
+                view = sliced.setdefault(name, f"_sl{tag}_{name}")
+                node.value = ast.Name(view, ast.Load())
+                local = ast.Name(f"_t{tag}", ast.Load())
+                if isinstance(index, ast.Tuple):
+                    index.elts[0] = local
+                else:
+                    node.slice = local
+    uses_var = any(isinstance(n, ast.Name) and n.id == var for stmt in body for n in ast.walk(stmt))
+    out = _stmts(
+        f"_s{tag} = {lo} + {n} * _b{tag} // {nb}\n_e{tag} = {lo} + {n} * (_b{tag} + 1) // {nb}"
+    )
+    out += [s for name, view in sliced.items() for s in _stmts(f"{view} = {name}[_s{tag}:_e{tag}]")]
+    inner = _stmts(f"for _t{tag} in range(_e{tag} - _s{tag}):\n    pass")[0]
+    inner.body = (_stmts(f"{var} = _s{tag} + _t{tag}") if uses_var else []) + body
+    return out + [inner]
 
 
 def _extent(loop: ast.For, tag: str) -> list[ast.stmt]:
@@ -398,19 +511,15 @@ def _t_privatise(loop, facts, plan, variables) -> list[ast.stmt]:
             merges += _stmts(
                 f"for _m in range({nb}):\n    {name}[...] = np.{fn}({name}, {private}[_m])"
             )
-    body = copy.deepcopy(loop.body)
-    for stmt in body:
-        for node in ast.walk(stmt):
-            if (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.value, ast.Name)
-                and node.value.id in facts.conflicts
-            ):
-                index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-                node.value = ast.Name(f"_pv{tag}_{node.value.id}", ast.Load())
-                node.slice = ast.Tuple([ast.Name(f"_b{tag}", ast.Load()), *index], ast.Load())
+    # each block updates its own row through a view: a 1-d index in the hot loop, not a 2-d one
+    body = _rename(loop.body, {name: f"_rw{tag}_{name}" for name in facts.conflicts})
+    rows = [
+        s
+        for name in sorted(facts.conflicts)
+        for s in _stmts(f"_rw{tag}_{name} = _pv{tag}_{name}[_b{tag}]")
+    ]
     blocks = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
-    blocks.body = [_block_loops(loop, tag, body, f"_lo{tag}", f"_n{tag}", nb)]
+    blocks.body = rows + _block_loops(loop, tag, body, f"_lo{tag}", f"_n{tag}", nb)
     return out + [blocks] + merges
 
 
@@ -436,7 +545,7 @@ def _t_blocks(loop, facts, plan, variables) -> list[ast.stmt]:
         )
     blocks = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
     inner = _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
-    blocks.body = body_start + [inner] + stores
+    blocks.body = body_start + inner + stores
     return out + [blocks] + combine
 
 
@@ -472,12 +581,12 @@ def _t_scan(loop, facts, plan, variables) -> list[ast.stmt]:
     counting = _without_effects(_rename(loop.body, local), set(facts.reductions))
     first = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
     first.body = (
-        first_start + [_block_loops(loop, tag, counting, f"_lo{tag}", f"_n{tag}", nb)] + first_store
+        first_start + _block_loops(loop, tag, counting, f"_lo{tag}", f"_n{tag}", nb) + first_store
     )
     second = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
-    second.body = second_start + [
-        _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
-    ]
+    second.body = second_start + _block_loops(
+        loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb
+    )
     return out + [first] + offsets + [second] + finish
 
 
@@ -532,7 +641,7 @@ def _t_search(loop, facts, plan, variables) -> list[ast.stmt]:
         header = _prange_header(loop, tag, f"_stop{tag} + 1", f"({start}) + 1")
         pick = f"{found} = max({found}, {var})"
         tail = _stmts(f"for {var} in range({found}, _stop{tag}, -1):\n    pass")[0]
-    header.body = header.body[:1] + _exits_to(copy.deepcopy(loop.body), loop, pick)
+    header.body = _exits_to(copy.deepcopy(loop.body), loop, pick)
     tail.body = copy.deepcopy(loop.body)
     tail.orelse = copy.deepcopy(loop.orelse)
     return out + [header, tail]
@@ -574,7 +683,7 @@ def _t_select(loop, facts, plan, variables) -> list[ast.stmt]:
         store += _stmts(f"_sel{tag}_{name}[_b{tag}] = {local[name]}")
     blocks = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
     inner = _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
-    blocks.body = start + [inner] + store
+    blocks.body = start + inner + store
     key = group["key"]
     take = "\n".join(f"        {n} = _sel{tag}_{n}[_m]" for n in names)
     combine = _stmts(
@@ -595,15 +704,19 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
     kind = pattern["kind"]
 
     def fill(lines: str) -> ast.For:
-        header = _stmts(
-            f"for _k{tag} in numba.prange(_lo{tag}, _lo{tag} + _n{tag}):\n"
-            f"    {var} = np.int64(_k{tag})"
-        )[0]
-        header.body += copy.deepcopy(head) + _stmts(lines)
+        header = _stmts(f"for {var} in numba.prange(_lo{tag}, _lo{tag} + _n{tag}):\n    pass")[0]
+        header.body = copy.deepcopy(head) + _stmts(lines)
         return header
 
     if kind in ("histogram", "weighted_histogram"):
         name = pattern["array"]
+        direct = _whole_array_key(loop, pattern["key"]) if not head else None
+        if direct is not None and kind == "histogram":  # no copy of the keys
+            out += _stmts(
+                f"_h{tag} = histogram({direct}, {name}.shape[0])\n"
+                f"for _j in range({name}.shape[0]):\n    {name}[_j] += _h{tag}[_j]"
+            )
+            return out
         out += _stmts(f"_keys{tag} = np.empty(_n{tag}, np.int64)")
         lines = f"_keys{tag}[{at}] = {pattern['key']}"
         if kind == "weighted_histogram":
@@ -653,6 +766,21 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
     return out
 
 
+def _whole_array_key(loop: ast.For, key: str) -> str | None:
+    """``keys`` when the key is ``keys[i]`` and the loop runs over ``range(keys.shape[0])``."""
+    var = loop.target.id
+    node = _expr(key)
+    if not (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and isinstance(node.slice, ast.Name)
+        and node.slice.id == var
+    ):
+        return None
+    lo, hi = _bounds(loop)
+    return node.value.id if lo == "0" and hi == f"{node.value.id}.shape[0]" else None
+
+
 def _t_fission(loop, facts, plan, variables) -> list[ast.stmt]:
     split = facts.fission
     if split is None:
@@ -663,10 +791,8 @@ def _t_fission(loop, facts, plan, variables) -> list[ast.stmt]:
     at = f"{var} - _lo{tag}"
     for name in split["expand"]:
         out += _stmts(f"_fx{tag}_{name} = np.empty(_n{tag}, {_buffer(name, variables)})")
-    first = _stmts(
-        f"for _k{tag} in numba.prange(_lo{tag}, _lo{tag} + _n{tag}):\n    {var} = np.int64(_k{tag})"
-    )[0]
-    first.body += copy.deepcopy(loop.body[: split["head"]])
+    first = _stmts(f"for {var} in numba.prange(_lo{tag}, _lo{tag} + _n{tag}):\n    pass")[0]
+    first.body = copy.deepcopy(loop.body[: split["head"]])
     first.body += [s for name in split["expand"] for s in _stmts(f"_fx{tag}_{name}[{at}] = {name}")]
     second = _stmts(f"for {var} in range(_lo{tag}, _lo{tag} + _n{tag}):\n    pass")[0]
     second.body = [
