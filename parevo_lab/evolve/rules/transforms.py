@@ -349,7 +349,8 @@ def _prange_header(loop: ast.For, tag: str, lo: str, hi: str) -> ast.For:
     """``for i in numba.prange(lo, hi):`` + the loop's body. No cast of the index: numba types it
     int64 here, and ``i = np.int64(k)`` would cost the loop its vectorisation (3-6x slower)."""
     var = loop.target.id
-    header = _stmts(f"for {var} in numba.prange({lo}, {hi}):\n    pass")[0]
+    bounds = hi if lo == "0" else f"{lo}, {hi}"
+    header = _stmts(f"for {var} in numba.prange({bounds}):\n    pass")[0]
     header.body = copy.deepcopy(loop.body)
     return header
 
