@@ -32,7 +32,7 @@ from .transforms import (
     valid,
 )
 
-BLOCKED = ("privatise", "blocks", "scan")
+BLOCKED = ("privatise", "blocks", "scan", "select")
 
 
 def family(plan: Plan) -> str:
