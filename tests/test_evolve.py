@@ -3,6 +3,7 @@ kill -9, determinism under --seed, and every bad input's one-line error."""
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -218,17 +219,18 @@ def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, ar
 
 
 def test_a_race_report_steers_the_repair_to_privatisation(histogram):
+    from parevo_lab.evolve.rules.transforms import Plan, render
+
     task = load_task(histogram)
-    generator = RulesGenerator()
     seed = Member(
         id=1, parent_id=None, origin="seed", label="seed", source="", genome={}, verdict="ok"
     )
-    plain = generator  # a plain prange of the histogram loop races on counts
-    from parevo_lab.evolve.rules.transforms import Plan, render
-
+    # a plain prange of the histogram loop races on counts; the report says where
     source = render(task.source, Plan({"L3": "prange"}))
-    line = next(n for n, text in enumerate(source.splitlines(), 1) if "counts[keys[i]]" in text)
-    loop_line = next(n for n, text in enumerate(source.splitlines(), 1) if "numba.prange" in text)
+    lines = source.splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "+= 1" in text)
+    loop_line = next(n for n, text in enumerate(lines, 1) if "numba.prange" in text)
+    site = {"line": line, "text": lines[line - 1].strip()}
     report = {
         "verdict": "race",
         "summary": "race on counts",
@@ -239,8 +241,8 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
                     "kind": "write-write",
                     "array": "counts",
                     "loop_line": loop_line,
-                    "first": {"line": line, "text": "counts[keys[i]] += 1", "iteration": 0},
-                    "second": {"line": line, "text": "counts[keys[i]] += 1", "iteration": 9},
+                    "first": {**site, "iteration": 0},
+                    "second": {**site, "iteration": 9},
                 }
             ],
         },
@@ -255,7 +257,7 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
         verdict="race",
         report=report,
     )
-    context = Context(task=task, members=[seed, racy], rng=__import__("random").Random(0))
-    first = next(plain.propose(racy, context))
+    context = Context(task=task, members=[seed, racy], rng=random.Random(0))
+    first = next(RulesGenerator().propose(racy, context))
     assert first.label.startswith("repair (race on counts): privatise counts")
     assert first.genome == {"loops": {"L3": "privatise"}, "knobs": {}}
