@@ -183,8 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate parallel candidates for TASK (offline with the rule-based "
         "paralleliser, or with an OpenAI-compatible model), evaluate each through the full "
         "cascade, repair and tune them with the feedback, and keep the population and lineage in "
-        "OUT/run.sqlite. Writes OUT/best.py, the fastest correct candidate. Exit 0 when the run "
-        "ends with a correct candidate, 1 when it has none, 2 for a usage error.",
+        "OUT/run.sqlite. Writes OUT/best.py, the fastest correct candidate (the serial reference "
+        "when nothing beat it). Exit 0 when the run found a correct parallel candidate, 1 when "
+        "it found none, 2 for a usage error.",
     )
     evolve.add_argument("task", metavar="TASK.py", help="task file with reference and make_inputs")
     evolve.add_argument(
@@ -469,7 +470,7 @@ def _evolve(args) -> int:
         print(json.dumps(data))
     else:
         print(_evolve_summary(data))
-    return EXIT_OK if data["best"] is not None else EXIT_FAILED
+    return EXIT_OK if data["correct_parallel"] else EXIT_FAILED
 
 
 class _EvolveProgress:
@@ -529,6 +530,12 @@ def _evolve_summary(data: dict) -> str:
         )
         lines.append(f"best: #{best['member']} {speed}: {best['label']}")
         lines.append(f"      {best['path']}")
+        if best["origin"] == "seed":
+            lines.append(
+                "no parallel candidate beat the serial reference"
+                if data["correct_parallel"]
+                else "no correct parallel candidate: the best is the serial reference"
+            )
     if data["first_ok"] is not None:
         lines.append(f"first correct parallel candidate after {data['first_ok']} evaluations")
     lines.append("lineage:")

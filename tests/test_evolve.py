@@ -209,13 +209,48 @@ def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, ar
     out = tmp_path / "run"
     if setup == "changed":
         assert (
-            parevo("evolve", histogram, "--budget", 1, "--out", out, "--no-profile").returncode == 0
+            parevo("evolve", histogram, "--budget", 2, "--out", out, "--no-profile").returncode == 0
         )
         histogram.write_text(HISTOGRAM.replace("BINS = 32", "BINS = 33"))
     result = parevo("evolve", histogram, "--out", out, *args, "--no-profile")
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_reference_without_a_parallel_loop_ends_with_a_clear_statement(tmp_path):
+    task = tmp_path / "recurrence.py"
+    task.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+
+            SIZES = {"check": 300, "bench": 3000}
+
+
+            def make_inputs(size, rng):
+                return (rng.uniform(0.0, 1.0, size),)
+
+
+            def reference(x):
+                out = np.empty(x.shape[0])
+                state = 0.5
+                for i in range(x.shape[0]):
+                    state = state * x[i] + 1.0 / (1.0 + state)
+                    out[i] = state
+                return out
+            """
+        )
+    )
+    result = parevo("evolve", task, "--out", tmp_path / "run", "--json", "--no-profile")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["evaluations"] == 1 and not data["correct_parallel"]
+    assert data["best"]["origin"] == "seed"
+    assert data["stopped"].startswith(
+        "the reference has no loop the rule generator can parallelise"
+    )
+    assert "L4 (`for i`): `state` is carried" in data["stopped"]
 
 
 def test_a_race_report_steers_the_repair_to_privatisation(histogram):

@@ -213,3 +213,14 @@ def test_an_unreachable_endpoint_and_missing_settings(histogram, tmp_path):
     missing = parevo("evolve", histogram, "--generator", "llm", "--out", tmp_path / "b")
     assert missing.returncode == 2
     assert "needs a model endpoint: pass --base-url URL" in missing.stderr
+
+
+def test_malformed_answers_are_failed_proposals_and_the_run_goes_on(histogram, tmp_path, endpoint):
+    url, log = endpoint([{"content": "no code, sorry"}] * 3 + [{"content": GOOD}])
+    result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 2)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["failed_proposals"] == 3
+    assert [m["verdict"] for m in data["members"]] == ["ok", "ok"]
+    assert data["tokens"] == 4 * 150  # the failed answers' tokens count with the usable one
+    assert len(requests(log)) == 4

@@ -138,6 +138,7 @@ def evolve(
             seconds=time.monotonic() - started,
             out=out,
             settings={"generator": generator, "seed": seed},
+            failed_proposals=getattr(chosen, "failed_proposals", 0),
         )
     best = result.best
     if best is not None:

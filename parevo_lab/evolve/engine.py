@@ -69,6 +69,7 @@ class EvolveResult:
     out: Path | None = None
     best_path: Path | None = None
     settings: dict = field(default_factory=dict)
+    failed_proposals: int = 0  # generator answers without usable code (this invocation)
 
     @property
     def evaluations(self) -> int:
@@ -76,7 +77,13 @@ class EvolveResult:
 
     @property
     def best(self) -> Member | None:
+        """The fastest correct member: the seed (the serial reference) when nothing beat it."""
         return best_of(self.members)
+
+    @property
+    def best_generated(self) -> Member | None:
+        """The fastest correct candidate that is not the seed (generated or added by hand)."""
+        return best_of([m for m in self.members if m.origin != "seed"])
 
     def first_ok(self) -> int | None:
         """Evaluations (the seed's included) until the first correct non-seed candidate."""
@@ -107,7 +114,9 @@ class EvolveResult:
                 "origin": best.origin,
             },
             "evaluations": self.evaluations,
+            "correct_parallel": self.best_generated is not None,
             "first_ok": self.first_ok(),
+            "failed_proposals": self.failed_proposals,
             "stopped": self.reason,
             "seconds": round(self.seconds, 2),
             "tokens": sum(m.tokens for m in self.members),
@@ -232,7 +241,8 @@ class Engine:
                     break
                 added = self._grow(members, evaluations)
                 if added is None:
-                    reason = "no member has a move left"
+                    why = getattr(self.generator, "explain", lambda task: None)(self.task)
+                    reason = why or "no member has a move left"
                     break
                 members = self.members()
                 continue
@@ -281,22 +291,25 @@ class Engine:
         for parent in self._parents(members, rng, evaluations):
             if parent.id in self.exhausted:
                 continue
-            looked = 0
-            for proposal in self.generator.propose(parent, context):
-                looked += 1
-                if Candidate(source=proposal.source).hash in known:
-                    if looked >= PROPOSALS_PER_PARENT:
-                        break
-                    continue
-                island = parent.island
-                if parent.origin == "seed":
-                    island = len(context.children(parent)) % self.islands
-                member_id = self.add(proposal, parent, self.generator.name, island)
-                if member_id is not None:
-                    self.progress(
-                        {"type": "proposed", "label": proposal.label, "parent": parent.id}
-                    )
-                    return member_id
+            # a model may answer with nothing usable now and something later: ask again, up to
+            # the generator's patience; the rule generator's moves are the same every time
+            for _ in range(getattr(self.generator, "patience", 1)):
+                looked = 0
+                for proposal in self.generator.propose(parent, context):
+                    looked += 1
+                    if Candidate(source=proposal.source).hash in known:
+                        if looked >= PROPOSALS_PER_PARENT:
+                            break
+                        continue
+                    island = parent.island
+                    if parent.origin == "seed":
+                        island = len(context.children(parent)) % self.islands
+                    member_id = self.add(proposal, parent, self.generator.name, island)
+                    if member_id is not None:
+                        self.progress(
+                            {"type": "proposed", "label": proposal.label, "parent": parent.id}
+                        )
+                        return member_id
             self.exhausted.add(parent.id)
         return None
 

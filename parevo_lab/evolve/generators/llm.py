@@ -10,7 +10,9 @@ come from arguments, else the environment:
 
 Every call has a timeout; a failed call (no connection, a 5xx, a timeout) is retried a bounded
 number of times with backoff, then the run stops with a clear error and stays resumable. An
-answer without usable code is asked again once with the reason, and its tokens still count.
+answer without usable code is a failed proposal: it is asked again once with the reason, the
+parent is asked up to three times, and the tokens of failed answers count with the next usable
+one.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Settings:
 
 class LLMGenerator:
     name = "llm"
+    patience = 3  # calls of propose per parent before it counts as exhausted
 
     def __init__(self, **settings):
         import openai
@@ -86,6 +89,8 @@ class LLMGenerator:
         )
         self._primitives = None
         self.calls = 0
+        self.failed_proposals = 0  # answers without usable code
+        self._unspent = (0, 0.0)  # tokens and cost of failed answers, charged to the next proposal
 
     def seed(self, task: Task) -> Proposal:
         from ..rules.transforms import Plan, render
@@ -103,8 +108,8 @@ class LLMGenerator:
         if self._primitives is None:
             self._primitives = primitives_reference()
         note = ""
-        tokens = 0
-        cost = 0.0
+        tokens, cost = self._unspent
+        self._unspent = (0, 0.0)
         for attempt in range(1 + self.settings.answer_retries):
             messages = build_messages(
                 context.task.source, parent.source, feedback, mode, self._primitives, note
@@ -115,11 +120,13 @@ class LLMGenerator:
             try:
                 source = parse_answer(answer, parent.source, mode)
             except AnswerError as exc:
+                self.failed_proposals += 1
                 note = f"Your previous answer could not be used: {exc}. " + (
                     "Answer with one complete ```python code block." if mode == "full" else ""
                 )
                 if attempt == self.settings.answer_retries:
-                    return  # nothing usable from this parent now; tokens stay spent
+                    self._unspent = (tokens, cost)  # counted with the next usable answer
+                    return
                 continue
             yield Proposal(
                 source=source,

@@ -53,6 +53,19 @@ class RulesGenerator:
                 raise AnalysisError(f"cannot analyse the task's reference: {exc}") from None
         return self._analyses[task.hash]
 
+    def explain(self, task: Task) -> str | None:
+        """Why nothing could be proposed, when the reason is the reference itself."""
+        loops = self.analysis(task).loops
+        if not loops:
+            return "the reference has no `for i in range(...)` loop to parallelise"
+        if any(f.strategies() for f in loops.values()):
+            return None
+        why = "; ".join(
+            f"{i} (`for {f.var}`): {', '.join(f.blockers()[:2]) or 'no strategy fits'}"
+            for i, f in sorted(loops.items(), key=lambda kv: kv[1].line)
+        )
+        return f"the reference has no loop the rule generator can parallelise: {why}"
+
     def seed(self, task: Task) -> Proposal:
         plan = Plan()
         return Proposal(
