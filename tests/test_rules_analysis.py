@@ -370,3 +370,24 @@ def test_fission_splits_a_computing_head_from_a_carried_tail():
     )
     assert loop.fission == {"head": 2, "expand": ["t"]}
     assert loop.strategies() == ["fission"]
+
+
+def test_writes_through_a_view_of_another_row_are_dependent():
+    analysis = analyse(
+        textwrap.dedent(
+            """
+            def f(A):
+                n = A.shape[0]
+                for k in range(n):
+                    pivot = A[k]
+                    for i in range(k + 1, n):
+                        row = A[i]
+                        row[k] = row[k] / pivot[k]
+                        for j in range(k + 1, n):
+                            row[j] -= row[k] * pivot[j]
+            """
+        ).strip()
+    )
+    outer, rows, columns = analysis.loops.values()
+    assert "A" in outer.dependent and outer.strategies() == []  # LU: k carries everything
+    assert rows.strategies()[0] == "prange"  # row i is the loop's own row

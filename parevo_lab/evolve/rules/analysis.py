@@ -855,6 +855,7 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
         if name != var
     ]
     aliases = {}  # private views of rows: row = A[i] -> A
+    views: dict[str, str] = {}  # other private views of shared arrays: row = A[j] -> A
     feeding: dict[str, set[str]] = {}  # scan -> the scalars whose updates read it
     fed_by: dict[str, tuple[set[str], list[int]]] = {}  # scalar -> arrays its updates read
     for name in scalar_names:
@@ -888,20 +889,20 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
                 facts.carried[name] = f"a running {op} that the loop also reads"
             continue
         first = mine[0]
-        if first.kind == "write" and first.top:
-            facts.private.append(name)
-            alias = _alias_of(first.node, var, varying - {name})
+        if first.kind == "write" and (first.top or not other_reads_before_write(mine)):
+            facts.private.append(name)  # written (maybe conditionally) before any read
+            alias = _alias_of(first.node, var, varying - {name}) if first.top else None
             if alias:
                 aliases[name] = alias
-        elif first.kind == "write" and not other_reads_before_write(mine):
-            facts.private.append(name)  # written (conditionally) before any read
+            elif _view_of(first.node) is not None:
+                views[name] = _view_of(first.node)
         else:
             facts.carried[name] = "read before it is written in an iteration"
     for name, readers in feeding.items():
         if any(r not in facts.reductions for r in readers):
             del facts.scans[name]  # read by something that is not a plain reduction
             facts.carried[name] = "a running value other iterations' values depend on"
-    _classify_arrays(facts, events, var, varying, aliases)
+    _classify_arrays(facts, events, var, varying, aliases, views)
     _cursor_stores(facts, events)
     for name, (arrays, positions) in fed_by.items():
         # the update may read an array the loop writes only where each iteration reads its own
@@ -961,7 +962,18 @@ def _alias_of(stmt, var, varying) -> str | None:
     return None
 
 
-def _classify_arrays(facts, events, var, varying, aliases) -> None:
+def _view_of(stmt) -> str | None:
+    """``row = A[j]`` / ``part = A[lo:hi]`` / ``b = a``: the shared array a private name views."""
+    value = getattr(stmt, "value", None)
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+        return value.value.id
+    if isinstance(value, ast.Name):
+        return value.id
+    return None
+
+
+def _classify_arrays(facts, events, var, varying, aliases, views=None) -> None:
+    views = views or {}
     stores = [e for e in events if e.kind in ("astore", "aupdate")]
     by_array: dict[str, list[_Event]] = {}
     for event in stores:
@@ -970,6 +982,13 @@ def _classify_arrays(facts, events, var, varying, aliases) -> None:
         if name in aliases:
             if all(e.index is not None for e in writes):
                 continue  # writes to a private row view of an independent row
+        if name in views and views[name] not in facts.private:
+            # a private view of a shared array that does not follow the loop's index: its
+            # elements are shared with other iterations (A[i] viewed in a loop over k)
+            facts.dependent[views[name]] = (
+                f"written through `{name}`, a view other iterations share"
+            )
+            continue
         if name == "?" or name in facts.private:
             if name == "?":
                 facts.dependent["?"] = "a store through an expression"
