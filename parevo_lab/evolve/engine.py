@@ -12,7 +12,7 @@ Parent selection balances exploiting the best with exploring the rest:
   probability 0.8 (``--seed`` fixes the draw);
 - *exploit*: islands take turns; the turn's island offers its fastest correct members;
 - *explore*: the archive holds the fastest correct member of every cell (strategy family x
-  speed bucket of half an octave); a random elite is tried next;
+  speed bucket of half an octave); a random elite at least half as fast as the best is next;
 - then every member with moves left, fastest first.
 
 The budget counts evaluations (the seed's included), wall seconds of this invocation, and model
@@ -38,6 +38,7 @@ REPAIR_SHARE = 0.8
 REPAIR_CHAIN = 3  # failed generations in a row before a line of repairs is abandoned
 PROPOSALS_PER_PARENT = 64  # proposals looked at per parent before it counts as exhausted
 IMPROVEMENT = 1.02
+EXPLORE_FLOOR = 0.5  # elites slower than half the best are not explored
 
 
 class RunError(Exception):
@@ -334,7 +335,12 @@ class Engine:
             order += repairs
         turn = evaluations % self.islands
         order += [m for m in correct if m.island == turn]
-        elites = list(_archive(correct).values())
+        top = correct[0].speedup if correct and correct[0].speedup else None
+        elites = [
+            m
+            for m in _archive(correct).values()
+            if top is None or (m.speedup or 0.0) >= EXPLORE_FLOOR * top  # not the hopeless
+        ]
         rng.shuffle(elites)
         order += elites
         order += correct + repairs

@@ -85,11 +85,14 @@ class RulesGenerator:
             moves = self._improvements(analysis, plan)
         else:
             moves = self._repairs(analysis, plan, parent, context)
+        harmful = _harmful_moves(context)
         seen = set()
         for new, text in moves:
             key = new.key()
             if key in seen or valid(analysis, new) is not None:
                 continue
+            if any(new.loops.get(loop) == strategy for loop, strategy in harmful - _pairs(plan)):
+                continue  # this loop with this strategy already made a kernel much slower
             seen.add(key)
             try:
                 source = render(context.task.source, new, context.variables)
@@ -242,6 +245,30 @@ class RulesGenerator:
             source = _set_decorator_keyword(parent.source, parent.function, name, value)
             if source is not None and source != parent.source:
                 yield Proposal(source=source, label=text, genome=None, family=parent.family)
+
+
+SLOWDOWN = 0.5  # a move that leaves less than half the parent's speed is not tried again
+
+
+def _pairs(plan: Plan) -> set[tuple[str, str]]:
+    return set(plan.loops.items())
+
+
+def _harmful_moves(context: Context) -> set[tuple[str, str]]:
+    """(loop, strategy) pairs whose addition made a correct kernel at least 2x slower than its
+    correct parent: a parallel loop with too little work per call (an inner loop run once per
+    outer iteration) is slow in every plan, so it is not proposed again."""
+    harmful = set()
+    for child in context.members:
+        parent = context.member(child.parent_id)
+        if parent is None or child.genome is None or parent.genome is None:
+            continue
+        if not (child.ok and parent.ok and child.speedup and parent.speedup):
+            continue
+        if child.speedup < SLOWDOWN * parent.speedup:
+            added = _pairs(Plan.from_dict(child.genome)) - _pairs(Plan.from_dict(parent.genome))
+            harmful |= added
+    return harmful
 
 
 def _with(plan: Plan, loop_id: str, strategy: str) -> Plan:
