@@ -296,3 +296,50 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
     first = next(RulesGenerator().propose(racy, context))
     assert first.label.startswith("repair (race on counts): privatise counts")
     assert first.genome == {"loops": {"L3": "privatise"}, "knobs": {}}
+
+
+def test_a_move_that_halved_the_speed_is_not_proposed_again(tmp_path):
+    task_file = tmp_path / "two_loops.py"
+    task_file.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+
+            def make_inputs(size, rng):
+                return (rng.uniform(0.0, 1.0, size),)
+
+            def reference(x):
+                y = np.empty(x.shape[0])
+                for i in range(x.shape[0]):
+                    y[i] = x[i] * 2.0
+                z = np.empty(x.shape[0])
+                for i in range(x.shape[0]):
+                    z[i] = x[i] + 1.0
+                return y, z
+            """
+        )
+    )
+    task = load_task(task_file)
+
+    def member(id, parent, loops, speedup):
+        genome = {"loops": loops, "knobs": {}}
+        return Member(
+            id=id,
+            parent_id=parent,
+            origin="rules",
+            label="",
+            source=f"# {id}",
+            genome=genome,
+            verdict="ok",
+            speedup=speedup,
+            evaluation_id=id,
+        )
+
+    seed = member(1, None, {}, 1.0)
+    slow = member(2, 1, {"L3": "prange"}, 0.3)  # L3 in parallel: 3x slower than its parent
+    fast = member(3, 1, {"L6": "prange"}, 1.6)
+    context = Context(task=task, members=[seed, slow, fast], rng=random.Random(0))
+    proposals = list(RulesGenerator().propose(fast, context))
+    assert proposals, "the fast member still has moves (knobs)"
+    assert all(p.genome["loops"].get("L3") != "prange" for p in proposals)
+    assert any(p.label.startswith("tune:") for p in proposals)
