@@ -89,8 +89,8 @@ class RulesGenerator:
         seen = set()
         for new, text in moves:
             key = new.key()
-            if key in seen or valid(analysis, new) is not None:
-                continue
+            if key in seen or valid(analysis, new) is not None or not new.loops:
+                continue  # (a plan with no parallel loop is the seed's business, not a candidate)
             if any(new.loops.get(loop) == strategy for loop, strategy in harmful - _pairs(plan)):
                 continue  # this loop with this strategy already made a kernel much slower
             seen.add(key)
@@ -135,8 +135,9 @@ class RulesGenerator:
             for per in (4, 16):
                 if plan.knob("blocks") != per:
                     yield _knob(plan, "blocks", per), f"tune: {per} blocks per thread"
-        for loop_id in sorted(plan.loops):
-            yield _without(plan, loop_id), f"serialise loop {loop_id} (too little work?)"
+        if len(plan.loops) > 1:
+            for loop_id in sorted(plan.loops):
+                yield _without(plan, loop_id), f"serialise loop {loop_id} (too little work?)"
 
     def _auto(self, analysis: Analysis) -> Plan:
         """Every loop nest parallel at its outermost loop that has a strategy."""
