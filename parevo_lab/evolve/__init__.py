@@ -59,8 +59,9 @@ def evolve(
         raise RunError(f"no run to resume in {out} (no {RUN_FILE}): start one without --resume")
     given = {k: v for k, v in (generator_settings or {}).items() if v is not None}
     stored: dict = {}
+    chosen = None
     if not resume:
-        generators.get(generator, **given)  # a bad setting fails before anything is written
+        chosen = generators.get(generator, **given)  # a bad setting fails before any write
     out.mkdir(parents=True, exist_ok=True)
     with Store(database) as store:
         if resume:
@@ -87,7 +88,8 @@ def evolve(
                 "budget": budget.to_dict(),
             }
             run_id = None
-        chosen = generators.get(generator, **{**stored, **given})
+        if chosen is None:  # resuming: the generator and endpoint the run began with
+            chosen = generators.get(generator, **{**stored, **given})
         if run_id is None:
             if generator == "llm":  # never the key: it stays in the environment
                 settings["llm"] = {

@@ -174,13 +174,18 @@ class Engine:
         self.options = options
         self.progress = progress or (lambda event: None)
         self.exhausted: set[int] = set()
+        self._reports: dict[int, dict | None] = {}
 
     # -- the population, read back from the store --------------------------------------------
 
     def members(self) -> list[Member]:
         out = []
         for row in self.store.members(self.run_id):
-            report = self.store.report(row["evaluation_id"]) if row["evaluation_id"] else None
+            report = None
+            if row["evaluation_id"]:  # a report never changes: read each one once per run
+                if row["evaluation_id"] not in self._reports:
+                    self._reports[row["evaluation_id"]] = self.store.report(row["evaluation_id"])
+                report = self._reports[row["evaluation_id"]]
             out.append(
                 Member(
                     id=row["id"],
