@@ -22,11 +22,6 @@ def _jupyter_labextension_paths():
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "parevo_lab"}]
+    from .server import ParevoLab
 
-
-def _load_jupyter_server_extension(server_app):
-    from .server import setup_handlers
-
-    setup_handlers(server_app.web_app)
-    server_app.log.info("parevo_lab server extension loaded")
+    return [{"module": "parevo_lab", "app": ParevoLab}]

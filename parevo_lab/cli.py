@@ -590,10 +590,25 @@ class _progress_printer:
         sys.stderr.flush()
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a stop from the Jupyter server, ``kill``) stops like Ctrl-C: the sandboxed child
+    is killed, the run is recorded as stopped and stays resumable."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def entry() -> int:
     """The console script: ``main`` with a quiet exit when stdout is closed early (``| head``)."""
+    _stop_on_sigterm()
     try:
         return main()
+    except KeyboardInterrupt:
+        print("\nparevo: stopped", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         import os
 

@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS members (
     UNIQUE(run_id, candidate_hash)
 );
 CREATE INDEX IF NOT EXISTS members_by_run ON members(run_id, id);
+CREATE TABLE IF NOT EXISTS pins (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    created TEXT NOT NULL,
+    PRIMARY KEY(run_id, member_id)
+);
 """
 
 
@@ -255,7 +261,13 @@ class Store:
             )
         return evaluation_id
 
-    def members(self, run_id: int) -> list[dict]:
+    def members(
+        self, run_id: int, *, after: int | None = None, ids: tuple[int, ...] = ()
+    ) -> list[dict]:
+        """The run's members in id order, each with its evaluation's one-line ``summary``.
+
+        ``after`` and ``ids`` narrow the read to members added after an id or named ones (what a
+        watcher polling a live run needs)."""
         keys = (
             "id",
             "candidate_hash",
@@ -274,15 +286,55 @@ class Store:
             "tokens",
             "cost",
         )
-        rows = self.db.execute(
-            f"SELECT {', '.join(keys)} FROM members WHERE run_id = ? ORDER BY id", (run_id,)
-        ).fetchall()
+        query = (
+            f"SELECT {', '.join('m.' + k for k in keys)}, e.summary FROM members m"
+            " LEFT JOIN evaluations e ON e.id = m.evaluation_id WHERE m.run_id = ?"
+        )
+        params: list = [run_id]
+        narrow = []
+        if after is not None:
+            narrow.append("m.id > ?")
+            params.append(after)
+        if ids:
+            narrow.append(f"m.id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
+        if narrow:
+            query += " AND (" + " OR ".join(narrow) + ")"
         out = []
-        for row in rows:
-            member = dict(zip(keys, row, strict=True))
+        for row in self.db.execute(query + " ORDER BY m.id", params).fetchall():
+            member = dict(zip(keys, row[:-1], strict=True))
+            member["summary"] = row[-1] or ""
             member["genome"] = json.loads(member["genome"]) if member["genome"] else None
             out.append(member)
         return out
+
+    def member(self, run_id: int, member_id: int) -> dict | None:
+        rows = self.members(run_id, ids=(member_id,))
+        return rows[0] if rows else None
+
+    def pin(self, run_id: int, member_id: int) -> None:
+        """Ask the run to take ``member_id`` as its next parent (a person's "use as parent")."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO pins(run_id, member_id, created) VALUES (?, ?, ?)",
+                (run_id, member_id, _now()),
+            )
+
+    def pins(self, run_id: int) -> list[int]:
+        rows = self.db.execute(
+            "SELECT member_id FROM pins WHERE run_id = ? ORDER BY created, member_id", (run_id,)
+        )
+        return [r[0] for r in rows]
+
+    def unpin(self, run_id: int, member_id: int) -> None:
+        with self.db:
+            self.db.execute(
+                "DELETE FROM pins WHERE run_id = ? AND member_id = ?", (run_id, member_id)
+            )
+
+    def task_source(self, task_hash: str) -> str | None:
+        row = self.db.execute("SELECT source FROM tasks WHERE hash = ?", (task_hash,)).fetchone()
+        return row[0] if row else None
 
 
 def _now() -> str:

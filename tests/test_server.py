@@ -1,13 +1,27 @@
-"""The parevo_lab server extension: routes answer, and only to authenticated users."""
+"""The parevo_lab server extension, against a real Jupyter server with real `parevo` job processes.
 
+Routes answer only to authenticated users authorised to `execute` on `parevo_lab:*`; runs and checks
+execute as child processes (real numba compiles); stop kills them; the event stream replays a run's
+history; bad bodies are 400s with a message naming the field.
+"""
+
+import asyncio
 import json
+import os
+import re
+import time
 import warnings
 
 import pytest
+from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.utils import JupyterServerAuthWarning
 from tornado.httpclient import HTTPClientError
 
 import parevo_lab
+from parevo_lab.server.handlers import ROUTES
+from parevo_lab.server.jobs import start_time
+
+pytestmark = pytest.mark.timeout(300)
 
 ONLY_OUR_EXTENSION = {
     "parevo_lab": True,
@@ -15,47 +29,222 @@ ONLY_OUR_EXTENSION = {
     "jupyter_server_terminals": False,
 }
 
+TASK = '''"""Scale a vector: the smallest task a run can evolve."""
+import numpy as np
 
-@pytest.fixture
-def jp_server_config():
+SIZES = {"check": 200, "bench": 50_000}
+
+
+def make_inputs(size, rng):
+    return (rng.random(size),)
+
+
+def reference(x):
+    out = np.empty_like(x)
+    for i in range(x.shape[0]):
+        out[i] = 2.0 * x[i] + 1.0
+    return out
+'''
+
+OTHER_TASK = TASK.replace("2.0 * x[i] + 1.0", "x[i] * x[i]")
+
+GOOD = """import numba
+import numpy as np
+
+
+@numba.njit(parallel=True)
+def kernel(x):
+    out = np.empty_like(x)
+    for i in numba.prange(x.shape[0]):
+        out[i] = 2.0 * x[i] + 1.0
+    return out
+"""
+
+RACY = """import numba
+import numpy as np
+
+
+@numba.njit(parallel=True)
+def kernel(x):
+    out = np.empty_like(x)
+    for i in numba.prange(x.shape[0]):
+        out[0] = 2.0 * x[0] + 1.0
+        out[i] = 2.0 * x[i] + 1.0
+    return out
+"""
+
+
+def _config(tmp_path, **extra):
     return {
         "ServerApp": {
             "jpserver_extensions": dict(ONLY_OUR_EXTENSION),
             "allow_unauthenticated_access": False,
-        }
+        },
+        "ParevoLab": {
+            "work_dir": str(tmp_path / "work"),
+            "threads": [1],
+            "poll_s": 0.2,
+            "stop_grace_s": 5.0,
+            **extra,
+        },
     }
 
 
-async def test_status_reports_name_and_version(jp_fetch):
-    response = await jp_fetch("parevo-lab", "status")
-
-    assert response.code == 200
-    assert json.loads(response.body) == {
-        "name": "parevo-lab",
-        "version": parevo_lab.__version__,
-        "ok": True,
-    }
-
-
-async def test_status_refuses_a_request_without_token(http_server_client, jp_base_url):
-    url = f"{jp_base_url.rstrip('/')}/parevo-lab/status"
-
-    with pytest.raises(HTTPClientError) as refused:
-        await http_server_client.fetch(url, follow_redirects=False)
-
-    # API handlers answer 403; a page handler would redirect to the login page.
-    assert refused.value.code in (302, 403)
+@pytest.fixture
+def jp_server_config(tmp_path, request):
+    config = _config(tmp_path)
+    marker = request.node.get_closest_marker("authorizer")
+    if marker:
+        config["ServerApp"]["authorizer_class"] = marker.args[0]
+    jobs = request.node.get_closest_marker("max_jobs")
+    if jobs:
+        config["ParevoLab"]["max_jobs"] = jobs.args[0]
+    return config
 
 
-def test_every_handler_requires_authentication(jp_configurable_serverapp):
+async def call(jp_fetch, *path, body=None, method=None, expect=200):
+    kwargs = {"raise_error": False}
+    if body is not None:
+        kwargs["body"] = body if isinstance(body, str | bytes) else json.dumps(body)
+        method = method or "POST"
+    elif method == "POST":
+        kwargs["body"] = "{}"
+    response = await jp_fetch("parevo-lab", *path, method=method or "GET", **kwargs)
+    text = response.body.decode() if response.body else ""
+    assert response.code == expect, f"{response.code}: {text}"
+    return json.loads(text) if text else None
+
+
+async def wait_for(jp_fetch, run_id, statuses, seconds=240):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = await call(jp_fetch, "runs", run_id)
+        if run["status"] in statuses:
+            return run
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"run {run_id} stayed {run['status']} ({run['reason']})")
+
+
+async def events_of(jp_fetch, run_id, until="idle", timeout=240, headers=None):
+    chunks = []
+    await jp_fetch(
+        "parevo-lab",
+        "runs",
+        run_id,
+        "events",
+        params={"until": until},
+        streaming_callback=chunks.append,
+        request_timeout=timeout,
+        headers=headers or {},
+    )
+    return parse_events(b"".join(chunks).decode())
+
+
+def parse_events(text):
+    events = []
+    for block in text.split("\n\n"):
+        fields = dict(
+            line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":")
+        )
+        if fields:
+            events.append(
+                {"id": fields["id"], "type": fields["event"], "data": json.loads(fields["data"])}
+            )
+    return events
+
+
+# -- the server answers, and only to those allowed to execute ------------------------------------
+
+
+async def test_status_reports_name_version_and_defaults(jp_fetch):
+    status = await call(jp_fetch, "status")
+
+    assert status["name"] == "parevo-lab"
+    assert status["version"] == parevo_lab.__version__
+    assert status["max_jobs"] == 1
+    assert status["defaults"]["threads"] == [1]
+    assert status["defaults"]["generator"] == "rules"
+
+
+def _every_route_and_method():
+    """(url path, method) for every handler method of the API, with made-up ids."""
+    for pattern, handler in ROUTES:
+        path = re.sub(r"\([^)]*\)", "x1", pattern)
+        for method in ("get", "post", "put", "patch", "delete"):
+            if method in vars(handler):
+                yield path, method.upper()
+
+
+ROUTE_METHODS = list(_every_route_and_method())
+
+
+def test_the_api_has_the_routes_the_front_end_uses():
+    assert ("runs", "POST") in ROUTE_METHODS
+    assert ("runs/x1/events", "GET") in ROUTE_METHODS
+    assert ("checks", "POST") in ROUTE_METHODS
+    assert len(ROUTE_METHODS) >= 15
+
+
+async def test_every_route_refuses_a_request_without_token(http_server_client, jp_base_url):
+    for path, method in ROUTE_METHODS:
+        url = f"{jp_base_url.rstrip('/')}/parevo-lab/{path}"
+        body = "{}" if method == "POST" else None
+        with pytest.raises(HTTPClientError) as refused:
+            await http_server_client.fetch(url, method=method, body=body, follow_redirects=False)
+        assert refused.value.code == 403, (path, method)
+
+
+class Recording(Authorizer):
+    """Allows everything and records what each handler asked for."""
+
+    asked: list = []
+
+    def is_authorized(self, handler, user, action, resource):
+        Recording.asked.append((handler.request.path, action, resource))
+        return True
+
+
+class DenyAll(Authorizer):
+    def is_authorized(self, handler, user, action, resource):
+        return False
+
+
+async def _call_every_route(jp_fetch):
+    codes = {}
+    for path, method in ROUTE_METHODS:
+        response = await jp_fetch(
+            "parevo-lab",
+            *path.split("/"),
+            method=method,
+            raise_error=False,
+            **({"body": "{}"} if method == "POST" else {}),
+        )
+        codes[(path, method)] = response.code
+    return codes
+
+
+@pytest.mark.authorizer.with_args(Recording)
+async def test_every_handler_asks_to_execute_on_a_parevo_lab_resource(jp_fetch):
+    Recording.asked.clear()
+    await _call_every_route(jp_fetch)
+
+    asked = {(p.split("/parevo-lab/")[1], a, r) for p, a, r in Recording.asked}
+    assert {p for p, _, _ in asked} == {path for path, _ in ROUTE_METHODS}
+    assert {a for _, a, _ in asked} == {"execute"}
+    assert all(r.startswith("parevo_lab:") for _, _, r in asked)
+
+
+@pytest.mark.authorizer.with_args(DenyAll)
+async def test_an_authorizer_that_says_no_gets_403_everywhere(jp_fetch):
+    codes = await _call_every_route(jp_fetch)
+
+    assert set(codes.values()) == {403}, codes
+
+
+def test_every_handler_requires_authentication(jp_configurable_serverapp, tmp_path):
     """The extension template's check_auth: a handler without an auth decorator warns at load."""
-    config = {
-        "ServerApp": {
-            "jpserver_extensions": dict(ONLY_OUR_EXTENSION),
-            "allow_unauthenticated_access": False,
-            "reraise_server_extension_failures": True,
-        }
-    }
+    config = _config(tmp_path)
+    config["ServerApp"]["reraise_server_extension_failures"] = True
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         app = jp_configurable_serverapp(config=config)
@@ -64,3 +253,213 @@ def test_every_handler_requires_authentication(jp_configurable_serverapp):
     assert app.extension_manager.extensions["parevo_lab"].enabled
     auth_warnings = [w for w in caught if issubclass(w.category, JupyterServerAuthWarning)]
     assert auth_warnings == [], [str(w.message) for w in auth_warnings]
+
+
+# -- bad input: one-line 400s, 404s and 409s ------------------------------------------------------
+
+
+async def test_bad_bodies_get_a_400_naming_the_field(jp_fetch):
+    cases = [
+        ("not json", "not JSON"),
+        ({}, "'task' is a required property"),
+        ({"task": TASK, "budget": 0}, "budget: 0 is less than the minimum of 1"),
+        ({"task": TASK, "threads": []}, "threads"),
+        ({"task": TASK, "generator": "magic"}, "generator"),
+        ({"task": TASK, "colour": "red"}, "'colour' was unexpected"),
+        ({"task": TASK, "base_url": "ftp://x"}, "base_url"),
+    ]
+    for body, expected in cases:
+        answer = await call(jp_fetch, "runs", body=body, expect=400)
+        assert expected in answer["message"], answer
+        assert "\n" not in answer["message"]
+
+
+async def test_a_cell_that_is_not_a_task_says_what_a_task_cell_needs(jp_fetch, tmp_path):
+    answer = await call(jp_fetch, "runs", body={"task": "x = 1\n"}, expect=400)
+
+    assert "defines no `reference`" in answer["message"]
+    assert "def reference(*args)" in answer["message"]
+    answer = await call(jp_fetch, "checks", body={"task": "def (", "candidate": GOOD}, expect=400)
+    assert "syntax" in answer["message"].lower() or "line 1" in answer["message"]
+    # nothing was left behind for the refused requests
+    assert list((tmp_path / "work" / "runs").iterdir()) == []
+    assert (await call(jp_fetch, "runs"))["runs"] == []
+
+
+async def test_unknown_runs_checks_and_candidates_are_404(jp_fetch):
+    for path in (("runs", "nope"), ("runs", "nope", "candidates", "1"), ("checks", "nope")):
+        answer = await call(jp_fetch, *path, expect=404)
+        assert "nope" in answer["message"]
+    answer = await call(jp_fetch, "runs", "nope", "stop", method="POST", expect=404)
+    assert "GET /parevo-lab/runs" in answer["message"]
+
+
+# -- a run from start to finish, its events and its candidates -----------------------------------
+
+
+@pytest.mark.slow
+async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fetch):
+    run = await call(
+        jp_fetch,
+        "runs",
+        body={
+            "task": TASK,
+            "name": "scale",
+            "budget": 3,
+            "notebook": "a.ipynb",
+            "cell_id": "c1",
+            "profile_budget": 0.05,
+        },
+        expect=201,
+    )
+    assert run["status"] in ("queued", "running")
+    assert run["notebook"] == "a.ipynb" and run["cell_id"] == "c1"
+
+    live = await events_of(jp_fetch, run["id"])  # follows the run to its end
+    statuses = [e["data"]["status"] for e in live if e["type"] == "run"]
+    assert statuses[0] in ("queued", "running") and statuses[-1] == "finished"
+    members = {}
+    for event in live:
+        if event["type"] == "member":
+            members.setdefault(event["data"]["id"], []).append(event["data"]["state"])
+    assert len(members) == 3
+    assert all(states[-1] == "evaluated" for states in members.values())
+    ids = [int(e["id"].split(":")[1]) for e in live]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+    # a client that joins late gets the same end state from the replay
+    late = await events_of(jp_fetch, run["id"])
+    final = {e["data"]["id"]: e["data"] for e in late if e["type"] == "member"}
+    assert final.keys() == members.keys()
+    # one that reconnects with the last id it saw gets nothing twice
+    again = await events_of(jp_fetch, run["id"], headers={"Last-Event-ID": live[-1]["id"]})
+    assert again == []
+
+    shown = await call(jp_fetch, "runs", run["id"])
+    assert shown["status"] == "finished" and shown["evaluations"] == 3
+    assert shown["best"] is not None and shown["best"]["speedup"] > 0
+    seed = shown["candidates"][0]
+    assert seed["origin"] == "seed" and seed["parent_id"] is None
+    child = next(c for c in shown["candidates"] if c["parent_id"] == seed["id"])
+    assert child["label"] and child["origin"] == "rules"
+
+    detail = await call(jp_fetch, "runs", run["id"], "candidates", str(child["id"]))
+    assert "prange" in detail["source"]
+    assert detail["parent"]["id"] == seed["id"] and "def reference" in detail["reference"]
+    assert detail["report"]["verdict"] == detail["verdict"]
+    if detail["verdict"] == "ok":
+        trace = detail["figure"]["data"][0]
+        assert trace["x"] == [1] and trace["y"][0] > 0
+
+    best = await call(jp_fetch, "runs", run["id"], "best")
+    assert "def kernel" in best["source"] or "def reference" in best["source"]
+    listed = (await call(jp_fetch, "runs"))["runs"]
+    assert [r["id"] for r in listed] == [run["id"]]
+
+    # a finished run resumes with more budget; "use as parent" pins a member and resumes
+    await call(jp_fetch, "runs", run["id"], "resume", body={"budget": 4})
+    done = await wait_for(jp_fetch, run["id"], ("finished",))
+    assert done["evaluations"] == 4
+    last = done["candidates"][-1]["id"]
+    parents = {c["parent_id"] for c in done["candidates"]}
+    leaf = [c for c in done["candidates"] if c["verdict"] == "ok" and c["id"] not in parents][-1]
+    await call(
+        jp_fetch, "runs", run["id"], "candidates", str(leaf["id"]), "parent", body={"resume": True}
+    )
+    done = await wait_for(jp_fetch, run["id"], ("finished",))
+    after_pin = [c for c in done["candidates"] if c["id"] > last]
+    assert after_pin and after_pin[0]["parent_id"] == leaf["id"]
+
+
+@pytest.mark.slow
+async def test_stop_kills_the_run_and_resume_goes_on_without_repeating(jp_fetch):
+    run = await call(jp_fetch, "runs", body={"task": TASK, "budget": 40}, expect=201)
+    first = await wait_for(jp_fetch, run["id"], ("running",))
+    deadline = time.monotonic() + 120
+    while first["evaluations"] < 1 and time.monotonic() < deadline:
+        await asyncio.sleep(0.3)
+        first = await call(jp_fetch, "runs", run["id"])
+    job = json.loads((await _folder(jp_fetch, run["id"]) / "job.json").read_text())
+
+    await call(jp_fetch, "runs", run["id"], "stop", method="POST")
+    stopped = await wait_for(jp_fetch, run["id"], ("stopped",), seconds=30)
+    assert stopped["resumable"]
+    assert start_time(job["pid"]) is None  # the process is gone
+    with pytest.raises(ProcessLookupError):
+        os.killpg(job["pid"], 0)  # and its whole group
+    answer = await call(jp_fetch, "runs", run["id"], "stop", method="POST", expect=409)
+    assert "not running" in answer["message"]
+
+    evaluated = [c["id"] for c in stopped["candidates"] if c["state"] == "evaluated"]
+    await call(jp_fetch, "runs", run["id"], "resume", body={"budget": len(evaluated) + 1})
+    answer = await call(jp_fetch, "runs", run["id"], "resume", method="POST", expect=409)
+    assert "already" in answer["message"]
+    done = await wait_for(jp_fetch, run["id"], ("finished",))
+    assert done["evaluations"] == len(evaluated) + 1
+    again = [c["id"] for c in done["candidates"] if c["state"] == "evaluated"]
+    assert again[: len(evaluated)] == evaluated  # nothing evaluated twice, nothing lost
+
+
+async def _folder(jp_fetch, run_id):
+    from pathlib import Path
+
+    status = await call(jp_fetch, "status")
+    return Path(status["work_dir"]) / "runs" / run_id
+
+
+@pytest.mark.slow
+@pytest.mark.max_jobs(1)
+async def test_two_notebooks_get_two_runs_one_at_a_time_without_cross_talk(jp_fetch):
+    a = await call(
+        jp_fetch, "runs", body={"task": TASK, "budget": 2, "notebook": "a.ipynb"}, expect=201
+    )
+    b = await call(
+        jp_fetch, "runs", body={"task": OTHER_TASK, "budget": 2, "notebook": "b.ipynb"}, expect=201
+    )
+    assert b["status"] == "queued"  # the cap of one job holds
+    seen = set()
+    while True:
+        runs = {r["id"]: r for r in (await call(jp_fetch, "runs"))["runs"]}
+        states = (runs[a["id"]]["status"], runs[b["id"]]["status"])
+        seen.add(states)
+        assert states != ("running", "running")
+        if states == ("finished", "finished"):
+            break
+        await asyncio.sleep(0.2)
+    for run, task in ((a, "2.0 * x[i] + 1.0"), (b, "x[i] * x[i]")):
+        events = await events_of(jp_fetch, run["id"])
+        assert {e["data"]["id"] for e in events if e["type"] == "run"} == {run["id"]}
+        shown = await call(jp_fetch, "runs", run["id"])
+        for member in shown["candidates"]:
+            detail = await call(jp_fetch, "runs", run["id"], "candidates", str(member["id"]))
+            assert task in detail["reference"]
+
+
+# -- one-off checks ------------------------------------------------------------------------------
+
+
+async def _check(jp_fetch, candidate):
+    check = await call(
+        jp_fetch,
+        "checks",
+        body={"task": TASK, "candidate": candidate, "profile": False},
+        expect=201,
+    )
+    deadline = time.monotonic() + 180
+    while check["status"] in ("queued", "running") and time.monotonic() < deadline:
+        await asyncio.sleep(0.3)
+        check = await call(jp_fetch, "checks", check["id"])
+    return check
+
+
+@pytest.mark.slow
+async def test_a_check_of_a_cell_gives_the_verdict_and_the_race_trace(jp_fetch):
+    good = await _check(jp_fetch, GOOD)
+    assert good["status"] == "done" and good["verdict"] == "ok", good["summary"]
+
+    racy = await _check(jp_fetch, RACY)
+    assert racy["verdict"] in ("race", "wrong"), racy["summary"]
+    if racy["verdict"] == "race":
+        entry = racy["report"]["races"]["entries"][0]
+        assert entry["array"] == "out"
+        assert {entry["first"]["line"], entry["second"]["line"]} <= {9, 10}

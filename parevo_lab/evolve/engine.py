@@ -294,8 +294,11 @@ class Engine:
             task=self.task, members=members, rng=rng, variables=_reference_types(members)
         )
         known = {Candidate(source=m.source).hash for m in members}
+        pinned = set(self.store.pins(self.run_id))
         for parent in self._parents(members, rng, evaluations):
             if parent.id in self.exhausted:
+                if parent.id in pinned:
+                    self.store.unpin(self.run_id, parent.id)
                 continue
             # a model may answer with nothing usable now and something later: ask again, up to
             # the generator's patience; the rule generator's moves are the same every time
@@ -311,12 +314,16 @@ class Engine:
                     if parent.origin == "seed":
                         island = len(context.children(parent)) % self.islands
                     member_id = self.add(proposal, parent, self.generator.name, island)
+                    if parent.id in pinned:  # a pin asks for one child
+                        self.store.unpin(self.run_id, parent.id)
                     if member_id is not None:
                         self.progress(
                             {"type": "proposed", "label": proposal.label, "parent": parent.id}
                         )
                         return member_id
             self.exhausted.add(parent.id)
+            if parent.id in pinned:
+                self.store.unpin(self.run_id, parent.id)
         return None
 
     def _parents(self, members: list[Member], rng: random.Random, evaluations: int):
@@ -324,7 +331,9 @@ class Engine:
         evaluated = [m for m in members if m.evaluated]
         by_id = {m.id: m for m in members}
         has_children = {m.parent_id for m in members if m.parent_id is not None}
-        order: list[Member] = []
+        # a member a person chose ("use as parent") goes first, whatever its verdict
+        pins = set(self.store.pins(self.run_id))
+        order: list[Member] = [m for m in evaluated if m.id in pins]
         repairs = [
             m
             for m in reversed(evaluated)

@@ -89,6 +89,63 @@ def speedup_by_category(tasks: list[dict], ceiling: dict | None = None, title: s
     return fig
 
 
+def speedup_vs_threads(profile: dict, title: str = ""):
+    """One candidate's speedup over serial numba at each thread count it was timed at, with the
+    95% confidence interval, the ideal line and the machine's measured compute ceiling."""
+    import plotly.graph_objects as go
+
+    vs = (profile.get("speedup") or {}).get("vs_serial") or {}
+    threads = sorted(int(p) for p in vs)
+    fig = go.Figure()
+    if threads:
+        values = [vs[str(p)]["value"] for p in threads]
+        fig.add_scatter(
+            x=threads,
+            y=values,
+            mode="lines+markers",
+            name="vs serial numba",
+            marker_color=PALETTE[0],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [vs[str(p)]["ci_high"] - vs[str(p)]["value"] for p in threads],
+                "arrayminus": [vs[str(p)]["value"] - vs[str(p)]["ci_low"] for p in threads],
+            },
+            hovertemplate="%{x} threads: %{y:.2f}x<extra></extra>",
+        )
+        fig.add_scatter(
+            x=threads,
+            y=threads,
+            mode="lines",
+            name="ideal (linear)",
+            line={"dash": "dot", "color": "#777"},
+            hoverinfo="skip",
+        )
+        ceiling = (profile.get("ceiling") or {}).get("compute_speedup") or {}
+        known = [p for p in threads if str(p) in ceiling]
+        if known:
+            fig.add_scatter(
+                x=known,
+                y=[ceiling[str(p)] for p in known],
+                mode="lines",
+                name="machine ceiling (compute-bound)",
+                line={"dash": "dash", "color": PALETTE[3]},
+                hovertemplate="ceiling at %{x} threads: %{y:.2f}x<extra></extra>",
+            )
+    note = " (noisy: rerun on a quiet machine)" if profile.get("noisy") else ""
+    fig.update_layout(
+        title=(title or "Speedup versus threads")
+        + f"<br><sup>size {profile.get('size')}{note}</sup>",
+        xaxis={"title": "threads", "tickvals": threads},
+        yaxis={"title": "speedup over serial numba (x)", "rangemode": "tozero"},
+        template="simple_white",
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 50, "r": 10, "t": 60, "b": 40},
+        height=320,
+    )
+    return fig
+
+
 def write(fig, folder: Path, name: str) -> list[Path]:
     """Save ``name``.json (plotly JSON) and ``name``.html (plotly.js beside it) in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """The parevo_lab Jupyter server extension: REST routes under ``<base_url>/parevo-lab/``."""
 
-from .handlers import setup_handlers
+from .app import ParevoLab
 
-__all__ = ["setup_handlers"]
+__all__ = ["ParevoLab"]

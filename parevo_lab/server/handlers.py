@@ -1,37 +1,357 @@
-"""HTTP handlers of the parevo_lab server extension.
+"""HTTP handlers of the parevo_lab server extension: the REST API under ``<base_url>/parevo-lab/``.
 
-Every handler is behind ``@tornado.web.authenticated`` and ``@authorized``, so the server's
-authorizer can allow or refuse each ``parevo_lab:<thing>`` resource on its own.
+Every handler method is behind ``@tornado.web.authenticated`` and ``@authorized("execute")`` on a
+``parevo_lab:<thing>`` resource: what this API starts is code execution, so a deployment's
+authorizer decides with the same action it uses for kernels and terminals. Request bodies are
+checked against the JSON schemas below; a bad one is a 400 whose message names the field and the
+fix. ``docs/server.md`` lists the routes with examples.
 """
+
+from __future__ import annotations
 
 import json
 
+import jsonschema
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
+from tornado.iostream import StreamClosedError
+
+from .events import format_event
+from .runs import BadRequest, Conflict, NotFound
 
 #: All routes live below ``<base_url>/parevo-lab/``; the front end builds the same prefix.
 URL_NAMESPACE = "parevo-lab"
+EXECUTE = "execute"
+
+_NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 100}
+_SOURCE = {"type": "string", "minLength": 1, "maxLength": 1_000_000}
+_THREADS = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 1, "maximum": 1024},
+    "minItems": 1,
+    "maxItems": 16,
+}
+_LABEL = {"type": "string", "maxLength": 4096}
+
+RUN_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["task"],
+    "properties": {
+        "task": {**_SOURCE, "description": "source of the task: reference + make_inputs"},
+        "name": {"type": "string", "maxLength": 200},
+        "generator": {"enum": ["rules", "llm"]},
+        "budget": {"type": "integer", "minimum": 1, "maximum": 100_000},
+        "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+        "threads": _THREADS,
+        "seconds": {"type": "number", "exclusiveMinimum": 0},
+        "islands": {"type": "integer", "minimum": 1, "maximum": 64},
+        "profile_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+        "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+        "base_url": {"type": "string", "pattern": "^https?://", "maxLength": 2000},
+        "model": {"type": "string", "minLength": 1, "maxLength": 200},
+        "notebook": _LABEL,
+        "cell_id": _LABEL,
+        "candidates": {
+            "type": "array",
+            "maxItems": 16,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["source"],
+                "properties": {"source": _SOURCE, "function": _NAME},
+            },
+        },
+    },
+}
+RESUME_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"budget": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+}
+CANDIDATE_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source"],
+    "properties": {"source": _SOURCE, "function": _NAME},
+}
+PARENT_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"resume": {"type": "boolean"}},
+}
+CHECK_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["task", "candidate"],
+    "properties": {
+        "task": _SOURCE,
+        "candidate": _SOURCE,
+        "function": _NAME,
+        "name": {"type": "string", "maxLength": 200},
+        "threads": _THREADS,
+        "profile": {"type": "boolean"},
+        "notebook": _LABEL,
+        "cell_id": _LABEL,
+    },
+}
 
 
-class StatusHandler(APIHandler):
-    """Tell the front end which parevo-lab it is talking to."""
+def validate(body, schema: dict) -> dict:
+    """The body if it fits ``schema``; BadRequest naming the first field that does not."""
+    try:
+        jsonschema.validate(body, schema)
+    except jsonschema.ValidationError as error:  # already the best match of all errors
+        where = ".".join(str(p) for p in error.absolute_path) or "body"
+        message = error.message
+        if error.validator == "additionalProperties":
+            allowed = ", ".join(sorted(schema.get("properties", {})))
+            message += f" (allowed: {allowed})"
+        elif error.validator == "required":
+            message += " (see docs/server.md for the fields)"
+        raise BadRequest(f"invalid request: {where}: {message}") from None
+    return body
+
+
+class ParevoHandler(APIHandler):
+    """Errors of the workbench become JSON answers with the right status and a one-line message."""
+
+    auth_resource = "parevo_lab:runs"
+
+    @property
+    def workbench(self):
+        return self.settings["parevo_lab"].workbench
+
+    @property
+    def feeds(self):
+        return self.settings["parevo_lab"].feeds
+
+    def body(self, schema: dict) -> dict:
+        raw = self.request.body or b"{}"
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("invalid request: the body is not JSON (send a JSON object)") from None
+        return validate(data, schema)
+
+    def answer(self, data, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+    def _handle_request_exception(self, e):
+        for kind, status in ((BadRequest, 400), (NotFound, 404), (Conflict, 409)):
+            if isinstance(e, kind):
+                if self._finished:
+                    return
+                self.set_status(status)
+                self.set_header("Content-Type", "application/json")
+                self.finish(json.dumps({"message": str(e), "reason": kind.__name__}))
+                return
+        super()._handle_request_exception(e)
+
+
+def _member_id(text: str) -> int:
+    if not text.isdigit():
+        raise NotFound(f"no candidate {text!r}: candidate ids are numbers")
+    return int(text)
+
+
+class StatusHandler(ParevoHandler):
+    """Tell the front end which parevo-lab it is talking to, and how it is set up."""
 
     auth_resource = "parevo_lab:status"
 
     @tornado.web.authenticated
-    @authorized
+    @authorized(EXECUTE)
     def get(self):
         from .. import __version__
 
-        self.finish(json.dumps({"name": "parevo-lab", "version": __version__, "ok": True}))
+        app = self.settings["parevo_lab"]
+        self.answer(
+            {
+                "name": "parevo-lab",
+                "version": __version__,
+                "ok": True,
+                "work_dir": str(app.work_dir),
+                "max_jobs": app.max_jobs,
+                "running": len(app.jobs.running),
+                "queued": len(app.jobs.queue),
+                "defaults": app.defaults(),
+            }
+        )
 
 
-def setup_handlers(web_app):
-    """Register the extension's routes on the server's tornado application."""
-    base_url = web_app.settings["base_url"]
-    handlers = [
-        (url_path_join(base_url, URL_NAMESPACE, "status"), StatusHandler),
-    ]
-    web_app.add_handlers(".*$", handlers)
+class RunsHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self):
+        self.answer({"runs": self.workbench.runs()})
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self):
+        run = self.workbench.start_run(self.body(RUN_REQUEST))
+        self.answer(run, 201)
+
+
+class RunHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self, run_id):
+        self.answer(self.workbench.run(run_id, members=True))
+
+
+class StopRunHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self, run_id):
+        run = self.workbench.stop_run(run_id)
+        self.feeds.poke(run_id)
+        self.answer(run)
+
+
+class ResumeRunHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self, run_id):
+        body = self.body(RESUME_REQUEST)
+        run = self.workbench.resume_run(run_id, body.get("budget"))
+        self.feeds.poke(run_id)
+        self.answer(run)
+
+
+class EventsHandler(ParevoHandler):
+    """Server-sent events: the run's history, then its changes (``Last-Event-ID`` resumes).
+
+    ``?until=idle`` ends the stream once the run is neither queued nor running and every event
+    was sent (a script that follows one run to its end)."""
+
+    heartbeat_s = 15.0
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    async def get(self, run_id):
+        feed = self.feeds.get(run_id)
+        last = self.request.headers.get("Last-Event-ID") or self.get_query_argument("after", None)
+        until_idle = self.get_query_argument("until", "") == "idle"
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")
+        feed.listen()
+        try:
+            while not self.request.connection.stream.closed():
+                events = feed.since(last)
+                for event in events:
+                    self.write(format_event(event))
+                if events:
+                    last = events[-1]["id"]
+                else:
+                    self.write(": keepalive\n\n")
+                await self.flush()
+                if until_idle and not feed.active():
+                    feed.poll()  # what the job wrote last
+                    if not feed.since(last):
+                        break
+                    continue
+                await feed.wait(self.heartbeat_s)
+        except StreamClosedError:
+            pass
+        finally:
+            feed.leave()
+
+
+class CandidatesHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self, run_id):
+        self.answer({"candidates": self.workbench.candidates(run_id)})
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self, run_id):
+        body = self.body(CANDIDATE_REQUEST)
+        added = self.workbench.add_candidate(run_id, body["source"], body.get("function", "kernel"))
+        self.feeds.poke(run_id)
+        self.answer(added, 201)
+
+
+class CandidateHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self, run_id, member):
+        self.answer(self.workbench.candidate(run_id, _member_id(member)))
+
+
+class ParentHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self, run_id, member):
+        body = self.body(PARENT_REQUEST)
+        run = self.workbench.pin(run_id, _member_id(member), body.get("resume", True))
+        self.feeds.poke(run_id)
+        self.answer(run)
+
+
+class BestHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self, run_id):
+        source = self.workbench.best_source(run_id)
+        if source is None:
+            raise NotFound(f"run {run_id} has no best candidate yet")
+        self.answer({"source": source})
+
+
+class ChecksHandler(ParevoHandler):
+    auth_resource = "parevo_lab:checks"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self):
+        self.answer(self.workbench.start_check(self.body(CHECK_REQUEST)), 201)
+
+
+class CheckHandler(ParevoHandler):
+    auth_resource = "parevo_lab:checks"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self, check_id):
+        self.answer(self.workbench.check(check_id))
+
+
+class StopCheckHandler(ParevoHandler):
+    auth_resource = "parevo_lab:checks"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self, check_id):
+        self.answer(self.workbench.stop_check(check_id))
+
+
+_ID = r"([A-Za-z0-9][A-Za-z0-9._-]*)"
+_MEMBER = r"([^/]+)"
+
+#: (path below the namespace, handler): the whole API, in one place.
+ROUTES = [
+    ("status", StatusHandler),
+    ("runs", RunsHandler),
+    (f"runs/{_ID}", RunHandler),
+    (f"runs/{_ID}/stop", StopRunHandler),
+    (f"runs/{_ID}/resume", ResumeRunHandler),
+    (f"runs/{_ID}/events", EventsHandler),
+    (f"runs/{_ID}/best", BestHandler),
+    (f"runs/{_ID}/candidates", CandidatesHandler),
+    (f"runs/{_ID}/candidates/{_MEMBER}", CandidateHandler),
+    (f"runs/{_ID}/candidates/{_MEMBER}/parent", ParentHandler),
+    ("checks", ChecksHandler),
+    (f"checks/{_ID}", CheckHandler),
+    (f"checks/{_ID}/stop", StopCheckHandler),
+]
+
+
+def handlers() -> list[tuple[str, type]]:
+    """The routes relative to the server's base URL (the ExtensionApp prefixes it)."""
+    return [(f"/{URL_NAMESPACE}/{path}", handler) for path, handler in ROUTES]

@@ -1,0 +1,100 @@
+"""The parevo_lab Jupyter server extension: configuration, the job manager and the REST API.
+
+Configure it like any server extension, e.g. in ``jupyter_server_config.py``::
+
+    c.ParevoLab.max_jobs = 2
+    c.ParevoLab.work_dir = "/scratch/parevo"
+    c.ParevoLab.llm_base_url = "http://localhost:8000/v1"
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Bool, Float, Int, List, Unicode, default
+
+from ..store import default_path
+from .events import Feeds
+from .handlers import handlers
+from .jobs import JobManager
+from .runs import Workbench
+
+
+class ParevoLab(ExtensionApp):
+    name = "parevo_lab"
+    description = "ParEVO Lab: evolve and check parallel numba kernels from the notebook."
+
+    max_jobs = Int(
+        1,
+        config=True,
+        help="Runs and checks executing at once; more wait in a queue. Keep 1 on a small machine: "
+        "two jobs timing on the same cores measure each other.",
+    )
+    work_dir = Unicode(
+        config=True, help="Folder of the runs and checks (default: next to the default store)."
+    )
+    stop_grace_s = Float(
+        10.0, config=True, help="Seconds a stopped job has to record its stop before SIGKILL."
+    )
+    stop_jobs_on_shutdown = Bool(
+        True,
+        config=True,
+        help="Stop running jobs when the server shuts down (they stay resumable); when False they "
+        "go on and the next server adopts them.",
+    )
+    generator = Unicode("rules", config=True, help="Default generator: rules or llm.")
+    budget = Int(16, config=True, help="Default evaluations per run.")
+    threads = List(Int(), [1, 2], config=True, help="Default thread counts to verify and time.")
+    timeout = Float(30.0, config=True, help="Seconds one call of a candidate may take.")
+    llm_base_url = Unicode(
+        "", config=True, help="OpenAI-compatible endpoint (default: $PAREVO_LLM_BASE_URL)."
+    )
+    llm_model = Unicode("", config=True, help="Model name (default: $PAREVO_LLM_MODEL).")
+    llm_api_key = Unicode(
+        "", config=True, help="API key of the endpoint (default: $PAREVO_LLM_API_KEY)."
+    )
+    poll_s = Float(0.5, config=True, help="Seconds between reads of a live run's store.")
+
+    @default("work_dir")
+    def _default_work_dir(self):
+        return str(default_path().parent / "server")
+
+    def defaults(self) -> dict:
+        return {
+            "generator": self.generator,
+            "budget": self.budget,
+            "threads": list(self.threads),
+            "timeout": self.timeout,
+            "base_url": self.llm_base_url or None,
+            "model": self.llm_model or None,
+        }
+
+    def initialize_settings(self):
+        env = dict(os.environ)
+        if self.llm_api_key:
+            env["PAREVO_LLM_API_KEY"] = self.llm_api_key
+        self.jobs = JobManager(
+            Path(self.work_dir),
+            max_jobs=self.max_jobs,
+            env=env,
+            log=self.log,
+            stop_grace_s=self.stop_grace_s,
+        )
+        self.workbench = Workbench(Path(self.work_dir), self.jobs, self.defaults())
+        self.feeds = Feeds(self.workbench, poll_s=self.poll_s)
+        self.jobs.on_change = lambda job: self.feeds.poke(job.id) if job.kind == "run" else None
+        self.log.info(
+            "parevo_lab: work folder %s, at most %d job(s) at once", self.work_dir, self.max_jobs
+        )
+
+    def initialize_handlers(self):
+        self.handlers.extend(handlers())
+
+    async def _start_jupyter_server_extension(self, serverapp):
+        self.workbench.restore()
+
+    async def stop_extension(self):
+        self.feeds.stop()
+        await self.jobs.shutdown(stop=self.stop_jobs_on_shutdown)

@@ -1,0 +1,432 @@
+"""Runs and checks as the REST API shows them, read from their folders under the work folder.
+
+A run's folder is exactly what ``parevo evolve --out`` writes (``run.sqlite``, ``best.py``) plus
+the request that started it and the task file written from the notebook cell: a run started from
+the workbench can be resumed from a terminal and the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import secrets
+import sys
+from pathlib import Path
+
+from ..evolve import BEST_FILE, RUN_FILE
+from ..store import Store
+from ..task import TaskError, load_task
+from .jobs import LOG_FILE, OUT_FILE, REQUEST_FILE, Job, JobManager, now, read_json, write_json
+
+TASK_FILE = "task.py"
+CANDIDATE_FILE = "candidate.py"
+ACTIVE = ("queued", "running")
+RESUMABLE = ("stopped", "interrupted", "failed", "finished", "cancelled")
+
+
+class NotFound(LookupError):
+    """No such run, check or candidate (404)."""
+
+
+class Conflict(RuntimeError):
+    """The request does not fit the object's state, e.g. resuming a running run (409)."""
+
+
+class BadRequest(ValueError):
+    """The request names something unusable, e.g. a cell that is not a task (400)."""
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return slug[:40] or "task"
+
+
+def _new_id(name: str) -> str:
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{_slug(name)}-{stamp}-{secrets.token_hex(2)}"
+
+
+def _write_task(folder: Path, source: str, what: str = "task") -> Path:
+    """Write a task cell's source to the folder and validate it (parsing only, nothing runs)."""
+    path = folder / TASK_FILE
+    path.write_text(source, encoding="utf-8")
+    try:
+        load_task(path)
+    except TaskError as exc:
+        message = str(exc).replace(f"task file {path} ", "the task cell ")
+        raise BadRequest(f"{what}: {message}") from None
+    return path
+
+
+def _log_tail(folder: Path, lines: int = 1) -> str:
+    try:
+        text = (folder / LOG_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    kept = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(kept[-lines:])
+
+
+class Workbench:
+    """What the handlers call: runs and checks, their jobs, their folders."""
+
+    def __init__(self, work_dir: Path, jobs: JobManager, defaults: dict | None = None):
+        self.work_dir = Path(work_dir)
+        self.runs_dir = self.work_dir / "runs"
+        self.checks_dir = self.work_dir / "checks"
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.checks_dir.mkdir(parents=True, exist_ok=True)
+        self.jobs = jobs
+        self.defaults = defaults or {}
+
+    def restore(self) -> None:
+        """After a server (re)start: adopt live jobs and re-queue those that never started."""
+        for kind, root in (("run", self.runs_dir), ("check", self.checks_dir)):
+            for folder in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime):
+                if (folder / REQUEST_FILE).exists():
+                    self.jobs.adopt(folder.name, kind, folder)
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def _run_folder(self, run_id: str) -> Path:
+        folder = self.runs_dir / run_id
+        if "/" in run_id or run_id.startswith(".") or not (folder / REQUEST_FILE).exists():
+            raise NotFound(f"no run {run_id!r}: list the runs with GET /parevo-lab/runs")
+        return folder
+
+    def start_run(self, body: dict) -> dict:
+        settings = {**self.defaults, **{k: v for k, v in body.items() if v is not None}}
+        run_id = _new_id(settings.get("name") or "task")
+        folder = self.runs_dir / run_id
+        folder.mkdir(parents=True)
+        try:
+            _write_task(folder, body["task"])
+            for i, cand in enumerate(body.get("candidates") or []):
+                (folder / f"manual-{i}.py").write_text(cand["source"], encoding="utf-8")
+        except BadRequest:
+            for path in folder.iterdir():
+                path.unlink()
+            folder.rmdir()
+            raise
+        request = {
+            "id": run_id,
+            "kind": "run",
+            "created": now(),
+            "settings": {k: v for k, v in settings.items() if k not in ("task", "candidates")},
+            "candidates": [c.get("function", "kernel") for c in body.get("candidates") or []],
+        }
+        write_json(folder / REQUEST_FILE, request)
+        self.jobs.submit(Job(run_id, "run", folder, self._evolve_argv(folder, request)))
+        return self.run(run_id)
+
+    def _evolve_argv(self, folder: Path, request: dict, resume: bool = False, budget=None):
+        s = request["settings"]
+        argv = [sys.executable, "-m", "parevo_lab.cli", "evolve", TASK_FILE, "--out", "."]
+        argv += ["--json", "--generator", s.get("generator", "rules")]
+        argv += ["--budget", str(budget or s.get("budget", 16)), "--seed", str(s.get("seed", 0))]
+        if s.get("threads"):
+            argv += ["--threads", ",".join(str(t) for t in s["threads"])]
+        for key, flag in (
+            ("seconds", "--seconds"),
+            ("islands", "--islands"),
+            ("profile_budget", "--profile-budget"),
+            ("timeout", "--timeout"),
+            ("base_url", "--base-url"),
+            ("model", "--model"),
+        ):
+            if s.get(key) is not None:
+                argv += [flag, str(s[key])]
+        if resume:
+            argv.append("--resume")
+        else:
+            for i, function in enumerate(request.get("candidates", [])):
+                argv += ["--add", f"manual-{i}.py:{function}"]
+        return argv
+
+    def runs(self) -> list[dict]:
+        folders = [p for p in self.runs_dir.iterdir() if (p / REQUEST_FILE).exists()]
+        folders.sort(key=lambda p: read_json(p / REQUEST_FILE).get("created", ""))
+        return [self.run(p.name, members=False) for p in folders]
+
+    def run(self, run_id: str, members: bool = False) -> dict:
+        folder = self._run_folder(run_id)
+        request = read_json(folder / REQUEST_FILE)
+        job = self.jobs.get(run_id)
+        settings = request.get("settings", {})
+        out = {
+            "id": run_id,
+            "created": request.get("created"),
+            "name": settings.get("name") or "task",
+            "notebook": settings.get("notebook"),
+            "cell_id": settings.get("cell_id"),
+            "generator": settings.get("generator", "rules"),
+            "budget": request.get("budget") or settings.get("budget", 16),
+            "threads": settings.get("threads"),
+            "status": "queued",
+            "reason": "",
+            "evaluations": 0,
+            "members": 0,
+            "evaluating": None,
+            "best": None,
+            "run": None,
+        }
+        rows = []
+        database = folder / RUN_FILE
+        if database.exists():
+            with Store(database) as store:
+                runs = store.runs()
+                if runs:
+                    row = runs[-1]
+                    out.update(run=row["id"], status=row["status"], reason=row["reason"])
+                    rows = store.members(row["id"])
+        evaluated = [r for r in rows if r["verdict"]]
+        out["members"] = len(rows)
+        out["evaluations"] = len(evaluated)
+        correct = [r for r in evaluated if r["verdict"] == "ok"]
+        if correct:
+            best = max(correct, key=lambda r: (r["speedup"] or 0.0, -r["id"]))
+            out["best"] = {k: best[k] for k in ("id", "label", "speedup", "threads")}
+        state = job.state if job else request.get("state")
+        if job and job.state == "queued":
+            out["status"] = "queued"
+        elif job and job.state == "running":
+            out["status"] = "running"
+            pending = [r for r in rows if not r["verdict"]]
+            out["evaluating"] = pending[0]["id"] if pending else None
+        elif state == "cancelled":
+            out.update(status="stopped", reason="stopped before it started")
+        elif out["run"] is None:
+            out["status"] = "failed"
+            out["reason"] = _log_tail(folder) or "the run ended before it began"
+        elif out["status"] == "running":  # the process is gone and never said why
+            out["status"] = "stopped" if job and job.stop_requested else "interrupted"
+            out["reason"] = "the run's process ended (server restart, kill): resume it"
+        if out["status"] == "failed" and not out["reason"]:
+            out["reason"] = _log_tail(folder)
+        out["resumable"] = out["status"] in RESUMABLE and out["run"] is not None
+        if members:
+            out["candidates"] = [self._member_row(r, out["evaluating"]) for r in rows]
+        return out
+
+    @staticmethod
+    def _member_row(row: dict, evaluating: int | None) -> dict:
+        keep = (
+            "id",
+            "parent_id",
+            "origin",
+            "label",
+            "family",
+            "island",
+            "created",
+            "verdict",
+            "speedup",
+            "threads",
+            "summary",
+            "tokens",
+            "cost",
+        )
+        out = {k: row.get(k) for k in keep}
+        out["state"] = (
+            "evaluated"
+            if row["verdict"]
+            else ("evaluating" if row["id"] == evaluating else "pending")
+        )
+        return out
+
+    def stop_run(self, run_id: str) -> dict:
+        self._run_folder(run_id)
+        job = self.jobs.get(run_id)
+        if job is None or not job.active:
+            raise Conflict(f"run {run_id} is not running: nothing to stop")
+        self.jobs.stop(run_id)
+        return self.run(run_id)
+
+    def resume_run(self, run_id: str, budget: int | None = None) -> dict:
+        folder = self._run_folder(run_id)
+        job = self.jobs.get(run_id)
+        if job is not None and job.active:
+            raise Conflict(f"run {run_id} is already {job.state}: stop it before resuming")
+        current = self.run(run_id)
+        if current["run"] is None:
+            raise Conflict(
+                f"run {run_id} never started ({current['reason']}): start a new run instead"
+            )
+        request = read_json(folder / REQUEST_FILE)
+        total = budget or max(request.get("budget") or 0, request["settings"].get("budget", 16))
+        if current["status"] == "finished" and total <= current["evaluations"]:
+            total = current["evaluations"] + request["settings"].get("budget", 16)
+        request["budget"] = total
+        write_json(folder / REQUEST_FILE, request)
+        argv = self._evolve_argv(folder, request, resume=True, budget=total)
+        self.jobs.submit(Job(run_id, "run", folder, argv))
+        return self.run(run_id)
+
+    def _store(self, run_id: str):
+        folder = self._run_folder(run_id)
+        database = folder / RUN_FILE
+        if not database.exists():
+            raise NotFound(f"run {run_id} has no candidates yet")
+        store = Store(database)
+        runs = store.runs()
+        if not runs:
+            store.close()
+            raise NotFound(f"run {run_id} has no candidates yet")
+        return store, runs[-1]
+
+    def candidates(self, run_id: str) -> list[dict]:
+        return self.run(run_id, members=True)["candidates"]
+
+    def candidate(self, run_id: str, member_id: int) -> dict:
+        from ..report.figures import speedup_vs_threads
+
+        store, run = self._store(run_id)
+        with store:
+            row = store.member(run["id"], member_id)
+            if row is None:
+                raise NotFound(f"run {run_id} has no candidate {member_id}")
+            source = store.candidate_source(row["candidate_hash"]) or ""
+            parent = None
+            if row["parent_id"]:
+                prow = store.member(run["id"], row["parent_id"])
+                if prow:
+                    parent = {
+                        "id": prow["id"],
+                        "label": prow["label"],
+                        "source": store.candidate_source(prow["candidate_hash"]) or "",
+                    }
+            report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
+            reference = store.task_source(run["task_hash"]) or ""
+        out = self._member_row(row, None)
+        if not row["verdict"]:
+            out["state"] = "pending"
+        figure = None
+        if report and (report.get("profile") or {}).get("ran"):
+            figure = json.loads(speedup_vs_threads(report["profile"], title=row["label"]).to_json())
+        out.update(
+            source=source,
+            function=row["function"],
+            parent=parent,
+            reference=reference,
+            report=report,
+            figure=figure,
+        )
+        return out
+
+    def best_source(self, run_id: str) -> str | None:
+        path = self._run_folder(run_id) / BEST_FILE
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def pin(self, run_id: str, member_id: int, resume: bool = True) -> dict:
+        """ "Use as parent": the run's next proposal grows from this candidate."""
+        store, run = self._store(run_id)
+        with store:
+            if store.member(run["id"], member_id) is None:
+                raise NotFound(f"run {run_id} has no candidate {member_id}")
+            store.pin(run["id"], member_id)
+        job = self.jobs.get(run_id)
+        if resume and not (job and job.active):
+            return self.resume_run(run_id)
+        return self.run(run_id)
+
+    def add_candidate(self, run_id: str, source: str, function: str = "kernel") -> dict:
+        """A person's own candidate joins the population (evaluated next by the live run)."""
+        from ..candidate import Candidate
+
+        folder = self._run_folder(run_id)
+        task = load_task(folder / TASK_FILE)
+        store, run = self._store(run_id)
+        with store:
+            member_id = store.add_member(
+                run["id"],
+                task,
+                Candidate(source=source, function=function),
+                parent_id=None,
+                origin="manual",
+                label="added by hand from the notebook",
+                family="manual",
+            )
+        if member_id is None:
+            raise Conflict(f"run {run_id} already holds this candidate")
+        return {"id": member_id}
+
+    # -- one-off checks -------------------------------------------------------------------------
+
+    def start_check(self, body: dict) -> dict:
+        check_id = _new_id(body.get("name") or "check")
+        folder = self.checks_dir / check_id
+        folder.mkdir(parents=True)
+        try:
+            _write_task(folder, body["task"])
+        except BadRequest:
+            for path in folder.iterdir():
+                path.unlink()
+            folder.rmdir()
+            raise
+        (folder / CANDIDATE_FILE).write_text(body["candidate"], encoding="utf-8")
+        function = body.get("function") or "kernel"
+        argv = [sys.executable, "-m", "parevo_lab.cli", "check", TASK_FILE]
+        argv += [f"{CANDIDATE_FILE}:{function}", "--json", "--db", "check.sqlite"]
+        threads = body.get("threads") or self.defaults.get("threads")
+        if threads:
+            argv += ["--threads", ",".join(str(t) for t in threads)]
+        if body.get("profile") is False:
+            argv.append("--no-profile")
+        write_json(
+            folder / REQUEST_FILE,
+            {
+                "id": check_id,
+                "kind": "check",
+                "created": now(),
+                "settings": {k: v for k, v in body.items() if k not in ("task", "candidate")},
+            },
+        )
+        self.jobs.submit(Job(check_id, "check", folder, argv))
+        return self.check(check_id)
+
+    def check(self, check_id: str) -> dict:
+        folder = self.checks_dir / check_id
+        if "/" in check_id or not (folder / REQUEST_FILE).exists():
+            raise NotFound(f"no check {check_id!r}")
+        request = read_json(folder / REQUEST_FILE)
+        job = self.jobs.get(check_id)
+        out = {
+            "id": check_id,
+            "created": request.get("created"),
+            "notebook": request.get("settings", {}).get("notebook"),
+            "cell_id": request.get("settings", {}).get("cell_id"),
+            "status": job.state if job and job.active else "done",
+            "verdict": None,
+            "summary": "",
+            "report": None,
+            "figure": None,
+        }
+        if out["status"] == "done":
+            report = None
+            try:
+                text = (folder / OUT_FILE).read_text(encoding="utf-8").strip()
+                report = json.loads(text.splitlines()[-1]) if text else None
+            except (OSError, ValueError, IndexError):
+                report = None
+            if isinstance(report, dict) and report.get("verdict"):
+                out.update(verdict=report["verdict"], summary=report["summary"], report=report)
+                if (report.get("profile") or {}).get("ran"):
+                    from ..report.figures import speedup_vs_threads
+
+                    figure = speedup_vs_threads(report["profile"], title="this cell")
+                    out["figure"] = json.loads(figure.to_json())
+            elif isinstance(report, dict) and "error" in report:
+                out.update(status="failed", summary=report["error"])
+            else:
+                stopped = job is not None and job.stop_requested
+                out.update(
+                    status="stopped" if stopped else "failed",
+                    summary=_log_tail(folder) or "the check ended without a report",
+                )
+        return out
+
+    def stop_check(self, check_id: str) -> dict:
+        self.check(check_id)
+        if not self.jobs.stop(check_id):
+            raise Conflict(f"check {check_id} is not running: nothing to stop")
+        return self.check(check_id)
