@@ -15,6 +15,9 @@ python -m ruff check parevo_lab tests benchmarks examples scripts
 python -m ruff format --check parevo_lab tests benchmarks examples scripts
 jlpm lint:check
 
+echo "== jest (front-end state logic)"
+jlpm test
+
 echo "== pytest"
 set +e
 python -m pytest -q "$@"

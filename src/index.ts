@@ -1,27 +1,362 @@
+import { Extension } from '@codemirror/state';
 import {
+  ILabShell,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { fetchStatus } from './request';
+import { parevoIcon } from './icons';
+import { ICheck, findTaskCell, kernelName, taskCellProblem } from './model';
+import { ParevoAPI } from './request';
 import { ParevoSidebar } from './sidebar';
+import { CandidatePanel, shownFromCandidate, shownFromCheck } from './view';
+
+const PLUGIN_ID = 'parevo-lab:plugin';
+
+export namespace CommandIDs {
+  export const evolveCell = 'parevo-lab:evolve-cell';
+  export const checkCell = 'parevo-lab:check-cell';
+  export const open = 'parevo-lab:open';
+  export const stopRun = 'parevo-lab:stop-run';
+  export const resumeRun = 'parevo-lab:resume-run';
+  export const insertBest = 'parevo-lab:insert-best';
+}
+
+/** The user's settings (schema/plugin.json). */
+interface ISettings {
+  generator: string;
+  budget: number;
+  threads: number[];
+  baseUrl: string;
+  model: string;
+}
+
+const DEFAULTS: ISettings = {
+  generator: 'rules',
+  budget: 16,
+  threads: [1, 2],
+  baseUrl: '',
+  model: ''
+};
 
 /**
- * The ParEVO Lab plugin: a left sidebar and a check that the server
- * extension is there.
+ * The ParEVO Lab plugin: the sidebar bound to the active notebook, the candidate view, and the
+ * commands of the palette, the cell toolbar and the cell context menu.
  */
 const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'parevo-lab:plugin',
+  id: PLUGIN_ID,
   description:
     'ParEVO Lab: verified parallel numba kernels for irregular data.',
   autoStart: true,
-  activate: (app: JupyterFrontEnd) => {
+  requires: [INotebookTracker, IRenderMimeRegistry],
+  optional: [
+    ICommandPalette,
+    ISettingRegistry,
+    IEditorLanguageRegistry,
+    ILabShell
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    rendermime: IRenderMimeRegistry,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    languages: IEditorLanguageRegistry | null
+  ) => {
     console.log('JupyterLab extension parevo-lab is activated!');
+    const api = new ParevoAPI(app.serviceManager.serverSettings);
+    let settings: ISettings = { ...DEFAULTS };
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(loaded => {
+          const update = () => {
+            settings = { ...DEFAULTS, ...(loaded.composite as any) };
+          };
+          update();
+          loaded.changed.connect(update);
+        })
+        .catch(reason =>
+          console.warn('parevo-lab: settings not loaded', reason)
+        );
+    }
 
-    const sidebar = new ParevoSidebar();
+    let python: Extension | null = null;
+    const language = languages?.findBest('python');
+    if (language && languages) {
+      void languages.getLanguage(language.name).then(found => {
+        python = found?.support ?? null;
+      });
+    }
+
+    // -- the candidate view ------------------------------------------------------------------
+    let panel: MainAreaWidget<CandidatePanel> | null = null;
+    const candidateView = (): CandidatePanel => {
+      let current = panel;
+      if (!current || current.isDisposed) {
+        const content = new CandidatePanel(
+          rendermime,
+          {
+            insertBelow: source => insertBelow(source),
+            replaceCell: source => replaceCell(source),
+            useAsParent: (runId, memberId) => void useAsParent(runId, memberId),
+            openCandidate: (runId, memberId) =>
+              void openCandidate(runId, memberId)
+          },
+          () => python
+        );
+        const widget = new MainAreaWidget({ content });
+        widget.id = 'parevo-candidate-panel';
+        widget.title.label = 'ParEVO candidate';
+        widget.title.icon = parevoIcon;
+        content.title.changed.connect(() => {
+          widget.title.label = content.title.label;
+        });
+        panel = current = widget;
+      }
+      if (!current.isAttached) {
+        app.shell.add(current, 'main', { mode: 'split-right' });
+      }
+      app.shell.activateById(current.id);
+      return current.content;
+    };
+
+    const openCandidate = async (runId: string, memberId: number) => {
+      try {
+        // the followed run's candidates are already here: only another run's are fetched
+        const followed = sidebar.state?.id === runId ? sidebar.state : null;
+        const [detail, candidates] = await Promise.all([
+          api.candidate(runId, memberId),
+          followed
+            ? Promise.resolve(followed.sorted())
+            : api.run(runId).then(run => run.candidates ?? [])
+        ]);
+        candidateView().display(shownFromCandidate(runId, detail, candidates));
+      } catch (error) {
+        sidebar.say((error as Error).message, 'error');
+      }
+    };
+
+    const useAsParent = async (runId: string, memberId: number) => {
+      try {
+        await api.useAsParent(runId, memberId);
+        sidebar.say(
+          `Candidate #${memberId} is the next parent; the run goes on.`
+        );
+      } catch (error) {
+        sidebar.say((error as Error).message, 'error');
+      }
+    };
+
+    // -- the notebook ------------------------------------------------------------------------
+    const activeSources = (): string[] => {
+      const notebook = tracker.currentWidget?.content;
+      if (!notebook?.model) {
+        return [];
+      }
+      return Array.from(notebook.model.cells).map(c =>
+        c.sharedModel.getSource()
+      );
+    };
+
+    const insertBelow = (source: string) => {
+      const current = tracker.currentWidget;
+      if (!current) {
+        sidebar.say('Open the notebook to insert the candidate into.', 'error');
+        return;
+      }
+      NotebookActions.insertBelow(current.content);
+      current.content.activeCell?.model.sharedModel.setSource(source);
+      app.shell.activateById(current.id);
+    };
+
+    const replaceCell = (source: string) => {
+      const cell = tracker.activeCell;
+      if (!cell) {
+        sidebar.say('Select the cell to replace first.', 'error');
+        return;
+      }
+      cell.model.sharedModel.setSource(source);
+    };
+
+    const sidebar = new ParevoSidebar(api, {
+      evolveCell: () => void app.commands.execute(CommandIDs.evolveCell),
+      checkCell: () => void app.commands.execute(CommandIDs.checkCell),
+      openCandidate: (runId, memberId) => void openCandidate(runId, memberId),
+      openCheck: (check: ICheck) => showCheck(check)
+    });
     app.shell.add(sidebar, 'left', { rank: 900 });
 
-    fetchStatus(app.serviceManager.serverSettings)
+    const checkSources = new Map<
+      string,
+      { source: string; reference: string }
+    >();
+    const showCheck = (check: ICheck) => {
+      const sources = checkSources.get(check.id);
+      candidateView().display(
+        shownFromCheck(check, sources?.source ?? '', sources?.reference ?? '')
+      );
+    };
+
+    const bind = () =>
+      sidebar.setNotebook(tracker.currentWidget?.context.path ?? null);
+    tracker.currentChanged.connect(bind);
+    tracker.widgetAdded.connect(bind);
+    bind();
+
+    // -- commands ----------------------------------------------------------------------------
+    app.commands.addCommand(CommandIDs.evolveCell, {
+      label: 'Evolve this cell',
+      caption:
+        'Evolve the task in this cell into a fast, verified parallel kernel',
+      icon: parevoIcon,
+      isEnabled: () => tracker.activeCell !== null,
+      execute: async () => {
+        const current = tracker.currentWidget;
+        const cell = tracker.activeCell;
+        if (!current || !cell) {
+          sidebar.say('Select a task cell in a notebook first.', 'error');
+          return;
+        }
+        app.shell.activateById(sidebar.id);
+        const source = cell.model.sharedModel.getSource();
+        const problem = taskCellProblem(source);
+        if (problem) {
+          sidebar.say(problem, 'error');
+          return;
+        }
+        sidebar.say('Starting a run…');
+        try {
+          const run = await api.startRun({
+            task: source,
+            name:
+              current.context.path
+                .split('/')
+                .pop()
+                ?.replace(/\.ipynb$/, '') ?? 'task',
+            generator: settings.generator,
+            budget: settings.budget,
+            threads: settings.threads,
+            base_url: settings.baseUrl || undefined,
+            model: settings.model || undefined,
+            notebook: current.context.path,
+            cell_id: cell.model.id
+          });
+          sidebar.say(`Run ${run.id} started (${run.status}).`);
+          await sidebar.refreshRuns(run.id);
+        } catch (error) {
+          sidebar.say((error as Error).message, 'error');
+        }
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.checkCell, {
+      label: 'Check this cell',
+      caption:
+        "Compile, verify, hunt races in and profile this cell's kernel against the notebook's task",
+      icon: parevoIcon,
+      isEnabled: () => tracker.activeCell !== null,
+      execute: async () => {
+        const current = tracker.currentWidget;
+        const cell = tracker.activeCell;
+        if (!current || !cell) {
+          sidebar.say('Select a candidate cell in a notebook first.', 'error');
+          return;
+        }
+        app.shell.activateById(sidebar.id);
+        const source = cell.model.sharedModel.getSource();
+        const sources = activeSources();
+        const taskIndex = findTaskCell(sources);
+        if (taskIndex < 0) {
+          sidebar.say(
+            'This notebook has no task cell: add a cell that defines ' +
+              '`def reference(*args)` and `def make_inputs(size, rng)`.',
+            'error'
+          );
+          return;
+        }
+        if (taskCellProblem(source) === null) {
+          sidebar.say(
+            'This is the task cell: check a cell that defines a parallel kernel ' +
+              '(e.g. `@numba.njit(parallel=True) def kernel(...)`), or evolve this one.',
+            'error'
+          );
+          return;
+        }
+        const fn = kernelName(source);
+        if (!fn) {
+          sidebar.say(
+            'This cell defines no function: a candidate cell defines the kernel, ' +
+              'e.g. `def kernel(...)`.',
+            'error'
+          );
+          return;
+        }
+        sidebar.say(`Checking \`${fn}\` against the task cell…`);
+        try {
+          let check = await api.startCheck({
+            task: sources[taskIndex],
+            candidate: source,
+            function: fn,
+            threads: settings.threads,
+            notebook: current.context.path,
+            cell_id: cell.model.id
+          });
+          checkSources.set(check.id, { source, reference: sources[taskIndex] });
+          sidebar.showCheck(check);
+          while (check.status === 'queued' || check.status === 'running') {
+            await new Promise(resolve => setTimeout(resolve, 1000));
+            check = await api.check(check.id);
+            sidebar.showCheck(check);
+          }
+          sidebar.say(`Check finished: ${check.verdict ?? check.status}.`);
+          if (check.verdict) {
+            showCheck(check);
+          }
+        } catch (error) {
+          sidebar.say((error as Error).message, 'error');
+        }
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.open, {
+      label: 'Open the ParEVO Lab panel',
+      icon: parevoIcon,
+      execute: () => app.shell.activateById(sidebar.id)
+    });
+    app.commands.addCommand(CommandIDs.stopRun, {
+      label: 'Stop the ParEVO run',
+      execute: () => sidebar.stopRun()
+    });
+    app.commands.addCommand(CommandIDs.resumeRun, {
+      label: 'Resume the ParEVO run',
+      execute: () => sidebar.resumeRun()
+    });
+    app.commands.addCommand(CommandIDs.insertBest, {
+      label: 'Insert the best ParEVO candidate below',
+      execute: async () => {
+        const best = sidebar.state?.best();
+        if (!sidebar.state || !best) {
+          sidebar.say('This run has no correct candidate yet.', 'error');
+          return;
+        }
+        const detail = await api.candidate(sidebar.state.id, best.id);
+        insertBelow(detail.source);
+      }
+    });
+    if (palette) {
+      for (const command of Object.values(CommandIDs)) {
+        palette.addItem({ command, category: 'ParEVO Lab' });
+      }
+    }
+
+    api
+      .status()
       .then(status => sidebar.showConnected(status))
       .catch(reason => {
         console.error(
@@ -30,6 +365,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         );
         sidebar.showError(reason?.message ?? String(reason));
       });
+
+    // for the browser tests and for people poking around in the console
+    (window as any).parevo = {
+      sidebar,
+      candidateView: () => panel?.content ?? null
+    };
   }
 };
 

@@ -1,34 +1,122 @@
 import { Widget } from '@lumino/widgets';
 
 import { parevoIcon } from './icons';
-import { IServerStatus } from './request';
+import {
+  ICandidate,
+  ICheck,
+  IRun,
+  RunState,
+  SortKey,
+  formatSpeedup,
+  verdictLabel
+} from './model';
+import { EventFollower, IServerStatus, ParevoAPI } from './request';
+
+export interface ISidebarActions {
+  evolveCell(): void;
+  checkCell(): void;
+  openCandidate(runId: string, memberId: number): void;
+  openCheck(check: ICheck): void;
+}
+
+const COLUMNS: [SortKey, string][] = [
+  ['id', '#'],
+  ['verdict', 'verdict'],
+  ['speedup', 'speedup'],
+  ['family', 'family'],
+  ['label', 'transformation']
+];
 
 /**
- * The ParEVO side panel. Empty for now apart from the connection line;
- * the run browser and the diff views will live here.
+ * The ParEVO side panel, bound to the active notebook: its runs (live progress, stop, resume),
+ * the sortable candidate table of the selected run, and the latest check of a cell.
  */
 export class ParevoSidebar extends Widget {
-  constructor() {
+  constructor(
+    private _api: ParevoAPI,
+    private _actions: ISidebarActions
+  ) {
     super();
     this.id = 'parevo-sidebar';
     this.addClass('jp-ParevoSidebar');
     this.title.icon = parevoIcon;
     this.title.caption = 'ParEVO Lab';
 
-    const header = document.createElement('h2');
-    header.className = 'jp-ParevoSidebar-header';
+    const header = this._el('h2', 'jp-ParevoSidebar-header', this.node);
     header.textContent = 'ParEVO Lab';
-    this.node.appendChild(header);
-
-    this._statusNode = document.createElement('div');
-    this._statusNode.className = 'jp-ParevoSidebar-status';
-    this.node.appendChild(this._statusNode);
+    this._statusNode = this._el('div', 'jp-ParevoSidebar-status', this.node);
     this._setStatus('pending', 'Connecting to the ParEVO server extension…');
+
+    this._notebookNode = this._el(
+      'div',
+      'jp-ParevoSidebar-notebook',
+      this.node
+    );
+    const buttons = this._el('div', 'jp-ParevoSidebar-buttons', this.node);
+    const evolve = this._el('button', 'jp-mod-styled jp-mod-accept', buttons);
+    evolve.textContent = 'Evolve task cell';
+    evolve.dataset.action = 'evolve';
+    evolve.onclick = () => this._actions.evolveCell();
+    const check = this._el('button', 'jp-mod-styled', buttons);
+    check.textContent = 'Check active cell';
+    check.dataset.action = 'check';
+    check.onclick = () => this._actions.checkCell();
+    this._messageNode = this._el('div', 'jp-ParevoSidebar-message', this.node);
+
+    const runBar = this._el('div', 'jp-ParevoSidebar-runBar', this.node);
+    this._runSelect = this._el('select', 'jp-ParevoSidebar-runs', runBar);
+    this._runSelect.onchange = () => this.selectRun(this._runSelect.value);
+    this._stopButton = this._el('button', 'jp-mod-styled', runBar);
+    this._stopButton.textContent = 'Stop';
+    this._stopButton.dataset.action = 'stop';
+    this._stopButton.onclick = () => void this.stopRun();
+    this._resumeButton = this._el('button', 'jp-mod-styled', runBar);
+    this._resumeButton.textContent = 'Resume';
+    this._resumeButton.dataset.action = 'resume';
+    this._resumeButton.onclick = () => void this.resumeRun();
+
+    this._progress = this._el(
+      'progress',
+      'jp-ParevoSidebar-progress',
+      this.node
+    );
+    this._progress.max = 1;
+    this._progressText = this._el(
+      'div',
+      'jp-ParevoSidebar-progressText',
+      this.node
+    );
+
+    this._checkNode = this._el('div', 'jp-ParevoSidebar-check', this.node);
+
+    const tableHost = this._el('div', 'jp-ParevoSidebar-tableHost', this.node);
+    this._table = this._el('table', 'jp-ParevoTable', tableHost);
+    const head = this._el('tr', '', this._el('thead', '', this._table));
+    for (const [key, label] of COLUMNS) {
+      const th = this._el('th', '', head);
+      th.textContent = label;
+      th.dataset.sort = key;
+      th.title = `Sort by ${label}`;
+      th.onclick = () => {
+        this._descending =
+          this._sortKey === key ? !this._descending : key === 'speedup';
+        this._sortKey = key;
+        this._scheduleRender();
+      };
+    }
+    this._tbody = this._el('tbody', '', this._table);
+    this._renderRunControls();
   }
 
-  /**
-   * Show that the server extension answered.
-   */
+  /** The state of the followed run (for tests in the browser). */
+  get state(): RunState | null {
+    return this._state;
+  }
+
+  get notebook(): string | null {
+    return this._notebook;
+  }
+
   showConnected(status: IServerStatus): void {
     this._setStatus(
       'connected',
@@ -36,9 +124,6 @@ export class ParevoSidebar extends Widget {
     );
   }
 
-  /**
-   * Show why the server extension could not be reached.
-   */
   showError(reason: string): void {
     this._setStatus(
       'error',
@@ -46,13 +131,288 @@ export class ParevoSidebar extends Widget {
     );
   }
 
+  /** Say something about the last action, inline (an error stays until the next action). */
+  say(text: string, kind: 'info' | 'error' = 'info'): void {
+    this._messageNode.textContent = text;
+    this._messageNode.dataset.kind = kind;
+  }
+
+  /** Bind to a notebook (its path), or to none. */
+  setNotebook(path: string | null): void {
+    if (path === this._notebook) {
+      return;
+    }
+    this._notebook = path;
+    this._notebookNode.textContent = path
+      ? `Notebook: ${path}`
+      : 'Open a notebook to evolve its task cell.';
+    this.say('');
+    this._renderCheck();
+    void this.refreshRuns(this._chosen.get(path ?? '') ?? null);
+  }
+
+  /** Reload the list of runs; follow ``select`` or this notebook's newest run. */
+  async refreshRuns(select: string | null = null): Promise<void> {
+    let runs: IRun[];
+    try {
+      runs = await this._api.runs();
+    } catch (error) {
+      this.showError((error as Error).message);
+      return;
+    }
+    this._runs = runs.filter(r => (r.notebook ?? null) === this._notebook);
+    this._runSelect.textContent = '';
+    for (const run of [...this._runs].reverse()) {
+      const option = document.createElement('option');
+      option.value = run.id;
+      option.textContent = `${run.name} — ${run.created?.replace('T', ' ').slice(0, 19)} (${run.status})`;
+      this._runSelect.appendChild(option);
+    }
+    const wanted =
+      select ??
+      (this._state && this._runs.some(r => r.id === this._state!.id)
+        ? this._state.id
+        : this._runs.length
+          ? this._runs[this._runs.length - 1].id
+          : null);
+    if (wanted) {
+      this._runSelect.value = wanted;
+      this.selectRun(wanted);
+    } else {
+      this._follow(null);
+    }
+  }
+
+  /** Follow a run: replay its history, then its live events. */
+  selectRun(runId: string): void {
+    if (this._state?.id === runId) {
+      return;
+    }
+    this._chosen.set(this._notebook ?? '', runId);
+    this._follow(runId);
+  }
+
+  async stopRun(): Promise<void> {
+    if (!this._state) {
+      return;
+    }
+    try {
+      await this._api.stopRun(this._state.id);
+      this.say('Stopping the run…');
+    } catch (error) {
+      this.say((error as Error).message, 'error');
+    }
+  }
+
+  async resumeRun(): Promise<void> {
+    if (!this._state) {
+      return;
+    }
+    try {
+      await this._api.resumeRun(this._state.id);
+      this.say('Resumed.');
+    } catch (error) {
+      this.say((error as Error).message, 'error');
+    }
+  }
+
+  /** Show the newest check of a cell of this notebook. */
+  showCheck(check: ICheck): void {
+    this._checks.set(check.notebook ?? '', check);
+    this._renderCheck();
+  }
+
+  dispose(): void {
+    this._follower?.stop();
+    super.dispose();
+  }
+
+  private _follow(runId: string | null): void {
+    this._follower?.stop();
+    this._follower = null;
+    this._state = runId ? new RunState(runId) : null;
+    this._scheduleRender();
+    if (!runId) {
+      return;
+    }
+    const state = this._state!;
+    this._follower = new EventFollower(
+      this._api.settings,
+      runId,
+      event => {
+        if (state === this._state && state.apply(event)) {
+          this._scheduleRender();
+        }
+      },
+      (connected, detail) => {
+        if (connected) {
+          this._setStatus(
+            'connected',
+            'ParEVO Lab — server extension connected'
+          );
+        } else {
+          this._setStatus('reconnecting', detail);
+        }
+      }
+    );
+    this._follower.start();
+  }
+
+  private _scheduleRender(): void {
+    if (this._renderPending) {
+      return;
+    }
+    this._renderPending = true;
+    requestAnimationFrame(() => {
+      this._renderPending = false;
+      this._render();
+    });
+  }
+
+  private _render(): void {
+    this._renderRunControls();
+    for (const th of this._table.querySelectorAll('th')) {
+      const key = (th as HTMLElement).dataset.sort;
+      th.dataset.sorted =
+        key === this._sortKey
+          ? this._descending
+            ? 'descending'
+            : 'ascending'
+          : '';
+    }
+    const rows = this._state
+      ? this._state.sorted(this._sortKey, this._descending)
+      : [];
+    const fragment = document.createDocumentFragment();
+    for (const c of rows) {
+      fragment.appendChild(this._row(c));
+    }
+    this._tbody.textContent = '';
+    this._tbody.appendChild(fragment);
+    this._tbody.dataset.count = String(rows.length);
+  }
+
+  private _row(c: ICandidate): HTMLTableRowElement {
+    const tr = document.createElement('tr');
+    tr.dataset.id = String(c.id);
+    tr.dataset.verdict = c.verdict ?? c.state;
+    tr.dataset.origin = c.origin;
+    tr.classList.toggle('jp-mod-best', this._state?.run?.best?.id === c.id);
+    const cells = [
+      String(c.id),
+      verdictLabel(c),
+      formatSpeedup(c),
+      c.family || c.origin,
+      c.label
+    ];
+    cells.forEach((text, i) => {
+      const td = document.createElement('td');
+      if (i === 1) {
+        const badge = document.createElement('span');
+        badge.className = 'jp-ParevoBadge';
+        badge.dataset.verdict = c.verdict ?? c.state;
+        badge.textContent = text;
+        td.appendChild(badge);
+      } else {
+        td.textContent = text;
+      }
+      if (i === 4) {
+        td.title = c.summary ? `${c.label}\n${c.summary}` : c.label;
+      }
+      tr.appendChild(td);
+    });
+    tr.onclick = () => {
+      if (this._state) {
+        for (const other of this._tbody.querySelectorAll(
+          'tr.jp-mod-selected'
+        )) {
+          other.classList.remove('jp-mod-selected');
+        }
+        tr.classList.add('jp-mod-selected');
+        this._actions.openCandidate(this._state.id, c.id);
+      }
+    };
+    return tr;
+  }
+
+  private _renderRunControls(): void {
+    const state = this._state;
+    const run = state?.run ?? null;
+    this._runSelect.disabled = this._runs.length === 0;
+    this._stopButton.disabled =
+      !run || !['queued', 'running'].includes(run.status);
+    this._resumeButton.disabled = !run || !run.resumable;
+    this._progress.value = state ? state.progress() : 0;
+    this._progress.dataset.status = run?.status ?? '';
+    this._progressText.dataset.status = run?.status ?? '';
+    this._progressText.textContent = state
+      ? state.progressText()
+      : this._notebook
+        ? 'No run for this notebook yet: put the cursor in a task cell and evolve it.'
+        : '';
+  }
+
+  private _renderCheck(): void {
+    const check = this._checks.get(this._notebook ?? '');
+    this._checkNode.textContent = '';
+    if (!check) {
+      return;
+    }
+    this._checkNode.dataset.status = check.status;
+    const text = this._el('span', '', this._checkNode);
+    if (check.status === 'queued' || check.status === 'running') {
+      text.textContent = `Checking the cell… (${check.status})`;
+      return;
+    }
+    const badge = this._el('span', 'jp-ParevoBadge', text);
+    badge.dataset.verdict = check.verdict ?? 'failed';
+    badge.textContent = check.verdict ?? check.status;
+    this._el('span', '', text).textContent = ` ${check.summary}`;
+    const open = this._el('button', 'jp-mod-styled', this._checkNode);
+    open.textContent = 'Open';
+    open.dataset.action = 'open-check';
+    open.onclick = () => this._actions.openCheck(check);
+  }
+
   private _setStatus(
-    state: 'pending' | 'connected' | 'error',
+    state: 'pending' | 'connected' | 'error' | 'reconnecting',
     text: string
   ): void {
     this._statusNode.dataset.state = state;
     this._statusNode.textContent = text;
   }
 
-  private _statusNode: HTMLDivElement;
+  private _el<K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    className: string,
+    parent: HTMLElement
+  ): HTMLElementTagNameMap[K] {
+    const el = document.createElement(tag);
+    if (className) {
+      el.className = className;
+    }
+    parent.appendChild(el);
+    return el;
+  }
+
+  private _notebook: string | null = null;
+  private _runs: IRun[] = [];
+  private _chosen = new Map<string, string>();
+  private _checks = new Map<string, ICheck>();
+  private _state: RunState | null = null;
+  private _follower: EventFollower | null = null;
+  private _sortKey: SortKey = 'id';
+  private _descending = false;
+  private _renderPending = false;
+  private _statusNode: HTMLElement;
+  private _notebookNode: HTMLElement;
+  private _messageNode: HTMLElement;
+  private _runSelect: HTMLSelectElement;
+  private _stopButton: HTMLButtonElement;
+  private _resumeButton: HTMLButtonElement;
+  private _progress: HTMLProgressElement;
+  private _progressText: HTMLElement;
+  private _checkNode: HTMLElement;
+  private _table: HTMLTableElement;
+  private _tbody: HTMLElement;
 }

@@ -4,9 +4,23 @@ Galata's server runs without token or XSRF checks, so authentication is tested i
 tests/test_server.py, not here.
 """
 
+import sys
+import tempfile
+from pathlib import Path
+
 from jupyterlab.galata import configure_jupyter_server
+
+sys.path.insert(0, str(Path(__file__).parent))
+from fixtures import big_run, user_settings  # noqa: E402
 
 configure_jupyter_server(c)  # noqa: F821
 
 # CI containers run as root.
 c.ServerApp.allow_root = True  # noqa: F821
+
+work = Path(tempfile.mkdtemp(prefix="parevo-galata-"))
+c.ParevoLab.work_dir = str(work / "work")  # noqa: F821
+c.ParevoLab.max_jobs = 1  # noqa: F821
+c.LabApp.user_settings_dir = str(work / "settings")  # noqa: F821
+user_settings(work / "settings")
+big_run(work / "work", Path(c.ServerApp.root_dir))  # noqa: F821

@@ -1,0 +1,252 @@
+import {
+  ICandidate,
+  IRun,
+  RunState,
+  ancestry,
+  findTaskCell,
+  formatSpeedup,
+  kernelName,
+  lineage,
+  parseEventStream,
+  reconnectDelay,
+  sortCandidates,
+  taskCellProblem
+} from '../model';
+
+function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
+  return {
+    id,
+    parent_id: null,
+    origin: 'rules',
+    label: `move ${id}`,
+    family: 'prange',
+    island: 0,
+    created: '',
+    verdict: 'ok',
+    speedup: 1,
+    threads: 2,
+    summary: '',
+    tokens: 0,
+    cost: 0,
+    state: 'evaluated',
+    ...extra
+  };
+}
+
+function run(extra: Partial<IRun> = {}): IRun {
+  return {
+    id: 'r1',
+    created: '2026-11-27T10:00:00+00:00',
+    name: 'scale',
+    notebook: 'a.ipynb',
+    cell_id: 'c1',
+    generator: 'rules',
+    budget: 16,
+    threads: [1, 2],
+    status: 'running',
+    reason: '',
+    evaluations: 4,
+    members: 5,
+    evaluating: 5,
+    best: { id: 3, label: 'prange', speedup: 1.5, threads: 2 },
+    run: 1,
+    resumable: false,
+    ...extra
+  };
+}
+
+describe('parseEventStream', () => {
+  it('splits complete events and keeps the unfinished rest', () => {
+    const text =
+      'id: e:1\nevent: run\ndata: {"id": "r1"}\n\n: keepalive\n\n' +
+      'id: e:2\nevent: member\ndata: {"id": 1}\n\nid: e:3\nevent: mem';
+    const { events, rest } = parseEventStream(text);
+    expect(events).toEqual([
+      { id: 'e:1', type: 'run', data: { id: 'r1' } },
+      { id: 'e:2', type: 'member', data: { id: 1 } }
+    ]);
+    expect(rest).toBe('id: e:3\nevent: mem');
+    const more = parseEventStream(rest + 'ber\ndata: {"id": 2}\n\n');
+    expect(more.events).toEqual([
+      { id: 'e:3', type: 'member', data: { id: 2 } }
+    ]);
+  });
+
+  it('handles CRLF, multi-line data and skips malformed JSON', () => {
+    const text =
+      'id: a\r\nevent: run\r\ndata: {"x":\r\ndata: 1}\r\n\r\nid: b\nevent: run\ndata: {oops\n\n';
+    const { events } = parseEventStream(text);
+    expect(events).toEqual([{ id: 'a', type: 'run', data: { x: 1 } }]);
+  });
+});
+
+describe('RunState', () => {
+  it('applies events as upserts and ignores other runs', () => {
+    const state = new RunState('r1');
+    expect(state.apply({ id: 'e:1', type: 'run', data: run() })).toBe(true);
+    expect(
+      state.apply({ id: 'e:2', type: 'run', data: run({ id: 'r2' }) })
+    ).toBe(false);
+    state.apply({
+      id: 'e:3',
+      type: 'member',
+      data: candidate(1, { verdict: null, state: 'pending', speedup: null })
+    });
+    state.apply({
+      id: 'e:4',
+      type: 'member',
+      data: candidate(1, { speedup: 2 })
+    });
+    expect(state.candidates.size).toBe(1);
+    expect(state.candidates.get(1)!.speedup).toBe(2);
+    expect(state.lastEventId).toBe('e:4');
+    expect(state.run!.id).toBe('r1');
+  });
+
+  it('replaying the same events twice gives the same state', () => {
+    const events = [
+      { id: 'e:1', type: 'member', data: candidate(1) },
+      {
+        id: 'e:2',
+        type: 'member',
+        data: candidate(2, { parent_id: 1, speedup: 3 })
+      },
+      { id: 'e:3', type: 'run', data: run() }
+    ];
+    const once = new RunState('r1');
+    const twice = new RunState('r1');
+    events.forEach(e => once.apply(e));
+    [...events, ...events].forEach(e => twice.apply(e));
+    expect(twice.sorted()).toEqual(once.sorted());
+    expect(twice.best()!.id).toBe(2);
+  });
+
+  it('says where the run stands', () => {
+    const state = new RunState('r1');
+    expect(state.progressText()).toMatch(/Waiting/);
+    state.apply({ id: '', type: 'run', data: run() });
+    expect(state.progressText()).toBe(
+      'Evaluating #5 (4/16) — best #3 1.50x at 2 threads'
+    );
+    expect(state.progress()).toBe(0.25);
+    state.apply({
+      id: '',
+      type: 'run',
+      data: run({
+        status: 'failed',
+        reason: 'the endpoint said 401',
+        best: null
+      })
+    });
+    expect(state.progressText()).toBe('Failed: the endpoint said 401');
+    state.apply({
+      id: '',
+      type: 'run',
+      data: run({ status: 'finished', evaluations: 40, reason: 'done' })
+    });
+    expect(state.progress()).toBe(1);
+  });
+});
+
+describe('sortCandidates', () => {
+  const rows = [
+    candidate(1, { speedup: 1.2, verdict: 'ok', label: 'b' }),
+    candidate(2, { speedup: null, verdict: 'race', label: 'a' }),
+    candidate(3, { speedup: 2.5, verdict: 'ok', label: 'c' }),
+    candidate(4, { speedup: null, verdict: 'compile_error', label: 'd' })
+  ];
+
+  it('sorts by speedup with untimed candidates last in both directions', () => {
+    expect(sortCandidates(rows, 'speedup', true).map(c => c.id)).toEqual([
+      3, 1, 2, 4
+    ]);
+    expect(sortCandidates(rows, 'speedup', false).map(c => c.id)).toEqual([
+      1, 3, 2, 4
+    ]);
+  });
+
+  it('sorts by verdict (ok first) and breaks ties by id', () => {
+    expect(sortCandidates(rows, 'verdict', false).map(c => c.id)).toEqual([
+      1, 3, 2, 4
+    ]);
+    expect(sortCandidates(rows, 'label', false).map(c => c.id)).toEqual([
+      2, 1, 3, 4
+    ]);
+    expect(sortCandidates(rows, 'id', true).map(c => c.id)).toEqual([
+      4, 3, 2, 1
+    ]);
+  });
+});
+
+describe('lineage', () => {
+  const rows = [
+    candidate(1, { origin: 'seed' }),
+    candidate(2, { parent_id: 1 }),
+    candidate(3, { parent_id: 1 }),
+    candidate(4, { parent_id: 2 }),
+    candidate(5, { origin: 'manual' })
+  ];
+
+  it('puts each candidate under its parent', () => {
+    const roots = lineage(rows);
+    expect(roots.map(n => n.candidate.id)).toEqual([1, 5]);
+    expect(roots[0].children.map(n => n.candidate.id)).toEqual([2, 3]);
+    expect(roots[0].children[0].children.map(n => n.candidate.id)).toEqual([4]);
+  });
+
+  it('gives the ancestry of a candidate from its root', () => {
+    expect(ancestry(rows, 4).map(c => c.id)).toEqual([1, 2, 4]);
+    expect(ancestry(rows, 99)).toEqual([]);
+  });
+
+  it('survives a parent that is not (yet) known', () => {
+    const roots = lineage([candidate(7, { parent_id: 6 })]);
+    expect(roots.map(n => n.candidate.id)).toEqual([7]);
+  });
+});
+
+describe('cells', () => {
+  const task =
+    'import numpy as np\n\ndef make_inputs(size, rng):\n    return (rng.random(size),)\n\n' +
+    'def reference(x):\n    return x * 2\n';
+
+  it('recognises a task cell and says what a non-task cell lacks', () => {
+    expect(taskCellProblem(task)).toBeNull();
+    const problem = taskCellProblem('x = 1');
+    expect(problem).toContain('def reference(*args)');
+    expect(problem).toContain('def make_inputs(size, rng)');
+    expect(taskCellProblem('def reference(x):\n    pass\n')).not.toContain(
+      'reference(*args)'
+    );
+    expect(findTaskCell(['x = 1', task, task])).toBe(1);
+    expect(findTaskCell(['x = 1'])).toBe(-1);
+  });
+
+  it('finds the kernel a candidate cell defines', () => {
+    expect(
+      kernelName('def helper():\n    pass\ndef kernel(x):\n    pass')
+    ).toBe('kernel');
+    expect(
+      kernelName(
+        'import numba\n@numba.njit(parallel=True)\ndef scale(x):\n    pass'
+      )
+    ).toBe('scale');
+    expect(kernelName('x = 1')).toBeNull();
+  });
+});
+
+describe('formatSpeedup', () => {
+  it('shows two decimals, or two significant digits for tiny speedups', () => {
+    expect(formatSpeedup({ speedup: 1.234, threads: 2 })).toBe('1.23x');
+    expect(formatSpeedup({ speedup: 0.0042, threads: 2 })).toBe('0.0042x');
+    expect(formatSpeedup({ speedup: null, threads: null })).toBe('–');
+  });
+});
+
+describe('reconnectDelay', () => {
+  it('backs off and caps at 30 s', () => {
+    expect([0, 1, 2, 10].map(reconnectDelay)).toEqual([
+      1000, 2000, 4000, 30000
+    ]);
+  });
+});

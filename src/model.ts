@@ -1,0 +1,419 @@
+/**
+ * The workbench's state, without any DOM: what the server's events say about a run, the candidate
+ * table's order, the lineage tree and the checks on notebook cells. The shapes are the REST API's
+ * (docs/server.md); jest tests cover this module.
+ */
+
+export type Verdict =
+  'ok' | 'compile_error' | 'runtime_error' | 'timeout' | 'wrong' | 'race';
+
+export interface ICandidate {
+  id: number;
+  parent_id: number | null;
+  origin: string;
+  label: string;
+  family: string;
+  island: number;
+  created: string;
+  verdict: Verdict | null;
+  speedup: number | null;
+  threads: number | null;
+  summary: string;
+  tokens: number;
+  cost: number;
+  state: 'pending' | 'evaluating' | 'evaluated';
+}
+
+export interface IRun {
+  id: string;
+  created: string;
+  name: string;
+  notebook: string | null;
+  cell_id: string | null;
+  generator: string;
+  budget: number;
+  threads: number[] | null;
+  status:
+    'queued' | 'running' | 'finished' | 'stopped' | 'interrupted' | 'failed';
+  reason: string;
+  evaluations: number;
+  members: number;
+  evaluating: number | null;
+  best: {
+    id: number;
+    label: string;
+    speedup: number | null;
+    threads: number | null;
+  } | null;
+  run: number | null;
+  resumable: boolean;
+  candidates?: ICandidate[];
+}
+
+export interface IRaceSite {
+  line: number;
+  column: number | null;
+  text: string;
+  array: string;
+  access: string;
+  iteration: number;
+}
+
+export interface IRaceEntry {
+  source: string;
+  kind: string;
+  array: string;
+  index: number[] | { element_offset: number };
+  first: IRaceSite;
+  second: IRaceSite;
+  count: number;
+  loop_line: number | null;
+}
+
+/** GET runs/<id>/candidates/<member>: a candidate with its sources, report and plot. */
+export interface ICandidateDetail extends ICandidate {
+  source: string;
+  function: string;
+  parent: { id: number; label: string; source: string } | null;
+  reference: string;
+  report: any | null;
+  figure: any | null;
+}
+
+export interface ICheck {
+  id: string;
+  created: string;
+  notebook: string | null;
+  cell_id: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'stopped';
+  verdict: Verdict | null;
+  summary: string;
+  report: any | null;
+  figure: any | null;
+}
+
+export interface IStreamEvent {
+  id: string;
+  type: string;
+  data: any;
+}
+
+/**
+ * Split a text/event-stream buffer into complete events and the unfinished rest.
+ */
+export function parseEventStream(buffer: string): {
+  events: IStreamEvent[];
+  rest: string;
+} {
+  const events: IStreamEvent[] = [];
+  const normalised = buffer.replace(/\r\n/g, '\n');
+  const blocks = normalised.split('\n\n');
+  const rest = blocks.pop() ?? '';
+  for (const block of blocks) {
+    let id = '';
+    let type = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line === '' || line.startsWith(':')) {
+        continue;
+      }
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) {
+        value = value.slice(1);
+      }
+      if (field === 'id') {
+        id = value;
+      } else if (field === 'event') {
+        type = value;
+      } else if (field === 'data') {
+        data.push(value);
+      }
+    }
+    if (data.length === 0) {
+      continue;
+    }
+    try {
+      events.push({ id, type, data: JSON.parse(data.join('\n')) });
+    } catch {
+      // a malformed event is skipped; the next replay carries the state again
+    }
+  }
+  return { events, rest };
+}
+
+export type SortKey = 'id' | 'verdict' | 'speedup' | 'label' | 'family';
+
+const VERDICT_RANK: Record<string, number> = {
+  ok: 0,
+  race: 1,
+  wrong: 2,
+  runtime_error: 3,
+  timeout: 4,
+  compile_error: 5
+};
+
+/**
+ * One run as the workbench shows it: the summary and the candidates, kept up to date by events.
+ */
+export class RunState {
+  run: IRun | null = null;
+  readonly candidates = new Map<number, ICandidate>();
+  lastEventId: string | null = null;
+
+  constructor(readonly id: string) {}
+
+  /** Apply one event (an upsert); true when it changed something. */
+  apply(event: IStreamEvent): boolean {
+    if (event.id) {
+      this.lastEventId = event.id;
+    }
+    if (event.type === 'run') {
+      const run = event.data as IRun;
+      if (run.id !== this.id) {
+        return false;
+      }
+      this.run = run;
+      return true;
+    }
+    if (event.type === 'member') {
+      const member = event.data as ICandidate;
+      this.candidates.set(member.id, member);
+      return true;
+    }
+    return false;
+  }
+
+  /** Take a full snapshot (GET runs/<id>). */
+  load(run: IRun): void {
+    this.run = run;
+    for (const member of run.candidates ?? []) {
+      this.candidates.set(member.id, member);
+    }
+  }
+
+  sorted(key: SortKey = 'id', descending = false): ICandidate[] {
+    return sortCandidates([...this.candidates.values()], key, descending);
+  }
+
+  best(): ICandidate | null {
+    let best: ICandidate | null = null;
+    for (const c of this.candidates.values()) {
+      if (c.verdict !== 'ok') {
+        continue;
+      }
+      if (
+        best === null ||
+        (c.speedup ?? 0) > (best.speedup ?? 0) ||
+        ((c.speedup ?? 0) === (best.speedup ?? 0) && c.id < best.id)
+      ) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** A line a person reads first: where the run stands. */
+  progressText(): string {
+    const run = this.run;
+    if (!run) {
+      return 'Waiting for the run…';
+    }
+    const best = run.best;
+    const top =
+      best && best.speedup
+        ? `best #${best.id} ${best.speedup.toFixed(2)}x at ${best.threads} threads`
+        : best
+          ? `best #${best.id}`
+          : 'no correct candidate yet';
+    switch (run.status) {
+      case 'queued':
+        return 'Queued: waiting for a free job slot';
+      case 'running':
+        return (
+          `Evaluating ${run.evaluating !== null ? '#' + run.evaluating : ''} ` +
+          `(${run.evaluations}/${run.budget}) — ${top}`
+        );
+      case 'finished':
+        return `Finished after ${run.evaluations} evaluations — ${top} (${run.reason})`;
+      case 'stopped':
+        return `Stopped after ${run.evaluations} evaluations — ${top}`;
+      case 'interrupted':
+        return `Interrupted after ${run.evaluations} evaluations: ${run.reason}`;
+      case 'failed':
+        return `Failed: ${run.reason}`;
+    }
+    return run.status;
+  }
+
+  /** Share of the budget spent, 0..1. */
+  progress(): number {
+    const run = this.run;
+    if (!run || run.budget <= 0) {
+      return 0;
+    }
+    return Math.min(1, run.evaluations / run.budget);
+  }
+
+  lineage(): ILineageNode[] {
+    return lineage([...this.candidates.values()]);
+  }
+}
+
+export function sortCandidates(
+  rows: ICandidate[],
+  key: SortKey,
+  descending: boolean
+): ICandidate[] {
+  const sign = descending ? -1 : 1;
+  const compare = (a: ICandidate, b: ICandidate): number => {
+    let d = 0;
+    switch (key) {
+      case 'speedup':
+        // untimed candidates sort last whatever the direction
+        if (a.speedup === null || b.speedup === null) {
+          d =
+            a.speedup === b.speedup
+              ? 0
+              : a.speedup === null
+                ? 1 * sign
+                : -1 * sign;
+        } else {
+          d = a.speedup - b.speedup;
+        }
+        break;
+      case 'verdict':
+        d =
+          (VERDICT_RANK[a.verdict ?? ''] ?? 9) -
+          (VERDICT_RANK[b.verdict ?? ''] ?? 9);
+        break;
+      case 'label':
+        d = a.label.localeCompare(b.label);
+        break;
+      case 'family':
+        d = a.family.localeCompare(b.family);
+        break;
+      default:
+        d = a.id - b.id;
+    }
+    return d !== 0 ? sign * d : a.id - b.id;
+  };
+  return [...rows].sort(compare);
+}
+
+export interface ILineageNode {
+  candidate: ICandidate;
+  children: ILineageNode[];
+}
+
+/** The lineage forest: each candidate under its parent, children by id. */
+export function lineage(rows: ICandidate[]): ILineageNode[] {
+  const nodes = new Map<number, ILineageNode>();
+  for (const c of [...rows].sort((a, b) => a.id - b.id)) {
+    nodes.set(c.id, { candidate: c, children: [] });
+  }
+  const roots: ILineageNode[] = [];
+  for (const node of nodes.values()) {
+    const parent =
+      node.candidate.parent_id !== null
+        ? nodes.get(node.candidate.parent_id)
+        : undefined;
+    if (parent) {
+      parent.children.push(node);
+    } else {
+      roots.push(node);
+    }
+  }
+  return roots;
+}
+
+/** The path from a root to a candidate (the ancestry a person follows). */
+export function ancestry(rows: ICandidate[], id: number): ICandidate[] {
+  const byId = new Map(rows.map(c => [c.id, c]));
+  const path: ICandidate[] = [];
+  let current = byId.get(id);
+  const seen = new Set<number>();
+  while (current && !seen.has(current.id)) {
+    seen.add(current.id);
+    path.unshift(current);
+    current =
+      current.parent_id !== null ? byId.get(current.parent_id) : undefined;
+  }
+  return path;
+}
+
+const REFERENCE = /^def\s+reference\s*\(/m;
+const MAKE_INPUTS = /^def\s+make_inputs\s*\(/m;
+
+/**
+ * Why a cell cannot be evolved, or null when it looks like a task (the server checks it fully).
+ */
+export function taskCellProblem(source: string): string | null {
+  const missing: string[] = [];
+  if (!REFERENCE.test(source)) {
+    missing.push('`def reference(*args)`: the sequential kernel');
+  }
+  if (!MAKE_INPUTS.test(source)) {
+    missing.push(
+      '`def make_inputs(size, rng)`: returns the arguments as a tuple'
+    );
+  }
+  if (missing.length === 0) {
+    return null;
+  }
+  return (
+    'This cell is not a task. A task cell defines ' +
+    missing.join(' and ') +
+    ', with its own imports (e.g. `import numpy as np`).'
+  );
+}
+
+/** The kernel a candidate cell defines: `kernel` if present, else the first jitted function. */
+export function kernelName(source: string): string | null {
+  if (/^def\s+kernel\s*\(/m.test(source)) {
+    return 'kernel';
+  }
+  const jitted =
+    /@\s*(?:numba\.)?n?jit[^\n]*\n\s*def\s+([A-Za-z_]\w*)\s*\(/m.exec(source);
+  if (jitted) {
+    return jitted[1];
+  }
+  const any = /^def\s+([A-Za-z_]\w*)\s*\(/m.exec(source);
+  return any ? any[1] : null;
+}
+
+/** The first task cell of a notebook (by source), or -1. */
+export function findTaskCell(sources: string[]): number {
+  return sources.findIndex(s => taskCellProblem(s) === null);
+}
+
+/** Race entries of a report (replay and lint), most frequent first as the server sends them. */
+export function raceEntries(report: any | null): IRaceEntry[] {
+  return (report?.races?.entries ?? []) as IRaceEntry[];
+}
+
+export function formatSpeedup(c: {
+  speedup: number | null;
+  threads: number | null;
+}): string {
+  if (c.speedup === null || c.speedup === undefined) {
+    return '–';
+  }
+  // two significant digits below 0.1x: a starved or broken kernel is not "0.00x"
+  return c.speedup < 0.1
+    ? `${c.speedup.toPrecision(2)}x`
+    : `${c.speedup.toFixed(2)}x`;
+}
+
+export function verdictLabel(c: ICandidate): string {
+  if (c.verdict) {
+    return c.verdict.replace('_', ' ');
+  }
+  return c.state === 'evaluating' ? 'evaluating' : 'pending';
+}
+
+/** Retry delays after the server went away: 1 s, 2 s, 4 s … capped at 30 s. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(30000, 1000 * 2 ** Math.max(0, attempt));
+}

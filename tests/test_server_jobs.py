@@ -1,0 +1,110 @@
+"""Runs survive the server: a restarted server lists every run, adopts a run whose process still
+works, marks one whose process died as interrupted, and resumes either without repeating a
+finished evaluation. Real `parevo evolve` processes, no Jupyter server needed."""
+
+import asyncio
+import os
+import signal
+import time
+
+import pytest
+from test_server import TASK
+
+from parevo_lab.server.jobs import JobManager, read_json, start_time
+from parevo_lab.server.runs import Conflict, Workbench
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+DEFAULTS = {"threads": [1], "profile_budget": 0.05}
+
+
+def server(work):
+    """What a server process holds: a job manager and the workbench on the work folder."""
+    jobs = JobManager(work, max_jobs=1, poll_s=0.1, stop_grace_s=5.0)
+    return jobs, Workbench(work, jobs, DEFAULTS)
+
+
+async def until(workbench, run_id, test, seconds=180):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = workbench.run(run_id, members=True)
+        if test(run):
+            return run
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"run {run_id}: {run['status']} {run['reason']}")
+
+
+def evaluated(run):
+    return [c["id"] for c in run["candidates"] if c["state"] == "evaluated"]
+
+
+async def test_a_restarted_server_adopts_a_live_run_then_stops_and_resumes_it(tmp_path):
+    jobs, workbench = server(tmp_path)
+    run = workbench.start_run({"task": TASK, "name": "scale", "budget": 40})
+    first = await until(workbench, run["id"], lambda r: len(evaluated(r)) >= 1)
+    pid = read_json(tmp_path / "runs" / run["id"] / "job.json")["pid"]
+    await jobs.shutdown(stop=False)  # the server goes away; its job does not
+
+    jobs2, workbench2 = server(tmp_path)
+    workbench2.restore()
+    listed = workbench2.runs()
+    assert [r["id"] for r in listed] == [run["id"]]
+    assert listed[0]["status"] == "running"  # adopted, not restarted
+    assert jobs2.get(run["id"]).pid == pid
+
+    workbench2.stop_run(run["id"])
+    stopped = await until(workbench2, run["id"], lambda r: r["status"] == "stopped", 30)
+    assert start_time(pid) is None
+    done = evaluated(stopped)
+    assert done[: len(evaluated(first))] == evaluated(first)
+
+    workbench2.resume_run(run["id"], budget=len(done) + 1)
+    with pytest.raises(Conflict):
+        workbench2.resume_run(run["id"])
+    finished = await until(workbench2, run["id"], lambda r: r["status"] == "finished")
+    assert evaluated(finished)[: len(done)] == done
+    assert len(evaluated(finished)) == len(done) + 1
+    await jobs2.shutdown()
+
+
+async def test_a_run_killed_with_its_server_is_interrupted_and_resumable(tmp_path):
+    jobs, workbench = server(tmp_path)
+    run = workbench.start_run({"task": TASK, "name": "scale", "budget": 40})
+    await until(workbench, run["id"], lambda r: len(evaluated(r)) >= 1)
+    pid = read_json(tmp_path / "runs" / run["id"] / "job.json")["pid"]
+    await jobs.shutdown(stop=False)
+    os.killpg(pid, signal.SIGKILL)  # kill -9 of the job, as when the whole machine went down
+    while start_time(pid) is not None:
+        await asyncio.sleep(0.05)
+
+    jobs2, workbench2 = server(tmp_path)
+    workbench2.restore()
+    shown = workbench2.run(run["id"], members=True)
+    assert shown["status"] == "interrupted"
+    assert "resume" in shown["reason"] and shown["resumable"]
+    done = evaluated(shown)
+
+    workbench2.resume_run(run["id"], budget=len(done) + 1)
+    finished = await until(workbench2, run["id"], lambda r: r["status"] == "finished")
+    assert evaluated(finished)[: len(done)] == done  # nothing recorded was lost or redone
+    assert len(evaluated(finished)) == len(done) + 1
+    await jobs2.shutdown()
+
+
+async def test_a_queued_run_waits_for_the_cap_and_a_stopped_queued_run_never_starts(tmp_path):
+    jobs, workbench = server(tmp_path)
+    a = workbench.start_run({"task": TASK, "budget": 1})
+    b = workbench.start_run({"task": TASK, "budget": 1})
+    c = workbench.start_run({"task": TASK, "budget": 1})
+    assert [workbench.run(x["id"])["status"] for x in (a, b, c)] == [
+        "running",
+        "queued",
+        "queued",
+    ]
+    workbench.stop_run(c["id"])
+    assert workbench.run(c["id"])["status"] == "stopped"
+    await until(workbench, b["id"], lambda r: r["status"] == "finished")
+    assert workbench.run(a["id"])["status"] == "finished"
+    assert workbench.run(c["id"])["status"] == "stopped"
+    assert workbench.run(c["id"])["reason"] == "stopped before it started"
+    await jobs.shutdown()

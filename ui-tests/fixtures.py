@@ -1,0 +1,94 @@
+"""What the Galata server starts with: a work folder, user settings, and a 1,000-candidate run.
+
+The big run is made of real candidate sources (the seed and 999 variants of it) written with the
+store's own API; its verdicts and speedups are drawn at random and say so in their labels. It only
+measures how fast the panel shows and switches candidates, never a kernel's speed.
+"""
+
+import json
+import random
+import sys
+from pathlib import Path
+
+BIG_NOTEBOOK = "big-run.ipynb"
+TASK = '''import numpy as np
+
+SIZES = {"check": 200, "bench": 50_000}
+
+
+def make_inputs(size, rng):
+    return (rng.random(size),)
+
+
+def reference(x):
+    out = np.empty_like(x)
+    for i in range(x.shape[0]):
+        out[i] = 2.0 * x[i] + 1.0
+    return out
+'''
+
+
+def user_settings(folder: Path) -> None:
+    """A small budget, so that the browser test's run ends in a minute."""
+    target = folder / "parevo-lab" / "plugin.jupyterlab-settings"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"budget": 4, "threads": [1, 2]}))
+
+
+def big_run(work_dir: Path, root_dir: Path, members: int = 1000) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from parevo_lab.candidate import Candidate
+    from parevo_lab.server.jobs import write_json
+    from parevo_lab.store import Store
+    from parevo_lab.task import load_task
+
+    folder = work_dir / "runs" / "big-run-20261127-000000-0000"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "task.py").write_text(TASK)
+    task = load_task(folder / "task.py")
+    write_json(
+        folder / "request.json",
+        {
+            "id": folder.name,
+            "kind": "run",
+            "created": "2026-11-27T00:00:00+00:00",
+            "state": "exited",
+            "settings": {"name": "big-run", "notebook": BIG_NOTEBOOK, "budget": members},
+        },
+    )
+    rng = random.Random(0)
+    with Store(folder / "run.sqlite") as store:
+        run_id = store.create_run(task, "rules", 0, {"synthetic": True})
+        ids = []
+        for i in range(members):
+            source = TASK.replace("def reference", "def kernel") + f"\n# variant {i}\n"
+            parent = rng.choice(ids) if ids else None
+            ids.append(
+                store.add_member(
+                    run_id,
+                    task,
+                    Candidate(source=source, function="kernel"),
+                    parent_id=parent,
+                    origin="seed" if parent is None else "rules",
+                    label=f"synthetic variant {i} (UI timing only)",
+                    family=rng.choice(["prange", "privatise", "blocks", "scan"]),
+                )
+            )
+        with store.db:
+            for member_id in ids:
+                verdict = rng.choice(["ok", "ok", "ok", "race", "wrong", "compile_error"])
+                speedup = round(rng.uniform(0.5, 2.0), 3) if verdict == "ok" else None
+                store.db.execute(
+                    "UPDATE members SET verdict = ?, speedup = ?, threads = 2 WHERE id = ?",
+                    (verdict, speedup, member_id),
+                )
+        store.set_run_status(run_id, "finished", "synthetic run for the UI timing")
+    notebook = {
+        "cells": [],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (root_dir / BIG_NOTEBOOK).write_text(json.dumps(notebook))
