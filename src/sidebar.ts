@@ -118,6 +118,7 @@ export class ParevoSidebar extends Widget {
   }
 
   showConnected(status: IServerStatus): void {
+    this._version = status.version;
     this._setStatus(
       'connected',
       `ParEVO Lab ${status.version} — server extension connected`
@@ -248,7 +249,7 @@ export class ParevoSidebar extends Widget {
         if (connected) {
           this._setStatus(
             'connected',
-            'ParEVO Lab — server extension connected'
+            `ParEVO Lab ${this._version} — server extension connected`
           );
         } else {
           this._setStatus('reconnecting', detail);
@@ -395,6 +396,7 @@ export class ParevoSidebar extends Widget {
     return el;
   }
 
+  private _version = '';
   private _notebook: string | null = null;
   private _runs: IRun[] = [];
   private _chosen = new Map<string, string>();
