@@ -360,15 +360,24 @@ async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fe
     await call(jp_fetch, "runs", run["id"], "resume", body={"budget": 4})
     done = await wait_for(jp_fetch, run["id"], ("finished",))
     assert done["evaluations"] == 4
-    last = done["candidates"][-1]["id"]
-    parents = {c["parent_id"] for c in done["candidates"]}
-    leaf = [c for c in done["candidates"] if c["verdict"] == "ok" and c["id"] not in parents][-1]
-    await call(
-        jp_fetch, "runs", run["id"], "candidates", str(leaf["id"]), "parent", body={"resume": True}
+
+    # "use as parent": a run of two (the seed and its first child), then the child is pinned;
+    # the run resumes and its next proposal grows from the child
+    small = await call(jp_fetch, "runs", body={"task": TASK, "budget": 2}, expect=201)
+    small = await wait_for(jp_fetch, small["id"], ("finished",))
+    child = small["candidates"][1]
+    pinned = await call(
+        jp_fetch,
+        "runs",
+        small["id"],
+        "candidates",
+        str(child["id"]),
+        "parent",
+        body={"resume": True},
     )
-    done = await wait_for(jp_fetch, run["id"], ("finished",))
-    after_pin = [c for c in done["candidates"] if c["id"] > last]
-    assert after_pin and after_pin[0]["parent_id"] == leaf["id"]
+    assert pinned["status"] in ("queued", "running")
+    done = await wait_for(jp_fetch, small["id"], ("finished",))
+    assert done["candidates"][2]["parent_id"] == child["id"]
 
 
 @pytest.mark.slow
