@@ -108,3 +108,69 @@ async def test_a_queued_run_waits_for_the_cap_and_a_stopped_queued_run_never_sta
     assert workbench.run(c["id"])["status"] == "stopped"
     assert workbench.run(c["id"])["reason"] == "stopped before it started"
     await jobs.shutdown()
+
+
+SCALE_ANSWER = """```python
+import numba
+import numpy as np
+
+@numba.njit(parallel=True)
+def kernel(x):
+    out = np.empty_like(x)
+    for i in numba.prange(x.shape[0]):
+        out[i] = 2.0 * x[i] + 1.0
+    return out
+```"""
+
+
+def fake_endpoint(tmp_path, replies):
+    """The scripted chat-completions server of test_evolve_llm, as a real process."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps(replies))
+    port = tmp_path / "port"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("fake_llm_server.py")),
+            str(script),
+            str(port),
+            str(tmp_path / "requests.jsonl"),
+        ]
+    )
+    deadline = time.monotonic() + 20
+    while not port.exists():
+        assert time.monotonic() < deadline, "the scripted server did not start"
+        time.sleep(0.05)
+    return process, f"http://127.0.0.1:{port.read_text()}/v1"
+
+
+async def test_a_run_with_a_model_endpoint_and_one_that_refuses(tmp_path):
+    process, url = fake_endpoint(tmp_path / "good", [{"content": SCALE_ANSWER}])
+    try:
+        jobs, workbench = server(tmp_path / "work")
+        body = {"task": TASK, "budget": 2, "generator": "llm", "base_url": url, "model": "m"}
+        run = workbench.start_run(body)
+        done = await until(workbench, run["id"], lambda r: r["status"] == "finished")
+        child = done["candidates"][1]
+        assert child["origin"] == "llm" and child["tokens"] == 150
+        assert child["verdict"] == "ok"
+    finally:
+        process.kill()
+        process.wait()
+
+    process, url = fake_endpoint(tmp_path / "refusing", [{"status": 401, "body": "bad key"}])
+    try:
+        run = workbench.start_run({**body, "base_url": url})
+        failed = await until(workbench, run["id"], lambda r: r["status"] == "failed")
+        assert "401" in failed["reason"] and "\n" not in failed["reason"]
+        assert failed["resumable"]
+    finally:
+        process.kill()
+        process.wait()
+    await jobs.shutdown()
