@@ -210,6 +210,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
     bind();
 
     // -- commands ----------------------------------------------------------------------------
+    /** The active notebook, its active cell and the cell's source; shows the sidebar. */
+    const selectedCell = (what: string) => {
+      const current = tracker.currentWidget;
+      const cell = tracker.activeCell;
+      if (!current || !cell) {
+        sidebar.say(`Select ${what} in a notebook first.`, 'error');
+        return null;
+      }
+      app.shell.activateById(sidebar.id);
+      return { current, cell, source: cell.model.sharedModel.getSource() };
+    };
+
     app.commands.addCommand(CommandIDs.evolveCell, {
       label: 'Evolve this cell',
       caption:
@@ -217,14 +229,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       icon: parevoIcon,
       isEnabled: () => tracker.activeCell !== null,
       execute: async () => {
-        const current = tracker.currentWidget;
-        const cell = tracker.activeCell;
-        if (!current || !cell) {
-          sidebar.say('Select a task cell in a notebook first.', 'error');
+        const selected = selectedCell('a task cell');
+        if (!selected) {
           return;
         }
-        app.shell.activateById(sidebar.id);
-        const source = cell.model.sharedModel.getSource();
+        const { current, cell, source } = selected;
         const problem = taskCellProblem(source);
         if (problem) {
           sidebar.say(problem, 'error');
@@ -262,14 +271,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       icon: parevoIcon,
       isEnabled: () => tracker.activeCell !== null,
       execute: async () => {
-        const current = tracker.currentWidget;
-        const cell = tracker.activeCell;
-        if (!current || !cell) {
-          sidebar.say('Select a candidate cell in a notebook first.', 'error');
+        const selected = selectedCell('a candidate cell');
+        if (!selected) {
           return;
         }
-        app.shell.activateById(sidebar.id);
-        const source = cell.model.sharedModel.getSource();
+        const { current, cell, source } = selected;
         const sources = activeSources();
         const taskIndex = findTaskCell(sources);
         if (taskIndex < 0) {

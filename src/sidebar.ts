@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 
+import { el } from './dom';
 import { parevoIcon } from './icons';
 import {
   ICandidate,
@@ -42,58 +43,46 @@ export class ParevoSidebar extends Widget {
     this.title.icon = parevoIcon;
     this.title.caption = 'ParEVO Lab';
 
-    const header = this._el('h2', 'jp-ParevoSidebar-header', this.node);
+    const header = el('h2', 'jp-ParevoSidebar-header', this.node);
     header.textContent = 'ParEVO Lab';
-    this._statusNode = this._el('div', 'jp-ParevoSidebar-status', this.node);
+    this._statusNode = el('div', 'jp-ParevoSidebar-status', this.node);
     this._setStatus('pending', 'Connecting to the ParEVO server extension…');
 
-    this._notebookNode = this._el(
-      'div',
-      'jp-ParevoSidebar-notebook',
-      this.node
-    );
-    const buttons = this._el('div', 'jp-ParevoSidebar-buttons', this.node);
-    const evolve = this._el('button', 'jp-mod-styled jp-mod-accept', buttons);
+    this._notebookNode = el('div', 'jp-ParevoSidebar-notebook', this.node);
+    const buttons = el('div', 'jp-ParevoSidebar-buttons', this.node);
+    const evolve = el('button', 'jp-mod-styled jp-mod-accept', buttons);
     evolve.textContent = 'Evolve task cell';
     evolve.dataset.action = 'evolve';
     evolve.onclick = () => this._actions.evolveCell();
-    const check = this._el('button', 'jp-mod-styled', buttons);
+    const check = el('button', 'jp-mod-styled', buttons);
     check.textContent = 'Check active cell';
     check.dataset.action = 'check';
     check.onclick = () => this._actions.checkCell();
-    this._messageNode = this._el('div', 'jp-ParevoSidebar-message', this.node);
+    this._messageNode = el('div', 'jp-ParevoSidebar-message', this.node);
 
-    const runBar = this._el('div', 'jp-ParevoSidebar-runBar', this.node);
-    this._runSelect = this._el('select', 'jp-ParevoSidebar-runs', runBar);
+    const runBar = el('div', 'jp-ParevoSidebar-runBar', this.node);
+    this._runSelect = el('select', 'jp-ParevoSidebar-runs', runBar);
     this._runSelect.onchange = () => this.selectRun(this._runSelect.value);
-    this._stopButton = this._el('button', 'jp-mod-styled', runBar);
+    this._stopButton = el('button', 'jp-mod-styled', runBar);
     this._stopButton.textContent = 'Stop';
     this._stopButton.dataset.action = 'stop';
     this._stopButton.onclick = () => void this.stopRun();
-    this._resumeButton = this._el('button', 'jp-mod-styled', runBar);
+    this._resumeButton = el('button', 'jp-mod-styled', runBar);
     this._resumeButton.textContent = 'Resume';
     this._resumeButton.dataset.action = 'resume';
     this._resumeButton.onclick = () => void this.resumeRun();
 
-    this._progress = this._el(
-      'progress',
-      'jp-ParevoSidebar-progress',
-      this.node
-    );
+    this._progress = el('progress', 'jp-ParevoSidebar-progress', this.node);
     this._progress.max = 1;
-    this._progressText = this._el(
-      'div',
-      'jp-ParevoSidebar-progressText',
-      this.node
-    );
+    this._progressText = el('div', 'jp-ParevoSidebar-progressText', this.node);
 
-    this._checkNode = this._el('div', 'jp-ParevoSidebar-check', this.node);
+    this._checkNode = el('div', 'jp-ParevoSidebar-check', this.node);
 
-    const tableHost = this._el('div', 'jp-ParevoSidebar-tableHost', this.node);
-    this._table = this._el('table', 'jp-ParevoTable', tableHost);
-    const head = this._el('tr', '', this._el('thead', '', this._table));
+    const tableHost = el('div', 'jp-ParevoSidebar-tableHost', this.node);
+    this._table = el('table', 'jp-ParevoTable', tableHost);
+    const head = el('tr', '', el('thead', '', this._table));
     for (const [key, label] of COLUMNS) {
-      const th = this._el('th', '', head);
+      const th = el('th', '', head);
       th.textContent = label;
       th.dataset.sort = key;
       th.title = `Sort by ${label}`;
@@ -104,7 +93,7 @@ export class ParevoSidebar extends Widget {
         this._scheduleRender();
       };
     }
-    this._tbody = this._el('tbody', '', this._table);
+    this._tbody = el('tbody', '', this._table);
     this._renderRunControls();
   }
 
@@ -360,16 +349,16 @@ export class ParevoSidebar extends Widget {
       return;
     }
     this._checkNode.dataset.status = check.status;
-    const text = this._el('span', '', this._checkNode);
+    const text = el('span', '', this._checkNode);
     if (check.status === 'queued' || check.status === 'running') {
       text.textContent = `Checking the cell… (${check.status})`;
       return;
     }
-    const badge = this._el('span', 'jp-ParevoBadge', text);
+    const badge = el('span', 'jp-ParevoBadge', text);
     badge.dataset.verdict = check.verdict ?? 'failed';
     badge.textContent = check.verdict ?? check.status;
-    this._el('span', '', text).textContent = ` ${check.summary}`;
-    const open = this._el('button', 'jp-mod-styled', this._checkNode);
+    el('span', '', text).textContent = ` ${check.summary}`;
+    const open = el('button', 'jp-mod-styled', this._checkNode);
     open.textContent = 'Open';
     open.dataset.action = 'open-check';
     open.onclick = () => this._actions.openCheck(check);
@@ -381,19 +370,6 @@ export class ParevoSidebar extends Widget {
   ): void {
     this._statusNode.dataset.state = state;
     this._statusNode.textContent = text;
-  }
-
-  private _el<K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    className: string,
-    parent: HTMLElement
-  ): HTMLElementTagNameMap[K] {
-    const el = document.createElement(tag);
-    if (className) {
-      el.className = className;
-    }
-    parent.appendChild(el);
-    return el;
   }
 
   private _version = '';

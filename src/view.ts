@@ -3,6 +3,7 @@ import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 
 import { CandidateDiff } from './diff';
+import { el } from './dom';
 import { parevoIcon } from './icons';
 import {
   ICandidate,
@@ -113,20 +114,20 @@ export class CandidatePanel extends Widget {
     this.title.closable = true;
     this.node.tabIndex = 0;
 
-    this._header = this._el('div', 'jp-ParevoCandidate-header', this.node);
-    this._tabs = this._el('div', 'jp-ParevoCandidate-tabs', this.node);
+    this._header = el('div', 'jp-ParevoCandidate-header', this.node);
+    this._tabs = el('div', 'jp-ParevoCandidate-tabs', this.node);
     for (const [tab, label] of [
       ['code', 'Code & races'],
       ['speedup', 'Speedup'],
       ['lineage', 'Lineage'],
       ['report', 'Report']
     ] as [Tab, string][]) {
-      const button = this._el('button', 'jp-ParevoCandidate-tab', this._tabs);
+      const button = el('button', 'jp-ParevoCandidate-tab', this._tabs);
       button.textContent = label;
       button.dataset.tab = tab;
       button.onclick = () => this.selectTab(tab);
     }
-    this._body = this._el('div', 'jp-ParevoCandidate-body', this.node);
+    this._body = el('div', 'jp-ParevoCandidate-body', this.node);
     this._placeholder();
   }
 
@@ -185,21 +186,21 @@ export class CandidatePanel extends Widget {
   private _renderHeader(): void {
     const shown = this._shown!;
     this._header.textContent = '';
-    const title = this._el('div', 'jp-ParevoCandidate-title', this._header);
-    const badge = this._el('span', 'jp-ParevoBadge', title);
+    const title = el('div', 'jp-ParevoCandidate-title', this._header);
+    const badge = el('span', 'jp-ParevoBadge', title);
     badge.dataset.verdict = shown.verdict ?? 'pending';
     badge.textContent = shown.verdict ?? 'pending';
-    const name = this._el('span', 'jp-ParevoCandidate-name', title);
+    const name = el('span', 'jp-ParevoCandidate-name', title);
     name.textContent = ` ${shown.title}`;
     if (shown.speedup !== null) {
-      const speed = this._el('span', 'jp-ParevoCandidate-speedup', title);
+      const speed = el('span', 'jp-ParevoCandidate-speedup', title);
       speed.textContent = ` ${formatSpeedup(shown)} vs serial at ${shown.threads} threads`;
     }
-    const summary = this._el('div', 'jp-ParevoCandidate-summary', this._header);
+    const summary = el('div', 'jp-ParevoCandidate-summary', this._header);
     summary.textContent = shown.summary;
-    const actions = this._el('div', 'jp-ParevoCandidate-actions', this._header);
+    const actions = el('div', 'jp-ParevoCandidate-actions', this._header);
     const button = (label: string, action: string, run: () => void) => {
-      const b = this._el('button', 'jp-mod-styled jp-ParevoButton', actions);
+      const b = el('button', 'jp-mod-styled jp-ParevoButton', actions);
       b.textContent = label;
       b.dataset.action = action;
       b.onclick = run;
@@ -219,14 +220,14 @@ export class CandidatePanel extends Widget {
   }
 
   private _renderCode(shown: IShown): void {
-    const bar = this._el('div', 'jp-ParevoCandidate-against', this._body);
-    const label = this._el('span', '', bar);
+    const bar = el('div', 'jp-ParevoCandidate-against', this._body);
+    const label = el('span', '', bar);
     label.textContent = 'Compare with: ';
     for (const against of ['parent', 'reference'] as const) {
       if (against === 'parent' && !shown.parent) {
         continue;
       }
-      const b = this._el('button', 'jp-ParevoCandidate-againstButton', bar);
+      const b = el('button', 'jp-ParevoCandidate-againstButton', bar);
       b.textContent =
         against === 'parent'
           ? `parent #${shown.parent!.id}`
@@ -238,7 +239,7 @@ export class CandidatePanel extends Widget {
         this.selectTab('code');
       };
     }
-    const host = this._el('div', 'jp-ParevoDiff', this._body);
+    const host = el('div', 'jp-ParevoDiff', this._body);
     const before =
       this._against === 'parent' && shown.parent
         ? shown.parent.source
@@ -251,16 +252,16 @@ export class CandidatePanel extends Widget {
     );
 
     const races = raceEntries(shown.report);
-    const section = this._el('div', 'jp-ParevoRaces', this._body);
-    const heading = this._el('h3', '', section);
+    const section = el('div', 'jp-ParevoRaces', this._body);
+    const heading = el('h3', '', section);
     const status = shown.report?.races?.status ?? 'not_run';
     heading.textContent =
       races.length > 0
         ? `Race detector: ${races.length} conflicting pair${races.length > 1 ? 's' : ''} (click one to see both sites)`
         : `Race detector: ${status === 'clean' ? 'no race found' : status.replace('_', ' ')}`;
-    const list = this._el('ol', 'jp-ParevoRaces-list', section);
+    const list = el('ol', 'jp-ParevoRaces-list', section);
     for (const entry of races) {
-      const item = this._el('li', 'jp-ParevoRace', list);
+      const item = el('li', 'jp-ParevoRace', list);
       item.tabIndex = 0;
       item.textContent = describeRace(entry);
       item.onclick = () => {
@@ -275,14 +276,14 @@ export class CandidatePanel extends Widget {
 
   private _renderPlot(shown: IShown): void {
     if (!shown.figure) {
-      const p = this._el('p', 'jp-ParevoEmpty', this._body);
+      const p = el('p', 'jp-ParevoEmpty', this._body);
       p.textContent =
         shown.verdict === 'ok'
           ? 'This candidate was not profiled.'
           : 'Only correct candidates are timed: nothing to plot.';
       return;
     }
-    const host = this._el('div', 'jp-ParevoPlot', this._body);
+    const host = el('div', 'jp-ParevoPlot', this._body);
     if (this._rendermime.preferredMimeType({ [PLOTLY_MIME]: shown.figure })) {
       const renderer = this._rendermime.createRenderer(PLOTLY_MIME);
       this._renderer = renderer;
@@ -292,41 +293,41 @@ export class CandidatePanel extends Widget {
       Widget.attach(renderer, host);
     }
     // the numbers themselves, always: a plot must never be the only place they live
-    const table = this._el('table', 'jp-ParevoPlot-table', this._body);
+    const table = el('table', 'jp-ParevoPlot-table', this._body);
     const vs = shown.report?.profile?.speedup?.vs_serial ?? {};
-    const head = this._el('tr', '', table);
+    const head = el('tr', '', table);
     for (const h of ['threads', 'vs serial', '95% interval']) {
-      this._el('th', '', head).textContent = h;
+      el('th', '', head).textContent = h;
     }
     for (const p of Object.keys(vs).sort((a, b) => Number(a) - Number(b))) {
-      const row = this._el('tr', '', table);
-      this._el('td', '', row).textContent = p;
-      this._el('td', '', row).textContent = `${vs[p].value.toFixed(2)}x`;
-      this._el('td', '', row).textContent =
+      const row = el('tr', '', table);
+      el('td', '', row).textContent = p;
+      el('td', '', row).textContent = `${vs[p].value.toFixed(2)}x`;
+      el('td', '', row).textContent =
         `${vs[p].ci_low.toFixed(2)}–${vs[p].ci_high.toFixed(2)}x`;
     }
   }
 
   private _renderLineage(shown: IShown): void {
     if (shown.candidates.length === 0) {
-      const p = this._el('p', 'jp-ParevoEmpty', this._body);
+      const p = el('p', 'jp-ParevoEmpty', this._body);
       p.textContent = 'A check has no lineage: evolve the task to get one.';
       return;
     }
     const path = new Set(
       ancestry(shown.candidates, shown.memberId ?? -1).map(c => c.id)
     );
-    const tree = this._el('ul', 'jp-ParevoLineage', this._body);
+    const tree = el('ul', 'jp-ParevoLineage', this._body);
     const add = (node: ILineageNode, into: HTMLElement) => {
       const c = node.candidate;
-      const item = this._el('li', 'jp-ParevoLineage-node', into);
-      const line = this._el('div', 'jp-ParevoLineage-line', item);
+      const item = el('li', 'jp-ParevoLineage-node', into);
+      const line = el('div', 'jp-ParevoLineage-line', item);
       line.classList.toggle('jp-mod-onPath', path.has(c.id));
       line.classList.toggle('jp-mod-current', c.id === shown.memberId);
-      const badge = this._el('span', 'jp-ParevoBadge', line);
+      const badge = el('span', 'jp-ParevoBadge', line);
       badge.dataset.verdict = c.verdict ?? 'pending';
       badge.textContent = c.verdict ?? c.state;
-      const text = this._el('span', 'jp-ParevoLineage-label', line);
+      const text = el('span', 'jp-ParevoLineage-label', line);
       text.textContent = ` #${c.id} ${formatSpeedup(c)} — ${c.label}`;
       line.onclick = () => {
         if (shown.runId) {
@@ -334,7 +335,7 @@ export class CandidatePanel extends Widget {
         }
       };
       if (node.children.length) {
-        const children = this._el('ul', '', item);
+        const children = el('ul', '', item);
         for (const child of node.children) {
           add(child, children);
         }
@@ -347,7 +348,7 @@ export class CandidatePanel extends Widget {
 
   private _renderReport(shown: IShown): void {
     const report = shown.report;
-    const pre = this._el('pre', 'jp-ParevoReport', this._body);
+    const pre = el('pre', 'jp-ParevoReport', this._body);
     if (!report) {
       pre.textContent = 'Not evaluated yet.';
       return;
@@ -384,7 +385,7 @@ export class CandidatePanel extends Widget {
   }
 
   private _placeholder(): void {
-    const p = this._el('p', 'jp-ParevoEmpty', this._body);
+    const p = el('p', 'jp-ParevoEmpty', this._body);
     p.textContent =
       'Pick a candidate in the ParEVO sidebar, or check a cell, to see it here.';
   }
@@ -395,19 +396,6 @@ export class CandidatePanel extends Widget {
     this._renderer?.dispose();
     this._renderer = null;
     this._body.textContent = '';
-  }
-
-  private _el<K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    className: string,
-    parent: HTMLElement
-  ): HTMLElementTagNameMap[K] {
-    const el = document.createElement(tag);
-    if (className) {
-      el.className = className;
-    }
-    parent.appendChild(el);
-    return el;
   }
 
   private _shown: IShown | null = null;

@@ -11,6 +11,7 @@ import os
 import re
 import time
 import warnings
+from pathlib import Path
 
 import pytest
 from jupyter_server.auth.authorizer import Authorizer
@@ -29,22 +30,7 @@ ONLY_OUR_EXTENSION = {
     "jupyter_server_terminals": False,
 }
 
-TASK = '''"""Scale a vector: the smallest task a run can evolve."""
-import numpy as np
-
-SIZES = {"check": 200, "bench": 50_000}
-
-
-def make_inputs(size, rng):
-    return (rng.random(size),)
-
-
-def reference(x):
-    out = np.empty_like(x)
-    for i in range(x.shape[0]):
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-'''
+TASK = (Path(__file__).parent / "kernels" / "scale_task.py").read_text()
 
 OTHER_TASK = TASK.replace("2.0 * x[i] + 1.0", "x[i] * x[i]")
 
@@ -410,8 +396,6 @@ async def test_stop_kills_the_run_and_resume_goes_on_without_repeating(jp_fetch)
 
 
 async def _folder(jp_fetch, run_id):
-    from pathlib import Path
-
     status = await call(jp_fetch, "status")
     return Path(status["work_dir"]) / "runs" / run_id
 

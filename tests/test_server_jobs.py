@@ -8,7 +8,7 @@ import signal
 import time
 
 import pytest
-from test_server import TASK
+from test_server import GOOD, TASK
 
 from parevo_lab.server.jobs import JobManager, read_json, start_time
 from parevo_lab.server.runs import Conflict, Workbench
@@ -110,17 +110,7 @@ async def test_a_queued_run_waits_for_the_cap_and_a_stopped_queued_run_never_sta
     await jobs.shutdown()
 
 
-SCALE_ANSWER = """```python
-import numba
-import numpy as np
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(x.shape[0]):
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-```"""
+SCALE_ANSWER = f"```python\n{GOOD}```"
 
 
 def fake_endpoint(tmp_path, replies):

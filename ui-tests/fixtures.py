@@ -11,21 +11,8 @@ import sys
 from pathlib import Path
 
 BIG_NOTEBOOK = "big-run.ipynb"
-TASK = '''import numpy as np
-
-SIZES = {"check": 200, "bench": 50_000}
-
-
-def make_inputs(size, rng):
-    return (rng.random(size),)
-
-
-def reference(x):
-    out = np.empty_like(x)
-    for i in range(x.shape[0]):
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-'''
+# the task of the server tests: a loop that scales a vector
+TASK = (Path(__file__).parents[1] / "tests" / "kernels" / "scale_task.py").read_text()
 
 
 def user_settings(folder: Path) -> None:

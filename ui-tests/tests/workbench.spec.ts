@@ -11,21 +11,11 @@ import * as path from 'path';
 const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
 const TIMINGS = path.resolve(__dirname, '..', 'test-results', 'timings.json');
 
-const TASK = `import numpy as np
-
-SIZES = {"check": 200, "bench": 50_000}
-
-
-def make_inputs(size, rng):
-    return (rng.random(size),)
-
-
-def reference(x):
-    out = np.empty_like(x)
-    for i in range(x.shape[0]):
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-`;
+// the task of the server tests: a loop that scales a vector
+const TASK = fs.readFileSync(
+  path.resolve(__dirname, '..', '..', 'tests', 'kernels', 'scale_task.py'),
+  'utf-8'
+);
 
 const RACY = `import numba
 import numpy as np
