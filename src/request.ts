@@ -1,14 +1,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import {
-  ICandidateDetail,
-  ICheck,
-  IRun,
-  IStreamEvent,
-  parseEventStream,
-  reconnectDelay
-} from './model';
+import { StreamOpener } from './follow';
+import { ICandidateDetail, ICheck, IRun } from './model';
 
 /**
  * The reply of `GET <base_url>/parevo-lab/status`.
@@ -171,91 +165,32 @@ export class ParevoAPI {
 }
 
 /**
- * Follow a run's event stream (server-sent events read through fetch, so the token and XSRF
- * headers go along). The history is replayed first; after a network error or a server restart it
- * reconnects with backoff, sending the last event id so that nothing is sent twice.
+ * Open a run's event stream with the server's settings (token and XSRF headers included).
  */
-export class EventFollower {
-  constructor(
-    private _settings: ServerConnection.ISettings,
-    private _runId: string,
-    private _onEvent: (event: IStreamEvent) => void,
-    private _onConnection: (connected: boolean, detail: string) => void
-  ) {}
-
-  lastEventId: string | null = null;
-
-  start(): void {
-    this._stopped = false;
-    void this._loop();
-  }
-
-  stop(): void {
-    this._stopped = true;
-    this._abort?.abort();
-  }
-
-  private async _loop(): Promise<void> {
-    let attempt = 0;
-    while (!this._stopped) {
-      try {
-        await this._follow();
-        attempt = 0;
-      } catch (error) {
-        if (this._stopped) {
-          return;
-        }
-        const wait = reconnectDelay(attempt++);
-        this._onConnection(
-          false,
-          `lost the ParEVO server (${(error as Error)?.message ?? error}); ` +
-            `reconnecting in ${Math.round(wait / 1000)} s`
-        );
-        await new Promise(resolve => setTimeout(resolve, wait));
-      }
-    }
-  }
-
-  private async _follow(): Promise<void> {
-    const url = URLExt.join(
-      this._settings.baseUrl,
-      'parevo-lab',
-      'runs',
-      this._runId,
-      'events'
-    );
-    this._abort = new AbortController();
+export function openRunEvents(
+  settings: ServerConnection.ISettings,
+  runId: string
+): StreamOpener {
+  const url = URLExt.join(
+    settings.baseUrl,
+    'parevo-lab',
+    'runs',
+    runId,
+    'events'
+  );
+  return async (lastEventId, signal) => {
     const headers: Record<string, string> = {};
-    if (this.lastEventId) {
-      headers['Last-Event-ID'] = this.lastEventId;
+    if (lastEventId) {
+      headers['Last-Event-ID'] = lastEventId;
     }
-    const response = await ServerConnection.makeRequest(
-      url,
-      { headers, signal: this._abort.signal },
-      this._settings
-    );
-    if (!response.ok || !response.body) {
-      throw new Error(`HTTP ${response.status}`);
+    try {
+      return await ServerConnection.makeRequest(
+        url,
+        { headers, signal },
+        settings
+      );
+    } catch (error) {
+      throw new ServerConnection.NetworkError(error as TypeError);
     }
-    this._onConnection(true, '');
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        throw new Error('the event stream ended');
-      }
-      buffer += decoder.decode(value, { stream: true });
-      const parsed = parseEventStream(buffer);
-      buffer = parsed.rest;
-      for (const event of parsed.events) {
-        this.lastEventId = event.id || this.lastEventId;
-        this._onEvent(event);
-      }
-    }
-  }
-
-  private _stopped = true;
-  private _abort: AbortController | null = null;
+  };
 }

@@ -11,7 +11,8 @@ import {
   formatSpeedup,
   verdictLabel
 } from './model';
-import { EventFollower, IServerStatus, ParevoAPI } from './request';
+import { EventFollower } from './follow';
+import { IServerStatus, ParevoAPI, openRunEvents } from './request';
 
 export interface ISidebarActions {
   evolveCell(): void;
@@ -227,8 +228,7 @@ export class ParevoSidebar extends Widget {
     }
     const state = this._state!;
     this._follower = new EventFollower(
-      this._api.settings,
-      runId,
+      openRunEvents(this._api.settings, runId),
       event => {
         if (state === this._state && state.apply(event)) {
           this._scheduleRender();
