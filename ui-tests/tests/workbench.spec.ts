@@ -98,6 +98,14 @@ test('evolve a task cell, inspect candidates, check a racy cell, insert the best
   // Evolve the task cell with the rule generator (budget 4 from the user settings), from the
   // cell's context menu.
   await page.notebook.selectCells(0);
+  // both commands sit in the active cell's toolbar too
+  const toolbar = page.locator('.jp-cell-toolbar');
+  await expect(
+    toolbar.locator('[data-command="parevo-lab:evolve-cell"]').first()
+  ).toBeVisible();
+  await expect(
+    toolbar.locator('[data-command="parevo-lab:check-cell"]').first()
+  ).toBeVisible();
   await (await page.notebook.getCellLocator(0))!.click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Evolve this cell' }).click();
   await expect(sidebar.locator('.jp-ParevoSidebar-message')).toContainText(
