@@ -1,4 +1,4 @@
-"""What the Galata server starts with: a work folder, user settings, and a 1,000-candidate run.
+"""What the Galata server starts with: a work folder and a 1,000-candidate run.
 
 The big run is made of real candidate sources (the seed and 999 variants of it) written with the
 store's own API; its verdicts and speedups are drawn at random and say so in their labels. It only
@@ -13,13 +13,6 @@ from pathlib import Path
 BIG_NOTEBOOK = "big-run.ipynb"
 # the task of the server tests: a loop that scales a vector
 TASK = (Path(__file__).parents[1] / "tests" / "kernels" / "scale_task.py").read_text()
-
-
-def user_settings(folder: Path) -> None:
-    """A small budget, so that the browser test's run ends in a minute."""
-    target = folder / "parevo-lab" / "plugin.jupyterlab-settings"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"budget": 4, "threads": [1, 2]}))
 
 
 def big_run(work_dir: Path, root_dir: Path, members: int = 1000) -> None:

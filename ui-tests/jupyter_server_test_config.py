@@ -11,7 +11,7 @@ from pathlib import Path
 from jupyterlab.galata import configure_jupyter_server
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fixtures import big_run, user_settings  # noqa: E402
+from fixtures import big_run  # noqa: E402
 
 configure_jupyter_server(c)  # noqa: F821
 
@@ -21,6 +21,4 @@ c.ServerApp.allow_root = True  # noqa: F821
 work = Path(tempfile.mkdtemp(prefix="parevo-galata-"))
 c.ParevoLab.work_dir = str(work / "work")  # noqa: F821
 c.ParevoLab.max_jobs = 1  # noqa: F821
-c.LabApp.user_settings_dir = str(work / "settings")  # noqa: F821
-user_settings(work / "settings")
 big_run(work / "work", Path(c.ServerApp.root_dir))  # noqa: F821

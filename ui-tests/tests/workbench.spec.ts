@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -62,7 +62,14 @@ function record(name: string, value: number): void {
 }
 
 test.describe.configure({ mode: 'serial' });
-test.use({ viewport: { width: 1440, height: 900 } });
+test.use({
+  viewport: { width: 1440, height: 900 },
+  // Galata serves the settings itself: a small budget, so that the run ends in a minute
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    'parevo-lab:plugin': { budget: 4, threads: [1, 2] }
+  }
+});
 
 test('evolve a task cell, inspect candidates, check a racy cell, insert the best', async ({
   page,
@@ -95,7 +102,7 @@ test('evolve a task cell, inspect candidates, check a racy cell, insert the best
     'def make_inputs(size, rng)'
   );
 
-  // Evolve the task cell with the rule generator (budget 4 from the user settings), from the
+  // Evolve the task cell with the rule generator (budget 4 from the settings), from the
   // cell's context menu.
   await page.notebook.selectCells(0);
   // both commands sit in the active cell's toolbar too
@@ -119,6 +126,10 @@ test('evolve a task cell, inspect candidates, check a racy cell, insert the best
   await expect(
     sidebar.locator('.jp-ParevoSidebar-progressText')
   ).toHaveAttribute('data-status', 'finished', { timeout: 300_000 });
+  // the run was started with the budget of the settings
+  expect(
+    await page.evaluate(() => (window as any).parevo.sidebar.state.run.budget)
+  ).toBe(4);
   await expect(
     sidebar.locator('tbody .jp-ParevoBadge[data-verdict="ok"]').first()
   ).toBeVisible();
