@@ -296,34 +296,39 @@ class Engine:
         known = {Candidate(source=m.source).hash for m in members}
         pinned = set(self.store.pins(self.run_id))
         for parent in self._parents(members, rng, evaluations):
-            if parent.id in self.exhausted:
-                if parent.id in pinned:
+            try:
+                member_id = self._child_of(parent, context, known)
+            finally:
+                if parent.id in pinned:  # a pin asks for one child, or ends if none can come
                     self.store.unpin(self.run_id, parent.id)
-                continue
-            # a model may answer with nothing usable now and something later: ask again, up to
-            # the generator's patience; the rule generator's moves are the same every time
-            for _ in range(getattr(self.generator, "patience", 1)):
-                looked = 0
-                for proposal in self.generator.propose(parent, context):
-                    looked += 1
-                    if Candidate(source=proposal.source).hash in known:
-                        if looked >= PROPOSALS_PER_PARENT:
-                            break
-                        continue
-                    island = parent.island
-                    if parent.origin == "seed":
-                        island = len(context.children(parent)) % self.islands
-                    member_id = self.add(proposal, parent, self.generator.name, island)
-                    if parent.id in pinned:  # a pin asks for one child
-                        self.store.unpin(self.run_id, parent.id)
-                    if member_id is not None:
-                        self.progress(
-                            {"type": "proposed", "label": proposal.label, "parent": parent.id}
-                        )
-                        return member_id
-            self.exhausted.add(parent.id)
-            if parent.id in pinned:
-                self.store.unpin(self.run_id, parent.id)
+            if member_id is not None:
+                return member_id
+        return None
+
+    def _child_of(self, parent: Member, context: Context, known: set[str]) -> int | None:
+        """Add one new child of ``parent``; None (and the parent is exhausted) when none comes."""
+        if parent.id in self.exhausted:
+            return None
+        # a model may answer with nothing usable now and something later: ask again, up to
+        # the generator's patience; the rule generator's moves are the same every time
+        for _ in range(getattr(self.generator, "patience", 1)):
+            looked = 0
+            for proposal in self.generator.propose(parent, context):
+                looked += 1
+                if Candidate(source=proposal.source).hash in known:
+                    if looked >= PROPOSALS_PER_PARENT:
+                        break
+                    continue
+                island = parent.island
+                if parent.origin == "seed":
+                    island = len(context.children(parent)) % self.islands
+                member_id = self.add(proposal, parent, self.generator.name, island)
+                if member_id is not None:
+                    self.progress(
+                        {"type": "proposed", "label": proposal.label, "parent": parent.id}
+                    )
+                    return member_id
+        self.exhausted.add(parent.id)
         return None
 
     def _parents(self, members: list[Member], rng: random.Random, evaluations: int):
