@@ -46,18 +46,8 @@ def kernel(x):
     return out
 """
 
-RACY = """import numba
-import numpy as np
-
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(x.shape[0]):
-        out[0] = 2.0 * x[0] + 1.0
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-"""
+# a candidate of the scale task that races on out[0] (also checked by the Galata test)
+RACY = (Path(__file__).parent / "kernels" / "scale_racy.py").read_text()
 
 
 def _config(tmp_path, **extra):

@@ -295,7 +295,7 @@ class Engine:
         )
         known = {Candidate(source=m.source).hash for m in members}
         pinned = set(self.store.pins(self.run_id))
-        for parent in self._parents(members, rng, evaluations):
+        for parent in self._parents(members, rng, evaluations, pinned):
             try:
                 member_id = self._child_of(parent, context, known)
             finally:
@@ -331,13 +331,12 @@ class Engine:
         self.exhausted.add(parent.id)
         return None
 
-    def _parents(self, members: list[Member], rng: random.Random, evaluations: int):
+    def _parents(self, members: list[Member], rng: random.Random, evaluations: int, pins: set[int]):
         """Parents to try, in order: repair, exploit (this turn's island), explore, the rest."""
         evaluated = [m for m in members if m.evaluated]
         by_id = {m.id: m for m in members}
         has_children = {m.parent_id for m in members if m.parent_id is not None}
         # a member a person chose ("use as parent") goes first, whatever its verdict
-        pins = set(self.store.pins(self.run_id))
         order: list[Member] = [m for m in evaluated if m.id in pins]
         repairs = [
             m

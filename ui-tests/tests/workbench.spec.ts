@@ -17,18 +17,11 @@ const TASK = fs.readFileSync(
   'utf-8'
 );
 
-const RACY = `import numba
-import numpy as np
-
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(x.shape[0]):
-        out[0] = 2.0 * x[0] + 1.0
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-`;
+// a candidate that races on out[0], the one tests/test_server.py checks
+const RACY = fs.readFileSync(
+  path.resolve(__dirname, '..', '..', 'tests', 'kernels', 'scale_racy.py'),
+  'utf-8'
+);
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
