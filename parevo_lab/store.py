@@ -336,6 +336,10 @@ class Store:
         row = self.db.execute("SELECT source FROM tasks WHERE hash = ?", (task_hash,)).fetchone()
         return row[0] if row else None
 
+    def task_name(self, task_hash: str) -> str | None:
+        row = self.db.execute("SELECT name FROM tasks WHERE hash = ?", (task_hash,)).fetchone()
+        return row[0] if row else None
+
 
 def _now() -> str:
     import datetime as _dt

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from ..evolve import BEST_FILE, RUN_FILE
+from ..rundir import RunNotFound, candidate_detail, read_run
 from ..store import Store
 from ..task import TaskError, load_task
 from .jobs import LOG_FILE, OUT_FILE, REQUEST_FILE, Job, JobManager, now, read_json, write_json
@@ -171,22 +172,18 @@ class Workbench:
             "best": None,
             "run": None,
         }
+        state_in_db = read_run(folder)
         rows = []
-        database = folder / RUN_FILE
-        if database.exists():
-            with Store(database) as store:
-                runs = store.runs()
-                if runs:
-                    row = runs[-1]
-                    out.update(run=row["id"], status=row["status"], reason=row["reason"])
-                    rows = store.members(row["id"])
-        evaluated = [r for r in rows if r["verdict"]]
-        out["members"] = len(rows)
-        out["evaluations"] = len(evaluated)
-        correct = [r for r in evaluated if r["verdict"] == "ok"]
-        if correct:
-            best = max(correct, key=lambda r: (r["speedup"] or 0.0, -r["id"]))
-            out["best"] = {k: best[k] for k in ("id", "label", "speedup", "threads")}
+        if state_in_db is not None:
+            out.update(
+                run=state_in_db["run"],
+                status=state_in_db["status"],
+                reason=state_in_db["reason"],
+                members=state_in_db["members"],
+                evaluations=state_in_db["evaluations"],
+                best=state_in_db["best"],
+            )
+            rows = state_in_db["candidates"]
         state = job.state if job else request.get("state")
         if job and job.state == "queued":
             out["status"] = "queued"
@@ -194,6 +191,8 @@ class Workbench:
             out["status"] = "running"
             pending = [r for r in rows if not r["verdict"]]
             out["evaluating"] = pending[0]["id"] if pending else None
+            for r in rows:
+                r["state"] = "evaluating" if r["id"] == out["evaluating"] else r["state"]
         elif state == "cancelled":
             out.update(status="stopped", reason="stopped before it started")
         elif out["run"] is None:
@@ -206,32 +205,7 @@ class Workbench:
             out["reason"] = _log_tail(folder)
         out["resumable"] = out["status"] in RESUMABLE and out["run"] is not None
         if members:
-            out["candidates"] = [self._member_row(r, out["evaluating"]) for r in rows]
-        return out
-
-    @staticmethod
-    def _member_row(row: dict, evaluating: int | None) -> dict:
-        keep = (
-            "id",
-            "parent_id",
-            "origin",
-            "label",
-            "family",
-            "island",
-            "created",
-            "verdict",
-            "speedup",
-            "threads",
-            "summary",
-            "tokens",
-            "cost",
-        )
-        out = {k: row.get(k) for k in keep}
-        out["state"] = (
-            "evaluated"
-            if row["verdict"]
-            else ("evaluating" if row["id"] == evaluating else "pending")
-        )
+            out["candidates"] = rows
         return out
 
     def stop_run(self, run_id: str) -> dict:
@@ -278,40 +252,12 @@ class Workbench:
         return self.run(run_id, members=True)["candidates"]
 
     def candidate(self, run_id: str, member_id: int) -> dict:
-        from ..report.figures import speedup_vs_threads
-
-        store, run = self._store(run_id)
-        with store:
-            row = store.member(run["id"], member_id)
-            if row is None:
-                raise NotFound(f"run {run_id} has no candidate {member_id}")
-            source = store.candidate_source(row["candidate_hash"]) or ""
-            parent = None
-            if row["parent_id"]:
-                prow = store.member(run["id"], row["parent_id"])
-                if prow:
-                    parent = {
-                        "id": prow["id"],
-                        "label": prow["label"],
-                        "source": store.candidate_source(prow["candidate_hash"]) or "",
-                    }
-            report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
-            reference = store.task_source(run["task_hash"]) or ""
-        out = self._member_row(row, None)
-        if not row["verdict"]:
-            out["state"] = "pending"
-        figure = None
-        if report and (report.get("profile") or {}).get("ran"):
-            figure = json.loads(speedup_vs_threads(report["profile"], title=row["label"]).to_json())
-        out.update(
-            source=source,
-            function=row["function"],
-            parent=parent,
-            reference=reference,
-            report=report,
-            figure=figure,
-        )
-        return out
+        try:
+            return candidate_detail(self._run_folder(run_id), member_id)
+        except RunNotFound:
+            if (self._run_folder(run_id) / RUN_FILE).exists():
+                raise NotFound(f"run {run_id} has no candidate {member_id}") from None
+            raise NotFound(f"run {run_id} has no candidates yet") from None
 
     def best_source(self, run_id: str) -> str | None:
         path = self._run_folder(run_id) / BEST_FILE
