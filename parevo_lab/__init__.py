@@ -5,16 +5,118 @@ try:
 except ImportError:  # running from a checkout that was never built
     __version__ = "0.1.0"
 
+# The subpackage is loaded first so that the function ``evolve`` below keeps the name
+# ``parevo_lab.evolve`` (loading a subpackage later would bind the module over it).
+from . import evolve as _evolve_package  # noqa: E402, F401
+
 
 def check(task, candidate, **options):
     """Compile, verify and profile ``candidate`` ("file.py[:func]") against ``task`` (a path).
 
-    Returns a ``parevo_lab.results.Report``; options are those of ``CheckOptions``
-    (``threads=[1, 2]``, ``timeout_s=30``, ``profile=True``, ``budget_s=1.0``, ...).
+    Returns a ``parevo_lab.results.Report``, shown in a notebook as its verdict, race trace and
+    speedups; options are those of ``CheckOptions`` (``threads=[1, 2]``, ``timeout_s=30``,
+    ``profile=True``, ``budget_s=1.0``, ...). ``candidate`` may also be a ``Candidate``.
     """
     from .cascade import check as _check
 
     return _check(task, candidate, **options)
+
+
+def evolve(
+    task,
+    *,
+    budget: int = 16,
+    generator: str = "rules",
+    seed: int = 0,
+    out=None,
+    resume: bool = False,
+    threads: list[int] | None = None,
+    show: bool | None = None,
+    **options,
+):
+    """Evolve ``task`` (a path or a ``Task``) into the fastest correct parallel kernel.
+
+    In a notebook the Workbench is shown above and follows the run live (``show=False`` hides
+    it). ``out`` is the run folder (default ``runs/<task name>``, numbered when it is taken);
+    other options are those of ``CheckOptions``. Returns an ``EvolveResult``: ``.best``,
+    ``.best_path``, ``.first_ok()``, ``.members``, ``.out``. Interrupting the cell stops the run,
+    recorded as stopped; ``resume=True`` with the same ``out`` continues it.
+    """
+    from pathlib import Path
+
+    from .cascade import CheckOptions
+    from .evolve import Budget, default_out
+    from .evolve import evolve as _evolve
+    from .task import Task, load_task
+
+    if not isinstance(task, Task):
+        task = load_task(task)
+    if out is None:
+        out = default_out(task)
+        if not resume:
+            n = 1
+            base = out
+            while (out / "run.sqlite").exists():
+                n += 1
+                out = base.with_name(f"{base.name}-{n}")
+    out = Path(out)
+    check_options = CheckOptions(**options)
+    if threads:
+        check_options.threads = list(threads)
+    if show is None:
+        show = _in_notebook()
+    progress = None
+    if show:
+        from IPython.display import display
+
+        from .widget import Workbench
+
+        out.mkdir(parents=True, exist_ok=True)
+        workbench = Workbench(out, follow=False)
+        handle = display(workbench, display_id=True)
+
+        def progress(event):
+            workbench.refresh()
+
+    try:
+        return _evolve(
+            task,
+            generator=generator,
+            budget=Budget(evaluations=budget),
+            seed=seed,
+            out=out,
+            resume=resume,
+            options=check_options,
+            progress=progress,
+        )
+    finally:
+        if show:
+            workbench.refresh()
+            handle.update(workbench)  # the saved text/plain says how the run ended
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext parevo_lab``: the magics %%parevo_task, %%parevo_check and %parevo_evolve."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def __getattr__(name):
+    if name == "Workbench":  # anywidget is imported only when the widget is used
+        from .widget import Workbench
+
+        return Workbench
+    raise AttributeError(f"module 'parevo_lab' has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths():

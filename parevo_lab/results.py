@@ -182,6 +182,14 @@ class Report(Serialisable):
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}")
 
+    def _repr_html_(self) -> str:  # the notebook display: verdict, race trace, speedups
+        from .report.display import report_html
+
+        return report_html(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # text/plain in a notebook: one line
+        printer.text(f"Report({self.verdict}: {self.summary})")
+
 
 def from_dict(cls, data: dict | None):
     """Rebuild a dataclass tree from ``to_dict`` output (for the store and the API)."""

@@ -1,0 +1,258 @@
+"""IPython magics: define a task in a cell, check a kernel cell against it, evolve it.
+
+    %load_ext parevo_lab
+
+    %%parevo_task histogram
+    import numpy as np
+    def make_inputs(size, rng): ...
+    def reference(pixels): ...
+
+    %%parevo_check
+    import numba, numpy as np
+    @numba.njit(parallel=True)
+    def kernel(pixels): ...
+
+    %parevo_evolve --budget 16
+
+The task cell runs in the notebook (it is your code); a kernel cell never does: it is written to a
+file and checked in a child process with limits, like every candidate. Files go under
+``.parevo/`` next to the notebook (``PAREVO_NOTEBOOK_DIR`` moves it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.display import display
+
+from .candidate import Candidate
+from .task import Task, TaskError, load_task
+
+
+class MagicError(Exception):
+    """A usage mistake in a magic: shown as one line, never as a traceback."""
+
+
+def work_dir() -> Path:
+    return Path(os.environ.get("PAREVO_NOTEBOOK_DIR") or ".parevo")
+
+
+def _message(text: str, level: str = "error") -> None:
+    colour = {"error": "#D55E00", "info": "#0072B2"}[level]
+    prefix = "error: " if level == "error" else ""
+    html = (
+        f'<div class="parevo-message parevo-{level}" '
+        f'style="border-left:4px solid {colour};padding:2px 8px">'
+        f"{'<b>error:</b> ' if prefix else ''}{_escape(text)}</div>"
+    )
+    display({"text/html": html, "text/plain": prefix + text}, raw=True)
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+def _threads(text: str) -> list[int]:
+    try:
+        threads = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        threads = []
+    if not threads or min(threads) < 1:
+        raise MagicError(f"--threads {text!r}: give thread counts like 1,2,4")
+    return threads
+
+
+def _options(words: list[str], allowed: dict[str, type]) -> tuple[dict, list[str]]:
+    """``--name value`` pairs and ``--flag`` words; the rest are positional."""
+    options: dict = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.startswith("--"):
+            name = word[2:].replace("-", "_")
+            if name not in allowed:
+                known = ", ".join("--" + k.replace("_", "-") for k in allowed)
+                raise MagicError(f"unknown option {word}: the options are {known}")
+            kind = allowed[name]
+            if kind is bool:
+                options[name] = True
+                i += 1
+                continue
+            if i + 1 >= len(words):
+                raise MagicError(f"{word} needs a value")
+            value = words[i + 1]
+            try:
+                options[name] = _threads(value) if name == "threads" else kind(value)
+            except ValueError:
+                raise MagicError(f"{word} {value!r}: give a {kind.__name__}") from None
+            i += 2
+        else:
+            rest.append(word)
+            i += 1
+    return options, rest
+
+
+@magics_class
+class ParevoMagics(Magics):
+    def __init__(self, shell):
+        super().__init__(shell)
+        self.task: Task | None = None
+
+    # -- %%parevo_task ---------------------------------------------------------------------------
+    @cell_magic
+    def parevo_task(self, line: str, cell: str):
+        """%%parevo_task [NAME]: the cell is a task (reference(*args), make_inputs(size, rng),
+        optional SIZES and check). It runs here too, so its functions are yours to call."""
+        try:
+            words = shlex.split(line)
+            name = words[0] if words else _task_name(cell)
+            if not name.isidentifier():
+                raise MagicError(f"task name {name!r}: use letters, digits and underscores")
+            folder = work_dir() / "tasks"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{name}.py"
+            path.write_text(cell, encoding="utf-8")
+            task = load_task(path)
+        except (MagicError, TaskError) as exc:
+            _message(str(exc))
+            return None
+        result = self.shell.run_cell(cell, silent=True, store_history=False)
+        if not result.success:
+            _message("the task cell raised an error (above): fix it and run the cell again")
+            return None
+        self.task = task
+        self.shell.user_ns["parevo_current_task"] = task
+        sizes = ", ".join(f"{k} {v:,}" for k, v in task.sizes.items())
+        _message(
+            f"task {task.name} ready (sizes: {sizes}). Check a kernel with %%parevo_check, "
+            "or evolve one with %parevo_evolve.",
+            "info",
+        )
+        return None
+
+    def _current_task(self) -> Task:
+        if self.task is None:
+            raise MagicError("no task yet: run a %%parevo_task cell first")
+        return self.task
+
+    # -- %%parevo_check --------------------------------------------------------------------------
+    @cell_magic
+    def parevo_check(self, line: str, cell: str):
+        """%%parevo_check [--function NAME] [--threads 1,2] [--no-profile] [--timeout S]
+        [--budget S]: check the cell's kernel (``kernel`` by default, or the only function the
+        cell defines) against the current task: compile, verify, hunt races, profile. The cell
+        never runs in this kernel: it runs in a child process with limits."""
+        from .cascade import check
+
+        try:
+            options, rest = _options(
+                shlex.split(line),
+                {
+                    "function": str,
+                    "threads": list,
+                    "no_profile": bool,
+                    "timeout": float,
+                    "budget": float,
+                },
+            )
+            if rest:
+                raise MagicError(
+                    f"unexpected {' '.join(rest)!r}: %%parevo_check takes options only"
+                )
+            task = self._current_task()
+        except MagicError as exc:
+            _message(str(exc))
+            return None
+        function = options.get("function") or _kernel_name(cell)
+        candidate = Candidate(source=cell, function=function)
+        kwargs = {"python_cap_s": 0.0}  # the pure-Python timing teaches nothing about threads
+        if "threads" in options:
+            kwargs["threads"] = options["threads"]
+        if options.get("no_profile"):
+            kwargs["profile"] = False
+        if "timeout" in options:
+            kwargs["timeout_s"] = options["timeout"]
+        if "budget" in options:
+            kwargs["budget_s"] = options["budget"]
+        report = check(task, candidate, **kwargs)
+        self.shell.user_ns["parevo_last_check"] = report
+        display(report)
+        return None
+
+    # -- %parevo_evolve --------------------------------------------------------------------------
+    @line_magic
+    def parevo_evolve(self, line: str):
+        """%parevo_evolve [--budget N] [--generator rules|llm] [--seed S] [--out DIR]
+        [--threads 1,2] [--resume]: evolve the current task, showing the Workbench live."""
+        from . import evolve
+        from .evolve import GeneratorError, RunError
+
+        try:
+            options, rest = _options(
+                shlex.split(line),
+                {
+                    "budget": int,
+                    "generator": str,
+                    "seed": int,
+                    "out": str,
+                    "threads": list,
+                    "resume": bool,
+                },
+            )
+            if rest:
+                raise MagicError(
+                    f"unexpected {' '.join(rest)!r}: %parevo_evolve takes options only"
+                )
+            task = self._current_task()
+        except MagicError as exc:
+            _message(str(exc))
+            return None
+        try:
+            result = evolve(
+                task,
+                budget=options.get("budget", 16),
+                generator=options.get("generator", "rules"),
+                seed=options.get("seed", 0),
+                out=options.get("out"),
+                resume=options.get("resume", False),
+                threads=options.get("threads"),
+            )
+        except (RunError, GeneratorError, TaskError) as exc:  # one line says what to do
+            _message(str(exc))
+            return None
+        self.shell.user_ns["parevo_last_run"] = result
+        return None
+
+
+def _task_name(cell: str) -> str:
+    match = re.search(r"^\s*(?:#\s*task:\s*)(\w+)", cell, re.M)
+    return match.group(1) if match else "task"
+
+
+def _kernel_name(cell: str) -> str:
+    """``kernel`` when the cell defines it, else the only decorated function, else ``kernel``."""
+    import ast
+
+    try:
+        tree = ast.parse(cell)
+    except SyntaxError:
+        return "kernel"  # the check reports the syntax error with its line
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    names = [f.name for f in functions]
+    if "kernel" in names or not functions:
+        return "kernel"
+    decorated = [f.name for f in functions if f.decorator_list]
+    if len(decorated) == 1:
+        return decorated[0]
+    return names[-1] if len(names) == 1 else "kernel"
+
+
+def load_ipython_extension(ipython) -> None:
+    ipython.register_magics(ParevoMagics)

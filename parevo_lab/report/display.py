@@ -1,0 +1,123 @@
+"""Rich notebook displays of a check's report and of an evolution's result (HTML, no scripts).
+
+The HTML is static, so it survives saving the notebook, nbconvert and GitHub's viewer; the race
+trace is shown in full because that is what a student needs to see when a kernel is wrong.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..results import Report
+from .text import render, render_races
+
+_COLOUR = {"ok": "#009E73", "race": "#D55E00", "wrong": "#D55E00"}
+_STYLE = (
+    "font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;"
+    "border-left:4px solid {colour};padding:4px 10px;margin:2px 0"
+)
+_PRE = (
+    "font-family:var(--jp-code-font-family,monospace);font-size:12px;margin:4px 0;"
+    "white-space:pre;overflow-x:auto"
+)
+
+
+def _badge(verdict: str) -> str:
+    colour = _COLOUR.get(verdict, "#E69F00")
+    return (
+        f'<span style="background:{colour};color:#fff;border-radius:3px;padding:0 6px;'
+        f'font-weight:600">{escape(verdict)}</span>'
+    )
+
+
+def _speedup_table(report: Report) -> str:
+    p = report.profile
+    if p is None or not p.ran:
+        return ""
+    ceiling = (p.ceiling or {}).get("compute_speedup") or {}
+    rows = []
+    for threads in sorted(p.candidate, key=int):
+        vs = (p.speedup.get("vs_serial") or {}).get(threads)
+        if not vs:
+            continue
+        label = f"{vs['value']:.2f}x [{vs['ci_low']:.2f}-{vs['ci_high']:.2f}]"
+        if not vs["significant"]:
+            label += " (no speedup)"
+        limit = f"{ceiling[threads]:.2f}x" if threads in ceiling else "-"
+        rows.append(
+            f"<tr><td>{escape(threads)}</td><td>{escape(label)}</td><td>{escape(limit)}</td></tr>"
+        )
+    if not rows:
+        return ""
+    noisy = " (noisy timings: rerun on a quiet machine)" if p.noisy else ""
+    return (
+        f"<div>Speedup over serial numba at bench size {p.size:,}{escape(noisy)}:</div>"
+        '<table style="border-collapse:collapse;margin:2px 0"><thead><tr>'
+        "<th>threads</th><th>speedup (95% CI)</th><th>machine ceiling</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def report_html(report: Report) -> str:
+    """A check's verdict, summary, race trace (when it raced), speedups and the full text."""
+    colour = _COLOUR.get(report.verdict, "#E69F00")
+    parts = [
+        f'<div class="parevo-report" style="{_STYLE.format(colour=colour)}">',
+        f"<div>{_badge(report.verdict)} <b>{escape(report.candidate.get('function', ''))}</b>"
+        f" on task <b>{escape(report.task.get('name', ''))}</b></div>",
+        f"<div>{escape(report.summary)}</div>",
+    ]
+    if report.races.entries:
+        parts.append(
+            f'<div><b>Race trace</b></div><pre style="{_PRE}">{escape(render_races(report))}</pre>'
+        )
+    if report.compile and report.compile.error:
+        error = report.compile.error
+        text = f"{error.kind} error: {error.summary}"
+        if error.site and error.site.text:
+            text += f"\n  {error.site.line:>5} | {error.site.text}"
+        parts.append(f'<pre style="{_PRE}">{escape(text)}</pre>')
+    parts.append(_speedup_table(report))
+    parts.append(
+        f'<details><summary>Full report</summary><pre style="{_PRE}">'
+        f"{escape(render(report))}</pre></details>"
+    )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def evolve_html(result) -> str:
+    """An evolution's outcome: the best candidate, the first correct one and the lineage table."""
+    best = result.best
+    first = result.first_ok()
+    head = (
+        f"best #{best.id} {best.speedup:.2f}x over serial numba at {best.threads} threads: "
+        f"{escape(best.label)}"
+        if best and best.speedup
+        else ("best: the serial reference (untimed)" if best else "no correct candidate")
+    )
+    rows = []
+    for m in result.members:
+        speed = f"{m.speedup:.2f}x" if m.speedup else "-"
+        rows.append(
+            f"<tr><td>#{m.id}</td><td>{f'#{m.parent_id}' if m.parent_id else ''}</td>"
+            f"<td>{escape(m.verdict or 'pending')}</td><td>{speed}</td>"
+            f"<td>{escape(m.label)}</td></tr>"
+        )
+    return (
+        f'<div class="parevo-evolve" style="{_STYLE.format(colour="#0072B2")}">'
+        f"<div><b>{escape(result.task.name)}</b>: {result.evaluations} evaluations in "
+        f"{result.seconds:.0f} s, stopped: {escape(result.reason)}</div><div>{head}</div>"
+        + (
+            f"<div>first correct parallel candidate after {first} evaluations</div>"
+            if first
+            else ""
+        )
+        + f"<div>run folder: <code>{escape(str(result.out))}</code></div>"
+        "<details><summary>Lineage</summary>"
+        '<table style="border-collapse:collapse"><thead><tr><th>#</th><th>parent</th>'
+        "<th>verdict</th><th>speedup</th><th>candidate</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></details></div>"
+    )

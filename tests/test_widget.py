@@ -1,0 +1,243 @@
+"""The notebook layer: the anywidget Workbench, the magics and the Python API, in real kernels.
+
+A real run (real numba compiles, real sandboxed children) feeds every test; notebooks are executed
+by nbclient in a real IPython kernel, which records the widget state exactly as a saved notebook
+holds it.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from parevo_lab.candidate import Candidate, load_candidate
+from parevo_lab.evolve import Budget, evolve
+from parevo_lab.metrics import sample_of
+from parevo_lab.results import Report, from_dict
+from parevo_lab.store import Store
+from parevo_lab.task import load_task
+from parevo_lab.widget import STATIC, Workbench
+
+KERNELS = Path(__file__).parent / "kernels"
+TASK = KERNELS / "scale_task.py"
+RACY = KERNELS / "scale_racy.py"
+
+
+def _execute(cells: list[str], folder: Path, timeout: int = 240) -> nbformat.NotebookNode:
+    notebook = new_notebook(cells=[new_code_cell(c) for c in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
+    return notebook
+
+
+def _texts(cell, mime: str) -> list[str]:
+    return [o["data"][mime] for o in cell.get("outputs", []) if mime in o.get("data", {})]
+
+
+def _widget_states(notebook) -> list[dict]:
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    return [m["state"] for m in state.values() if m["model_name"] == "AnyModel"]
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    """A real run of the scale task: the seed, a racy candidate added by hand, two rules moves."""
+    from parevo_lab.cascade import CheckOptions
+
+    out = tmp_path_factory.mktemp("widget") / "run"
+    evolve(
+        load_task(TASK),
+        budget=Budget(evaluations=4),
+        out=out,
+        manual=[load_candidate(str(RACY))],
+        options=CheckOptions(threads=[1, 2], budget_s=0.2),
+    )
+    return out
+
+
+def test_workbench_shows_the_run_and_follows_the_best(run_folder):
+    wb = Workbench(run_folder, follow=False)
+    assert wb.run["status"] == "finished"
+    assert wb.run["evaluations"] == len(wb.candidates) == 4
+    assert wb.run["budget"] == 4
+    assert wb.run["task"] == "scale_task"
+    assert {c["state"] for c in wb.candidates} == {"evaluated"}
+    # nothing picked by hand: the best is shown, with its diff and speedup plot data
+    assert wb.selected == wb.run["best"]["id"]
+    assert wb.detail["id"] == wb.selected
+    assert wb.detail["diff"][0].startswith("---")
+    points = wb.detail["speedup_points"]
+    assert points["threads"] == [1, 2]
+    assert len(points["value"]) == len(points["ci_low"]) == 2
+    assert "Workbench(" in repr(wb) and "finished" in repr(wb)
+    figure = wb.figure()
+    assert figure.data[0].x == (1, 2)
+
+
+def test_selecting_a_racy_candidate_shows_its_race_trace(run_folder):
+    wb = Workbench(run_folder, follow=False)
+    racy = next(c for c in wb.candidates if c["verdict"] == "race")
+    wb.selected = racy["id"]
+    assert wb.detail["verdict"] == "race"
+    assert "WARNING: ParEVO race" in wb.detail["races"]
+    assert "`out`" in wb.detail["races"]
+    assert wb.detail["against"] == "the task's reference"  # added by hand: no parent
+    assert any(line.startswith("+") and "prange" in line for line in wb.detail["diff"])
+    # the person chose: a refresh keeps the choice instead of jumping back to the best
+    wb.refresh()
+    assert wb.selected == racy["id"]
+    # a racy kernel is still timed (what the race would cost to fix is worth seeing)
+    assert wb.figure().layout.title.text.startswith(f"#{racy['id']} added by hand")
+
+
+def test_workbench_errors_name_the_fix(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no run folder at .*--out folder"):
+        Workbench(tmp_path / "nowhere")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    wb = Workbench(empty, follow=False)
+    assert wb.run["status"] == "waiting"
+    assert wb.candidates == []
+
+
+def test_the_widget_module_is_small():
+    size = sum(p.stat().st_size for p in (STATIC / "workbench.js", STATIC / "workbench.css"))
+    print(f"widget ES module + CSS: {size / 1024:.1f} kB (limit 200 kB)")
+    assert size <= 200 * 1024
+    text = (STATIC / "workbench.js").read_text()
+    assert "plotly" not in text.lower()
+    assert "export default" in text
+
+
+def _two_hundred(run_folder: Path, out: Path) -> Path:
+    """A 200-candidate run made of the real run's sources and reports (recorded again)."""
+    with Store(run_folder / "run.sqlite") as store:
+        run = store.runs()[-1]
+        rows = store.members(run["id"])
+        reports = [from_dict(Report, store.report(r["evaluation_id"])) for r in rows]
+        sources = [store.candidate_source(r["candidate_hash"]) for r in rows]
+    task = load_task(TASK)
+    out.mkdir()
+    with Store(out / "run.sqlite") as store:
+        run_id = store.create_run(task, "rules", 0, {"budget": {"evaluations": 200}})
+        ids = []
+        for i in range(200):
+            k = i % len(rows)
+            candidate = Candidate(source=sources[k] + f"\n# variant {i}\n", function="kernel")
+            member = store.add_member(
+                run_id,
+                task,
+                candidate,
+                parent_id=ids[i // 2] if ids else None,
+                origin="seed" if not ids else "rules",
+                label=rows[k]["label"],
+                family=rows[k]["family"],
+            )
+            ids.append(member)
+            store.finish_member(member, task, candidate, reports[k], sample_of(reports[k]))
+        store.set_run_status(run_id, "finished", "evaluation budget spent (200)")
+    return out
+
+
+def test_a_saved_notebook_with_a_200_candidate_workbench_stays_under_1_mb(run_folder, tmp_path):
+    big = _two_hundred(run_folder, tmp_path / "big")
+    notebook = _execute(
+        [f"from parevo_lab import Workbench\nWorkbench({str(big)!r})"], tmp_path, timeout=120
+    )
+    path = tmp_path / "saved.ipynb"
+    nbformat.write(notebook, path)
+    size = path.stat().st_size
+    print(f"saved notebook with a 200-candidate Workbench: {size / 1024:.0f} kB (limit 1 MB)")
+    assert size <= 1024 * 1024
+    (state,) = _widget_states(notebook)
+    assert len(state["candidates"]) == 200
+    assert state["run"]["evaluations"] == 200
+    assert state["detail"]["id"] == state["selected"]
+    assert "text/plain" in notebook.cells[0].outputs[0]["data"]
+
+
+def test_magics_check_a_cell_and_evolve_the_task(tmp_path):
+    task = TASK.read_text()
+    racy = RACY.read_text()
+    good = racy.replace("        out[0] = 2.0 * x[0] + 1.0\n", "")
+    notebook = _execute(
+        [
+            "%load_ext parevo_lab",
+            "%%parevo_check\n" + good,  # before any task
+            "%%parevo_task scale\n" + task,
+            "reference(np.arange(3.0))",  # the task cell ran in the kernel
+            "%%parevo_check --threads 1,2 --no-profile\n" + racy,
+            "%%parevo_check --threads 1,2 --budget 0.2\n" + good,
+            "%%parevo_check --threads one\n" + good,
+            "%%parevo_check --no-profile --function missing\n" + good,
+            "%parevo_evolve --budget 2 --threads 1,2",
+            "print(parevo_last_run.evaluations, parevo_last_check.verdict)",
+        ],
+        tmp_path,
+    )
+    cells = notebook.cells
+    assert "no task yet: run a %%parevo_task cell first" in _texts(cells[1], "text/plain")[0]
+    assert "task scale ready" in _texts(cells[2], "text/plain")[0]
+    assert "array([1., 3., 5.])" in _texts(cells[3], "text/plain")[0]
+    race_html = _texts(cells[4], "text/html")[0]
+    assert ">race</span>" in race_html and "WARNING: ParEVO race" in race_html
+    assert _texts(cells[4], "text/plain")[0].startswith("Report(race:")
+    ok_html = _texts(cells[5], "text/html")[0]
+    assert ">ok</span>" in ok_html and "speedup (95% CI)" in ok_html
+    assert "--threads 'one': give thread counts like 1,2,4" in _texts(cells[6], "text/plain")[0]
+    missing = _texts(cells[7], "text/html")[0]
+    assert ">compile_error</span>" in missing and "no function `missing`" in missing
+    assert "finished, 2 evaluations" in _texts(cells[8], "text/plain")[0]
+    assert cells[9].outputs[0]["text"].strip() == "2 compile_error"
+    (state,) = _widget_states(notebook)
+    assert state["run"]["status"] == "finished" and len(state["candidates"]) == 2
+    # the kernel cell never ran in the notebook's kernel, the files went under .parevo/
+    assert (tmp_path / ".parevo" / "tasks" / "scale.py").read_text() == task
+    assert (tmp_path / "runs" / "scale" / "run.sqlite").exists()
+
+
+def test_the_workbench_follows_a_run_another_process_writes(tmp_path):
+    """The widget's thread polls the run; its updates reach the client (recorded by nbclient)."""
+    out = tmp_path / "live"
+    argv = [
+        sys.executable, "-m", "parevo_lab.cli", "evolve", str(TASK), "--budget", "2",
+        "--out", str(out), "--threads", "1,2", "--profile-budget", "0.2",
+    ]  # fmt: skip
+    notebook = _execute(
+        [
+            "import subprocess, time\nfrom pathlib import Path\nfrom parevo_lab import Workbench\n"
+            f"process = subprocess.Popen({argv!r})\n"
+            f"while not Path({str(out)!r}).is_dir(): time.sleep(0.1)",
+            f"wb = Workbench({str(out)!r}, poll_s=0.3)\nwb.following",
+            "process.wait()\nwhile wb.following: time.sleep(0.2)\nprocess.returncode",
+        ],
+        tmp_path,
+    )
+    assert _texts(notebook.cells[1], "text/plain")[0] == "True"
+    assert _texts(notebook.cells[2], "text/plain")[0] in ("0", "1")
+    (state,) = _widget_states(notebook)
+    assert state["run"]["status"] == "finished"
+    assert state["run"]["evaluations"] == 2
+    assert state["following"] is False
+
+
+def test_notebook_api_needs_no_widget_outside_a_notebook(tmp_path):
+    import parevo_lab
+
+    result = parevo_lab.evolve(
+        TASK, budget=1, out=tmp_path / "run", threads=[1, 2], budget_s=0.2, profile=False
+    )
+    assert result.evaluations == 1
+    assert "scale_task" in result._repr_html_()
+    assert os.fspath(result.out).endswith("run")
+    json.dumps(result.to_dict())
