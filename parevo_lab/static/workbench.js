@@ -19,7 +19,7 @@ function h(tag, attrs = {}, ...children) {
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(
       child instanceof Node ? child : document.createTextNode(String(child))
@@ -34,7 +34,7 @@ function svg(tag, attrs = {}, ...children) {
     if (value !== undefined && value !== null)
       node.setAttribute(key, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined) continue;
     node.append(
       child instanceof Node ? child : document.createTextNode(String(child))
@@ -506,11 +506,9 @@ function render({ model, el }) {
     const error = model.get('error');
     const scroll = root.querySelector('.pv-scroll');
     const top = scroll ? scroll.scrollTop : 0;
-    root.replaceChildren(
-      header(),
-      error ? h('div', { class: 'pv-error' }, error) : null,
-      h('div', { class: 'pv-body' }, table(), detail())
-    );
+    const parts = [header(), h('div', { class: 'pv-body' }, table(), detail())];
+    if (error) parts.splice(1, 0, h('div', { class: 'pv-error' }, error));
+    root.replaceChildren(...parts);
     const again = root.querySelector('.pv-scroll');
     if (again) again.scrollTop = top;
   }
