@@ -227,6 +227,13 @@ class ParevoMagics(Magics):
         except (RunError, GeneratorError, TaskError) as exc:  # one line says what to do
             _message(str(exc))
             return None
+        except KeyboardInterrupt:
+            _message(
+                "run stopped (recorded as stopped): continue it with %parevo_evolve --resume"
+                + (f" --out {options['out']}" if options.get("out") else ""),
+                "info",
+            )
+            return None
         self.shell.user_ns["parevo_last_run"] = result
         return None
 

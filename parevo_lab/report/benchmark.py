@@ -1,5 +1,6 @@
 """Benchmark results (``parevo bench``) as a terminal table, and as files for a paper:
-CSV, Markdown and LaTeX tables of tasks and metrics, plotly figures, and the JSON of it all."""
+CSV, Markdown and LaTeX tables of tasks and metrics, plotly figures, and the JSON of it all;
+``load`` and ``document`` make the report of a ``parevo bench --out`` folder."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import json
 from pathlib import Path
 
 from . import figures, tables
+from .notebook import Document, ReportError, ceiling_text
 from .tables import fraction, ratio, text
+
+RESULTS_FILE = "results.json"
 
 
 def task_columns() -> list[tables.Column]:
@@ -87,7 +91,7 @@ def write(data: dict, folder: Path) -> list[Path]:
         path.write_text(content, encoding="utf-8")
         written.append(path)
 
-    save("results.json", json.dumps(data, indent=1))
+    save(RESULTS_FILE, json.dumps(data, indent=1))
     tasks, columns = data["tasks"], task_columns()
     caption = f"ParEVO Lab benchmark, solver {data['solver']}: speedup over serial numba"
     save("tasks.csv", tables.to_csv(tasks, columns))
@@ -104,3 +108,92 @@ def write(data: dict, folder: Path) -> list[Path]:
         figures.speedup_by_category(tasks, ceiling), folder, "speedup_by_category"
     )
     return written
+
+
+def load(folder) -> dict:
+    """The results of a ``parevo bench --out`` folder; raises ReportError when it has none."""
+    path = Path(folder) / RESULTS_FILE
+    if not path.is_file():
+        raise ReportError(
+            f"{folder} has no {RESULTS_FILE}: give the folder that `parevo bench --solver S "
+            "--out DIR` wrote"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path} is not JSON ({exc}): rerun `parevo bench --out`") from None
+    missing = [k for k in ("solver", "k", "metrics", "tasks") if k not in data]
+    if not isinstance(data, dict) or missing:
+        raise ReportError(f"{path} lacks {', '.join(missing)}: it was not written by parevo bench")
+    return data
+
+
+def _machine_text(machine: dict) -> str:
+    parts = [
+        machine.get("platform") or "?",
+        f"{machine.get('usable_cores', '?')} usable cores",
+        f"numba {machine.get('numba', '?')}",
+        f"parevo-lab {machine.get('parevo_lab', '?')}",
+    ]
+    return ", ".join(parts)
+
+
+def document(data: dict, folder) -> Document:
+    """The benchmark's report: the machine and its ceiling, the metrics, the speedup figures, the
+    per-task table and the tasks without a correct candidate."""
+    tasks = data["tasks"]
+    machine = data.get("machine") or {}
+    ceiling = machine.get("ceiling") or {}
+    solved = sum(1 for t in tasks if t["verdict"] == "ok")
+    doc = Document(f"ParEVO Lab benchmark report: solver {data['solver']}")
+    doc.markdown(
+        "\n".join(
+            [
+                f"- **solver** {data['solver']}, **samples per task** {max(data['k'])}, "
+                f"metrics at k = {', '.join(map(str, data['k']))}",
+                f"- **tasks** {len(tasks)}, {solved} with a correct candidate; "
+                f"{data.get('seconds', '?')} s in all",
+                f"- **machine** {_machine_text(machine)}",
+                f"- **machine ceiling** {ceiling_text(ceiling)}",
+            ]
+        )
+    )
+    doc.code(
+        "from parevo_lab.report import benchmark, figures\n\n"
+        f"data = benchmark.load({str(Path(folder).resolve())!r})\n"
+        "ceiling = data['machine'].get('ceiling') or {}"
+    )
+    rows, columns = metric_rows(data)
+    doc.markdown("## Metrics")
+    doc.table(
+        "metrics",
+        rows,
+        columns,
+        f"ParEVO Lab benchmark, solver {data['solver']}: ParEval metrics",
+    )
+    doc.markdown("## Speedup over serial numba")
+    doc.figure(
+        "speedup_per_task",
+        figures.speedup_per_task(tasks, ceiling),
+        "figures.speedup_per_task(data['tasks'], ceiling)",
+    )
+    doc.figure(
+        "speedup_by_category",
+        figures.speedup_by_category(tasks, ceiling),
+        "figures.speedup_by_category(data['tasks'], ceiling)",
+    )
+    doc.markdown("## Tasks")
+    doc.table(
+        "tasks",
+        tasks,
+        task_columns(),
+        f"ParEVO Lab benchmark, solver {data['solver']}: speedup over serial numba",
+    )
+    failed = [t for t in tasks if t["verdict"] != "ok"]
+    if failed:
+        lines = []
+        for t in failed:
+            summary = next((s.get("summary") for s in t["samples"] if s.get("summary")), "")
+            lines.append(f"- `{t['id']}` **{t['verdict']}**" + (f": {summary}" if summary else ""))
+        doc.markdown("## Tasks without a correct candidate\n\n" + "\n".join(lines))
+    return doc

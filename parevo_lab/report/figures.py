@@ -146,6 +146,67 @@ def speedup_vs_threads(profile: dict, title: str = ""):
     return fig
 
 
+def progress(members: list[dict], ceiling: dict | None = None, title: str = ""):
+    """A run's progress: the best correct speedup so far (a step line) against the evaluation
+    number, every correct candidate's own speedup as a point, and the failed evaluations as
+    crosses on the axis, one colour per verdict. ``members`` are the store's rows in id order."""
+    import plotly.graph_objects as go
+
+    evaluated = [m for m in members if m.get("verdict")]
+    xs = list(range(1, len(evaluated) + 1))
+    best, best_so_far = None, []
+    for m in evaluated:
+        if m["verdict"] == "ok" and m.get("speedup") and (best is None or m["speedup"] > best):
+            best = m["speedup"]
+        best_so_far.append(best)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=xs,
+        y=best_so_far,
+        mode="lines",
+        line_shape="hv",
+        name="best so far",
+        line={"color": PALETTE[0]},
+        hovertemplate="after %{x} evaluations: best %{y:.2f}x<extra></extra>",
+    )
+    correct = [(x, m) for x, m in zip(xs, evaluated, strict=True) if m["verdict"] == "ok"]
+    fig.add_scatter(
+        x=[x for x, m in correct if m.get("speedup")],
+        y=[m["speedup"] for _, m in correct if m.get("speedup")],
+        text=[f"#{m['id']} {m.get('label', '')}"[:80] for _, m in correct if m.get("speedup")],
+        mode="markers",
+        name="correct candidate",
+        marker={"color": PALETTE[0], "symbol": "circle-open"},
+        hovertemplate="evaluation %{x}: %{y:.2f}x<br>%{text}<extra></extra>",
+    )
+    failed = sorted({m["verdict"] for m in evaluated if m["verdict"] != "ok"})
+    for i, verdict in enumerate(failed):
+        rows = [(x, m) for x, m in zip(xs, evaluated, strict=True) if m["verdict"] == verdict]
+        fig.add_scatter(
+            x=[x for x, _ in rows],
+            y=[0] * len(rows),
+            text=[f"#{m['id']} {m.get('label', '')}"[:80] for _, m in rows],
+            mode="markers",
+            name=verdict,
+            marker={"color": PALETTE[(i + 1) % len(PALETTE)], "symbol": "x", "size": 7},
+            hovertemplate="evaluation %{x}: " + verdict + "<br>%{text}<extra></extra>",
+            cliponaxis=False,
+        )
+    threads = max((m.get("threads") or 0 for m in evaluated), default=0) or None
+    fig.update_layout(
+        title=(title or "Best speedup over serial numba so far")
+        + f"<br><sup>{len(evaluated)} evaluations; crosses: failed candidates</sup>",
+        xaxis={"title": "evaluation", "rangemode": "tozero"},
+        yaxis={"title": "speedup over serial numba (x)", "rangemode": "tozero"},
+        template="simple_white",
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 50, "r": 10, "t": 60, "b": 40},
+        height=340,
+    )
+    _ceiling_line(fig, ceiling or {}, threads)
+    return fig
+
+
 def write(fig, folder: Path, name: str) -> list[Path]:
     """Save ``name``.json (plotly JSON) and ``name``.html (plotly.js beside it) in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
