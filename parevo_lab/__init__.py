@@ -51,14 +51,12 @@ def evolve(
 
     if not isinstance(task, Task):
         task = load_task(task)
-    if out is None:
-        out = default_out(task)
-        if not resume:
-            n = 1
-            base = out
-            while (out / "run.sqlite").exists():
-                n += 1
-                out = base.with_name(f"{base.name}-{n}")
+    if out is None:  # runs/<task>, then runs/<task>-2, ...: a new run takes the next free one,
+        base = default_out(task)  # a resumed run the latest
+        taken = [base]
+        while (taken[-1] / "run.sqlite").exists():
+            taken.append(base.with_name(f"{base.name}-{len(taken) + 1}"))
+        out = taken[-2] if resume and len(taken) > 1 else taken[-1]
     out = Path(out)
     check_options = CheckOptions(**options)
     if threads:
