@@ -118,7 +118,8 @@ class ParevoMagics(Magics):
             folder = work_dir() / "tasks"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{name}.py"
-            path.write_text(cell, encoding="utf-8")
+            # the magic's line stays as line 1, so that line numbers match the cell's
+            path.write_text(f"# %%parevo_task {line}\n{cell}", encoding="utf-8")
             task = load_task(path)
         except (MagicError, TaskError) as exc:
             _message(str(exc))
@@ -171,7 +172,8 @@ class ParevoMagics(Magics):
             _message(str(exc))
             return None
         function = options.get("function") or _kernel_name(cell)
-        candidate = Candidate(source=cell, function=function)
+        # the magic's line stays as line 1, so that race traces and errors name the cell's lines
+        candidate = Candidate(source=f"# %%parevo_check {line}\n{cell}", function=function)
         kwargs = {"python_cap_s": 0.0}  # the pure-Python timing teaches nothing about threads
         if "threads" in options:
             kwargs["threads"] = options["threads"]

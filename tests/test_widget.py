@@ -202,7 +202,10 @@ def test_magics_check_a_cell_and_evolve_the_task(tmp_path):
     (state,) = _widget_states(notebook)
     assert state["run"]["status"] == "finished" and len(state["candidates"]) == 2
     # the kernel cell never ran in the notebook's kernel, the files went under .parevo/
-    assert (tmp_path / ".parevo" / "tasks" / "scale.py").read_text() == task
+    saved = (tmp_path / ".parevo" / "tasks" / "scale.py").read_text()
+    assert saved == "# %%parevo_task scale\n" + task
+    # line numbers are the cell's: the magic's line is line 1, the racy write is line 10
+    assert "   10 |         out[0] = 2.0 * x[0] + 1.0" in race_html
     assert (tmp_path / "runs" / "scale" / "run.sqlite").exists()
 
 
