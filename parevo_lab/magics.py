@@ -150,7 +150,7 @@ class ParevoMagics(Magics):
         [--budget S]: check the cell's kernel (``kernel`` by default, or the only function the
         cell defines) against the current task: compile, verify, hunt races, profile. The cell
         never runs in this kernel: it runs in a child process with limits."""
-        from .cascade import check
+        from .cascade import CheckOptions, evaluate
 
         try:
             options, rest = _options(
@@ -183,9 +183,19 @@ class ParevoMagics(Magics):
             kwargs["timeout_s"] = options["timeout"]
         if "budget" in options:
             kwargs["budget_s"] = options["budget"]
-        report = check(task, candidate, **kwargs)
+        status = display(
+            {"text/plain": f"checking {function} against task {task.name}..."},
+            raw=True,
+            display_id=True,
+        )
+
+        def progress(stage: str, label: str) -> None:  # one live line while the child works
+            text = f"checking {function} against task {task.name}: {stage}, {label}"
+            status.update({"text/plain": text}, raw=True)
+
+        report = evaluate(task, candidate, CheckOptions(**kwargs), progress=progress)
         self.shell.user_ns["parevo_last_check"] = report
-        display(report)
+        status.update(report)  # the report takes the progress line's place
         return None
 
     # -- %parevo_evolve --------------------------------------------------------------------------
