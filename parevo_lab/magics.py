@@ -58,6 +58,13 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def _words(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError as exc:  # an unclosed quote
+        raise MagicError(f"cannot read {line.strip()!r}: {exc}; close the quote") from None
+
+
 def _threads(text: str) -> list[int]:
     try:
         threads = [int(t) for t in text.split(",") if t.strip()]
@@ -111,7 +118,7 @@ class ParevoMagics(Magics):
         """%%parevo_task [NAME]: the cell is a task (reference(*args), make_inputs(size, rng),
         optional SIZES and check). It runs here too, so its functions are yours to call."""
         try:
-            words = shlex.split(line)
+            words = _words(line)
             name = words[0] if words else _task_name(cell)
             if not name.isidentifier():
                 raise MagicError(f"task name {name!r}: use letters, digits and underscores")
@@ -138,10 +145,18 @@ class ParevoMagics(Magics):
         )
         return None
 
-    def _current_task(self) -> Task:
-        if self.task is None:
-            raise MagicError("no task yet: run a %%parevo_task cell first")
-        return self.task
+    def _prepare(self, magic: str, line: str, allowed: dict) -> tuple[dict, Task] | None:
+        """The magic's options and the current task, or None after a one-line message."""
+        try:
+            options, rest = _options(_words(line), allowed)
+            if rest:
+                raise MagicError(f"unexpected {' '.join(rest)!r}: {magic} takes options only")
+            if self.task is None:
+                raise MagicError("no task yet: run a %%parevo_task cell first")
+        except MagicError as exc:
+            _message(str(exc))
+            return None
+        return options, self.task
 
     # -- %%parevo_check --------------------------------------------------------------------------
     @cell_magic
@@ -152,25 +167,20 @@ class ParevoMagics(Magics):
         never runs in this kernel: it runs in a child process with limits."""
         from .cascade import CheckOptions, evaluate
 
-        try:
-            options, rest = _options(
-                shlex.split(line),
-                {
-                    "function": str,
-                    "threads": list,
-                    "no_profile": bool,
-                    "timeout": float,
-                    "budget": float,
-                },
-            )
-            if rest:
-                raise MagicError(
-                    f"unexpected {' '.join(rest)!r}: %%parevo_check takes options only"
-                )
-            task = self._current_task()
-        except MagicError as exc:
-            _message(str(exc))
+        prepared = self._prepare(
+            "%%parevo_check",
+            line,
+            {
+                "function": str,
+                "threads": list,
+                "no_profile": bool,
+                "timeout": float,
+                "budget": float,
+            },
+        )
+        if prepared is None:
             return None
+        options, task = prepared
         function = options.get("function") or _kernel_name(cell)
         # the magic's line stays as line 1, so that race traces and errors name the cell's lines
         candidate = Candidate(source=f"# %%parevo_check {line}\n{cell}", function=function)
@@ -206,26 +216,21 @@ class ParevoMagics(Magics):
         from . import evolve
         from .evolve import GeneratorError, RunError
 
-        try:
-            options, rest = _options(
-                shlex.split(line),
-                {
-                    "budget": int,
-                    "generator": str,
-                    "seed": int,
-                    "out": str,
-                    "threads": list,
-                    "resume": bool,
-                },
-            )
-            if rest:
-                raise MagicError(
-                    f"unexpected {' '.join(rest)!r}: %parevo_evolve takes options only"
-                )
-            task = self._current_task()
-        except MagicError as exc:
-            _message(str(exc))
+        prepared = self._prepare(
+            "%parevo_evolve",
+            line,
+            {
+                "budget": int,
+                "generator": str,
+                "seed": int,
+                "out": str,
+                "threads": list,
+                "resume": bool,
+            },
+        )
+        if prepared is None:
             return None
+        options, task = prepared
         try:
             result = evolve(
                 task,

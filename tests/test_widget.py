@@ -180,6 +180,7 @@ def test_magics_check_a_cell_and_evolve_the_task(tmp_path):
             "%%parevo_check --threads 1,2 --budget 0.2\n" + good,
             "%%parevo_check --threads one\n" + good,
             "%%parevo_check --no-profile --function missing\n" + good,
+            '%%parevo_check --function "kernel\n' + good,
             "%parevo_evolve --budget 2 --threads 1,2",
             "print(parevo_last_run.evaluations, parevo_last_check.verdict)",
         ],
@@ -197,8 +198,9 @@ def test_magics_check_a_cell_and_evolve_the_task(tmp_path):
     assert "--threads 'one': give thread counts like 1,2,4" in _texts(cells[6], "text/plain")[0]
     missing = _texts(cells[7], "text/html")[0]
     assert ">compile_error</span>" in missing and "no function `missing`" in missing
-    assert "finished, 2 evaluations" in _texts(cells[8], "text/plain")[0]
-    assert cells[9].outputs[0]["text"].strip() == "2 compile_error"
+    assert "No closing quotation; close the quote" in _texts(cells[8], "text/plain")[0]
+    assert "finished, 2 evaluations" in _texts(cells[9], "text/plain")[0]
+    assert cells[10].outputs[0]["text"].strip() == "2 compile_error"
     (state,) = _widget_states(notebook)
     assert state["run"]["status"] == "finished" and len(state["candidates"]) == 2
     # the kernel cell never ran in the notebook's kernel, the files went under .parevo/

@@ -175,14 +175,8 @@ class Workbench:
         state_in_db = read_run(folder)
         rows = []
         if state_in_db is not None:
-            out.update(
-                run=state_in_db["run"],
-                status=state_in_db["status"],
-                reason=state_in_db["reason"],
-                members=state_in_db["members"],
-                evaluations=state_in_db["evaluations"],
-                best=state_in_db["best"],
-            )
+            keys = ("run", "status", "reason", "members", "evaluations", "best")
+            out.update({k: state_in_db[k] for k in keys})
             rows = state_in_db["candidates"]
         state = job.state if job else request.get("state")
         if job and job.state == "queued":

@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { notebook } from './notebook';
 
 /**
  * The notebook Workbench (anywidget) and the magics in a real JupyterLab and a real kernel:
@@ -12,27 +13,6 @@ const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
 const KERNELS = path.resolve(__dirname, '..', '..', 'tests', 'kernels');
 const TASK = fs.readFileSync(path.join(KERNELS, 'scale_task.py'), 'utf-8');
 const RACY = fs.readFileSync(path.join(KERNELS, 'scale_racy.py'), 'utf-8');
-
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    cells: cells.map(source => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3',
-        language: 'python'
-      }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
 
 test.use({ viewport: { width: 1280, height: 1000 } });
 
@@ -71,6 +51,7 @@ test('the notebook Workbench follows %parevo_evolve and shows diffs, plots and r
   const rows = workbench.locator('.pv-table tbody tr');
   await expect(rows).toHaveCount(3);
   await expect(workbench.locator('.pv-count')).toHaveText('3/3 evaluations');
+  await expect(workbench.locator('.pv-error')).toHaveCount(0);
 
   // the best is selected: its speedup plot (our own SVG, no plotly.js) and its diff
   await expect(workbench.locator('svg.pv-plot')).toBeVisible();

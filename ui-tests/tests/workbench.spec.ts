@@ -1,6 +1,7 @@
 import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { notebook } from './notebook';
 
 /**
  * The workbench in a real JupyterLab with the real server extension: evolve a task cell with the
@@ -22,27 +23,6 @@ const RACY = fs.readFileSync(
   path.resolve(__dirname, '..', '..', 'tests', 'kernels', 'scale_racy.py'),
   'utf-8'
 );
-
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    cells: cells.map(source => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3',
-        language: 'python'
-      }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
 
 function record(name: string, value: number): void {
   const all = fs.existsSync(TIMINGS)
