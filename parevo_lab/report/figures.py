@@ -1,4 +1,5 @@
-"""Plotly figures of benchmark results: speedup per task and speedup by category.
+"""Plotly figures of benchmark results (speedup per task, speedup by category), of one candidate
+(speedup versus threads) and of a run (progress: the best speedup after each evaluation).
 
 Each function returns a ``plotly.graph_objects.Figure``; ``write(fig, folder, name)`` saves its
 JSON (what the JupyterLab front end renders through rendermime) and a standalone HTML page that

@@ -1,0 +1,292 @@
+"""The report of one evolution run (the folder ``parevo evolve --out DIR`` writes).
+
+``load(folder)`` reads ``run.sqlite`` (through ``rundir`` and the store); the figures and tables below take what it
+returns, so a notebook cell can re-create each of them: ``progress_figure(load("runs/x"))``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import figures
+from .notebook import Document, ReportError, ceiling_text
+from .tables import ratio, text
+
+MAX_RACE_TRACES = 5  # candidates whose race traces the report prints in full
+MAX_TRACE_LINES = 40
+LABEL_WIDTH = 72
+
+
+@dataclass
+class RunData:
+    folder: Path
+    run: dict  # ``rundir.read_run``: status, reason, generator, seed, settings, best, candidates
+    task: dict  # path, name, hash
+    task_source: str
+    members: list[dict]  # the candidate rows (``rundir.CANDIDATE_KEYS``), in id order
+    reports: dict[int, dict] = field(default_factory=dict)  # evaluation reports by member id
+    sources: dict[int, str] = field(default_factory=dict)  # candidate sources by member id
+
+    @property
+    def evaluated(self) -> list[dict]:
+        """Evaluated members, in the order they were evaluated (the order of their ids)."""
+        return [m for m in self.members if m["verdict"]]
+
+    @property
+    def best(self) -> dict | None:
+        """The fastest correct member (``rundir.best_of``: the earliest among equals)."""
+        best = self.run.get("best")
+        return next((m for m in self.members if best and m["id"] == best["id"]), None)
+
+    @property
+    def seed(self) -> dict | None:
+        return next((m for m in self.members if m["origin"] == "seed"), None)
+
+    def profile(self, member: dict | None) -> dict | None:
+        if member is None:
+            return None
+        profile = (self.reports.get(member["id"]) or {}).get("profile")
+        return profile if profile and profile.get("ran") else None
+
+    @property
+    def ceiling(self) -> dict:
+        """The machine's measured ceiling, as the best's profile (or any profile) recorded it."""
+        ordered = [self.best, *self.members]
+        for member in ordered:
+            profile = self.profile(member)
+            if profile and profile.get("ceiling"):
+                return profile["ceiling"]
+        return {}
+
+    @property
+    def machine(self) -> dict:
+        for report in self.reports.values():
+            if report.get("machine"):
+                return report["machine"]
+        return {}
+
+
+def load(folder) -> RunData:
+    """Read a run folder (``rundir.read_run`` for the run and its candidate rows, the store for
+    the evaluation reports and sources); raises ReportError when it holds no run."""
+    from ..evolve import RUN_FILE
+    from ..rundir import read_run
+    from ..store import Store
+
+    folder = Path(folder)
+    database = folder / RUN_FILE
+    if not database.is_file():
+        raise ReportError(
+            f"{folder} has no {RUN_FILE}: give the folder that `parevo evolve TASK --out DIR` "
+            "wrote (or use --bench for a `parevo bench --out` folder)"
+        )
+    state = read_run(folder)
+    if state is None:
+        raise ReportError(f"{database} holds no run yet: start one with `parevo evolve`")
+    members = state["candidates"]
+    with Store(database) as store:  # the same run: read_run reads the last one too
+        run = next(r for r in store.runs() if r["id"] == state["run"])
+        rows = {r["id"]: r for r in store.members(run["id"])}
+        reports = {
+            i: store.report(r["evaluation_id"]) for i, r in rows.items() if r["evaluation_id"]
+        }
+        sources = {i: store.candidate_source(r["candidate_hash"]) or "" for i, r in rows.items()}
+        task_source = store.task_source(run["task_hash"]) or ""
+    described = next((r["task"] for r in reports.values() if r and r.get("task")), None) or {}
+    task = {"path": described.get("path"), "name": state["task"], "hash": run["task_hash"]}
+    if not task["name"]:
+        path = Path(task["path"] or folder / "task.py")
+        task["name"] = path.parent.name if path.stem == "task" else path.stem
+    return RunData(folder, state, task, task_source, members, reports, sources)
+
+
+def _speedup_detail(data: RunData, member: dict) -> dict | None:
+    profile = data.profile(member)
+    if profile is None or not member.get("threads"):
+        return None
+    return ((profile.get("speedup") or {}).get("vs_serial") or {}).get(str(member["threads"]))
+
+
+def _ci(detail: dict | None) -> str | None:
+    if not detail:
+        return None
+    out = f"[{detail['ci_low']:.2f}, {detail['ci_high']:.2f}]"
+    return out if detail.get("significant", True) else out + " (no speedup)"
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 3] + "..."
+
+
+CANDIDATE_COLUMNS = [
+    ("id", "id", text),
+    ("parent", "parent", text),
+    ("verdict", "verdict", text),
+    ("speedup", "speedup", ratio),
+    ("ci", "95% CI", text),
+    ("threads", "threads", text),
+    ("label", "change", text),
+]
+
+
+def candidate_rows(data: RunData) -> list[dict]:
+    """One row per member in id order: the lineage (parent), the verdict, the speedup over serial
+    numba with its confidence interval, the thread count and what the candidate changed."""
+    rows = []
+    for m in data.members:
+        rows.append(
+            {
+                "id": f"#{m['id']}",
+                "parent": f"#{m['parent_id']}" if m["parent_id"] else None,
+                "verdict": m["verdict"] or "pending",
+                "speedup": m["speedup"],
+                "ci": _ci(_speedup_detail(data, m)),
+                "threads": m["threads"],
+                "label": _short(m["label"]),
+            }
+        )
+    return rows
+
+
+def progress_figure(data: RunData):
+    return figures.progress(data.evaluated, data.ceiling, title=f"Run of {data.task['name']}")
+
+
+def speedup_figure(data: RunData):
+    """The best candidate's speedup against threads (None when it was never timed)."""
+    best = data.best
+    profile = data.profile(best)
+    if profile is None:
+        return None
+    return figures.speedup_vs_threads(profile, title=f"Best candidate #{best['id']}")
+
+
+def _header(data: RunData) -> str:
+    run, settings = data.run, data.run.get("settings") or {}
+    budget = (settings.get("budget") or {}).get("evaluations")
+    verdicts: dict[str, int] = {}
+    for m in data.evaluated:
+        verdicts[m["verdict"]] = verdicts.get(m["verdict"], 0) + 1
+    counted = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items(), key=lambda kv: -kv[1]))
+    machine = data.machine
+    lines = [
+        f"- **task** `{data.task['name']}` ({data.task['path'] or 'path unknown'})",
+        f"- **generator** {run['generator']}, **budget** {budget or '?'} evaluations, "
+        f"**seed** {run['seed']}, **islands** {settings.get('islands', '?')}",
+        f"- **status** {run['status']}" + (f" ({run['reason']})" if run["reason"] else ""),
+        f"- **evaluations** {len(data.evaluated)} ({counted or 'none yet'}) of "
+        f"{len(data.members)} candidates; run started {run['created']}",
+    ]
+    if machine:
+        lines.append(
+            f"- **machine** {machine.get('platform', '?')}, {machine.get('usable_cores', '?')} "
+            f"usable cores, numba {machine.get('numba', '?')}, parevo-lab "
+            f"{machine.get('parevo_lab', '?')}"
+        )
+    lines.append(f"- **machine ceiling** {ceiling_text(data.ceiling)}")
+    best = data.best
+    if best is None:
+        lines.append("- **best** no correct candidate")
+    else:
+        detail = _speedup_detail(data, best)
+        speed = f"{best['speedup']:.2f}x" if best["speedup"] else "not timed"
+        if detail:
+            speed += f" {_ci(detail)}"
+        ceiling = (data.ceiling.get("compute_speedup") or {}).get(str(best["threads"]))
+        of = f" of an attainable {ceiling:.2f}x" if ceiling and best["speedup"] else ""
+        at = f" at {best['threads']} threads" if best["threads"] else ""
+        lines.append(f"- **best** #{best['id']}: {speed}{of} vs serial numba{at}")
+    return "\n".join(lines)
+
+
+def _best_section(doc: Document, data: RunData) -> None:
+    from ..evolve import BEST_FILE
+
+    best = data.best
+    if best is None:
+        doc.markdown("## The best kernel\n\nNo candidate of this run is correct.")
+        return
+    seed = data.seed
+    where = data.folder / BEST_FILE
+    saved = f" (saved as `{where}`)" if where.is_file() else ""
+    doc.markdown(f"## The best kernel: #{best['id']}{saved}\n\n{best['label']}")
+    doc.code(data.sources.get(best["id"], ""))
+    if seed is not None and seed["id"] == best["id"]:
+        doc.markdown(
+            "No parallel candidate beat the serial reference on this machine: the best is the "
+            "reference itself."
+        )
+    else:
+        if seed is not None:
+            before, name = data.sources.get(seed["id"], ""), f"reference (seed #{seed['id']})"
+        else:
+            before, name = data.task_source, "task file"
+        diff = difflib.unified_diff(
+            before.splitlines(),
+            data.sources.get(best["id"], "").splitlines(),
+            fromfile=name,
+            tofile=f"best #{best['id']}",
+            lineterm="",
+        )
+        doc.markdown(
+            f"### What it changed against the {name}\n\n```diff\n" + "\n".join(diff) + "\n```"
+        )
+    figure = speedup_figure(data)
+    if figure is None:
+        doc.markdown("The best candidate was not timed (the run skipped profiling).")
+    else:
+        doc.markdown(
+            "### Speedup versus threads\n\nWith its 95% confidence interval and the "
+            "machine's measured ceiling."
+        )
+        doc.figure("speedup_vs_threads", figure, "run_report.speedup_figure(data)")
+
+
+def _races_section(doc: Document, data: RunData) -> None:
+    from ..results import Report, from_dict
+    from .text import render_races
+
+    racy = [m for m in data.members if m["verdict"] == "race" and data.reports.get(m["id"])]
+    if not racy:
+        return
+    parts = [f"## Races\n\n{len(racy)} candidate(s) raced; each trace names both sites."]
+    for m in racy[:MAX_RACE_TRACES]:
+        trace = render_races(from_dict(Report, data.reports[m["id"]])).splitlines()
+        if len(trace) > MAX_TRACE_LINES:
+            trace = trace[:MAX_TRACE_LINES] + [f"... ({len(trace) - MAX_TRACE_LINES} more lines)"]
+        parts.append(f"### #{m['id']}: {m['label']}\n\n```text\n" + "\n".join(trace) + "\n```")
+    rest = racy[MAX_RACE_TRACES:]
+    if rest:
+        parts.append("Also raced: " + ", ".join(f"#{m['id']}" for m in rest))
+    doc.markdown("\n\n".join(parts))
+
+
+def document(data: RunData) -> Document:
+    """The run's report: header, progress, candidates and lineage, the best kernel, races."""
+    doc = Document(f"ParEVO Lab run report: {data.task['name']}")
+    doc.markdown(_header(data))
+    doc.code(
+        "from parevo_lab.report import run as run_report\n\n"
+        f"data = run_report.load({str(data.folder.resolve())!r})"
+    )
+    doc.markdown("## Progress\n\nThe best correct speedup after each evaluation.")
+    doc.figure("progress", progress_figure(data), "run_report.progress_figure(data)")
+    doc.markdown("## Candidates and lineage")
+    doc.table(
+        "candidates",
+        candidate_rows(data),
+        CANDIDATE_COLUMNS,
+        f"Candidates of the {data.run['generator']} run on {data.task['name']}: speedup over "
+        "serial numba",
+    )
+    _best_section(doc, data)
+    _races_section(doc, data)
+    failed = [m for m in data.evaluated if m["verdict"] not in ("ok", "race")]
+    if failed:
+        doc.markdown(
+            "## Other failures\n\n"
+            + "\n".join(f"- #{m['id']} **{m['verdict']}**: {m['summary']}" for m in failed)
+        )
+    return doc
