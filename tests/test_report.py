@@ -1,0 +1,242 @@
+"""`parevo report`: notebooks of a real run and a real benchmark (nbformat-valid), their HTML
+pages, paper figures rendered by kaleido in the system's Chromium, and the usage errors."""
+
+import base64
+import json
+import xml.etree.ElementTree as ET
+
+import nbformat
+import pytest
+from conftest import EXAMPLES, run_cli
+
+from parevo_lab.report import figures, run, style
+from parevo_lab.report.notebook import PLOTLY_MIME
+
+HISTOGRAM = EXAMPLES / "histogram"
+QUICK = ["--threads", "1,2"]
+BENCH_TASKS = ["pareval/02_dense_la_gemm", "pareval/53_stencil_2d_jacobi_5-point_stencil"]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    """A real three-evaluation run of the histogram: the seed, the racy faulty kernel added by
+    hand, and one rule-generated candidate."""
+    out = tmp_path_factory.mktemp("report") / "run"
+    result = run_cli(
+        "evolve",
+        HISTOGRAM / "task.py",
+        "--budget",
+        "3",
+        "--profile-budget",
+        "0.1",
+        *QUICK,
+        "--add",
+        HISTOGRAM / "faulty.py",
+        "--out",
+        out,
+    )
+    assert (out / "run.sqlite").is_file(), result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def bench_dir(tmp_path_factory):
+    """A real benchmark folder, written as `parevo bench --solver expert --out` writes it, of two
+    cheap tasks of two categories (without the pure-Python timing, ten seconds per task here)."""
+    from parevo_lab import bench, suite
+    from parevo_lab.cascade import CheckOptions
+    from parevo_lab.report import benchmark
+
+    out = tmp_path_factory.mktemp("report") / "bench"
+    entries = suite.select(suite.entries(), BENCH_TASKS)
+    options = CheckOptions(threads=[1, 2], budget_s=0.1, python_cap_s=0.0)
+    benchmark.write(bench.run(entries, "expert", 1, options).to_dict(), out)
+    return out
+
+
+def _markdown(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def _figures(nb) -> dict:
+    """The plotly outputs of the notebook by the code that draws them."""
+    out = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if PLOTLY_MIME in output.get("data", {}):
+                out[cell.source] = output["data"]
+    return out
+
+
+def _inlined(svg: str) -> str:
+    """How nbconvert's HTML page carries an SVG output: a base64 data URL."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode())[:60].decode()
+
+
+def test_run_report_notebook_and_html(run_dir, tmp_path):
+    target = tmp_path / "run-report.ipynb"
+    result = run_cli("report", run_dir, "-o", target, "--html", "--json")
+    assert result.returncode == 0, result.stderr
+    written = json.loads(result.stdout)
+    assert written == {
+        "notebook": str(target),
+        "html": str(tmp_path / "run-report.html"),
+        "figures": [],
+    }
+    nb = nbformat.read(target, as_version=4)
+    nbformat.validate(nb)
+    data = run.load(run_dir)
+    assert len(data.evaluated) == 3
+    text = _markdown(nb)
+    assert nb.cells[0].source == "# ParEVO Lab run report: histogram"
+    assert "**generator** rules, **budget** 3 evaluations, **seed** 0" in text
+    assert "**machine ceiling** a compute-bound kernel reaches 1.00x at 1 thread," in text
+    # the candidates table: one row per member, with lineage and the faulty kernel's verdict
+    for m in data.members:
+        assert f"| #{m['id']} |" in text
+    assert "| #2 | - | race |" in text
+    # the race trace of the faulty kernel, as `parevo races` prints it
+    assert "WARNING: ParEVO race" in text and "counts" in text
+    best = data.best
+    assert f"## The best kernel: #{best['id']}" in text
+    kernel = data.sources[best["id"]].strip("\n")
+    assert kernel in (run_dir / "best.py").read_text()
+    assert any(c.cell_type == "code" and c.source == kernel for c in nb.cells)
+    shown = _figures(nb)
+    progress = shown["run_report.progress_figure(data)"]
+    steps = next(t for t in progress[PLOTLY_MIME]["data"] if t["name"] == "best so far")
+    assert steps["y"][-1] == pytest.approx(best["speedup"])
+    assert [t["name"] for t in progress[PLOTLY_MIME]["data"]].count("race") == 1
+    assert ET.fromstring(progress["image/svg+xml"]).tag.endswith("svg")
+    if best["origin"] != "seed" or data.profile(best):
+        assert "run_report.speedup_figure(data)" in shown
+    html = (tmp_path / "run-report.html").read_text(encoding="utf-8")
+    assert "<table>" in html and "<td>race</td>" in html
+    assert _inlined(progress["image/svg+xml"]) in html  # a static figure: no plotly.js needed
+    assert target.stat().st_size < 200_000
+
+
+def test_report_is_written_in_the_run_folder_by_default(run_dir):
+    result = run_cli("report", run_dir, "--no-images")
+    assert result.returncode == 0, result.stderr
+    nb = nbformat.read(run_dir / "report.ipynb", as_version=4)
+    assert all("image/svg+xml" not in data for data in _figures(nb).values())
+    assert f"notebook: {run_dir / 'report.ipynb'}" in result.stdout
+
+
+def test_paper_figures_and_tables_export(run_dir, tmp_path):
+    folder = tmp_path / "paper"
+    result = run_cli(
+        "report",
+        run_dir,
+        "--no-images",
+        "-o",
+        tmp_path / "r.ipynb",
+        "--figures",
+        folder,
+        "--format",
+        "svg,pdf,png",
+        "--size",
+        "double",
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("progress", "speedup_vs_threads"):
+        assert (folder / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        assert (folder / f"{name}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        svg = ET.fromstring((folder / f"{name}.svg").read_text(encoding="utf-8"))
+        assert svg.get("width") == "687"  # 7.16 in at 96 px per inch
+        assert "Times New Roman" in (folder / f"{name}.svg").read_text(encoding="utf-8")
+    tex = (folder / "candidates.tex").read_text()
+    assert r"\toprule" in tex and r"\bottomrule" in tex and r"\#2 & - & race" in tex
+    assert (folder / "candidates.md").read_text().startswith("| id | parent | verdict |")
+
+
+def test_bench_report_as_html_with_the_notebook_beside_it(bench_dir, tmp_path):
+    page = tmp_path / "bench.html"
+    result = run_cli("report", "--bench", bench_dir, "-o", page)
+    assert result.returncode == 0, result.stderr
+    nb = nbformat.read(tmp_path / "bench.ipynb", as_version=4)
+    nbformat.validate(nb)
+    text = _markdown(nb)
+    assert nb.cells[0].source == "# ParEVO Lab benchmark report: solver expert"
+    assert "| all | 2 |" in text  # the metrics table
+    assert all(f"| {task} |" in text for task in BENCH_TASKS)
+    assert "**machine ceiling** a compute-bound kernel reaches" in text
+    shown = _figures(nb)
+    per_task = shown["figures.speedup_per_task(data['tasks'], ceiling)"][PLOTLY_MIME]
+    assert {t["name"] for t in per_task["data"]} == {"dense_la", "stencil"}
+    assert "figures.speedup_by_category(data['tasks'], ceiling)" in shown
+    html = page.read_text(encoding="utf-8")
+    assert "<table>" in html and "pass@1" in html
+    assert (
+        _inlined(shown["figures.speedup_per_task(data['tasks'], ceiling)"]["image/svg+xml"]) in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "one of the two"),
+        (["{empty}"], "has no run.sqlite"),
+        (["--bench", "{empty}"], "has no results.json"),
+        (["{empty}", "--bench", "{empty}"], "one of the two"),
+        (["{missing}"], "is not a folder"),
+        (["{empty}", "-o", "report.txt"], "must end in .ipynb"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    argv = [a.format(empty=empty, missing=tmp_path / "nowhere") for a in args]
+    result = run_cli("report", *argv)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("parevo: error: ") and message in lines[0]
+
+
+def test_an_unknown_figure_format_is_a_usage_error(tmp_path):
+    result = run_cli("report", tmp_path, "--figures", tmp_path, "--format", "svg,gif")
+    assert result.returncode == 2
+    assert "--format wants svg, pdf or png" in result.stderr
+
+
+def test_without_chromium_export_fails_and_the_notebook_goes_without_images(run_dir, tmp_path):
+    nowhere = {"BROWSER_PATH": str(tmp_path / "no-chromium")}
+    result = run_cli("report", run_dir, "--figures", tmp_path / "f", env=nowhere)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "apt-get install chromium" in lines[0]
+    assert not (tmp_path / "f").exists()
+    result = run_cli("report", run_dir, "-o", tmp_path / "r.ipynb", env=nowhere)
+    assert result.returncode == 0
+    assert "warning" in result.stderr and "apt-get install chromium" in result.stderr
+    nbformat.validate(nbformat.read(tmp_path / "r.ipynb", as_version=4))
+
+
+def test_paper_style_sizes_and_fonts():
+    fig = figures.speedup_vs_threads(
+        {
+            "size": 10,
+            "speedup": {
+                "vs_serial": {
+                    "1": {"value": 1.0, "ci_low": 0.9, "ci_high": 1.1},
+                    "2": {"value": 1.6, "ci_low": 1.5, "ci_high": 1.7},
+                }
+            },
+            "ceiling": {"compute_speedup": {"1": 1.0, "2": 1.9}},
+        }
+    )
+    single, double = style.paper(fig, "single"), style.paper(fig, "double")
+    assert (single.layout.width, double.layout.width) == (336, 687)
+    assert single.layout.font.family.startswith("Times New Roman")
+    assert list(single.layout.template.layout.colorway) == figures.PALETTE
+    assert single.layout.title.text is None and fig.layout.title.text  # the input is untouched
+    assert single.layout.template.layout.xaxis.showgrid is False
+    with pytest.raises(ValueError, match="single, double"):
+        style.paper(fig, "poster")
+
+
+def test_chromium_path_names_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "none"))
+    with pytest.raises(style.ExportError, match="apt-get install chromium"):
+        style.chromium_path()
