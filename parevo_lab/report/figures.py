@@ -14,16 +14,32 @@ from pathlib import Path
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 
-def _ceiling_line(fig, ceiling: dict, threads: int | None) -> None:
+def _ceiling_line(fig, ceiling: dict, threads: int | None, log: bool = False) -> None:
+    """Serial numba at 1x and the machine's compute ceiling as horizontal lines with labels. On a
+    log axis plotly places annotations at log10 of y (shapes at y itself), hence ``log``."""
+    import math
+
     value = (ceiling.get("compute_speedup") or {}).get(str(threads)) if threads else None
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#777", annotation_text="serial numba")
+    lines = [(1.0, "serial numba", "dot", "#777", "right")]
     if value:
-        fig.add_hline(
-            y=value,
-            line_dash="dash",
-            line_color=PALETTE[3],
-            annotation_text=f"machine ceiling at {threads} threads ({value:.2f}x)",
-            annotation_position="top left",
+        text = f"machine ceiling at {threads} threads ({value:.2f}x)"
+        lines.append((value, text, "dash", PALETTE[3], "left"))
+    if log:  # a range that holds the data and both lines
+        ys = [v for trace in fig.data for v in (trace.y or ()) if v and v > 0]
+        ys += [y for y, *_ in lines]
+        fig.update_yaxes(range=[math.log10(min(ys)) - 0.15, math.log10(max(ys)) + 0.2])
+    for y, text, dash, colour, side in lines:
+        # simple_white's shape defaults draw no line (width 0, for shaded rectangles)
+        fig.add_hline(y=y, line_dash=dash, line_color=colour, line_width=1.5, opacity=1)
+        fig.add_annotation(
+            x=0 if side == "left" else 1,
+            xref="paper",
+            xanchor=side,
+            y=math.log10(y) if log else y,
+            yref="y",
+            yanchor="bottom",
+            text=text,
+            showarrow=False,
         )
 
 
@@ -42,6 +58,8 @@ def speedup_per_task(tasks: list[dict], ceiling: dict | None = None, title: str 
             y=[t["speedup"] for t in rows],
             name=category,
             marker_color=PALETTE[i % len(PALETTE)],
+            # past the palette's eight colours, a hatch tells the categories apart
+            marker_pattern_shape=("", "/", "x", ".")[(i // len(PALETTE)) % 4],
             hovertemplate="%{x}<br>%{y:.2f}x vs serial numba<extra>" + category + "</extra>",
         )
     missing = [t["id"] for t in tasks if not t.get("speedup")]
@@ -49,7 +67,9 @@ def speedup_per_task(tasks: list[dict], ceiling: dict | None = None, title: str 
     if missing:
         subtitle += f"; no correct candidate: {len(missing)}"
     threads = max((t.get("threads") or 0 for t in timed), default=None)
+    longest = max((len(t["id"]) for t in timed), default=0)
     fig.update_layout(
+        height=360 + 6.5 * longest,  # the task ids stand upright below the bars
         title=(title or "Speedup over serial numba per task")
         + f"<br><sup>{subtitle}, at {threads} threads</sup>",
         yaxis={"type": "log", "title": "speedup (x, log scale)"},
@@ -58,7 +78,7 @@ def speedup_per_task(tasks: list[dict], ceiling: dict | None = None, title: str 
         template="simple_white",
         legend_title_text="category",
     )
-    _ceiling_line(fig, ceiling or {}, threads)
+    _ceiling_line(fig, ceiling or {}, threads, log=True)
     return fig
 
 
@@ -86,7 +106,7 @@ def speedup_by_category(tasks: list[dict], ceiling: dict | None = None, title: s
         template="simple_white",
         showlegend=False,
     )
-    _ceiling_line(fig, ceiling or {}, threads)
+    _ceiling_line(fig, ceiling or {}, threads, log=True)
     return fig
 
 
