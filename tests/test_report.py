@@ -9,6 +9,7 @@ import nbformat
 import pytest
 from conftest import EXAMPLES, run_cli
 
+from parevo_lab import suite
 from parevo_lab.report import figures, run, style
 from parevo_lab.report.notebook import PLOTLY_MIME
 
@@ -107,6 +108,9 @@ def test_run_report_notebook_and_html(run_dir, tmp_path):
     steps = next(t for t in progress[PLOTLY_MIME]["data"] if t["name"] == "best so far")
     assert steps["y"][-1] == pytest.approx(best["speedup"])
     assert [t["name"] for t in progress[PLOTLY_MIME]["data"]].count("race") == 1
+    lines = progress[PLOTLY_MIME]["layout"]["shapes"]  # serial numba and the ceiling, drawn
+    assert [s["y0"] for s in lines] == [1.0, data.ceiling["compute_speedup"]["2"]]
+    assert all(s["line"]["width"] > 0 and s["opacity"] == 1 for s in lines)
     assert ET.fromstring(progress["image/svg+xml"]).tag.endswith("svg")
     if best["origin"] != "seed" or data.profile(best):
         assert "run_report.speedup_figure(data)" in shown
@@ -161,6 +165,9 @@ def test_bench_report_as_html_with_the_notebook_beside_it(bench_dir, tmp_path):
     assert nb.cells[0].source == "# ParEVO Lab benchmark report: solver expert"
     assert "| all | 2 |" in text  # the metrics table
     assert all(f"| {task} |" in text for task in BENCH_TASKS)
+    assert "## Best kernels" in text  # each task's fastest kernel, in a code cell
+    gemm = (suite.EXPERT / "pareval" / "02_dense_la_gemm.py").read_text().strip("\n")
+    assert any(c.cell_type == "code" and c.source == gemm for c in nb.cells)
     assert "**machine ceiling** a compute-bound kernel reaches" in text
     shown = _figures(nb)
     per_task = shown["figures.speedup_per_task(data['tasks'], ceiling)"][PLOTLY_MIME]

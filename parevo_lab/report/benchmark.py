@@ -138,9 +138,39 @@ def _machine_text(machine: dict) -> str:
     return ", ".join(parts)
 
 
+MAX_KERNELS_SHOWN = 5  # the fastest tasks whose best kernel the report prints in full
+
+
+def _best_sample(task: dict) -> dict | None:
+    timed = [s for s in task["samples"] if s.get("correct") and s.get("speedup_n")]
+    return max(timed, key=lambda s: s["speedup_n"]) if timed else None
+
+
+def _best_kernels(doc: Document, tasks: list[dict]) -> None:
+    """The fastest correct candidate of every task (its file), the fastest few in full."""
+    best = [(t, s) for t in tasks if (s := _best_sample(t)) and s.get("candidate")]
+    if not best:
+        return
+    best.sort(key=lambda ts: -ts[1]["speedup_n"])
+    doc.markdown(
+        "## Best kernels\n\nThe fastest correct candidate of each task:\n\n"
+        + "\n".join(
+            f"- `{t['id']}`: {s['speedup_n']:.2f}x at {s['threads']} threads, `{s['candidate']}`"
+            for t, s in best
+        )
+    )
+    for t, s in best[:MAX_KERNELS_SHOWN]:
+        try:
+            source = Path(s["candidate"]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # moved or deleted since the benchmark ran: the list above still names it
+        doc.markdown(f"### `{t['id']}`: {s['speedup_n']:.2f}x at {s['threads']} threads")
+        doc.code(source)
+
+
 def document(data: dict, folder) -> Document:
     """The benchmark's report: the machine and its ceiling, the metrics, the speedup figures, the
-    per-task table and the tasks without a correct candidate."""
+    per-task table, the best kernels and the tasks without a correct candidate."""
     tasks = data["tasks"]
     machine = data.get("machine") or {}
     ceiling = machine.get("ceiling") or {}
@@ -189,6 +219,7 @@ def document(data: dict, folder) -> Document:
         task_columns(),
         f"ParEVO Lab benchmark, solver {data['solver']}: speedup over serial numba",
     )
+    _best_kernels(doc, tasks)
     failed = [t for t in tasks if t["verdict"] != "ok"]
     if failed:
         lines = []

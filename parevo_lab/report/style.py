@@ -240,9 +240,16 @@ def static_images(figures: list, fmt: str = "svg") -> list[bytes]:
     """Each figure rendered as it is (SVG by default), for a notebook's static fallback."""
     import tempfile
 
+    import plotly.graph_objects as go
+
+    sized = []
+    for fig in figures:  # a page-wide default: long category labels and legends need room
+        copy_ = go.Figure(fig)
+        copy_.update_layout(width=fig.layout.width or 900, height=fig.layout.height or 560)
+        sized.append(copy_)
     with tempfile.TemporaryDirectory(prefix="parevo-figures-") as tmp:
         paths = [Path(tmp) / f"figure-{i}.{fmt}" for i in range(len(figures))]
-        render(list(zip(figures, paths, strict=True)))
+        render(list(zip(sized, paths, strict=True)))
         return [p.read_bytes() for p in paths]
 
 
