@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from .evolve import BEST_FILE, RUN_FILE
+from .evolve import RUN_FILE
 from .store import Store
 
 # One candidate row: the same keys in the REST API, the SSE feed, the widget and the reports.
@@ -139,9 +139,3 @@ def candidate_detail(folder: str | os.PathLike, member_id: int) -> dict:
         figure=figure,
     )
     return out
-
-
-def best_source(folder: str | os.PathLike) -> str | None:
-    """The text of ``best.py`` (written when the run ends), or None before that."""
-    path = Path(folder) / BEST_FILE
-    return path.read_text(encoding="utf-8") if path.exists() else None
