@@ -391,3 +391,53 @@ def test_writes_through_a_view_of_another_row_are_dependent():
     outer, rows, columns = analysis.loops.values()
     assert "A" in outer.dependent and outer.strategies() == []  # LU: k carries everything
     assert rows.strategies()[0] == "prange"  # row i is the loop's own row
+
+
+def test_a_running_min_read_only_to_prune_is_reduced_per_block():
+    source = """
+        def f(xs, ys):
+            n = xs.shape[0]
+            best = np.inf
+            for i in range(n):
+                for j in range(i + 1, n):
+                    dx = xs[j] - xs[i]
+                    if dx * dx >= best:
+                        break
+                    d = dx * dx + (ys[j] - ys[i]) ** 2
+                    if d < best:
+                        best = d
+            return best
+        """
+    loop = facts(source, 4)
+    assert loop.reductions == {"best": "min"} and loop.bounded == ["best"]
+    # each block prunes with its own partial (never tighter than the serial one): blocks only
+    assert loop.strategies() == ["blocks"]
+    assert loop.blockers() == ["`best` is a running min read to prune"]
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        "if best > dx:",  # prunes when best is large: a block's partial would prune too much
+        "if dx * dx >= best + 1.0:",  # not the bound itself
+    ],
+)
+def test_a_running_min_read_any_other_way_stays_carried(test):
+    loop = facts(
+        f"""
+        def f(xs):
+            n = xs.shape[0]
+            best = np.inf
+            for i in range(n):
+                for j in range(i + 1, n):
+                    dx = xs[j] - xs[i]
+                    {test}
+                        break
+                    best = min(best, dx * dx)
+            return best
+        """,
+        4,
+    )
+    assert loop.bounded == []
+    assert "best" in loop.carried
+    assert loop.strategies() == []

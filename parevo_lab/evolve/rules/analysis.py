@@ -54,6 +54,9 @@ class LoopFacts:
     step: int | None  # 1, -1, another constant, or None when not a constant
     in_while: bool = False
     reductions: dict[str, str] = field(default_factory=dict)
+    # min/max reductions the loop also reads, only to prune (``if e >= best: break``): each block
+    # can prune with its own partial, which is never tighter than the serial running value
+    bounded: list[str] = field(default_factory=list)
     private: list[str] = field(default_factory=list)
     carried: dict[str, str] = field(default_factory=dict)
     scans: dict[str, str] = field(default_factory=dict)
@@ -85,6 +88,7 @@ class LoopFacts:
             for s, op in self.reductions.items()
             if op not in PRANGE_REDUCTIONS
         ]
+        why += [f"`{s}` is a running {self.reductions[s]} read to prune" for s in self.bounded]
         why += [f"`{a}` is updated at indices iterations share" for a in self.conflicts]
         why += [f"`{a}` is read ahead of where it is written" for a in self.ahead]
         why += [f"`{a}`: {r}" for a, r in self.dependent.items()]
@@ -121,7 +125,9 @@ class LoopFacts:
             return []
         if not clean_scalars or not arrays_clean or self.step != 1:
             return []
-        blocked_ops = any(op not in PRANGE_REDUCTIONS for op in self.reductions.values())
+        blocked_ops = bool(self.bounded) or any(
+            op not in PRANGE_REDUCTIONS for op in self.reductions.values()
+        )
         if self.scans:
             if not self.conflicts and not self.ahead:
                 found.append("scan")
@@ -159,6 +165,7 @@ class LoopFacts:
             "strategies": self.strategies(),
             "blockers": self.blockers(),
             "reductions": self.reductions,
+            "bounded": self.bounded,
             "scans": self.scans,
             "conflicts": self.conflicts,
             "scatters": self.scatters,
@@ -326,6 +333,10 @@ class _Event:
     top: bool = False  # at the top level of the loop body (runs every iteration)
     in_store: bool = False  # a read inside an array store's index or value
     in_update: str | None = None  # a read inside the operand of this scalar's update
+    # a read that only prunes: one side of the comparison of an `if` whose whole body is a
+    # `continue` or an inner loop's `break`; "min" when a smaller value prunes more, "max" when
+    # a larger one does
+    bound: str | None = None
     exit_before: bool = False  # an early exit came before this event in source order
     value: ast.expr | None = None  # an update's operand (the e of s += e)
 
@@ -335,7 +346,7 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
     exits: list[str] = []
     calls: list[str] = []
 
-    def reads(expr, in_store=False, top=False, in_update=None):
+    def reads(expr, in_store=False, top=False, in_update=None, bounds=None):
         if expr is None:
             return
         for node in _walk_expr(expr):
@@ -343,6 +354,7 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
                 events.append(
                     _Event("read", node.id, node, top=top, in_store=in_store, in_update=in_update)
                 )
+                events[-1].bound = (bounds or {}).get(id(node))
             elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
                 events.append(
                     _Event("aread", node.value.id, node, index=node.slice, in_store=in_store)
@@ -413,7 +425,7 @@ def _events(loop: ast.For) -> tuple[list[_Event], str | None, list[str]]:
                 statements(stmt.body, False)
                 statements(stmt.orelse, False)
             elif isinstance(stmt, ast.If):
-                reads(stmt.test)
+                reads(stmt.test, bounds=_prune_bounds(loop, stmt))
                 statements(stmt.body, False)
                 statements(stmt.orelse, False)
             elif isinstance(stmt, ast.Return):
@@ -698,6 +710,35 @@ def _exit_block_names(loop: ast.For) -> list[str]:
     return sorted(names)
 
 
+# comparison operators by the side of the bound: with the bound on the right, `e >= s` and
+# `e > s` hold more often as s shrinks
+_PRUNE_RIGHT = {ast.GtE: "min", ast.Gt: "min", ast.LtE: "max", ast.Lt: "max"}
+_PRUNE_LEFT = {ast.LtE: "min", ast.Lt: "min", ast.GtE: "max", ast.Gt: "max"}
+
+
+def _prune_bounds(loop: ast.For, stmt: ast.If) -> dict[int, str]:
+    """The names a pruning test compares against (``if e >= s: break`` leaving an inner loop, or
+    ``continue``), by node id, with the direction in which they prune: a running min read there
+    may be replaced by any larger value without changing the result, only the work."""
+    if stmt.orelse or len(stmt.body) != 1:
+        return {}
+    (only,) = stmt.body
+    leaves = isinstance(only, ast.Continue) or (
+        isinstance(only, ast.Break) and not _break_belongs_to(loop, only)
+    )
+    test = stmt.test
+    if not leaves or not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return {}
+    out = {}
+    op = type(test.ops[0])
+    right, left = test.comparators[0], test.left
+    if isinstance(right, ast.Name) and op in _PRUNE_RIGHT:
+        out[id(right)] = _PRUNE_RIGHT[op]
+    if isinstance(left, ast.Name) and op in _PRUNE_LEFT:
+        out[id(left)] = _PRUNE_LEFT[op]
+    return out
+
+
 def _break_belongs_to(loop: ast.For, brk: ast.Break) -> bool:
     """True when ``brk`` leaves ``loop`` itself, not a loop nested inside it."""
 
@@ -882,6 +923,9 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
                     facts.reductions[name] = op
                 else:
                     facts.carried[name] = f"updated with {op}, not associative"
+            elif op in ("min", "max") and all(e.bound == op for e in other_reads):
+                facts.reductions[name] = op
+                facts.bounded.append(name)
             elif all(e.in_store or e.in_update for e in other_reads) and op in ASSOCIATIVE:
                 facts.scans[name] = op
                 feeding[name] = {e.in_update for e in other_reads if e.in_update}
