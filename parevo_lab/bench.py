@@ -227,5 +227,9 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             sample["candidate"] = f"{out / 'run.sqlite'}#member-{chosen.id}"
         sample["evaluations"] = result.evaluations
         sample["first_ok"] = result.first_ok()
+        first = next((m for m in result.members if m.origin != "seed" and m.ok), None)
+        if first is not None and first.report:
+            # the first correct candidate's speedup at the same thread count as the best's
+            sample["first_ok_speedup"] = sample_of(first.report).get("speedup_n")
         sample["stopped"] = result.reason
         yield sample, report

@@ -17,8 +17,13 @@ counts) and ``threads_max`` (the thread count that gave it).
 - speedup_max@k takes each sample's best speedup over its thread counts.
 - speedup_n_geomean@1 is the geometric mean over timed tasks of speedup_n@1, and faster@1 the
   share of all tasks whose speedup_n@1 exceeds 1 (a task with no correct sample is not faster).
+  faster_significant@1 counts a sample only when the 95% confidence interval of its speedup lies
+  above 1 (DESIGN.md: an interval that contains 1 is "no speedup"): the share of all tasks, each
+  weighted by the fraction of its samples that are significantly faster.
 - For evolved samples: first_ok_median, the median number of evaluations (the seed's included)
-  until an evolution's first correct generated candidate, over the evolutions that found one.
+  until an evolution's first correct generated candidate, over the evolutions that found one;
+  best_over_first_median, the median over those evolutions of the best candidate's speedup
+  divided by the first correct one's (ParEVO's anchor: a median 2.1x).
 When k exceeds the samples available, the estimator uses them all (k = N).
 """
 
@@ -42,6 +47,7 @@ def sample_of(report) -> dict:
     if sample["correct"] and timed:
         top = max(timed)
         best = max(timed, key=lambda p: timed[p])
+        sample["faster_significant"] = bool(vs[str(top)].get("significant")) and timed[top] > 1.0
         sample.update(
             threads=top,
             speedup_n=timed[top],
@@ -110,10 +116,23 @@ def summarise(samples_by_task: dict[str, list[dict]], ks: list[int]) -> dict:
             out["speedup_n_geomean@1"] = _geomean(timed)
             # the share of all tasks whose expected speedup beats the serial reference
             out["faster@1"] = sum(1 for v in timed if v > 1.0) / len(per_task) if per_task else None
+            out["faster_significant@1"] = _mean(
+                [
+                    sum(bool(s.get("faster_significant")) for s in ss) / len(ss) if ss else 0.0
+                    for ss in samples_by_task.values()
+                ]
+            )
     firsts = [s["first_ok"] for ss in samples_by_task.values() for s in ss if s.get("first_ok")]
     if any("first_ok" in s for ss in samples_by_task.values() for s in ss):
         out["first_ok_median"] = _median(firsts)
         out["first_ok_found"] = len(firsts)
+        gains = [
+            s["speedup_n"] / s["first_ok_speedup"]
+            for ss in samples_by_task.values()
+            for s in ss
+            if s.get("speedup_n") and s.get("first_ok_speedup")
+        ]
+        out["best_over_first_median"] = _median(gains)
     return out
 
 

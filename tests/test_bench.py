@@ -187,4 +187,7 @@ def test_bench_with_the_rule_generator_evolves_each_task(tmp_path):
     assert sample["evaluations"] == 2 and sample["first_ok"] == 2
     assert "prange" in sample["summary"]
     assert data["metrics"]["overall"]["first_ok_median"] == 2
+    # untimed (--no-profile): no gain of the best over the first correct candidate to show
+    assert sample["first_ok_speedup"] is None
+    assert data["metrics"]["overall"]["best_over_first_median"] is None
     assert (out / "runs" / "pareval" / "02_dense_la_gemm" / "sample-0" / "run.sqlite").is_file()

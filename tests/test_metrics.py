@@ -71,3 +71,37 @@ def test_sample_of_reads_the_report_schema():
     racy = metrics.sample_of({**report, "verdict": "race"})
     assert racy["built"] and not racy["correct"] and "speedup_n" not in racy
     assert not metrics.sample_of({"verdict": "compile_error"})["built"]
+
+
+def test_a_speedup_counts_as_significant_only_when_its_interval_lies_above_one():
+    def report(value, significant):
+        point = {"value": value, "significant": significant}
+        return {"verdict": "ok", "profile": {"speedup": {"vs_serial": {"2": point}}}}
+
+    assert metrics.sample_of(report(1.4, True))["faster_significant"] is True
+    assert metrics.sample_of(report(1.02, False))["faster_significant"] is False
+    assert metrics.sample_of(report(0.7, True))["faster_significant"] is False  # slower
+    samples = {
+        "beyond noise": [metrics.sample_of(report(1.4, True))],
+        "in the noise": [metrics.sample_of(report(1.02, False))],
+        "half": [metrics.sample_of(report(1.4, True)), metrics.sample_of(report(1.1, False))],
+        "none": [{"verdict": "race", "built": True, "correct": False}],
+    }
+    out = metrics.summarise(samples, [1])
+    assert out["faster@1"] == pytest.approx(3 / 4)  # 1.4, 1.02 and (1.4 + 1.1) / 2 exceed 1
+    assert out["faster_significant@1"] == pytest.approx((1 + 0 + 0.5 + 0) / 4)
+
+
+def test_evolved_samples_give_the_best_gain_over_the_first_correct_candidate():
+    def evolved(best, first, first_ok):
+        return {**_sample("ok", best), "first_ok": first_ok, "first_ok_speedup": first}
+
+    samples = {
+        "a": [evolved(2.0, 1.0, 2)],
+        "b": [evolved(1.5, 1.5, 3)],
+        "c": [evolved(3.0, 1.0, 4)],
+        "d": [{**_sample("wrong"), "first_ok": None}],
+    }
+    out = metrics.summarise(samples, [1])
+    assert out["first_ok_median"] == 3 and out["first_ok_found"] == 3
+    assert out["best_over_first_median"] == pytest.approx(2.0)  # of 2.0, 1.0 and 3.0

@@ -47,6 +47,33 @@ def metric_rows(data: dict) -> tuple[list[dict], list[tables.Column]]:
     return rows, columns
 
 
+def headline(overall: dict) -> list[str]:
+    """The figures a reader quotes: faster@1 (and how many of those are beyond the noise), the
+    geomean speedup, and for evolved solvers the evaluations to a first correct candidate and the
+    best's gain over it."""
+    lines = []
+    if overall.get("faster@1") is not None:
+        line = f"faster than serial numba (faster@1): {fraction(overall['faster@1'])} of tasks"
+        if overall.get("faster_significant@1") is not None:
+            line += f", {fraction(overall['faster_significant@1'])} with the 95% CI above 1"
+        lines.append(line)
+    if overall.get("speedup_n_geomean@1"):
+        lines.append(
+            f"geomean speedup_n@1 over timed tasks: {ratio(overall['speedup_n_geomean@1'])}"
+        )
+    if overall.get("first_ok_median") is not None:
+        lines.append(
+            f"first correct candidate after a median {overall['first_ok_median']:g} evaluations"
+            f" ({overall.get('first_ok_found', 0)} evolutions found one)"
+        )
+    if overall.get("best_over_first_median"):
+        lines.append(
+            "the best over the first correct candidate: a median "
+            f"{ratio(overall['best_over_first_median'])}"
+        )
+    return lines
+
+
 def render(data: dict) -> str:
     """The terminal view: one line per task, then the metrics overall and per category."""
     lines = []
@@ -73,6 +100,7 @@ def render(data: dict) -> str:
                 for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
         )
+    lines += headline(data["metrics"]["overall"])
     ceiling = (data.get("machine") or {}).get("ceiling") or {}
     if ceiling.get("compute_speedup"):
         shown = ", ".join(f"{p} threads {v:.2f}x" for p, v in ceiling["compute_speedup"].items())
