@@ -12,6 +12,7 @@ from parevo_lab.primitives import (
     MIN,
     argmax,
     argmin,
+    argsort_floats,
     bincount_weights,
     exclusive_scan,
     group_by_key,
@@ -191,6 +192,15 @@ def test_sort_floats(shape):
 
 
 @pytest.mark.parametrize("shape", SHAPES)
+def test_argsort_floats_is_numpys_stable_order(shape):
+    x = floats(shape)
+    np.testing.assert_array_equal(argsort_floats(x), np.argsort(x, kind="stable"))
+    rounded = np.round(np.random.default_rng(2).standard_normal(N + 17), 1)  # many ties
+    rounded[::97] = np.nan
+    np.testing.assert_array_equal(argsort_floats(rounded), np.argsort(rounded, kind="stable"))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
 def test_group_by_key(shape):
     keys = ints(shape, high=500)
     offsets, order = group_by_key(keys, 500)
@@ -240,6 +250,8 @@ def test_sort_floats_special_values():
     x = np.array([np.inf, -0.0, np.nan, 1.5, -np.inf, 0.0, -2.0, np.nan, -0.0])
     np.testing.assert_array_equal(sort_floats(x), np.sort(x))
     np.testing.assert_array_equal(sort_floats(np.array([3, 1, 2])), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(argsort_floats(x), np.argsort(x, kind="stable"))
+    assert argsort_floats(np.array([3, 1, 2])).tolist() == [1, 2, 0]
 
 
 def test_callable_from_user_njit_code():

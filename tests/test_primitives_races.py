@@ -46,6 +46,7 @@ CASES = {
     "unique": (pp.unique, (keys,)),
     "merge": (pp.merge, (sorted_a, sorted_b)),
     "sort_floats": (pp.sort_floats, (floats,)),
+    "argsort_floats": (pp.argsort_floats, (floats,)),
     "group_by_key": (pp.group_by_key, (keys, 64)),
     "random_permutation": (pp.random_permutation, (N, 3)),
     "csr_from_edges": (pp.csr_from_edges, (V, src, dst, True)),

@@ -441,3 +441,35 @@ def test_a_running_min_read_any_other_way_stays_carried(test):
     assert loop.bounded == []
     assert "best" in loop.carried
     assert loop.strategies() == []
+
+
+SORTING = """
+import numpy as np
+
+
+def make_inputs(size, rng):
+    return (rng.random((size, 2)),)
+
+
+def reference(points):
+    order = np.argsort(points[:, 0], kind="mergesort")
+    ranks = np.sort(points[:, 1])
+    by_rows = np.sort(points, axis=0)
+    return order, ranks, by_rows
+"""
+
+
+def test_the_parallel_sort_knob_swaps_1d_sorts_for_the_radix_primitives():
+    from parevo_lab.evolve.rules.generator import RulesGenerator
+    from parevo_lab.task import Task, source_hash
+
+    plain = render(SORTING, Plan())
+    assert "argsort_floats" not in plain
+    source = render(SORTING, Plan(knobs={"parallel_sort": True}))
+    assert "from parevo_lab.primitives import argsort_floats, sort_floats" in source
+    assert "order = argsort_floats(points[:, 0])" in source  # kind= dropped: always stable
+    assert "ranks = sort_floats(points[:, 1])" in source
+    assert "by_rows = np.sort(points, axis=0)" in source  # not a 1-d sort: left alone
+    # a reference whose only parallel work is a sort is not "nothing to parallelise"
+    task = Task(path=None, source=SORTING, hash=source_hash(SORTING), name="sorting")
+    assert RulesGenerator().explain(task) is None

@@ -13,7 +13,15 @@ from .pack import pack, pack_index
 from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
 from .scan import exclusive_scan, inclusive_scan
 from .segments import flatten, segment_ids, segmented_reduce
-from .sort import group_by_key, merge, radix_sort, random_permutation, sort_floats, unique
+from .sort import (
+    argsort_floats,
+    group_by_key,
+    merge,
+    radix_sort,
+    random_permutation,
+    sort_floats,
+    unique,
+)
 from .traversal import PULL, PUSH, bfs_levels, edge_map
 
 __all__ = [
@@ -47,6 +55,7 @@ __all__ = [
     "segment_ids",
     "segmented_reduce",
     "sort_floats",
+    "argsort_floats",
     "transpose",
     "triangle_count",
     "unique",

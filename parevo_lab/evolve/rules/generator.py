@@ -27,6 +27,7 @@ from .transforms import (
     Plan,
     RenderError,
     label,
+    parallel_sorts,
     render,
     render_with_spans,
     valid,
@@ -53,9 +54,15 @@ class RulesGenerator:
                 raise AnalysisError(f"cannot analyse the task's reference: {exc}") from None
         return self._analyses[task.hash]
 
+    def _sorts(self, analysis: Analysis) -> bool:
+        return bool(parallel_sorts(analysis.function))
+
     def explain(self, task: Task) -> str | None:
         """Why nothing could be proposed, when the reason is the reference itself."""
-        loops = self.analysis(task).loops
+        analysis = self.analysis(task)
+        loops = analysis.loops
+        if self._sorts(analysis):
+            return None
         if not loops:
             return "the reference has no `for i in range(...)` loop to parallelise"
         if any(f.strategies() for f in loops.values()):
@@ -89,7 +96,8 @@ class RulesGenerator:
         seen = set()
         for new, text in moves:
             key = new.key()
-            if key in seen or valid(analysis, new) is not None or not new.loops:
+            parallel = new.loops or new.knob("parallel_sort")
+            if key in seen or valid(analysis, new) is not None or not parallel:
                 continue  # (a plan with no parallel loop is the seed's business, not a candidate)
             if any(new.loops.get(loop) == strategy for loop, strategy in harmful - _pairs(plan)):
                 continue  # this loop with this strategy already made a kernel much slower
@@ -122,6 +130,9 @@ class RulesGenerator:
             inward = self._inward(analysis, plan, loop_id)
             if inward is not None:
                 yield inward, f"move the parallelism of {loop_id} into its inner loops"
+        if not plan.knob("parallel_sort") and self._sorts(analysis):
+            # a sort is parallel work of its own, with or without a parallel loop
+            yield _knob(plan, "parallel_sort", True), "np.sort/np.argsort by a parallel radix sort"
         if not plan.loops:
             return  # the knobs of a serial plan tune the reference, not a parallel kernel
         if not plan.knob("fastmath"):

@@ -68,7 +68,14 @@ PRIMITIVES_IMPORT = (
     "from parevo_lab.primitives import ADD, MAX, MIN, bincount_weights, exclusive_scan, "
     "histogram, inclusive_scan, pack"
 )
-DEFAULT_KNOBS = {"fastmath": False, "error_model": "python", "blocks": 1, "unsigned_index": True}
+DEFAULT_KNOBS = {
+    "fastmath": False,
+    "error_model": "python",
+    "blocks": 1,
+    "unsigned_index": True,
+    "parallel_sort": False,  # np.sort / np.argsort of a 1-d array by the primitives' radix sort
+}
+SORT_PRIMITIVES = {"sort": "sort_floats", "argsort": "argsort_floats"}
 IDENTITY = {"+": "0", "*": "1", "|": "0", "^": "0", "&": "-1"}
 _DTYPES = {
     "float64": "np.float64",
@@ -195,10 +202,17 @@ def render_with_spans(
                 unsigned_indices(stmt.body)
         marks = [ast.Expr(ast.Constant(f"{_MARK} {loop_id} {edge}")) for edge in ("in", "out")]
         parent_body[position : position + 1] = [marks[0], *new, marks[1]]
+    sorts = parallel_sorts(fn) if plan.knob("parallel_sort") else []
+    for call in sorts:
+        call.func = ast.Name(SORT_PRIMITIVES[call.func.attr], ast.Load())
+        call.args, call.keywords = call.args[:1], []
     ast.fix_missing_locations(fn)
     header = _prelude(task_source, fn, function)
     if "primitive" in plan.loops.values():
         header = header.rstrip("\n") + "\n" + PRIMITIVES_IMPORT + "\n"
+    if sorts:
+        names = sorted({c.func.id for c in sorts})
+        header = header.rstrip("\n") + f"\nfrom parevo_lab.primitives import {', '.join(names)}\n"
     lines, spans, opened = [], {}, {}
     for line in f"{header}\n\n{ast.unparse(fn)}\n".splitlines():
         text = line.strip().strip("'\"")
@@ -211,6 +225,28 @@ def render_with_spans(
             continue
         lines.append(line)
     return "\n".join(lines) + "\n", spans
+
+
+def parallel_sorts(fn: ast.FunctionDef) -> list[ast.Call]:
+    """``np.sort(x)`` and ``np.argsort(x)`` calls of one 1-d array (no axis, an optional stable or
+    default ``kind``) that the primitives' radix sorts can do: numpy's order, stable, NaNs last.
+    (A float result: the verifier rejects the swap where the reference sorts integers.)"""
+    out = []
+    for node in ast.walk(fn):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in ("np", "numpy")
+            and node.func.attr in SORT_PRIMITIVES
+            and len(node.args) == 1
+        ):
+            continue
+        kinds = [k for k in node.keywords if k.arg == "kind"]
+        if len(kinds) != len(node.keywords):
+            continue  # axis=, order=: not a 1-d sort the primitive does
+        out.append(node)
+    return out
 
 
 def _parallel_loops(stmts: list[ast.stmt]) -> list[ast.For]:
