@@ -1,0 +1,61 @@
+import { expect, test } from '@jupyterlab/galata';
+import * as path from 'path';
+import { notebook } from './notebook';
+
+/**
+ * The notebook Workbench outside JupyterLab: the same server serves Notebook 7 (the `notebook`
+ * package), which loads anywidget's front end and our ES module through the widget manager.
+ */
+
+const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
+const TASK = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'tests',
+  'kernels',
+  'scale_task.py'
+);
+
+test('the Workbench of parevo_lab.evolve renders and fills in in Notebook 7', async ({
+  page,
+  tmpPath,
+  baseURL
+}) => {
+  test.setTimeout(300_000);
+  const name = 'notebook7.ipynb';
+  await page.contents.uploadContent(
+    notebook([
+      'import parevo_lab\n' +
+        `parevo_lab.evolve(${JSON.stringify(TASK)}, budget=2, threads=[1, 2], profile=False, out="nb7-run")`
+    ]),
+    'text',
+    `${tmpPath}/${name}`
+  );
+  // a page of its own: Galata's `page` stays on JupyterLab for its own teardown
+  const classic = await page.context().newPage();
+  await classic.goto(`${baseURL}/notebooks/${tmpPath}/${name}`);
+  await expect(classic.locator('.jp-Notebook')).toBeVisible({
+    timeout: 60_000
+  });
+  // Notebook 7's own shell (not /lab): run the cell from its Run menu
+  expect(classic.url()).toContain('/notebooks/');
+  await classic.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+  await classic
+    .locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ })
+    .click();
+
+  const workbench = classic.locator('.parevo-workbench');
+  await expect(workbench).toBeVisible({ timeout: 120_000 });
+  await expect(workbench.locator('.pv-status')).toHaveText('finished', {
+    timeout: 180_000
+  });
+  await expect(workbench.locator('.pv-table tbody tr')).toHaveCount(2);
+  await expect(workbench.locator('.pv-error')).toHaveCount(0);
+  await workbench.locator('.pv-table tbody tr').last().click();
+  await expect(workbench.locator('.pv-diff .pv-add').first()).toBeVisible();
+  await workbench.screenshot({
+    path: path.join(IMAGES, 'notebook7-workbench.png')
+  });
+  await classic.close();
+});
