@@ -97,10 +97,10 @@ def read_run(folder: str | os.PathLike, candidates: bool = True) -> dict | None:
     return out
 
 
-def candidate_detail(folder: str | os.PathLike, member_id: int) -> dict:
+def candidate_detail(folder: str | os.PathLike, member_id: int, figure: bool = True) -> dict:
     """One candidate in full: its row, source, parent (id, label, source), the task's reference
     source, its evaluation report and the plotly speedup-versus-threads figure (JSON) when it was
-    profiled."""
+    profiled (``figure=False`` skips building it: the notebook widget draws its own plot)."""
     from .report.figures import speedup_vs_threads
 
     database = Path(folder) / RUN_FILE
@@ -127,15 +127,15 @@ def candidate_detail(folder: str | os.PathLike, member_id: int) -> dict:
         report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
         reference = store.task_source(run["task_hash"]) or ""
     out = candidate_row(row)
-    figure = None
-    if report and (report.get("profile") or {}).get("ran"):
-        figure = json.loads(speedup_vs_threads(report["profile"], title=row["label"]).to_json())
+    plot = None
+    if figure and report and (report.get("profile") or {}).get("ran"):
+        plot = json.loads(speedup_vs_threads(report["profile"], title=row["label"]).to_json())
     out.update(
         source=source,
         function=row["function"],
         parent=parent,
         reference=reference,
         report=report,
-        figure=figure,
+        figure=plot,
     )
     return out

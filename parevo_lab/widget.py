@@ -69,7 +69,7 @@ def detail_view(folder: Path, member_id: int) -> dict:
     """The selected candidate as the widget shows it (small: no sources beyond the diff)."""
     from .report.text import render, render_races
 
-    full = candidate_detail(folder, member_id)
+    full = candidate_detail(folder, member_id, figure=False)
     parent = full["parent"]
     if parent:
         against = f"parent #{parent['id']}"
@@ -111,11 +111,20 @@ class Workbench(anywidget.AnyWidget):
     following = traitlets.Bool(False).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, run, *, follow: bool | None = None, poll_s: float = 1.0, **kwargs):
+    def __init__(
+        self,
+        run,
+        *,
+        follow: bool | None = None,
+        poll_s: float = 1.0,
+        wait_s: float = 600.0,
+        **kwargs,
+    ):
         folder = _run_folder(run)
         super().__init__(folder=str(folder), **kwargs)
         self._path = folder
         self._poll_s = poll_s
+        self._wait_s = wait_s  # how long to follow a folder where no run has begun
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -123,7 +132,7 @@ class Workbench(anywidget.AnyWidget):
         self._selecting = False
         self.refresh()
         if follow is None:
-            follow = not self.run or self.run.get("status") in LIVE
+            follow = self.run.get("status") in (*LIVE, "waiting")
         if follow:
             self.follow()
 
@@ -185,9 +194,14 @@ class Workbench(anywidget.AnyWidget):
 
     def _poll(self) -> None:
         quiet = 0
+        waited = 0.0
         while not self._stop.wait(self._poll_s):
             self.refresh()
             status = (self.run or {}).get("status")
+            waited = waited + self._poll_s if status == "waiting" else 0.0
+            if waited > self._wait_s:
+                self.error = f"no run began in {self._path} within {self._wait_s:.0f} s: call follow() once it has"
+                break
             # A run that is not live is read twice more (its last rows may land after the status).
             quiet = 0 if status in LIVE or status == "waiting" else quiet + 1
             if quiet >= 2:
@@ -214,7 +228,7 @@ class Workbench(anywidget.AnyWidget):
         member = member_id if member_id is not None else self.selected
         if member is None:
             raise ValueError("no candidate is selected and the run has no correct one yet")
-        full = candidate_detail(self._path, member)
+        full = candidate_detail(self._path, member, figure=False)
         profile = (full["report"] or {}).get("profile") or {}
         if not profile.get("ran"):
             raise ValueError(f"candidate #{member} was not profiled (verdict {full['verdict']})")

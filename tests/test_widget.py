@@ -108,6 +108,11 @@ def test_workbench_errors_name_the_fix(tmp_path):
     wb = Workbench(empty, follow=False)
     assert wb.run["status"] == "waiting"
     assert wb.candidates == []
+    # following a folder where no run ever begins ends, and says so, instead of polling forever
+    waiting = Workbench(empty, poll_s=0.05, wait_s=0.2)
+    waiting._thread.join(timeout=10)
+    assert not waiting.following
+    assert "no run began in" in waiting.error
 
 
 def test_the_widget_module_is_small():
