@@ -32,13 +32,15 @@ def evolve(
     resume: bool = False,
     threads: list[int] | None = None,
     show: bool | None = None,
+    executor=None,
     **options,
 ):
     """Evolve ``task`` (a path or a ``Task``) into the fastest correct parallel kernel.
 
     In a notebook the Workbench is shown above and follows the run live (``show=False`` hides
     it). ``out`` is the run folder (default ``runs/<task name>``, numbered when it is taken);
-    other options are those of ``CheckOptions``. Returns an ``EvolveResult``: ``.best``,
+    ``executor`` (``parevo_lab.executor.open_executor``) evaluates on a Dask cluster; other
+    options are those of ``CheckOptions``. Returns an ``EvolveResult``: ``.best``,
     ``.best_path``, ``.first_ok()``, ``.members``, ``.out``. Interrupting the cell stops the run,
     recorded as stopped; ``resume=True`` with the same ``out`` continues it.
     """
@@ -86,6 +88,7 @@ def evolve(
             resume=resume,
             options=check_options,
             progress=progress,
+            executor=executor,
         )
     finally:
         if show:

@@ -5,7 +5,8 @@ id (``DIR/pareval/20_histogram_pixel_histogram.py`` for one sample, or several `
 ``DIR/pareval/20_histogram_pixel_histogram/``), or a generator (``rules``, ``llm``): then each
 sample is one evolution (``parevo evolve`` with seed 0, 1, ...) and its best *generated* candidate
 (the seed, the reference itself, never counts). Each candidate runs through the full cascade in its
-sandbox, one at a time (profiles must not share cores). A task for which the folder holds no file
+sandbox, one at a time, or several tasks at once on a Dask cluster (``--executor``); profiles
+never share a host's cores either way (``sandbox.cores_exclusive``). A task for which the folder holds no file
 counts as one failed sample ("missing"): a solver that skips a problem has not solved it.
 """
 
@@ -123,80 +124,121 @@ def run(
     evolve_budget: int = 16,
     work: Path | None = None,
     generator_settings: dict | None = None,
+    executor=None,
 ) -> BenchResult:
     """Evaluate up to ``samples`` candidates per task from ``solver``; ``record(task, candidate,
     report)`` is called after each evaluation of a file (the CLI stores it). For a generator, each
     sample is an evolution of ``evolve_budget`` evaluations kept in ``work/<id>/sample-<s>/``
-    (a folder that already holds one is resumed)."""
+    (a folder that already holds one is resumed).
+
+    With an executor of several slots (``--executor dask``), that many tasks are worked on at
+    once, each evolution evaluating one member at a time (so its lineage is the one a local run
+    with the same seed gives); ``progress`` and ``record`` are still called from this thread
+    only, as the tasks finish."""
+    import concurrent.futures
     import tempfile
 
     from .cascade import CheckOptions
     from .cascade.evaluate import machine_facts
+    from .executor import LocalExecutor
     from .task import load_task
 
     folder = solver_folder(solver)
     options = options or CheckOptions()
+    executor = executor or LocalExecutor()
+    lanes = max(1, executor.slots)
     ks = sorted({1, samples})
     started = time.monotonic()
-    rows = []
+    rows: dict[str, TaskRow] = {}
     ceiling: dict = {}
     total = len(entries)
     scratch = None
     if folder is None and work is None:
         scratch = tempfile.TemporaryDirectory(prefix="parevo-bench-")
         work = Path(scratch.name)
-    try:
-        for done, entry in enumerate(entries):
-            row = TaskRow(entry.id, entry.suite, entry.category, entry.title)
-            if progress is not None:
-                progress(done, total, entry, None)
-            task = load_task(entry.path)
-            if folder is None:
-                found = _evolved(
-                    task, entry, solver, samples, options, evolve_budget, work, generator_settings
+
+    def one(entry: Entry) -> list[tuple[dict, dict | None, tuple | None]]:
+        task = load_task(entry.path)
+        if folder is None:
+            return list(
+                _evolved(
+                    task,
+                    entry,
+                    solver,
+                    samples,
+                    options,
+                    evolve_budget,
+                    work,
+                    generator_settings,
+                    executor,
+                    in_flight=1 if lanes > 1 else None,
                 )
-            else:
-                found = _from_files(task, entry, folder, samples, options, record)
-            for sample, report in found:
-                if report is not None and not ceiling:
-                    ceiling = (report.get("profile") or {}).get("ceiling") or {}
-                row.samples.append(sample)
+            )
+        return list(_from_files(task, entry, folder, samples, options, executor))
+
+    def collect(done: int, entry: Entry, found) -> None:
+        nonlocal ceiling
+        row = TaskRow(entry.id, entry.suite, entry.category, entry.title)
+        for sample, report, evaluation in found:
+            if evaluation is not None and record is not None:
+                record(*evaluation)
+            if report is not None and not ceiling:
+                ceiling = (report.get("profile") or {}).get("ceiling") or {}
+            row.samples.append(sample)
+            if progress is not None:
+                progress(done, total, entry, sample)
+        row.metrics = metrics.task_metrics(row.samples, max(ks))
+        rows[entry.id] = row
+
+    try:
+        if lanes == 1:  # in this thread: an interrupt stops the sandbox child at once
+            for done, entry in enumerate(entries):
                 if progress is not None:
-                    progress(done, total, entry, sample)
-            row.metrics = metrics.task_metrics(row.samples, max(ks))
-            rows.append(row)
+                    progress(done, total, entry, None)
+                collect(done, entry, one(entry))
+        else:
+            with concurrent.futures.ThreadPoolExecutor(
+                max_workers=lanes, thread_name_prefix="parevo-bench"
+            ) as pool:
+                futures = {pool.submit(one, entry): entry for entry in entries}
+                try:
+                    for done, future in enumerate(concurrent.futures.as_completed(futures)):
+                        collect(done, futures[future], future.result())
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
     finally:
         if scratch is not None:
             scratch.cleanup()
     return BenchResult(
         solver=solver,
         ks=ks,
-        rows=rows,
-        machine={**machine_facts(), "ceiling": ceiling},
+        rows=[rows[e.id] for e in entries],
+        machine={**machine_facts(), "ceiling": ceiling, "executor": executor.describe()},
         seconds=time.monotonic() - started,
     )
 
 
-def _from_files(task, entry: Entry, folder: Path, samples: int, options, record):
+def _from_files(task, entry: Entry, folder: Path, samples: int, options, executor):
     from .candidate import load_candidate
-    from .cascade import evaluate
     from .metrics import sample_of
 
     files = entry.candidate_in(folder)[:samples]
     if not files:
-        yield {"verdict": "missing", "built": False, "correct": False}, None
-    for path in files:
-        candidate = load_candidate(str(path))
-        report = evaluate(task, candidate, options)
-        if record is not None:
-            record(task, candidate, report)
+        yield {"verdict": "missing", "built": False, "correct": False}, None, None
+    candidates = [load_candidate(str(path)) for path in files]
+    futures = [executor.submit(task, candidate, options) for candidate in candidates]
+    for path, candidate, future in zip(files, candidates, futures, strict=True):
+        report = future.result()
         sample = sample_of(report)
         sample["candidate"] = str(path)
         sample["summary"] = report.summary
-        yield sample, report.to_dict()
+        yield sample, report.to_dict(), (task, candidate, report)
 
 
-def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, settings):
+def _evolved(
+    task, entry: Entry, solver, samples, options, budget, work: Path, settings, executor, in_flight
+):
     """One evolution per sample; the sample is its best generated candidate."""
     from .evolve import Budget, best_of, evolve
     from .metrics import sample_of
@@ -212,6 +254,8 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             resume=(out / "run.sqlite").exists(),
             options=options,
             generator_settings=settings,
+            executor=executor,
+            in_flight=in_flight,
         )
         generated = [m for m in result.members if m.origin != "seed" and m.evaluated]
         best = best_of(generated)
@@ -232,4 +276,4 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             # the first correct candidate's speedup at the same thread count as the best's
             sample["first_ok_speedup"] = sample_of(first.report).get("speedup_n")
         sample["stopped"] = result.reason
-        yield sample, report
+        yield sample, report, None

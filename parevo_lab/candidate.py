@@ -55,6 +55,13 @@ class Candidate:
                 site=SourceSite(line=line, text=_line(self.source, line), column=exc.offset),
                 full_text=f"{type(exc).__name__}: {exc}",
             )
+        except (RecursionError, MemoryError) as exc:  # deeper than Python's parser goes
+            return CompileError(
+                kind="syntax",
+                summary="the source is nested too deeply for Python's parser: split the long or "
+                "deeply nested expression",
+                full_text=f"{type(exc).__name__}: {exc}",
+            )
         names = top_level_names(tree)
         if self.function not in names:
             defined = sorted(n.name for n in tree.body if isinstance(n, ast.FunctionDef))

@@ -105,6 +105,34 @@ def _add_cascade_arguments(
     parser.add_argument("--no-store", action="store_true", help="do not record this evaluation")
 
 
+def _add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor",
+        default=None,
+        metavar="local|dask|tcp://HOST:PORT",
+        help="where candidates are evaluated: local (this machine, one at a time; the default, "
+        "or $PAREVO_EXECUTOR), dask (a new Dask LocalCluster) or the address of a Dask scheduler",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="worker processes of the LocalCluster that --executor dask starts "
+        "(default: the usable cores, at least 2)",
+    )
+
+
+def _open_executor(args):
+    """The executor the arguments ask for; UsageError when it cannot be opened."""
+    from .executor import ExecutorError, open_executor
+
+    try:
+        return open_executor(args.executor, args.workers)
+    except ExecutorError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _formats(text: str) -> tuple[str, ...]:
     values = tuple(part.strip().lower().lstrip(".") for part in text.split(",") if part.strip())
     unknown = [v for v in values if v not in ("svg", "pdf", "png")]
@@ -179,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         "in OUT/runs/<task id>/sample-<s>/ and resumed when run again",
     )
     _add_cascade_arguments(bench)
+    _add_executor_arguments(bench)
     races = sub.add_parser(
         "races",
         help="hunt data races in a candidate's prange loops and print the traces",
@@ -271,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evolve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     _add_cascade_arguments(evolve, budget_flag="--profile-budget", store=False)
+    _add_executor_arguments(evolve)
     report = sub.add_parser(
         "report",
         help="write a run's or a benchmark's report as a notebook (and HTML, paper figures)",
@@ -416,8 +446,10 @@ def _options(args):
 def _bench(args) -> int:
     from . import bench, suite
     from .evolve import GeneratorError, RunError
+    from .executor import ExecutorError
     from .report import benchmark
     from .sandbox import SandboxStartError
+    from .store import StoreError
     from .task import TaskError
 
     try:
@@ -438,8 +470,11 @@ def _bench(args) -> int:
 
             generators.get(args.solver)  # so does a generator without its settings
         options = _options(args)
+        executor = _open_executor(args)
     except (suite.SuiteError, UsageError, GeneratorError) as exc:
         return _usage_error(str(exc), args.json)
+    if executor.name != "local":
+        print(f"parevo: evaluating on {executor.describe()}", file=sys.stderr)
     store = None
     if not args.no_store:
         from .store import Store
@@ -467,10 +502,20 @@ def _bench(args) -> int:
             record=record,
             evolve_budget=args.evolve_budget,
             work=Path(args.out) / "runs" if args.out else None,
+            executor=executor,
         )
-    except (TaskError, SandboxStartError, suite.SuiteError, GeneratorError, RunError) as exc:
+    except (
+        TaskError,
+        SandboxStartError,
+        suite.SuiteError,
+        GeneratorError,
+        RunError,
+        ExecutorError,
+        StoreError,
+    ) as exc:
         return _usage_error(str(exc), args.json)
     finally:
+        executor.close()
         if store is not None:
             store.close()
     data = result.to_dict()
@@ -486,15 +531,20 @@ def _evolve(args) -> int:
     from .candidate import load_candidate
     from .evolve import Budget, GeneratorError, RunError, evolve
     from .evolve.rules.analysis import AnalysisError
+    from .executor import ExecutorError
     from .sandbox import SandboxStartError
+    from .store import StoreError
     from .task import TaskError, load_task
 
     try:
         task = load_task(args.task)
         manual = [load_candidate(spec) for spec in args.add]
         options = _options(args)
+        executor = _open_executor(args)
     except (TaskError, FileNotFoundError, UnicodeDecodeError, UsageError) as exc:
         return _usage_error(str(exc), args.json)
+    if executor.name != "local":
+        print(f"parevo: evaluating on {executor.describe()}", file=sys.stderr)
     budget = Budget(
         evaluations=args.evaluations,
         seconds=args.seconds,
@@ -522,14 +572,24 @@ def _evolve(args) -> int:
             options=options,
             progress=bar,
             generator_settings=llm if args.generator == "llm" else None,
+            executor=executor,
         )
-    except (RunError, GeneratorError, AnalysisError, TaskError, SandboxStartError) as exc:
+    except (
+        RunError,
+        GeneratorError,
+        AnalysisError,
+        TaskError,
+        SandboxStartError,
+        ExecutorError,
+        StoreError,
+    ) as exc:
         return _usage_error(str(exc), args.json)
     except KeyboardInterrupt:
         print("\nparevo: stopped; continue with --resume", file=sys.stderr)
         return EXIT_FAILED
     finally:
         bar.close()
+        executor.close()
     data = result.to_dict()
     if args.json:
         print(json.dumps(data))

@@ -266,7 +266,7 @@ def _kernel_name(cell: str) -> str:
 
     try:
         tree = ast.parse(cell)
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         return "kernel"  # the check reports the syntax error with its line
     functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
     names = [f.name for f in functions]

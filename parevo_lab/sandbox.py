@@ -11,8 +11,11 @@ call started.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -69,6 +72,8 @@ class SandboxRun:
     stderr_tail: str = ""
     wall_s: float = 0.0
     spawned_at: float = 0.0  # time.monotonic() when the child was started
+    began: float = 0.0  # time.time() when the child was started, and when it was reaped
+    ended: float = 0.0
     leftovers: dict = field(default_factory=dict)  # small files the child left, read before cleanup
 
     def phase_seconds(self) -> dict[str, float]:
@@ -118,10 +123,62 @@ class SandboxRun:
             "returncode": self.returncode,
             "timed_out": self.timed_out,
             "wall_s": round(self.wall_s, 3),
+            "began": round(self.began, 3),
+            "ended": round(self.ended, 3),
+            "host": platform.node(),
             "phase_seconds": self.phase_seconds(),
             "stdout_tail": self.stdout_tail,
             "stderr_tail": self.stderr_tail,
         }
+
+
+# -- the host's cores: verifications share them, a profile has them to itself ------------------
+
+CORES_LOCK = "parevo-lab-cores.lock"
+
+
+def _lock_file(suffix: str = "") -> int:
+    """An open descriptor on the host-wide lock file (in the system's temporary folder, so every
+    process of every user on this host finds the same one; per user when another user's file
+    cannot be opened)."""
+    folder = tempfile.gettempdir()
+    path = os.path.join(folder, CORES_LOCK + suffix)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        fd = os.open(f"{path}.{os.getuid()}", os.O_RDWR | os.O_CREAT, 0o600)
+    with contextlib.suppress(PermissionError):
+        os.fchmod(fd, 0o666)
+    return fd
+
+
+@contextlib.contextmanager
+def _cores(exclusive: bool):
+    """A readers-writer lock over the host's cores, across processes (flock). The gate makes it
+    fair: a profile waiting for the cores stops new verifications from starting before it."""
+    gate, cores = _lock_file(".gate"), _lock_file()
+    try:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(cores, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(cores)  # closing the descriptor releases its lock
+        os.close(gate)
+
+
+def cores_shared():
+    """Held while compiling, verifying and replaying for races: any number at once, none while a
+    profile runs on this host."""
+    return _cores(exclusive=False)
+
+
+def cores_exclusive():
+    """Held while profiling: the timing child has this host's cores to itself, so measurements
+    from different runs, servers or Dask workers never share cores."""
+    return _cores(exclusive=True)
 
 
 def clean_environment(threads: int, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -179,19 +236,18 @@ class _Tail:
 
 
 class _EventReader:
+    """Reads the child's events file through a descriptor opened before the child starts, so a
+    candidate that deletes the files of its working folder cannot hide what was recorded."""
+
     def __init__(self, path: str):
-        self.path = path
-        self.offset = 0
+        self.handle = open(path, "ab+")  # noqa: SIM115 - closed in close()
+        self.handle.seek(0)
         self.partial = b""
 
     def read_new(self) -> list[dict]:
-        try:
-            with open(self.path, "rb") as handle:
-                handle.seek(self.offset)
-                data = handle.read()
-        except FileNotFoundError:
+        data = self.handle.read()
+        if not data:
             return []
-        self.offset += len(data)
         data = self.partial + data
         lines = data.split(b"\n")
         self.partial = lines.pop()
@@ -203,6 +259,9 @@ class _EventReader:
                 except json.JSONDecodeError:
                     continue  # a torn line from a child killed mid-write
         return events
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 def run(
@@ -220,21 +279,27 @@ def run(
     job_path = os.path.join(workdir, "job.json")
     events_path = os.path.join(workdir, "events.jsonl")
     with open(job_path, "w") as handle:
-        json.dump({**job, "memory_mb": limits.memory_mb}, handle)
+        json.dump({**job, "memory_mb": limits.memory_mb, "parent_pid": os.getpid()}, handle)
+    reader = _EventReader(events_path)
     result = SandboxRun()
+    result.began = time.time()
     start = result.spawned_at = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "parevo_lab.worker", job_path, events_path],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=workdir,
-        env=clean_environment(limits.threads),
-        start_new_session=True,  # its own process group: a kill takes every grandchild too
-    )
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "parevo_lab.worker", job_path, events_path],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=workdir,
+            env=clean_environment(limits.threads),
+            start_new_session=True,  # its own process group: a kill takes every grandchild too
+        )
+    except BaseException:
+        reader.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     out = _Tail(proc.stdout, limits.output_tail_bytes)
     err = _Tail(proc.stderr, limits.output_tail_bytes)
-    reader = _EventReader(events_path)
     limit = limits.startup_timeout_s
     deadline = start + limit
 
@@ -256,25 +321,59 @@ def run(
             if time.monotonic() > deadline:
                 result.timed_out = True
                 result.phase_limit_s = limit
+                kill_tree(proc.pid)
                 _kill_group(proc)
                 break
             time.sleep(poll_s)
         proc.wait()
     except BaseException:
+        kill_tree(proc.pid)
         _kill_group(proc)
         proc.wait()
         raise
     finally:
         _kill_group(proc)  # leftovers the candidate may have forked
         consume()
+        reader.close()
         result.returncode = proc.returncode
         result.wall_s = time.monotonic() - start
+        result.ended = time.time()
         result.stdout_tail = out.text()
         result.stderr_tail = err.text()
         if keep is not None:
             result.leftovers["kept"] = keep(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc), children first."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children") as handle:
+                    children = handle.read().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.append(child)
+                    todo.append(child)
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL every process below ``pid``, including those that left its process group
+    (``setsid``): the worker is their subreaper, so they stay below it while it lives."""
+    for child in reversed(descendants(pid)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(child, signal.SIGKILL)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -6,6 +6,7 @@ The file is the record (and, later, the checkpoint of an evolution run): reopeni
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -85,13 +86,45 @@ def default_path() -> Path:
     return Path(base) / "parevo_lab" / "parevo.db"
 
 
+class StoreError(Exception):
+    """The store cannot be opened or written (a full disk, a read-only folder): one clear line.
+    What was committed before stays in the file."""
+
+
+def _explain(path: Path, doing: str, exc: Exception) -> StoreError:
+    text = str(exc)
+    if "full" in text or "disk I/O" in text or isinstance(exc, OSError):
+        fix = "free space on its disk (or move it with --out or --db), then resume"
+    elif "readonly" in text or "read-only" in text or "unable to open" in text:
+        fix = "make the file and its folder writable, or choose another with --out or --db"
+    elif "locked" in text:
+        fix = "another process holds it: wait for it, or choose another file"
+    else:
+        fix = "check the file (sqlite3 FILE 'PRAGMA integrity_check')"
+    return StoreError(
+        f"cannot {doing} the store {path}: {text}: {fix}; what was recorded before is kept"
+    )
+
+
 class Store:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise _explain(self.path, "open", exc) from None
+
+    @contextlib.contextmanager
+    def _writing(self):
+        """One transaction: committed whole or rolled back whole, with a clear StoreError."""
+        try:
+            with self.db:
+                yield
+        except sqlite3.OperationalError as exc:
+            raise _explain(self.path, "write", exc) from None
 
     def close(self) -> None:
         self.db.close()
@@ -115,22 +148,25 @@ class Store:
 
     def record(self, task: Task, candidate: Candidate, report: Report) -> int:
         """Store one evaluation; returns its id. Committed at once: a later crash loses nothing."""
-        with self.db:
-            self._task_and_candidate(task, candidate)
-            cursor = self.db.execute(
-                "INSERT INTO evaluations(created, task_hash, candidate_hash, function, verdict,"
-                " summary, seconds, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    report.created,
-                    task.hash,
-                    candidate.hash,
-                    candidate.function,
-                    report.verdict,
-                    report.summary,
-                    report.seconds.get("total"),
-                    json.dumps(report.to_dict()),
-                ),
-            )
+        with self._writing():
+            return self._record(task, candidate, report)
+
+    def _record(self, task: Task, candidate: Candidate, report: Report) -> int:
+        self._task_and_candidate(task, candidate)
+        cursor = self.db.execute(
+            "INSERT INTO evaluations(created, task_hash, candidate_hash, function, verdict,"
+            " summary, seconds, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report.created,
+                task.hash,
+                candidate.hash,
+                candidate.function,
+                report.verdict,
+                report.summary,
+                report.seconds.get("total"),
+                json.dumps(report.to_dict()),
+            ),
+        )
         return int(cursor.lastrowid)
 
     def evaluations(
@@ -174,7 +210,7 @@ class Store:
     # -- evolution runs: the population is the checkpoint ------------------------------------
 
     def create_run(self, task: Task, generator: str, seed: int, settings: dict) -> int:
-        with self.db:
+        with self._writing():
             self._task_and_candidate(task, None)
             cursor = self.db.execute(
                 "INSERT INTO runs(created, task_hash, generator, seed, settings, status)"
@@ -198,7 +234,7 @@ class Store:
         return rows
 
     def set_run_status(self, run_id: int, status: str, reason: str = "") -> None:
-        with self.db:
+        with self._writing():
             self.db.execute(
                 "UPDATE runs SET status = ?, reason = ? WHERE id = ?", (status, reason, run_id)
             )
@@ -219,7 +255,7 @@ class Store:
         cost: float = 0.0,
     ) -> int | None:
         """Add a candidate to the run's population (None when the run already holds it)."""
-        with self.db:
+        with self._writing():
             self._task_and_candidate(task, candidate)
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO members(run_id, candidate_hash, function, parent_id, origin,"
@@ -245,9 +281,10 @@ class Store:
     def finish_member(
         self, member_id: int, task: Task, candidate: Candidate, report: Report, sample: dict
     ) -> int:
-        """Record a member's evaluation and its figures in one transaction."""
-        evaluation_id = self.record(task, candidate, report)
-        with self.db:
+        """Record a member's evaluation and its figures in one transaction (a kill between the two
+        would leave an evaluation its member does not point to, and resuming would repeat it)."""
+        with self._writing():
+            evaluation_id = self._record(task, candidate, report)
             self.db.execute(
                 "UPDATE members SET evaluation_id = ?, verdict = ?, speedup = ?, threads = ?"
                 " WHERE id = ?",
@@ -314,7 +351,7 @@ class Store:
 
     def pin(self, run_id: int, member_id: int) -> None:
         """Ask the run to take ``member_id`` as its next parent (a person's "use as parent")."""
-        with self.db:
+        with self._writing():
             self.db.execute(
                 "INSERT OR IGNORE INTO pins(run_id, member_id, created) VALUES (?, ?, ?)",
                 (run_id, member_id, _now()),
@@ -327,7 +364,7 @@ class Store:
         return [r[0] for r in rows]
 
     def unpin(self, run_id: int, member_id: int) -> None:
-        with self.db:
+        with self._writing():
             self.db.execute(
                 "DELETE FROM pins WHERE run_id = ? AND member_id = ?", (run_id, member_id)
             )

@@ -71,8 +71,12 @@ def load_task(path: str | os.PathLike) -> Task:
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as exc:
+        where = f" line {exc.lineno}" if exc.lineno else ""
+        raise TaskError(f"task file {path}{where}: {exc.msg}: fix the syntax error") from None
+    except (RecursionError, MemoryError):
         raise TaskError(
-            f"task file {path} line {exc.lineno}: {exc.msg}: fix the syntax error"
+            f"task file {path} is nested too deeply for Python's parser: split the long or "
+            "deeply nested expression"
         ) from None
     names = top_level_names(tree)
     for required, hint in (
@@ -94,7 +98,7 @@ def load_task(path: str | os.PathLike) -> Task:
         node = names["SIZES"]
         try:
             value = ast.literal_eval(node.value)  # type: ignore[attr-defined]
-        except (ValueError, AttributeError, TypeError, SyntaxError):
+        except (ValueError, AttributeError, TypeError, SyntaxError, RecursionError, MemoryError):
             raise TaskError(
                 f"task file {path}: SIZES must be a literal dict such as "
                 '{"check": 1000, "bench": 100000}'

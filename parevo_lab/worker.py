@@ -89,10 +89,13 @@ class Session:
     def import_candidate(self):
         """Run the candidate's module code; returns an exception instead of raising."""
         self.emit.phase("import", "importing the candidate")
+        workdir = os.getcwd()
         try:
             self.candidate_module = importlib.import_module(self.job["candidate_module"])
         except BaseException as exc:  # noqa: BLE001
             return exc
+        finally:
+            _stay_in(workdir)
         return None
 
     def inputs(self, size: int, seed: int) -> tuple:
@@ -137,6 +140,36 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def _stay_in(workdir: str) -> None:
+    """Back to the working folder, made again if the candidate deleted it (numba needs a
+    current directory to compile): what the candidate did to its files is its own business."""
+    try:
+        os.getcwd()
+        os.chdir(workdir)
+    except OSError:
+        os.makedirs(workdir, exist_ok=True)
+        os.chdir(workdir)
+
+
+def guard(parent_pid: int | None) -> None:
+    """Ask the kernel to kill this child when the process that started it dies (a Dask worker
+    killed mid-evaluation, a ``kill -9`` of ``parevo``: nobody would enforce its deadline), and
+    to make it the parent of any orphan the candidate leaves (a double fork with ``setsid``
+    leaves the process group), so that ``sandbox.kill_tree`` finds those too."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            libc.prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+        except (OSError, AttributeError):
+            pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(3)  # the parent died before the request took effect
+
+
 def set_limits(memory_mb: int) -> None:
     limit = int(memory_mb) * 1024 * 1024
     try:
@@ -151,6 +184,7 @@ def main(argv: list[str]) -> int:
     job_path, events_path = argv
     with open(job_path) as handle:
         job = json.load(handle)
+    guard(job.get("parent_pid"))
     set_limits(job.get("memory_mb", 8192))
     emit = Emitter(events_path)
     try:
@@ -187,6 +221,9 @@ def main(argv: list[str]) -> int:
         emit({"type": "crash", "message": _one_line(exc), "traceback": traceback.format_exc()})
     emit({"type": "done"})
     sys.stdout.flush()
+    from .sandbox import kill_tree
+
+    kill_tree(os.getpid())  # whatever the candidate started dies with the job
     os._exit(0)  # skip interpreter teardown: numba's thread pool can hang it after a fault
 
 

@@ -28,12 +28,12 @@ from ..results import (
     from_dict,
 )
 from ..task import Task, TaskError
-from . import profile as profile_stage
+from . import profile as profiling
 
 
 @dataclass
 class CheckOptions:
-    threads: list[int] = field(default_factory=profile_stage.default_threads)
+    threads: list[int] = field(default_factory=profiling.default_threads)
     timeout_s: float = 30.0  # one call of the candidate (one phase of the child)
     compile_timeout_s: float = 180.0
     memory_mb: int = 8192
@@ -72,6 +72,20 @@ def evaluate(
 ) -> Report:
     """Run the cascade on one candidate. Raises TaskError when the task itself is unusable."""
     options = options or CheckOptions()
+    report = verify_stage(task, candidate, options, progress)
+    if wants_profile(report, options):
+        report = profile_stage(task, candidate, report, options, progress)
+    return finish(report)
+
+
+def verify_stage(
+    task: Task,
+    candidate: Candidate,
+    options: CheckOptions,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Compile, verify and hunt races in one sandboxed child (sharing the host's cores with other
+    verifications, never with a profile). The report is unfinished: see ``finish``."""
     started = time.monotonic()
     report = Report(
         verdict="ok",
@@ -84,8 +98,79 @@ def evaluate(
     problem = candidate.static_problem()
     if problem is not None:
         report.compile = CompileResult(ok=False, error=problem)
-        return _finish(report, started)
+        return _spent(report, started)
+    job, limits = _job(task, candidate, options)
+    with sandbox.cores_shared():
+        run = sandbox.run(
+            {**job, "job": "verify"}, limits, _relay(progress, "verify"), keep=_replay_crash_site
+        )
+    report.sandbox["verify"] = run.to_dict()
+    phases = run.phase_seconds()
+    report.seconds.update(
+        startup=phases.get("startup", 0.0),
+        task_code=phases.get("task", 0.0),
+        compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
+        verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
+        races=phases.get("races", 0.0),  # the replay runs; its compile is under "compile"
+    )
+    report.compile, report.verify, report.races = _read_verify(run)
+    if not options.profile:
+        report.profile = ProfileResult(
+            ran=False, notes=["profiling was switched off (--no-profile)"]
+        )
+    return _spent(report, started)
 
+
+def wants_profile(report: Report, options: CheckOptions) -> bool:
+    """A compiled candidate that passed, or that raced (a racy one is still timed: the report
+    keeps every stage, outputs unchecked), is profiled when profiling is on."""
+    if not options.profile or report.compile is None or not report.compile.ok:
+        return False
+    return report.verify.passed or report.races.status == "races"
+
+
+def profile_stage(
+    task: Task,
+    candidate: Candidate,
+    report: Report,
+    options: CheckOptions,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Time the candidate across thread counts in a sandboxed child that has the host's cores to
+    itself (``sandbox.cores_exclusive``). It may run on another host than ``verify_stage``."""
+    started = time.monotonic()
+    job, limits = _job(task, candidate, options)
+    job["compare_outputs"] = report.verify.passed
+    with sandbox.cores_exclusive():
+        load_before = _load_average()
+        run = sandbox.run({**job, "job": "profile"}, limits, _relay(progress, "profile"))
+        report.sandbox["profile"] = run.to_dict()
+        report.seconds["startup"] = report.seconds.get("startup", 0.0) + run.phase_seconds().get(
+            "startup", 0.0
+        )
+        report.seconds["profile"] = round(run.wall_s, 3)
+        report.profile = _read_profile(run, options, task.sizes["bench"])
+        _note_busy_machine(report.profile, load_before)
+    return _spent(report, started)
+
+
+def finish(report: Report) -> Report:
+    """The verdict and summary, from whichever stages ran."""
+    report.verdict, report.summary = decide(report)
+    report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
+    return report
+
+
+def _spent(report: Report, started: float) -> Report:
+    report.seconds["total"] = round(
+        report.seconds.get("total", 0.0) + time.monotonic() - started, 3
+    )
+    return report
+
+
+def _job(task: Task, candidate: Candidate, options: CheckOptions) -> tuple[dict, sandbox.Limits]:
+    """What the sandboxed child is asked, with the sources written where it imports them (on
+    the host that runs it: the files are named by content, so writing them again is harmless)."""
     sources_dir, task_module = materialise(task.source, "task")
     _, candidate_module = materialise(candidate.source, "cand")
     job = {
@@ -108,49 +193,15 @@ def evaluate(
         memory_mb=options.memory_mb,
         threads=max(options.threads),
     )
-
-    def relay(stage):
-        def on_event(event):
-            if progress is not None and event.get("type") == "phase":
-                progress(stage, event.get("label", ""))
-
-        return on_event
-
-    run = sandbox.run({**job, "job": "verify"}, limits, relay("verify"), keep=_replay_crash_site)
-    report.sandbox["verify"] = run.to_dict()
-    phases = run.phase_seconds()
-    report.seconds.update(
-        startup=phases.get("startup", 0.0),
-        task_code=phases.get("task", 0.0),
-        compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
-        verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
-        races=phases.get("races", 0.0),  # the replay runs; its compile is under "compile"
-    )
-    report.compile, report.verify, report.races = _read_verify(run)
-
-    racy = report.races.status == "races"
-    if options.profile and report.compile and report.compile.ok and (report.verify.passed or racy):
-        # A racy candidate is still timed (the report keeps every stage), outputs unchecked.
-        job["compare_outputs"] = report.verify.passed
-        load_before = _load_average()
-        run = sandbox.run({**job, "job": "profile"}, limits, relay("profile"))
-        report.sandbox["profile"] = run.to_dict()
-        report.seconds["startup"] += run.phase_seconds().get("startup", 0.0)
-        report.seconds["profile"] = round(run.wall_s, 3)
-        report.profile = _read_profile(run, options, task.sizes["bench"])
-        _note_busy_machine(report.profile, load_before)
-    elif not options.profile:
-        report.profile = ProfileResult(
-            ran=False, notes=["profiling was switched off (--no-profile)"]
-        )
-    return _finish(report, started)
+    return job, limits
 
 
-def _finish(report: Report, started: float) -> Report:
-    report.verdict, report.summary = decide(report)
-    report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
-    report.seconds["total"] = round(time.monotonic() - started, 3)
-    return report
+def _relay(progress: ProgressCallback | None, stage: str):
+    def on_event(event):
+        if progress is not None and event.get("type") == "phase":
+            progress(stage, event.get("label", ""))
+
+    return on_event
 
 
 def decide(report: Report) -> tuple[str, str]:
@@ -312,7 +363,7 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
         ran=True,
         size=size,
         threads=sorted(set(options.threads)),
-        usable_cores=profile_stage.usable_cores(),
+        usable_cores=profiling.usable_cores(),
     )
     samples: dict[str, dict] = {"candidate": {}, "serial": {}, "python": {}}
     for event in run.events:
@@ -344,11 +395,11 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
             result.notes.append(f"profiling stopped: the reference {run.describe_abnormal_end()}")
         elif result.failure is None:
             result.failure = _abnormal_end(run)
-    result.candidate = {p: profile_stage.summarise(s) for p, s in samples["candidate"].items()}
+    result.candidate = {p: profiling.summarise(s) for p, s in samples["candidate"].items()}
     if samples["serial"]:
-        result.serial = profile_stage.summarise(samples["serial"]["1"])
+        result.serial = profiling.summarise(samples["serial"]["1"])
     if samples["python"]:
-        result.python = profile_stage.summarise(samples["python"]["1"])
+        result.python = profiling.summarise(samples["python"]["1"])
     baseline = samples["serial"].get("1")
     if baseline is None and samples["python"]:
         baseline = samples["python"]["1"]
@@ -362,12 +413,12 @@ def _read_profile(run: sandbox.SandboxRun, options: CheckOptions, size: int) -> 
         one = cand.get("1")
         for p, s in cand.items():
             if baseline:
-                speedups["vs_serial"][p] = profile_stage.speedup(baseline, s).to_dict()
+                speedups["vs_serial"][p] = profiling.speedup(baseline, s).to_dict()
             if one:
-                speedups["self"][p] = profile_stage.speedup(one, s).to_dict()
+                speedups["self"][p] = profiling.speedup(one, s).to_dict()
         top = cand[max(cand, key=int)]
         if samples["python"]:
-            speedups["vs_python"] = profile_stage.speedup(samples["python"]["1"], top).to_dict()
+            speedups["vs_python"] = profiling.speedup(samples["python"]["1"], top).to_dict()
     result.speedup = speedups
     timings = [*result.candidate.values(), result.serial, result.python]
     noisy = [t for t in timings if t is not None and t.noisy]
@@ -391,7 +442,7 @@ def _load_average() -> float | None:
 def _note_busy_machine(profile: ProfileResult, load_before: float | None) -> None:
     """Say so when other work shared the cores while timing: the ceiling beside the speedups was
     measured on a quiet machine, and each parallel region then waits for time slices."""
-    cores = profile_stage.usable_cores()
+    cores = profiling.usable_cores()
     loads = [x for x in (load_before, _load_average()) if x is not None]
     if loads and max(loads) > cores:
         profile.noisy = True
@@ -403,7 +454,7 @@ def _note_busy_machine(profile: ProfileResult, load_before: float | None) -> Non
 
 def machine_facts() -> dict:
     return {
-        "usable_cores": profile_stage.usable_cores(),
+        "usable_cores": profiling.usable_cores(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "python": platform.python_version(),

@@ -39,11 +39,17 @@ def evolve(
     options=None,
     progress=None,
     generator_settings: dict | None = None,
+    executor=None,
+    in_flight: int | None = None,
 ) -> EvolveResult:
-    """Run (or resume) an evolution; raises RunError/GeneratorError/TaskError with a clear message."""
+    """Run (or resume) an evolution; raises RunError/GeneratorError/TaskError with a clear message.
+
+    ``executor`` (``parevo_lab.executor``) is where candidates are evaluated: this process's
+    sandbox by default, or a Dask cluster that evaluates several members at once (``in_flight``,
+    default: the executor's slots)."""
     import time
 
-    from ..store import Store
+    from ..store import Store, StoreError
     from . import generators
 
     if not isinstance(task, Task):
@@ -108,6 +114,8 @@ def evolve(
             islands=islands,
             options=_for_evolution(options),
             progress=progress,
+            executor=executor,
+            in_flight=in_flight,
         )
         if not engine.members():
             engine.add(chosen.seed(task), None, "seed", 0)
@@ -131,7 +139,11 @@ def evolve(
             status, reason = "failed", str(exc)
             raise
         finally:
-            store.set_run_status(run_id, status, reason)
+            try:
+                store.set_run_status(run_id, status, reason)
+            except StoreError:
+                if status == "finished":  # else the error that ended the run is the one to show
+                    raise
         result = EvolveResult(
             run_id=run_id,
             task=task,

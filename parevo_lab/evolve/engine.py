@@ -168,7 +168,11 @@ class Engine:
         islands: int = 2,
         options=None,
         progress: Progress | None = None,
+        executor=None,
+        in_flight: int | None = None,
     ):
+        from ..executor import LocalExecutor
+
         self.store = store
         self.task = task
         self.generator = generator
@@ -178,6 +182,8 @@ class Engine:
         self.islands = max(1, islands)
         self.options = options
         self.progress = progress or (lambda event: None)
+        self.executor = executor or LocalExecutor()
+        self.in_flight = max(1, in_flight or self.executor.slots)
         self.exhausted: set[int] = set()
         self._reports: dict[int, dict | None] = {}
 
@@ -234,50 +240,77 @@ class Engine:
     # -- the loop ------------------------------------------------------------------------------
 
     def run(self) -> tuple[list[Member], str]:
-        from ..cascade import evaluate
-        from ..metrics import sample_of
+        """Evaluate pending members and grow new ones until a budget or the moves run out.
+
+        With an executor of several slots (Dask), that many evaluations are in flight at once:
+        a new member is grown whenever a slot is free, from the members evaluated so far, and
+        each report is recorded (by this process alone) as it arrives."""
+        import concurrent.futures
 
         started = time.monotonic()
         members = self.members()
         if not members:
             self.add(self.generator.seed(self.task), None, "seed", 0)
             members = self.members()
-        reason = ""
-        while True:
-            pending = [m for m in members if not m.evaluated]
-            evaluations = sum(1 for m in members if m.evaluated)
-            if not pending:
-                reason = self._stop_reason(members, started)
-                if reason:
-                    break
-                added = self._grow(members, evaluations)
-                if added is None:
-                    why = getattr(self.generator, "explain", lambda task: None)(self.task)
-                    reason = why or "no member has a move left"
-                    break
-                members = self.members()
-                continue
-            member = pending[0]
-            self.progress({"type": "evaluating", "member": member, "evaluations": evaluations})
+        slots = self.in_flight
+        flying: dict[concurrent.futures.Future, Member] = {}
+        try:
+            while True:
+                busy = {m.id for m in flying.values()}
+                pending = [m for m in members if not m.evaluated and m.id not in busy]
+                evaluations = sum(1 for m in members if m.evaluated)
+                if len(flying) < slots:
+                    if pending:
+                        self._submit(pending[0], evaluations, flying)
+                        continue
+                    reason = self._stop_reason(members, started, in_flight=len(flying))
+                    if not reason:
+                        if self._grow(members, evaluations + len(flying)) is not None:
+                            members = self.members()
+                            continue
+                        explain = getattr(self.generator, "explain", lambda task: None)
+                        reason = explain(self.task) or "no member has a move left"
+                    if not flying:
+                        break
+                    # else: wait; the members in flight may open new moves when they return
+                members = self._record(flying)
+        finally:
+            for future in flying:
+                future.cancel()
+        return members, reason
+
+    def _submit(self, member: Member, evaluations: int, flying: dict) -> None:
+        self.progress({"type": "evaluating", "member": member, "evaluations": evaluations})
+        candidate = Candidate(source=member.source, function=member.function)
+        flying[self.executor.submit(self.task, candidate, self.options)] = member
+
+    def _record(self, flying: dict) -> list[Member]:
+        """Wait for one evaluation in flight (or more), record each report as it comes."""
+        import concurrent.futures
+
+        from ..metrics import sample_of
+
+        done, _ = concurrent.futures.wait(flying, return_when=concurrent.futures.FIRST_COMPLETED)
+        members = []
+        for future in sorted(done, key=lambda f: flying[f].id):
+            member = flying.pop(future)
+            report = future.result()  # a TaskError or a sandbox that cannot start ends the run
             candidate = Candidate(source=member.source, function=member.function)
-            report = evaluate(self.task, candidate, self.options)
-            sample = sample_of(report)
-            self.store.finish_member(member.id, self.task, candidate, report, sample)
+            self.store.finish_member(member.id, self.task, candidate, report, sample_of(report))
             members = self.members()
-            done = next(m for m in members if m.id == member.id)
             self.progress(
                 {
                     "type": "evaluated",
-                    "member": done,
-                    "evaluations": evaluations + 1,
+                    "member": next(m for m in members if m.id == member.id),
+                    "evaluations": sum(1 for m in members if m.evaluated),
                     "best": best_of(members),
                 }
             )
-        return members, reason
+        return members
 
-    def _stop_reason(self, members: list[Member], started: float) -> str:
+    def _stop_reason(self, members: list[Member], started: float, in_flight: int = 0) -> str:
         evaluations = sum(1 for m in members if m.evaluated)
-        if evaluations >= self.budget.evaluations:
+        if evaluations + in_flight >= self.budget.evaluations:
             return f"evaluation budget spent ({evaluations})"
         if self.budget.seconds is not None and time.monotonic() - started >= self.budget.seconds:
             return f"time budget spent ({self.budget.seconds:g} s)"

@@ -5,6 +5,7 @@ Configure it like any server extension, e.g. in ``jupyter_server_config.py``::
     c.ParevoLab.max_jobs = 2
     c.ParevoLab.work_dir = "/scratch/parevo"
     c.ParevoLab.llm_base_url = "http://localhost:8000/v1"
+    c.ParevoLab.executor = "dask"          # or "tcp://scheduler:8786"; see docs/scale.md
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ class ParevoLab(ExtensionApp):
         "", config=True, help="API key of the endpoint (default: $PAREVO_LLM_API_KEY)."
     )
     poll_s = Float(0.5, config=True, help="Seconds between reads of a live run's store.")
+    executor = Unicode(
+        "local",
+        config=True,
+        help="Where runs evaluate their candidates: local (each run's own process, one at a "
+        "time), dask (a LocalCluster the server starts and every run shares) or the address of "
+        "a Dask scheduler (tcp://host:8786). Checks of a cell always run locally.",
+    )
+    dask_workers = Int(
+        0,
+        config=True,
+        help="Worker processes of the LocalCluster (0: the usable cores, at least 2).",
+    )
 
     @default("work_dir")
     def _default_work_dir(self):
@@ -75,6 +88,14 @@ class ParevoLab(ExtensionApp):
         env = dict(os.environ)
         if self.llm_api_key:
             env["PAREVO_LLM_API_KEY"] = self.llm_api_key
+        self.cluster = None
+        executor = self.executor.strip() or "local"
+        if executor not in ("local", "dask") and "://" not in executor:
+            raise ValueError(
+                f"c.ParevoLab.executor = {executor!r} is not local, dask or a scheduler address "
+                "(tcp://host:8786)"
+            )
+        env["PAREVO_EXECUTOR"] = executor  # a run's `parevo evolve` reads it
         self.jobs = JobManager(
             Path(self.work_dir),
             max_jobs=self.max_jobs,
@@ -93,8 +114,29 @@ class ParevoLab(ExtensionApp):
         self.handlers.extend(handlers())
 
     async def _start_jupyter_server_extension(self, serverapp):
+        if self.executor.strip() == "dask":
+            await self._start_cluster()
         self.workbench.restore()
+
+    async def _start_cluster(self):
+        """One LocalCluster for every run of this server: its address replaces "dask" in the
+        runs' environment, so each `parevo evolve` joins it instead of starting its own."""
+        import asyncio
+
+        from ..executor import default_workers, local_cluster
+
+        workers = self.dask_workers or default_workers()
+        loop = asyncio.get_running_loop()
+        self.cluster = await loop.run_in_executor(None, local_cluster, workers)
+        self.jobs.env["PAREVO_EXECUTOR"] = self.cluster.scheduler_address
+        self.log.info(
+            "parevo_lab: runs evaluate on a Dask LocalCluster of %d workers at %s",
+            workers,
+            self.cluster.scheduler_address,
+        )
 
     async def stop_extension(self):
         self.feeds.stop()
         await self.jobs.shutdown(stop=self.stop_jobs_on_shutdown)
+        if self.cluster is not None:
+            self.cluster.close()

@@ -133,6 +133,12 @@ class ParevoHandler(APIHandler):
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise BadRequest("invalid request: the body is not JSON (send a JSON object)") from None
+        where = _unencodable(data)
+        if where is not None:  # "\ud800" is valid JSON but no file or process can take it
+            raise BadRequest(
+                f"invalid request: {where}: holds a lone surrogate (\\ud800-\\udfff) that UTF-8 "
+                "cannot encode: send valid Unicode text"
+            )
         return validate(data, schema)
 
     def answer(self, data, status: int = 200) -> None:
@@ -150,6 +156,28 @@ class ParevoHandler(APIHandler):
                 self.finish(json.dumps({"message": str(e), "reason": kind.__name__}))
                 return
         super()._handle_request_exception(e)
+
+
+def _unencodable(value, path: str = "body") -> str | None:
+    """The path of the first string in ``value`` that UTF-8 cannot encode, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = _unencodable(key, path) or _unencodable(
+                item, f"{path}.{key}".removeprefix("body.")
+            )
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _unencodable(item, f"{path}.{i}".removeprefix("body."))
+            if found:
+                return found
+    return None
 
 
 def _member_id(text: str) -> int:

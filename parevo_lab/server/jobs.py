@@ -24,6 +24,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..sandbox import descendants
+
 REQUEST_FILE = "request.json"
 JOB_FILE = "job.json"
 OUT_FILE = "job.out"
@@ -58,27 +60,6 @@ def start_time(pid: int) -> int | None:
     if fields[0] == "Z":
         return None
     return int(fields[19])
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (Linux /proc), children first."""
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for tid in tasks:
-            try:
-                children = Path(f"/proc/{parent}/task/{tid}/children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.append(child)
-                    todo.append(child)
-    return found
 
 
 @dataclass

@@ -38,15 +38,45 @@ test('the Workbench of parevo_lab.evolve renders and fills in in Notebook 7', as
   await expect(classic.locator('.jp-Notebook')).toBeVisible({
     timeout: 60_000
   });
-  // Notebook 7's own shell (not /lab): run the cell from its Run menu
+  // Notebook 7's own shell (not /lab): run the cell from its Run menu, once its kernel is idle
+  // (a click before the kernel and the notebook's panel are ready can be lost: tried again)
   expect(classic.url()).toContain('/notebooks/');
-  await classic.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
-  await classic
-    .locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ })
-    .click();
+  await expect
+    .poll(
+      async () => {
+        const sessions = await (
+          await page.request.get(`${baseURL}/api/sessions`)
+        ).json();
+        const mine = sessions.find((s: any) => s.path.endsWith(name));
+        return mine?.kernel?.execution_state;
+      },
+      { timeout: 90_000 }
+    )
+    .toBe('idle');
+  const prompt = classic.locator('.jp-CodeCell .jp-InputPrompt').first();
+  await expect(async () => {
+    if (/^\[\s*\]:?$/.test(((await prompt.textContent()) ?? '').trim())) {
+      await classic
+        .locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ })
+        .click();
+      await classic
+        .locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ })
+        .click();
+    }
+    await expect(prompt).not.toHaveText(/^\[\s*\]:?$/, { timeout: 10_000 });
+  }).toPass({ timeout: 60_000 });
 
   const workbench = classic.locator('.parevo-workbench');
-  await expect(workbench).toBeVisible({ timeout: 120_000 });
+  try {
+    await expect(workbench).toBeVisible({ timeout: 120_000 });
+  } catch (error) {
+    // say what the cell showed instead (CI keeps only the log)
+    const outputs = await classic.locator('.jp-OutputArea').allInnerTexts();
+    console.log(
+      `the cell's outputs: ${JSON.stringify(outputs).slice(0, 4000)}`
+    );
+    throw error;
+  }
   await expect(workbench.locator('.pv-status')).toHaveText('finished', {
     timeout: 180_000
   });

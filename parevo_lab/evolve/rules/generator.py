@@ -37,7 +37,12 @@ BLOCKED = ("privatise", "blocks", "scan", "select")
 
 
 def family(plan: Plan) -> str:
-    return "+".join(sorted(set(plan.loops.values()))) or "serial"
+    """The plan's strategies (the archive's cells are per family); a plan that only swaps the
+    reference's sorts for the parallel radix sort is "sort", not "serial"."""
+    names = set(plan.loops.values())
+    if plan.knob("parallel_sort"):
+        names.add("sort")
+    return "+".join(sorted(names)) or "serial"
 
 
 class RulesGenerator:

@@ -1,0 +1,248 @@
+"""Where evaluations run: here, one at a time, or on a Dask cluster, several at once.
+
+    from parevo_lab.executor import open_executor
+    with open_executor("dask", workers=4) as executor:      # a LocalCluster of 4 processes
+        future = executor.submit(task, candidate, options)  # a concurrent.futures.Future
+        report = future.result()
+
+``open_executor("local")`` evaluates in this process's own sandbox children, one at a time;
+``"dask"`` starts a ``LocalCluster``; ``"tcp://host:8786"`` (or any scheduler address) joins an
+existing cluster. On Dask, each evaluation is two tasks: *verify* (compile, verify, races) runs on
+any worker, several at once; *profile* asks for the worker resource ``profile`` (one unit per
+worker that may time candidates), and on its host it holds ``sandbox.cores_exclusive`` so no
+other evaluation shares its cores. Reports come back to the process that asked, which alone
+writes the SQLite store.
+
+A worker that dies mid-evaluation has its task rerun elsewhere (Dask retries it); a task that
+kills ``ALLOWED_FAILURES`` workers in a row comes back as a ``runtime_error`` report saying so:
+an evaluation is never lost.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+
+from .candidate import Candidate
+from .cascade.evaluate import (
+    CheckOptions,
+    evaluate,
+    finish,
+    profile_stage,
+    verify_stage,
+    wants_profile,
+)
+from .results import Failure, ProfileResult, Report
+from .task import Task
+
+PROFILE_RESOURCE = "profile"
+ALLOWED_FAILURES = 2  # workers a task may take down (each time rerun elsewhere) before it fails
+CONNECT_TIMEOUT_S = 10  # to reach an existing scheduler
+
+
+class ExecutorError(Exception):
+    """The executor cannot be opened (a bad --executor, no scheduler there): one clear line."""
+
+
+class LocalExecutor:
+    """Evaluations in this process's own sandbox children, one at a time (the default)."""
+
+    name = "local"
+    slots = 1  # evaluations worth having in flight at once
+
+    def submit(self, task: Task, candidate: Candidate, options: CheckOptions | None = None):
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        try:
+            future.set_result(evaluate(task, candidate, options))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever reads the future
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            future.set_exception(exc)
+        return future
+
+    def describe(self) -> str:
+        return "local (one evaluation at a time in this process's sandbox)"
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class DaskExecutor:
+    """Evaluations on a Dask cluster: a new ``LocalCluster`` (``address=None``) or an existing
+    scheduler. ``slots`` is the number of evaluations kept in flight (the workers' threads)."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, workers: int | None = None):
+        try:
+            import distributed
+        except ImportError:
+            raise ExecutorError(
+                "--executor dask needs dask.distributed: pip install 'dask[distributed]'"
+            ) from None
+        self._distributed = distributed
+        self.cluster = None
+        if address is None:
+            self.cluster = local_cluster(workers or default_workers())
+            address = self.cluster.scheduler_address
+        self.address = address
+        try:
+            self.client = distributed.Client(
+                address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False
+            )
+        except (OSError, TimeoutError) as exc:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise ExecutorError(
+                f"no Dask scheduler answered at {address} ({exc}): start one "
+                "(dask scheduler; dask worker ADDRESS --resources profile=1) or use --executor dask"
+            ) from None
+        info = self.client.scheduler_info()["workers"]
+        threads = sum(w.get("nthreads", 1) for w in info.values())
+        self.slots = max(1, threads)
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=self.slots, thread_name_prefix="parevo-dask"
+        )
+
+    def describe(self) -> str:
+        where = "a LocalCluster" if self.cluster is not None else f"the scheduler at {self.address}"
+        return f"dask ({where}, {self.slots} evaluations at once)"
+
+    def profilers(self) -> int:
+        """Workers offering the ``profile`` resource."""
+        info = self.client.scheduler_info()["workers"]
+        return sum(1 for w in info.values() if w.get("resources", {}).get(PROFILE_RESOURCE))
+
+    def submit(self, task: Task, candidate: Candidate, options: CheckOptions | None = None):
+        options = options or CheckOptions()
+        if options.profile and not self.profilers():
+            raise ExecutorError(
+                f"no Dask worker at {self.address} offers the '{PROFILE_RESOURCE}' resource, so no "
+                f"candidate could be timed: start one worker per host with --resources "
+                f"{PROFILE_RESOURCE}=1, or pass --no-profile"
+            )
+        return self._pool.submit(self._evaluate, task, candidate, options)
+
+    def _evaluate(self, task: Task, candidate: Candidate, options: CheckOptions) -> Report:
+        killed = self._distributed.KilledWorker
+        try:
+            report = self.client.submit(
+                _on_worker, verify_stage, task, candidate, options, pure=False
+            ).result()
+        except killed as exc:
+            return finish(_lost_worker_report(task, candidate, exc))
+        if wants_profile(report, options):
+            try:
+                report = self.client.submit(
+                    _on_worker,
+                    profile_stage,
+                    task,
+                    candidate,
+                    report,
+                    options,
+                    pure=False,
+                    resources={PROFILE_RESOURCE: 1},
+                ).result()
+            except killed as exc:
+                report.profile = ProfileResult(ran=False, failure=_lost_worker(exc))
+        return finish(report)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _on_worker(stage, task: Task, candidate: Candidate, *args) -> Report:
+    """A stage of the cascade, run on a Dask worker; the report says which worker ran it."""
+    from distributed import get_worker
+
+    report = stage(task, candidate, *args)
+    name = "profile" if stage is profile_stage else "verify"
+    if name in report.sandbox:
+        report.sandbox[name]["worker"] = get_worker().address
+    return report
+
+
+def _lost_worker_report(task: Task, candidate: Candidate, exc: Exception) -> Report:
+    """The report of an evaluation whose worker died each time it ran it (a candidate that
+    takes down whole workers): recorded as a runtime error, never dropped."""
+    import datetime as _dt
+
+    from .cascade.evaluate import machine_facts
+    from .results import VerifyResult
+
+    report = Report(
+        verdict="runtime_error",
+        summary="",
+        task=task.describe(),
+        candidate=candidate.describe(),
+        machine=machine_facts(),
+        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    )
+    report.verify = VerifyResult(passed=False, failure=_lost_worker(exc))
+    return report
+
+
+def _lost_worker(exc: Exception) -> Failure:
+    return Failure(
+        verdict="runtime_error",
+        message=f"every Dask worker that ran this evaluation died ({exc}); it was not rerun again",
+    )
+
+
+def default_workers() -> int:
+    from .cascade.profile import usable_cores
+
+    return max(2, usable_cores())
+
+
+def local_cluster(workers: int):
+    """A ``LocalCluster`` of ``workers`` single-threaded processes, each offering one unit of the
+    ``profile`` resource (``cores_exclusive`` keeps their profiles from overlapping on this
+    host). Started quietly, with the dashboard on a free port."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        resources={PROFILE_RESOURCE: 1},
+        scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES},
+        dashboard_address=":0",
+        silence_logs=40,  # logging.ERROR: the run's own progress is what a person reads
+    )
+
+
+def open_executor(spec: str | None = None, workers: int | None = None):
+    """``local`` (default), ``dask`` (a new LocalCluster of ``workers`` processes) or a
+    scheduler address (``tcp://host:8786``). ``PAREVO_EXECUTOR`` sets the default."""
+    spec = (spec or os.environ.get("PAREVO_EXECUTOR") or "local").strip()
+    if spec == "local":
+        if workers not in (None, 1):
+            raise ExecutorError("--workers needs --executor dask (the local executor runs one)")
+        return LocalExecutor()
+    if spec == "dask":
+        return DaskExecutor(None, workers)
+    if "://" in spec:
+        if workers is not None:
+            raise ExecutorError(
+                "--workers starts a LocalCluster: an existing scheduler keeps its own workers"
+            )
+        return DaskExecutor(spec)
+    raise ExecutorError(
+        f"--executor {spec!r} is not local, dask or a scheduler address (tcp://host:8786)"
+    )
