@@ -158,23 +158,21 @@ class ParevoHandler(APIHandler):
         super()._handle_request_exception(e)
 
 
-def _unencodable(value, path: str = "body") -> str | None:
-    """The path of the first string in ``value`` that UTF-8 cannot encode, or None."""
+def _unencodable(value, path: str = "") -> str | None:
+    """The field (``task``, ``candidates.0.source``) of the first string in ``value`` that UTF-8
+    cannot encode, or None. Keys that are not plain names are shown JSON-escaped, on one line."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            found = _unencodable(key, path) or _unencodable(
-                item, f"{path}.{key}".removeprefix("body.")
-            )
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _unencodable(item, f"{path}.{i}".removeprefix("body."))
+            return path or "body"
+    elif isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            name = str(key) if str(key).isidentifier() or isinstance(key, int) else json.dumps(key)
+            where = f"{path}.{name}" if path else name
+            found = _unencodable(key, where) if isinstance(key, str) else None
+            found = found or _unencodable(item, where)
             if found:
                 return found
     return None
