@@ -151,8 +151,11 @@ def test_bench_on_a_folder_counts_right_wrong_and_missing_and_writes_tables(tmp_
     assert "plotly.min.js" in (out / "speedup_by_category.html").read_text()
 
 
-def test_a_fast_subset_of_the_expert_solutions_passes_the_full_cascade():
+def test_a_fast_subset_of_the_expert_solutions_passes_the_full_cascade_on_a_local_cluster():
+    """Five tasks at once on a Dask LocalCluster of two workers (docs/scale.md): the same
+    verdicts as one at a time, the tasks in suite order whatever order they finish in."""
     args = ["bench", "--solver", "expert", "--threads", "1,2", "--no-profile", "--json"]
+    args += ["--executor", "dask", "--workers", "2"]
     for task_id in FAST_SUBSET:
         args += ["--tasks", task_id]
     result = run_cli(*args)
@@ -160,6 +163,13 @@ def test_a_fast_subset_of_the_expert_solutions_passes_the_full_cascade():
     verdicts = {t["id"]: t["verdict"] for t in data["tasks"]}
     assert verdicts == dict.fromkeys(FAST_SUBSET, "ok"), result.stderr
     assert result.returncode == 0
+    assert [t["id"] for t in data["tasks"]] == sorted(FAST_SUBSET, key=_suite_order)
+    assert data["machine"]["executor"].startswith("dask (a LocalCluster, 2 evaluations at once")
+    assert "parevo: evaluating on dask" in result.stderr
+
+
+def _suite_order(task_id: str) -> int:
+    return [e.id for e in suite.entries()].index(task_id)
 
 
 def test_bench_with_the_rule_generator_evolves_each_task(tmp_path):

@@ -1,8 +1,9 @@
 """The Dask backend, on a real LocalCluster of worker processes: evaluations run several at once,
 profiles never share the host's cores, a killed worker's evaluation is rerun elsewhere, a candidate
-that kills every worker that runs it is recorded as failed, and every report reaches the store."""
+that kills every worker that runs it is recorded as failed, and every report reaches the store.
+(`parevo bench --executor dask` is tested in test_bench.py; the server's cluster in
+test_server.py.)"""
 
-import json
 import os
 import signal
 import sys
@@ -163,34 +164,6 @@ def test_a_bad_executor_is_one_line_and_exit_2(tmp_path, args, message):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert not (tmp_path / "run").exists(), "a run began before the executor was there"
-
-
-def test_the_bench_runs_its_tasks_at_once_on_a_local_cluster(tmp_path):
-    done = run_cli(
-        "bench",
-        "--solver",
-        "expert",
-        "--tasks",
-        "pareval/2[01]*",
-        "--executor",
-        "dask",
-        "--workers",
-        "2",
-        "--no-profile",
-        "--threads",
-        "1,2",
-        "--no-store",
-        "--json",
-    )
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
-    assert data["machine"]["executor"].startswith("dask (a LocalCluster, 2 evaluations at once")
-    assert [t["id"] for t in data["tasks"]] == [
-        "pareval/20_histogram_pixel_histogram",
-        "pareval/21_histogram_bin_0-100",
-    ]
-    assert all(t["verdict"] == "ok" for t in data["tasks"])
-    assert "evaluating on dask" in done.stderr
 
 
 def _cmdline(pid: int) -> bytes:
