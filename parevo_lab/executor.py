@@ -180,19 +180,10 @@ def _on_worker(stage, task: Task, candidate: Candidate, *args) -> Report:
 def _lost_worker_report(task: Task, candidate: Candidate, exc: Exception) -> Report:
     """The report of an evaluation whose worker died each time it ran it (a candidate that
     takes down whole workers): recorded as a runtime error, never dropped."""
-    import datetime as _dt
-
-    from .cascade.evaluate import machine_facts
+    from .cascade.evaluate import new_report
     from .results import VerifyResult
 
-    report = Report(
-        verdict="runtime_error",
-        summary="",
-        task=task.describe(),
-        candidate=candidate.describe(),
-        machine=machine_facts(),
-        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    )
+    report = new_report(task, candidate)
     report.verify = VerifyResult(passed=False, failure=_lost_worker(exc))
     return report
 

@@ -46,3 +46,12 @@ def run_cli(*args, env=None):
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import KERNELS, run_cli
+from conftest import KERNELS, process_alive, run_cli
 
 from parevo_lab.candidate import Candidate, load_candidate
 from parevo_lab.cascade import CheckOptions
@@ -115,9 +115,9 @@ def test_a_worker_killed_mid_evaluation_has_it_rerun_elsewhere(cluster, double):
     assert report.sandbox["verify"]["worker"] != victim
     # the killed worker's sandbox child died with it (nobody else would enforce its deadline)
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in children) and time.monotonic() < deadline:
+    while any(process_alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(p) for p in children), "the sandbox child outlived its worker"
+    assert not any(process_alive(p) for p in children), "the sandbox child outlived its worker"
 
 
 def test_a_candidate_that_kills_every_worker_is_recorded_as_a_runtime_error(cluster, double):
@@ -172,14 +172,6 @@ def _cmdline(pid: int) -> bytes:
             return handle.read()
     except OSError:
         return b""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":  # pragma: no cover

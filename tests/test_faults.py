@@ -19,7 +19,7 @@ import sys
 import time
 
 import pytest
-from conftest import KERNELS
+from conftest import KERNELS, process_alive
 from jupyter_process import JupyterServer
 
 from parevo_lab.candidate import Candidate
@@ -36,14 +36,6 @@ TASK = (KERNELS / "scale_task.py").read_text()
 @pytest.fixture(scope="module")
 def double():
     return load_task(KERNELS / "double_task.py")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 # -- what a candidate does to its sandbox -----------------------------------------------------
@@ -106,9 +98,9 @@ def test_an_orphan_that_left_the_process_group_dies_with_the_job(
     assert report.verdict == ("ok" if ending == "finishes" else "timeout"), report.summary
     pid = int(pidfile.read_text())
     deadline = time.monotonic() + 5
-    while _alive(pid) and time.monotonic() < deadline:
+    while process_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(pid), "the orphan outlived the evaluation"
+    assert not process_alive(pid), "the orphan outlived the evaluation"
 
 
 # -- a full disk under the store ------------------------------------------------------------------
@@ -197,7 +189,7 @@ def test_kill_9_of_the_jupyter_server_mid_run_loses_and_repeats_nothing(tmp_path
             assert code == 200, answer
         else:
             assert now["status"] == "running", now  # adopted: its process outlived the server
-            assert _alive(job["pid"])
+            assert process_alive(job["pid"])
         done = second.wait(run["id"], lambda r: r["status"] == "finished")
     finally:
         second.stop()

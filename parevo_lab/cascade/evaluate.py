@@ -87,14 +87,7 @@ def verify_stage(
     """Compile, verify and hunt races in one sandboxed child (sharing the host's cores with other
     verifications, never with a profile). The report is unfinished: see ``finish``."""
     started = time.monotonic()
-    report = Report(
-        verdict="ok",
-        summary="",
-        task=task.describe(),
-        candidate=candidate.describe(),
-        machine=machine_facts(),
-        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    )
+    report = new_report(task, candidate)
     problem = candidate.static_problem()
     if problem is not None:
         report.compile = CompileResult(ok=False, error=problem)
@@ -119,6 +112,18 @@ def verify_stage(
             ran=False, notes=["profiling was switched off (--no-profile)"]
         )
     return _spent(report, started)
+
+
+def new_report(task: Task, candidate: Candidate) -> Report:
+    """An empty report of ``candidate`` on ``task``, stamped with this machine and the time."""
+    return Report(
+        verdict="ok",
+        summary="",
+        task=task.describe(),
+        candidate=candidate.describe(),
+        machine=machine_facts(),
+        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    )
 
 
 def wants_profile(report: Report, options: CheckOptions) -> bool:
