@@ -127,7 +127,14 @@ class ParevoLab(ExtensionApp):
 
         workers = self.dask_workers or default_workers()
         loop = asyncio.get_running_loop()
-        self.cluster = await loop.run_in_executor(None, local_cluster, workers)
+        try:
+            self.cluster = await loop.run_in_executor(None, local_cluster, workers)
+        except Exception as exc:  # noqa: BLE001 - the server still serves, runs evaluate locally
+            self.jobs.env["PAREVO_EXECUTOR"] = "local"
+            self.log.error(
+                "parevo_lab: could not start a Dask LocalCluster (%s): runs evaluate locally", exc
+            )
+            return
         self.jobs.env["PAREVO_EXECUTOR"] = self.cluster.scheduler_address
         self.log.info(
             "parevo_lab: runs evaluate on a Dask LocalCluster of %d workers at %s",
