@@ -6,8 +6,9 @@ id (``DIR/pareval/20_histogram_pixel_histogram.py`` for one sample, or several `
 sample is one evolution (``parevo evolve`` with seed 0, 1, ...) and its best *generated* candidate
 (the seed, the reference itself, never counts). Each candidate runs through the full cascade in its
 sandbox, one at a time, or several tasks at once on a Dask cluster (``--executor``); profiles
-never share a host's cores either way (``sandbox.cores_exclusive``). A task for which the folder holds no file
-counts as one failed sample ("missing"): a solver that skips a problem has not solved it.
+never share a host's cores either way (``sandbox.cores_exclusive``). A task for which the folder
+holds no file counts as one failed sample ("missing"): a solver that skips a problem has not
+solved it.
 """
 
 from __future__ import annotations
@@ -171,7 +172,6 @@ def run(
                     work,
                     generator_settings,
                     executor,
-                    in_flight=1 if lanes > 1 else None,
                 )
             )
         return list(_from_files(task, entry, folder, samples, options, executor))
@@ -236,10 +236,9 @@ def _from_files(task, entry: Entry, folder: Path, samples: int, options, executo
         yield sample, report.to_dict(), (task, candidate, report)
 
 
-def _evolved(
-    task, entry: Entry, solver, samples, options, budget, work: Path, settings, executor, in_flight
-):
-    """One evolution per sample; the sample is its best generated candidate."""
+def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, settings, executor):
+    """One evolution per sample; the sample is its best generated candidate, each evolution
+    evaluating one member at a time (the bench's lanes are its tasks)."""
     from .evolve import Budget, best_of, evolve
     from .metrics import sample_of
 
@@ -255,7 +254,7 @@ def _evolved(
             options=options,
             generator_settings=settings,
             executor=executor,
-            in_flight=in_flight,
+            in_flight=1,
         )
         generated = [m for m in result.members if m.origin != "seed" and m.evaluated]
         best = best_of(generated)

@@ -106,6 +106,7 @@ class DaskExecutor:
         info = self.client.scheduler_info()["workers"]
         threads = sum(w.get("nthreads", 1) for w in info.values())
         self.slots = max(1, threads)
+        self._profilers_seen = False
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=self.slots, thread_name_prefix="parevo-dask"
         )
@@ -121,12 +122,14 @@ class DaskExecutor:
 
     def submit(self, task: Task, candidate: Candidate, options: CheckOptions | None = None):
         options = options or CheckOptions()
-        if options.profile and not self.profilers():
-            raise ExecutorError(
-                f"no Dask worker at {self.address} offers the '{PROFILE_RESOURCE}' resource, so no "
-                f"candidate could be timed: start one worker per host with --resources "
-                f"{PROFILE_RESOURCE}=1, or pass --no-profile"
-            )
+        if options.profile and not self._profilers_seen:
+            self._profilers_seen = self.profilers() > 0  # asked until one has joined
+            if not self._profilers_seen:
+                raise ExecutorError(
+                    f"no Dask worker at {self.address} offers the '{PROFILE_RESOURCE}' "
+                    "resource, so no candidate could be timed: start one worker per host with "
+                    f"--resources {PROFILE_RESOURCE}=1, or pass --no-profile"
+                )
         return self._pool.submit(self._evaluate, task, candidate, options)
 
     def _evaluate(self, task: Task, candidate: Candidate, options: CheckOptions) -> Report:
