@@ -208,6 +208,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_cascade_arguments(bench)
     _add_executor_arguments(bench)
+    audit = sub.add_parser(
+        "audit",
+        help="measure how strong a task's verification is: mutants of its reference it accepts",
+        description="Mutate the reference of TASK (loop bounds, half ranges, swapped comparisons "
+        "and operators, early exits, constant answers, size-dependent shortcuts, ...), verify "
+        "every mutant exactly as a candidate, and report the mutation score and each surviving "
+        "mutant: a wrong kernel that the task's inputs call ok. Exit 0 when no mutant survived, "
+        "1 when some did, 2 for a usage error or an unusable task file.",
+    )
+    audit.add_argument(
+        "task", metavar="TASK.py", nargs="?", help="task file (or --suite for the suite's tasks)"
+    )
+    audit.add_argument("--suite", action="store_true", help="audit the benchmark suite's tasks")
+    audit.add_argument(
+        "--tasks",
+        action="append",
+        default=None,
+        metavar="GLOB",
+        help="with --suite: only the tasks whose id matches (pareval/3*, a category); repeatable",
+    )
+    audit.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    audit.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="where the surviving mutants are written as candidate files, with audit.json "
+        "(default runs/audit/<task>)",
+    )
+    audit.add_argument(
+        "--no-probe",
+        action="store_true",
+        help="do not try accepted mutants on extra inputs (every one counts as survived)",
+    )
+    audit.add_argument("--threads", type=_threads, default=None, metavar="1,2")
+    audit.add_argument(
+        "--timeout",
+        type=_positive,
+        default=10.0,
+        metavar="S",
+        help="seconds one call of a mutant may take (default 10): a hang is a kill",
+    )
+    audit.add_argument("--memory", type=int, default=8192, metavar="MB")
     races = sub.add_parser(
         "races",
         help="hunt data races in a candidate's prange loops and print the traces",
@@ -378,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         return _evolve(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "audit":
+        return _audit(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -424,6 +468,91 @@ def _check(args) -> int:
     else:
         print(render(report))
     return EXIT_OK if report.verdict == "ok" else EXIT_FAILED
+
+
+def _audit(args) -> int:
+    from . import suite
+    from .cascade.audit import AuditOptions, audit, suite_summary
+    from .report.text import render_audit, render_suite_audit
+    from .sandbox import SandboxStartError
+    from .task import TaskError, load_task
+
+    if args.suite == bool(args.task):
+        return _usage_error(
+            "give a task file (parevo audit TASK.py) or --suite, not both and not neither",
+            args.json,
+        )
+    if args.tasks and not args.suite:
+        return _usage_error("--tasks selects suite tasks: add --suite", args.json)
+    if args.memory < 256:
+        return _usage_error(
+            f"--memory {args.memory} is too small: give at least 256 MiB", args.json
+        )
+    options = AuditOptions(timeout_s=args.timeout, memory_mb=args.memory, probe=not args.no_probe)
+    if args.threads:
+        options.threads = args.threads
+    try:
+        if args.suite:
+            chosen = suite.select(suite.entries(), args.tasks)
+            tasks = [(entry.id, load_task(entry.path)) for entry in chosen]
+        else:
+            task = load_task(args.task)
+            tasks = [(task.name, task)]
+    except (TaskError, suite.SuiteError) as exc:
+        return _usage_error(str(exc), args.json)
+    root = Path(args.out) if args.out else Path("runs") / ("audit-suite" if args.suite else "audit")
+    reports = []
+    for number, (name, task) in enumerate(tasks, 1):
+        bar = _AuditProgress(f"[{number}/{len(tasks)}] {name}" if args.suite else name)
+        out = root / name if (args.suite or not args.out) else root
+        try:
+            report = audit(task, options, out=out, progress=bar)
+        except (TaskError, SandboxStartError) as exc:
+            bar.close()
+            return _usage_error(f"{name}: {exc}", args.json)
+        bar.close(report)
+        reports.append((name, report))
+    if not args.suite:
+        report = reports[0][1]
+        if not report.mutants:
+            return _usage_error(f"{reports[0][0]}: {report.statement}", args.json)
+        print(json.dumps(report.to_dict()) if args.json else render_audit(report))
+    elif args.json:
+        print(json.dumps(suite_summary(reports)))
+    else:
+        print(render_suite_audit(reports))
+    survived = any(r.counts.get("survived") for _, r in reports)
+    return EXIT_FAILED if survived else EXIT_OK
+
+
+class _AuditProgress:
+    """A progress bar per audited task on a terminal; one line per task otherwise."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        if self.tty:
+            width = 24
+            filled = round(width * done / max(total, 1))
+            line = f"\r{self.name} [{'#' * filled}{'-' * (width - filled)}] {done}/{total} {text}"
+            sys.stderr.write(line[:110].ljust(110))
+            sys.stderr.flush()
+
+    def close(self, report=None) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + " " * 110 + "\r")
+        if report is not None:
+            c = report.counts
+            score = f"{report.score:.3f}" if report.score is not None else "-"
+            print(
+                f"{self.name}: score {score}, {c['killed']} killed, {c['survived']} survived, "
+                f"{c['equivalent']} probably equivalent, {c['stillborn']} stillborn "
+                f"({report.seconds:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _options(args):

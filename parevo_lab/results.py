@@ -191,6 +191,62 @@ class Report(Serialisable):
         printer.text(f"Report({self.verdict}: {self.summary})")
 
 
+MUTANT_STATUSES = ("killed", "survived", "equivalent", "stillborn")
+
+
+@dataclass
+class MutantResult(Serialisable):
+    """One mutant of a task's reference and what the task's verification made of it.
+
+    ``status``: ``killed`` (verification gave it a verdict other than ok), ``survived``
+    (verification called it ok, yet an extra input from make_inputs tells it apart from the
+    reference: the task's checks miss a case), ``equivalent`` (probably equivalent: it agreed with
+    the reference on every extra input too; shown, never dropped), ``stillborn`` (it does not
+    compile: not counted)."""
+
+    id: str
+    operator: str
+    line: int
+    description: str
+    hint: str  # the input class a surviving mutant says is missing
+    status: str
+    verdict: str  # what verification said of it
+    message: str  # why it was killed, or what told it apart, or how many inputs agreed
+    case: VerifyCase | None = None  # the verification case that killed it
+    probe: dict | None = None  # {"size", "seed", "message"}: the extra input that told it apart
+    diff: str = ""  # unified diff against the task file
+    path: str | None = None  # the mutant as a candidate file: parevo check TASK.py PATH
+    seconds: float = 0.0
+
+    def __post_init__(self):
+        if self.status not in MUTANT_STATUSES:
+            raise ValueError(f"unknown mutant status {self.status!r}")
+
+
+@dataclass
+class AuditReport(Serialisable):
+    """``parevo audit``: how strong one task's verification is, measured by mutants.
+
+    ``score`` = killed / (generated - stillborn - equivalent); None when nothing was measurable,
+    with ``statement`` saying why."""
+
+    task: dict
+    mutants: list[MutantResult] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)  # generated, killed, survived, equivalent, stillborn
+    score: float | None = None
+    statement: str | None = None
+    probe_inputs: int = 0  # extra inputs each surviving mutant was tried on
+    out: str | None = None  # the folder holding the mutant files
+    machine: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    created: str = ""
+    schema: int = SCHEMA_VERSION
+
+    @property
+    def survivors(self) -> list[MutantResult]:
+        return [m for m in self.mutants if m.status == "survived"]
+
+
 def from_dict(cls, data: dict | None):
     """Rebuild a dataclass tree from ``to_dict`` output (for the store and the API)."""
     if data is None:
@@ -219,6 +275,7 @@ _TYPES = {
         Timing,
         Speedup,
         ProfileResult,
+        MutantResult,
     )
 }
 

@@ -53,6 +53,7 @@ class SandboxStartError(RuntimeError):
 class Limits:
     timeout_s: float = 30.0  # one phase: one call of the candidate, one stage of timing
     compile_timeout_s: float = 180.0  # a phase marked "compile" (numba can take long cold)
+    task_timeout_s: float | None = None  # a "task" phase (make_inputs, reference); None: timeout_s
     startup_timeout_s: float = 60.0  # interpreter + numba import, before the first event
     memory_mb: int = 8192  # address-space limit of the child
     threads: int = 1  # NUMBA_NUM_THREADS: the largest thread count the child may use
@@ -309,7 +310,11 @@ def run(
             result.events.append(event)
             if event.get("type") == "phase":
                 result.last_phase = event
-                limit = limits.compile_timeout_s if event.get("compile") else limits.timeout_s
+                limit = limits.timeout_s
+                if event.get("compile"):
+                    limit = limits.compile_timeout_s
+                elif event.get("phase") == "task" and limits.task_timeout_s is not None:
+                    limit = limits.task_timeout_s
                 limit += float(event.get("extra_s", 0.0))
                 deadline = time.monotonic() + limit
             if on_event is not None:

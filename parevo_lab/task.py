@@ -1,7 +1,9 @@
 """Task files: validation (in the parent, without running them), loading and comparison (in the child).
 
 A task file is a plain module with ``reference(*args)`` and ``make_inputs(size, rng)``, optional
-``SIZES = {"check": int, "bench": int}`` and optional ``check(expected, actual, args)``.
+``SIZES = {"check": int, "bench": int}``, optional ``TOLERANCE = {"rtol": float, "atol": float}``
+(a fixed float tolerance instead of the default one scaled to size and magnitude; zeros compare
+exactly) and optional ``check(expected, actual, args)``.
 The parent only parses it; its code runs in the sandboxed child.
 """
 
@@ -32,9 +34,14 @@ class Task:
     sizes: dict = field(default_factory=lambda: dict(DEFAULT_SIZES))
     has_check: bool = False
     name: str = ""
+    tolerance: dict | None = None  # TOLERANCE: fixed rtol/atol for floats; None: scaled default
 
     def describe(self) -> dict:
-        return {"path": str(self.path), "name": self.name, "hash": self.hash, "sizes": self.sizes}
+        described = {"path": str(self.path), "name": self.name, "hash": self.hash}
+        described["sizes"] = self.sizes
+        if self.tolerance is not None:
+            described["tolerance"] = self.tolerance
+        return described
 
 
 def source_hash(source: str) -> str:
@@ -113,15 +120,44 @@ def load_task(path: str | os.PathLike) -> Task:
                     f"task file {path}: SIZES[{key!r}] must be a positive int, got {size!r}"
                 )
         sizes.update(value)
+    tolerance = _read_tolerance(path, names["TOLERANCE"]) if "TOLERANCE" in names else None
     return Task(
         path=path.resolve(),
         source=source,
         hash=source_hash(source),
         sizes=sizes,
         has_check="check" in names,
+        tolerance=tolerance,
         # examples/histogram/task.py is the task "histogram"
         name=path.parent.name if path.stem == "task" else path.stem,
     )
+
+
+def _read_tolerance(path: Path, node: ast.AST) -> dict:
+    """``TOLERANCE = {"rtol": r, "atol": a}``: non-negative finite numbers, both keys optional."""
+    import math
+
+    usage = (
+        f'task file {path}: TOLERANCE must be a literal dict such as {{"rtol": 1e-6, "atol": 1e-9}} '
+        "(both 0 to compare floats exactly)"
+    )
+    try:
+        value = ast.literal_eval(node.value)  # type: ignore[attr-defined]
+    except (ValueError, AttributeError, TypeError, SyntaxError, RecursionError, MemoryError):
+        raise TaskError(usage) from None
+    if not isinstance(value, dict) or not value or not set(value) <= {"rtol", "atol"}:
+        raise TaskError(usage + f", got {value!r}"[:200])
+    for key, number in value.items():
+        if (
+            not isinstance(number, int | float)
+            or isinstance(number, bool)
+            or not math.isfinite(number)
+            or number < 0
+        ):
+            raise TaskError(
+                f"task file {path}: TOLERANCE[{key!r}] must be a non-negative number, got {number!r}"
+            )
+    return {"rtol": float(value.get("rtol", 0.0)), "atol": float(value.get("atol", 0.0))}
 
 
 # ---------------------------------------------------------------- comparison (runs in the child)
@@ -131,14 +167,16 @@ class Mismatch(AssertionError):
     """``actual`` differs from ``expected``; the message says where and by how much."""
 
 
-def judge(expected, actual, actual_args, names=(), check=None, original_args=None) -> None:
+def judge(
+    expected, actual, actual_args, names=(), check=None, original_args=None, tolerance=None
+) -> None:
     """Raise Mismatch unless one call's outputs are right.
 
     ``expected`` is (the reference's return value, its arguments after the call). With the task's
     ``check`` that alone decides (problems with several valid answers); otherwise the return
     value and every array argument after the call must equal the reference's. ``original_args``
     (the inputs before the call) let the message say when a kernel wrote an input that the
-    reference leaves alone.
+    reference leaves alone. ``tolerance`` is the task's TOLERANCE (None: the scaled default).
     """
     import numpy as np
 
@@ -152,13 +190,13 @@ def judge(expected, actual, actual_args, names=(), check=None, original_args=Non
             raise Mismatch(f"check raised {type(exc).__name__}: {exc}") from None
         return
     elements = count_elements(expected_args)
-    compare(value, actual, "return value", elements)
+    compare(value, actual, "return value", elements, tolerance)
     for index, (before, after) in enumerate(zip(expected_args, actual_args, strict=False)):
         if not isinstance(before, np.ndarray):
             continue
         name = names[index] if index < len(names) else f"#{index}"
         try:
-            compare(before, after, f"argument `{name}` after the call", elements)
+            compare(before, after, f"argument `{name}` after the call", elements, tolerance)
         except Mismatch as exc:
             if original_args is not None and _same(original_args[index], before):
                 raise Mismatch(
@@ -177,8 +215,9 @@ def _same(a, b) -> bool:
         return False
 
 
-def compare(expected, actual, what: str, input_elements: int) -> None:
-    """Raise Mismatch unless ``actual`` equals ``expected`` (floats within a scaled tolerance)."""
+def compare(expected, actual, what: str, input_elements: int, tolerance=None) -> None:
+    """Raise Mismatch unless ``actual`` equals ``expected`` (floats within a scaled tolerance, or
+    within the task's fixed ``tolerance``)."""
     import numpy as np
 
     if isinstance(expected, tuple | list):
@@ -188,7 +227,7 @@ def compare(expected, actual, what: str, input_elements: int) -> None:
                 f"got {_kind(actual)}"
             )
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            compare(e, a, f"{what}[{i}]", input_elements)
+            compare(e, a, f"{what}[{i}]", input_elements, tolerance)
         return
     if expected is None:
         if actual is not None:
@@ -205,7 +244,7 @@ def compare(expected, actual, what: str, input_elements: int) -> None:
     if act.shape != exp.shape:
         raise Mismatch(f"{what}: expected shape {exp.shape}, got shape {act.shape}")
     if exp.dtype.kind in "fc" or act.dtype.kind in "fc":
-        _compare_float(exp, act, what, input_elements)
+        _compare_float(exp, act, what, input_elements, tolerance)
         return
     if exp.dtype.kind not in "biu" or act.dtype.kind not in "biu":
         raise Mismatch(f"{what}: expected dtype {exp.dtype}, got dtype {act.dtype}")
@@ -223,7 +262,7 @@ def compare(expected, actual, what: str, input_elements: int) -> None:
 _CHUNK = 1 << 20  # elements per slice when comparing floats: temporaries stay small
 
 
-def _compare_float(exp, act, what, input_elements):
+def _compare_float(exp, act, what, input_elements, tolerance=None):
     """Compare in slices of ``_CHUNK`` elements, so a 1 GiB output needs no 1 GiB temporaries."""
     import numpy as np
 
@@ -263,9 +302,13 @@ def _compare_float(exp, act, what, input_elements):
         act.dtype,
     )
     eps = float(np.finfo(np.float32 if single else np.float64).eps)
-    # A parallel reduction reorders sums: its error grows with the number of terms and magnitude.
-    rtol = eps**0.5
-    atol = max(input_elements, 1) * eps * max(scale, 1.0)
+    if tolerance is not None:  # the task's own, justified in its docstring
+        rtol, atol = tolerance["rtol"], tolerance["atol"]
+    else:
+        # A parallel reduction reorders sums: its error grows with the number of terms and
+        # magnitude.
+        rtol = eps**0.5
+        atol = max(input_elements, 1) * eps * max(scale, 1.0)
     count, worst, worst_diff = 0, -1, -1.0
     for lo, e, a in slices():
         with np.errstate(invalid="ignore"):

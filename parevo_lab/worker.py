@@ -79,10 +79,19 @@ class Session:
         for name in ("reference", "make_inputs"):
             if not callable(getattr(self.task, name, None)):
                 raise TaskProblem(f"`{name}` in the task file is not a function")
+        self.tolerance = job.get("tolerance")  # TOLERANCE, validated by the parent
         self.check = getattr(self.task, "check", None)
         if self.check is not None and not callable(self.check):
             raise TaskProblem("`check` in the task file is not a function")
-        self.candidate_path = self.sources_dir / f"{job['candidate_module']}.py"
+        self.candidate_module = None
+        if job.get("candidate_module"):
+            self.use_candidate(job["candidate_module"])
+
+    def use_candidate(self, module: str) -> None:
+        """Make ``module`` (a content-named source file) the candidate: an audit's child
+        verifies one mutant after another with the same inputs."""
+        self.job["candidate_module"] = module
+        self.candidate_path = self.sources_dir / f"{module}.py"
         self.candidate_source = self.candidate_path.read_text(encoding="utf-8")
         self.candidate_module = None
 
@@ -211,6 +220,10 @@ def main(argv: list[str]) -> int:
             from .cascade import profile
 
             profile.run(session)
+        elif job["job"] in ("mutants", "probe"):
+            from .cascade import audit
+
+            audit.run(session)
         else:
             raise ValueError(f"unknown job {job['job']!r}")
     except TaskProblem as exc:

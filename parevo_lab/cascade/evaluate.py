@@ -92,7 +92,7 @@ def verify_stage(
     if problem is not None:
         report.compile = CompileResult(ok=False, error=problem)
         return _spent(report, started)
-    job, limits = _job(task, candidate, options)
+    job, limits = sandbox_job(task, candidate, options)
     with sandbox.cores_shared():
         run = sandbox.run(
             {**job, "job": "verify"}, limits, _relay(progress, "verify"), keep=_replay_crash_site
@@ -106,7 +106,7 @@ def verify_stage(
         verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
         races=phases.get("races", 0.0),  # the replay runs; its compile is under "compile"
     )
-    report.compile, report.verify, report.races = _read_verify(run)
+    report.compile, report.verify, report.races = read_verify(run)
     if not options.profile:
         report.profile = ProfileResult(
             ran=False, notes=["profiling was switched off (--no-profile)"]
@@ -144,7 +144,7 @@ def profile_stage(
     """Time the candidate across thread counts in a sandboxed child that has the host's cores to
     itself (``sandbox.cores_exclusive``). It may run on another host than ``verify_stage``."""
     started = time.monotonic()
-    job, limits = _job(task, candidate, options)
+    job, limits = sandbox_job(task, candidate, options)
     job["compare_outputs"] = report.verify.passed
     with sandbox.cores_exclusive():
         load_before = _load_average()
@@ -173,7 +173,9 @@ def _spent(report: Report, started: float) -> Report:
     return report
 
 
-def _job(task: Task, candidate: Candidate, options: CheckOptions) -> tuple[dict, sandbox.Limits]:
+def sandbox_job(
+    task: Task, candidate: Candidate, options: CheckOptions
+) -> tuple[dict, sandbox.Limits]:
     """What the sandboxed child is asked, with the sources written where it imports them (on
     the host that runs it: the files are named by content, so writing them again is harmless)."""
     sources_dir, task_module = materialise(task.source, "task")
@@ -187,6 +189,7 @@ def _job(task: Task, candidate: Candidate, options: CheckOptions) -> tuple[dict,
         "function": candidate.function,
         "threads": sorted(set(options.threads)),
         "sizes": task.sizes,
+        "tolerance": task.tolerance,
         "budget_s": options.budget_s,
         "machine_dir": str(cache_root() / "machine"),
         "races": options.races,
@@ -245,7 +248,7 @@ def decide(report: Report) -> tuple[str, str]:
 # ------------------------------------------------------------------ events -> results
 
 
-def _read_verify(run: sandbox.SandboxRun):
+def read_verify(run: sandbox.SandboxRun):
     _require_started(run)
     compile_result = None
     verify = VerifyResult(passed=False)

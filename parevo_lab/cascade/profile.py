@@ -98,6 +98,7 @@ def run(session) -> None:
             expected=expected,
             names=names,
             check=session.check,
+            tolerance=session.tolerance,
             on_wrong=on_wrong,
             keepalive=_keepalive(emit, "run", label, budget, case.to_dict()),
         )
@@ -176,6 +177,7 @@ def _sample(
     expected=None,
     names=(),
     check=None,
+    tolerance=None,
     on_wrong=None,
     warmup=True,
     minimum=3,
@@ -188,7 +190,9 @@ def _sample(
     if warmup:
         fresh = fresh_copy(args)
         result = function(*fresh)
-        if expected is not None and not _matches(expected, result, fresh, names, check, on_wrong):
+        if expected is not None and not _matches(
+            expected, result, fresh, (names, check, tolerance), on_wrong
+        ):
             return None
     samples: list[float] = []
     spent = 0.0
@@ -202,7 +206,7 @@ def _sample(
         spent += elapsed
         if len(samples) == 0 and expected is not None:
             # The output of a timed run is checked too: a kernel right only when small fails here.
-            if not _matches(expected, result, fresh, names, check, on_wrong):
+            if not _matches(expected, result, fresh, (names, check, tolerance), on_wrong):
                 return None
         samples.append(elapsed)
         if len(samples) >= max(MIN_SAMPLES, minimum) and _stable(samples):
@@ -212,9 +216,11 @@ def _sample(
     return samples
 
 
-def _matches(expected, result, actual_args, names, check, on_wrong) -> bool:
+def _matches(expected, result, actual_args, how, on_wrong) -> bool:
+    """``how``: (argument names, the task's check, its TOLERANCE), as ``judge`` takes them."""
+    names, check, tolerance = how
     try:
-        judge(expected, result, actual_args, names, check)
+        judge(expected, result, actual_args, names, check, tolerance=tolerance)
     except Mismatch as exc:
         on_wrong(str(exc))
         return False

@@ -23,18 +23,81 @@ class _Stop(Exception):
     """A gate failed; the failure event has been emitted."""
 
 
+class Cases:
+    """The verification inputs of one task and the reference's outputs on them, made on first
+    use and kept: the verify job uses them once, an audit for every mutant."""
+
+    def __init__(self, session):
+        self.session = session
+        self.sizes = session.job["sizes"]
+        self._base = self._edges = self._check = self._bench = None
+        self._reference = None
+
+    @property
+    def base(self):
+        """(args, expected) at the check size, first seed."""
+        if self._base is None:
+            self._base = _prepare(self.session, self.sizes["check"], CHECK_SEEDS[0])
+        return self._base
+
+    def reference(self):
+        """The serial numba build of the reference (None if numba refuses), emitted once."""
+        if self._reference is None:
+            jitted, note = compile_reference(self.session, self.base[0])
+            self.session.emit({"type": "reference", "compiled": jitted is not None, "note": note})
+            self._reference = (jitted,)
+        return self._reference[0]
+
+    @property
+    def edges(self) -> dict:
+        if self._edges is None:
+            self._edges = {}
+            for size in EDGE_SIZES:
+                try:
+                    self._edges[size] = _prepare(self.session, size, CHECK_SEEDS[0])
+                except Exception as exc:  # noqa: BLE001 - TaskProblem: outside the task's domain
+                    self.session.emit({"type": "skipped", "message": f"size {size} skipped: {exc}"})
+        return self._edges
+
+    @property
+    def check(self) -> dict:
+        """{seed: (args, expected)} at the check size."""
+        if self._check is None:
+            self._check = {CHECK_SEEDS[0]: self.base}
+            for seed in CHECK_SEEDS[1:]:
+                self._check[seed] = _prepare(self.session, self.sizes["check"], seed)
+        return self._check
+
+    @property
+    def bench(self):
+        """(args, expected) at the bench size (the compiled reference's outputs), or None."""
+        if self._bench is None and self.sizes["bench"] != self.sizes["check"]:
+            session, size = self.session, self.sizes["bench"]
+            args = session.inputs(size, CHECK_SEEDS[0])
+            reference = self.reference() or session.task.reference
+            expected = session.expected(reference, args, f"reference at bench size {size}")
+            self._bench = (args, expected)
+        return self._bench
+
+
 def run(session) -> None:
+    """The verify job: one candidate."""
+    cases = Cases(session)
+    cases.reference()
+    verify_candidate(session, cases)
+
+
+def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
+    """Compile the session's candidate, then run every verification case in order; True when
+    it passed them all (each result is emitted as it comes)."""
     job, emit = session.job, session.emit
     threads = list(job["threads"])
-    sizes = job["sizes"]
     names = session.argument_names()
+    base = cases.base
 
-    base = _prepare(session, sizes["check"], CHECK_SEEDS[0])
-    reference_jit, reference_note = compile_reference(session, base[0])
-    emit({"type": "reference", "compiled": reference_jit is not None, "note": reference_note})
-
-    def compile_failed(error: CompileError) -> None:
+    def compile_failed(error: CompileError) -> bool:
         emit({"type": "compile", "result": CompileResult(ok=False, error=error)})
+        return False
 
     problem = session.import_candidate()
     if problem is not None:
@@ -47,31 +110,24 @@ def run(session) -> None:
     mismatch = compile_stage.arity_problem(py_func, job["function"], len(base[0]), names)
     if mismatch is not None:
         return compile_failed(mismatch)
-    kernel = compile_stage.jit(py_func, options)
+    kernel = compile_stage.jit(py_func, options, cache=cache)
     result = compile_stage.compile_dispatcher(
         kernel, base[0], session.candidate_path, session.candidate_source
     )
     emit({"type": "compile", "result": result})
     if not result.ok:
-        return None
+        return False
 
     runner = _Runner(session, py_func, names)
-    edges = {}
-    for size in EDGE_SIZES:
-        try:
-            edges[size] = _prepare(session, size, CHECK_SEEDS[0])
-        except Exception as exc:  # noqa: BLE001 - TaskProblem: outside the task's domain
-            emit({"type": "skipped", "message": f"size {size} skipped: {exc}"})
+    edges = cases.edges
     try:
         # 1. serial boundscheck pass: out-of-bounds accesses become IndexError with a line.
         checked = _boundscheck_build(session, py_func, base[0])
         if checked is not None:
-            for size, (args, expected) in [(sizes["check"], base), *edges.items()]:
+            for size, (args, expected) in [(cases.sizes["check"], base), *edges.items()]:
                 runner.case("boundscheck", size, CHECK_SEEDS[0], 1, checked, args, expected)
         # 2. races: lint + shadow replay on every check-size seed, before any parallel run.
-        check_inputs = {CHECK_SEEDS[0]: base}
-        for seed in CHECK_SEEDS[1:]:
-            check_inputs[seed] = _prepare(session, sizes["check"], seed)
+        check_inputs = cases.check
         if job.get("races", True):
             inputs = [args for args, _ in check_inputs.values()]
             report = races.run(session, job["function"], inputs, threads, result.loops)
@@ -80,25 +136,24 @@ def run(session) -> None:
         # may fire only now and then), then the edge sizes.
         for seed, (args, expected) in check_inputs.items():
             for p in threads:
-                runner.case("check", sizes["check"], seed, p, kernel, args, expected)
+                runner.case("check", cases.sizes["check"], seed, p, kernel, args, expected)
         for _ in range(REPEATS if max(threads) > 1 else 0):
             args, expected = base
             runner.case(
-                "repeat", sizes["check"], CHECK_SEEDS[0], max(threads), kernel, args, expected
+                "repeat", cases.sizes["check"], CHECK_SEEDS[0], max(threads), kernel, args, expected
             )
         for size, (args, expected) in edges.items():
             for p in threads:
                 runner.case("edge", size, CHECK_SEEDS[0], p, kernel, args, expected)
         # 4. bench size at the most threads, against the compiled reference when there is one.
-        bench = sizes["bench"]
-        if bench != sizes["check"]:
-            args = session.inputs(bench, CHECK_SEEDS[0])
-            reference = reference_jit or session.task.reference
-            expected = session.expected(reference, args, f"reference at bench size {bench}")
-            runner.case("bench", bench, CHECK_SEEDS[0], max(threads), kernel, args, expected)
+        bench = cases.bench
+        if bench is not None:
+            args, expected = bench
+            size = cases.sizes["bench"]
+            runner.case("bench", size, CHECK_SEEDS[0], max(threads), kernel, args, expected)
     except _Stop:
-        pass
-    return None
+        return False
+    return True
 
 
 def _prepare(session, size: int, seed: int):
@@ -208,7 +263,16 @@ class _Runner:
         emit({"type": "case", "case": case})
 
     def _compare(self, expected, actual, actual_args, original_args) -> None:
-        judge(expected, actual, actual_args, self.names, self.session.check, original_args)
+        session = self.session
+        judge(
+            expected,
+            actual,
+            actual_args,
+            self.names,
+            session.check,
+            original_args,
+            session.tolerance,
+        )
 
     def _runtime_failure(self, exc, case, what, args) -> None:
         emit = self.session.emit

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..results import Report
+from ..results import AuditReport, Report
 
 _MARK = {
     "ok": "PASS",
@@ -224,3 +224,92 @@ def _caret(label: str, site: dict) -> list[str]:
         f"    {site['line']:>5} | {text}",
         f"          | {' ' * (site['column'] or 0)}^",
     ]
+
+
+# ------------------------------------------------------------------ parevo audit
+
+
+def render_audit(report: AuditReport, diffs: bool = True) -> str:
+    """The readable report of ``parevo audit TASK.py``: the score, then every mutant that
+    verification accepted, with what it changed, what input it says is missing, its file."""
+    c = report.counts
+    name = report.task.get("name", "?")
+    score = f"{report.score:.3f}" if report.score is not None else "not measured"
+    lines = [
+        f"{'PASS' if not c.get('survived') else 'WEAK'} audit of {name}: mutation score {score} "
+        f"({c.get('killed', 0)} killed of {c.get('killed', 0) + c.get('survived', 0)}; "
+        f"{c.get('survived', 0)} survived, {c.get('equivalent', 0)} probably equivalent, "
+        f"{c.get('stillborn', 0)} stillborn) in {report.seconds:.0f} s",
+    ]
+    if report.statement:
+        lines.append(f"  note: {report.statement}")
+    survived = [m for m in report.mutants if m.status == "survived"]
+    equivalent = [m for m in report.mutants if m.status == "equivalent"]
+    if survived:
+        lines += ["", "survived: wrong kernels your inputs call ok"]
+        for m in survived:
+            lines += _mutant_lines(m, diffs)
+            lines.append(f"      missing: {m.hint}")
+            lines.append(f"      {m.message}")
+    if equivalent:
+        lines += [
+            "",
+            f"probably equivalent: they agree with the reference on every verification case and "
+            f"on {report.probe_inputs} extra inputs from make_inputs; if one is not, make_inputs "
+            "never produces the input that tells it apart",
+        ]
+        for m in equivalent:
+            lines += _mutant_lines(m, diffs=False)
+            lines.append(f"      if it is not equivalent: {m.hint}")
+    killed: dict[str, int] = {}
+    for m in report.mutants:
+        if m.status == "killed":
+            killed[m.verdict] = killed.get(m.verdict, 0) + 1
+    if killed:
+        by = ", ".join(f"{v} {n}" for v, n in sorted(killed.items(), key=lambda kv: -kv[1]))
+        lines += ["", f"killed: {by}"]
+    if report.out:
+        lines.append(f"mutant files and audit.json: {report.out}")
+    return "\n".join(lines)
+
+
+def _mutant_lines(m, diffs: bool) -> list[str]:
+    lines = [f"  {m.id} {m.operator:<18} {m.description}"]
+    if m.path:
+        lines.append(f"      try it: parevo check TASK.py {m.path}")
+    if diffs and m.diff:
+        body = [ln.rstrip("\n") for ln in m.diff.splitlines() if not ln.startswith(("---", "+++"))]
+        lines += [f"      {ln}" for ln in body]
+    return lines
+
+
+def render_suite_audit(reports: list) -> str:
+    """``parevo audit --suite``: one line per task, the survivors named, the totals."""
+    lines = [
+        f"{'task':<52} {'mutants':>7} {'killed':>6} {'surv.':>5} {'equiv.':>6} {'still.':>6} "
+        f"{'score':>6} {'s':>5}"
+    ]
+    totals = {"generated": 0, "killed": 0, "survived": 0, "equivalent": 0, "stillborn": 0}
+    seconds = 0.0
+    for name, report in reports:
+        c = report.counts
+        for key in totals:
+            totals[key] += c.get(key, 0)
+        seconds += report.seconds
+        score = f"{report.score:.3f}" if report.score is not None else "-"
+        lines.append(
+            f"{name[:52]:<52} {c.get('generated', 0):>7} {c.get('killed', 0):>6} "
+            f"{c.get('survived', 0):>5} {c.get('equivalent', 0):>6} {c.get('stillborn', 0):>6} "
+            f"{score:>6} {report.seconds:>5.0f}"
+        )
+        for m in report.mutants:
+            if m.status == "survived":
+                lines.append(f"    survived {m.id} {m.operator}: {m.description}"[:160])
+    measured = totals["killed"] + totals["survived"]
+    score = f"{totals['killed'] / measured:.3f}" if measured else "-"
+    lines.append(
+        f"{'all ' + str(len(reports)) + ' tasks':<52} {totals['generated']:>7} "
+        f"{totals['killed']:>6} {totals['survived']:>5} {totals['equivalent']:>6} "
+        f"{totals['stillborn']:>6} {score:>6} {seconds:>5.0f}"
+    )
+    return "\n".join(lines)
