@@ -510,7 +510,7 @@ def _audit(args) -> int:
         except (TaskError, SandboxStartError) as exc:
             bar.close()
             return _usage_error(f"{name}: {exc}", args.json)
-        bar.close(report)
+        bar.close(report if report.mutants else None)
         reports.append((name, report))
     if not args.suite:
         report = reports[0][1]

@@ -203,7 +203,7 @@ def mutants(task: Task, function: str = "reference") -> list[Mutant]:
         seen.add(text)
         number = f"m{len(found) + 1:03d}"
         what, hint = OPERATORS[edit.operator]
-        description = f"line {edit.line}: {edit.detail or what}"
+        description = _one_line(f"line {edit.line}: {edit.detail or what}")
         footer = (
             f"\n\n{FOOTER} {number} ({edit.operator}) of {task.name}: {description}\n"
             f"# try it: parevo check TASK.py THIS_FILE.py\n"
@@ -576,6 +576,12 @@ class _Maker:
                 text,
                 f"`{self.text(node)}` starts from `{text}`",
             )
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """Whitespace (a multi-line expression's newlines included) collapsed, long text cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _walk_in_order(func: ast.FunctionDef):

@@ -135,3 +135,68 @@ def test_compare_floats_in_slices_finds_the_worst_value_across_slices(monkeypatc
     with pytest.raises(Mismatch, match=r"contains NaN \(2 values\).*first at index \(3, 9\)"):
         compare(expected, actual, "out", 50)
     compare(expected, expected.astype(np.float32), "out", 50)
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [
+        ('TOLERANCE = {"rtol": -1}', "TOLERANCE['rtol'] must be a non-negative number"),
+        ('TOLERANCE = {"atol": float("nan")}', "TOLERANCE must be a literal dict"),
+        ('TOLERANCE = {"abs": 1e-3}', "TOLERANCE must be a literal dict"),
+        ("TOLERANCE = {}", "TOLERANCE must be a literal dict"),
+        ('TOLERANCE = {"rtol": True}', "TOLERANCE['rtol'] must be a non-negative number"),
+    ],
+)
+def test_a_bad_tolerance_is_one_line_naming_the_fix(tmp_path, line, words):
+    path = tmp_path / "task.py"
+    path.write_text(
+        f"{line}\ndef make_inputs(size, rng):\n    return ()\ndef reference():\n    pass\n"
+    )
+    with pytest.raises(TaskError) as info:
+        load_task(path)
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_task_tolerance_replaces_the_scaled_default(tmp_path):
+    """TOLERANCE of zeros compares floats exactly; the scaled default accepts one ulp."""
+    expected = np.linspace(1.0, 2.0, 1000, dtype=np.float32)
+    nudged = np.nextafter(expected, np.float32(3.0))
+    compare(expected, nudged, "x", 1000)  # the default: fine
+    with pytest.raises(Mismatch, match="1000 of 1000 values differ beyond tolerance"):
+        compare(expected, nudged, "x", 1000, {"rtol": 0.0, "atol": 0.0})
+    compare(expected, nudged, "x", 1000, {"rtol": 1e-6, "atol": 0.0})
+    path = tmp_path / "task.py"
+    path.write_text(
+        'TOLERANCE = {"atol": 0}\ndef make_inputs(size, rng):\n    return ()\n'
+        "def reference():\n    pass\n"
+    )
+    task = load_task(path)
+    assert task.tolerance == {"rtol": 0.0, "atol": 0.0}
+    assert task.describe()["tolerance"] == {"rtol": 0.0, "atol": 0.0}
+
+
+def test_an_exact_task_rejects_a_kernel_one_ulp_off_in_the_sandbox(tmp_path):
+    task = tmp_path / "task.py"
+    task.write_text(
+        "import numpy as np\n"
+        'TOLERANCE = {"rtol": 0.0, "atol": 0.0}\n'
+        'SIZES = {"check": 100, "bench": 1000}\n'
+        "def make_inputs(size, rng):\n"
+        "    return (rng.uniform(-1, 1, size).astype(np.float32),)\n"
+        "def reference(x):\n"
+        "    for i in range(1, x.shape[0]):\n"
+        "        x[i] = min(x[i], x[i - 1])\n"
+    )
+    kernel = tmp_path / "kernel.py"
+    kernel.write_text(
+        "import numpy as np\n"
+        "def kernel(x):\n"
+        "    for i in range(1, x.shape[0]):\n"
+        "        x[i] = min(x[i], x[i - 1])\n"
+        "    if x.shape[0] > 500:\n"
+        "        x[-1] = np.nextafter(x[-1], np.float32(2.0))\n"
+    )
+    report = evaluate(load_task(task), load_candidate(str(kernel)), CheckOptions(profile=False))
+    assert report.verdict == "wrong"
+    assert "(size 1000, seed 0" in report.summary and "rtol 0.0e+00, atol 0.0e+00" in report.summary

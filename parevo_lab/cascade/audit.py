@@ -113,9 +113,10 @@ def audit(
                 results[index].status = "survived"
                 results[index].message = "verification calls it ok (not probed: --no-probe)"
         report.mutants = results
+    _finish(report, started)
     if out is not None:
         _write(report, found, out)
-    return _finish(report, started)
+    return report
 
 
 def suite_summary(reports: list[tuple[str, AuditReport]]) -> dict:

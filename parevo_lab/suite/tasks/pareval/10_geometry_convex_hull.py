@@ -2,24 +2,40 @@
 
 points is an n x 2 float64 array, one (x, y) point per row. Return the vertices of the convex hull
 of the points as an h x 2 float64 array, in cyclic order around the hull. points must be left
-unchanged.
+unchanged. (ParEval's convexHull fills a `hull` vector argument; we return the array.)
+
+ParEval's own baseline is wrong, and this task follows ParEval's prompt, not its baseline.
+correctConvexHull builds the upper chain from every sorted point, but the lower chain only from
+the third-largest point down (its loop starts at i = 2 and takes pointsSorted[n - i - 1]), so
+the last two sorted points never enter the lower chain, and both chains end with the smallest
+point, pointsSorted[0], which the result then holds twice. On the corners of a 10 x 10 square
+with the interior points (5, 5), (9, 2), (7, 1), (3, 4), (2, 8) it returns {0,0} {0,10}
+{10,10} {9,2} {7,1} {0,0} (perimeter 37.37 instead of 40). Its validate() first compares the
+number of vertices with the baseline's, then the sorted vertices, so a correct hull, which
+holds no point twice, fails ParEval's own check every time.
 
 Decisions:
 - Vertices only: points lying on a hull edge (collinear with two vertices) are not vertices, and
   a point given several times appears once. Degenerate hulls: no points give a 0 x 2 array; one
   distinct point gives that point; points that all lie on one line give the line's two end
   points.
-- The check accepts any starting vertex and either orientation (clockwise or counterclockwise):
-  it finds the reference's first vertex in the answer and compares the cyclic sequence forwards
-  and backwards, exactly (hull vertices are input points, copied without arithmetic). The
-  reference itself returns the counterclockwise order starting at the lexicographically
-  smallest (x, then y) point. The check does not look at points.
+- Order: the vertices must come in cyclic order around the hull, which is stricter than ParEval:
+  its prompt asks for "the set of points" and its validate() sorts both answers before
+  comparing, so any order of the vertex set passes there. The check accepts any starting
+  vertex and either orientation (clockwise or counterclockwise): it finds the reference's first
+  vertex in the answer and compares the cyclic sequence forwards and backwards, exactly (hull
+  vertices are input points, copied without arithmetic). The reference itself returns the
+  counterclockwise order starting at the lexicographically smallest (x, then y) point. The
+  check does not look at points.
+- Fewer than three points: ParEval's baseline returns the points as given (a point given twice
+  appears twice); here the rules above apply (distinct points only).
 - The reference is Andrew's monotone chain: a stable lexicographic sort (two stable argsorts),
   duplicates dropped, then the lower and upper chains, popping on cross products <= 0 (which
   drops collinear points). O(n log n), in plain loops.
 - make_inputs draws n points with integer coordinates (stored as floats) uniformly from the disk
   of radius max(2, isqrt(n)) around the origin: many duplicates and collinear points, so the
-  rules above matter, and cross products are exact. Bench n is 2^18 (ParEval: 2^14).
+  rules above matter, and cross products are exact (ParEval draws uniform doubles in
+  [-1000, 1000]^2). Bench n is 2^18 (ParEval: 2^14).
 """
 
 import numpy as np

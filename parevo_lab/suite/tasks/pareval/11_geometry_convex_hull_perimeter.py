@@ -3,23 +3,41 @@
 points is an n x 2 float64 array, one (x, y) point per row. Return the perimeter of their convex
 hull: the sum of the distances between consecutive hull vertices, around the cycle.
 
+ParEval's own baseline is wrong, and this task follows ParEval's prompt, not its baseline:
+correctConvexHullPerimeter builds the same broken hull as ParEval 10's baseline (the last two
+sorted points never enter the lower chain; see 10_geometry_convex_hull). On the corners of a
+10 x 10 square with the interior points (5, 5), (9, 2), (7, 1), (3, 4), (2, 8) it returns 37.37
+instead of 40, and on 1024 random points as in its validate() it is off by more than its own
+1e-6 tolerance about five times in six, so a correct kernel usually fails ParEval's check.
+
 Decisions:
 - Degenerate hulls follow from that cyclic sum: no points or one distinct point give 0.0; points
   that all lie on one line give twice the distance between the line's two end points (there and
-  back).
+  back). ParEval returns 0 for fewer than three points, so two distinct points at distance d
+  give 0 there and 2d here.
 - The reference builds the hull with Andrew's monotone chain (a stable lexicographic sort by two
   stable argsorts, duplicates dropped, lower and upper chains popping on cross products <= 0),
-  O(n log n) in plain loops, then sums sqrt(dx^2 + dy^2) over the hull's edges. The default
-  float comparison allows for another summation order or another starting vertex.
+  O(n log n) in plain loops, then sums sqrt(dx^2 + dy^2) over the hull's edges.
 - make_inputs draws n points with integer coordinates (stored as floats) uniformly from the disk
   of radius max(2, isqrt(n)) around the origin: many duplicates and collinear points, and exact
-  cross products. Bench n is 2^18 (ParEval: 2^14).
+  cross products (ParEval draws uniform doubles in [-1000, 1000]^2). Bench n is 2^18 (ParEval:
+  2^14).
+- Tolerance: TOLERANCE is rtol 1e-11, atol 0. The perimeter is a sum of h positive edge
+  lengths, each the correctly rounded root of an exact integer, so another summation order,
+  starting vertex or direction (or hypot for sqrt) changes it by at most about (h - 1) eps
+  relative: 4e-14 at the bench size, where h = 169, so 1e-11 leaves a margin of over 200 (and
+  fits hulls of up to about 45000 vertices). Leaving out one hull vertex changes the perimeter
+  by at least 1e-3 at the check size and 2.9e-5 (9e-9 relative) at the bench size, where the
+  default tolerance (sqrt(eps) P + 2n eps P = 4.8e-5) would have let it pass. Empty and
+  one-point hulls compare exactly (0.0). ParEval's check is |test - correct| <= 1e-6 absolute
+  on perimeters of about 8000 (1.2e-10 relative).
 """
 
 import numpy as np
 
 CATEGORY = "geometry"
 SIZES = {"check": 1000, "bench": 262144}
+TOLERANCE = {"rtol": 1e-11, "atol": 0.0}  # a sum of h positive terms: reordering is ~h eps
 
 
 def make_inputs(size, rng):

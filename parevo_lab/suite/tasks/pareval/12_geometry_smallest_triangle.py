@@ -4,7 +4,7 @@ points is an n x 2 float64 array, one (x, y) point per row. Return the smallest 
 |cross(b - a, c - a)| / 2 over all triples of distinct rows a, b, c.
 
 Decisions:
-- Fewer than three points: no triangle, the answer is inf.
+- Fewer than three points: no triangle, the answer is inf (ParEval returns 0).
 - ParEval's reference tries all n^3/6 triples. Ours is the O(n^2 log n) rotational sweep, so
   that speedups measure parallelism and not an algorithm. In a smallest triangle abc, c is the
   point nearest to the line ab (a nearer one would make a smaller triangle). Sort the points by
@@ -14,11 +14,13 @@ Decisions:
   So: start from the order at angle 0 (by y, then x: just below angle 0), sort the n(n-1)/2
   pair directions (atan2, folded into [0, pi)) with a stable sort, and at each one evaluate the
   triangles with the points next to a and b in the order, then swap a and b.
-- This needs points in general position; make_inputs draws coordinates uniformly in [0, 1), where
-  three collinear points or two parallel pairs have probability 0 (near ties only perturb
-  triangles far smaller than the answer). Candidates next to both a and b are evaluated, so a
-  pair that rounding leaves not quite adjacent is still handled.
-- Bench n is 1000 (ParEval: 2^7 for the cubic loop); the default float comparison applies.
+- This needs points in general position; make_inputs draws coordinates uniformly in [0, 1)
+  (ParEval: [-1000, 1000]), where three collinear points or two parallel pairs have
+  probability 0 (near ties only perturb triangles far smaller than the answer). Candidates
+  next to both a and b are evaluated, so a pair that rounding leaves not quite adjacent is
+  still handled.
+- Bench n is 1000 (ParEval: 2^8 serially and 2^7 for OpenMP, for its cubic loop); the default
+  float comparison applies.
 """
 
 import numpy as np

@@ -1,19 +1,29 @@
 """Largest sum of a contiguous subarray (ParEval 34, scan_largest_contiguous_subarray_sum).
 
 Return the largest sum of x[i] + ... + x[j] over all non-empty subarrays (i <= j) of an int64
-vector x with values uniform in [-100, 100] (ParEval's range). ParEval's example:
-[-2, 1, -3, 4, -1, 2, 1, -5, 4] -> 6.
+vector x with values uniform in [-100, 100] (ParEval's fillRand(x, -100, 100) draws -100 to 99;
+int64 instead of C's int). ParEval's example: [-2, 1, -3, 4, -1, 2, 1, -5, 4] -> 6.
+
+ParEval's own baseline is wrong, and this task follows ParEval's prompt, not its baseline:
+correctMaximumSubarray loops over all start and end points but never resets its running sum
+currSum when the start point moves, so after the first start point it adds suffix sums on top
+of each other and returns the largest of those running totals, not a subarray sum. On its own
+prompt example it returns 17 instead of 6; on 1024 random values as in its validate() it agrees
+with the true answer about one time in a hundred, so a correct kernel fails ParEval's exact
+check nearly always.
 
 Decisions where ParEval is ambiguous:
-- Only non-empty subarrays count, as in ParEval's reference (it starts from the lowest int and
-  tries every non-empty subarray): an all-negative x gives its largest element, not 0.
-- An empty x has no non-empty subarray; ParEval's reference would return the lowest int. We
+- Only non-empty subarrays count, as the prompt's wording and the baseline's starting value
+  (the lowest int) suggest: an all-negative x gives its largest element, not 0.
+- An empty x has no non-empty subarray; ParEval's baseline would return the lowest int. We
   return 0, the sum of the empty array's only (empty) subarray, rather than a sentinel.
-- ParEval's reference tries all O(n^2) subarrays. Ours is Kadane's O(n) algorithm, so that the
-  speedup measures parallelism and not the change of algorithm.
-- Bench size: 1.1e8 values (880 MB) make the serial numba reference take about 62 ms. The
-  pure-Python reference (roughly 0.3 us a value) would need an estimated 33 s there, past the
-  profile's 10 s cap for it, so the profile reports no vs_python for this task.
+- The reference is Kadane's O(n) algorithm, so that the speedup measures parallelism; the
+  baseline's double loop, had it reset currSum, would be the O(n^2) maximum over all
+  subarrays.
+- Bench size: 1.1e8 values (880 MB) make the serial numba reference take about 62 ms (ParEval:
+  2^15 for its quadratic loop). The pure-Python reference (roughly 0.3 us a value) would need
+  an estimated 33 s there, past the profile's 10 s cap for it, so the profile reports no
+  vs_python for this task.
 """
 
 CATEGORY = "scan"
