@@ -22,6 +22,24 @@ def check(task, candidate, **options):
     return _check(task, candidate, **options)
 
 
+def audit(task, *, out=None, threads=None, timeout_s: float = 10.0, probe: bool = True):
+    """How strong is ``task``'s verification (a path or a ``Task``)? Mutants of its reference
+    are verified like candidates; returns an ``AuditReport`` (``.score``, ``.survivors``: each a
+    wrong kernel the task's inputs call ok, with its diff and the input class it says is
+    missing). ``out`` keeps the surviving mutants as candidate files; shown in a notebook by
+    ``%parevo_audit``."""
+    from .cascade.audit import AuditOptions
+    from .cascade.audit import audit as _audit
+    from .task import Task, load_task
+
+    if not isinstance(task, Task):
+        task = load_task(task)
+    options = AuditOptions(timeout_s=timeout_s, probe=probe)
+    if threads:
+        options.threads = list(threads)
+    return _audit(task, options, out=out)
+
+
 def evolve(
     task,
     *,

@@ -14,6 +14,8 @@
 
     %parevo_evolve --budget 16
 
+    %parevo_audit
+
 The task cell runs in the notebook (it is your code); a kernel cell never does: it is written to a
 file and checked in a child process with limits, like every candidate. Files go under
 ``.parevo/`` next to the notebook (``PAREVO_NOTEBOOK_DIR`` moves it).
@@ -208,6 +210,51 @@ class ParevoMagics(Magics):
         status.update(report)  # the report takes the progress line's place
         return None
 
+    # -- %parevo_audit ---------------------------------------------------------------------------
+    @line_magic
+    def parevo_audit(self, line: str):
+        """%parevo_audit [--threads 1,2] [--timeout S] [--no-probe] [--out DIR]: how strong is
+        the current task's verification? Mutants of its reference (half-range loops, swapped
+        comparisons, constant answers, ...) are checked like candidates; each one that passes is
+        a wrong kernel your inputs accept, shown with the input class it says is missing."""
+        from .cascade.audit import AuditOptions, audit
+        from .report.display import audit_html
+        from .sandbox import SandboxStartError
+
+        prepared = self._prepare(
+            "%parevo_audit",
+            line,
+            {"threads": list, "timeout": float, "no_probe": bool, "out": str},
+        )
+        if prepared is None:
+            return None
+        options, task = prepared
+        settings = AuditOptions(probe=not options.get("no_probe", False))
+        if "threads" in options:
+            settings.threads = options["threads"]
+        if "timeout" in options:
+            settings.timeout_s = options["timeout"]
+        out = Path(options.get("out") or work_dir() / "audits" / task.name)
+        status = display({"text/plain": f"auditing task {task.name}..."}, raw=True, display_id=True)
+
+        def progress(done: int, total: int, text: str) -> None:
+            status.update(
+                {"text/plain": f"auditing task {task.name}: mutant {done} of {total} ({text})"},
+                raw=True,
+            )
+
+        try:
+            report = audit(task, settings, out=out, progress=progress)
+        except (TaskError, SandboxStartError) as exc:
+            status.update({"text/plain": ""}, raw=True)
+            _message(str(exc))
+            return None
+        self.shell.user_ns["parevo_last_audit"] = report
+        status.update(
+            {"text/html": audit_html(report), "text/plain": _audit_line(report)}, raw=True
+        )
+        return None
+
     # -- %parevo_evolve --------------------------------------------------------------------------
     @line_magic
     def parevo_evolve(self, line: str):
@@ -253,6 +300,15 @@ class ParevoMagics(Magics):
             return None
         self.shell.user_ns["parevo_last_run"] = result
         return None
+
+
+def _audit_line(report) -> str:
+    c = report.counts
+    score = f"{report.score:.3f}" if report.score is not None else "not measured"
+    return (
+        f"audit of {report.task.get('name')}: mutation score {score}, {c.get('survived', 0)} "
+        f"surviving mutant(s), {c.get('equivalent', 0)} probably equivalent"
+    )
 
 
 def _task_name(cell: str) -> str:

@@ -68,8 +68,10 @@ def test_the_audit_finds_or_for_xor_and_the_survivor_is_ok_when_checked_by_hand(
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     counts = report["counts"]
-    assert counts["generated"] == len(report["mutants"]) == sum(
-        counts[s] for s in ("killed", "survived", "equivalent", "stillborn")
+    assert (
+        counts["generated"]
+        == len(report["mutants"])
+        == sum(counts[s] for s in ("killed", "survived", "equivalent", "stillborn"))
     )
     assert counts["killed"] > 20 and 0 < report["score"] < 1
     assert report["score"] == round(counts["killed"] / (counts["killed"] + counts["survived"]), 4)

@@ -251,3 +251,28 @@ def test_notebook_api_needs_no_widget_outside_a_notebook(tmp_path):
     assert "scale_task" in result._repr_html_()
     assert os.fspath(result.out).endswith("run")
     json.dumps(result.to_dict())
+
+
+def test_the_audit_magic_shows_each_wrong_kernel_the_task_accepts(tmp_path):
+    weak = (KERNELS / "audit" / "weak_xor_task.py").read_text()
+    notebook = _execute(
+        [
+            "%load_ext parevo_lab",
+            "%parevo_audit",  # before any task
+            "%%parevo_task weakxor\n" + weak,
+            "%parevo_audit --timeout 5 --bogus",
+            "%parevo_audit --timeout 5",
+            "print(parevo_last_audit.counts['survived'], parevo_last_audit.score < 1)",
+        ],
+        tmp_path,
+    )
+    cells = notebook.cells
+    assert "no task yet: run a %%parevo_task cell first" in _texts(cells[1], "text/plain")[0]
+    assert "unknown option --bogus" in _texts(cells[3], "text/plain")[0]
+    html = _texts(cells[4], "text/html")[0]
+    assert "Audit of task weakxor" in html and "wrong kernel your inputs call ok" in html
+    assert "xor_to_or" in html and "both sides hold at once" in html
+    assert _texts(cells[4], "text/plain")[0].startswith("audit of weakxor: mutation score 0.")
+    survived, weak_score = cells[5].outputs[0]["text"].split()
+    assert int(survived) > 0 and weak_score == "True"
+    assert list((tmp_path / ".parevo" / "audits" / "weakxor").glob("m*_xor_to_or.py"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..results import Report
+from ..results import AuditReport, Report
 from .text import render, render_races
 
 _COLOUR = {"ok": "#009E73", "race": "#D55E00", "wrong": "#D55E00"}
@@ -120,4 +120,52 @@ def evolve_html(result) -> str:
         "<th>verdict</th><th>speedup</th><th>candidate</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></details></div>"
+    )
+
+
+def audit_html(report: AuditReport) -> str:
+    """``%parevo_audit`` / ``parevo_lab.audit``: the score, then each surviving mutant as the
+    wrong kernel the task's inputs call ok, with the input class it says is missing."""
+    c = report.counts
+    survived = [m for m in report.mutants if m.status == "survived"]
+    equivalent = [m for m in report.mutants if m.status == "equivalent"]
+    score = f"{report.score:.3f}" if report.score is not None else "not measured"
+    colour = "#009E73" if not survived and report.score is not None else "#D55E00"
+    head = (
+        f"<div><b>Audit of task {escape(report.task.get('name', '?'))}</b>: mutation score "
+        f"<b>{escape(score)}</b> ({c.get('killed', 0)} of "
+        f"{c.get('killed', 0) + c.get('survived', 0)} mutants killed; {c.get('survived', 0)} "
+        f"survived, {c.get('equivalent', 0)} probably equivalent, {c.get('stillborn', 0)} "
+        f"stillborn; {report.seconds:.0f} s)</div>"
+    )
+    parts = [head]
+    if report.statement:
+        parts.append(f"<div>{escape(report.statement)}</div>")
+    if survived:
+        parts.append(
+            "<div>Each of these is a <b>wrong kernel your inputs call ok</b>: add the missing "
+            "input class to <code>make_inputs</code> (at the seeds and sizes verification uses) "
+            "and audit again.</div>"
+        )
+    for m in survived:
+        parts.append(_mutant_html(m, f"missing: {m.hint}. {m.message}"))
+    if equivalent:
+        names = ", ".join(f"{m.id} ({m.description})" for m in equivalent)
+        parts.append(
+            f"<details><summary>{len(equivalent)} probably equivalent (they agree with the "
+            f"reference on {report.probe_inputs} extra inputs too; if one is not, make_inputs "
+            f"never produces the input that tells it apart)</summary><div>{escape(names)}</div>"
+            "</details>"
+        )
+    return (
+        f'<div class="parevo-audit" style="{_STYLE.format(colour=colour)}">{"".join(parts)}</div>'
+    )
+
+
+def _mutant_html(m, note: str) -> str:
+    where = f"<div>file: <code>{escape(m.path)}</code></div>" if m.path else ""
+    return (
+        f'<div style="margin-top:6px"><b>{escape(m.id)}</b> {escape(m.operator)}: '
+        f"{escape(m.description)}<div>{escape(note)}</div>{where}"
+        f'<pre style="{_PRE}">{escape(m.diff)}</pre></div>'
     )

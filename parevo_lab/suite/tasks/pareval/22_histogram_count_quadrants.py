@@ -2,14 +2,16 @@
 
 The points are two 1-d float64 arrays x and y (struct-of-arrays for ParEval's vector<Point>); the
 answer is an int64 array of 4 counts in the usual order: [x >= 0 and y >= 0, x < 0 and y >= 0,
-x < 0 and y < 0, x >= 0 and y < 0] (quadrants I, II, III, IV).
+x < 0 and y < 0, x >= 0 and y < 0] (quadrants I, II, III, IV). ParEval fills an
+array<size_t, 4> argument `bins`; we return it.
 
 Decisions:
 - Points on an axis belong to the quadrant on the non-negative side, by the comparisons above
   (ParEval's reference does the same). -0.0 >= 0 is true, so -0.0 counts as non-negative: a
   kernel that tests the sign bit is wrong. Inputs put one point in fifty on an axis, with zeros
   of both signs.
-- Inputs: normal around a centre drawn per input, so the four counts differ.
+- Inputs: normal around a centre drawn per input, so the four counts differ (ParEval: uniform
+  in [-1, 1]^2).
 - The reference finds the quadrant from two independent sign tests, not ParEval's chain of
   if/else over the four quadrants: on random points the chain mispredicts a branch about every
   other point and ran 6x slower serially here, a gap that has nothing to do with parallelism.

@@ -2,8 +2,9 @@
 
 The strings are a 2-d uint8 array s of shape (n, 10): row i holds the ASCII bytes of string i,
 padded with zero bytes (the layout of numpy's "S10" strings). Every string is 2 to 10 lowercase
-letters, as in ParEval. The answer is an int64 array of 26 counts, counts[k] = number of strings
-whose first byte is ord("a") + k.
+letters (ParEval's fillRandString(s, 2, 10) draws 2 to 9). The answer is an int64 array of 26
+counts, counts[k] = number of strings whose first byte is ord("a") + k (ParEval fills an
+array<size_t, 26> argument `bins`; we return it).
 
 Decisions:
 - Encoding: numba has no usable strings, so the strings are a padded 2-d byte array rather than
@@ -12,7 +13,8 @@ Decisions:
   one).
 - Strings are never empty, so every first byte is a lowercase letter (ParEval assumes the same).
 - Inputs: first letters follow the frequencies of first letters of English words (s, c, p, d, m
-  most common), the remaining letters are uniform; lengths uniform in 2..10.
+  most common; ParEval's are uniform), the remaining letters are uniform; lengths uniform in
+  2..10.
 - Bench size: 1e8 strings (1 GB) make the serial numba reference take about 60 ms. The
   pure-Python reference (about 0.5 us a string) would need about 50 s, past the profile's 10 s
   cap for it, so the profile reports no vs_python for this task.

@@ -3,7 +3,7 @@ histogram_count_quartile).
 
 x is a 1-d float64 array of non-negative values; the answer is an int64 array of 4 counts: how
 many values have a fractional part x - floor(x) in [0, 0.25), [0.25, 0.5), [0.5, 0.75) and
-[0.75, 1).
+[0.75, 1). ParEval fills an array<size_t, 4> argument `bins`; we return it.
 
 Decisions:
 - Values are non-negative, as in ParEval (uniform in [0, 100)), so x - floor(x) and ParEval's

@@ -2,7 +2,8 @@
 
 Arguments: `rows`, `cols`, `values` (int64, int64, float64 arrays of equal length: the COO
 entries of A, sorted by (row, col)), the dense right-hand side `b` (float64, N values) and `n`.
-Return the dense solution x (float64, N values).
+Return the dense solution x (float64, N values; ParEval's solveLinearSystem fills a vector
+argument `x`).
 
 Decisions:
 - Duplicates: ParEval's COO inputs contain repeated (row, col) pairs (its entries are uniform

@@ -2,7 +2,8 @@
 
 Arguments: the COO entries of A (`a_rows`, `a_cols`, `a_values`) and of X (`x_rows`, `x_cols`,
 `x_values`), each sorted by (row, col) (int64 indices, float64 values), then `m`, `k`, `n`.
-Return Y as a dense float64 array of shape (M, N) (row-major, as ParEval's Y).
+Return Y as a dense float64 array of shape (M, N) (row-major, as ParEval's Y, which its spmm
+fills as a vector argument).
 
 Decisions:
 - Duplicates: repeated (row, col) pairs in A or X are summed (the entries are uniform random

@@ -1,9 +1,10 @@
 """Sparse LU: factor an N x N COO matrix as A = L U without pivoting (ParEval 49, sparse_lu_decomp).
 
 Arguments: `rows`, `cols`, `values` (int64, int64, float64: the COO entries of A, sorted by
-(row, col)) and `n`. Return (L, U), dense float64 arrays of shape (N, N) (row-major, as
-ParEval's): L unit lower triangular (ones on the diagonal, zeros above), U upper triangular
-(zeros below), without pivoting; this factorisation is unique.
+(row, col)) and `n`. Return (L, U), dense float64 arrays of shape (N, N) (row-major, as the
+vector arguments L and U that ParEval's luFactorize fills): L unit lower triangular (ones on
+the diagonal, zeros above), U upper triangular (zeros below), without pivoting; this
+factorisation is unique.
 
 Decisions:
 - Duplicates: repeated (row, col) pairs are summed (ParEval's reference keeps the last one when
