@@ -161,7 +161,8 @@ def test_the_api_has_the_routes_the_front_end_uses():
     assert ("runs", "POST") in ROUTE_METHODS
     assert ("runs/x1/events", "GET") in ROUTE_METHODS
     assert ("checks", "POST") in ROUTE_METHODS
-    assert len(ROUTE_METHODS) >= 15
+    assert ("audits", "POST") in ROUTE_METHODS and ("audits/x1", "GET") in ROUTE_METHODS
+    assert len(ROUTE_METHODS) >= 18
 
 
 async def test_every_route_refuses_a_request_without_token(http_server_client, jp_base_url):
@@ -470,3 +471,45 @@ async def test_a_check_of_a_cell_gives_the_verdict_and_the_race_trace(jp_fetch):
         entry = racy["report"]["races"]["entries"][0]
         assert entry["array"] == "out"
         assert {entry["first"]["line"], entry["second"]["line"]} <= {9, 10}
+
+
+# -- audits of a task cell -----------------------------------------------------------------------
+
+WEAK_TASK = (Path(__file__).parent / "kernels" / "audit" / "weak_xor_task.py").read_text()
+
+
+@pytest.mark.slow
+async def test_an_audit_of_a_task_cell_names_the_wrong_kernels_its_inputs_accept(jp_fetch):
+    audit = await call(
+        jp_fetch,
+        "audits",
+        body={"task": WEAK_TASK, "timeout": 5, "notebook": "weak.ipynb", "cell_id": "c1"},
+        expect=201,
+    )
+    assert audit["status"] in ("queued", "running") and audit["report"] is None
+    deadline = time.monotonic() + 300
+    while audit["status"] in ("queued", "running") and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        audit = await call(jp_fetch, "audits", audit["id"])
+    assert audit["status"] == "done", audit["summary"]
+    assert audit["notebook"] == "weak.ipynb" and audit["cell_id"] == "c1"
+    assert audit["summary"].startswith("mutation score 0.")
+    survivors = [m for m in audit["report"]["mutants"] if m["status"] == "survived"]
+    xor = next(m for m in survivors if m["operator"] == "xor_to_or")
+    assert Path(xor["path"]).is_file() and "or (in_y)" in xor["diff"]
+    answer = await call(jp_fetch, "audits", audit["id"], "stop", method="POST", expect=409)
+    assert "is not running" in answer["message"]
+
+
+async def test_audit_requests_that_cannot_work_are_400_and_404(jp_fetch, tmp_path):
+    for body, expected in (
+        ({}, "'task' is a required property"),
+        ({"task": WEAK_TASK, "budget": 3}, "'budget' was unexpected"),
+        ({"task": WEAK_TASK, "timeout": 0}, "timeout"),
+        ({"task": "x = 1\n"}, "defines no `reference`"),
+    ):
+        answer = await call(jp_fetch, "audits", body=body, expect=400)
+        assert expected in answer["message"], answer
+    assert list((tmp_path / "work" / "audits").iterdir()) == []
+    answer = await call(jp_fetch, "audits", "nope", expect=404)
+    assert "no audit 'nope'" in answer["message"]

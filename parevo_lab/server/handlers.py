@@ -98,6 +98,21 @@ CHECK_REQUEST = {
 }
 
 
+AUDIT_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["task"],
+    "properties": {
+        "task": _SOURCE,
+        "name": {"type": "string", "maxLength": 200},
+        "threads": _THREADS,
+        "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+        "notebook": _LABEL,
+        "cell_id": _LABEL,
+    },
+}
+
+
 def validate(body, schema: dict) -> dict:
     """The body if it fits ``schema``; BadRequest naming the first field that does not."""
     try:
@@ -357,6 +372,33 @@ class StopCheckHandler(ParevoHandler):
         self.answer(self.workbench.stop_check(check_id))
 
 
+class AuditsHandler(ParevoHandler):
+    auth_resource = "parevo_lab:audits"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self):
+        self.answer(self.workbench.start_audit(self.body(AUDIT_REQUEST)), 201)
+
+
+class AuditHandler(ParevoHandler):
+    auth_resource = "parevo_lab:audits"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def get(self, audit_id):
+        self.answer(self.workbench.audit(audit_id))
+
+
+class StopAuditHandler(ParevoHandler):
+    auth_resource = "parevo_lab:audits"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self, audit_id):
+        self.answer(self.workbench.stop_audit(audit_id))
+
+
 _ID = r"([A-Za-z0-9][A-Za-z0-9._-]*)"
 _MEMBER = r"([^/]+)"
 
@@ -375,6 +417,9 @@ ROUTES = [
     ("checks", ChecksHandler),
     (f"checks/{_ID}", CheckHandler),
     (f"checks/{_ID}/stop", StopCheckHandler),
+    ("audits", AuditsHandler),
+    (f"audits/{_ID}", AuditHandler),
+    (f"audits/{_ID}/stop", StopAuditHandler),
 ]
 
 

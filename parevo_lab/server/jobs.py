@@ -65,7 +65,7 @@ def start_time(pid: int) -> int | None:
 @dataclass
 class Job:
     id: str
-    kind: str  # "run" or "check"
+    kind: str  # "run", "check" or "audit"
     folder: Path
     argv: list[str]
     state: str = "queued"  # queued, running, exited, cancelled

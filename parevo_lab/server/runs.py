@@ -1,4 +1,5 @@
-"""Runs and checks as the REST API shows them, read from their folders under the work folder.
+"""Runs, checks and audits as the REST API shows them, read from their folders under the work
+folder.
 
 A run's folder is exactly what ``parevo evolve --out`` writes (``run.sqlite``, ``best.py``) plus
 the request that started it and the task file written from the notebook cell: a run started from
@@ -70,20 +71,22 @@ def _log_tail(folder: Path, lines: int = 1) -> str:
 
 
 class Workbench:
-    """What the handlers call: runs and checks, their jobs, their folders."""
+    """What the handlers call: runs, checks and audits, their jobs, their folders."""
 
     def __init__(self, work_dir: Path, jobs: JobManager, defaults: dict | None = None):
         self.work_dir = Path(work_dir)
         self.runs_dir = self.work_dir / "runs"
         self.checks_dir = self.work_dir / "checks"
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
-        self.checks_dir.mkdir(parents=True, exist_ok=True)
+        self.audits_dir = self.work_dir / "audits"
+        for folder in (self.runs_dir, self.checks_dir, self.audits_dir):
+            folder.mkdir(parents=True, exist_ok=True)
         self.jobs = jobs
         self.defaults = defaults or {}
 
     def restore(self) -> None:
         """After a server (re)start: adopt live jobs and re-queue those that never started."""
-        for kind, root in (("run", self.runs_dir), ("check", self.checks_dir)):
+        roots = (("run", self.runs_dir), ("check", self.checks_dir), ("audit", self.audits_dir))
+        for kind, root in roots:
             for folder in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime):
                 if (folder / REQUEST_FILE).exists():
                     self.jobs.adopt(folder.name, kind, folder)
@@ -290,83 +293,146 @@ class Workbench:
             raise Conflict(f"run {run_id} already holds this candidate")
         return {"id": member_id}
 
-    # -- one-off checks -------------------------------------------------------------------------
+    # -- one-off jobs: checks and audits ------------------------------------------------------
 
-    def start_check(self, body: dict) -> dict:
-        check_id = _new_id(body.get("name") or "check")
-        folder = self.checks_dir / check_id
+    def _new_job_folder(self, root: Path, name: str, task: str) -> tuple[str, Path]:
+        job_id = _new_id(name)
+        folder = root / job_id
         folder.mkdir(parents=True)
         try:
-            _write_task(folder, body["task"])
+            _write_task(folder, task)
         except BadRequest:
             for path in folder.iterdir():
                 path.unlink()
             folder.rmdir()
             raise
-        (folder / CANDIDATE_FILE).write_text(body["candidate"], encoding="utf-8")
-        function = body.get("function") or "kernel"
-        argv = [sys.executable, "-m", "parevo_lab.cli", "check", TASK_FILE]
-        argv += [f"{CANDIDATE_FILE}:{function}", "--json", "--db", "check.sqlite"]
+        return job_id, folder
+
+    def _submit(self, kind: str, job_id: str, folder: Path, body: dict, argv: list[str]) -> None:
         threads = body.get("threads") or self.defaults.get("threads")
         if threads:
             argv += ["--threads", ",".join(str(t) for t in threads)]
-        if body.get("profile") is False:
-            argv.append("--no-profile")
+        settings = {k: v for k, v in body.items() if k not in ("task", "candidate")}
         write_json(
             folder / REQUEST_FILE,
-            {
-                "id": check_id,
-                "kind": "check",
-                "created": now(),
-                "settings": {k: v for k, v in body.items() if k not in ("task", "candidate")},
-            },
+            {"id": job_id, "kind": kind, "created": now(), "settings": settings},
         )
-        self.jobs.submit(Job(check_id, "check", folder, argv))
-        return self.check(check_id)
+        self.jobs.submit(Job(job_id, kind, folder, argv))
 
-    def check(self, check_id: str) -> dict:
-        folder = self.checks_dir / check_id
-        if "/" in check_id or not (folder / REQUEST_FILE).exists():
-            raise NotFound(f"no check {check_id!r}")
+    def _one_off(self, kind: str, root: Path, job_id: str) -> tuple[dict, dict | None]:
+        """The job's answer without its result, and the JSON its command printed (None while it
+        runs); a job that printed nothing usable is ``failed`` or ``stopped`` with why."""
+        folder = root / job_id
+        if "/" in job_id or not (folder / REQUEST_FILE).exists():
+            raise NotFound(f"no {kind} {job_id!r}")
         request = read_json(folder / REQUEST_FILE)
-        job = self.jobs.get(check_id)
+        job = self.jobs.get(job_id)
         out = {
-            "id": check_id,
+            "id": job_id,
             "created": request.get("created"),
             "notebook": request.get("settings", {}).get("notebook"),
             "cell_id": request.get("settings", {}).get("cell_id"),
             "status": job.state if job and job.active else "done",
-            "verdict": None,
             "summary": "",
             "report": None,
-            "figure": None,
         }
-        if out["status"] == "done":
-            report = None
-            try:
-                text = (folder / OUT_FILE).read_text(encoding="utf-8").strip()
-                report = json.loads(text.splitlines()[-1]) if text else None
-            except (OSError, ValueError, IndexError):
-                report = None
-            if isinstance(report, dict) and report.get("verdict"):
-                out.update(verdict=report["verdict"], summary=report["summary"], report=report)
-                if (report.get("profile") or {}).get("ran"):
-                    from ..report.figures import speedup_vs_threads
+        if out["status"] != "done":
+            return out, None
+        try:
+            text = (folder / OUT_FILE).read_text(encoding="utf-8").strip()
+            printed = json.loads(text.splitlines()[-1]) if text else None
+        except (OSError, ValueError, IndexError):
+            printed = None
+        if isinstance(printed, dict) and "error" in printed:
+            out.update(status="failed", summary=printed["error"])
+            return out, None
+        if not isinstance(printed, dict):
+            stopped = job is not None and job.stop_requested
+            out.update(
+                status="stopped" if stopped else "failed",
+                summary=_log_tail(folder) or f"the {kind} ended without a report",
+            )
+        return out, printed
 
-                    figure = speedup_vs_threads(report["profile"], title="this cell")
-                    out["figure"] = json.loads(figure.to_json())
-            elif isinstance(report, dict) and "error" in report:
-                out.update(status="failed", summary=report["error"])
-            else:
-                stopped = job is not None and job.stop_requested
-                out.update(
-                    status="stopped" if stopped else "failed",
-                    summary=_log_tail(folder) or "the check ended without a report",
-                )
+    def _stop_one_off(self, kind: str, job_id: str) -> None:
+        if not self.jobs.stop(job_id):
+            raise Conflict(f"{kind} {job_id} is not running: nothing to stop")
+
+    # -- checks: one candidate cell against the task cell --------------------------------------
+
+    def start_check(self, body: dict) -> dict:
+        check_id, folder = self._new_job_folder(
+            self.checks_dir, body.get("name") or "check", body["task"]
+        )
+        (folder / CANDIDATE_FILE).write_text(body["candidate"], encoding="utf-8")
+        function = body.get("function") or "kernel"
+        argv = [sys.executable, "-m", "parevo_lab.cli", "check", TASK_FILE]
+        argv += [f"{CANDIDATE_FILE}:{function}", "--json", "--db", "check.sqlite"]
+        if body.get("profile") is False:
+            argv.append("--no-profile")
+        self._submit("check", check_id, folder, body, argv)
+        return self.check(check_id)
+
+    def check(self, check_id: str) -> dict:
+        out, report = self._one_off("check", self.checks_dir, check_id)
+        out.update(verdict=None, figure=None)
+        if report is None:
+            return out
+        if report.get("verdict"):
+            out.update(verdict=report["verdict"], summary=report["summary"], report=report)
+            if (report.get("profile") or {}).get("ran"):
+                from ..report.figures import speedup_vs_threads
+
+                figure = speedup_vs_threads(report["profile"], title="this cell")
+                out["figure"] = json.loads(figure.to_json())
+        else:
+            out.update(status="failed", summary="the check ended without a report")
         return out
 
     def stop_check(self, check_id: str) -> dict:
         self.check(check_id)
-        if not self.jobs.stop(check_id):
-            raise Conflict(f"check {check_id} is not running: nothing to stop")
+        self._stop_one_off("check", check_id)
         return self.check(check_id)
+
+    # -- audits: how strong a task cell's verification is --------------------------------------
+
+    def start_audit(self, body: dict) -> dict:
+        """``parevo audit`` on the task cell: mutants of its reference verified like candidates;
+        the survivors are the wrong kernels its inputs would call ok."""
+        audit_id, folder = self._new_job_folder(
+            self.audits_dir, body.get("name") or "audit", body["task"]
+        )
+        argv = [sys.executable, "-m", "parevo_lab.cli", "audit", TASK_FILE, "--json"]
+        argv += ["--out", "mutants"]
+        if body.get("timeout"):
+            argv += ["--timeout", str(body["timeout"])]
+        self._submit("audit", audit_id, folder, body, argv)
+        return self.audit(audit_id)
+
+    def audit(self, audit_id: str) -> dict:
+        out, report = self._one_off("audit", self.audits_dir, audit_id)
+        if report is None:
+            return out
+        if "counts" in report:
+            out.update(report=report, summary=_audit_summary(report))
+        else:
+            out.update(status="failed", summary="the audit ended without a report")
+        return out
+
+    def stop_audit(self, audit_id: str) -> dict:
+        self.audit(audit_id)
+        self._stop_one_off("audit", audit_id)
+        return self.audit(audit_id)
+
+
+def _audit_summary(report: dict) -> str:
+    counts = report.get("counts", {})
+    score = report.get("score")
+    text = f"mutation score {score:.3f}" if score is not None else "nothing measured"
+    text += (
+        f": {counts.get('killed', 0)} mutants killed, {counts.get('survived', 0)} survived "
+        f"(wrong kernels the inputs call ok), {counts.get('equivalent', 0)} probably equivalent"
+    )
+    if report.get("statement"):
+        text += f"; {report['statement']}"
+    return text
