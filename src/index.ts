@@ -21,6 +21,7 @@ const PLUGIN_ID = 'parevo-lab:plugin';
 export namespace CommandIDs {
   export const evolveCell = 'parevo-lab:evolve-cell';
   export const checkCell = 'parevo-lab:check-cell';
+  export const auditCell = 'parevo-lab:audit-cell';
   export const open = 'parevo-lab:open';
   export const stopRun = 'parevo-lab:stop-run';
   export const resumeRun = 'parevo-lab:resume-run';
@@ -187,6 +188,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new ParevoSidebar(api, {
       evolveCell: () => void app.commands.execute(CommandIDs.evolveCell),
       checkCell: () => void app.commands.execute(CommandIDs.checkCell),
+      auditCell: () => void app.commands.execute(CommandIDs.auditCell),
       openCandidate: (runId, memberId) => void openCandidate(runId, memberId),
       openCheck: (check: ICheck) => showCheck(check)
     });
@@ -324,6 +326,54 @@ const plugin: JupyterFrontEndPlugin<void> = {
           if (check.verdict) {
             showCheck(check);
           }
+        } catch (error) {
+          sidebar.say((error as Error).message, 'error');
+        }
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.auditCell, {
+      label: 'Audit this task',
+      caption:
+        "Measure how strong the task's verification is: mutants of its reference are " +
+        'checked like candidates, and each one that passes is a wrong kernel the inputs accept',
+      icon: parevoIcon,
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: async () => {
+        const selected = selectedCell('a cell');
+        if (!selected) {
+          return;
+        }
+        const { current, cell, source } = selected;
+        // The active cell when it is the task cell, else the notebook's task cell.
+        const sources = activeSources();
+        const taskIndex =
+          taskCellProblem(source) === null
+            ? sources.indexOf(source)
+            : findTaskCell(sources);
+        if (taskIndex < 0) {
+          sidebar.say(
+            'This notebook has no task cell to audit: add a cell that defines ' +
+              '`def reference(*args)` and `def make_inputs(size, rng)`.',
+            'error'
+          );
+          return;
+        }
+        sidebar.say('Auditing the task cell: mutants of its reference…');
+        try {
+          let audit = await api.startAudit({
+            task: sources[taskIndex],
+            threads: settings.threads,
+            notebook: current.context.path,
+            cell_id: cell.model.id
+          });
+          sidebar.showAudit(audit);
+          while (audit.status === 'queued' || audit.status === 'running') {
+            await new Promise(resolve => setTimeout(resolve, 1000));
+            audit = await api.audit(audit.id);
+            sidebar.showAudit(audit);
+          }
+          sidebar.say(`Audit ${audit.status}: ${audit.summary}`);
         } catch (error) {
           sidebar.say((error as Error).message, 'error');
         }

@@ -92,6 +92,75 @@ export interface ICheck {
   figure: any | null;
 }
 
+/** One mutant of an audit (``MutantResult`` in parevo_lab/results.py). */
+export interface IMutant {
+  id: string;
+  operator: string;
+  line: number;
+  description: string;
+  hint: string;
+  status: 'killed' | 'survived' | 'equivalent' | 'stillborn';
+  verdict: string;
+  message: string;
+  diff: string;
+  path: string | null;
+}
+
+/** ``parevo audit``'s report (``AuditReport`` in parevo_lab/results.py). */
+export interface IAuditReport {
+  task: { name: string };
+  mutants: IMutant[];
+  counts: {
+    generated: number;
+    killed: number;
+    survived: number;
+    equivalent: number;
+    stillborn: number;
+  };
+  score: number | null;
+  statement: string | null;
+  probe_inputs: number;
+  seconds: number;
+}
+
+/** An audit of a task cell, as GET /parevo-lab/audits/ID answers. */
+export interface IAudit {
+  id: string;
+  created: string;
+  notebook: string | null;
+  cell_id: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'stopped';
+  summary: string;
+  report: IAuditReport | null;
+}
+
+/** The audit's headline: its score, or why there is none, or that it is still running. */
+export function auditHeadline(audit: IAudit): string {
+  if (audit.status === 'queued' || audit.status === 'running') {
+    return `Auditing the task cell… (${audit.status})`;
+  }
+  const report = audit.report;
+  if (!report) {
+    return `Audit ${audit.status}: ${audit.summary}`;
+  }
+  const c = report.counts;
+  const score =
+    report.score === null ? 'not measured' : report.score.toFixed(3);
+  const survived =
+    c.survived === 0
+      ? 'no mutant survived'
+      : `${c.survived} wrong kernel${c.survived === 1 ? '' : 's'} the inputs call ok`;
+  return (
+    `Mutation score ${score}: ${c.killed} of ${c.killed + c.survived} mutants killed, ` +
+    `${survived}, ${c.equivalent} probably equivalent`
+  );
+}
+
+/** The mutants verification accepted and extra inputs told apart: the task's missing cases. */
+export function survivors(report: IAuditReport | null): IMutant[] {
+  return report ? report.mutants.filter(m => m.status === 'survived') : [];
+}
+
 export interface IStreamEvent {
   id: string;
   type: string;

@@ -2,7 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { StreamOpener } from './follow';
-import { ICandidateDetail, ICheck, IRun } from './model';
+import { IAudit, ICandidateDetail, ICheck, IRun } from './model';
 
 /**
  * The reply of `GET <base_url>/parevo-lab/status`.
@@ -40,6 +40,15 @@ export interface ICheckRequest {
   candidate: string;
   function?: string;
   threads?: number[];
+  notebook?: string;
+  cell_id?: string;
+}
+
+/** What "Audit this task" sends (POST audits). */
+export interface IAuditRequest {
+  task: string;
+  threads?: number[];
+  timeout?: number;
   notebook?: string;
   cell_id?: string;
 }
@@ -161,6 +170,14 @@ export class ParevoAPI {
 
   check(id: string): Promise<ICheck> {
     return requestAPI<ICheck>(`checks/${id}`, this.settings);
+  }
+
+  startAudit(request: IAuditRequest): Promise<IAudit> {
+    return post<IAudit>('audits', this.settings, request);
+  }
+
+  audit(id: string): Promise<IAudit> {
+    return requestAPI<IAudit>(`audits/${id}`, this.settings);
   }
 }
 

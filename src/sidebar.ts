@@ -3,12 +3,15 @@ import { Widget } from '@lumino/widgets';
 import { el } from './dom';
 import { parevoIcon } from './icons';
 import {
+  IAudit,
   ICandidate,
   ICheck,
   IRun,
   RunState,
   SortKey,
+  auditHeadline,
   formatSpeedup,
+  survivors,
   verdictLabel
 } from './model';
 import { EventFollower } from './follow';
@@ -17,6 +20,7 @@ import { IServerStatus, ParevoAPI, openRunEvents } from './request';
 export interface ISidebarActions {
   evolveCell(): void;
   checkCell(): void;
+  auditCell(): void;
   openCandidate(runId: string, memberId: number): void;
   openCheck(check: ICheck): void;
 }
@@ -59,6 +63,13 @@ export class ParevoSidebar extends Widget {
     check.textContent = 'Check active cell';
     check.dataset.action = 'check';
     check.onclick = () => this._actions.checkCell();
+    const audit = el('button', 'jp-mod-styled', buttons);
+    audit.textContent = 'Audit task cell';
+    audit.title =
+      "How strong is the task's verification? Mutants of its reference are checked like " +
+      'candidates: each one that passes is a wrong kernel your inputs accept.';
+    audit.dataset.action = 'audit';
+    audit.onclick = () => this._actions.auditCell();
     this._messageNode = el('div', 'jp-ParevoSidebar-message', this.node);
 
     const runBar = el('div', 'jp-ParevoSidebar-runBar', this.node);
@@ -78,6 +89,7 @@ export class ParevoSidebar extends Widget {
     this._progressText = el('div', 'jp-ParevoSidebar-progressText', this.node);
 
     this._checkNode = el('div', 'jp-ParevoSidebar-check', this.node);
+    this._auditNode = el('div', 'jp-ParevoSidebar-audit', this.node);
 
     const tableHost = el('div', 'jp-ParevoSidebar-tableHost', this.node);
     this._table = el('table', 'jp-ParevoTable', tableHost);
@@ -139,6 +151,7 @@ export class ParevoSidebar extends Widget {
       : 'Open a notebook to evolve its task cell.';
     this.say('');
     this._renderCheck();
+    this._renderAudit();
     void this.refreshRuns(this._chosen.get(path ?? '') ?? null);
   }
 
@@ -211,6 +224,12 @@ export class ParevoSidebar extends Widget {
   showCheck(check: ICheck): void {
     this._checks.set(check.notebook ?? '', check);
     this._renderCheck();
+  }
+
+  /** Show the newest audit of this notebook's task cell. */
+  showAudit(audit: IAudit): void {
+    this._audits.set(audit.notebook ?? '', audit);
+    this._renderAudit();
   }
 
   dispose(): void {
@@ -364,6 +383,39 @@ export class ParevoSidebar extends Widget {
     open.onclick = () => this._actions.openCheck(check);
   }
 
+  private _renderAudit(): void {
+    const audit = this._audits.get(this._notebook ?? '');
+    const node = this._auditNode;
+    node.textContent = '';
+    if (!audit) {
+      return;
+    }
+    node.dataset.status = audit.status;
+    const found = survivors(audit.report);
+    const headline = el('div', 'jp-ParevoSidebar-auditHeadline', node);
+    if (audit.report) {
+      const badge = el('span', 'jp-ParevoBadge', headline);
+      badge.dataset.verdict = found.length ? 'wrong' : 'ok';
+      badge.textContent = found.length ? 'weak' : 'strong';
+      headline.appendChild(document.createTextNode(' '));
+    }
+    el('span', '', headline).textContent = auditHeadline(audit);
+    if (audit.report?.statement) {
+      el('div', 'jp-ParevoSidebar-auditNote', node).textContent =
+        audit.report.statement;
+    }
+    for (const m of found) {
+      const item = el('details', 'jp-ParevoSidebar-mutant', node);
+      item.dataset.operator = m.operator;
+      el('summary', '', item).textContent =
+        `${m.id} ${m.operator}: ${m.description}`;
+      el('div', 'jp-ParevoSidebar-mutantHint', item).textContent =
+        `Missing input: ${m.hint}.`;
+      el('div', '', item).textContent = m.message;
+      el('pre', 'jp-ParevoSidebar-mutantDiff', item).textContent = m.diff;
+    }
+  }
+
   private _setStatus(
     state: 'pending' | 'connected' | 'error' | 'reconnecting',
     text: string
@@ -377,6 +429,7 @@ export class ParevoSidebar extends Widget {
   private _runs: IRun[] = [];
   private _chosen = new Map<string, string>();
   private _checks = new Map<string, ICheck>();
+  private _audits = new Map<string, IAudit>();
   private _state: RunState | null = null;
   private _follower: EventFollower | null = null;
   private _sortKey: SortKey = 'id';
@@ -391,6 +444,7 @@ export class ParevoSidebar extends Widget {
   private _progress: HTMLProgressElement;
   private _progressText: HTMLElement;
   private _checkNode: HTMLElement;
+  private _auditNode: HTMLElement;
   private _table: HTMLTableElement;
   private _tbody: HTMLElement;
 }

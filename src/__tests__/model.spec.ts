@@ -1,4 +1,8 @@
 import {
+  IAudit,
+  IMutant,
+  auditHeadline,
+  survivors,
   ICandidate,
   IRun,
   RunState,
@@ -248,5 +252,83 @@ describe('reconnectDelay', () => {
     expect([0, 1, 2, 10].map(reconnectDelay)).toEqual([
       1000, 2000, 4000, 30000
     ]);
+  });
+});
+
+describe('audits', () => {
+  const mutant = (id: string, status: IMutant['status']): IMutant => ({
+    id,
+    operator: 'xor_to_or',
+    line: 32,
+    description: 'line 32: `a != b` became `a or b`',
+    hint: 'no input where both sides hold at once',
+    status,
+    verdict: status === 'killed' ? 'wrong' : 'ok',
+    message: '',
+    diff: '',
+    path: null
+  });
+  const audit = (mutants: IMutant[], score: number | null): IAudit => ({
+    id: 'a1',
+    created: '',
+    notebook: 'n.ipynb',
+    cell_id: null,
+    status: 'done',
+    summary: '',
+    report: {
+      task: { name: 't' },
+      mutants,
+      counts: {
+        generated: mutants.length,
+        killed: mutants.filter(m => m.status === 'killed').length,
+        survived: mutants.filter(m => m.status === 'survived').length,
+        equivalent: mutants.filter(m => m.status === 'equivalent').length,
+        stillborn: 0
+      },
+      score,
+      statement: null,
+      probe_inputs: 66,
+      seconds: 3
+    }
+  });
+
+  it('says how many wrong kernels the inputs accept', () => {
+    const weak = audit(
+      [
+        mutant('m1', 'killed'),
+        mutant('m2', 'survived'),
+        mutant('m3', 'killed')
+      ],
+      0.6667
+    );
+    expect(auditHeadline(weak)).toBe(
+      'Mutation score 0.667: 2 of 3 mutants killed, 1 wrong kernel the inputs call ok, ' +
+        '0 probably equivalent'
+    );
+    expect(survivors(weak.report).map(m => m.id)).toEqual(['m2']);
+    const strong = audit(
+      [mutant('m1', 'killed'), mutant('m2', 'equivalent')],
+      1
+    );
+    expect(auditHeadline(strong)).toContain(
+      'no mutant survived, 1 probably equivalent'
+    );
+    expect(survivors(strong.report)).toEqual([]);
+  });
+
+  it('says when it runs or failed', () => {
+    const running = {
+      ...audit([], null),
+      status: 'running' as const,
+      report: null
+    };
+    expect(auditHeadline(running)).toBe('Auditing the task cell… (running)');
+    const failed = {
+      ...running,
+      status: 'failed' as const,
+      summary: 'the task file failed'
+    };
+    expect(auditHeadline(failed)).toBe('Audit failed: the task file failed');
+    expect(survivors(null)).toEqual([]);
   });
 });
