@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SIZES = {"check": 1000, "bench": 200_000}
-# Sizes every kernel must survive: empty, one element, and sizes that are not a multiple of any
-# usual thread count (so the last static chunk is short).
-EDGE_SIZES = (0, 1, 3, 17)
+# Sizes every kernel must survive: empty, one element, two (the smallest pair: a kernel whose
+# special case for tiny inputs is off by one fails here; found by ``parevo audit``), and sizes
+# that are not a multiple of any usual thread count (so the last static chunk is short).
+EDGE_SIZES = (0, 1, 2, 3, 17)
 CHECK_SEEDS = (0, 1, 2)
 
 
