@@ -156,6 +156,15 @@ def test_the_audit_of_a_fast_subset_of_the_suite_finds_no_surviving_mutant(tmp_p
     }
     assert not any(survivors.values()), survivors
     assert done.returncode == 0, done.stderr
+    # The kernels an agent would try first are not merely "probably equivalent": verification
+    # itself rejects each one (half scans, OR for XOR, constant answers, size shortcuts).
+    gaming = ("range_first_half", "range_second_half", "big_first_half", "big_second_half")
+    gaming += ("xor_to_or", "return_constant", "size_shortcut")
+    passed = {
+        task: [m["id"] for m in r["mutants"] if m["operator"] in gaming and m["verdict"] == "ok"]
+        for task, r in summary["tasks"].items()
+    }
+    assert not any(passed.values()), passed
     assert len(summary["tasks"]) == len(FAST_SUBSET)
     totals = summary["totals"]
     assert totals["score"] == 1.0 and totals["killed"] > 100

@@ -7,8 +7,9 @@ below it (L's unit diagonal is not stored). Nothing is returned.
 Decisions:
 - Without pivoting, elimination breaks down or loses all accuracy on a general matrix, so
   make_inputs builds a strictly diagonally dominant one (off-diagonal entries uniform in [-1, 1),
-  diagonal N + 1). Every pivot is then nonzero and the factors stay bounded, so any correct
-  elimination order agrees with the reference within the default float tolerance.
+  diagonal N + 1; ParEval: uniform in [-10, 10), not dominant). Every pivot is then nonzero
+  and the factors stay bounded, so any correct elimination order agrees with the reference
+  within the default float tolerance.
 - size is N, the matrix side; size 0 gives a 0 x 0 matrix (nothing to do).
 - The reference is right-looking (kij) elimination in plain loops, along contiguous rows.
 - Bench N is 768 (ParEval: 1024), where the serial numba reference takes about 60 ms. The

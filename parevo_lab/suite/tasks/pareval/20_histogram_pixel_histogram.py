@@ -8,7 +8,8 @@ Decisions:
 - int32 pixels, as ParEval's vector<int> (not uint8).
 - Inputs look like a photograph's histogram rather than uniform noise: a dark background (normal,
   mean 40, sd 20) and a bright object (normal, mean 180, sd 35) in a proportion drawn per input,
-  clipped to [0, 255], so a few bins are crowded and the extremes 0 and 255 pile up.
+  clipped to [0, 255], so a few bins are crowded and the extremes 0 and 255 pile up (ParEval:
+  uniform in 0..254, from its fillRand(image, 0, 255)).
 - Bench size: 1.28e8 pixels (512 MB) keep the serial numba reference (about 0.5 ns a pixel) busy
   for about 62 ms. The pure-Python reference (about 0.25 us a pixel) would need about 32 s, past
   the profile's 10 s cap for it, so the profile reports no vs_python for this task.

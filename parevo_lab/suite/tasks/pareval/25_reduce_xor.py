@@ -8,7 +8,7 @@ Decisions:
 - C++'s vector<bool> packs eight values per byte; numpy's bool array (one byte per value) is the
   natural layout here, so the kernel reads 8x more memory than ParEval's for the same n.
 - Inputs: each element is True with a probability drawn per input in [0.2, 0.8], so both answers
-  occur.
+  occur (ParEval: rand() % 2, probability 1/2).
 - Bench size: the serial reference is a vectorised, memory-bound loop (about 4 ms for 128 MB),
   so it takes 1.8e9 values (1.8 GB) to keep it busy for 50 ms. The pure-Python reference would
   need minutes there: the profile's cap on it skips vs_python for this task.

@@ -4,7 +4,8 @@ x is a 1-d float64 array; the answer is x[0] * (1 / x[1]) * x[2] * (1 / x[3]) * 
 empty array (the empty product).
 
 Decisions:
-- Inputs keep the product in range. Values come in pairs: x[2k] has a random sign and a magnitude
+- Inputs keep the product in range (ParEval draws uniform values in [0, 100)). Values come in
+  pairs: x[2k] has a random sign and a magnitude
   in [e^-3, e^3], and x[2k+1] = x[2k] * e^d with d uniform in [-0.01, 0.01], so each pair
   contributes a factor near 1, and the natural logarithm of the product of ANY contiguous run
   is a short random walk (standard deviation about 40 at the bench size, e^700 would overflow):

@@ -8,7 +8,7 @@ Decisions:
   ZeroDivisionError on a float division by zero).
 - The reference adds left to right into one accumulator, like ParEval's loop; a parallel kernel
   adds in another order, which the default comparison allows for (its tolerance grows with n).
-- Inputs: uniform in [-50, 150].
+- Inputs: uniform in [-50, 150) (ParEval: [0, 100)).
 - Bench size: 7.5e7 values (600 MB) make the serial loop (one dependent addition per value) take
   about 62 ms. The pure-Python reference (about 0.2 us a value) would need about 15 s, past the
   profile's 10 s cap for it, so the profile reports no vs_python for this task.

@@ -12,7 +12,7 @@ Decisions:
   array whose only odd value is INT_MAX gives the same answer, which is consistent.
 - Inputs: even values in [-2^30, 2^30), each made odd (plus one) with a probability drawn per input
   in [1e-4, 1e-2], so the answer is a rare value, not just the global minimum, and the small edge
-  sizes usually have no odd value at all.
+  sizes usually have no odd value at all (ParEval: uniform doubles in [0, 100] stored as ints).
 - Bench size: the serial numba reference vectorises and is memory bound, so it takes 2.08e8
   values (832 MB) to keep it busy for 50 ms: about 62 ms here. The pure-Python reference (about
   0.2 us a value) would need about 40 s there, past the profile's 10 s cap for it, so the

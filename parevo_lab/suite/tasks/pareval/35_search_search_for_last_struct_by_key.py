@@ -7,14 +7,14 @@ ParEval's findLastShortBook returns a size_t and says "not found" with books.siz
 index has -1 for that.
 
 Inputs: every book has 100 to 1000 pages (100 is not short). Where the short books (1 to 99
-pages) are is one of four classes, drawn after the pages, so that it depends on the size as
-well as on the seed: only the first book is short (answer 0); the last one is, plus up to two
-more anywhere (answer n - 1); one to three anywhere; none (answer -1). Below 2^20 books the four
-are equally likely; from 2^20 on only "first" and "none", so that the timed run makes a search
-from the end read the whole array. The verifier's cases at the suite's sizes: check size 1000,
-seeds 0, 1, 2: answer 0 (the first book), -1 (none), 999 (the last, with short books at 96 and
-809 too); sizes 1, 3, 17: answers 0, 2, 0; bench size: none. So a kernel that searches only one
-half of the array, or returns a fixed answer, fails; re-check this when changing SIZES.
+pages) are is one of four classes, drawn after the pages, so that it depends on the size as well
+as on the seed: only the first book is short (answer 0); the last one is, plus up to two more
+anywhere (answer n - 1); one to three anywhere; none (answer -1). Below 2^20 books the four are
+equally likely; from 2^20 on only "first" and "none", so that the timed run makes a search from
+the end read the whole array. The verifier's cases at the suite's sizes: check size 1000, seeds
+0, 1, 2: answer 0 (the first book), -1 (none), 999 (the last, with short books at 96 and 809
+too); edge sizes 1, 2, 3, 17: answers 0, 0, 2, 0; bench size: none. So a kernel that searches
+only one half of the array, or returns a fixed answer, fails; re-check this when changing SIZES.
 ParEval's benchmark input has exactly one short book, in the first quarter. The reference
 searches backwards and stops at the first hit: the good serial algorithm for "last".
 

@@ -2,17 +2,17 @@
 
 Return True when the int32 vector x contains `target`, False otherwise (False for an empty x).
 
-Inputs: ParEval's benchmark input (values in [-50, 49], target in [-100, 99]) finds the target in
-the first few elements half of the time, which measures nothing. Ours: x is uniform over
-[-10000, 10000) without the target; then the target is written according to a class drawn
-after x, so that the class depends on the size as well as on the seed: at the first element;
-at the last; at one to three positions anywhere; nowhere (answer False). Below 2^20 values the
-four are equally likely; from 2^20 on only "last" and "nowhere", so that the timed run makes a
-search from the front read the whole array. The verifier's cases at the suite's sizes: check
-size 1000, seeds 0, 1, 2: the target at index 0, at index 999, nowhere; sizes 1, 3, 17:
-nowhere, at index 2, nowhere; bench size: at the last index. So a kernel that searches only
-one half of x, or returns a fixed answer, fails; re-check this when changing SIZES. The
-reference stops at the first hit.
+Inputs: ParEval's benchmark input (values in [-50, 49], target in [-100, 99]) finds the target
+in the first few elements half of the time, which measures nothing. Ours: x is uniform over
+[-10000, 10000) without the target; then the target is written according to a class drawn after
+x, so that the class depends on the size as well as on the seed: at the first element; at the
+last; at one to three positions anywhere; nowhere (answer False). Below 2^20 values the four are
+equally likely; from 2^20 on only "last" and "nowhere", so that the timed run makes a search
+from the front read the whole array. The verifier's cases at the suite's sizes: check size 1000,
+seeds 0, 1, 2: the target at index 0, at index 999, nowhere; edge sizes 1, 2, 3, 17: nowhere, at
+index 1, at index 2, nowhere; bench size: at the last index. So a kernel that searches only one
+half of x, or returns a fixed answer, fails; re-check this when changing SIZES. The reference
+stops at the first hit.
 
 - Bench size: 2.18e8 values (872 MB), the target at the last one at seed 0, make the serial
   numba reference read them all, about 60-75 ms here (ParEval's size: 2^21). The pure-Python

@@ -5,15 +5,15 @@ empty x): -1. ParEval's findFirstEven returns a size_t and says "not found" with
 Python index has -1 for that.
 
 Inputs: odd values 1 to 99; then some are made even according to a class drawn after x, so that
-the class depends on the size as well as on the seed: x[0], plus up to two more anywhere
-(answer 0); only the last value (answer n - 1); one to three anywhere; none (answer -1). Below
-2^20 values the four are equally likely; from 2^20 on only "last" and "none", so that the timed
-run makes a search from the front read the whole array. The verifier's cases at the suite's
-sizes: check size 1000, seeds 0, 1, 2: answer 185, -1, 999; sizes 1, 3, 17: answers 0, 2, 4 (at
-17 a second even number follows at 15); bench size: the last index. So a kernel that searches
-only one half of x, or returns a fixed answer, fails; re-check this when changing SIZES.
-ParEval's benchmark input makes two values even in the middle half [n/4, 3n/4). The reference
-stops at the first hit.
+the class depends on the size as well as on the seed: x[0], plus up to two more anywhere (answer
+0); only the last value (answer n - 1); one to three anywhere; none (answer -1). Below 2^20
+values the four are equally likely; from 2^20 on only "last" and "none", so that the timed run
+makes a search from the front read the whole array. The verifier's cases at the suite's sizes:
+check size 1000, seeds 0, 1, 2: answer 185, -1, 999; edge sizes 1, 2, 3, 17: answers 0, 0, 2, 4
+(at 17 a second even number follows at 15); bench size: the last index. So a kernel that
+searches only one half of x, or returns a fixed answer, fails; re-check this when changing
+SIZES. ParEval's benchmark input makes two values even in the middle half [n/4, 3n/4). The
+reference stops at the first hit.
 
 - Bench size: 1.55e8 values (620 MB), only the last one even at seed 0, make the serial numba
   reference read them all, about 45-65 ms here (ParEval's size: 2^21). The pure-Python

@@ -4,16 +4,16 @@ Return True when `val` occurs in exactly one of the int32 vectors x and y, False
 both or in neither. x and y have the same length here; empty arrays contain nothing.
 
 Inputs: ParEval's benchmark input (x and y uniform in [-10000, 9999], val in [0, 999]) holds
-each value about 100 times in each array of 2^21, so a search finds val within the first few
-ten thousand elements, which measures little. Ours: x and y are uniform over [-10000, 10000)
-without `val`; then, by a draw made after x and y (so that it depends on the size as well as
-on the seed), val goes into both, neither, x only or y only (equally likely), and in each array
-that holds it at the first element, at the last, or at one to three positions anywhere
-(equally likely; from 2^20 values on always at the last, so that the timed run makes a search
-from the front read both arrays entirely). The verifier's cases at the suite's sizes: check
-size 1000, seeds 0, 1, 2: both (x at 999, y at 325, 435 and 496), x only (at 999), y only (at
-999); sizes 1, 3, 17: neither, both (x at 0, y at 1 and 2), x only (at 0); bench size:
-neither. All four classes occur, three at the check size, so OR instead of XOR, a test of
+each value about 100 times in each array of 2^21, so a search finds val within the first few ten
+thousand elements, which measures little. Ours: x and y are uniform over [-10000, 10000) without
+`val`; then, by a draw made after x and y (so that it depends on the size as well as on the
+seed), val goes into both, neither, x only or y only (equally likely), and in each array that
+holds it at the first element, at the last, or at one to three positions anywhere (equally
+likely; from 2^20 values on always at the last, so that the timed run makes a search from the
+front read both arrays entirely). The verifier's cases at the suite's sizes: check size 1000,
+seeds 0, 1, 2: both (x at 999, y at 325, 435 and 496), x only (at 999), y only (at 999); edge
+sizes 1, 2, 3, 17: neither, both (both at 0), both (x at 0, y at 1 and 2), x only (at 0); bench
+size: neither. All four classes occur, three at the check size, so OR instead of XOR, a test of
 non-emptiness, a fixed answer or a search of one half fails; re-check this when changing SIZES.
 The reference searches x, then y, each stopping at its first hit.
 

@@ -7,8 +7,8 @@ ParEval contradicts itself on k: its reference returns sorted(x)[k - 1] (1-based
 (x = [1, 7, 6, 0, 2, 2, 10, 6], k = 4 -> 6) is sorted(x)[k] (0-based), and its driver draws k in
 [0, n), where k = 0 reads before the array. We follow the reference (1-based, as "k-th" reads)
 and draw k uniformly in [1, n]. A k outside [1, n] (only the empty x, given k = 1) returns -1,
-which no element can equal since the values are non-negative: integers in [0, 10000] as in
-ParEval, so duplicates abound.
+which no element can equal since the values are non-negative: integers in [0, 10000] (ParEval's
+fillRand(x, 0, 10000) draws 0 to 9999), so duplicates abound.
 
 The reference is a quickselect (median-of-three pivot, three-way partition, so the many equal
 values cost nothing extra): expected O(n) like a parallel selection, not ParEval's O(n log n)

@@ -11,9 +11,9 @@ The check accepts any output whose start times equal the sorted start times and 
 
 Inputs: start time in [0, 100], duration in [1, 10], value in [-1, 1) (ParEval's ranges, except
 that its fillRand(.., 0, 100) and fillRand(.., 1, 10) draw start times 0 to 99 and durations 1
-to 9), so most records share their start time with many others. The reference is numpy's stable argsort
-of the start times (numba compiles it), the good serial algorithm as in ParEval's std::sort
-baseline.
+to 9), so most records share their start time with many others. The reference is numpy's
+stable argsort of the start times (numba compiles it), the good serial algorithm as in
+ParEval's std::sort baseline.
 """
 
 import numpy as np

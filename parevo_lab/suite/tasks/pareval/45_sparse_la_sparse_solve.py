@@ -13,7 +13,7 @@ Decisions:
   duplicates (uniform draws at 10% density, plus the diagonal entries added below).
 - Conditioning: ParEval's random matrices may be singular, and its reference needs partial
   pivoting. Ours are strictly diagonally dominant by rows: off-diagonal entries are uniform in
-  [-1, 1] at about 10% density, and a diagonal entry is added whose sum with any diagonal entry
+  [-1, 1) at about 10% density, and a diagonal entry is added whose sum with any diagonal entry
   already drawn is +-(1 to 2) x (1 + the row's sum of |off-diagonal|). Elimination without
   pivoting is then stable, and the system is well conditioned. b = A x_true with x_true uniform
   in [-10, 10].

@@ -7,7 +7,7 @@ place) and `m`, `n`. Return nothing: the result is y after the call.
 Decisions:
 - Duplicates: repeated (row, col) pairs are summed (a COO matrix is the sum of its entries);
   the entries are uniform random draws at 10% density, so inputs have some.
-- M = N = size, as in ParEval's driver; alpha and beta are uniform in [-1, 1].
+- M = N = size, as in ParEval's driver; alpha and beta are uniform in [-1, 1).
 - Reference: the row starts come from binary searches in the sorted rows (so the row array is
   not streamed again), then each row's dot product with x, and y[i] = alpha * dot + beta * y[i].
   Work O(nnz + M log nnz).

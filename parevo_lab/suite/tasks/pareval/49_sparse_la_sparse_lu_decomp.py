@@ -11,9 +11,10 @@ Decisions:
   it densifies; a COO matrix is the sum of its entries). Our inputs have duplicates (uniform
   draws at 10% density, plus the diagonal entries added below).
 - Conditioning: ParEval's random matrices may have a zero pivot, and its reference does not
-  pivot. Ours are strictly diagonally dominant by rows (off-diagonal entries uniform in [-1, 1];
-  the diagonal sums to +-(1 to 2) x (1 + the row's sum of |off-diagonal|)), so elimination
-  without pivoting exists and is stable.
+  pivot (its entries are uniform in [-10, 10) at random positions). Ours are strictly
+  diagonally dominant by rows (off-diagonal entries uniform in [-1, 1); the diagonal sums to
+  +-(1 to 2) x (1 + the row's sum of |off-diagonal|)), so elimination without pivoting exists
+  and is stable.
 - Reference: densify, then right-looking Gaussian elimination by rows (row updates that skip
   zero multipliers), keeping the multipliers as L. Same O(N^3) work as ParEval's Doolittle
   loops, in a cache-friendly order.

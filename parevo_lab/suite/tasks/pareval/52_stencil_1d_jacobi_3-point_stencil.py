@@ -7,7 +7,7 @@ Decisions:
 - Border: values outside the array count as 0 (zero padding, as ParEval states); the sum is
   taken left + centre + right, then divided by 3.
 - Output: ParEval writes into a caller-provided output vector; we return a new array.
-- Values are uniform in [-100, 100]. N = 0 gives an empty array.
+- Values are uniform in [-100, 100). N = 0 gives an empty array.
 - Sizes: ParEval's N = 2^24 gives the serial reference about 80 ms and the pure-Python
   reference about 6 s (quiet 2-core machine).
 """

@@ -8,7 +8,7 @@ Decisions:
 - Border: cells outside the grid are dead (no wrap-around).
 - Output: ParEval writes into a caller-provided output grid; we return a new array.
 - Dtype: ParEval's grids are C ints; ours are numpy's default int64. Cells are alive with
-  probability 0.3, so every rule fires often.
+  probability 0.3, so every rule fires often (ParEval draws 0/1 uniformly).
 - N = 0 gives a (0, 0) array.
 - Sizes: ParEval uses N = 4096; the bench N = 1920 gives the serial reference about 60 ms and
   the pure-Python reference about 9 s (quiet 2-core machine).

@@ -5,7 +5,8 @@ becomes v / 2 (exact). Return nothing.
 
 Decisions:
 - Negative values: odd means v % 2 != 0 (so -3 is odd and becomes 3); -4 becomes -2.
-- Dtype: ParEval's values are C ints; ours are numpy's default int64, uniform in [-1000, 1000].
+- Dtype: ParEval's values are C ints; ours are numpy's default int64, uniform in [-1000, 1000]
+  (ParEval: 1 to 99, never negative).
 - N = 0 is an empty array.
 - Sizes: ParEval uses N = 2^22. The serial loop is memory-bound (about 0.34 ns per element), so
   it takes the bench N = 2e8 (1.6 GB) to keep the serial reference busy for 50 ms: about 67 ms.

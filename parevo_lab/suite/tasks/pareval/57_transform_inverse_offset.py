@@ -3,7 +3,8 @@
 Argument: `x`, a float64 array, modified in place: x[i] = 1 - 1 / x[i]. Return nothing.
 
 Decisions:
-- No zeros: magnitudes are uniform in [0.5, 100] with a random sign, so 1/x is finite.
+- No zeros: magnitudes are uniform in [0.5, 100) with a random sign, so 1/x is finite (ParEval:
+  uniform in [-50, 50), where values near 0 make 1/x huge).
 - Reference: 1 - np.reciprocal(x[i]) rather than 1 - 1.0 / x[i]. Serial numba compiles a
   Python division with a zero test (Python's error model, ZeroDivisionError) that keeps the loop
   from vectorising, while prange loops divide without it: with "/" the serial baseline ran about

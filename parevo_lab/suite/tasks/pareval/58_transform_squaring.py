@@ -4,7 +4,7 @@ Argument: `x`, an int64 array, modified in place: x[i] = x[i] * x[i]. Return not
 
 Decisions:
 - Dtype: ParEval's values are C ints; ours are numpy's default int64, uniform in
-  [-10000, 10000], so squares cannot overflow (even in 32 bits).
+  [-10000, 10000], so squares cannot overflow (even in 32 bits; ParEval: -50 to 49).
 - N = 0 is an empty array.
 - Sizes: ParEval uses N = 2^22. The serial loop is memory-bound (about 0.32 ns per element), so
   it takes the bench N = 2e8 (1.6 GB) to keep the serial reference busy for 50 ms: about 64 ms.

@@ -8,7 +8,7 @@ Decisions:
 - Dtype: ParEval's values are C ints; ours are numpy's default int64. A quarter of the values
   are powers of two 2^k (k in [0, 62]), a quarter their negatives, an eighth 0, an eighth 1,
   and a quarter uniform in [-2^20, 2^20], so both answers and the edge cases (0, 1, negative
-  powers, 2^62) are frequent.
+  powers, 2^62) are frequent (ParEval: uniform in 1 to 1024, never 0 or negative).
 - N = 0 gives an empty mask.
 - Sizes: ParEval uses N = 2^21; the bench N = 2^26 (512 MiB of input) gives the serial
   reference about 65 ms and the pure-Python reference about 12 s (quiet 2-core machine).
