@@ -35,7 +35,10 @@ Decisions:
 - make_inputs draws n points with integer coordinates (stored as floats) uniformly from the disk
   of radius max(2, isqrt(n)) around the origin: many duplicates and collinear points, so the
   rules above matter, and cross products are exact (ParEval draws uniform doubles in
-  [-1000, 1000]^2). Bench n is 2^18 (ParEval: 2^14).
+  [-1000, 1000]^2). From n = 8 on, the last min(5, n // 8) points are a spike: one row of
+  points beyond the disk, each alone in its column, whose tip is a hull vertex (a dedupe or a
+  chain that mishandles distinct neighbours with equal y fails there; `parevo audit` found that
+  the disk alone let such kernels pass). Bench n is 2^18 (ParEval: 2^14).
 """
 
 import numpy as np
@@ -51,7 +54,15 @@ def make_inputs(size, rng):
         candidates = rng.integers(-radius, radius, (2 * size, 2), endpoint=True)
         inside = (candidates**2).sum(axis=1) <= radius * radius
         points = np.concatenate((points, candidates[inside]))
-    return (points[:size].astype(np.float64),)
+    points = points[:size]
+    if size >= 8:
+        # A spike: a few points in one row beyond the disk, each alone in its column. Sorted,
+        # they are distinct neighbours with equal y; the last is a hull vertex, the others lie
+        # inside (found by `parevo audit`: without them a dedupe that compared x alone passed).
+        spike = min(5, size // 8)
+        row = int(rng.integers(-radius // 2, radius // 2 + 1))
+        points[-spike:] = [(radius + 1 + j, row) for j in range(spike)]
+    return (points.astype(np.float64),)
 
 
 def reference(points):

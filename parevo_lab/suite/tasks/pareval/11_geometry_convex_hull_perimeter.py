@@ -20,8 +20,10 @@ Decisions:
   O(n log n) in plain loops, then sums sqrt(dx^2 + dy^2) over the hull's edges.
 - make_inputs draws n points with integer coordinates (stored as floats) uniformly from the disk
   of radius max(2, isqrt(n)) around the origin: many duplicates and collinear points, and exact
-  cross products (ParEval draws uniform doubles in [-1000, 1000]^2). Bench n is 2^18 (ParEval:
-  2^14).
+  cross products (ParEval draws uniform doubles in [-1000, 1000]^2). From n = 8 on, the last
+  min(5, n // 8) points are a spike: one row of points beyond the disk, each alone in its
+  column, whose tip is a hull vertex (as in 10: found by `parevo audit`). Bench n is 2^18
+  (ParEval: 2^14).
 - Tolerance: TOLERANCE is rtol 1e-11, atol 0. The perimeter is a sum of h positive edge
   lengths, each the correctly rounded root of an exact integer, so another summation order,
   starting vertex or direction (or hypot for sqrt) changes it by at most about (h - 1) eps
@@ -47,7 +49,15 @@ def make_inputs(size, rng):
         candidates = rng.integers(-radius, radius, (2 * size, 2), endpoint=True)
         inside = (candidates**2).sum(axis=1) <= radius * radius
         points = np.concatenate((points, candidates[inside]))
-    return (points[:size].astype(np.float64),)
+    points = points[:size]
+    if size >= 8:
+        # A spike: a few points in one row beyond the disk, each alone in its column. Sorted,
+        # they are distinct neighbours with equal y; the last is a hull vertex, the others lie
+        # inside (found by `parevo audit`: without them a dedupe that compared x alone passed).
+        spike = min(5, size // 8)
+        row = int(rng.integers(-radius // 2, radius // 2 + 1))
+        points[-spike:] = [(radius + 1 + j, row) for j in range(spike)]
+    return (points.astype(np.float64),)
 
 
 def reference(points):
