@@ -19,7 +19,11 @@ DEFAULT_SIZES = {"check": 1000, "bench": 200_000}
 # Sizes every kernel must survive: empty, one element, two (the smallest pair: a kernel whose
 # special case for tiny inputs is off by one fails here; found by ``parevo audit``), and sizes
 # that are not a multiple of any usual thread count (so the last static chunk is short).
-EDGE_SIZES = (0, 1, 2, 3, 17)
+EDGE_SIZES = (0, 1, 2, 3, 5, 8, 17)
+# Small inputs are cheap, so every edge size is tried with several seeds: a kernel whose special
+# case for a tiny input is wrong only for some draws (two points on one row, a pair at the end)
+# fails here, not in a user's hands (``parevo audit`` found such kernels with one seed).
+EDGE_SEEDS = (0, 1, 2, 3, 4, 5)
 CHECK_SEEDS = (0, 1, 2)
 
 

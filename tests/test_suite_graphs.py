@@ -5,7 +5,7 @@ import pytest
 
 from parevo_lab.suite import graphs
 
-EDGE_SIZES = (0, 1, 2, 3, 17)
+EDGE_SIZES = (0, 1, 2, 3, 5, 8, 17)
 
 
 def _rows(indptr):

@@ -12,7 +12,7 @@ import time
 import traceback
 
 from ..results import CompileError, CompileResult, Failure, SourceSite, VerifyCase
-from ..task import CHECK_SEEDS, EDGE_SIZES, Mismatch, fresh_copy, judge
+from ..task import CHECK_SEEDS, EDGE_SEEDS, EDGE_SIZES, Mismatch, fresh_copy, judge
 from . import compile as compile_stage
 from . import races
 
@@ -50,13 +50,18 @@ class Cases:
 
     @property
     def edges(self) -> dict:
+        """{(size, seed): (args, expected)} at the edge sizes, every edge seed; a size outside
+        the task's domain (make_inputs or the reference raises) is skipped, and said so."""
         if self._edges is None:
             self._edges = {}
             for size in EDGE_SIZES:
-                try:
-                    self._edges[size] = _prepare(self.session, size, CHECK_SEEDS[0])
-                except Exception as exc:  # noqa: BLE001 - TaskProblem: outside the task's domain
-                    self.session.emit({"type": "skipped", "message": f"size {size} skipped: {exc}"})
+                for seed in EDGE_SEEDS:
+                    try:
+                        self._edges[size, seed] = _prepare(self.session, size, seed)
+                    except Exception as exc:  # noqa: BLE001 - TaskProblem: outside the domain
+                        message = f"size {size} skipped: {exc}"
+                        self.session.emit({"type": "skipped", "message": message})
+                        break
         return self._edges
 
     @property
@@ -124,8 +129,9 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
         # 1. serial boundscheck pass: out-of-bounds accesses become IndexError with a line.
         checked = _boundscheck_build(session, py_func, base[0])
         if checked is not None:
-            for size, (args, expected) in [(cases.sizes["check"], base), *edges.items()]:
-                runner.case("boundscheck", size, CHECK_SEEDS[0], 1, checked, args, expected)
+            at_check = ((cases.sizes["check"], CHECK_SEEDS[0]), base)
+            for (size, seed), (args, expected) in [at_check, *edges.items()]:
+                runner.case("boundscheck", size, seed, 1, checked, args, expected)
         # 2. races: lint + shadow replay on every check-size seed, before any parallel run.
         check_inputs = cases.check
         if job.get("races", True):
@@ -142,9 +148,9 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
             runner.case(
                 "repeat", cases.sizes["check"], CHECK_SEEDS[0], max(threads), kernel, args, expected
             )
-        for size, (args, expected) in edges.items():
+        for (size, seed), (args, expected) in edges.items():
             for p in threads:
-                runner.case("edge", size, CHECK_SEEDS[0], p, kernel, args, expected)
+                runner.case("edge", size, seed, p, kernel, args, expected)
         # 4. bench size at the most threads, against the compiled reference when there is one.
         bench = cases.bench
         if bench is not None:
