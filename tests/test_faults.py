@@ -125,7 +125,7 @@ def test_a_full_disk_under_the_store_is_one_clear_line_and_loses_nothing(tmp_pat
         capture_output=True,
         text=True,
         timeout=600,
-        preexec_fn=_limit_file_size(160 * 1024),
+        preexec_fn=_limit_file_size(320 * 1024),  # a few evaluations fit (each report ~17 KB)
     )
     assert full.returncode == 2, full.stderr
     lines = full.stderr.strip().splitlines()
