@@ -544,15 +544,7 @@ class _AuditProgress:
         if self.tty:
             sys.stderr.write("\r" + " " * 110 + "\r")
         if report is not None:
-            c = report.counts
-            score = f"{report.score:.3f}" if report.score is not None else "-"
-            print(
-                f"{self.name}: score {score}, {c['killed']} killed, {c['survived']} survived, "
-                f"{c['equivalent']} probably equivalent, {c['stillborn']} stillborn "
-                f"({report.seconds:.0f} s)",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(f"{self.name}: {report.summary} ({report.seconds:.0f} s)", file=sys.stderr)
 
 
 def _options(args):

@@ -251,7 +251,11 @@ class ParevoMagics(Magics):
             return None
         self.shell.user_ns["parevo_last_audit"] = report
         status.update(
-            {"text/html": audit_html(report), "text/plain": _audit_line(report)}, raw=True
+            {
+                "text/html": audit_html(report),
+                "text/plain": f"audit of {task.name}: {report.summary}",
+            },
+            raw=True,
         )
         return None
 
@@ -300,15 +304,6 @@ class ParevoMagics(Magics):
             return None
         self.shell.user_ns["parevo_last_run"] = result
         return None
-
-
-def _audit_line(report) -> str:
-    c = report.counts
-    score = f"{report.score:.3f}" if report.score is not None else "not measured"
-    return (
-        f"audit of {report.task.get('name')}: mutation score {score}, {c.get('survived', 0)} "
-        f"surviving mutant(s), {c.get('equivalent', 0)} probably equivalent"
-    )
 
 
 def _task_name(cell: str) -> str:

@@ -234,6 +234,7 @@ class AuditReport(Serialisable):
     mutants: list[MutantResult] = field(default_factory=list)
     counts: dict = field(default_factory=dict)  # generated, killed, survived, equivalent, stillborn
     score: float | None = None
+    summary: str = ""  # one sentence: the score and the counts (every front end shows this one)
     statement: str | None = None
     probe_inputs: int = 0  # extra inputs each surviving mutant was tried on
     out: str | None = None  # the folder holding the mutant files

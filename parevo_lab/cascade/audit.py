@@ -16,14 +16,13 @@ import datetime as _dt
 import difflib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import mutate, sandbox
 from ..candidate import Candidate, materialise
 from ..results import AuditReport, MutantResult
 from ..task import Task, TaskError
-from . import profile as profiling
 from .evaluate import CheckOptions, finish, machine_facts, new_report, read_verify, sandbox_job
 
 # Extra inputs for the mutants verification accepted: sizes and seeds the verifier never uses.
@@ -36,11 +35,11 @@ AuditProgress = Callable[[int, int, str], None]  # (mutants done, mutants in all
 
 
 @dataclass
-class AuditOptions:
-    threads: list[int] = field(default_factory=profiling.default_threads)
+class AuditOptions(CheckOptions):
+    """The cascade's options as a mutant's verification uses them (no profile), plus the probe."""
+
     timeout_s: float = 10.0  # one call of one mutant: a hang is killed after this
-    compile_timeout_s: float = 180.0
-    memory_mb: int = 8192
+    profile: bool = False
     probe: bool = True  # try the mutants verification accepts on extra inputs
 
 
@@ -118,44 +117,50 @@ def audit(
     return report
 
 
+COUNTED = ("generated", "killed", "survived", "equivalent", "stillborn")
+
+
+def score(counts: dict) -> float | None:
+    """The mutation score: killed / (killed + survived); None when no mutant was measured."""
+    measured = counts["killed"] + counts["survived"]
+    return round(counts["killed"] / measured, 4) if measured else None
+
+
 def suite_summary(reports: list[tuple[str, AuditReport]]) -> dict:
     """``parevo audit --suite --json``: every task's report and the totals."""
-    totals = {k: 0 for k in ("generated", "killed", "survived", "equivalent", "stillborn")}
-    for _, report in reports:
-        for key in totals:
-            totals[key] += report.counts.get(key, 0)
-    measured = totals["killed"] + totals["survived"]
-    totals["score"] = round(totals["killed"] / measured, 4) if measured else None
+    totals = {k: sum(r.counts.get(k, 0) for _, r in reports) for k in COUNTED}
+    totals["score"] = score(totals)
     totals["seconds"] = round(sum(r.seconds for _, r in reports), 1)
     return {"tasks": {name: r.to_dict() for name, r in reports}, "totals": totals}
 
 
 def _finish(report: AuditReport, started: float) -> AuditReport:
-    counts = {status: 0 for status in ("killed", "survived", "equivalent", "stillborn")}
+    counts = dict.fromkeys(COUNTED, 0)
     for m in report.mutants:
         counts[m.status] += 1
     counts["generated"] = len(report.mutants)
     report.counts = counts
-    measured = counts["killed"] + counts["survived"]
-    report.score = round(counts["killed"] / measured, 4) if measured else None
-    if measured == 0 and report.statement is None:
+    report.score = score(counts)
+    if report.score is None and report.statement is None:
         report.statement = (
             "no mutant compiled with numba, or every one is probably equivalent: nothing measured"
+        )
+    if report.score is None:
+        report.summary = f"not measured: {report.statement}"
+    else:
+        c = counts
+        report.summary = (
+            f"mutation score {report.score:.3f}: {c['killed']} of {c['killed'] + c['survived']} "
+            f"mutants killed, {c['survived']} survived (wrong kernels the inputs call ok), "
+            f"{c['equivalent']} probably equivalent, {c['stillborn']} stillborn"
         )
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
 
 def _job(task: Task, options: AuditOptions) -> tuple[dict, sandbox.Limits]:
-    check = CheckOptions(
-        threads=options.threads,
-        timeout_s=options.timeout_s,
-        compile_timeout_s=options.compile_timeout_s,
-        memory_mb=options.memory_mb,
-        profile=False,
-    )
     # The task's own job, with no candidate: each child is told which mutants to verify.
-    job, limits = sandbox_job(task, Candidate(source="", function="kernel"), check)
+    job, limits = sandbox_job(task, Candidate(source="", function="kernel"), options)
     job.update(candidate_module=None, candidate_dir=None, function="kernel")
     # The task's own code (make_inputs at the bench size can take long) is not a mutant's call.
     limits.task_timeout_s = max(TASK_TIMEOUT_S, options.timeout_s)

@@ -126,20 +126,15 @@ def evolve_html(result) -> str:
 def audit_html(report: AuditReport) -> str:
     """``%parevo_audit`` / ``parevo_lab.audit``: the score, then each surviving mutant as the
     wrong kernel the task's inputs call ok, with the input class it says is missing."""
-    c = report.counts
     survived = [m for m in report.mutants if m.status == "survived"]
     equivalent = [m for m in report.mutants if m.status == "equivalent"]
-    score = f"{report.score:.3f}" if report.score is not None else "not measured"
     colour = "#009E73" if not survived and report.score is not None else "#D55E00"
     head = (
-        f"<div><b>Audit of task {escape(report.task.get('name', '?'))}</b>: mutation score "
-        f"<b>{escape(score)}</b> ({c.get('killed', 0)} of "
-        f"{c.get('killed', 0) + c.get('survived', 0)} mutants killed; {c.get('survived', 0)} "
-        f"survived, {c.get('equivalent', 0)} probably equivalent, {c.get('stillborn', 0)} "
-        f"stillborn; {report.seconds:.0f} s)</div>"
+        f"<div><b>Audit of task {escape(report.task.get('name', '?'))}</b>: "
+        f"{escape(report.summary)} ({report.seconds:.0f} s)</div>"
     )
     parts = [head]
-    if report.statement:
+    if report.statement and report.score is not None:
         parts.append(f"<div>{escape(report.statement)}</div>")
     if survived:
         parts.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..cascade.audit import suite_summary
 from ..results import AuditReport, Report
 
 _MARK = {
@@ -232,16 +233,12 @@ def _caret(label: str, site: dict) -> list[str]:
 def render_audit(report: AuditReport, diffs: bool = True) -> str:
     """The readable report of ``parevo audit TASK.py``: the score, then every mutant that
     verification accepted, with what it changed, what input it says is missing, its file."""
-    c = report.counts
-    name = report.task.get("name", "?")
-    score = f"{report.score:.3f}" if report.score is not None else "not measured"
+    mark = "WEAK" if report.counts.get("survived") else "PASS"
     lines = [
-        f"{'PASS' if not c.get('survived') else 'WEAK'} audit of {name}: mutation score {score} "
-        f"({c.get('killed', 0)} killed of {c.get('killed', 0) + c.get('survived', 0)}; "
-        f"{c.get('survived', 0)} survived, {c.get('equivalent', 0)} probably equivalent, "
-        f"{c.get('stillborn', 0)} stillborn) in {report.seconds:.0f} s",
+        f"{mark} audit of {report.task.get('name', '?')}: {report.summary} "
+        f"(in {report.seconds:.0f} s)"
     ]
-    if report.statement:
+    if report.statement and report.score is not None:
         lines.append(f"  note: {report.statement}")
     survived = [m for m in report.mutants if m.status == "survived"]
     equivalent = [m for m in report.mutants if m.status == "equivalent"]
@@ -289,13 +286,8 @@ def render_suite_audit(reports: list) -> str:
         f"{'task':<52} {'mutants':>7} {'killed':>6} {'surv.':>5} {'equiv.':>6} {'still.':>6} "
         f"{'score':>6} {'s':>5}"
     ]
-    totals = {"generated": 0, "killed": 0, "survived": 0, "equivalent": 0, "stillborn": 0}
-    seconds = 0.0
     for name, report in reports:
         c = report.counts
-        for key in totals:
-            totals[key] += c.get(key, 0)
-        seconds += report.seconds
         score = f"{report.score:.3f}" if report.score is not None else "-"
         lines.append(
             f"{name[:52]:<52} {c.get('generated', 0):>7} {c.get('killed', 0):>6} "
@@ -305,11 +297,11 @@ def render_suite_audit(reports: list) -> str:
         for m in report.mutants:
             if m.status == "survived":
                 lines.append(f"    survived {m.id} {m.operator}: {m.description}"[:160])
-    measured = totals["killed"] + totals["survived"]
-    score = f"{totals['killed'] / measured:.3f}" if measured else "-"
+    totals = suite_summary(reports)["totals"]
+    score = f"{totals['score']:.3f}" if totals["score"] is not None else "-"
     lines.append(
         f"{'all ' + str(len(reports)) + ' tasks':<52} {totals['generated']:>7} "
         f"{totals['killed']:>6} {totals['survived']:>5} {totals['equivalent']:>6} "
-        f"{totals['stillborn']:>6} {score:>6} {seconds:>5.0f}"
+        f"{totals['stillborn']:>6} {score:>6} {totals['seconds']:>5.0f}"
     )
     return "\n".join(lines)

@@ -414,7 +414,7 @@ class Workbench:
         if report is None:
             return out
         if "counts" in report:
-            out.update(report=report, summary=_audit_summary(report))
+            out.update(report=report, summary=report.get("summary", ""))
         else:
             out.update(status="failed", summary="the audit ended without a report")
         return out
@@ -423,16 +423,3 @@ class Workbench:
         self.audit(audit_id)
         self._stop_one_off("audit", audit_id)
         return self.audit(audit_id)
-
-
-def _audit_summary(report: dict) -> str:
-    counts = report.get("counts", {})
-    score = report.get("score")
-    text = f"mutation score {score:.3f}" if score is not None else "nothing measured"
-    text += (
-        f": {counts.get('killed', 0)} mutants killed, {counts.get('survived', 0)} survived "
-        f"(wrong kernels the inputs call ok), {counts.get('equivalent', 0)} probably equivalent"
-    )
-    if report.get("statement"):
-        text += f"; {report['statement']}"
-    return text
