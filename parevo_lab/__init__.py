@@ -1,13 +1,9 @@
 """ParEVO Lab: verified parallel numba kernels for irregular data, inside JupyterLab."""
 
-try:
-    from ._version import __version__
-except ImportError:  # running from a checkout that was never built
-    __version__ = "0.1.0"
-
 # The subpackage is loaded first so that the function ``evolve`` below keeps the name
 # ``parevo_lab.evolve`` (loading a subpackage later would bind the module over it).
 from . import evolve as _evolve_package  # noqa: E402, F401
+from .version import __version__  # noqa: F401 - the package's version
 
 
 def check(task, candidate, **options):
@@ -136,6 +132,24 @@ def __getattr__(name):
 
         return Workbench
     raise AttributeError(f"module 'parevo_lab' has no attribute {name!r}")
+
+
+def _register_notebook_displays() -> None:
+    """Inside IPython, show reports, audits and evolution results as HTML."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "display_formatter"):
+        from .report.display import register
+
+        register(shell)
+
+
+_register_notebook_displays()
 
 
 def _jupyter_labextension_paths():

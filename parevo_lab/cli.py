@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

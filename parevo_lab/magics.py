@@ -330,4 +330,7 @@ def _kernel_name(cell: str) -> str:
 
 
 def load_ipython_extension(ipython) -> None:
+    from .report.display import register
+
     ipython.register_magics(ParevoMagics)
+    register(ipython)

@@ -81,7 +81,7 @@ class CompileResult(Serialisable):
 
 @dataclass
 class VerifyCase(Serialisable):
-    kind: str  # "check", "edge", "bench", "boundscheck"
+    kind: str  # "boundscheck", "check", "repeat", "edge", "large", "bench"
     size: int
     seed: int
     threads: int
@@ -181,11 +181,6 @@ class Report(Serialisable):
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}")
-
-    def _repr_html_(self) -> str:  # the notebook display: verdict, race trace, speedups
-        from .report.display import report_html
-
-        return report_html(self)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # text/plain in a notebook: one line
         printer.text(f"Report({self.verdict}: {self.summary})")

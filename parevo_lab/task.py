@@ -20,15 +20,39 @@ DEFAULT_SIZES = {"check": 1000, "bench": 200_000}
 # special case for tiny inputs is off by one fails here; found by ``parevo audit``), and sizes
 # that are not a multiple of any usual thread count (so the last static chunk is short).
 EDGE_SIZES = (0, 1, 2, 3, 5, 8, 17)
-# Small inputs are cheap, so every edge size is tried with several seeds: a kernel whose special
-# case for a tiny input is wrong only for some draws (two points on one row, a pair at the end)
-# fails here, not in a user's hands (``parevo audit`` found such kernels with one seed).
-EDGE_SEEDS = (0, 1, 2, 3, 4, 5)
+# Small inputs are cheap (24 seeds at seven sizes add about 0.1 s to a check), so every edge size
+# is tried with many seeds: a kernel whose special case for a tiny input is wrong only for some
+# draws (two points on one row, a pair at the end), or whose mistake shows on one small input in
+# twenty (a sweep that drops a write but finds its answer three ways), fails here, not in a
+# user's hands (``parevo audit`` found such kernels with one seed, then with six).
+EDGE_SEEDS = tuple(range(24))
 CHECK_SEEDS = (0, 1, 2)
+# Inputs between the check and the bench size, at the most threads: one bench-size input cannot
+# reject both a kernel that answers True and one that answers False above some size, or both a
+# scan of the first half and one of the second half of a big input (``parevo audit`` found such
+# kernels on ten suite tasks). Two more seeds at a size far above the check size give the big
+# inputs a second and third answer for a fraction of the bench input's cost.
+LARGE_SEEDS = (1, 2)
+
+
+def large_size(sizes: dict) -> int | None:
+    """The size of the large verification inputs: the geometric mean of sqrt(check * bench)
+    and the bench size (so about 3-25% of the bench size on the suite), or None when the bench
+    size is not above the check size."""
+    check, bench = sizes["check"], sizes["bench"]
+    if bench <= check + 1:
+        return None
+    size = round(check**0.25 * bench**0.75)
+    return min(max(size, check + 1), bench - 1)
 
 
 class TaskError(Exception):
     """The task file itself is unusable (exit code 2): the message names the problem and the fix."""
+
+
+class TaskProblem(Exception):
+    """The task's own code (make_inputs, reference) failed in the child: not the candidate's
+    fault."""
 
 
 @dataclass

@@ -17,11 +17,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .task import fresh_copy
-
-
-class TaskProblem(Exception):
-    """The task's own code (make_inputs, reference) failed: not the candidate's fault."""
+from .task import TaskProblem, fresh_copy
 
 
 class Emitter:

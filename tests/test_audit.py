@@ -141,41 +141,30 @@ def test_a_one_liner_reference_gets_a_statement_not_just_a_score(tmp_path):
 
 
 # The fast subset of the suite's audit (the full one: benchmarks/audit_suite.py): the search
-# tasks whose inputs once let half-array scans, OR for XOR and constant answers through, and 31,
-# compared exactly. Mutants wrong only at the bench size are left out of the assertions, because
-# verification has one bench-size input (an open gap: docs/audit.md).
+# tasks whose inputs once let half-array scans, OR for XOR and constant answers through (at
+# small sizes, then above the check size), and 31, compared exactly.
 FAST_SUBSET = ("pareval/31_*", "pareval/35_*", "pareval/36_*", "pareval/38_*", "pareval/39_*")
 
 
-def _bench_only(mutant: dict, sizes: dict) -> bool:
-    """A mutant wrong only above the check size: one bench-size input cannot reject them all
-    (docs/audit.md, "What it cannot see")."""
-    big = mutate.shortcut_sizes(sizes)[-1]
-    if mutant["operator"] in ("big_first_half", "big_second_half"):
-        return True
-    return mutant["operator"] == "size_shortcut" and f" > {big}:" in mutant["description"]
-
-
-def test_the_audit_of_a_fast_subset_of_the_suite_kills_every_mutant_but_the_bench_only_ones(
-    tmp_path,
-):
+def test_the_audit_of_a_fast_subset_of_the_suite_kills_every_mutant(tmp_path):
     args = [a for pattern in FAST_SUBSET for a in ("--tasks", pattern)]
     done = run_cli("audit", "--suite", *args, "--json", "--out", tmp_path)
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
     summary = json.loads(done.stdout)
     assert len(summary["tasks"]) == len(FAST_SUBSET)
     survivors, passed = {}, {}
     # The kernels an agent would try first are not merely "probably equivalent": verification
-    # itself rejects each one (half scans, OR for XOR, constant answers, shortcuts).
-    gaming = ("range_first_half", "range_second_half", "xor_to_or", "return_constant")
-    gaming += ("size_shortcut",)
+    # itself rejects each one (half scans, at every size or only on big inputs, OR for XOR,
+    # constant answers, size-dependent shortcuts).
+    gaming = ("range_first_half", "range_second_half", "big_first_half", "big_second_half")
+    gaming += ("xor_to_or", "return_constant", "size_shortcut")
     for task, r in summary["tasks"].items():
-        sizes = r["task"]["sizes"]
-        kept = [m for m in r["mutants"] if not _bench_only(m, sizes)]
         survivors[task] = [
-            f"{m['id']} {m['description']}" for m in kept if m["status"] == "survived"
+            f"{m['id']} {m['description']}" for m in r["mutants"] if m["status"] == "survived"
         ]
-        passed[task] = [m["id"] for m in kept if m["operator"] in gaming and m["verdict"] == "ok"]
+        passed[task] = [
+            m["id"] for m in r["mutants"] if m["operator"] in gaming and m["verdict"] == "ok"
+        ]
     assert not any(survivors.values()), survivors
     assert not any(passed.values()), passed
     assert summary["totals"]["killed"] > 100

@@ -6,7 +6,7 @@ import pytest
 
 from parevo_lab.candidate import load_candidate
 from parevo_lab.cascade import CheckOptions, evaluate
-from parevo_lab.task import load_task
+from parevo_lab.task import large_size, load_task
 
 FAST = dict(threads=[1, 2], timeout_s=10, profile=False, memory_mb=2048)
 
@@ -23,7 +23,9 @@ def test_correct_kernel_is_ok_and_runs_every_case(kernels):
     report = check(kernels, "good.py")
     assert report.verdict == "ok", report.summary
     kinds = {case.kind for case in report.verify.cases}
-    assert kinds == {"boundscheck", "check", "repeat", "edge", "bench"}
+    assert kinds == {"boundscheck", "check", "repeat", "edge", "large", "bench"}
+    large = {(case.size, case.seed) for case in report.verify.cases if case.kind == "large"}
+    assert large == {(large_size({"check": 200, "bench": 20_000}), seed) for seed in (1, 2)}
     assert {case.threads for case in report.verify.cases if case.kind == "check"} == {1, 2}
     assert {case.seed for case in report.verify.cases if case.kind == "check"} == {0, 1, 2}
     sizes = {case.size for case in report.verify.cases}
@@ -70,10 +72,19 @@ def test_out_of_bounds_write_is_a_runtime_error_with_its_line(kernels):
     assert "out[i + 1]" in failure.site.text
 
 
-def test_kernel_right_only_on_small_inputs_is_wrong_at_bench_size(kernels):
+def test_kernel_right_only_on_small_inputs_is_wrong_at_the_large_size(kernels):
     report = check(kernels, "small_only.py")
     assert report.verdict == "wrong"
+    # the serial boundscheck build runs the large inputs too, before any parallel run
+    assert report.verify.failure.case.kind == "boundscheck"
+    assert report.verify.failure.case.size == large_size({"check": 200, "bench": 20_000})
+
+
+def test_kernel_wrong_only_above_the_large_size_is_wrong_at_the_bench_size(kernels):
+    report = check(kernels, "bench_only.py")
+    assert report.verdict == "wrong"
     assert report.verify.failure.case.kind == "bench"
+    assert all(case.passed for case in report.verify.cases)
     # every check-size and edge case passed before the bench case caught it
     assert all(case.passed for case in report.verify.cases)
 
@@ -217,3 +228,17 @@ def test_kernel_with_the_wrong_signature_is_a_compile_error(tmp_path, kernels):
     assert report.verdict == "compile_error"
     assert report.compile.error.kind == "signature"
     assert "reference(x)" in report.compile.error.summary
+
+
+def test_a_read_of_memory_never_written_fails_in_the_poisoned_serial_build(kernels):
+    # np.empty is often zeroed memory, so these kernels can be right by chance; the serial
+    # boundscheck build fills it with NaN (floats) or a huge negative integer first.
+    report = check(kernels, "uninit.py", task="sum_task.py", threads=[1])
+    assert report.verdict == "wrong", report.summary
+    assert report.verify.failure.case.kind == "boundscheck"
+    assert "never written" in report.verify.failure.message
+    report = check(kernels, "uninit.py:index_table", task="sum_task.py", threads=[1])
+    assert report.verdict == "runtime_error", report.summary
+    assert report.verify.failure.case.kind == "boundscheck"
+    assert report.verify.failure.site.line == 24
+    assert "never written" in report.verify.failure.message

@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from parevo_lab.candidate import Candidate, load_candidate
 from parevo_lab.evolve import Budget, evolve
 from parevo_lab.metrics import sample_of
+from parevo_lab.report.display import evolve_html
 from parevo_lab.results import Report, from_dict
 from parevo_lab.store import Store
 from parevo_lab.task import load_task
@@ -248,7 +249,7 @@ def test_notebook_api_needs_no_widget_outside_a_notebook(tmp_path):
         TASK, budget=1, out=tmp_path / "run", threads=[1, 2], budget_s=0.2, profile=False
     )
     assert result.evaluations == 1
-    assert "scale_task" in result._repr_html_()
+    assert "scale_task" in evolve_html(result)
     assert os.fspath(result.out).endswith("run")
     json.dumps(result.to_dict())
 

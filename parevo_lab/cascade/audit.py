@@ -27,7 +27,7 @@ from .evaluate import CheckOptions, finish, machine_facts, new_report, read_veri
 
 # Extra inputs for the mutants verification accepted: sizes and seeds the verifier never uses.
 PROBE_SIZES = (2, 5, 8, 33, 100, 257)
-PROBE_SEEDS = tuple(range(6, 14))  # beyond the edge seeds (0-5) and the check seeds (0-2)
+PROBE_SEEDS = tuple(range(24, 32))  # beyond the edge seeds (0-23) and the check seeds (0-2)
 BIG_PROBE_SEEDS = (3, 4)
 TASK_TIMEOUT_S = 120.0  # make_inputs or the reference, once per child
 
@@ -344,7 +344,7 @@ def _verify_mutants(session) -> None:
     job, emit = session.job, session.emit
     cases = verify.Cases(session)
     cases.reference()
-    cases.edges, cases.check, cases.bench  # noqa: B018 - made once, before the first mutant
+    cases.edges, cases.check, cases.large, cases.bench  # noqa: B018 - made once, before the first mutant
     emit({"type": "prepared"})
     for index, module in enumerate(job["mutants"], job["first"]):
         session.use_candidate(module)
@@ -356,8 +356,7 @@ def _verify_mutants(session) -> None:
 def _probe(session) -> None:
     import numba
 
-    from ..task import Mismatch, fresh_copy, judge
-    from ..worker import TaskProblem
+    from ..task import Mismatch, TaskProblem, fresh_copy, judge
     from . import compile as compile_stage
     from . import verify
 

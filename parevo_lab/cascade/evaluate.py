@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import __version__, sandbox
+from .. import sandbox
 from ..candidate import Candidate, cache_root, materialise
 from ..results import (
     CompileError,
@@ -28,6 +28,7 @@ from ..results import (
     from_dict,
 )
 from ..task import Task, TaskError
+from ..version import __version__
 from . import profile as profiling
 
 

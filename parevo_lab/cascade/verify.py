@@ -3,7 +3,8 @@
 Order matters: a serial boundscheck build runs first, so an out-of-bounds write becomes a clear
 ``runtime_error`` with its line instead of silent heap damage in the parallel build; then every
 seed at the check size and every edge size runs at every thread count; then one bench-size run,
-so a kernel that is only right on small inputs fails.
+then inputs between the check and the bench size with two more seeds, and one bench-size run, so
+a kernel that is only right on small inputs fails.
 """
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ import time
 import traceback
 
 from ..results import CompileError, CompileResult, Failure, SourceSite, VerifyCase
-from ..task import CHECK_SEEDS, EDGE_SEEDS, EDGE_SIZES, Mismatch, fresh_copy, judge
+from ..task import (
+    CHECK_SEEDS,
+    EDGE_SEEDS,
+    EDGE_SIZES,
+    LARGE_SEEDS,
+    Mismatch,
+    fresh_copy,
+    judge,
+    large_size,
+)
 from . import compile as compile_stage
-from . import races
+from . import poison, races
 
 REPEATS = 3  # extra runs at the most threads: the differential layer of race detection
 
@@ -30,7 +40,7 @@ class Cases:
     def __init__(self, session):
         self.session = session
         self.sizes = session.job["sizes"]
-        self._base = self._edges = self._check = self._bench = None
+        self._base = self._edges = self._check = self._large = self._bench = None
         self._reference = None
 
     @property
@@ -74,15 +84,27 @@ class Cases:
         return self._check
 
     @property
+    def large(self) -> dict:
+        """{seed: (args, expected)} at ``large_size`` (the compiled reference's outputs)."""
+        if self._large is None:
+            size = large_size(self.sizes)
+            self._large = {}
+            for seed in LARGE_SEEDS if size is not None else ():
+                self._large[seed] = self._compiled_expected(size, seed, "large size")
+        return self._large
+
+    @property
     def bench(self):
         """(args, expected) at the bench size (the compiled reference's outputs), or None."""
         if self._bench is None and self.sizes["bench"] != self.sizes["check"]:
-            session, size = self.session, self.sizes["bench"]
-            args = session.inputs(size, CHECK_SEEDS[0])
-            reference = self.reference() or session.task.reference
-            expected = session.expected(reference, args, f"reference at bench size {size}")
-            self._bench = (args, expected)
+            self._bench = self._compiled_expected(self.sizes["bench"], CHECK_SEEDS[0], "bench size")
         return self._bench
+
+    def _compiled_expected(self, size: int, seed: int, what: str):
+        session = self.session
+        args = session.inputs(size, seed)
+        reference = self.reference() or session.task.reference
+        return args, session.expected(reference, args, f"reference at {what} {size}")
 
 
 def run(session) -> None:
@@ -123,14 +145,18 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
     if not result.ok:
         return False
 
-    runner = _Runner(session, py_func, names)
+    checked_py, poisoned = poison.poisoned(py_func)
+    runner = _Runner(session, py_func, names, checked_py, poisoned)
     edges = cases.edges
     try:
-        # 1. serial boundscheck pass: out-of-bounds accesses become IndexError with a line.
-        checked = _boundscheck_build(session, py_func, base[0])
+        # 1. serial boundscheck pass: out-of-bounds accesses become IndexError with a line, and
+        # np.empty arrays start poisoned, so a read of an element never written shows.
+        checked = _boundscheck_build(session, checked_py, base[0])
         if checked is not None:
             at_check = ((cases.sizes["check"], CHECK_SEEDS[0]), base)
-            for (size, seed), (args, expected) in [at_check, *edges.items()]:
+            big = large_size(cases.sizes)
+            at_large = [((big, seed), case) for seed, case in cases.large.items()]
+            for (size, seed), (args, expected) in [at_check, *edges.items(), *at_large]:
                 runner.case("boundscheck", size, seed, 1, checked, args, expected)
         # 2. races: lint + shadow replay on every check-size seed, before any parallel run.
         check_inputs = cases.check
@@ -151,7 +177,11 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
         for (size, seed), (args, expected) in edges.items():
             for p in threads:
                 runner.case("edge", size, seed, p, kernel, args, expected)
-        # 4. bench size at the most threads, against the compiled reference when there is one.
+        # 4. large and bench sizes at the most threads, against the compiled reference when
+        # there is one.
+        for seed, (args, expected) in cases.large.items():
+            size = large_size(cases.sizes)
+            runner.case("large", size, seed, max(threads), kernel, args, expected)
         bench = cases.bench
         if bench is not None:
             args, expected = bench
@@ -229,9 +259,11 @@ def _site_in(exc: BaseException, path, source: str) -> SourceSite | None:
 
 
 class _Runner:
-    def __init__(self, session, py_func, names):
+    def __init__(self, session, py_func, names, checked_py=None, poisoned: int = 0):
         self.session = session
         self.py_func = py_func
+        self.checked_py = checked_py or py_func  # the boundscheck build's (poisoned) source
+        self.poisoned = poisoned  # np.empty allocations poisoned in the boundscheck build
         self.names = names
 
     def case(self, kind, size, seed, threads, function, args, expected) -> None:
@@ -260,7 +292,9 @@ class _Runner:
                 {
                     "type": "failure",
                     "failure": Failure(
-                        verdict="wrong", message=f"{prefix}{exc} ({what})", case=case
+                        verdict="wrong",
+                        message=f"{prefix}{exc} ({what}){self._poison_note(kind)}",
+                        case=case,
                     ),
                 }
             )
@@ -280,12 +314,21 @@ class _Runner:
             session.tolerance,
         )
 
+    def _poison_note(self, kind: str) -> str:
+        if kind != "boundscheck" or not self.poisoned:
+            return ""
+        return (
+            "; this build fills np.empty arrays with NaN or a huge integer first, so reading "
+            "an element never written fails here"
+        )
+
     def _runtime_failure(self, exc, case, what, args) -> None:
         emit = self.session.emit
         message = _describe_exception(exc)
+        note = self._poison_note(case.kind)
         failure = Failure(
             verdict="runtime_error",
-            message=f"{message} ({what})",
+            message=f"{message} ({what}){note}",
             case=case,
             detail="".join(traceback.format_exception_only(exc)),
         )
@@ -293,8 +336,9 @@ class _Runner:
         # numba's exceptions carry no line: replay the kernel as plain Python to find it.
         if case.size <= self.session.job["sizes"]["check"]:
             emit.phase("locate", "finding the failing line with a pure-Python replay")
+            replay = self.checked_py if case.kind == "boundscheck" else self.py_func
             try:
-                self.py_func(*fresh_copy(args))
+                replay(*fresh_copy(args))
             except type(exc) as replayed:
                 site = _site_in(
                     replayed, self.session.candidate_path, self.session.candidate_source
@@ -304,7 +348,7 @@ class _Runner:
                     replay_error = "".join(traceback.format_exception_only(replayed)).strip()
                     failure.message = (
                         f"{message.split(':', 1)[0]} at line {site.line}: "
-                        f"`{site.text.strip()}` ({replay_error}; {what})"
+                        f"`{site.text.strip()}` ({replay_error}; {what}){note}"
                     )
                     failure.site = site
                     emit({"type": "failure", "failure": failure})

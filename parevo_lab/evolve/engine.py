@@ -86,11 +86,6 @@ class EvolveResult:
         """The fastest correct candidate that is not the seed (generated or added by hand)."""
         return best_of([m for m in self.members if m.origin != "seed"])
 
-    def _repr_html_(self) -> str:  # the notebook display: best, first correct, lineage
-        from ..report.display import evolve_html
-
-        return evolve_html(self)
-
     def first_ok(self) -> int | None:
         """Evaluations (the seed's included) until the first correct non-seed candidate."""
         count = 0

@@ -2,6 +2,9 @@
 
 The HTML is static, so it survives saving the notebook, nbconvert and GitHub's viewer; the race
 trace is shown in full because that is what a student needs to see when a kernel is wrong.
+``register`` tells IPython's HTML formatter about the result types by name, so the schema's
+classes carry no display code (the package does it on import inside IPython, and
+``%load_ext parevo_lab`` again).
 """
 
 from __future__ import annotations
@@ -164,3 +167,18 @@ def _mutant_html(m, note: str) -> str:
         f"{escape(m.description)}<div>{escape(note)}</div>{where}"
         f'<pre style="{_PRE}">{escape(m.diff)}</pre></div>'
     )
+
+
+# (module, class, renderer): the notebook's HTML for each result type.
+DISPLAYS = (
+    ("parevo_lab.results", "Report", report_html),
+    ("parevo_lab.results", "AuditReport", audit_html),
+    ("parevo_lab.evolve.engine", "EvolveResult", evolve_html),
+)
+
+
+def register(ipython) -> None:
+    """Show reports, audits and evolution results as HTML in ``ipython`` (an IPython shell)."""
+    formatter = ipython.display_formatter.formatters["text/html"]
+    for module, name, render_html in DISPLAYS:
+        formatter.for_type_by_name(module, name, render_html)

@@ -207,7 +207,7 @@ class StatusHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self):
-        from .. import __version__
+        from ..version import __version__
 
         app = self.settings["parevo_lab"]
         self.answer(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ...task import Task
 from ..feedback import from_report
-from . import Context, GeneratorError, Member, Proposal
+from .base import Context, GeneratorError, Member, Proposal
 from .prompts import AnswerError, build_messages, parse_answer, primitives_reference
 
 MODES = ("full", "diff")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from ...task import Task
 from ..feedback import from_report
-from ..generators import Context, Member, Proposal
+from ..generators.base import Context, Member, Proposal
 from .analysis import Analysis, AnalysisError, analyse, function_source
 from .transforms import (
     DEFAULT_KNOBS,

@@ -73,6 +73,7 @@ def reference(points):
         if m == 0 or xs[p] != xs[distinct[m - 1]] or ys[p] != ys[distinct[m - 1]]:
             distinct[m] = p
             m += 1
+    distinct = distinct[:m]
     if m <= 2:
         chain = distinct
         h = m

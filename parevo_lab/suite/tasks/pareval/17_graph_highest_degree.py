@@ -11,7 +11,10 @@ Decisions:
 - The degree counts nonzero entries (ParEval sums the row, the same for a 0/1 matrix).
 - Inputs: a Chung-Lu graph: each vertex has a log-normal weight w and the edge {i, j} exists with
   probability min(1, c * w_i * w_j), c set for a mean density drawn per input in [0.05, 0.3],
-  so degrees spread out and the maximum is a few vertices, not a tie of many.
+  so degrees spread out and the maximum is a few vertices, not a tie of many. Then, by a class
+  drawn per seed and size, one hub joined to every other vertex (degree N - 1, the highest) at
+  the first vertex, at the last, anywhere, or no hub (found by `parevo audit`: without it a
+  kernel that never read the last row passed).
 - Bench size: the serial reference vectorises and is memory bound, so it takes N = 20480 (a
   1.7 GB matrix) to keep it busy for 50 ms: about 57 ms here. The pure-Python reference (about
   0.15 us an entry) would need about a minute there, past the profile's 10 s cap for it, so the
@@ -35,6 +38,15 @@ def make_inputs(size, rng):
     upper = np.triu(upper, 1)
     A = upper.astype(np.int32)
     A |= upper.T
+    # Drawn after the graph, so the class depends on the size as well as on the seed: a hub
+    # joined to every other vertex (so its degree, n - 1, is the highest) at the first vertex,
+    # at the last, anywhere, or no hub.
+    kind = int(rng.integers(0, 4))
+    if size >= 2 and kind < 3:
+        hub = (0, size - 1, int(rng.integers(0, size)))[kind]
+        A[hub, :] = 1
+        A[:, hub] = 1
+        A[hub, hub] = 0
     return (A,)
 
 

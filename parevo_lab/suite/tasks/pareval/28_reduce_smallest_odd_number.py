@@ -13,6 +13,9 @@ Decisions:
 - Inputs: even values in [-2^30, 2^30), each made odd (plus one) with a probability drawn per input
   in [1e-4, 1e-2], so the answer is a rare value, not just the global minimum, and the small edge
   sizes usually have no odd value at all (ParEval: uniform doubles in [0, 100] stored as ints).
+  Then, by a class drawn per seed and size, an odd value below all others (under -2^30) at the
+  first element, at the last, or nowhere (found by `parevo audit`: without it a kernel that
+  never read the last element passed).
 - Bench size: the serial numba reference vectorises and is memory bound, so it takes 2.08e8
   values (832 MB) to keep it busy for 50 ms: about 62 ms here. The pure-Python reference (about
   0.2 us a value) would need about 40 s there, past the profile's 10 s cap for it, so the
@@ -32,6 +35,11 @@ def make_inputs(size, rng):
         n = min(size - lo, 1 << 22)
         x[lo : lo + n] = 2 * rng.integers(-(2**29), 2**29, n, dtype=np.int32)
         x[lo : lo + n] += rng.random(n) < share
+    # Drawn after x, so the class depends on the size as well as on the seed: an odd value below
+    # every other one at the first element, at the last, or nowhere.
+    kind = int(rng.integers(0, 3))
+    if size > 0 and kind < 2:
+        x[(0, size - 1)[kind]] = -(2**30) - 1 - 2 * int(rng.integers(0, 1000))
     return (x,)
 
 

@@ -6,11 +6,12 @@ Inputs: ParEval's benchmark input (values in [-50, 49], target in [-100, 99]) fi
 in the first few elements half of the time, which measures nothing. Ours: x is uniform over
 [-10000, 10000) without the target; then the target is written according to a class drawn after
 x, so that the class depends on the size as well as on the seed: at the first element; at the
-last; at one to three positions anywhere; nowhere (answer False). Below 2^20 values the four are
-equally likely; from 2^20 on only "last" and "nowhere", so that the timed run makes a search
-from the front read the whole array. The verifier's cases at the suite's sizes: check size 1000,
-seeds 0, 1, 2: the target at index 0, at index 999, nowhere; edge sizes 1, 2, 3, 17: nowhere, at
-index 1, at index 2, nowhere; bench size: at the last index. So a kernel that searches only one
+last; at one to three positions anywhere; nowhere (answer False). Below the bench size the four
+are equally likely; at the bench size only "last" and "nowhere", so that the timed run makes a
+search from the front read the whole array. The verifier's cases at the suite's sizes: check
+size 1000, seeds 0, 1, 2: the target at index 0, at index 999, nowhere; edge sizes 1, 2, 3, 17:
+nowhere, at index 1, at index 2, nowhere; large size 10,088,866, seeds 1, 2: at index 0,
+nowhere; bench size: at the last index. So a kernel that searches only one
 half of x, or returns a fixed answer, fails; re-check this when changing SIZES. The reference
 stops at the first hit.
 
@@ -26,7 +27,6 @@ CATEGORY = "search"
 SIZES = {"check": 1000, "bench": 218_000_000}
 
 FIRST, LAST, NONE, ANYWHERE = range(4)  # where the target is (the order is arbitrary)
-BIG = 1 << 20  # from this size on, only LAST and NONE: a search from the front reads everything
 
 
 def make_inputs(size, rng):
@@ -36,7 +36,10 @@ def make_inputs(size, rng):
     if size == 0:
         return x, target
     # Drawn after x, so the class depends on the size as well as on the seed.
-    kind = int(rng.integers(0, 4)) if size < BIG else (LAST, NONE)[int(rng.integers(0, 2))]
+    if size < SIZES["bench"]:
+        kind = int(rng.integers(0, 4))
+    else:  # the timed input: a search from the front reads the whole array
+        kind = (LAST, NONE)[int(rng.integers(0, 2))]
     if kind == FIRST:
         x[0] = target
     elif kind == LAST:

@@ -1,0 +1,92 @@
+"""The generator interface that every generator implements and the engine drives: proposals,
+members of a run's population, the context a generator sees. A generator never runs a candidate.
+
+``propose(parent, context)`` yields ``Proposal``s for one parent, best first; the engine takes the
+first whose source the run does not hold yet. The rule generator yields every move it knows for
+that parent; the language-model generator yields one answer per model call.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ...task import Task
+
+
+class GeneratorError(Exception):
+    """The generator cannot work at all (no endpoint configured, a bad setting): a clear message."""
+
+
+@dataclass
+class Proposal:
+    source: str
+    label: str  # the transformation or prompt that produced it: the lineage edge's label
+    genome: dict | None = None  # the rule generator's plan; None for other origins
+    family: str = ""  # the strategy family, one axis of the archive
+    function: str = "kernel"
+    tokens: int = 0  # model tokens spent producing it
+    cost: float = 0.0  # model cost spent producing it (in the endpoint's currency)
+
+
+@dataclass
+class Member:
+    """One candidate of a run's population, with its evaluation's outcome."""
+
+    id: int
+    parent_id: int | None
+    origin: str  # seed, rules, llm, manual
+    label: str
+    source: str
+    genome: dict | None = None
+    family: str = ""
+    island: int = 0
+    verdict: str | None = None  # None until evaluated
+    speedup: float | None = None
+    threads: int | None = None
+    evaluation_id: int | None = None
+    report: dict | None = None
+    function: str = "kernel"
+    tokens: int = 0
+    cost: float = 0.0
+
+    @property
+    def evaluated(self) -> bool:
+        return self.evaluation_id is not None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+
+@dataclass
+class Context:
+    task: Task
+    members: list[Member]
+    rng: random.Random
+    variables: dict[str, str] = field(default_factory=dict)  # the reference's local types
+
+    def member(self, member_id: int | None) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def children(self, member: Member) -> list[Member]:
+        return [m for m in self.members if m.parent_id == member.id]
+
+    def lineage(self, member: Member) -> list[Member]:
+        """The member and its ancestors, the member first."""
+        chain, seen = [], set()
+        while member is not None and member.id not in seen:
+            chain.append(member)
+            seen.add(member.id)
+            member = self.member(member.parent_id)
+        return chain
+
+
+class Generator(Protocol):
+    name: str
+
+    def seed(self, task: Task) -> Proposal: ...
+
+    def propose(self, parent: Member, context: Context) -> Iterator[Proposal]: ...
