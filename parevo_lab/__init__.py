@@ -18,7 +18,7 @@ def check(task, candidate, **options):
     return _check(task, candidate, **options)
 
 
-def audit(task, *, out=None, threads=None, timeout_s: float = 10.0, probe: bool = True):
+def audit(task, *, out=None, threads=None, timeout_s: float | None = None, probe: bool = True):
     """How strong is ``task``'s verification (a path or a ``Task``)? Mutants of its reference
     are verified like candidates; returns an ``AuditReport`` (``.score``, ``.survivors``: each a
     wrong kernel the task's inputs call ok, with its diff and the input class it says is
@@ -30,7 +30,9 @@ def audit(task, *, out=None, threads=None, timeout_s: float = 10.0, probe: bool 
 
     if not isinstance(task, Task):
         task = load_task(task)
-    options = AuditOptions(timeout_s=timeout_s, probe=probe)
+    options = AuditOptions(probe=probe)
+    if timeout_s is not None:
+        options.timeout_s = timeout_s
     if threads:
         options.threads = list(threads)
     return _audit(task, options, out=out)
@@ -39,9 +41,9 @@ def audit(task, *, out=None, threads=None, timeout_s: float = 10.0, probe: bool 
 def evolve(
     task,
     *,
-    budget: int = 16,
-    generator: str = "rules",
-    seed: int = 0,
+    budget: int | None = None,
+    generator: str | None = None,
+    seed: int | None = None,
     out=None,
     resume: bool = False,
     threads: list[int] | None = None,
@@ -60,6 +62,7 @@ def evolve(
     """
     from pathlib import Path
 
+    from . import settings
     from .cascade import CheckOptions
     from .evolve import Budget, default_out
     from .evolve import evolve as _evolve
@@ -95,9 +98,9 @@ def evolve(
     try:
         return _evolve(
             task,
-            generator=generator,
-            budget=Budget(evaluations=budget),
-            seed=seed,
+            generator=generator or settings.GENERATOR,
+            budget=Budget() if budget is None else Budget(evaluations=budget),
+            seed=settings.SEED if seed is None else seed,
             out=out,
             resume=resume,
             options=check_options,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import metrics, suite
+from . import metrics, settings, suite
 from .suite import Entry, SuiteError
 
 GENERATED = ("rules", "llm")
@@ -122,7 +122,7 @@ def run(
     options=None,
     progress: ProgressCallback | None = None,
     record: Callable | None = None,
-    evolve_budget: int = 16,
+    evolve_budget: int = settings.EVALUATIONS,
     work: Path | None = None,
     generator_settings: dict | None = None,
     executor=None,

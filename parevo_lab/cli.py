@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import settings
 from .version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -66,31 +67,32 @@ def _add_cascade_arguments(
     parser.add_argument(
         "--timeout",
         type=_positive,
-        default=30.0,
+        default=settings.TIMEOUT_S,
         metavar="S",
-        help="seconds one call of the candidate may take (default 30)",
+        help=f"seconds one call of the candidate may take (default {settings.TIMEOUT_S:g})",
     )
     parser.add_argument(
         "--compile-timeout",
         type=_positive,
-        default=180.0,
+        default=settings.COMPILE_TIMEOUT_S,
         metavar="S",
-        help="seconds numba may spend compiling (default 180)",
+        help=f"seconds numba may spend compiling (default {settings.COMPILE_TIMEOUT_S:g})",
     )
     parser.add_argument(
         "--memory",
         type=int,
-        default=8192,
+        default=settings.MEMORY_MB,
         metavar="MB",
-        help="address-space limit of the sandbox in MiB (default 8192)",
+        help=f"address-space limit of the sandbox in MiB (default {settings.MEMORY_MB})",
     )
     parser.add_argument(
         budget_flag,
         dest="budget",
         type=_positive,
-        default=1.0,
+        default=settings.PROFILE_BUDGET_S,
         metavar="S",
-        help="sampling time per configuration when profiling (default 1)",
+        help="sampling time per configuration when profiling "
+        f"(default {settings.PROFILE_BUDGET_S:g})",
     )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile stage")
     if not store:
@@ -201,9 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--evolve-budget",
         type=_count,
-        default=16,
+        default=settings.EVALUATIONS,
         metavar="N",
-        help="evaluations per evolution for --solver rules or llm (default 16); the runs are kept "
+        help="evaluations per evolution for --solver rules or llm "
+        f"(default {settings.EVALUATIONS}); the runs are kept "
         "in OUT/runs/<task id>/sample-<s>/ and resumed when run again",
     )
     _add_cascade_arguments(bench)
@@ -245,11 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--timeout",
         type=_positive,
-        default=10.0,
+        default=settings.AUDIT_TIMEOUT_S,
         metavar="S",
-        help="seconds one call of a mutant may take (default 10): a hang is a kill",
+        help=f"seconds one call of a mutant may take (default {settings.AUDIT_TIMEOUT_S:g}): "
+        "a hang is a kill",
     )
-    audit.add_argument("--memory", type=int, default=8192, metavar="MB")
+    audit.add_argument("--memory", type=int, default=settings.MEMORY_MB, metavar="MB")
     races = sub.add_parser(
         "races",
         help="hunt data races in a candidate's prange loops and print the traces",
@@ -271,20 +275,24 @@ def build_parser() -> argparse.ArgumentParser:
     evolve.add_argument("task", metavar="TASK.py", help="task file with reference and make_inputs")
     evolve.add_argument(
         "--generator",
-        choices=("rules", "llm"),
-        default="rules",
+        choices=settings.GENERATORS,
+        default=settings.GENERATOR,
         help="rules: the offline rule-based paralleliser (default); llm: a model endpoint",
     )
     evolve.add_argument(
         "--budget",
         dest="evaluations",
         type=_count,
-        default=16,
+        default=settings.EVALUATIONS,
         metavar="N",
-        help="evaluations to spend, the seed's included (default 16)",
+        help=f"evaluations to spend, the seed's included (default {settings.EVALUATIONS})",
     )
     evolve.add_argument(
-        "--seed", type=int, default=0, metavar="S", help="seed of every random choice (default 0)"
+        "--seed",
+        type=int,
+        default=settings.SEED,
+        metavar="S",
+        help=f"seed of every random choice (default {settings.SEED})",
     )
     evolve.add_argument(
         "--out", default=None, metavar="DIR", help="run folder (default: runs/<task name>)"
@@ -310,7 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop when the best has not improved for N evaluations (default: half the budget)",
     )
     evolve.add_argument(
-        "--islands", type=_count, default=2, metavar="K", help="islands of the population"
+        "--islands",
+        type=_count,
+        default=settings.ISLANDS,
+        metavar="K",
+        help=f"islands of the population (default {settings.ISLANDS})",
     )
     evolve.add_argument(
         "--max-tokens", type=_count, default=None, metavar="N", help="model token budget"
@@ -336,9 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     evolve.add_argument(
         "--llm-timeout",
         type=_positive,
-        default=120.0,
+        default=settings.LLM_TIMEOUT_S,
         metavar="S",
-        help="seconds one model call may take (default 120)",
+        help=f"seconds one model call may take (default {settings.LLM_TIMEOUT_S:g})",
     )
     evolve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     _add_cascade_arguments(evolve, budget_flag="--profile-budget", store=False)
@@ -400,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     races.add_argument("candidate", metavar="CANDIDATE.py[:FUNC]")
     races.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     races.add_argument("--threads", type=_threads, default=None, metavar="1,2")
-    races.add_argument("--timeout", type=_positive, default=30.0, metavar="S")
+    races.add_argument("--timeout", type=_positive, default=settings.TIMEOUT_S, metavar="S")
     races.add_argument("--db", default=None, metavar="FILE")
     races.add_argument("--no-store", action="store_true")
     return parser

@@ -31,6 +31,7 @@ from pathlib import Path
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.display import display
 
+from . import settings
 from .candidate import Candidate
 from .task import Task, TaskError, load_task
 
@@ -285,7 +286,7 @@ class ParevoMagics(Magics):
         try:
             result = evolve(
                 task,
-                budget=options.get("budget", 16),
+                budget=options.get("budget", settings.EVALUATIONS),
                 generator=options.get("generator", "rules"),
                 seed=options.get("seed", 0),
                 out=options.get("out"),

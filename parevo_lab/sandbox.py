@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import settings
+
 # Variables a candidate must never see: tokens of the Jupyter server, model API keys, cloud keys.
 _SECRET_NAME = re.compile(
     r"TOKEN|SECRET|PASSW|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION", re.I
@@ -51,11 +53,11 @@ class SandboxStartError(RuntimeError):
 
 @dataclass
 class Limits:
-    timeout_s: float = 30.0  # one phase: one call of the candidate, one stage of timing
-    compile_timeout_s: float = 180.0  # a phase marked "compile" (numba can take long cold)
+    timeout_s: float = settings.TIMEOUT_S  # one phase: one call of the candidate, one stage
+    compile_timeout_s: float = settings.COMPILE_TIMEOUT_S  # a phase marked "compile"
     task_timeout_s: float | None = None  # a "task" phase (make_inputs, reference); None: timeout_s
     startup_timeout_s: float = 60.0  # interpreter + numba import, before the first event
-    memory_mb: int = 8192  # address-space limit of the child
+    memory_mb: int = settings.MEMORY_MB  # address-space limit of the child
     threads: int = 1  # NUMBA_NUM_THREADS: the largest thread count the child may use
     output_tail_bytes: int = 16384  # how much of stdout/stderr is kept
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import mutate, sandbox
+from .. import mutate, sandbox, settings
 from ..candidate import Candidate, materialise
 from ..results import AuditReport, MutantResult
 from ..task import Task, TaskError
@@ -38,7 +38,7 @@ AuditProgress = Callable[[int, int, str], None]  # (mutants done, mutants in all
 class AuditOptions(CheckOptions):
     """The cascade's options as a mutant's verification uses them (no profile), plus the probe."""
 
-    timeout_s: float = 10.0  # one call of one mutant: a hang is killed after this
+    timeout_s: float = settings.AUDIT_TIMEOUT_S  # one call of one mutant: a hang is a kill
     profile: bool = False
     probe: bool = True  # try the mutants verification accepts on extra inputs
 

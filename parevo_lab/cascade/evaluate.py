@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import sandbox
+from .. import sandbox, settings
 from ..candidate import Candidate, cache_root, materialise
 from ..results import (
     CompileError,
@@ -35,15 +35,15 @@ from . import profile as profiling
 @dataclass
 class CheckOptions:
     threads: list[int] = field(default_factory=profiling.default_threads)
-    timeout_s: float = 30.0  # one call of the candidate (one phase of the child)
-    compile_timeout_s: float = 180.0
-    memory_mb: int = 8192
+    timeout_s: float = settings.TIMEOUT_S  # one call of the candidate (one phase of the child)
+    compile_timeout_s: float = settings.COMPILE_TIMEOUT_S
+    memory_mb: int = settings.MEMORY_MB
     profile: bool = True
-    budget_s: float = 1.0  # sampling time per configuration in the profile
+    budget_s: float = settings.PROFILE_BUDGET_S  # sampling time per configuration in the profile
     races: bool = True  # run the race stage (lint + shadow replay)
     # longest call of the pure-Python reference timed for vs_python; 0: not timed (unless it is
     # the baseline because numba cannot compile the reference)
-    python_cap_s: float = 10.0
+    python_cap_s: float = settings.PYTHON_CAP_S
 
 
 ProgressCallback = Callable[[str, str], None]  # (stage, message)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import settings
 from ..candidate import Candidate
 from ..task import Task, load_task
 from .engine import Budget, Engine, EvolveResult, RunError, best_of
@@ -29,13 +30,13 @@ def default_out(task: Task) -> Path:
 def evolve(
     task: str | os.PathLike | Task,
     *,
-    generator: str = "rules",
+    generator: str = settings.GENERATOR,
     budget: Budget | None = None,
-    seed: int = 0,
+    seed: int = settings.SEED,
     out: str | os.PathLike | None = None,
     resume: bool = False,
     manual: list[Candidate] | None = None,
-    islands: int = 2,
+    islands: int = settings.ISLANDS,
     options=None,
     progress=None,
     generator_settings: dict | None = None,

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import settings
 from ..candidate import Candidate
 from ..task import Task
 from .feedback import REPAIRABLE
@@ -47,7 +48,7 @@ class RunError(Exception):
 
 @dataclass
 class Budget:
-    evaluations: int = 16
+    evaluations: int = settings.EVALUATIONS
     seconds: float | None = None
     tokens: int | None = None
     cost: float | None = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, List, Unicode, default
 
+from .. import settings
 from ..store import default_path
 from .events import Feeds
 from .handlers import handlers
@@ -45,10 +46,17 @@ class ParevoLab(ExtensionApp):
         help="Stop running jobs when the server shuts down (they stay resumable); when False they "
         "go on and the next server adopts them.",
     )
-    generator = Unicode("rules", config=True, help="Default generator: rules or llm.")
-    budget = Int(16, config=True, help="Default evaluations per run.")
-    threads = List(Int(), [1, 2], config=True, help="Default thread counts to verify and time.")
-    timeout = Float(30.0, config=True, help="Seconds one call of a candidate may take.")
+    generator = Unicode(settings.GENERATOR, config=True, help="Default generator: rules or llm.")
+    budget = Int(settings.EVALUATIONS, config=True, help="Default evaluations per run.")
+    threads = List(
+        Int(),
+        list(settings.SERVER_THREADS),
+        config=True,
+        help="Default thread counts to verify and time.",
+    )
+    timeout = Float(
+        settings.TIMEOUT_S, config=True, help="Seconds one call of a candidate may take."
+    )
     llm_base_url = Unicode(
         "", config=True, help="OpenAI-compatible endpoint (default: $PAREVO_LLM_BASE_URL)."
     )

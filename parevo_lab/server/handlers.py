@@ -17,6 +17,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado.iostream import StreamClosedError
 
+from ..settings import RUN_SETTINGS_SCHEMA
 from .events import format_event
 from .runs import BadRequest, Conflict, NotFound
 
@@ -26,12 +27,9 @@ EXECUTE = "execute"
 
 _NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 100}
 _SOURCE = {"type": "string", "minLength": 1, "maxLength": 1_000_000}
-_THREADS = {
-    "type": "array",
-    "items": {"type": "integer", "minimum": 1, "maximum": 1024},
-    "minItems": 1,
-    "maxItems": 16,
-}
+_THREADS = RUN_SETTINGS_SCHEMA["threads"]
+_BUDGET = RUN_SETTINGS_SCHEMA["budget"]
+_TIMEOUT = {k: v for k, v in RUN_SETTINGS_SCHEMA["timeout"].items() if k != "default"}
 _LABEL = {"type": "string", "maxLength": 4096}
 
 RUN_REQUEST = {
@@ -41,16 +39,7 @@ RUN_REQUEST = {
     "properties": {
         "task": {**_SOURCE, "description": "source of the task: reference + make_inputs"},
         "name": {"type": "string", "maxLength": 200},
-        "generator": {"enum": ["rules", "llm"]},
-        "budget": {"type": "integer", "minimum": 1, "maximum": 100_000},
-        "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-        "threads": _THREADS,
-        "seconds": {"type": "number", "exclusiveMinimum": 0},
-        "islands": {"type": "integer", "minimum": 1, "maximum": 64},
-        "profile_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
-        "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
-        "base_url": {"type": "string", "pattern": "^https?://", "maxLength": 2000},
-        "model": {"type": "string", "minLength": 1, "maxLength": 200},
+        **RUN_SETTINGS_SCHEMA,  # generator, budget, seed, threads, ...: parevo_lab/settings.py
         "notebook": _LABEL,
         "cell_id": _LABEL,
         "candidates": {
@@ -68,7 +57,7 @@ RUN_REQUEST = {
 RESUME_REQUEST = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {"budget": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+    "properties": {"budget": _BUDGET},
 }
 CANDIDATE_REQUEST = {
     "type": "object",
@@ -106,7 +95,7 @@ AUDIT_REQUEST = {
         "task": _SOURCE,
         "name": {"type": "string", "maxLength": 200},
         "threads": _THREADS,
-        "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+        "timeout": _TIMEOUT,
         "notebook": _LABEL,
         "cell_id": _LABEL,
     },

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..evolve import BEST_FILE, RUN_FILE
 from ..rundir import RunNotFound, candidate_detail, read_run
+from ..settings import run_defaults
 from ..store import Store
 from ..task import TaskError, load_task
 from .jobs import LOG_FILE, OUT_FILE, REQUEST_FILE, Job, JobManager, now, read_json, write_json
@@ -25,6 +26,7 @@ TASK_FILE = "task.py"
 CANDIDATE_FILE = "candidate.py"
 ACTIVE = ("queued", "running")
 RESUMABLE = ("stopped", "interrupted", "failed", "finished", "cancelled")
+DEFAULTS = run_defaults()  # for request files written before the server's defaults were stored
 
 
 class NotFound(LookupError):
@@ -127,8 +129,9 @@ class Workbench:
     def _evolve_argv(self, folder: Path, request: dict, resume: bool = False, budget=None):
         s = request["settings"]
         argv = [sys.executable, "-m", "parevo_lab.cli", "evolve", TASK_FILE, "--out", "."]
-        argv += ["--json", "--generator", s.get("generator", "rules")]
-        argv += ["--budget", str(budget or s.get("budget", 16)), "--seed", str(s.get("seed", 0))]
+        argv += ["--json", "--generator", s.get("generator", DEFAULTS["generator"])]
+        argv += ["--budget", str(budget or s.get("budget", DEFAULTS["budget"]))]
+        argv += ["--seed", str(s.get("seed", DEFAULTS["seed"]))]
         if s.get("threads"):
             argv += ["--threads", ",".join(str(t) for t in s["threads"])]
         for key, flag in (
@@ -164,8 +167,8 @@ class Workbench:
             "name": settings.get("name") or "task",
             "notebook": settings.get("notebook"),
             "cell_id": settings.get("cell_id"),
-            "generator": settings.get("generator", "rules"),
-            "budget": request.get("budget") or settings.get("budget", 16),
+            "generator": settings.get("generator", DEFAULTS["generator"]),
+            "budget": request.get("budget") or settings.get("budget", DEFAULTS["budget"]),
             "threads": settings.get("threads"),
             "status": "queued",
             "reason": "",
@@ -224,9 +227,11 @@ class Workbench:
                 f"run {run_id} never started ({current['reason']}): start a new run instead"
             )
         request = read_json(folder / REQUEST_FILE)
-        total = budget or max(request.get("budget") or 0, request["settings"].get("budget", 16))
+        total = budget or max(
+            request.get("budget") or 0, request["settings"].get("budget", DEFAULTS["budget"])
+        )
         if current["status"] == "finished" and total <= current["evaluations"]:
-            total = current["evaluations"] + request["settings"].get("budget", 16)
+            total = current["evaluations"] + request["settings"].get("budget", DEFAULTS["budget"])
         request["budget"] = total
         write_json(folder / REQUEST_FILE, request)
         argv = self._evolve_argv(folder, request, resume=True, budget=total)

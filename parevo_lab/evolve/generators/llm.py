@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ... import settings
 from ...task import Task
 from ..feedback import from_report
 from .base import Context, GeneratorError, Member, Proposal
@@ -35,7 +36,7 @@ class Settings:
     base_url: str | None = None
     model: str | None = None
     api_key: str | None = None
-    timeout_s: float = 120.0
+    timeout_s: float = settings.LLM_TIMEOUT_S
     retries: int = 2  # further tries of a failed call
     answer_retries: int = 1  # further tries of an answer with no usable code
     mode: str = "full"

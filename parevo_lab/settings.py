@@ -1,0 +1,73 @@
+"""Every default a check, an audit or a run starts from, defined once, with the JSON Schema of a
+run's settings (schema layer: imports nothing else of ours).
+
+The CLI's flags, the notebook API and magics, the server's ``c.ParevoLab`` options, its request
+schemas and the engine's ``Budget`` all read their defaults from here, so changing one changes
+every road into the product. ``docs/architecture.md`` shows who reads what.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- one check of one candidate
+TIMEOUT_S = 30.0  # seconds one call of the candidate may take (one phase of the sandbox child)
+COMPILE_TIMEOUT_S = 180.0  # seconds numba may spend compiling (cold compiles can take long)
+MEMORY_MB = 8192  # address-space limit of the sandbox child
+PROFILE_BUDGET_S = 1.0  # sampling seconds per configuration when profiling
+PYTHON_CAP_S = 10.0  # longest call of the pure-Python reference timed for vs_python
+
+# ---------------------------------------------------------------- an audit of a task
+AUDIT_TIMEOUT_S = 10.0  # seconds one call of one mutant may take: a hang is a kill
+
+# ---------------------------------------------------------------- an evolution run
+GENERATOR = "rules"  # rules (offline) or llm (an OpenAI-compatible endpoint)
+GENERATORS = ("rules", "llm")
+EVALUATIONS = 16  # the run's budget: candidates evaluated, the seed's included
+SEED = 0  # seed of every random choice of the run
+ISLANDS = 2  # islands of the population
+LLM_TIMEOUT_S = 120.0  # seconds one model call may take
+SERVER_THREADS = (1, 2)  # the server's thread counts (the CLI's default: 1, 2, 4, ... cores)
+
+_THREADS = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 1, "maximum": 1024},
+    "minItems": 1,
+    "maxItems": 16,
+    "description": "thread counts to verify and time",
+}
+
+# The settings of a run as the REST API, the panel and the request file name them.
+RUN_SETTINGS_SCHEMA: dict = {
+    "generator": {"enum": list(GENERATORS), "default": GENERATOR},
+    "budget": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100_000,
+        "default": EVALUATIONS,
+        "description": "evaluations to spend, the seed's included",
+    },
+    "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "default": SEED},
+    "threads": {**_THREADS, "default": list(SERVER_THREADS)},
+    "seconds": {"type": "number", "exclusiveMinimum": 0, "description": "wall-time budget"},
+    "islands": {"type": "integer", "minimum": 1, "maximum": 64, "default": ISLANDS},
+    "profile_budget": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 60,
+        "default": PROFILE_BUDGET_S,
+        "description": "sampling seconds per configuration when profiling",
+    },
+    "timeout": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 3600,
+        "default": TIMEOUT_S,
+        "description": "seconds one call of a candidate may take",
+    },
+    "base_url": {"type": "string", "pattern": "^https?://", "maxLength": 2000},
+    "model": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
+def run_defaults() -> dict:
+    """{setting: default} for the run settings that have one."""
+    return {k: v["default"] for k, v in RUN_SETTINGS_SCHEMA.items() if "default" in v}
