@@ -28,22 +28,17 @@ export namespace CommandIDs {
   export const insertBest = 'parevo-lab:insert-best';
 }
 
-/** The user's settings (schema/plugin.json). */
+/**
+ * The settings the user set (schema/plugin.json). A field left unset is not sent: the server's
+ * own defaults (c.ParevoLab, whose defaults are parevo_lab/settings.py) apply.
+ */
 interface ISettings {
-  generator: string;
-  budget: number;
-  threads: number[];
-  baseUrl: string;
-  model: string;
+  generator?: string;
+  budget?: number;
+  threads?: number[];
+  baseUrl?: string;
+  model?: string;
 }
-
-const DEFAULTS: ISettings = {
-  generator: 'rules',
-  budget: 16,
-  threads: [1, 2],
-  baseUrl: '',
-  model: ''
-};
 
 /**
  * The ParEVO Lab plugin: the sidebar bound to the active notebook, the candidate view, and the
@@ -71,13 +66,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     console.log('JupyterLab extension parevo-lab is activated!');
     const api = new ParevoAPI(app.serviceManager.serverSettings);
-    let settings: ISettings = { ...DEFAULTS };
+    let settings: ISettings = {};
     if (settingRegistry) {
       settingRegistry
         .load(PLUGIN_ID)
         .then(loaded => {
           const update = () => {
-            settings = { ...DEFAULTS, ...(loaded.composite as any) };
+            settings = { ...(loaded.user as ISettings) };
           };
           update();
           loaded.changed.connect(update);

@@ -11,7 +11,7 @@ import pytest
 from test_server import GOOD, TASK
 
 from parevo_lab.server.jobs import JobManager, read_json, start_time
-from parevo_lab.server.runs import Conflict, Workbench
+from parevo_lab.server.runs import Conflict, RunFolders
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -21,7 +21,7 @@ DEFAULTS = {"threads": [1], "profile_budget": 0.05}
 def server(work):
     """What a server process holds: a job manager and the workbench on the work folder."""
     jobs = JobManager(work, max_jobs=1, poll_s=0.1, stop_grace_s=5.0)
-    return jobs, Workbench(work, jobs, DEFAULTS)
+    return jobs, RunFolders(work, jobs, DEFAULTS)
 
 
 async def until(workbench, run_id, test, seconds=180):

@@ -21,7 +21,7 @@ from ..store import default_path
 from .events import Feeds
 from .handlers import handlers
 from .jobs import JobManager
-from .runs import Workbench
+from .runs import RunFolders
 
 
 class ParevoLab(ExtensionApp):
@@ -111,8 +111,8 @@ class ParevoLab(ExtensionApp):
             log=self.log,
             stop_grace_s=self.stop_grace_s,
         )
-        self.workbench = Workbench(Path(self.work_dir), self.jobs, self.defaults())
-        self.feeds = Feeds(self.workbench, poll_s=self.poll_s)
+        self.folders = RunFolders(Path(self.work_dir), self.jobs, self.defaults())
+        self.feeds = Feeds(self.folders, poll_s=self.poll_s)
         self.jobs.on_change = lambda job: self.feeds.poke(job.id) if job.kind == "run" else None
         self.log.info(
             "parevo_lab: work folder %s, at most %d job(s) at once", self.work_dir, self.max_jobs
@@ -124,7 +124,7 @@ class ParevoLab(ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp):
         if self.executor.strip() == "dask":
             await self._start_cluster()
-        self.workbench.restore()
+        self.folders.restore()
 
     async def _start_cluster(self):
         """One LocalCluster for every run of this server: its address replaces "dask" in the

@@ -18,8 +18,8 @@ EPOCH = secrets.token_hex(4)  # one per server process
 
 
 class Feed:
-    def __init__(self, workbench, run_id: str, poll_s: float = 0.5, idle_poll_s: float = 2.0):
-        self.workbench = workbench
+    def __init__(self, folders, run_id: str, poll_s: float = 0.5, idle_poll_s: float = 2.0):
+        self.folders = folders
         self.run_id = run_id
         self.poll_s = poll_s
         self.idle_poll_s = idle_poll_s
@@ -34,7 +34,7 @@ class Feed:
     def poll(self) -> None:
         """Read the run once and append an event for each change since the last read."""
         try:
-            state = self.workbench.run(self.run_id, members=True)
+            state = self.folders.run(self.run_id, members=True)
         except LookupError:
             return
         members = state.pop("candidates")
@@ -73,7 +73,7 @@ class Feed:
             pass
 
     def active(self) -> bool:
-        job = self.workbench.jobs.get(self.run_id)
+        job = self.folders.jobs.get(self.run_id)
         return job is not None and job.active
 
     def listen(self) -> None:
@@ -95,15 +95,15 @@ class Feed:
 
 
 class Feeds:
-    def __init__(self, workbench, poll_s: float = 0.5):
-        self.workbench = workbench
+    def __init__(self, folders, poll_s: float = 0.5):
+        self.folders = folders
         self.poll_s = poll_s
         self._feeds: dict[str, Feed] = {}
 
     def get(self, run_id: str) -> Feed:
-        self.workbench.run(run_id)  # NotFound for an unknown run
+        self.folders.run(run_id)  # NotFound for an unknown run
         if run_id not in self._feeds:
-            self._feeds[run_id] = Feed(self.workbench, run_id, self.poll_s)
+            self._feeds[run_id] = Feed(self.folders, run_id, self.poll_s)
         return self._feeds[run_id]
 
     def poke(self, run_id: str) -> None:

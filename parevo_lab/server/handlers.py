@@ -124,8 +124,8 @@ class ParevoHandler(APIHandler):
     auth_resource = "parevo_lab:runs"
 
     @property
-    def workbench(self):
-        return self.settings["parevo_lab"].workbench
+    def folders(self):
+        return self.settings["parevo_lab"].folders
 
     @property
     def feeds(self):
@@ -217,12 +217,12 @@ class RunsHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self):
-        self.answer({"runs": self.workbench.runs()})
+        self.answer({"runs": self.folders.runs()})
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self):
-        run = self.workbench.start_run(self.body(RUN_REQUEST))
+        run = self.folders.start_run(self.body(RUN_REQUEST))
         self.answer(run, 201)
 
 
@@ -230,14 +230,14 @@ class RunHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, run_id):
-        self.answer(self.workbench.run(run_id, members=True))
+        self.answer(self.folders.run(run_id, members=True))
 
 
 class StopRunHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self, run_id):
-        run = self.workbench.stop_run(run_id)
+        run = self.folders.stop_run(run_id)
         self.feeds.poke(run_id)
         self.answer(run)
 
@@ -247,7 +247,7 @@ class ResumeRunHandler(ParevoHandler):
     @authorized(EXECUTE)
     def post(self, run_id):
         body = self.body(RESUME_REQUEST)
-        run = self.workbench.resume_run(run_id, body.get("budget"))
+        run = self.folders.resume_run(run_id, body.get("budget"))
         self.feeds.poke(run_id)
         self.answer(run)
 
@@ -296,13 +296,13 @@ class CandidatesHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, run_id):
-        self.answer({"candidates": self.workbench.candidates(run_id)})
+        self.answer({"candidates": self.folders.candidates(run_id)})
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self, run_id):
         body = self.body(CANDIDATE_REQUEST)
-        added = self.workbench.add_candidate(run_id, body["source"], body.get("function", "kernel"))
+        added = self.folders.add_candidate(run_id, body["source"], body.get("function", "kernel"))
         self.feeds.poke(run_id)
         self.answer(added, 201)
 
@@ -311,7 +311,7 @@ class CandidateHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, run_id, member):
-        self.answer(self.workbench.candidate(run_id, _member_id(member)))
+        self.answer(self.folders.candidate(run_id, _member_id(member)))
 
 
 class ParentHandler(ParevoHandler):
@@ -319,7 +319,7 @@ class ParentHandler(ParevoHandler):
     @authorized(EXECUTE)
     def post(self, run_id, member):
         body = self.body(PARENT_REQUEST)
-        run = self.workbench.pin(run_id, _member_id(member), body.get("resume", True))
+        run = self.folders.pin(run_id, _member_id(member), body.get("resume", True))
         self.feeds.poke(run_id)
         self.answer(run)
 
@@ -328,7 +328,7 @@ class BestHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, run_id):
-        source = self.workbench.best_source(run_id)
+        source = self.folders.best_source(run_id)
         if source is None:
             raise NotFound(f"run {run_id} has no best candidate yet")
         self.answer({"source": source})
@@ -340,7 +340,7 @@ class ChecksHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self):
-        self.answer(self.workbench.start_check(self.body(CHECK_REQUEST)), 201)
+        self.answer(self.folders.start_check(self.body(CHECK_REQUEST)), 201)
 
 
 class CheckHandler(ParevoHandler):
@@ -349,7 +349,7 @@ class CheckHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, check_id):
-        self.answer(self.workbench.check(check_id))
+        self.answer(self.folders.check(check_id))
 
 
 class StopCheckHandler(ParevoHandler):
@@ -358,7 +358,7 @@ class StopCheckHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self, check_id):
-        self.answer(self.workbench.stop_check(check_id))
+        self.answer(self.folders.stop_check(check_id))
 
 
 class AuditsHandler(ParevoHandler):
@@ -367,7 +367,7 @@ class AuditsHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self):
-        self.answer(self.workbench.start_audit(self.body(AUDIT_REQUEST)), 201)
+        self.answer(self.folders.start_audit(self.body(AUDIT_REQUEST)), 201)
 
 
 class AuditHandler(ParevoHandler):
@@ -376,7 +376,7 @@ class AuditHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, audit_id):
-        self.answer(self.workbench.audit(audit_id))
+        self.answer(self.folders.audit(audit_id))
 
 
 class StopAuditHandler(ParevoHandler):
@@ -385,7 +385,7 @@ class StopAuditHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def post(self, audit_id):
-        self.answer(self.workbench.stop_audit(audit_id))
+        self.answer(self.folders.stop_audit(audit_id))
 
 
 _ID = r"([A-Za-z0-9][A-Za-z0-9._-]*)"

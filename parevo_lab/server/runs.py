@@ -72,8 +72,9 @@ def _log_tail(folder: Path, lines: int = 1) -> str:
     return " ".join(kept[-lines:])
 
 
-class Workbench:
-    """What the handlers call: runs, checks and audits, their jobs, their folders."""
+class RunFolders:
+    """What the handlers call: the folders of runs, checks and audits under the work folder,
+    and their jobs (the notebook's widget is the other, unrelated, ``parevo_lab.Workbench``)."""
 
     def __init__(self, work_dir: Path, jobs: JobManager, defaults: dict | None = None):
         self.work_dir = Path(work_dir)
