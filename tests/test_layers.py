@@ -15,7 +15,6 @@ import check_layers  # noqa: E402
 WAITING = {
     "parevo_lab/cascade/evaluate.py",
     "parevo_lab/cascade/races/instrument.py",
-    "parevo_lab/cli.py",
     "parevo_lab/evolve/rules/analysis.py",
     "parevo_lab/evolve/rules/transforms.py",
     "parevo_lab/mutate.py",
