@@ -32,6 +32,7 @@ from .cascade.evaluate import (
     verify_stage,
     wants_profile,
 )
+from .errors import ParevoError
 from .results import Failure, ProfileResult, Report
 from .task import Task
 
@@ -40,7 +41,7 @@ ALLOWED_FAILURES = 2  # workers a task may take down (each time rerun elsewhere)
 CONNECT_TIMEOUT_S = 10  # to reach an existing scheduler
 
 
-class ExecutorError(Exception):
+class ExecutorError(ParevoError):
     """The executor cannot be opened (a bad --executor, no scheduler there): one clear line."""
 
 

@@ -33,10 +33,11 @@ from IPython.display import display
 
 from . import settings
 from .candidate import Candidate
+from .errors import ParevoError
 from .task import Task, TaskError, load_task
 
 
-class MagicError(Exception):
+class MagicError(ParevoError):
     """A usage mistake in a magic: shown as one line, never as a traceback."""
 
 

@@ -16,6 +16,7 @@ import copy
 import math
 from dataclasses import dataclass
 
+from .errors import ParevoError
 from .task import EDGE_SIZES, Task
 
 # operator -> (what it does, the input class a surviving mutant says is missing)
@@ -138,7 +139,7 @@ _ARITHMETIC = {
 FOOTER = "# --- parevo audit mutant"
 
 
-class MutationError(Exception):
+class MutationError(ParevoError):
     """The reference cannot be mutated (not a def, nothing to change): the message says why."""
 
 

@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from .errors import NotFoundError
 from .evolve import RUN_FILE
 from .store import Store
 
@@ -36,7 +37,7 @@ CANDIDATE_KEYS = (
 )
 
 
-class RunNotFound(LookupError):
+class RunNotFound(NotFoundError):
     """The folder holds no run yet, or the run has no such candidate."""
 
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import settings
+from .errors import ParevoError
 
 # Variables a candidate must never see: tokens of the Jupyter server, model API keys, cloud keys.
 _SECRET_NAME = re.compile(
@@ -47,7 +48,7 @@ SIGNAL_MEANINGS = {
 }
 
 
-class SandboxStartError(RuntimeError):
+class SandboxStartError(ParevoError, RuntimeError):
     """The child never got as far as importing numba: the installation, not the candidate."""
 
 

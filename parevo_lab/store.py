@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from .candidate import Candidate
+from .errors import ParevoError
 from .results import Report
 from .task import Task
 
@@ -86,7 +87,7 @@ def default_path() -> Path:
     return Path(base) / "parevo_lab" / "parevo.db"
 
 
-class StoreError(Exception):
+class StoreError(ParevoError):
     """The store cannot be opened or written (a full disk, a read-only folder): one clear line.
     What was committed before stays in the file."""
 

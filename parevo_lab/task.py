@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import ParevoError
+
 DEFAULT_SIZES = {"check": 1000, "bench": 200_000}
 # Sizes every kernel must survive: empty, one element, two (the smallest pair: a kernel whose
 # special case for tiny inputs is off by one fails here; found by ``parevo audit``), and sizes
@@ -46,7 +48,7 @@ def large_size(sizes: dict) -> int | None:
     return min(max(size, check + 1), bench - 1)
 
 
-class TaskError(Exception):
+class TaskError(ParevoError):
     """The task file itself is unusable (exit code 2): the message names the problem and the fix."""
 
 

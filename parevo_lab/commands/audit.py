@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from .. import settings
+from ..errors import ParevoError
 from .common import EXIT_FAILED, EXIT_OK, AuditProgress, positive, threads, usage_error
 
 
@@ -62,8 +63,7 @@ def run(args) -> int:
     from .. import suite
     from ..cascade.audit import AuditOptions, audit, suite_summary
     from ..report.text import render_audit, render_suite_audit
-    from ..sandbox import SandboxStartError
-    from ..task import TaskError, load_task
+    from ..task import load_task
 
     if args.suite == bool(args.task):
         return usage_error(
@@ -84,7 +84,7 @@ def run(args) -> int:
         else:
             task = load_task(args.task)
             tasks = [(task.name, task)]
-    except (TaskError, suite.SuiteError) as exc:
+    except ParevoError as exc:
         return usage_error(str(exc), args.json)
     root = Path(args.out) if args.out else Path("runs") / ("audit-suite" if args.suite else "audit")
     reports = []
@@ -93,7 +93,7 @@ def run(args) -> int:
         out = root / name if (args.suite or not args.out) else root
         try:
             report = audit(task, options, out=out, progress=bar)
-        except (TaskError, SandboxStartError) as exc:
+        except ParevoError as exc:
             bar.close()
             return usage_error(f"{name}: {exc}", args.json)
         except KeyboardInterrupt:

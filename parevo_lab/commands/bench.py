@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import settings
+from ..errors import ParevoError
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -71,12 +72,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     from .. import bench, suite
-    from ..evolve import GeneratorError, RunError
-    from ..executor import ExecutorError
     from ..report import benchmark
-    from ..sandbox import SandboxStartError
-    from ..store import StoreError
-    from ..task import TaskError
 
     try:
         chosen = suite.select(suite.entries(), args.tasks)
@@ -97,7 +93,7 @@ def run(args) -> int:
             generators.get(args.solver)  # so does a generator without its settings
         cascade_options = options(args)
         executor = open_executor(args)
-    except (suite.SuiteError, UsageError, GeneratorError) as exc:
+    except ParevoError as exc:
         return usage_error(str(exc), args.json)
     if executor.name != "local":
         print(f"parevo: evaluating on {executor.describe()}", file=sys.stderr)
@@ -130,15 +126,7 @@ def run(args) -> int:
             work=Path(args.out) / "runs" if args.out else None,
             executor=executor,
         )
-    except (
-        TaskError,
-        SandboxStartError,
-        suite.SuiteError,
-        GeneratorError,
-        RunError,
-        ExecutorError,
-        StoreError,
-    ) as exc:
+    except ParevoError as exc:
         return usage_error(str(exc), args.json)
     finally:
         executor.close()

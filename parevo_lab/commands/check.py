@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 
+from .. import settings
+from ..errors import ParevoError
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
     StatusLine,
-    UsageError,
     add_cascade_arguments,
     options,
     usage_error,
@@ -46,24 +47,24 @@ def evaluate_one(args, races: bool) -> int:
     from ..candidate import load_candidate
     from ..cascade import evaluate
     from ..report.text import render, render_races
-    from ..sandbox import SandboxStartError
-    from ..task import TaskError, load_task
+    from ..task import load_task
 
     try:
         task = load_task(args.task)
         candidate = load_candidate(args.candidate)
-    except (TaskError, FileNotFoundError, UnicodeDecodeError) as exc:
+    except (ParevoError, FileNotFoundError, UnicodeDecodeError) as exc:
         return usage_error(str(exc), args.json)
     if races:  # the same cascade, without timing
-        args.compile_timeout, args.memory, args.budget, args.no_profile = 180.0, 8192, 1.0, True
+        args.compile_timeout, args.memory = settings.COMPILE_TIMEOUT_S, settings.MEMORY_MB
+        args.budget, args.no_profile = settings.PROFILE_BUDGET_S, True
     try:
         chosen = options(args)
-    except UsageError as exc:
+    except ParevoError as exc:
         return usage_error(str(exc), args.json)
     progress = StatusLine() if sys.stderr.isatty() else None
     try:
         report = evaluate(task, candidate, chosen, progress=progress)
-    except (TaskError, SandboxStartError) as exc:
+    except ParevoError as exc:
         return usage_error(str(exc), args.json)
     finally:
         if progress is not None:

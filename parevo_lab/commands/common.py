@@ -12,11 +12,12 @@ import json
 import sys
 
 from .. import settings
+from ..errors import EXIT_USAGE, ParevoError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1  # EXIT_USAGE (2) is every ParevoError's exit code
 
 
-class UsageError(Exception):
+class UsageError(ParevoError):
     pass
 
 

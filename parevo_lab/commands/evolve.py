@@ -7,11 +7,11 @@ import json
 import sys
 
 from .. import settings
+from ..errors import ParevoError
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
     EvolveProgress,
-    UsageError,
     add_cascade_arguments,
     add_executor_arguments,
     count,
@@ -121,19 +121,15 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     from ..candidate import load_candidate
-    from ..evolve import Budget, GeneratorError, RunError, evolve
-    from ..evolve.rules.analysis import AnalysisError
-    from ..executor import ExecutorError
-    from ..sandbox import SandboxStartError
-    from ..store import StoreError
-    from ..task import TaskError, load_task
+    from ..evolve import Budget, evolve
+    from ..task import load_task
 
     try:
         task = load_task(args.task)
         manual = [load_candidate(spec) for spec in args.add]
         cascade_options = options(args)
         executor = open_executor(args)
-    except (TaskError, FileNotFoundError, UnicodeDecodeError, UsageError) as exc:
+    except (ParevoError, FileNotFoundError, UnicodeDecodeError) as exc:
         return usage_error(str(exc), args.json)
     if executor.name != "local":
         print(f"parevo: evaluating on {executor.describe()}", file=sys.stderr)
@@ -166,15 +162,7 @@ def run(args) -> int:
             generator_settings=llm if args.generator == "llm" else None,
             executor=executor,
         )
-    except (
-        RunError,
-        GeneratorError,
-        AnalysisError,
-        TaskError,
-        SandboxStartError,
-        ExecutorError,
-        StoreError,
-    ) as exc:
+    except ParevoError as exc:
         bar.close()  # before the message
         return usage_error(str(exc), args.json)
     except KeyboardInterrupt:

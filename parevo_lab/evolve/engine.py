@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import settings
 from ..candidate import Candidate
+from ..errors import ParevoError
 from ..task import Task
 from .feedback import REPAIRABLE
 from .generators import Context, Generator, Member, Proposal
@@ -42,7 +43,7 @@ IMPROVEMENT = 1.02
 EXPLORE_FLOOR = 0.5  # elites slower than half the best are not explored
 
 
-class RunError(Exception):
+class RunError(ParevoError):
     """The run cannot start or resume (a clear message; nothing recorded is touched)."""
 
 

@@ -13,12 +13,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ParevoError
 from . import tables
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-class ReportError(Exception):
+class ReportError(ParevoError):
     """A folder holds no report material; the message names the problem and the fix."""
 
 

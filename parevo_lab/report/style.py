@@ -13,6 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..errors import ParevoError
 from .figures import PALETTE
 
 FONT = "Times New Roman, Times, serif"
@@ -32,7 +33,7 @@ CHROMIUM_FIX = (
 )
 
 
-class ExportError(RuntimeError):
+class ExportError(ParevoError, RuntimeError):
     """A figure could not be rendered (no Chromium, or kaleido failed); the message says why."""
 
 

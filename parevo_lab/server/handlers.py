@@ -17,9 +17,10 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado.iostream import StreamClosedError
 
+from ..errors import ParevoError
 from ..settings import RUN_SETTINGS_SCHEMA
 from .events import format_event
-from .runs import BadRequest, Conflict, NotFound
+from .runs import BadRequest, NotFound
 
 #: All routes live below ``<base_url>/parevo-lab/``; the front end builds the same prefix.
 URL_NAMESPACE = "parevo-lab"
@@ -151,14 +152,13 @@ class ParevoHandler(APIHandler):
         self.finish(json.dumps(data))
 
     def _handle_request_exception(self, e):
-        for kind, status in ((BadRequest, 400), (NotFound, 404), (Conflict, 409)):
-            if isinstance(e, kind):
-                if self._finished:
-                    return
-                self.set_status(status)
-                self.set_header("Content-Type", "application/json")
-                self.finish(json.dumps({"message": str(e), "reason": kind.__name__}))
+        if isinstance(e, ParevoError):  # a user's problem: its status and its one-line message
+            if self._finished:
                 return
+            self.set_status(e.http_status)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({"message": str(e), "reason": type(e).__name__}))
+            return
         super()._handle_request_exception(e)
 
 

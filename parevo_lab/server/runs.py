@@ -15,6 +15,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from ..errors import ConflictError, NotFoundError, ParevoError
 from ..evolve import BEST_FILE, RUN_FILE
 from ..rundir import RunNotFound, candidate_detail, read_run
 from ..settings import run_defaults
@@ -29,15 +30,15 @@ RESUMABLE = ("stopped", "interrupted", "failed", "finished", "cancelled")
 DEFAULTS = run_defaults()  # for request files written before the server's defaults were stored
 
 
-class NotFound(LookupError):
+class NotFound(NotFoundError):
     """No such run, check or candidate (404)."""
 
 
-class Conflict(RuntimeError):
+class Conflict(ConflictError):
     """The request does not fit the object's state, e.g. resuming a running run (409)."""
 
 
-class BadRequest(ValueError):
+class BadRequest(ParevoError, ValueError):
     """The request names something unusable, e.g. a cell that is not a task (400)."""
 
 

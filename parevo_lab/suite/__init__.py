@@ -17,6 +17,8 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ParevoError
+
 ROOT = Path(__file__).resolve().parent
 TASKS = ROOT / "tasks"
 EXPERT = ROOT / "expert"
@@ -37,7 +39,7 @@ CATEGORIES = (
 )
 
 
-class SuiteError(Exception):
+class SuiteError(ParevoError):
     """A suite file or a selection is unusable; the message says what to fix (exit code 2)."""
 
 

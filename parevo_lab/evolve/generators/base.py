@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ...errors import ParevoError
 from ...task import Task
 
 
-class GeneratorError(Exception):
+class GeneratorError(ParevoError):
     """The generator cannot work at all (no endpoint configured, a bad setting): a clear message."""
 
 

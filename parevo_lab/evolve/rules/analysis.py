@@ -21,6 +21,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from ...errors import ParevoError
+
 # operators numba's prange recognises as scalar reductions (NUMBA_NOTES.md): others need blocks
 PRANGE_REDUCTIONS = {"+", "-", "*", "max", "min"}
 ASSOCIATIVE = {"+", "-", "*", "max", "min", "|", "&", "^"}
@@ -40,7 +42,7 @@ _BINOPS = {
 }
 
 
-class AnalysisError(Exception):
+class AnalysisError(ParevoError):
     """The source holds no function the paralleliser can work on."""
 
 
