@@ -164,3 +164,76 @@ async def test_a_run_with_a_model_endpoint_and_one_that_refuses(tmp_path):
         process.kill()
         process.wait()
     await jobs.shutdown()
+
+
+def test_every_run_setting_of_the_schema_reaches_the_job_and_nothing_else_does():
+    from parevo_lab.commands.job import RUN_FLAGS, RequestError, arguments
+    from parevo_lab.settings import RUN_SETTINGS_SCHEMA
+
+    assert set(RUN_FLAGS) == set(RUN_SETTINGS_SCHEMA)
+    settings = {
+        "generator": "llm",
+        "budget": 7,
+        "seed": 3,
+        "threads": [1, 2],
+        "seconds": 60,
+        "islands": 3,
+        "profile_budget": 0.1,
+        "timeout": 5,
+        "base_url": "http://127.0.0.1:9/v1",
+        "model": "m",
+        "name": "a label",
+        "notebook": "n.ipynb",
+        "cell_id": "c1",
+    }
+    args = arguments({"kind": "run", "settings": settings, "candidates": ["kernel"]})
+    for key, flag in RUN_FLAGS.items():
+        assert flag in args, key
+    assert args[-2:] == ["--add", "manual-0.py:kernel"]
+    with pytest.raises(RequestError, match="unknown setting"):
+        arguments({"kind": "run", "settings": {"argv": ["/bin/sh"]}})
+    with pytest.raises(RequestError, match="budget"):
+        arguments({"kind": "run", "settings": {"budget": "16; rm -rf /"}})
+    with pytest.raises(RequestError, match="kind"):
+        arguments({"kind": "shell", "settings": {}})
+
+
+async def test_a_planted_request_or_job_file_never_runs_a_command_or_kills_a_process(tmp_path):
+    import subprocess
+    import sys
+
+    from parevo_lab.server.jobs import write_json
+
+    marker = tmp_path / "owned"
+    planted = tmp_path / "runs" / "planted"
+    planted.mkdir(parents=True)
+    write_json(
+        planted / "request.json",
+        {
+            "id": "planted",
+            "kind": "run",
+            "state": "queued",
+            "settings": {},
+            "argv": ["/bin/sh", "-c", f"touch {marker}"],
+        },
+    )
+    victim = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lying = tmp_path / "runs" / "lying"
+        lying.mkdir()
+        write_json(lying / "request.json", {"id": "lying", "kind": "run", "settings": {}})
+        write_json(lying / "job.json", {"pid": victim.pid, "start_time": start_time(victim.pid)})
+        jobs, workbench = server(tmp_path)
+        workbench.restore()
+        assert jobs.get("lying") is None  # not adopted: not our job command in that folder
+        job = jobs.get("planted")
+        assert job is not None  # re-queued, but as the fixed job command
+        while job.state in ("queued", "running"):
+            await asyncio.sleep(0.1)
+        assert job.returncode != 0  # the job found no task file: a failed run
+        assert not marker.exists()
+        await jobs.shutdown()
+        assert victim.poll() is None  # shutdown did not touch a process it never started
+    finally:
+        victim.kill()
+        victim.wait()

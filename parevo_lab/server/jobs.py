@@ -20,6 +20,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,12 +63,32 @@ def start_time(pid: int) -> int | None:
     return int(fields[19])
 
 
+# Every job is this one command, started in its folder: it reads the folder's request.json
+# (parevo_lab/commands/job.py). Nothing read from disk ever becomes a command line.
+JOB_MODULE = "parevo_lab.commands.job"
+
+
+def job_command() -> list[str]:
+    return [sys.executable, "-m", JOB_MODULE]
+
+
+def is_job_process(pid: int, folder: Path) -> bool:
+    """Whether ``pid`` is our job command running in ``folder`` (not just any process whose
+    number a job file names)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return False
+    args = [part.decode(errors="replace") for part in cmdline if part]
+    return args[1:3] == ["-m", JOB_MODULE] and Path(cwd) == Path(folder).resolve()
+
+
 @dataclass
 class Job:
     id: str
     kind: str  # "run", "check" or "audit"
     folder: Path
-    argv: list[str]
     state: str = "queued"  # queued, running, exited, cancelled
     pid: int | None = None
     started: int | None = None  # kernel start time of pid
@@ -122,13 +143,14 @@ class JobManager:
         info = read_json(folder / JOB_FILE)
         request = read_json(folder / REQUEST_FILE)
         pid, started = info.get("pid"), info.get("start_time")
-        if pid and "returncode" not in info and start_time(pid) == started:
-            job = Job(job_id, kind, folder, info.get("argv", []), "running", pid, started)
+        alive = pid and "returncode" not in info and start_time(pid) == started
+        if alive and is_job_process(pid, folder):
+            job = Job(job_id, kind, folder, "running", pid, started)
             self.jobs[job_id] = job
             self._watch(job)
             return job
         if request.get("state") == "queued" and not info:
-            job = Job(job_id, kind, folder, request.get("argv", []))
+            job = Job(job_id, kind, folder)
             self.jobs[job_id] = job
             self.queue.append(job_id)
             self._pump()
@@ -142,7 +164,7 @@ class JobManager:
         job.state = "queued"
         job.returncode = None
         job.stop_requested = False
-        self._mark(job, "queued", argv=job.argv)
+        self._mark(job, "queued")
         (job.folder / JOB_FILE).unlink(missing_ok=True)
         self.queue.append(job.id)
         self._pump()
@@ -171,7 +193,7 @@ class JobManager:
     def _launch(self, job: Job) -> None:
         with open(job.folder / OUT_FILE, "wb") as out, open(job.folder / LOG_FILE, "wb") as err:
             job.proc = subprocess.Popen(
-                job.argv,
+                job_command(),
                 cwd=job.folder,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
@@ -184,7 +206,7 @@ class JobManager:
         job.state = "running"
         write_json(
             job.folder / JOB_FILE,
-            {"pid": job.pid, "start_time": job.started, "argv": job.argv, "launched": now()},
+            {"pid": job.pid, "start_time": job.started, "launched": now()},
         )
         self._mark(job, "running")
         if self.log:

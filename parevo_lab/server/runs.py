@@ -12,9 +12,9 @@ import datetime as _dt
 import json
 import re
 import secrets
-import sys
 from pathlib import Path
 
+from ..commands.job import CANDIDATE_FILE, TASK_FILE
 from ..errors import ConflictError, NotFoundError, ParevoError
 from ..evolve import BEST_FILE, RUN_FILE
 from ..rundir import RunNotFound, candidate_detail, read_run
@@ -23,8 +23,6 @@ from ..store import Store
 from ..task import TaskError, load_task
 from .jobs import LOG_FILE, OUT_FILE, REQUEST_FILE, Job, JobManager, now, read_json, write_json
 
-TASK_FILE = "task.py"
-CANDIDATE_FILE = "candidate.py"
 ACTIVE = ("queued", "running")
 RESUMABLE = ("stopped", "interrupted", "failed", "finished", "cancelled")
 DEFAULTS = run_defaults()  # for request files written before the server's defaults were stored
@@ -125,33 +123,8 @@ class RunFolders:
             "candidates": [c.get("function", "kernel") for c in body.get("candidates") or []],
         }
         write_json(folder / REQUEST_FILE, request)
-        self.jobs.submit(Job(run_id, "run", folder, self._evolve_argv(folder, request)))
+        self.jobs.submit(Job(run_id, "run", folder))
         return self.run(run_id)
-
-    def _evolve_argv(self, folder: Path, request: dict, resume: bool = False, budget=None):
-        s = request["settings"]
-        argv = [sys.executable, "-m", "parevo_lab.cli", "evolve", TASK_FILE, "--out", "."]
-        argv += ["--json", "--generator", s.get("generator", DEFAULTS["generator"])]
-        argv += ["--budget", str(budget or s.get("budget", DEFAULTS["budget"]))]
-        argv += ["--seed", str(s.get("seed", DEFAULTS["seed"]))]
-        if s.get("threads"):
-            argv += ["--threads", ",".join(str(t) for t in s["threads"])]
-        for key, flag in (
-            ("seconds", "--seconds"),
-            ("islands", "--islands"),
-            ("profile_budget", "--profile-budget"),
-            ("timeout", "--timeout"),
-            ("base_url", "--base-url"),
-            ("model", "--model"),
-        ):
-            if s.get(key) is not None:
-                argv += [flag, str(s[key])]
-        if resume:
-            argv.append("--resume")
-        else:
-            for i, function in enumerate(request.get("candidates", [])):
-                argv += ["--add", f"manual-{i}.py:{function}"]
-        return argv
 
     def runs(self) -> list[dict]:
         folders = [p for p in self.runs_dir.iterdir() if (p / REQUEST_FILE).exists()]
@@ -235,9 +208,9 @@ class RunFolders:
         if current["status"] == "finished" and total <= current["evaluations"]:
             total = current["evaluations"] + request["settings"].get("budget", DEFAULTS["budget"])
         request["budget"] = total
+        request["resume"] = True
         write_json(folder / REQUEST_FILE, request)
-        argv = self._evolve_argv(folder, request, resume=True, budget=total)
-        self.jobs.submit(Job(run_id, "run", folder, argv))
+        self.jobs.submit(Job(run_id, "run", folder))
         return self.run(run_id)
 
     def _store(self, run_id: str):
@@ -315,16 +288,17 @@ class RunFolders:
             raise
         return job_id, folder
 
-    def _submit(self, kind: str, job_id: str, folder: Path, body: dict, argv: list[str]) -> None:
-        threads = body.get("threads") or self.defaults.get("threads")
-        if threads:
-            argv += ["--threads", ",".join(str(t) for t in threads)]
+    def _submit(self, kind: str, job_id: str, folder: Path, body: dict) -> None:
+        """Write the job's request (the server's thread counts where the body has none) and
+        queue it: the job starts from that file (``parevo_lab.commands.job``)."""
         settings = {k: v for k, v in body.items() if k not in ("task", "candidate")}
+        if not settings.get("threads") and self.defaults.get("threads"):
+            settings["threads"] = list(self.defaults["threads"])
         write_json(
             folder / REQUEST_FILE,
             {"id": job_id, "kind": kind, "created": now(), "settings": settings},
         )
-        self.jobs.submit(Job(job_id, kind, folder, argv))
+        self.jobs.submit(Job(job_id, kind, folder))
 
     def _one_off(self, kind: str, root: Path, job_id: str) -> tuple[dict, dict | None]:
         """The job's answer without its result, and the JSON its command printed (None while it
@@ -372,12 +346,7 @@ class RunFolders:
             self.checks_dir, body.get("name") or "check", body["task"]
         )
         (folder / CANDIDATE_FILE).write_text(body["candidate"], encoding="utf-8")
-        function = body.get("function") or "kernel"
-        argv = [sys.executable, "-m", "parevo_lab.cli", "check", TASK_FILE]
-        argv += [f"{CANDIDATE_FILE}:{function}", "--json", "--db", "check.sqlite"]
-        if body.get("profile") is False:
-            argv.append("--no-profile")
-        self._submit("check", check_id, folder, body, argv)
+        self._submit("check", check_id, folder, body)
         return self.check(check_id)
 
     def check(self, check_id: str) -> dict:
@@ -409,11 +378,7 @@ class RunFolders:
         audit_id, folder = self._new_job_folder(
             self.audits_dir, body.get("name") or "audit", body["task"]
         )
-        argv = [sys.executable, "-m", "parevo_lab.cli", "audit", TASK_FILE, "--json"]
-        argv += ["--out", "mutants"]
-        if body.get("timeout"):
-            argv += ["--timeout", str(body["timeout"])]
-        self._submit("audit", audit_id, folder, body, argv)
+        self._submit("audit", audit_id, folder, body)
         return self.audit(audit_id)
 
     def audit(self, audit_id: str) -> dict:
