@@ -1,0 +1,120 @@
+"""What to transform: a plan (the loops' strategies and the tuning knobs), its validity, labels.
+
+The bottom of the ``transforms`` package: the names of the strategies, the knobs' defaults, the
+``Plan`` a member carries as its genome, ``valid`` (can the plan be rendered for an analysis),
+``RenderError`` (it cannot), and ``label`` (a person's description of one move). The package's
+docstring describes the strategies and the knobs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ..analysis import Analysis, LoopFacts
+
+STRATEGIES = (
+    "prange",
+    "privatise",
+    "blocks",
+    "scan",
+    "double_buffer",
+    "search",
+    "select",
+    "primitive",
+    "fission",
+)
+DEFAULT_KNOBS = {
+    "fastmath": False,
+    "error_model": "python",
+    "blocks": 1,
+    "unsigned_index": True,
+    "parallel_sort": False,  # np.sort / np.argsort of a 1-d array by the primitives' radix sort
+}
+
+
+class RenderError(Exception):
+    """The plan cannot be rendered (a missing type, an unknown loop): not a candidate."""
+
+
+@dataclass
+class Plan:
+    loops: dict[str, str] = field(default_factory=dict)  # loop id -> strategy (absent: serial)
+    knobs: dict = field(default_factory=dict)
+
+    def knob(self, name):
+        return self.knobs.get(name, DEFAULT_KNOBS[name])
+
+    def to_dict(self) -> dict:
+        return {
+            "loops": dict(sorted(self.loops.items())),
+            "knobs": dict(sorted(self.knobs.items())),
+        }
+
+    def key(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Plan:
+        data = data or {}
+        return cls(loops=dict(data.get("loops", {})), knobs=dict(data.get("knobs", {})))
+
+    def describe(self) -> str:
+        parts = [f"{strategy} {loop}" for loop, strategy in sorted(self.loops.items())]
+        parts += [f"{k}={v}" for k, v in sorted(self.knobs.items()) if v != DEFAULT_KNOBS[k]]
+        return ", ".join(parts) or "serial"
+
+
+def valid(analysis: Analysis, plan: Plan) -> str | None:
+    """Why ``plan`` cannot be rendered for ``analysis``, or None when it can."""
+    for loop_id, strategy in plan.loops.items():
+        if loop_id not in analysis.loops:
+            return f"no loop {loop_id}"
+        if strategy not in STRATEGIES:
+            return f"unknown strategy {strategy}"
+        parent = analysis.loops[loop_id].parent
+        while parent is not None:
+            if parent in plan.loops:
+                return f"{loop_id} is inside {parent}, which is parallel too"
+            parent = analysis.loops[parent].parent
+    return None
+
+
+def label(loop: LoopFacts, strategy: str) -> str:
+    """A person's description of applying ``strategy`` to ``loop``."""
+    where = f"loop {loop.id} (`for {loop.var}`)"
+    if strategy == "prange":
+        reductions = ", ".join(f"{s} {op}" for s, op in loop.reductions.items())
+        text = f"prange {where}" + (f" with reductions {reductions}" if reductions else "")
+        if loop.scatters:
+            text += f", trusting that the indices of {', '.join(loop.scatters)} never repeat"
+        return text
+    if strategy == "privatise":
+        return f"privatise {', '.join(loop.conflicts)} per block in {where}, then merge"
+    if strategy == "blocks":
+        return f"blocked reduction of {', '.join(loop.reductions)} in {where}"
+    if strategy == "scan":
+        return f"two-pass blocked scan of {', '.join(loop.scans)} in {where}"
+    if strategy == "double_buffer":
+        return f"double-buffer {', '.join(loop.ahead)} in {where}"
+    if strategy == "search":
+        return f"parallel search for the first exit of {where}"
+    if strategy == "fission":
+        split = loop.fission or {}
+        return (
+            f"split {where}: its first {split.get('head')} statement(s) in parallel, the rest "
+            "serial"
+        )
+    if strategy == "primitive":
+        pattern = loop.pattern or {}
+        call = {
+            "histogram": "histogram",
+            "weighted_histogram": "bincount_weights",
+            "scan": "exclusive_scan" if pattern.get("exclusive") else "inclusive_scan",
+            "pack": "pack",
+        }.get(pattern.get("kind"), "a primitive")
+        return f"replace {where} by parevo_lab.primitives.{call}"
+    if strategy == "select":
+        group = loop.select or {}
+        return f"blocked selection of {group.get('key')} (argmin-like) in {where}"
+    return f"{strategy} {where}"
