@@ -12,7 +12,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { parevoIcon } from './icons';
 import { ICheck, findTaskCell, kernelName, taskCellProblem } from './model';
-import { ParevoAPI } from './request';
+import { IRunRequest, ParevoAPI } from './request';
 import { ParevoSidebar } from './sidebar';
 import { CandidatePanel, shownFromCandidate, shownFromCheck } from './view';
 
@@ -33,7 +33,7 @@ export namespace CommandIDs {
  * own defaults (c.ParevoLab, whose defaults are parevo_lab/settings.py) apply.
  */
 interface ISettings {
-  generator?: string;
+  generator?: IRunRequest['generator'];
   budget?: number;
   threads?: number[];
   baseUrl?: string;

@@ -21,37 +21,21 @@ export interface IServerStatus {
   };
 }
 
+// The request bodies' types are generated from the server's JSON Schemas (schema/api/, written
+// by scripts/api_schema.py from parevo_lab/server/handlers.py; `jlpm build:types`), so the
+// Python validation and these types cannot drift.
+import type { AuditRequest } from './generated/audit-request';
+import type { CheckRequest } from './generated/check-request';
+import type { RunRequest } from './generated/run-request';
+
 /** What "Evolve this cell" sends (POST runs). */
-export interface IRunRequest {
-  task: string;
-  name?: string;
-  generator?: string;
-  budget?: number;
-  threads?: number[];
-  base_url?: string;
-  model?: string;
-  notebook?: string;
-  cell_id?: string;
-}
+export type IRunRequest = RunRequest;
 
 /** What "Check this cell" sends (POST checks). */
-export interface ICheckRequest {
-  task: string;
-  candidate: string;
-  function?: string;
-  threads?: number[];
-  notebook?: string;
-  cell_id?: string;
-}
+export type ICheckRequest = CheckRequest;
 
 /** What "Audit this task" sends (POST audits). */
-export interface IAuditRequest {
-  task: string;
-  threads?: number[];
-  timeout?: number;
-  notebook?: string;
-  cell_id?: string;
-}
+export type IAuditRequest = AuditRequest;
 
 /**
  * Call a route of the parevo_lab server extension.

@@ -76,3 +76,23 @@ def test_no_default_is_written_twice():
             if LITERAL.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_the_front_ends_request_types_come_from_the_servers_schemas():
+    # schema/api/*.json are written from the handlers' schemas; `jlpm build:types` generates
+    # src/generated/*.d.ts from them on every build, so neither side can drift.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "api_schema.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    generated = (ROOT / "src" / "generated" / "run-request.d.ts").read_text()
+    for key in settings.RUN_SETTINGS_SCHEMA:
+        assert f"  {key}?:" in generated, key
+    assert "import type { RunRequest } from './generated/run-request';" in (
+        ROOT / "src" / "request.ts"
+    ).read_text()
