@@ -239,7 +239,7 @@ def _from_files(task, entry: Entry, folder: Path, samples: int, options, executo
 def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, settings, executor):
     """One evolution per sample; the sample is its best generated candidate, each evolution
     evaluating one member at a time (the bench's lanes are its tasks)."""
-    from .evolve import Budget, best_of, evolve
+    from .evolution import Budget, best_of, evolve
     from .metrics import sample_of
 
     for seed in range(samples):

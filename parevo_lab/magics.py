@@ -266,8 +266,8 @@ class ParevoMagics(Magics):
     def parevo_evolve(self, line: str):
         """%parevo_evolve [--budget N] [--generator rules|llm] [--seed S] [--out DIR]
         [--threads 1,2] [--resume]: evolve the current task, showing the Workbench live."""
-        from . import evolve
-        from .evolve import GeneratorError, RunError
+        from .api import evolve
+        from .evolution import GeneratorError, RunError
 
         prepared = self._prepare(
             "%parevo_evolve",

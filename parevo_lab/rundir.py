@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from .errors import NotFoundError
-from .evolve import RUN_FILE
+from .evolution import RUN_FILE
 from .store import Store
 
 # One candidate row: the same keys in the REST API, the SSE feed, the widget and the reports.

@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ("task", "candidate", "metrics", "calibrate", "sandbox", "primitives", "mutate", "suite"),
     ),
     ("cascade", ("cascade", "worker", "executor", "store")),
-    ("evolve", ("evolve",)),
+    ("evolution", ("evolution",)),
     ("report", ("report", "rundir", "bench")),
     ("interfaces", ("cli", "commands", "magics", "widget", "server", "")),
 ]

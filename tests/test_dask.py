@@ -74,7 +74,7 @@ def test_a_local_cluster_runs_the_cascade_on_several_workers_and_profiles_one_at
 
 
 def test_an_evolution_on_the_cluster_records_every_evaluation_once(cluster, tmp_path):
-    from parevo_lab.evolve import Budget, evolve
+    from parevo_lab.evolution import Budget, evolve
     from parevo_lab.store import Store
 
     task = load_task(KERNELS / "scale_task.py")

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from parevo_lab.evolve.generators import Context, Member
-from parevo_lab.evolve.rules.generator import RulesGenerator
+from parevo_lab.evolution.generators import Context, Member
+from parevo_lab.evolution.rules.generator import RulesGenerator
 from parevo_lab.task import load_task
 
 HISTOGRAM = '''
@@ -254,7 +254,7 @@ def test_a_reference_without_a_parallel_loop_ends_with_a_clear_statement(tmp_pat
 
 
 def test_a_race_report_steers_the_repair_to_privatisation(histogram):
-    from parevo_lab.evolve.rules.transforms import Plan, render
+    from parevo_lab.evolution.rules.transforms import Plan, render
 
     task = load_task(histogram)
     seed = Member(

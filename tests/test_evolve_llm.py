@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_evolve import HISTOGRAM, parevo, rows
 
-from parevo_lab.evolve.rules.transforms import Plan, render
+from parevo_lab.evolution.rules.transforms import Plan, render
 
 SERVER = Path(__file__).with_name("fake_llm_server.py")
 

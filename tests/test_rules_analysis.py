@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from parevo_lab.evolve.rules.analysis import analyse
-from parevo_lab.evolve.rules.transforms import Plan, RenderError, render, valid
+from parevo_lab.evolution.rules.analysis import analyse
+from parevo_lab.evolution.rules.transforms import Plan, RenderError, render, valid
 
 
 def facts(source: str, line: int | None = None):
@@ -460,7 +460,7 @@ def reference(points):
 
 
 def test_the_parallel_sort_knob_swaps_1d_sorts_for_the_radix_primitives():
-    from parevo_lab.evolve.rules.generator import RulesGenerator
+    from parevo_lab.evolution.rules.generator import RulesGenerator
     from parevo_lab.task import Task, source_hash
 
     plain = render(SORTING, Plan())

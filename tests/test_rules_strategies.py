@@ -7,8 +7,8 @@ import pytest
 
 from parevo_lab.candidate import Candidate
 from parevo_lab.cascade import CheckOptions, evaluate
-from parevo_lab.evolve.rules.analysis import analyse, function_source
-from parevo_lab.evolve.rules.transforms import Plan, render
+from parevo_lab.evolution.rules.analysis import analyse, function_source
+from parevo_lab.evolution.rules.transforms import Plan, render
 from parevo_lab.task import load_task
 
 HEADER = """

@@ -8,7 +8,7 @@ from parevo_lab import settings
 from parevo_lab.cascade import CheckOptions
 from parevo_lab.cascade.audit import AuditOptions
 from parevo_lab.cli import build_parser
-from parevo_lab.evolve import Budget
+from parevo_lab.evolution import Budget
 from parevo_lab.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +93,7 @@ def test_the_front_ends_request_types_come_from_the_servers_schemas():
     generated = (ROOT / "src" / "generated" / "run-request.d.ts").read_text()
     for key in settings.RUN_SETTINGS_SCHEMA:
         assert f"  {key}?:" in generated, key
-    assert "import type { RunRequest } from './generated/run-request';" in (
-        ROOT / "src" / "request.ts"
-    ).read_text()
+    assert (
+        "import type { RunRequest } from './generated/run-request';"
+        in (ROOT / "src" / "request.ts").read_text()
+    )

@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
 from parevo_lab.candidate import Candidate, load_candidate
-from parevo_lab.evolve import Budget, evolve
+from parevo_lab.evolution import Budget, evolve
 from parevo_lab.metrics import sample_of
 from parevo_lab.report.display import evolve_html
 from parevo_lab.results import Report, from_dict

@@ -88,7 +88,7 @@ def run(args) -> int:
             raise UsageError("give --solver expert (or rules, llm, a folder), or --list")
         bench.solver_folder(args.solver)  # a bad solver fails before anything runs
         if args.solver in bench.GENERATED:
-            from ..evolve import generators
+            from ..evolution import generators
 
             generators.get(args.solver)  # so does a generator without its settings
         cascade_options = options(args)

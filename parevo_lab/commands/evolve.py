@@ -121,7 +121,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     from ..candidate import load_candidate
-    from ..evolve import Budget, evolve
+    from ..evolution import Budget, evolve
     from ..task import load_task
 
     try:

@@ -173,7 +173,7 @@ def _mutant_html(m, note: str) -> str:
 DISPLAYS = (
     ("parevo_lab.results", "Report", report_html),
     ("parevo_lab.results", "AuditReport", audit_html),
-    ("parevo_lab.evolve.engine", "EvolveResult", evolve_html),
+    ("parevo_lab.evolution.engine", "EvolveResult", evolve_html),
 )
 
 

@@ -71,7 +71,7 @@ class RunData:
 def load(folder) -> RunData:
     """Read a run folder (``rundir.read_run`` for the run and its candidate rows, the store for
     the evaluation reports and sources); raises ReportError when it holds no run."""
-    from ..evolve import RUN_FILE
+    from ..evolution import RUN_FILE
     from ..rundir import read_run
     from ..store import Store
 
@@ -202,7 +202,7 @@ def _header(data: RunData) -> str:
 
 
 def _best_section(doc: Document, data: RunData) -> None:
-    from ..evolve import BEST_FILE
+    from ..evolution import BEST_FILE
 
     best = data.best
     if best is None:

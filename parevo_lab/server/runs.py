@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..commands.job import CANDIDATE_FILE, TASK_FILE
 from ..errors import ConflictError, NotFoundError, ParevoError
-from ..evolve import BEST_FILE, RUN_FILE
+from ..evolution import BEST_FILE, RUN_FILE
 from ..rundir import RunNotFound, candidate_detail, read_run
 from ..settings import run_defaults
 from ..store import Store

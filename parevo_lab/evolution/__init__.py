@@ -1,6 +1,6 @@
 """Evolve a task's reference into the fastest correct parallel kernel.
 
-    from parevo_lab.evolve import evolve, Budget
+    from parevo_lab.evolution import evolve, Budget
     result = evolve("examples/histogram/task.py", out="runs/histogram", budget=Budget(16))
     result.best.speedup, result.best_path
 
