@@ -194,7 +194,7 @@ def test_an_exact_task_rejects_a_kernel_one_ulp_off_in_the_sandbox(tmp_path):
         "def kernel(x):\n"
         "    for i in range(1, x.shape[0]):\n"
         "        x[i] = min(x[i], x[i - 1])\n"
-        "    if x.shape[0] > 500:\n"
+        "    if x.shape[0] > 600:\n"  # above the large inputs (562): only the bench case sees it
         "        x[-1] = np.nextafter(x[-1], np.float32(2.0))\n"
     )
     report = evaluate(load_task(task), load_candidate(str(kernel)), CheckOptions(profile=False))
