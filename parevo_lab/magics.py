@@ -166,7 +166,7 @@ class ParevoMagics(Magics):
     @cell_magic
     def parevo_check(self, line: str, cell: str):
         """%%parevo_check [--function NAME] [--threads 1,2] [--no-profile] [--timeout S]
-        [--budget S]: check the cell's kernel (``kernel`` by default, or the only function the
+        [--profile-budget S]: check the cell's kernel (``kernel`` by default, or the only function the
         cell defines) against the current task: compile, verify, hunt races, profile. The cell
         never runs in this kernel: it runs in a child process with limits."""
         from .cascade import CheckOptions, evaluate
@@ -179,7 +179,8 @@ class ParevoMagics(Magics):
                 "threads": list,
                 "no_profile": bool,
                 "timeout": float,
-                "budget": float,
+                "profile_budget": float,
+                "budget": float,  # deprecated: --profile-budget
             },
         )
         if prepared is None:
@@ -196,7 +197,15 @@ class ParevoMagics(Magics):
         if "timeout" in options:
             kwargs["timeout_s"] = options["timeout"]
         if "budget" in options:
+            _message(
+                "--budget is deprecated in %%parevo_check and goes in the next release (it "
+                "counts profiling seconds, while %parevo_evolve's --budget counts evaluations): "
+                "use --profile-budget",
+                level="info",
+            )
             kwargs["budget_s"] = options["budget"]
+        if "profile_budget" in options:
+            kwargs["budget_s"] = options["profile_budget"]
         status = display(
             {"text/plain": f"checking {function} against task {task.name}..."},
             raw=True,

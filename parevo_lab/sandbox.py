@@ -89,7 +89,8 @@ class SandboxRun:
             seconds["startup"] = ready - self.spawned_at
         phases = [e for e in stamped if e.get("type") in ("phase", "done")]
         end = self.spawned_at + self.wall_s
-        for event, following in zip(phases, [*phases[1:], None], strict=True):
+        # (no phase at all, e.g. a child that died at once: no seconds, not a ValueError)
+        for event, following in zip(phases, [*phases[1:], None][: len(phases)], strict=True):
             if event.get("type") != "phase":
                 continue
             stop = following["t"] if following is not None else end

@@ -77,8 +77,8 @@ def test_the_audit_finds_or_for_xor_and_the_survivor_is_ok_when_checked_by_hand(
     assert report["score"] == round(counts["killed"] / (counts["killed"] + counts["survived"]), 4)
     survivors = {m["operator"]: m for m in report["mutants"] if m["status"] == "survived"}
     xor = survivors["xor_to_or"]
-    # Verification's seeds never have `val` in both arrays; the extra seeds 7, 11, 12, 13 do.
-    assert xor["verdict"] == "ok" and xor["probe"]["seed"] in (7, 11, 12, 13)
+    # Verification's seeds never have `val` in both arrays; the audit's extra seed 27 does.
+    assert xor["verdict"] == "ok" and xor["probe"]["seed"] == 27
     assert "+    return ((in_x) or (in_y))" in xor["diff"]
     assert "both sides hold" in xor["hint"]
     killed = [m for m in report["mutants"] if m["status"] == "killed"]

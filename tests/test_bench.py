@@ -119,7 +119,7 @@ def test_bench_on_a_folder_counts_right_wrong_and_missing_and_writes_tables(tmp_
         "2",
         "--threads",
         "1,2",
-        "--budget",
+        "--profile-budget",
         "0.2",
         "--json",
         "--out",

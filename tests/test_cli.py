@@ -16,6 +16,9 @@ def test_check_ok_prints_a_readable_report_and_exits_0(examples):
         "0.2",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    # the old name of --profile-budget still works, with one line saying the new one
+    warned = [line for line in result.stderr.splitlines() if "deprecated" in line]
+    assert len(warned) == 1 and "use --profile-budget" in warned[0]
     assert result.stdout.startswith("PASS ok")
     assert "prange at line 11: parallel" in result.stdout
     assert "vs_serial" in result.stdout and "serial numba reference" in result.stdout
@@ -29,10 +32,11 @@ def test_check_json_is_one_object_with_the_contract_keys(kernels):
         "--json",
         "--threads",
         "1,2",
-        "--budget",
+        "--profile-budget",
         "0.2",
     )
     assert result.returncode == 0, result.stderr
+    assert "deprecated" not in result.stderr
     report = json.loads(result.stdout)  # exactly one object: anything else fails to parse
     assert {"verdict", "compile", "verify", "races", "profile"} <= set(report)
     speedup = report["profile"]["speedup"]

@@ -61,3 +61,12 @@ def test_grandchildren_die_with_the_group(tmp_path, monkeypatch, kernels):
     except FileNotFoundError:
         state = "gone"
     assert state in ("gone", "Z")  # killed (a zombie until init reaps it)
+
+
+def test_a_child_that_ended_before_any_phase_has_no_phase_seconds_and_no_error():
+    from parevo_lab.sandbox import SandboxRun
+
+    run = SandboxRun(events=[], returncode=1, wall_s=0.06, spawned_at=100.0)
+    assert run.phase_seconds() == {}
+    ready = SandboxRun(events=[{"type": "ready", "t": 100.5}], wall_s=1.0, spawned_at=100.0)
+    assert ready.phase_seconds() == {"startup": 0.5}

@@ -208,7 +208,7 @@ def test_magics_check_a_cell_and_evolve_the_task(tmp_path):
             "%%parevo_task scale\n" + task,
             "reference(np.arange(3.0))",  # the task cell ran in the kernel
             "%%parevo_check --threads 1,2 --no-profile\n" + racy,
-            "%%parevo_check --threads 1,2 --budget 0.2\n" + good,
+            "%%parevo_check --threads 1,2 --profile-budget 0.2\n" + good,
             "%%parevo_check --threads one\n" + good,
             "%%parevo_check --no-profile --function missing\n" + good,
             '%%parevo_check --function "kernel\n' + good,

@@ -53,10 +53,25 @@ def positive(text: str) -> float:
     return value
 
 
+DEPRECATED_BUDGET = (
+    "parevo: warning: {flag} is deprecated here and goes in the next release: it counts "
+    "profiling seconds, while evolve's --budget counts evaluations; use --profile-budget"
+)
+
+
+class _DeprecatedAlias(argparse.Action):
+    """An old flag that still works for one release, saying its new name in one line."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(DEPRECATED_BUDGET.format(flag=option_string), file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def add_cascade_arguments(
-    parser: argparse.ArgumentParser, budget_flag: str = "--budget", store: bool = True
+    parser: argparse.ArgumentParser, old_budget: bool = True, store: bool = True
 ) -> None:
-    """The options of the cascade that check, bench and evolve share."""
+    """The options of the cascade that check, bench and evolve share; ``old_budget`` keeps the
+    deprecated ``--budget`` of check and bench (profiling seconds) working."""
     parser.add_argument(
         "--threads",
         type=threads,
@@ -86,7 +101,7 @@ def add_cascade_arguments(
         help=f"address-space limit of the sandbox in MiB (default {settings.MEMORY_MB})",
     )
     parser.add_argument(
-        budget_flag,
+        "--profile-budget",
         dest="budget",
         type=positive,
         default=settings.PROFILE_BUDGET_S,
@@ -94,6 +109,14 @@ def add_cascade_arguments(
         help="sampling time per configuration when profiling "
         f"(default {settings.PROFILE_BUDGET_S:g})",
     )
+    if old_budget:
+        parser.add_argument(
+            "--budget",
+            dest="budget",
+            type=positive,
+            action=_DeprecatedAlias,
+            help=argparse.SUPPRESS,
+        )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile stage")
     if not store:
         return

@@ -114,7 +114,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
         help=f"seconds one model call may take (default {settings.LLM_TIMEOUT_S:g})",
     )
     evolve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    add_cascade_arguments(evolve, budget_flag="--profile-budget", store=False)
+    add_cascade_arguments(evolve, old_budget=False, store=False)
     add_executor_arguments(evolve)
     return evolve
 

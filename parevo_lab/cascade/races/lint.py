@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ..compile import is_prange
-from .instrument import _call_name
+from .rewrite import _call_name
 
 _CONTAINER_MUTATORS = {
     "append", "extend", "insert", "pop", "add", "update", "remove", "clear", "discard",
