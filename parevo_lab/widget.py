@@ -4,15 +4,19 @@
     Workbench("runs/histogram")          # any folder `parevo evolve --out` wrote, live or finished
 
 It shows the candidate table (sortable, filterable by verdict), the selected candidate's diff
-against its parent, its race traces and its speedup against threads (an SVG drawn by the widget's
-own small ES module, ``static/workbench.js``: no plotly.js inside). While the run is live the
-widget follows it by polling the run's SQLite file. It works wherever Jupyter widgets do
-(JupyterLab, Notebook 7, VS Code); with no widget front end it prints a one-line summary.
+against its parent, its race traces, its speedup against threads (inline SVG, no plotly.js), its
+lineage and its report. The front end is the JupyterLab panel's own renderers (``src/render/``)
+bundled by esbuild with ``src/widget.ts`` into ``static/workbench.js`` and ``workbench.css``
+(``jlpm build:widget``; ``style/base.css`` is the one stylesheet). The widget syncs what the REST
+API serves, unrendered: ``run`` is ``rundir.read_run`` of the folder (without the candidates),
+``candidates`` its candidate rows, ``detail`` ``rundir.candidate_detail`` of the selected one.
+While the run is live the widget follows it by polling the run's SQLite file. It works wherever
+Jupyter widgets do (JupyterLab, Notebook 7, VS Code); with no widget front end it prints a
+one-line summary.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import threading
 from pathlib import Path
@@ -20,11 +24,23 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from .results import Report, from_dict
 from .rundir import RunNotFound, candidate_detail, read_run
 
 STATIC = Path(__file__).parent / "static"
 LIVE = ("running",)
+
+# What the widget shows when its bundle was never built (a source checkout before `jlpm build`).
+_UNBUILT = (
+    "export default { render({ el }) { el.textContent = "
+    "'The Workbench front end is not built: run `jlpm build:widget` in the parevo-lab checkout "
+    "(or install the parevo-lab wheel).'; } };"
+)
+
+
+def _front_end(name: str, missing: str) -> Path | str:
+    """The built file under static/, or ``missing`` (anywidget raises on a path that is absent)."""
+    path = STATIC / name
+    return path if path.is_file() else missing
 
 
 def _run_folder(run) -> Path:
@@ -38,70 +54,12 @@ def _run_folder(run) -> Path:
     return folder
 
 
-def _diff(old: str, new: str, old_name: str, new_name: str) -> list[str]:
-    lines = difflib.unified_diff(
-        old.splitlines(), new.splitlines(), old_name, new_name, n=3, lineterm=""
-    )
-    return list(lines)
-
-
-def _speedup_points(report: dict | None) -> dict | None:
-    """What the widget plots: speedup over serial numba per thread count, CI, ideal and ceiling."""
-    profile = (report or {}).get("profile") or {}
-    vs = (profile.get("speedup") or {}).get("vs_serial") or {}
-    if not vs:
-        return None
-    threads = sorted(int(p) for p in vs)
-    ceiling = (profile.get("ceiling") or {}).get("compute_speedup") or {}
-    return {
-        "threads": threads,
-        "value": [vs[str(p)]["value"] for p in threads],
-        "ci_low": [vs[str(p)]["ci_low"] for p in threads],
-        "ci_high": [vs[str(p)]["ci_high"] for p in threads],
-        "significant": [bool(vs[str(p)].get("significant")) for p in threads],
-        "ceiling": [ceiling.get(str(p)) for p in threads],
-        "noisy": bool(profile.get("noisy")),
-        "size": profile.get("size"),
-    }
-
-
-def detail_view(folder: Path, member_id: int) -> dict:
-    """The selected candidate as the widget shows it (small: no sources beyond the diff)."""
-    from .report.text import render, render_races
-
-    full = candidate_detail(folder, member_id, figure=False)
-    parent = full["parent"]
-    if parent:
-        against = f"parent #{parent['id']}"
-        diff = _diff(parent["source"], full["source"], f"#{parent['id']}", f"#{member_id}")
-    else:
-        against = "the task's reference"
-        diff = _diff(full["reference"], full["source"], "task.py", f"#{member_id}")
-    out = {k: full[k] for k in ("id", "label", "verdict", "summary", "speedup", "threads")}
-    out.update(
-        origin=full["origin"],
-        parent=({"id": parent["id"], "label": parent["label"]} if parent else None),
-        against=against,
-        diff=diff,
-        report="",
-        races="",
-        speedup_points=None,
-    )
-    if full["report"]:
-        report = from_dict(Report, full["report"])
-        out["report"] = render(report)
-        if report.races.entries:
-            out["races"] = render_races(report)
-        out["speedup_points"] = _speedup_points(full["report"])
-    return out
-
-
 class Workbench(anywidget.AnyWidget):
     """The candidates of one evolution run, live while it runs. ``run`` is a run folder (what
     ``parevo evolve --out`` wrote) or the result of ``parevo_lab.evolve``."""
 
-    _esm = STATIC / "workbench.js"
-    _css = STATIC / "workbench.css"
+    _esm = _front_end("workbench.js", _UNBUILT)
+    _css = _front_end("workbench.css", "")
 
     folder = traitlets.Unicode("").tag(sync=True)
     run = traitlets.Dict().tag(sync=True)
@@ -149,8 +107,6 @@ class Workbench(anywidget.AnyWidget):
                 self.run = {"status": "waiting", "task": "", "members": 0, "evaluations": 0}
                 return
             candidates = state.pop("candidates")
-            settings = state.pop("settings") or {}
-            state["budget"] = (settings.get("budget") or {}).get("evaluations")
             if state != self.run:
                 self.run = state
             if candidates != self.candidates:
@@ -177,7 +133,9 @@ class Workbench(anywidget.AnyWidget):
 
     def _load(self, member_id: int) -> None:
         try:
-            self.detail = detail_view(self._path, member_id)
+            # the REST API's candidate (sources, parent, reference, report) without the plotly
+            # figure: the widget draws its own plot from the report's profile
+            self.detail = candidate_detail(self._path, member_id, figure=False)
             self.error = ""
         except RunNotFound as exc:
             self.error = str(exc)

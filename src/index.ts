@@ -11,10 +11,17 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { parevoIcon } from './icons';
-import { ICheck, findTaskCell, kernelName, taskCellProblem } from './model';
+import {
+  ICheck,
+  findTaskCell,
+  kernelName,
+  shownFromCandidate,
+  shownFromCheck,
+  taskCellProblem
+} from './model';
 import { IRunRequest, ParevoAPI } from './request';
 import { ParevoSidebar } from './sidebar';
-import { CandidatePanel, shownFromCandidate, shownFromCheck } from './view';
+import { CandidatePanel } from './view';
 
 const PLUGIN_ID = 'parevo-lab:plugin';
 

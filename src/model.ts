@@ -39,12 +39,7 @@ export interface IRun {
   evaluations: number;
   members: number;
   evaluating: number | null;
-  best: {
-    id: number;
-    label: string;
-    speedup: number | null;
-    threads: number | null;
-  } | null;
+  best: IBest | null;
   run: number | null;
   resumable: boolean;
   candidates?: ICandidate[];
@@ -68,6 +63,119 @@ export interface IRaceEntry {
   second: IRaceSite;
   count: number;
   loop_line: number | null;
+}
+
+/** The best candidate of a run, as the server and ``read_run`` report it. */
+export interface IBest {
+  id: number;
+  label: string;
+  speedup: number | null;
+  threads: number | null;
+}
+
+/**
+ * A run folder's state as ``parevo_lab/rundir.py``'s ``read_run`` returns it: what the notebook
+ * Workbench syncs as its ``run`` (the REST API wraps the same fields into an ``IRun``).
+ */
+export interface IRunRecord {
+  run: number | null;
+  task: string;
+  created?: string;
+  generator?: string | null;
+  seed?: number | null;
+  settings?: { budget?: { evaluations?: number | null } | null } | null;
+  status: string;
+  reason: string | null;
+  members: number;
+  evaluations: number;
+  evaluating?: number | null;
+  best: IBest | null;
+}
+
+/** What a run's header shows, from either an ``IRun`` (REST) or an ``IRunRecord`` (a folder). */
+export interface IRunSummary {
+  name: string;
+  status: string;
+  reason: string;
+  evaluations: number;
+  budget: number | null;
+  evaluating: number | null;
+  best: IBest | null;
+}
+
+export function summaryOfRun(run: IRun): IRunSummary {
+  return {
+    name: run.name ?? '',
+    status: run.status,
+    reason: run.reason ?? '',
+    evaluations: run.evaluations ?? 0,
+    budget: run.budget ?? null,
+    evaluating: run.evaluating ?? null,
+    best: run.best ?? null
+  };
+}
+
+/** ``null`` (or ``{}``) while the folder holds no run yet: the run is waiting. */
+export function summaryOfRecord(
+  record: Partial<IRunRecord> | null | undefined
+): IRunSummary {
+  const r = record ?? {};
+  return {
+    name: r.task || '',
+    status: r.status || 'waiting',
+    reason: r.reason ?? '',
+    evaluations: r.evaluations ?? 0,
+    budget: r.settings?.budget?.evaluations ?? null,
+    evaluating: r.evaluating ?? null,
+    best: r.best ?? null
+  };
+}
+
+/** A line a person reads first: where the run stands. */
+export function runProgressText(run: IRunSummary): string {
+  const best = run.best;
+  const top = best
+    ? best.speedup !== null && best.speedup !== undefined
+      ? `best #${best.id} ${speedLabel(best)}`
+      : `best #${best.id}`
+    : 'no correct candidate yet';
+  const reason = run.reason ? ` (${run.reason})` : '';
+  switch (run.status) {
+    case 'waiting':
+      return 'Waiting for the run to begin…';
+    case 'queued':
+      return 'Queued: waiting for a free job slot';
+    case 'running': {
+      const budget = run.budget !== null ? `/${run.budget}` : '';
+      const current = run.evaluating !== null ? ` #${run.evaluating}` : '';
+      return `Evaluating${current} (${run.evaluations}${budget}) — ${top}`;
+    }
+    case 'finished':
+      return `Finished after ${run.evaluations} evaluations — ${top}${reason}`;
+    case 'stopped':
+      return `Stopped after ${run.evaluations} evaluations — ${top}`;
+    case 'interrupted':
+      return `Interrupted after ${run.evaluations} evaluations: ${run.reason}`;
+    case 'failed':
+      return `Failed: ${run.reason}`;
+  }
+  return run.status;
+}
+
+/** The evaluations against the budget: "3/4 evaluations", or "3 evaluations" with no budget. */
+export function evaluationCount(run: IRunSummary): string {
+  const noun = `evaluation${run.budget === 1 || (run.budget === null && run.evaluations === 1) ? '' : 's'}`;
+  return run.budget !== null
+    ? `${run.evaluations}/${run.budget} ${noun}`
+    : `${run.evaluations} ${noun}`;
+}
+
+/** Share of the budget spent, 0..1. */
+export function runProgress(run: IRunSummary): number {
+  if (run.budget === null || run.budget <= 0) {
+    return 0;
+  }
+  return Math.min(1, run.evaluations / run.budget);
 }
 
 /** GET runs/<id>/candidates/<member>: a candidate with its sources, report and plot. */
@@ -285,44 +393,14 @@ export class RunState {
 
   /** A line a person reads first: where the run stands. */
   progressText(): string {
-    const run = this.run;
-    if (!run) {
-      return 'Waiting for the run…';
-    }
-    const best = run.best;
-    const top =
-      best && best.speedup
-        ? `best #${best.id} ${best.speedup.toFixed(2)}x at ${best.threads} threads`
-        : best
-          ? `best #${best.id}`
-          : 'no correct candidate yet';
-    switch (run.status) {
-      case 'queued':
-        return 'Queued: waiting for a free job slot';
-      case 'running':
-        return (
-          `Evaluating ${run.evaluating !== null ? '#' + run.evaluating : ''} ` +
-          `(${run.evaluations}/${run.budget}) — ${top}`
-        );
-      case 'finished':
-        return `Finished after ${run.evaluations} evaluations — ${top} (${run.reason})`;
-      case 'stopped':
-        return `Stopped after ${run.evaluations} evaluations — ${top}`;
-      case 'interrupted':
-        return `Interrupted after ${run.evaluations} evaluations: ${run.reason}`;
-      case 'failed':
-        return `Failed: ${run.reason}`;
-    }
-    return run.status;
+    return this.run
+      ? runProgressText(summaryOfRun(this.run))
+      : 'Waiting for the run…';
   }
 
   /** Share of the budget spent, 0..1. */
   progress(): number {
-    const run = this.run;
-    if (!run || run.budget <= 0) {
-      return 0;
-    }
-    return Math.min(1, run.evaluations / run.budget);
+    return this.run ? runProgress(summaryOfRun(this.run)) : 0;
   }
 
   lineage(): ILineageNode[] {
@@ -475,6 +553,24 @@ export function formatSpeedup(c: {
     : `${c.speedup.toFixed(2)}x`;
 }
 
+/**
+ * The speed of a candidate as every view labels it: "1.23x at 2 threads" ("1.23x" when the
+ * thread count is unknown, "–" when it was not timed); `against` goes after the speed
+ * ("1.23x vs serial at 2 threads").
+ */
+export function speedLabel(
+  c: { speedup: number | null; threads: number | null },
+  against = ''
+): string {
+  const speed = formatSpeedup(c) + (against ? ` ${against}` : '');
+  if (c.speedup === null || c.speedup === undefined) {
+    return speed;
+  }
+  return c.threads !== null && c.threads !== undefined
+    ? `${speed} at ${c.threads} thread${c.threads === 1 ? '' : 's'}`
+    : speed;
+}
+
 export function verdictLabel(c: ICandidate): string {
   if (c.verdict) {
     return c.verdict.replace('_', ' ');
@@ -485,4 +581,141 @@ export function verdictLabel(c: ICandidate): string {
 /** Retry delays after the server went away: 1 s, 2 s, 4 s … capped at 30 s. */
 export function reconnectDelay(attempt: number): number {
   return Math.min(30000, 1000 * 2 ** Math.max(0, attempt));
+}
+
+/** One line per race pair, like a sanitizer report. */
+export function describeRace(entry: IRaceEntry): string {
+  const index = Array.isArray(entry.index)
+    ? `[${entry.index.join(', ')}]`
+    : `(element ${entry.index.element_offset})`;
+  const site = (s: IRaceEntry['first']) =>
+    `${s.access} at line ${s.line} (iteration ${s.iteration})`;
+  return (
+    `${entry.kind} on ${entry.array}${index}: ${site(entry.first)} and ` +
+    `${site(entry.second)}, ${entry.count.toLocaleString('en-US')} time${entry.count === 1 ? '' : 's'}`
+  );
+}
+
+/** The heading of a report's race section: how many pairs, or what the detector said. */
+export function raceHeading(report: any | null): string {
+  const races = raceEntries(report);
+  if (races.length > 0) {
+    return (
+      `Race detector: ${races.length} conflicting pair${races.length > 1 ? 's' : ''} ` +
+      '(click one to see both sites)'
+    );
+  }
+  const status: string = report?.races?.status ?? 'not_run';
+  return `Race detector: ${status === 'clean' ? 'no race found' : status.replace(/_/g, ' ')}`;
+}
+
+/** A report as text: verdict, summary, compile error, loops, verification failure, notes. */
+export function reportLines(report: any | null): string[] {
+  if (!report) {
+    return ['Not evaluated yet.'];
+  }
+  const lines: string[] = [`verdict: ${report.verdict}`, report.summary ?? ''];
+  const error = report.compile?.error;
+  if (error) {
+    lines.push(
+      '',
+      `compile error (${error.kind}) at line ${error.site?.line ?? '?'}:`,
+      error.full_text || error.summary
+    );
+  }
+  for (const loop of report.compile?.loops ?? []) {
+    lines.push(
+      `line ${loop.line}: ${loop.status}${loop.detail ? ' — ' + loop.detail : ''}`
+    );
+  }
+  const failure = report.verify?.failure;
+  if (failure) {
+    lines.push('', `verification: ${failure.message}`);
+    if (failure.detail) {
+      lines.push(failure.detail);
+    }
+  }
+  const races = raceEntries(report);
+  if (races.length > 0) {
+    lines.push('', raceHeading(report).replace(/ \(click.*\)$/, '') + ':');
+    for (const entry of races) {
+      lines.push(`  ${describeRace(entry)}`);
+    }
+  }
+  for (const note of [
+    ...(report.compile?.notes ?? []),
+    ...(report.races?.notes ?? []),
+    ...(report.profile?.notes ?? [])
+  ]) {
+    lines.push(`note: ${note}`);
+  }
+  return lines;
+}
+
+/** What a candidate view shows: a candidate of a run, or a check of a notebook cell. */
+export interface IShown {
+  kind: 'candidate' | 'check';
+  title: string;
+  runId: string | null;
+  memberId: number | null;
+  verdict: string | null;
+  summary: string;
+  speedup: number | null;
+  threads: number | null;
+  source: string;
+  parent: { id: number; label: string; source: string } | null;
+  reference: string;
+  report: any | null;
+  figure: any | null;
+  candidates: ICandidate[];
+}
+
+export function shownFromCandidate(
+  runId: string,
+  detail: ICandidateDetail,
+  candidates: ICandidate[]
+): IShown {
+  return {
+    kind: 'candidate',
+    title: `#${detail.id} ${detail.label}`,
+    runId,
+    memberId: detail.id,
+    verdict: detail.verdict,
+    summary: detail.summary ?? '',
+    speedup: detail.speedup ?? null,
+    threads: detail.threads ?? null,
+    source: detail.source ?? '',
+    parent: detail.parent ?? null,
+    reference: detail.reference ?? '',
+    report: detail.report ?? null,
+    figure: detail.figure ?? null,
+    candidates
+  };
+}
+
+export function shownFromCheck(
+  check: ICheck,
+  source: string,
+  reference: string
+): IShown {
+  const vs = check.report?.profile?.speedup?.vs_serial ?? {};
+  const top = Object.keys(vs)
+    .map(Number)
+    .sort((a, b) => b - a)[0];
+  return {
+    kind: 'check',
+    title: 'Check of this cell',
+    runId: null,
+    memberId: null,
+    verdict: check.verdict,
+    summary: check.summary,
+    speedup: top !== undefined ? vs[String(top)].value : null,
+    threads: top ?? null,
+    source,
+    parent: null,
+    reference,
+    report: check.report,
+    figure: check.figure,
+    candidates: []
+  };
 }

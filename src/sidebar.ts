@@ -4,17 +4,16 @@ import { el } from './dom';
 import { parevoIcon } from './icons';
 import {
   IAudit,
-  ICandidate,
   ICheck,
   IRun,
   RunState,
-  SortKey,
   auditHeadline,
-  formatSpeedup,
-  survivors,
-  verdictLabel
+  summaryOfRun,
+  survivors
 } from './model';
 import { EventFollower } from './follow';
+import { renderRunHeader } from './render/header';
+import { CandidateTable, badge } from './render/table';
 import { IServerStatus, ParevoAPI, openRunEvents } from './request';
 
 export interface ISidebarActions {
@@ -24,14 +23,6 @@ export interface ISidebarActions {
   openCandidate(runId: string, memberId: number): void;
   openCheck(check: ICheck): void;
 }
-
-const COLUMNS: [SortKey, string][] = [
-  ['id', '#'],
-  ['verdict', 'verdict'],
-  ['speedup', 'speedup'],
-  ['family', 'family'],
-  ['label', 'transformation']
-];
 
 /**
  * The ParEVO side panel, bound to the active notebook: its runs (live progress, stop, resume),
@@ -84,29 +75,19 @@ export class ParevoSidebar extends Widget {
     this._resumeButton.dataset.action = 'resume';
     this._resumeButton.onclick = () => void this.resumeRun();
 
-    this._progress = el('progress', 'jp-ParevoSidebar-progress', this.node);
-    this._progress.max = 1;
-    this._progressText = el('div', 'jp-ParevoSidebar-progressText', this.node);
+    this._runNode = el('div', 'jp-ParevoSidebar-run', this.node);
 
     this._checkNode = el('div', 'jp-ParevoSidebar-check', this.node);
     this._auditNode = el('div', 'jp-ParevoSidebar-audit', this.node);
 
     const tableHost = el('div', 'jp-ParevoSidebar-tableHost', this.node);
-    this._table = el('table', 'jp-ParevoTable', tableHost);
-    const head = el('tr', '', el('thead', '', this._table));
-    for (const [key, label] of COLUMNS) {
-      const th = el('th', '', head);
-      th.textContent = label;
-      th.dataset.sort = key;
-      th.title = `Sort by ${label}`;
-      th.onclick = () => {
-        this._descending =
-          this._sortKey === key ? !this._descending : key === 'speedup';
-        this._sortKey = key;
-        this._scheduleRender();
-      };
-    }
-    this._tbody = el('tbody', '', this._table);
+    this._table = new CandidateTable(tableHost, {
+      onSelect: id => {
+        if (this._state) {
+          this._actions.openCandidate(this._state.id, id);
+        }
+      }
+    });
     this._renderRunControls();
   }
 
@@ -241,6 +222,7 @@ export class ParevoSidebar extends Widget {
     this._follower?.stop();
     this._follower = null;
     this._state = runId ? new RunState(runId) : null;
+    this._table.select(null);
     this._scheduleRender();
     if (!runId) {
       return;
@@ -280,68 +262,11 @@ export class ParevoSidebar extends Widget {
 
   private _render(): void {
     this._renderRunControls();
-    for (const th of this._table.querySelectorAll('th')) {
-      const key = (th as HTMLElement).dataset.sort;
-      th.dataset.sorted =
-        key === this._sortKey
-          ? this._descending
-            ? 'descending'
-            : 'ascending'
-          : '';
-    }
-    const rows = this._state
-      ? this._state.sorted(this._sortKey, this._descending)
-      : [];
-    const fragment = document.createDocumentFragment();
-    for (const c of rows) {
-      fragment.appendChild(this._row(c));
-    }
-    this._tbody.textContent = '';
-    this._tbody.appendChild(fragment);
-    this._tbody.dataset.count = String(rows.length);
-  }
-
-  private _row(c: ICandidate): HTMLTableRowElement {
-    const tr = document.createElement('tr');
-    tr.dataset.id = String(c.id);
-    tr.dataset.verdict = c.verdict ?? c.state;
-    tr.dataset.origin = c.origin;
-    tr.classList.toggle('jp-mod-best', this._state?.run?.best?.id === c.id);
-    const cells = [
-      String(c.id),
-      verdictLabel(c),
-      formatSpeedup(c),
-      c.family || c.origin,
-      c.label
-    ];
-    cells.forEach((text, i) => {
-      const td = document.createElement('td');
-      if (i === 1) {
-        const badge = document.createElement('span');
-        badge.className = 'jp-ParevoBadge';
-        badge.dataset.verdict = c.verdict ?? c.state;
-        badge.textContent = text;
-        td.appendChild(badge);
-      } else {
-        td.textContent = text;
-      }
-      if (i === 4) {
-        td.title = c.summary ? `${c.label}\n${c.summary}` : c.label;
-      }
-      tr.appendChild(td);
-    });
-    tr.onclick = () => {
-      if (this._state) {
-        for (const other of this._tbody.querySelectorAll(
-          'tr.jp-mod-selected'
-        )) {
-          other.classList.remove('jp-mod-selected');
-        }
-        tr.classList.add('jp-mod-selected');
-        this._actions.openCandidate(this._state.id, c.id);
-      }
-    };
-    return tr;
+    const state = this._state;
+    this._table.update(
+      state ? [...state.candidates.values()] : [],
+      state?.run?.best?.id ?? null
+    );
   }
 
   private _renderRunControls(): void {
@@ -351,14 +276,13 @@ export class ParevoSidebar extends Widget {
     this._stopButton.disabled =
       !run || !['queued', 'running'].includes(run.status);
     this._resumeButton.disabled = !run || !run.resumable;
-    this._progress.value = state ? state.progress() : 0;
-    this._progress.dataset.status = run?.status ?? '';
-    this._progressText.dataset.status = run?.status ?? '';
-    this._progressText.textContent = state
-      ? state.progressText()
-      : this._notebook
-        ? 'No run for this notebook yet: put the cursor in a task cell and evolve it.'
-        : '';
+    renderRunHeader(this._runNode, run ? summaryOfRun(run) : null, {
+      empty: state
+        ? state.progressText()
+        : this._notebook
+          ? 'No run for this notebook yet: put the cursor in a task cell and evolve it.'
+          : ''
+    });
   }
 
   private _renderCheck(): void {
@@ -373,9 +297,7 @@ export class ParevoSidebar extends Widget {
       text.textContent = `Checking the cell… (${check.status})`;
       return;
     }
-    const badge = el('span', 'jp-ParevoBadge', text);
-    badge.dataset.verdict = check.verdict ?? 'failed';
-    badge.textContent = check.verdict ?? check.status;
+    badge(text, check.verdict ?? 'failed', check.verdict ?? check.status);
     el('span', '', text).textContent = ` ${check.summary}`;
     const open = el('button', 'jp-mod-styled', this._checkNode);
     open.textContent = 'Open';
@@ -394,9 +316,11 @@ export class ParevoSidebar extends Widget {
     const found = survivors(audit.report);
     const headline = el('div', 'jp-ParevoSidebar-auditHeadline', node);
     if (audit.report) {
-      const badge = el('span', 'jp-ParevoBadge', headline);
-      badge.dataset.verdict = found.length ? 'wrong' : 'ok';
-      badge.textContent = found.length ? 'weak' : 'strong';
+      badge(
+        headline,
+        found.length ? 'wrong' : 'ok',
+        found.length ? 'weak' : 'strong'
+      );
       headline.appendChild(document.createTextNode(' '));
     }
     el('span', '', headline).textContent = auditHeadline(audit);
@@ -432,8 +356,6 @@ export class ParevoSidebar extends Widget {
   private _audits = new Map<string, IAudit>();
   private _state: RunState | null = null;
   private _follower: EventFollower | null = null;
-  private _sortKey: SortKey = 'id';
-  private _descending = false;
   private _renderPending = false;
   private _statusNode: HTMLElement;
   private _notebookNode: HTMLElement;
@@ -441,10 +363,8 @@ export class ParevoSidebar extends Widget {
   private _runSelect: HTMLSelectElement;
   private _stopButton: HTMLButtonElement;
   private _resumeButton: HTMLButtonElement;
-  private _progress: HTMLProgressElement;
-  private _progressText: HTMLElement;
+  private _runNode: HTMLElement;
   private _checkNode: HTMLElement;
   private _auditNode: HTMLElement;
-  private _table: HTMLTableElement;
-  private _tbody: HTMLElement;
+  private _table: CandidateTable;
 }

@@ -7,6 +7,7 @@ holds it.
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from parevo_lab.evolution import Budget, evolve
 from parevo_lab.metrics import sample_of
 from parevo_lab.report.display import evolve_html
 from parevo_lab.results import Report, from_dict
+from parevo_lab.rundir import candidate_detail, read_run
 from parevo_lab.store import Store
 from parevo_lab.task import load_task
 from parevo_lab.widget import STATIC, Workbench
@@ -70,16 +72,26 @@ def test_workbench_shows_the_run_and_follows_the_best(run_folder):
     wb = Workbench(run_folder, follow=False)
     assert wb.run["status"] == "finished"
     assert wb.run["evaluations"] == len(wb.candidates) == 4
-    assert wb.run["budget"] == 4
+    assert wb.run["settings"]["budget"]["evaluations"] == 4
     assert wb.run["task"] == "scale_task"
     assert {c["state"] for c in wb.candidates} == {"evaluated"}
-    # nothing picked by hand: the best is shown, with its diff and speedup plot data
+    # the widget syncs the one view of the run (rundir.py), unrendered
+    state = read_run(run_folder)
+    assert wb.candidates == state.pop("candidates")
+    assert wb.run == state
+    # nothing picked by hand: the best is shown, with the sources to diff and the plot's numbers
     assert wb.selected == wb.run["best"]["id"]
     assert wb.detail["id"] == wb.selected
-    assert wb.detail["diff"][0].startswith("---")
-    points = wb.detail["speedup_points"]
-    assert points["threads"] == [1, 2]
-    assert len(points["value"]) == len(points["ci_low"]) == 2
+    rest = candidate_detail(run_folder, wb.selected)  # what GET runs/ID/candidates/N serves
+    assert {k: v for k, v in rest.items() if k != "figure"} == {
+        k: v for k, v in wb.detail.items() if k != "figure"
+    }
+    assert wb.detail["figure"] is None  # the widget draws its own plot: no plotly JSON synced
+    before = (wb.detail["parent"] or {}).get("source") or wb.detail["reference"]
+    assert before and wb.detail["source"] and before != wb.detail["source"]
+    vs = wb.detail["report"]["profile"]["speedup"]["vs_serial"]
+    assert sorted(int(p) for p in vs) == [1, 2]
+    assert all({"value", "ci_low", "ci_high", "significant"} <= set(v) for v in vs.values())
     assert "Workbench(" in repr(wb) and "finished" in repr(wb)
     figure = wb.figure()
     assert figure.data[0].x == (1, 2)
@@ -90,10 +102,16 @@ def test_selecting_a_racy_candidate_shows_its_race_trace(run_folder):
     racy = next(c for c in wb.candidates if c["verdict"] == "race")
     wb.selected = racy["id"]
     assert wb.detail["verdict"] == "race"
-    assert "WARNING: ParEVO race" in wb.detail["races"]
-    assert "`out`" in wb.detail["races"]
-    assert wb.detail["against"] == "the task's reference"  # added by hand: no parent
-    assert any(line.startswith("+") and "prange" in line for line in wb.detail["diff"])
+    races = wb.detail["report"]["races"]
+    assert races["status"] == "races"
+    entry = next(e for e in races["entries"] if e["array"] == "out")
+    # both sites, by line of the candidate: what the race list highlights in the diff
+    lines = wb.detail["source"].splitlines()
+    for site in (entry["first"], entry["second"]):
+        assert "out[" in lines[site["line"] - 1]
+    assert wb.detail["parent"] is None  # added by hand: the diff is against the task's reference
+    assert "def reference" in wb.detail["reference"]
+    assert "prange" in wb.detail["source"] and "prange" not in wb.detail["reference"]
     # the person chose: a refresh keeps the choice instead of jumping back to the best
     wb.refresh()
     assert wb.selected == racy["id"]
@@ -117,12 +135,19 @@ def test_workbench_errors_name_the_fix(tmp_path):
 
 
 def test_the_widget_module_is_small():
-    size = sum(p.stat().st_size for p in (STATIC / "workbench.js", STATIC / "workbench.css"))
+    files = (STATIC / "workbench.js", STATIC / "workbench.css")
+    missing = [p.name for p in files if not p.is_file()]
+    assert not missing, f"{missing} not built: run `jlpm build:widget` (esbuild, src/widget.ts)"
+    size = sum(p.stat().st_size for p in files)
     print(f"widget ES module + CSS: {size / 1024:.1f} kB (limit 200 kB)")
     assert size <= 200 * 1024
     text = (STATIC / "workbench.js").read_text()
     assert "plotly" not in text.lower()
-    assert "export default" in text
+    assert re.search(r"export\s*\{[^}]*\bas default\b|export default", text)
+    # the JupyterLab panel's own renderers, and its stylesheet with fallbacks outside JupyterLab
+    assert "jp-ParevoTable" in text and "jp-ParevoPlot-svg" in text
+    css = (STATIC / "workbench.css").read_text()
+    assert ".jp-ParevoWorkbench" in css and re.search(r"var\(\s*--jp-layout-color1\s*,", css)
 
 
 def _two_hundred(run_folder: Path, out: Path) -> Path:

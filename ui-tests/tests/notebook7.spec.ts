@@ -66,7 +66,7 @@ test('the Workbench of parevo_lab.evolve renders and fills in in Notebook 7', as
     await expect(prompt).not.toHaveText(/^\[\s*\]:?$/, { timeout: 10_000 });
   }).toPass({ timeout: 60_000 });
 
-  const workbench = classic.locator('.parevo-workbench');
+  const workbench = classic.locator('.jp-ParevoWorkbench');
   try {
     await expect(workbench).toBeVisible({ timeout: 120_000 });
   } catch (error) {
@@ -77,13 +77,16 @@ test('the Workbench of parevo_lab.evolve renders and fills in in Notebook 7', as
     );
     throw error;
   }
-  await expect(workbench.locator('.pv-status')).toHaveText('finished', {
-    timeout: 180_000
-  });
-  await expect(workbench.locator('.pv-table tbody tr')).toHaveCount(2);
-  await expect(workbench.locator('.pv-error')).toHaveCount(0);
-  await workbench.locator('.pv-table tbody tr').last().click();
-  await expect(workbench.locator('.pv-diff .pv-add').first()).toBeVisible();
+  await expect(workbench.locator('.jp-ParevoRun-status')).toHaveText(
+    'finished',
+    { timeout: 180_000 }
+  );
+  await expect(workbench.locator('.jp-ParevoTable tbody tr')).toHaveCount(2);
+  await expect(workbench.locator('.jp-ParevoWorkbench-error')).toBeHidden();
+  await workbench.locator('.jp-ParevoTable tbody tr').last().click();
+  await expect(
+    workbench.locator('.jp-ParevoTextDiff .jp-ParevoTextDiff-add').first()
+  ).toBeVisible();
   await workbench.screenshot({
     path: path.join(IMAGES, 'notebook7-workbench.png')
   });

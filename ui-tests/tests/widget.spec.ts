@@ -42,32 +42,52 @@ test('the notebook Workbench follows %parevo_evolve and shows diffs, plots and r
 
   // the widget appears at once and fills in while the run proceeds
   const run = page.notebook.runCell(2);
-  const workbench = page.locator('.parevo-workbench');
+  // the JupyterLab panel's own renderers (src/render/), bundled into the widget's ES module
+  const workbench = page.locator('.jp-ParevoWorkbench');
   await expect(workbench).toBeVisible({ timeout: 120_000 });
   await run;
-  await expect(workbench.locator('.pv-status')).toHaveText('finished', {
-    timeout: 60_000
-  });
-  const rows = workbench.locator('.pv-table tbody tr');
+  await expect(workbench.locator('.jp-ParevoRun-status')).toHaveText(
+    'finished',
+    { timeout: 60_000 }
+  );
+  const rows = workbench.locator('.jp-ParevoTable tbody tr');
   await expect(rows).toHaveCount(3);
-  await expect(workbench.locator('.pv-count')).toHaveText('3/3 evaluations');
-  await expect(workbench.locator('.pv-error')).toHaveCount(0);
+  await expect(workbench.locator('.jp-ParevoRun-count')).toHaveText(
+    '3/3 evaluations'
+  );
+  await expect(workbench.locator('.jp-ParevoWorkbench-error')).toBeHidden();
 
-  // the best is selected: its speedup plot (our own SVG, no plotly.js) and its diff
-  await expect(workbench.locator('svg.pv-plot')).toBeVisible();
-  await expect(workbench.locator('svg.pv-plot circle')).toHaveCount(2);
+  // the best is selected: its speedup plot (our own SVG, no plotly.js)
+  await workbench.locator('button[data-tab="speedup"]').click();
+  await expect(workbench.locator('svg.jp-ParevoPlot-svg')).toBeVisible();
+  await expect(workbench.locator('svg.jp-ParevoPlot-svg circle')).toHaveCount(
+    2
+  );
 
-  // pick the first generated candidate: its diff against the seed, its lineage
-  await rows.filter({ hasText: '#2' }).first().click();
-  await expect(workbench.locator('.pv-detail-title')).toContainText('#2');
-  await expect(workbench.locator('.pv-lineage')).toContainText('#1');
-  await expect(workbench.locator('.pv-diff .pv-add').first()).toBeVisible();
+  // pick the first generated candidate: its lineage, its diff against the seed
+  await workbench.locator('.jp-ParevoTable tbody tr[data-id="2"]').click();
+  await expect(workbench.locator('.jp-ParevoCandidate-name')).toContainText(
+    '#2'
+  );
+  await workbench.locator('button[data-tab="lineage"]').click();
+  await expect(workbench.locator('.jp-ParevoLineage')).toContainText('#1');
+  await workbench.locator('button[data-tab="code"]').click();
+  await expect(
+    workbench.locator('.jp-ParevoTextDiff .jp-ParevoTextDiff-add').first()
+  ).toBeVisible();
 
   // sort by speedup (fastest first) and filter by verdict
-  await workbench.locator('th', { hasText: 'speedup' }).click();
-  await expect(workbench.locator('th.pv-desc')).toHaveText('speedup');
-  await workbench.locator('select.pv-filter').selectOption('ok');
-  await expect(workbench.locator('.pv-tools')).toContainText('of 3 candidates');
+  await workbench.locator('th[data-sort="speedup"]').click();
+  await expect(workbench.locator('th[data-sort="speedup"]')).toHaveAttribute(
+    'data-sorted',
+    'descending'
+  );
+  await workbench
+    .locator('select.jp-ParevoCandidates-filter')
+    .selectOption('ok');
+  await expect(workbench.locator('.jp-ParevoCandidates-tools')).toContainText(
+    'of 3 candidates'
+  );
 
   fs.mkdirSync(IMAGES, { recursive: true });
   await workbench.screenshot({

@@ -96,9 +96,11 @@ test('evolve a task cell, inspect candidates, check a racy cell, insert the best
   await expect
     .poll(async () => rows.count(), { timeout: 180_000 })
     .toBeGreaterThanOrEqual(2);
-  await expect(
-    sidebar.locator('.jp-ParevoSidebar-progressText')
-  ).toHaveAttribute('data-status', 'finished', { timeout: 300_000 });
+  await expect(sidebar.locator('.jp-ParevoSidebar-run')).toHaveAttribute(
+    'data-status',
+    'finished',
+    { timeout: 300_000 }
+  );
   // the run was started with the budget of the settings
   expect(
     await page.evaluate(() => (window as any).parevo.sidebar.state.run.budget)

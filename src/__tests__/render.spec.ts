@@ -1,0 +1,630 @@
+/**
+ * @jest-environment jsdom
+ */
+
+/**
+ * The renderers shared by the JupyterLab panel and the notebook Workbench (src/render/), and the
+ * Workbench's anywidget entry point, in jsdom: the speed label, untimed rows last, the race text,
+ * the plot's ideal line, no stray null in a header, and the widget wired to a model.
+ */
+import {
+  ICandidate,
+  ICandidateDetail,
+  IRaceEntry,
+  IRunRecord,
+  describeRace,
+  formatSpeedup,
+  raceHeading,
+  reportLines,
+  runProgressText,
+  shownFromCandidate,
+  speedLabel,
+  summaryOfRecord,
+  summaryOfRun
+} from '../model';
+import {
+  CandidateDetail,
+  renderCandidateHeader,
+  renderRaces
+} from '../render/detail';
+import { renderRunHeader } from '../render/header';
+import {
+  idealSpeedup,
+  plotScales,
+  renderSpeedupPlot,
+  speedupPoints
+} from '../render/plot';
+import { CandidateTable } from '../render/table';
+import { IDiffView, TextDiff, diffLines } from '../render/textdiff';
+import widget from '../widget';
+
+function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
+  return {
+    id,
+    parent_id: id > 1 ? 1 : null,
+    origin: id > 1 ? 'rules' : 'seed',
+    label: `move ${id}`,
+    family: 'prange',
+    island: 0,
+    created: '',
+    verdict: 'ok',
+    speedup: 1,
+    threads: 2,
+    summary: '',
+    tokens: 0,
+    cost: 0,
+    state: 'evaluated',
+    ...extra
+  };
+}
+
+const RACE: IRaceEntry = {
+  source: 'replay',
+  kind: 'write-write',
+  array: 'out',
+  index: [0],
+  first: {
+    line: 10,
+    column: 8,
+    text: 'out[0] = 2.0 * x[0] + 1.0',
+    array: 'out',
+    access: 'write',
+    iteration: 0
+  },
+  second: {
+    line: 10,
+    column: 8,
+    text: 'out[0] = 2.0 * x[0] + 1.0',
+    array: 'out',
+    access: 'write',
+    iteration: 512
+  },
+  count: 1234,
+  loop_line: 8
+};
+
+function vs(value: number, low: number, high: number) {
+  return {
+    value,
+    ci_low: low,
+    ci_high: high,
+    significant: low > 1 || high < 1,
+    label: `${value}x`
+  };
+}
+
+const REPORT = {
+  verdict: 'race',
+  summary: 'a write-write race on out',
+  races: { status: 'races', entries: [RACE], notes: [] },
+  profile: {
+    ran: true,
+    size: 4096,
+    noisy: false,
+    speedup: {
+      vs_serial: {
+        '1': vs(0.9, 0.85, 0.95),
+        '2': vs(1.6, 1.5, 1.7),
+        '4': vs(2.5, 2.2, 2.8)
+      }
+    },
+    ceiling: { compute_speedup: { '1': 1, '2': 1.9, '4': 3.7 } },
+    notes: []
+  }
+};
+
+const TASK = 'def reference(x):\n    out = x.copy()\n    return out\n';
+const KERNEL =
+  'from numba import prange\ndef reference(x):\n    out = x.copy()\n    for i in prange(3):\n        out[0] = 1\n    return out\n';
+
+function detail(id = 2): ICandidateDetail {
+  return {
+    ...candidate(id, { verdict: 'race', speedup: 2.5, threads: 4 }),
+    source: KERNEL,
+    function: 'kernel',
+    parent: { id: 1, label: 'move 1', source: TASK },
+    reference: TASK,
+    report: REPORT,
+    figure: null
+  };
+}
+
+function ids(tbody: HTMLElement): number[] {
+  return [...tbody.querySelectorAll('tr')].map(tr => Number(tr.dataset.id));
+}
+
+describe('the speed label', () => {
+  it('is the same everywhere: two decimals, two digits below 0.1x, – untimed', () => {
+    expect(formatSpeedup({ speedup: 1.234, threads: 2 })).toBe('1.23x');
+    expect(formatSpeedup({ speedup: 0.0042, threads: 2 })).toBe('0.0042x');
+    expect(speedLabel({ speedup: 1.5, threads: 2 })).toBe('1.50x at 2 threads');
+    expect(speedLabel({ speedup: 1.5, threads: 1 })).toBe('1.50x at 1 thread');
+    expect(speedLabel({ speedup: 1.5, threads: null })).toBe('1.50x');
+    expect(speedLabel({ speedup: null, threads: 4 })).toBe('–');
+    expect(speedLabel({ speedup: 1.5, threads: 2 }, 'vs serial')).toBe(
+      '1.50x vs serial at 2 threads'
+    );
+  });
+
+  it('labels the table cells, the run header and the candidate header alike', () => {
+    const host = document.createElement('div');
+    const table = new CandidateTable(host, { onSelect: () => undefined });
+    table.update([
+      candidate(1, { speedup: 1.234 }),
+      candidate(2, { speedup: null, verdict: 'wrong' })
+    ]);
+    const speeds = [...table.tbody.querySelectorAll('tr')].map(
+      tr => tr.children[2].textContent
+    );
+    expect(speeds).toEqual(['1.23x', '–']);
+
+    const header = document.createElement('div');
+    renderRunHeader(
+      header,
+      summaryOfRecord({
+        run: 1,
+        task: 'scale',
+        status: 'finished',
+        reason: 'evaluation budget spent (4)',
+        members: 4,
+        evaluations: 4,
+        settings: { budget: { evaluations: 4 } },
+        best: { id: 3, label: 'prange', speedup: 1.5, threads: 2 }
+      }),
+      { title: true }
+    );
+    expect(header.querySelector('.jp-ParevoRun-text')!.textContent).toBe(
+      'Finished after 4 evaluations — best #3 1.50x at 2 threads (evaluation budget spent (4))'
+    );
+    expect(header.querySelector('.jp-ParevoRun-count')!.textContent).toBe(
+      '4/4 evaluations'
+    );
+    expect(header.dataset.status).toBe('finished');
+
+    const title = document.createElement('div');
+    renderCandidateHeader(
+      title,
+      shownFromCandidate('r', detail(), [candidate(1)])
+    );
+    expect(
+      title.querySelector('.jp-ParevoCandidate-speedup')!.textContent
+    ).toBe(' 2.50x vs serial at 4 threads');
+  });
+});
+
+describe('the candidate table', () => {
+  const rows = [
+    candidate(1, { speedup: 2 }),
+    candidate(2, { speedup: null, verdict: 'compile_error' }),
+    candidate(3, { speedup: 1 }),
+    candidate(4, { speedup: null, verdict: null, state: 'pending' }),
+    candidate(5, { speedup: 3 })
+  ];
+
+  it('sorts untimed rows last in both directions', () => {
+    const host = document.createElement('div');
+    const table = new CandidateTable(host, { onSelect: () => undefined });
+    table.update(rows, 5);
+    expect(ids(table.tbody)).toEqual([1, 2, 3, 4, 5]);
+    const th = host.querySelector<HTMLElement>('th[data-sort="speedup"]')!;
+    th.click(); // fastest first
+    expect(th.dataset.sorted).toBe('descending');
+    expect(ids(table.tbody)).toEqual([5, 1, 3, 2, 4]);
+    th.click();
+    expect(th.dataset.sorted).toBe('ascending');
+    expect(ids(table.tbody)).toEqual([3, 1, 5, 2, 4]);
+  });
+
+  it('has the same columns, badges, best and selection in both front ends', () => {
+    const host = document.createElement('div');
+    const picked: number[] = [];
+    const table = new CandidateTable(host, { onSelect: id => picked.push(id) });
+    table.update(rows, 5);
+    expect([...host.querySelectorAll('th')].map(th => th.textContent)).toEqual([
+      '#',
+      'verdict',
+      'speedup',
+      'family',
+      'transformation'
+    ]);
+    expect(table.tbody.dataset.count).toBe('5');
+    const second = table.tbody.querySelector<HTMLElement>('tr[data-id="2"]')!;
+    expect(second.children[0].textContent).toBe('#2');
+    const badge = second.querySelector<HTMLElement>('.jp-ParevoBadge')!;
+    expect(badge.dataset.verdict).toBe('compile_error');
+    expect(badge.textContent).toBe('compile error');
+    expect(
+      table.tbody.querySelector<HTMLElement>('tr[data-id="4"] .jp-ParevoBadge')!
+        .dataset.verdict
+    ).toBe('pending');
+    expect(table.tbody.querySelectorAll('tr.jp-mod-best').length).toBe(1);
+    second.click();
+    expect(picked).toEqual([2]);
+    expect(table.tbody.querySelector('tr.jp-mod-selected')).toBe(second);
+  });
+
+  it('filters by verdict and counts what it shows', () => {
+    const host = document.createElement('div');
+    const table = new CandidateTable(host, { onSelect: () => undefined });
+    table.update(rows);
+    const filter = host.querySelector<HTMLSelectElement>(
+      '.jp-ParevoCandidates-filter'
+    )!;
+    expect([...filter.options].map(o => o.value)).toEqual([
+      'all',
+      'compile_error',
+      'ok',
+      'pending'
+    ]);
+    filter.value = 'ok';
+    filter.dispatchEvent(new Event('change'));
+    expect(ids(table.tbody)).toEqual([1, 3, 5]);
+    expect(host.querySelector('.jp-ParevoCandidates-count')!.textContent).toBe(
+      '3 of 5 candidates'
+    );
+  });
+});
+
+describe('the race text', () => {
+  it('is one sanitizer-like line per pair', () => {
+    expect(describeRace(RACE)).toBe(
+      'write-write on out[0]: write at line 10 (iteration 0) and ' +
+        'write at line 10 (iteration 512), 1,234 times'
+    );
+    expect(
+      describeRace({ ...RACE, index: { element_offset: 7 }, count: 1 })
+    ).toBe(
+      'write-write on out(element 7): write at line 10 (iteration 0) and ' +
+        'write at line 10 (iteration 512), 1 time'
+    );
+  });
+
+  it('heads the race list, and the report lists the races too', () => {
+    expect(raceHeading(REPORT)).toBe(
+      'Race detector: 1 conflicting pair (click one to see both sites)'
+    );
+    expect(raceHeading({ races: { status: 'clean', entries: [] } })).toBe(
+      'Race detector: no race found'
+    );
+    expect(raceHeading(null)).toBe('Race detector: not run');
+    const lines = reportLines(REPORT);
+    expect(lines[0]).toBe('verdict: race');
+    expect(lines).toContain('Race detector: 1 conflicting pair:');
+    expect(lines).toContain(`  ${describeRace(RACE)}`);
+  });
+
+  it('a click on a race picks both of its sites', () => {
+    const host = document.createElement('div');
+    const picked: IRaceEntry[] = [];
+    renderRaces(host, REPORT, entry => picked.push(entry));
+    const item = host.querySelector<HTMLElement>('.jp-ParevoRace')!;
+    expect(item.textContent).toBe(describeRace(RACE));
+    item.click();
+    expect(picked).toEqual([RACE]);
+    expect(item.classList.contains('jp-mod-selected')).toBe(true);
+  });
+});
+
+describe('the speedup plot', () => {
+  const points = speedupPoints(REPORT)!;
+
+  it('reads the points from the report', () => {
+    expect(points.threads).toEqual([1, 2, 4]);
+    expect(points.value).toEqual([0.9, 1.6, 2.5]);
+    expect(points.ceiling).toEqual([1, 1.9, 3.7]);
+    expect(points.size).toBe(4096);
+    expect(speedupPoints({ profile: { ran: false } })).toBeNull();
+  });
+
+  it('draws the ideal line rising with threads, not flat at 1x', () => {
+    expect(idealSpeedup(points.threads)).toEqual([1, 2, 4]);
+    const host = document.createElement('div');
+    const svg = renderSpeedupPlot(host, points);
+    const ys = (d: string) => {
+      const out: number[] = [];
+      const point = /[ML]([\d.]+),([\d.]+)/g;
+      for (let m = point.exec(d); m; m = point.exec(d)) {
+        out.push(Number(m[2]));
+      }
+      return out;
+    };
+    const ideal = ys(
+      svg.querySelector('.jp-ParevoPlot-ideal')!.getAttribute('d')!
+    );
+    expect(ideal).toHaveLength(3);
+    // SVG y grows downwards: a rising line has falling y
+    expect(ideal[1]).toBeLessThan(ideal[0]);
+    expect(ideal[2]).toBeLessThan(ideal[1]);
+    const { y } = plotScales(points);
+    const one = Number(
+      svg.querySelector('.jp-ParevoPlot-one')!.getAttribute('y1')
+    );
+    expect(ideal[0]).toBeCloseTo(one, 0); // 1x at 1 thread
+    expect(ideal[2]).toBeCloseTo(y(4), 0); // 4x at 4 threads
+    expect(ideal[2]).toBeLessThan(one - 50);
+    // round ticks, up to a round value at or above the ideal
+    expect(plotScales(points).ticks).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      [...svg.querySelectorAll('.jp-ParevoPlot-tick')]
+        .slice(0, 5)
+        .map(t => t.textContent)
+    ).toEqual(['0', '1', '2', '3', '4']);
+    // one point per thread count, and the ceiling where it was measured
+    expect(svg.querySelectorAll('circle')).toHaveLength(3);
+    expect(svg.querySelector('.jp-ParevoPlot-ceiling')).not.toBeNull();
+    expect(host.querySelector('.jp-ParevoPlot-legend')!.textContent).toContain(
+      'ideal'
+    );
+  });
+});
+
+describe('no stray null', () => {
+  const empty: IRunRecord = {
+    run: null,
+    task: '',
+    settings: null,
+    status: 'running',
+    reason: null,
+    members: 0,
+    evaluations: 0,
+    evaluating: null,
+    best: { id: 1, label: 'seed', speedup: null, threads: null }
+  };
+
+  const cases: { status: string; extra: Partial<IRunRecord> }[] = [
+    { status: 'running', extra: {} },
+    { status: 'finished', extra: {} },
+    { status: 'stopped', extra: {} },
+    { status: 'interrupted', extra: {} },
+    { status: 'failed', extra: {} },
+    {
+      status: 'running',
+      extra: { best: { id: 2, label: 'x', speedup: 1.5, threads: null } }
+    },
+    { status: 'finished', extra: { best: null } }
+  ];
+  it.each(cases)('in the header of a $status run', ({ status, extra }) => {
+    const host = document.createElement('div');
+    renderRunHeader(host, summaryOfRecord({ ...empty, status, ...extra }), {
+      title: true,
+      live: true
+    });
+    expect(host.textContent).not.toMatch(/null|undefined|NaN/);
+  });
+
+  it('in the header of a folder with no run yet', () => {
+    const host = document.createElement('div');
+    renderRunHeader(host, summaryOfRecord(null), { title: true });
+    expect(host.textContent).toContain('waiting');
+    expect(host.textContent).not.toMatch(/null|undefined/);
+  });
+
+  it('in the REST run sentence and the candidate header', () => {
+    const text = runProgressText(
+      summaryOfRun({
+        id: 'r1',
+        created: '',
+        name: 'scale',
+        notebook: null,
+        cell_id: null,
+        generator: 'rules',
+        budget: 4,
+        threads: null,
+        status: 'running',
+        reason: '',
+        evaluations: 1,
+        members: 2,
+        evaluating: null,
+        best: { id: 1, label: 'seed', speedup: 1.2, threads: null },
+        run: 1,
+        resumable: false
+      })
+    );
+    expect(text).toBe('Evaluating (1/4) — best #1 1.20x');
+    const host = document.createElement('div');
+    renderCandidateHeader(
+      host,
+      shownFromCandidate('r', { ...detail(), threads: null, summary: '' }, [])
+    );
+    expect(host.textContent).not.toMatch(/null|undefined/);
+  });
+});
+
+describe('the line diff', () => {
+  it('aligns the lines on their longest common subsequence', () => {
+    const lines = diffLines('a\nb\nc\nd\n', 'a\nx\nc\nd\ne\n');
+    expect(lines.map(l => `${l.kind[0]}${l.text}`)).toEqual([
+      'sa',
+      'db',
+      'ax',
+      'sc',
+      'sd',
+      'ae'
+    ]);
+    expect(lines.filter(l => l.new !== null).map(l => l.new)).toEqual([
+      1, 2, 3, 4, 5
+    ]);
+  });
+
+  it('highlights the candidate lines of a race', () => {
+    const host = document.createElement('div');
+    const diff = new TextDiff(host, TASK, KERNEL, ['#1', '#2']);
+    expect(host.querySelectorAll('.jp-ParevoTextDiff-add').length).toBe(3);
+    expect(host.querySelector('.jp-ParevoTextDiff-file')!.textContent).toBe(
+      '--- #1'
+    );
+    diff.highlight([5, 5]);
+    expect(diff.highlighted()).toEqual([5]);
+    expect(
+      host.querySelector('.jp-ParevoDiff-raceLine')!.textContent
+    ).toContain('out[0] = 1');
+  });
+});
+
+describe('the candidate view', () => {
+  it('builds the diff through its hook and a race click highlights both sites', () => {
+    const node = document.createElement('div');
+    const highlighted: number[][] = [];
+    const made: string[][] = [];
+    const view = new CandidateDetail(node, {
+      createDiff: (host, before, after, names): IDiffView => {
+        made.push([before, after, ...names]);
+        return {
+          highlight: lines => highlighted.push(lines),
+          dispose: () => undefined
+        };
+      }
+    });
+    expect(node.querySelector('.jp-ParevoEmpty')).not.toBeNull();
+    view.display(shownFromCandidate('r', detail(), [candidate(1)]));
+    expect(made).toEqual([[TASK, KERNEL, '#1', '#2 move 2']]);
+    node.querySelector<HTMLElement>('.jp-ParevoRace')!.click();
+    expect(highlighted).toEqual([[10, 10]]);
+    // against the reference
+    node
+      .querySelector<HTMLElement>('button[data-against="reference"]')!
+      .click();
+    expect(made[1][2]).toBe('task (reference)');
+    // the speedup tab: no figure hook, so the inline SVG and the numbers
+    node.querySelector<HTMLElement>('button[data-tab="speedup"]')!.click();
+    expect(node.querySelectorAll('svg.jp-ParevoPlot-svg circle')).toHaveLength(
+      3
+    );
+    expect(node.querySelectorAll('.jp-ParevoPlot-table tr')).toHaveLength(4);
+    node.querySelector<HTMLElement>('button[data-tab="lineage"]')!.click();
+    expect(node.querySelector('.jp-ParevoLineage-line.jp-mod-current')).toBe(
+      null
+    ); // candidate 2 is not among the candidates given
+    view.setCandidates([candidate(1), candidate(2)]);
+    expect(
+      node.querySelector('.jp-ParevoLineage-line.jp-mod-current')!.textContent
+    ).toContain('#2');
+  });
+});
+
+describe('the Workbench widget', () => {
+  function fakeModel(state: Record<string, any>) {
+    const handlers = new Map<string, Set<() => void>>();
+    const saved: Record<string, any>[] = [];
+    const model = {
+      get: (name: string) => state[name],
+      set: (name: string, value: any) => {
+        state[name] = value;
+        handlers.get(`change:${name}`)?.forEach(h => h());
+      },
+      save_changes: () => saved.push({ ...state }),
+      on: (event: string, cb: () => void) => {
+        handlers.set(event, (handlers.get(event) ?? new Set()).add(cb));
+      },
+      off: (event: string, cb: () => void) => {
+        handlers.get(event)?.delete(cb);
+      }
+    };
+    return { model, saved, handlers };
+  }
+
+  it('renders the synced payload with the shared renderers', () => {
+    const run: IRunRecord = {
+      run: 1,
+      task: 'scale_task',
+      created: '',
+      generator: 'rules',
+      seed: 0,
+      settings: { budget: { evaluations: 3 } },
+      status: 'finished',
+      reason: 'evaluation budget spent (3)',
+      members: 3,
+      evaluations: 3,
+      evaluating: null,
+      best: { id: 3, label: 'move 3', speedup: 1.8, threads: 2 }
+    };
+    const { model, saved, handlers } = fakeModel({
+      folder: '/tmp/run',
+      run,
+      candidates: [
+        candidate(1, { speedup: null, verdict: 'wrong' }),
+        candidate(2, { verdict: 'race', speedup: 2.5, threads: 4 }),
+        candidate(3, { speedup: 1.8 })
+      ],
+      selected: 2,
+      detail: detail(2),
+      following: false,
+      error: ''
+    });
+    const el = document.createElement('div');
+    const cleanup = widget.render({ model, el });
+    const root = el.querySelector('.jp-ParevoWorkbench')!;
+    expect(root.querySelector('.jp-ParevoRun-title')!.textContent).toBe(
+      'scale_task'
+    );
+    expect(root.querySelector('.jp-ParevoRun-status')!.textContent).toBe(
+      'finished'
+    );
+    expect(root.querySelector('.jp-ParevoRun-count')!.textContent).toBe(
+      '3/3 evaluations'
+    );
+    expect(root.textContent).not.toMatch(/null|undefined/);
+    expect(
+      root.querySelector<HTMLElement>('.jp-ParevoWorkbench-error')!.hidden
+    ).toBe(true);
+    expect(root.querySelectorAll('.jp-ParevoTable tbody tr')).toHaveLength(3);
+    expect(root.querySelector('tr.jp-mod-best')!.getAttribute('data-id')).toBe(
+      '3'
+    );
+    expect(
+      root.querySelector('tr.jp-mod-selected')!.getAttribute('data-id')
+    ).toBe('2');
+    expect(root.querySelector('.jp-ParevoCandidate-name')!.textContent).toBe(
+      ' #2 move 2'
+    );
+    expect(
+      root.querySelectorAll('.jp-ParevoTextDiff .jp-ParevoTextDiff-add').length
+    ).toBeGreaterThan(0);
+
+    // a click selects a candidate and writes it back to the kernel
+    root.querySelector<HTMLElement>('tr[data-id="3"]')!.click();
+    expect(saved[saved.length - 1].selected).toBe(3);
+    expect(
+      root.querySelector('tr.jp-mod-selected')!.getAttribute('data-id')
+    ).toBe('3');
+    // the kernel answers with the detail: the view follows, keeping the tab
+    root.querySelector<HTMLElement>('button[data-tab="speedup"]')!.click();
+    model.set('detail', { ...detail(3), verdict: 'ok' });
+    expect(root.querySelector('.jp-ParevoCandidate-name')!.textContent).toBe(
+      ' #3 move 3'
+    );
+    expect(root.querySelectorAll('svg.jp-ParevoPlot-svg circle')).toHaveLength(
+      3
+    );
+    model.set('error', 'cannot read the run');
+    expect(
+      root.querySelector<HTMLElement>('.jp-ParevoWorkbench-error')!.hidden
+    ).toBe(false);
+    model.set('following', true);
+    expect(root.querySelector('.jp-ParevoRun-live')).not.toBeNull();
+
+    cleanup();
+    expect(el.querySelector('.jp-ParevoWorkbench')).toBeNull();
+    expect([...handlers.values()].every(set => set.size === 0)).toBe(true);
+  });
+
+  it('waits for a folder where no run has begun', () => {
+    const { model } = fakeModel({
+      run: { status: 'waiting', task: '', members: 0, evaluations: 0 },
+      candidates: [],
+      selected: null,
+      detail: {},
+      following: true,
+      error: ''
+    });
+    const el = document.createElement('div');
+    widget.render({ model, el });
+    expect(el.querySelector('.jp-ParevoRun-text')!.textContent).toBe(
+      'Waiting for the run to begin…'
+    );
+    expect(el.querySelector('.jp-ParevoEmpty')!.textContent).toBe(
+      'Select a candidate to see its diff, races and speedup.'
+    );
+    expect(el.textContent).not.toMatch(/null|undefined/);
+  });
+});
