@@ -1,8 +1,8 @@
-"""Write the JSON Schemas of the REST API's request bodies to ``schema/api/`` (one file per
+"""Write the JSON Schemas of the REST API's request bodies to ``api-schema/`` (one file per
 request), from which the front end's TypeScript types are generated (``jlpm build:types``, by
 json-schema-to-typescript), so the Python validation and the TypeScript types cannot drift.
 
-    python scripts/api_schema.py          # rewrite schema/api/*.json
+    python scripts/api_schema.py          # rewrite api-schema/*.json
     python scripts/api_schema.py --check  # exit 1 when a file is out of date (the tests run it)
 """
 
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "schema" / "api"
+OUT = ROOT / "api-schema"  # not under schema/: JupyterLab reads every JSON there as settings
 
 
 def documents() -> dict[str, str]:
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 path.write_text(text)
     if args.check and stale:
         print(
-            f"schema/api is out of date ({', '.join(stale)}): run python scripts/api_schema.py "
+            f"api-schema is out of date ({', '.join(stale)}): run python scripts/api_schema.py "
             "and jlpm build:types",
             file=sys.stderr,
         )

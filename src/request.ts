@@ -21,7 +21,7 @@ export interface IServerStatus {
   };
 }
 
-// The request bodies' types are generated from the server's JSON Schemas (schema/api/, written
+// The request bodies' types are generated from the server's JSON Schemas (api-schema/, written
 // by scripts/api_schema.py from parevo_lab/server/handlers.py; `jlpm build:types`), so the
 // Python validation and these types cannot drift.
 import type { AuditRequest } from './generated/audit-request';

@@ -79,7 +79,7 @@ def test_no_default_is_written_twice():
 
 
 def test_the_front_ends_request_types_come_from_the_servers_schemas():
-    # schema/api/*.json are written from the handlers' schemas; `jlpm build:types` generates
+    # api-schema/*.json are written from the handlers' schemas; `jlpm build:types` generates
     # src/generated/*.d.ts from them on every build, so neither side can drift.
     import subprocess
     import sys
@@ -97,3 +97,9 @@ def test_the_front_ends_request_types_come_from_the_servers_schemas():
         "import type { RunRequest } from './generated/run-request';"
         in (ROOT / "src" / "request.ts").read_text()
     )
+
+
+def test_schema_holds_only_jupyterlab_settings():
+    # JupyterLab reads every JSON file under schemaDir (schema/) as a settings schema of the
+    # extension: anything else there makes GET /lab/api/settings fail and the page never loads.
+    assert sorted(p.name for p in (ROOT / "schema").rglob("*.json")) == ["plugin.json"]
