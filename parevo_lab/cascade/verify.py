@@ -1,10 +1,11 @@
 """Compile + verify job (runs in the sandboxed child).
 
 Order matters: a serial boundscheck build runs first, so an out-of-bounds write becomes a clear
-``runtime_error`` with its line instead of silent heap damage in the parallel build; then every
-seed at the check size and every edge size runs at every thread count; then one bench-size run,
-then inputs between the check and the bench size with two more seeds, and one bench-size run, so
-a kernel that is only right on small inputs fails.
+``runtime_error`` with its line instead of silent heap damage in the parallel build (its np.empty
+arrays are poisoned, so a read of memory never written fails too); then every seed at the check
+size and every edge size runs at every thread count; then, at the most threads, two inputs between
+the check and the bench size and one at the bench size, so a kernel that is only right on small
+inputs fails.
 """
 
 from __future__ import annotations
