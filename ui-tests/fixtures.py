@@ -11,18 +11,29 @@ import sys
 from pathlib import Path
 
 BIG_NOTEBOOK = "big-run.ipynb"
+BOTH_NOTEBOOK = "both-views.ipynb"  # a small run shown by the panel and by the widget
 # the task of the server tests: a loop that scales a vector
 TASK = (Path(__file__).parents[1] / "tests" / "kernels" / "scale_task.py").read_text()
 
 
-def big_run(work_dir: Path, root_dir: Path, members: int = 1000) -> None:
+def big_run(
+    work_dir: Path,
+    root_dir: Path,
+    members: int = 1000,
+    name: str = "big-run",
+    notebook_name: str = BIG_NOTEBOOK,
+    widget: bool = False,
+) -> None:
+    """A synthetic finished run of ``members`` candidates in the server's work folder, linked to
+    ``notebook_name`` in the root folder; with ``widget`` the notebook's one cell shows the same
+    run folder in the notebook Workbench."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from parevo_lab.candidate import Candidate
     from parevo_lab.server.jobs import write_json
     from parevo_lab.store import Store
     from parevo_lab.task import load_task
 
-    folder = work_dir / "runs" / "big-run-20261127-000000-0000"
+    folder = work_dir / "runs" / f"{name}-20261127-000000-0000"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "task.py").write_text(TASK)
     task = load_task(folder / "task.py")
@@ -33,7 +44,7 @@ def big_run(work_dir: Path, root_dir: Path, members: int = 1000) -> None:
             "kind": "run",
             "created": "2026-11-27T00:00:00+00:00",
             "state": "exited",
-            "settings": {"name": "big-run", "notebook": BIG_NOTEBOOK, "budget": members},
+            "settings": {"name": name, "notebook": notebook_name, "budget": members},
         },
     )
     rng = random.Random(0)
@@ -63,12 +74,24 @@ def big_run(work_dir: Path, root_dir: Path, members: int = 1000) -> None:
                     (verdict, speedup, member_id),
                 )
         store.set_run_status(run_id, "finished", "synthetic run for the UI timing")
+    cells = []
+    if widget:
+        source = f"from parevo_lab import Workbench\nWorkbench({str(folder)!r})"
+        cells.append(
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": source,
+                "outputs": [],
+                "execution_count": None,
+            }
+        )
     notebook = {
-        "cells": [],
+        "cells": cells,
         "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    (root_dir / BIG_NOTEBOOK).write_text(json.dumps(notebook))
+    (root_dir / notebook_name).write_text(json.dumps(notebook))
