@@ -41,6 +41,7 @@ class Cases:
     def __init__(self, session):
         self.session = session
         self.sizes = session.job["sizes"]
+        self.large_size = large_size(self.sizes)  # None when the bench size is not above check
         self._base = self._edges = self._check = self._large = self._bench = None
         self._reference = None
 
@@ -88,7 +89,7 @@ class Cases:
     def large(self) -> dict:
         """{seed: (args, expected)} at ``large_size`` (the compiled reference's outputs)."""
         if self._large is None:
-            size = large_size(self.sizes)
+            size = self.large_size
             self._large = {}
             for seed in LARGE_SEEDS if size is not None else ():
                 self._large[seed] = self._compiled_expected(size, seed, "large size")
@@ -155,8 +156,7 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
         checked = _boundscheck_build(session, checked_py, base[0])
         if checked is not None:
             at_check = ((cases.sizes["check"], CHECK_SEEDS[0]), base)
-            big = large_size(cases.sizes)
-            at_large = [((big, seed), case) for seed, case in cases.large.items()]
+            at_large = [((cases.large_size, seed), case) for seed, case in cases.large.items()]
             for (size, seed), (args, expected) in [at_check, *edges.items(), *at_large]:
                 runner.case("boundscheck", size, seed, 1, checked, args, expected)
         # 2. races: lint + shadow replay on every check-size seed, before any parallel run.
@@ -181,8 +181,7 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
         # 4. large and bench sizes at the most threads, against the compiled reference when
         # there is one.
         for seed, (args, expected) in cases.large.items():
-            size = large_size(cases.sizes)
-            runner.case("large", size, seed, max(threads), kernel, args, expected)
+            runner.case("large", cases.large_size, seed, max(threads), kernel, args, expected)
         bench = cases.bench
         if bench is not None:
             args, expected = bench

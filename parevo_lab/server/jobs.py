@@ -25,9 +25,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..commands.job import REQUEST_FILE  # the one name of a job's request file
 from ..sandbox import descendants
 
-REQUEST_FILE = "request.json"
 JOB_FILE = "job.json"
 OUT_FILE = "job.out"
 LOG_FILE = "job.log"
