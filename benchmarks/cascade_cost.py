@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from parevo_lab import sandbox  # noqa: E402
-from parevo_lab.candidate import load_candidate  # noqa: E402
 from parevo_lab.cascade import CheckOptions, evaluate  # noqa: E402
+from parevo_lab.kernel import load_kernel  # noqa: E402
 from parevo_lab.task import load_task  # noqa: E402
 
 STAGES = ("startup", "task_code", "compile", "verify", "profile", "total")
@@ -65,7 +65,7 @@ def main() -> int:
     totals = {"cold": [], "warm": []}
     for example in sorted(p for p in (ROOT / "examples").iterdir() if (p / "task.py").exists()):
         task = load_task(example / "task.py")
-        candidate = load_candidate(str(example / "kernel.py"))
+        candidate = load_kernel(str(example / "kernel.py"))
         rows = {"cold": [], "warm": []}
         for _ in range(args.repeat):
             with tempfile.TemporaryDirectory(prefix="parevo-bench-") as cache:

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from parevo_lab import suite  # noqa: E402
-from parevo_lab.candidate import load_candidate  # noqa: E402
 from parevo_lab.cascade import CheckOptions  # noqa: E402
 from parevo_lab.executor import open_executor  # noqa: E402
+from parevo_lab.kernel import load_kernel  # noqa: E402
 from parevo_lab.task import load_task  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def work(count: int):
     for entry in entries:
         files = entry.candidate_in(suite.EXPERT)
         if files:
-            pairs.append((load_task(entry.path), load_candidate(str(files[0]))))
+            pairs.append((load_task(entry.path), load_kernel(str(files[0]))))
         if len(pairs) == count:
             break
     return pairs

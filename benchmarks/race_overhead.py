@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parevo_lab.candidate import materialise  # noqa: E402
 from parevo_lab.cascade.races import shadow  # noqa: E402
 from parevo_lab.cascade.races.replay import build_replay  # noqa: E402
+from parevo_lab.kernel import materialise  # noqa: E402
 from parevo_lab.task import fresh_copy  # noqa: E402
 
 KERNELS = [

@@ -10,7 +10,7 @@ def check(task, candidate, **options):
 
     Returns a ``parevo_lab.results.Report``, shown in a notebook as its verdict, race trace and
     speedups; options are those of ``CheckOptions`` (``threads=[1, 2]``, ``timeout_s=30``,
-    ``profile=True``, ``budget_s=1.0``, ...). ``candidate`` may also be a ``Candidate``.
+    ``profile=True``, ``budget_s=1.0``, ...). ``candidate`` may also be a ``Kernel``.
     """
     from .cascade import check as _check
 
@@ -56,7 +56,7 @@ def evolve(
     it). ``out`` is the run folder (default ``runs/<task name>``, numbered when it is taken);
     ``executor`` (``parevo_lab.executor.open_executor``) evaluates on a Dask cluster; other
     options are those of ``CheckOptions``. Returns an ``EvolveResult``: ``.best``,
-    ``.best_path``, ``.first_ok()``, ``.members``, ``.out``. Interrupting the cell stops the run,
+    ``.best_path``, ``.first_ok()``, ``.candidates``, ``.out``. Interrupting the cell stops the run,
     recorded as stopped; ``resume=True`` with the same ``out`` continues it.
     """
     from pathlib import Path

@@ -133,7 +133,7 @@ def run(
     (a folder that already holds one is resumed).
 
     With an executor of several slots (``--executor dask``), that many tasks are worked on at
-    once, each evolution evaluating one member at a time (so its lineage is the one a local run
+    once, each evolution evaluating one candidate at a time (so its lineage is the one a local run
     with the same seed gives); ``progress`` and ``record`` are still called from this thread
     only, as the tasks finish."""
     import concurrent.futures
@@ -220,13 +220,13 @@ def run(
 
 
 def _from_files(task, entry: Entry, folder: Path, samples: int, options, executor):
-    from .candidate import load_candidate
+    from .kernel import load_kernel
     from .metrics import sample_of
 
     files = entry.candidate_in(folder)[:samples]
     if not files:
         yield {"verdict": "missing", "built": False, "correct": False}, None, None
-    candidates = [load_candidate(str(path)) for path in files]
+    candidates = [load_kernel(str(path)) for path in files]
     futures = [executor.submit(task, candidate, options) for candidate in candidates]
     for path, candidate, future in zip(files, candidates, futures, strict=True):
         report = future.result()
@@ -238,7 +238,7 @@ def _from_files(task, entry: Entry, folder: Path, samples: int, options, executo
 
 def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, settings, executor):
     """One evolution per sample; the sample is its best generated candidate, each evolution
-    evaluating one member at a time (the bench's lanes are its tasks)."""
+    evaluating one candidate at a time (the bench's lanes are its tasks)."""
     from .evolution import Budget, best_of, evolve
     from .metrics import sample_of
 
@@ -256,7 +256,7 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             executor=executor,
             in_flight=1,
         )
-        generated = [m for m in result.members if m.origin != "seed" and m.evaluated]
+        generated = [m for m in result.candidates if m.origin != "seed" and m.evaluated]
         best = best_of(generated)
         chosen = best or (generated[-1] if generated else None)
         if chosen is None:
@@ -267,10 +267,10 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             report = chosen.report or {"verdict": chosen.verdict}
             sample = sample_of(report)
             sample["summary"] = chosen.label
-            sample["candidate"] = f"{out / 'run.sqlite'}#member-{chosen.id}"
+            sample["candidate"] = f"{out / 'run.sqlite'}#candidate-{chosen.id}"
         sample["evaluations"] = result.evaluations
         sample["first_ok"] = result.first_ok()
-        first = next((m for m in result.members if m.origin != "seed" and m.ok), None)
+        first = next((m for m in result.candidates if m.origin != "seed" and m.ok), None)
         if first is not None and first.report:
             # the first correct candidate's speedup at the same thread count as the best's
             sample["first_ok_speedup"] = sample_of(first.report).get("speedup_n")

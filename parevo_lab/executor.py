@@ -23,7 +23,6 @@ from __future__ import annotations
 import concurrent.futures
 import os
 
-from .candidate import Candidate
 from .cascade.evaluate import (
     CheckOptions,
     evaluate,
@@ -33,6 +32,7 @@ from .cascade.evaluate import (
     wants_profile,
 )
 from .errors import ParevoError
+from .kernel import Kernel
 from .results import Failure, ProfileResult, Report
 from .task import Task
 
@@ -51,7 +51,7 @@ class LocalExecutor:
     name = "local"
     slots = 1  # evaluations worth having in flight at once
 
-    def submit(self, task: Task, candidate: Candidate, options: CheckOptions | None = None):
+    def submit(self, task: Task, candidate: Kernel, options: CheckOptions | None = None):
         future: concurrent.futures.Future = concurrent.futures.Future()
         try:
             future.set_result(evaluate(task, candidate, options))
@@ -121,7 +121,7 @@ class DaskExecutor:
         info = self.client.scheduler_info()["workers"]
         return sum(1 for w in info.values() if w.get("resources", {}).get(PROFILE_RESOURCE))
 
-    def submit(self, task: Task, candidate: Candidate, options: CheckOptions | None = None):
+    def submit(self, task: Task, candidate: Kernel, options: CheckOptions | None = None):
         options = options or CheckOptions()
         if options.profile and not self._profilers_seen:
             self._profilers_seen = self.profilers() > 0  # asked until one has joined
@@ -133,7 +133,7 @@ class DaskExecutor:
                 )
         return self._pool.submit(self._evaluate, task, candidate, options)
 
-    def _evaluate(self, task: Task, candidate: Candidate, options: CheckOptions) -> Report:
+    def _evaluate(self, task: Task, candidate: Kernel, options: CheckOptions) -> Report:
         killed = self._distributed.KilledWorker
         try:
             report = self.client.submit(
@@ -170,7 +170,7 @@ class DaskExecutor:
         self.close()
 
 
-def _on_worker(stage, task: Task, candidate: Candidate, *args) -> Report:
+def _on_worker(stage, task: Task, candidate: Kernel, *args) -> Report:
     """A stage of the cascade, run on a Dask worker; the report says which worker ran it."""
     from distributed import get_worker
 
@@ -181,7 +181,7 @@ def _on_worker(stage, task: Task, candidate: Candidate, *args) -> Report:
     return report
 
 
-def _lost_worker_report(task: Task, candidate: Candidate, exc: Exception) -> Report:
+def _lost_worker_report(task: Task, candidate: Kernel, exc: Exception) -> Report:
     """The report of an evaluation whose worker died each time it ran it (a candidate that
     takes down whole workers): recorded as a runtime error, never dropped."""
     from .cascade.evaluate import new_report

@@ -32,8 +32,8 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.display import display
 
 from . import settings
-from .candidate import Candidate
 from .errors import ParevoError
+from .kernel import Kernel
 from .task import Task, TaskError, load_task
 
 
@@ -188,7 +188,7 @@ class ParevoMagics(Magics):
         options, task = prepared
         function = options.get("function") or _kernel_name(cell)
         # the magic's line stays as line 1, so that race traces and errors name the cell's lines
-        candidate = Candidate(source=f"# %%parevo_check {line}\n{cell}", function=function)
+        candidate = Kernel(source=f"# %%parevo_check {line}\n{cell}", function=function)
         kwargs = {"python_cap_s": 0.0}  # the pure-Python timing teaches nothing about threads
         if "threads" in options:
             kwargs["threads"] = options["threads"]

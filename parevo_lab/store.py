@@ -1,4 +1,4 @@
-"""SQLite store: every evaluation, with the task and candidate sources it judged.
+"""SQLite store: every evaluation, with the task and kernel sources it judged.
 
 The file is the record (and, later, the checkpoint of an evolution run): reopening it is resuming.
 ``PAREVO_DB`` or ``--db`` choose the file; the default lives under the user's data directory.
@@ -12,8 +12,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .candidate import Candidate
 from .errors import ParevoError
+from .kernel import Kernel
 from .results import Report
 from .task import Task
 
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS tasks (
     path TEXT,
     source TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS candidates (
+CREATE TABLE IF NOT EXISTS sources (
     hash TEXT PRIMARY KEY,
     source TEXT NOT NULL
 );
@@ -32,14 +32,14 @@ CREATE TABLE IF NOT EXISTS evaluations (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
     task_hash TEXT NOT NULL REFERENCES tasks(hash),
-    candidate_hash TEXT NOT NULL REFERENCES candidates(hash),
+    source_hash TEXT NOT NULL REFERENCES sources(hash),
     function TEXT NOT NULL,
     verdict TEXT NOT NULL,
     summary TEXT NOT NULL,
     seconds REAL,
     report TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS evaluations_by_candidate ON evaluations(task_hash, candidate_hash);
+CREATE INDEX IF NOT EXISTS evaluations_by_source ON evaluations(task_hash, source_hash);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created TEXT NOT NULL,
@@ -50,12 +50,12 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE IF NOT EXISTS members (
+CREATE TABLE IF NOT EXISTS candidates (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    candidate_hash TEXT NOT NULL REFERENCES candidates(hash),
+    source_hash TEXT NOT NULL REFERENCES sources(hash),
     function TEXT NOT NULL,
-    parent_id INTEGER REFERENCES members(id),
+    parent_id INTEGER REFERENCES candidates(id),
     origin TEXT NOT NULL,
     label TEXT NOT NULL,
     genome TEXT,
@@ -68,16 +68,38 @@ CREATE TABLE IF NOT EXISTS members (
     threads INTEGER,
     tokens INTEGER NOT NULL DEFAULT 0,
     cost REAL NOT NULL DEFAULT 0,
-    UNIQUE(run_id, candidate_hash)
+    UNIQUE(run_id, source_hash)
 );
-CREATE INDEX IF NOT EXISTS members_by_run ON members(run_id, id);
+CREATE INDEX IF NOT EXISTS candidates_by_run ON candidates(run_id, id);
 CREATE TABLE IF NOT EXISTS pins (
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    member_id INTEGER NOT NULL REFERENCES members(id),
+    candidate_id INTEGER NOT NULL REFERENCES candidates(id),
     created TEXT NOT NULL,
-    PRIMARY KEY(run_id, member_id)
+    PRIMARY KEY(run_id, candidate_id)
 );
 """
+
+# Files written before the population's table was called ``candidates`` (and the sources'
+# table ``candidates``) are renamed in place when first opened: one transaction, nothing lost.
+_RENAMES = (
+    "ALTER TABLE candidates RENAME TO sources",
+    "ALTER TABLE evaluations RENAME COLUMN candidate_hash TO source_hash",
+    "DROP INDEX IF EXISTS evaluations_by_candidate",
+    "ALTER TABLE members RENAME TO candidates",
+    "ALTER TABLE candidates RENAME COLUMN candidate_hash TO source_hash",
+    "DROP INDEX IF EXISTS members_by_run",
+)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "members" not in tables:
+        return
+    with db:
+        for statement in _RENAMES:
+            db.execute(statement)
+        if "pins" in tables:
+            db.execute("ALTER TABLE pins RENAME COLUMN member_id TO candidate_id")
 
 
 def default_path() -> Path:
@@ -114,6 +136,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
+            _migrate(self.db)
             self.db.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise _explain(self.path, "open", exc) from None
@@ -136,32 +159,32 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
-    def _task_and_candidate(self, task: Task, candidate: Candidate | None) -> None:
+    def _task_and_source(self, task: Task, kernel: Kernel | None) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO tasks(hash, name, path, source) VALUES (?, ?, ?, ?)",
             (task.hash, task.name, str(task.path), task.source),
         )
-        if candidate is not None:
+        if kernel is not None:
             self.db.execute(
-                "INSERT OR IGNORE INTO candidates(hash, source) VALUES (?, ?)",
-                (candidate.hash, candidate.source),
+                "INSERT OR IGNORE INTO sources(hash, source) VALUES (?, ?)",
+                (kernel.hash, kernel.source),
             )
 
-    def record(self, task: Task, candidate: Candidate, report: Report) -> int:
+    def record(self, task: Task, kernel: Kernel, report: Report) -> int:
         """Store one evaluation; returns its id. Committed at once: a later crash loses nothing."""
         with self._writing():
-            return self._record(task, candidate, report)
+            return self._record(task, kernel, report)
 
-    def _record(self, task: Task, candidate: Candidate, report: Report) -> int:
-        self._task_and_candidate(task, candidate)
+    def _record(self, task: Task, kernel: Kernel, report: Report) -> int:
+        self._task_and_source(task, kernel)
         cursor = self.db.execute(
-            "INSERT INTO evaluations(created, task_hash, candidate_hash, function, verdict,"
+            "INSERT INTO evaluations(created, task_hash, source_hash, function, verdict,"
             " summary, seconds, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report.created,
                 task.hash,
-                candidate.hash,
-                candidate.function,
+                kernel.hash,
+                kernel.function,
                 report.verdict,
                 report.summary,
                 report.seconds.get("total"),
@@ -171,16 +194,16 @@ class Store:
         return int(cursor.lastrowid)
 
     def evaluations(
-        self, task_hash: str | None = None, candidate_hash: str | None = None
+        self, task_hash: str | None = None, source_hash: str | None = None
     ) -> list[dict]:
-        query = "SELECT id, created, task_hash, candidate_hash, function, verdict, summary, seconds FROM evaluations"
+        query = "SELECT id, created, task_hash, source_hash, function, verdict, summary, seconds FROM evaluations"
         clauses, params = [], []
         if task_hash:
             clauses.append("task_hash = ?")
             params.append(task_hash)
-        if candidate_hash:
-            clauses.append("candidate_hash = ?")
-            params.append(candidate_hash)
+        if source_hash:
+            clauses.append("source_hash = ?")
+            params.append(source_hash)
         if clauses:
             query += " WHERE " + " AND ".join(clauses)
         rows = self.db.execute(query + " ORDER BY id", params).fetchall()
@@ -188,7 +211,7 @@ class Store:
             "id",
             "created",
             "task_hash",
-            "candidate_hash",
+            "source_hash",
             "function",
             "verdict",
             "summary",
@@ -202,9 +225,9 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def candidate_source(self, candidate_hash: str) -> str | None:
+    def kernel_source(self, source_hash: str) -> str | None:
         row = self.db.execute(
-            "SELECT source FROM candidates WHERE hash = ?", (candidate_hash,)
+            "SELECT source FROM sources WHERE hash = ?", (source_hash,)
         ).fetchone()
         return row[0] if row else None
 
@@ -212,7 +235,7 @@ class Store:
 
     def create_run(self, task: Task, generator: str, seed: int, settings: dict) -> int:
         with self._writing():
-            self._task_and_candidate(task, None)
+            self._task_and_source(task, None)
             cursor = self.db.execute(
                 "INSERT INTO runs(created, task_hash, generator, seed, settings, status)"
                 " VALUES (?, ?, ?, ?, ?, 'running')",
@@ -240,11 +263,11 @@ class Store:
                 "UPDATE runs SET status = ?, reason = ? WHERE id = ?", (status, reason, run_id)
             )
 
-    def add_member(
+    def add_candidate(
         self,
         run_id: int,
         task: Task,
-        candidate: Candidate,
+        kernel: Kernel,
         *,
         parent_id: int | None,
         origin: str,
@@ -255,17 +278,17 @@ class Store:
         tokens: int = 0,
         cost: float = 0.0,
     ) -> int | None:
-        """Add a candidate to the run's population (None when the run already holds it)."""
+        """Add a kernel to the run's population (None when the run already holds it)."""
         with self._writing():
-            self._task_and_candidate(task, candidate)
+            self._task_and_source(task, kernel)
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO members(run_id, candidate_hash, function, parent_id, origin,"
+                "INSERT OR IGNORE INTO candidates(run_id, source_hash, function, parent_id, origin,"
                 " label, genome, family, island, created, tokens, cost)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
-                    candidate.hash,
-                    candidate.function,
+                    kernel.hash,
+                    kernel.function,
                     parent_id,
                     origin,
                     label,
@@ -279,36 +302,36 @@ class Store:
             )
         return int(cursor.lastrowid) if cursor.rowcount else None
 
-    def finish_member(
-        self, member_id: int, task: Task, candidate: Candidate, report: Report, sample: dict
+    def finish_candidate(
+        self, candidate_id: int, task: Task, kernel: Kernel, report: Report, sample: dict
     ) -> int:
-        """Record a member's evaluation and its figures in one transaction (a kill between the two
-        would leave an evaluation its member does not point to, and resuming would repeat it)."""
+        """Record a candidate's evaluation and its figures in one transaction (a kill between the two
+        would leave an evaluation its candidate does not point to, and resuming would repeat it)."""
         with self._writing():
-            evaluation_id = self._record(task, candidate, report)
+            evaluation_id = self._record(task, kernel, report)
             self.db.execute(
-                "UPDATE members SET evaluation_id = ?, verdict = ?, speedup = ?, threads = ?"
+                "UPDATE candidates SET evaluation_id = ?, verdict = ?, speedup = ?, threads = ?"
                 " WHERE id = ?",
                 (
                     evaluation_id,
                     report.verdict,
                     sample.get("speedup_n"),
                     sample.get("threads"),
-                    member_id,
+                    candidate_id,
                 ),
             )
         return evaluation_id
 
-    def members(
+    def candidates(
         self, run_id: int, *, after: int | None = None, ids: tuple[int, ...] = ()
     ) -> list[dict]:
-        """The run's members in id order, each with its evaluation's one-line ``summary``.
+        """The run's candidates in id order, each with its evaluation's one-line ``summary``.
 
-        ``after`` and ``ids`` narrow the read to members added after an id or named ones (what a
+        ``after`` and ``ids`` narrow the read to candidates added after an id or named ones (what a
         watcher polling a live run needs)."""
         keys = (
             "id",
-            "candidate_hash",
+            "source_hash",
             "function",
             "parent_id",
             "origin",
@@ -325,7 +348,7 @@ class Store:
             "cost",
         )
         query = (
-            f"SELECT {', '.join('m.' + k for k in keys)}, e.summary FROM members m"
+            f"SELECT {', '.join('m.' + k for k in keys)}, e.summary FROM candidates m"
             " LEFT JOIN evaluations e ON e.id = m.evaluation_id WHERE m.run_id = ?"
         )
         params: list = [run_id]
@@ -340,34 +363,35 @@ class Store:
             query += " AND (" + " OR ".join(narrow) + ")"
         out = []
         for row in self.db.execute(query + " ORDER BY m.id", params).fetchall():
-            member = dict(zip(keys, row[:-1], strict=True))
-            member["summary"] = row[-1] or ""
-            member["genome"] = json.loads(member["genome"]) if member["genome"] else None
-            out.append(member)
+            candidate = dict(zip(keys, row[:-1], strict=True))
+            candidate["summary"] = row[-1] or ""
+            candidate["genome"] = json.loads(candidate["genome"]) if candidate["genome"] else None
+            out.append(candidate)
         return out
 
-    def member(self, run_id: int, member_id: int) -> dict | None:
-        rows = self.members(run_id, ids=(member_id,))
+    def candidate(self, run_id: int, candidate_id: int) -> dict | None:
+        rows = self.candidates(run_id, ids=(candidate_id,))
         return rows[0] if rows else None
 
-    def pin(self, run_id: int, member_id: int) -> None:
-        """Ask the run to take ``member_id`` as its next parent (a person's "use as parent")."""
+    def pin(self, run_id: int, candidate_id: int) -> None:
+        """Ask the run to take ``candidate_id`` as its next parent (a person's "use as parent")."""
         with self._writing():
             self.db.execute(
-                "INSERT OR IGNORE INTO pins(run_id, member_id, created) VALUES (?, ?, ?)",
-                (run_id, member_id, _now()),
+                "INSERT OR IGNORE INTO pins(run_id, candidate_id, created) VALUES (?, ?, ?)",
+                (run_id, candidate_id, _now()),
             )
 
     def pins(self, run_id: int) -> list[int]:
         rows = self.db.execute(
-            "SELECT member_id FROM pins WHERE run_id = ? ORDER BY created, member_id", (run_id,)
+            "SELECT candidate_id FROM pins WHERE run_id = ? ORDER BY created, candidate_id",
+            (run_id,),
         )
         return [r[0] for r in rows]
 
-    def unpin(self, run_id: int, member_id: int) -> None:
+    def unpin(self, run_id: int, candidate_id: int) -> None:
         with self._writing():
             self.db.execute(
-                "DELETE FROM pins WHERE run_id = ? AND member_id = ?", (run_id, member_id)
+                "DELETE FROM pins WHERE run_id = ? AND candidate_id = ?", (run_id, candidate_id)
             )
 
     def task_source(self, task_hash: str) -> str | None:

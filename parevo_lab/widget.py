@@ -104,7 +104,7 @@ class Workbench(anywidget.AnyWidget):
                 self.error = f"cannot read {self._path}: {exc}"
                 return
             if state is None:
-                self.run = {"status": "waiting", "task": "", "members": 0, "evaluations": 0}
+                self.run = {"status": "waiting", "task": "", "population": 0, "evaluations": 0}
                 return
             candidates = state.pop("candidates")
             if state != self.run:
@@ -131,11 +131,11 @@ class Workbench(anywidget.AnyWidget):
         if change["new"] is not None:
             self._load(change["new"])
 
-    def _load(self, member_id: int) -> None:
+    def _load(self, candidate_id: int) -> None:
         try:
             # the REST API's candidate (sources, parent, reference, report) without the plotly
             # figure: the widget draws its own plot from the report's profile
-            self.detail = candidate_detail(self._path, member_id, figure=False)
+            self.detail = candidate_detail(self._path, candidate_id, figure=False)
             self.error = ""
         except RunNotFound as exc:
             self.error = str(exc)
@@ -179,18 +179,18 @@ class Workbench(anywidget.AnyWidget):
         super().close()
 
     # -- for the notebook and the paper --------------------------------------------------------
-    def figure(self, member_id: int | None = None):
+    def figure(self, candidate_id: int | None = None):
         """The plotly speedup-versus-threads figure of a candidate (the selected one by default)."""
         from .report.figures import speedup_vs_threads
 
-        member = member_id if member_id is not None else self.selected
-        if member is None:
+        candidate = candidate_id if candidate_id is not None else self.selected
+        if candidate is None:
             raise ValueError("no candidate is selected and the run has no correct one yet")
-        full = candidate_detail(self._path, member, figure=False)
+        full = candidate_detail(self._path, candidate, figure=False)
         profile = (full["report"] or {}).get("profile") or {}
         if not profile.get("ran"):
-            raise ValueError(f"candidate #{member} was not profiled (verdict {full['verdict']})")
-        return speedup_vs_threads(profile, title=f"#{member} {full['label']}")
+            raise ValueError(f"candidate #{candidate} was not profiled (verdict {full['verdict']})")
+        return speedup_vs_threads(profile, title=f"#{candidate} {full['label']}")
 
     def __repr__(self) -> str:
         run = self.run or {}

@@ -25,11 +25,11 @@ MAX_LINES = 450
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
         "schema",
-        ("_version", "version", "results", "errors", "settings"),
+        ("_version", "version", "results", "errors", "settings", "schema"),
     ),
     (
         "foundation",
-        ("task", "candidate", "metrics", "calibrate", "sandbox", "primitives", "mutate", "suite"),
+        ("task", "kernel", "metrics", "calibrate", "sandbox", "primitives", "mutate", "suite"),
     ),
     ("cascade", ("cascade", "worker", "executor", "store")),
     ("evolution", ("evolution",)),

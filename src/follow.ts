@@ -89,3 +89,31 @@ export class EventFollower {
   private _abort: AbortController | null = null;
   private _done: Promise<void> = Promise.resolve();
 }
+
+/**
+ * Follow the events of a check or an audit (one per change of its answer, over the same stream
+ * as a run's, reconnecting if the server goes away) until it is no longer queued or running;
+ * resolves with its last answer.
+ */
+export function followUntilDone<T extends { status: string }>(
+  open: StreamOpener,
+  onUpdate: (job: T) => void,
+  delay: (attempt: number) => number = reconnectDelay
+): Promise<T> {
+  return new Promise<T>(resolve => {
+    const follower: EventFollower = new EventFollower(
+      open,
+      event => {
+        const job = event.data as T;
+        onUpdate(job);
+        if (job.status !== 'queued' && job.status !== 'running') {
+          follower.stop();
+          resolve(job);
+        }
+      },
+      () => undefined,
+      delay
+    );
+    follower.start();
+  });
+}

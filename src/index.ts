@@ -107,9 +107,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
           {
             insertBelow: source => insertBelow(source),
             replaceCell: source => replaceCell(source),
-            useAsParent: (runId, memberId) => void useAsParent(runId, memberId),
-            openCandidate: (runId, memberId) =>
-              void openCandidate(runId, memberId)
+            useAsParent: (runId, candidateId) =>
+              void useAsParent(runId, candidateId),
+            openCandidate: (runId, candidateId) =>
+              void openCandidate(runId, candidateId)
           },
           () => python
         );
@@ -129,12 +130,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return current.content;
     };
 
-    const openCandidate = async (runId: string, memberId: number) => {
+    const openCandidate = async (runId: string, candidateId: number) => {
       try {
         // the followed run's candidates are already here: only another run's are fetched
         const followed = sidebar.state?.id === runId ? sidebar.state : null;
         const [detail, candidates] = await Promise.all([
-          api.candidate(runId, memberId),
+          api.candidate(runId, candidateId),
           followed
             ? Promise.resolve(followed.sorted())
             : api.run(runId).then(run => run.candidates ?? [])
@@ -145,11 +146,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
-    const useAsParent = async (runId: string, memberId: number) => {
+    const useAsParent = async (runId: string, candidateId: number) => {
       try {
-        await api.useAsParent(runId, memberId);
+        await api.useAsParent(runId, candidateId);
         sidebar.say(
-          `Candidate #${memberId} is the next parent; the run goes on.`
+          `Candidate #${candidateId} is the next parent; the run goes on.`
         );
       } catch (error) {
         sidebar.say((error as Error).message, 'error');
@@ -191,7 +192,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       evolveCell: () => void app.commands.execute(CommandIDs.evolveCell),
       checkCell: () => void app.commands.execute(CommandIDs.checkCell),
       auditCell: () => void app.commands.execute(CommandIDs.auditCell),
-      openCandidate: (runId, memberId) => void openCandidate(runId, memberId),
+      openCandidate: (runId, candidateId) =>
+        void openCandidate(runId, candidateId),
       openCheck: (check: ICheck) => showCheck(check)
     });
     app.shell.add(sidebar, 'left', { rank: 900 });
@@ -309,7 +311,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         sidebar.say(`Checking \`${fn}\` against the task cell…`);
         try {
-          let check = await api.startCheck({
+          const started = await api.startCheck({
             task: sources[taskIndex],
             candidate: source,
             function: fn,
@@ -317,13 +319,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
             notebook: current.context.path,
             cell_id: cell.model.id
           });
-          checkSources.set(check.id, { source, reference: sources[taskIndex] });
-          sidebar.showCheck(check);
-          while (check.status === 'queued' || check.status === 'running') {
-            await new Promise(resolve => setTimeout(resolve, 1000));
-            check = await api.check(check.id);
-            sidebar.showCheck(check);
-          }
+          checkSources.set(started.id, {
+            source,
+            reference: sources[taskIndex]
+          });
+          sidebar.showCheck(started);
+          const check = await api.followCheck(started.id, answer =>
+            sidebar.showCheck(answer)
+          );
           sidebar.say(`Check finished: ${check.verdict ?? check.status}.`);
           if (check.verdict) {
             showCheck(check);
@@ -363,18 +366,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         sidebar.say('Auditing the task cell: mutants of its reference…');
         try {
-          let audit = await api.startAudit({
+          const started = await api.startAudit({
             task: sources[taskIndex],
             threads: settings.threads,
             notebook: current.context.path,
             cell_id: cell.model.id
           });
-          sidebar.showAudit(audit);
-          while (audit.status === 'queued' || audit.status === 'running') {
-            await new Promise(resolve => setTimeout(resolve, 1000));
-            audit = await api.audit(audit.id);
-            sidebar.showAudit(audit);
-          }
+          sidebar.showAudit(started);
+          const audit = await api.followAudit(started.id, answer =>
+            sidebar.showAudit(answer)
+          );
           sidebar.say(`Audit ${audit.status}: ${audit.summary}`);
         } catch (error) {
           sidebar.say((error as Error).message, 'error');

@@ -4,25 +4,14 @@
  * (docs/server.md); jest tests cover this module.
  */
 
-export type Verdict =
-  'ok' | 'compile_error' | 'runtime_error' | 'timeout' | 'wrong' | 'race';
+// A candidate row, the best and a run folder's state are generated from parevo_lab/schema.py
+// (api-schema/, jlpm build:types): the same shapes as the store, the REST API and the widget.
+import type { Best } from './generated/best';
+import type { Candidate } from './generated/candidate';
+import type { RunState as RunFolderState } from './generated/run-state';
 
-export interface ICandidate {
-  id: number;
-  parent_id: number | null;
-  origin: string;
-  label: string;
-  family: string;
-  island: number;
-  created: string;
-  verdict: Verdict | null;
-  speedup: number | null;
-  threads: number | null;
-  summary: string;
-  tokens: number;
-  cost: number;
-  state: 'pending' | 'evaluating' | 'evaluated';
-}
+export type ICandidate = Candidate;
+export type Verdict = NonNullable<Candidate['verdict']>;
 
 export interface IRun {
   id: string;
@@ -37,7 +26,7 @@ export interface IRun {
     'queued' | 'running' | 'finished' | 'stopped' | 'interrupted' | 'failed';
   reason: string;
   evaluations: number;
-  members: number;
+  population: number;
   evaluating: number | null;
   best: IBest | null;
   run: number | null;
@@ -66,31 +55,13 @@ export interface IRaceEntry {
 }
 
 /** The best candidate of a run, as the server and ``read_run`` report it. */
-export interface IBest {
-  id: number;
-  label: string;
-  speedup: number | null;
-  threads: number | null;
-}
+export type IBest = Best;
 
 /**
  * A run folder's state as ``parevo_lab/rundir.py``'s ``read_run`` returns it: what the notebook
  * Workbench syncs as its ``run`` (the REST API wraps the same fields into an ``IRun``).
  */
-export interface IRunRecord {
-  run: number | null;
-  task: string;
-  created?: string;
-  generator?: string | null;
-  seed?: number | null;
-  settings?: { budget?: { evaluations?: number | null } | null } | null;
-  status: string;
-  reason: string | null;
-  members: number;
-  evaluations: number;
-  evaluating?: number | null;
-  best: IBest | null;
-}
+export type IRunRecord = RunFolderState;
 
 /** What a run's header shows, from either an ``IRun`` (REST) or an ``IRunRecord`` (a folder). */
 export interface IRunSummary {
@@ -178,7 +149,7 @@ export function runProgress(run: IRunSummary): number {
   return Math.min(1, run.evaluations / run.budget);
 }
 
-/** GET runs/<id>/candidates/<member>: a candidate with its sources, report and plot. */
+/** GET runs/<id>/candidates/<candidate>: a candidate with its sources, report and plot. */
 export interface ICandidateDetail extends ICandidate {
   source: string;
   function: string;
@@ -354,9 +325,9 @@ export class RunState {
       this.run = run;
       return true;
     }
-    if (event.type === 'member') {
-      const member = event.data as ICandidate;
-      this.candidates.set(member.id, member);
+    if (event.type === 'candidate') {
+      const candidate = event.data as ICandidate;
+      this.candidates.set(candidate.id, candidate);
       return true;
     }
     return false;
@@ -365,8 +336,8 @@ export class RunState {
   /** Take a full snapshot (GET runs/<id>). */
   load(run: IRun): void {
     this.run = run;
-    for (const member of run.candidates ?? []) {
-      this.candidates.set(member.id, member);
+    for (const candidate of run.candidates ?? []) {
+      this.candidates.set(candidate.id, candidate);
     }
   }
 
@@ -657,7 +628,7 @@ export interface IShown {
   kind: 'candidate' | 'check';
   title: string;
   runId: string | null;
-  memberId: number | null;
+  candidateId: number | null;
   verdict: string | null;
   summary: string;
   speedup: number | null;
@@ -679,7 +650,7 @@ export function shownFromCandidate(
     kind: 'candidate',
     title: `#${detail.id} ${detail.label}`,
     runId,
-    memberId: detail.id,
+    candidateId: detail.id,
     verdict: detail.verdict,
     summary: detail.summary ?? '',
     speedup: detail.speedup ?? null,
@@ -706,7 +677,7 @@ export function shownFromCheck(
     kind: 'check',
     title: 'Check of this cell',
     runId: null,
-    memberId: null,
+    candidateId: null,
     verdict: check.verdict,
     summary: check.summary,
     speedup: top !== undefined ? vs[String(top)].value : null,

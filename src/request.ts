@@ -1,7 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { StreamOpener } from './follow';
+import { StreamOpener, followUntilDone } from './follow';
 import { IAudit, ICandidateDetail, ICheck, IRun } from './model';
 
 /**
@@ -120,16 +120,16 @@ export class ParevoAPI {
     );
   }
 
-  candidate(run: string, member: number): Promise<ICandidateDetail> {
+  candidate(run: string, candidate: number): Promise<ICandidateDetail> {
     return requestAPI<ICandidateDetail>(
-      `runs/${run}/candidates/${member}`,
+      `runs/${run}/candidates/${candidate}`,
       this.settings
     );
   }
 
-  useAsParent(run: string, member: number): Promise<IRun> {
+  useAsParent(run: string, candidate: number): Promise<IRun> {
     return post<IRun>(
-      `runs/${run}/candidates/${member}/parent`,
+      `runs/${run}/candidates/${candidate}/parent`,
       this.settings,
       {
         resume: true
@@ -156,6 +156,22 @@ export class ParevoAPI {
     return requestAPI<ICheck>(`checks/${id}`, this.settings);
   }
 
+  /** Follow a check's event stream; resolves with its last answer once it is done. */
+  followCheck(id: string, onUpdate: (check: ICheck) => void): Promise<ICheck> {
+    return followUntilDone<ICheck>(
+      openEvents(this.settings, 'checks', id),
+      onUpdate
+    );
+  }
+
+  /** Follow an audit's event stream; resolves with its last answer once it is done. */
+  followAudit(id: string, onUpdate: (audit: IAudit) => void): Promise<IAudit> {
+    return followUntilDone<IAudit>(
+      openEvents(this.settings, 'audits', id),
+      onUpdate
+    );
+  }
+
   startAudit(request: IAuditRequest): Promise<IAudit> {
     return post<IAudit>('audits', this.settings, request);
   }
@@ -172,13 +188,16 @@ export function openRunEvents(
   settings: ServerConnection.ISettings,
   runId: string
 ): StreamOpener {
-  const url = URLExt.join(
-    settings.baseUrl,
-    'parevo-lab',
-    'runs',
-    runId,
-    'events'
-  );
+  return openEvents(settings, 'runs', runId);
+}
+
+/** Open the event stream of ``kind/id`` (``runs``, ``checks`` or ``audits``). */
+export function openEvents(
+  settings: ServerConnection.ISettings,
+  kind: 'runs' | 'checks' | 'audits',
+  id: string
+): StreamOpener {
+  const url = URLExt.join(settings.baseUrl, 'parevo-lab', kind, id, 'events');
   return async (lastEventId, signal) => {
     const headers: Record<string, string> = {};
     if (lastEventId) {

@@ -20,7 +20,7 @@ export interface ISidebarActions {
   evolveCell(): void;
   checkCell(): void;
   auditCell(): void;
-  openCandidate(runId: string, memberId: number): void;
+  openCandidate(runId: string, candidateId: number): void;
   openCheck(check: ICheck): void;
 }
 

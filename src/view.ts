@@ -12,8 +12,8 @@ export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 export interface ICandidateActions {
   insertBelow(source: string): void;
   replaceCell(source: string): void;
-  useAsParent(runId: string, memberId: number): void;
-  openCandidate(runId: string, memberId: number): void;
+  useAsParent(runId: string, candidateId: number): void;
+  openCandidate(runId: string, candidateId: number): void;
 }
 
 /**
@@ -42,9 +42,9 @@ export class CandidatePanel extends Widget {
           new CandidateDiff(host, before, after, this._language()),
         renderFigure: (host, figure) => this._renderFigure(host, figure),
         actions: (host, shown) => this._renderActions(host, shown),
-        openCandidate: (shown, memberId) => {
+        openCandidate: (shown, candidateId) => {
           if (shown.runId) {
-            this._actions.openCandidate(shown.runId, memberId);
+            this._actions.openCandidate(shown.runId, candidateId);
           }
         }
       },
@@ -104,9 +104,9 @@ export class CandidatePanel extends Widget {
     button('Replace cell', 'replace-cell', () =>
       this._actions.replaceCell(shown.source)
     );
-    if (shown.runId !== null && shown.memberId !== null) {
+    if (shown.runId !== null && shown.candidateId !== null) {
       button('Use as parent', 'use-as-parent', () =>
-        this._actions.useAsParent(shown.runId!, shown.memberId!)
+        this._actions.useAsParent(shown.runId!, shown.candidateId!)
       );
     }
   }

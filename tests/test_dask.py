@@ -12,9 +12,9 @@ import time
 import pytest
 from conftest import KERNELS, process_alive, run_cli
 
-from parevo_lab.candidate import Candidate, load_candidate
 from parevo_lab.cascade import CheckOptions
 from parevo_lab.executor import ExecutorError, open_executor
+from parevo_lab.kernel import Kernel, load_kernel
 from parevo_lab.server.jobs import descendants
 from parevo_lab.task import load_task
 
@@ -50,9 +50,9 @@ def test_a_local_cluster_runs_the_cascade_on_several_workers_and_profiles_one_at
     cluster, double
 ):
     assert cluster.slots == 3 and cluster.profilers() == 3
-    candidates = [load_candidate(str(KERNELS / name)) for name in ("good.py", "oob.py")]
+    candidates = [load_kernel(str(KERNELS / name)) for name in ("good.py", "oob.py")]
     candidates += [
-        Candidate(source=GOOD.replace("2.0 * x[i]", f"2.0 * x[i] + 0.0 * {z}.0")) for z in range(3)
+        Kernel(source=GOOD.replace("2.0 * x[i]", f"2.0 * x[i] + 0.0 * {z}.0")) for z in range(3)
     ]  # three more correct ones, each compiled anew
     futures = [cluster.submit(double, c, CheckOptions(**FAST)) for c in candidates]
     reports = [f.result(timeout=240) for f in futures]
@@ -84,20 +84,20 @@ def test_an_evolution_on_the_cluster_records_every_evaluation_once(cluster, tmp_
     )
     assert result.evaluations == 4, result.reason
     assert result.reason == "evaluation budget spent (4)"
-    assert all(m.evaluated for m in result.members)
+    assert all(m.evaluated for m in result.candidates)
     assert result.best_generated is not None
     with Store(tmp_path / "run" / "run.sqlite") as store:
-        rows = store.members(result.run_id)
+        rows = store.candidates(result.run_id)
         assert len(rows) == 4 and all(row["evaluation_id"] for row in rows)
-        hashes = [row["candidate_hash"] for row in rows]
+        hashes = [row["source_hash"] for row in rows]
         assert len(set(hashes)) == len(hashes), "a candidate was evaluated twice"
-    workers = {m.report["sandbox"]["verify"]["worker"] for m in result.members if m.report}
+    workers = {m.report["sandbox"]["verify"]["worker"] for m in result.candidates if m.report}
     assert len(workers) >= 2
 
 
 def test_a_worker_killed_mid_evaluation_has_it_rerun_elsewhere(cluster, double):
     client = cluster.client
-    future = cluster.submit(double, Candidate(source=SLOW), CheckOptions(**FAST, profile=False))
+    future = cluster.submit(double, Kernel(source=SLOW), CheckOptions(**FAST, profile=False))
     deadline = time.monotonic() + 60
     victim = None
     while victim is None and time.monotonic() < deadline:
@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_evaluation_has_it_rerun_elsewhere(cluster, double):
 
 def test_a_candidate_that_kills_every_worker_is_recorded_as_a_runtime_error(cluster, double):
     future = cluster.submit(
-        double, Candidate(source=KILLS_ITS_WORKER), CheckOptions(**FAST, profile=False)
+        double, Kernel(source=KILLS_ITS_WORKER), CheckOptions(**FAST, profile=False)
     )
     report = future.result(timeout=240)
     assert report.verdict == "runtime_error"
@@ -131,7 +131,7 @@ def test_a_candidate_that_kills_every_worker_is_recorded_as_a_runtime_error(clus
     deadline = time.monotonic() + 60
     while len(cluster.client.scheduler_info()["workers"]) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)
-    again = cluster.submit(double, Candidate(source=GOOD), CheckOptions(**FAST, profile=False))
+    again = cluster.submit(double, Kernel(source=GOOD), CheckOptions(**FAST, profile=False))
     assert again.result(timeout=120).verdict == "ok"
 
 
@@ -141,10 +141,10 @@ def test_a_cluster_without_the_profile_resource_says_how_to_start_its_workers(do
     with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as bare:
         with open_executor(bare.scheduler_address) as executor:
             with pytest.raises(ExecutorError, match="--resources profile=1"):
-                executor.submit(double, Candidate(source=GOOD), CheckOptions(**FAST))
+                executor.submit(double, Kernel(source=GOOD), CheckOptions(**FAST))
             # without a profile it needs no such worker
             report = executor.submit(
-                double, Candidate(source=GOOD), CheckOptions(**FAST, profile=False)
+                double, Kernel(source=GOOD), CheckOptions(**FAST, profile=False)
             ).result(timeout=120)
             assert report.verdict == "ok"
 

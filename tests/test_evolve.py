@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from parevo_lab.evolution.generators import Context, Member
+from parevo_lab.evolution.generators import Candidate, Context
 from parevo_lab.evolution.rules.generator import RulesGenerator
 from parevo_lab.task import load_task
 
@@ -70,16 +70,16 @@ def test_evolve_finds_a_correct_parallel_histogram_and_records_the_lineage(histo
     assert data["best"]["verdict"] == "ok"
     assert (out / "best.py").is_file() and (out / "run.sqlite").is_file()
     assert "def kernel" in (out / "best.py").read_text()
-    members = data["members"]
-    assert members[0]["origin"] == "seed" and members[0]["parent"] is None
-    assert all(m["parent"] is not None and m["label"] for m in members[1:])
-    privatised = [m for m in members if "privatise counts" in m["label"]]
+    candidates = data["candidates"]
+    assert candidates[0]["origin"] == "seed" and candidates[0]["parent_id"] is None
+    assert all(m["parent_id"] is not None and m["label"] for m in candidates[1:])
+    privatised = [m for m in candidates if "privatise counts" in m["label"]]
     assert privatised and privatised[0]["verdict"] == "ok"
     assert data["first_ok"] is not None and data["first_ok"] <= 3
-    # the store holds one evaluation per member, each with its report
+    # the store holds one evaluation per candidate, each with its report
     database = out / "run.sqlite"
     assert rows(database, "SELECT COUNT(*) FROM evaluations")[0][0] == 4
-    assert rows(database, "SELECT COUNT(*) FROM members WHERE evaluation_id IS NULL")[0][0] == 0
+    assert rows(database, "SELECT COUNT(*) FROM candidates WHERE evaluation_id IS NULL")[0][0] == 0
     # progress: one line per evaluation on stderr
     assert result.stderr.count("/4]") == 4
 
@@ -98,7 +98,7 @@ def test_resume_continues_the_run_without_repeating_or_reseeding(histogram, tmp_
     data = json.loads(resumed.stdout)
     assert data["evaluations"] == 4
     database = out / "run.sqlite"
-    assert rows(database, "SELECT COUNT(*) FROM members WHERE origin = 'seed'")[0][0] == 1
+    assert rows(database, "SELECT COUNT(*) FROM candidates WHERE origin = 'seed'")[0][0] == 1
     assert rows(database, "SELECT COUNT(*) FROM evaluations")[0][0] == 4
     assert rows(database, "SELECT COUNT(*) FROM runs")[0][0] == 1
 
@@ -137,12 +137,12 @@ def test_kill_minus_nine_mid_run_then_resume_loses_and_repeats_nothing(histogram
     assert finished >= 2, "the run did not record two evaluations in time"
     os.killpg(child.pid, signal.SIGKILL)
     child.wait()
-    before = rows(database, "SELECT id, candidate_hash, verdict FROM evaluations ORDER BY id")
+    before = rows(database, "SELECT id, source_hash, verdict FROM evaluations ORDER BY id")
     resumed = parevo(
         "evolve", histogram, "--budget", 5, "--out", out, "--resume", "--json", "--no-profile"
     )
     assert resumed.returncode == 0, resumed.stderr
-    after = rows(database, "SELECT id, candidate_hash, verdict FROM evaluations ORDER BY id")
+    after = rows(database, "SELECT id, source_hash, verdict FROM evaluations ORDER BY id")
     assert after[: len(before)] == before  # nothing recorded was lost or changed
     hashes = [h for _, h, _ in after]
     assert len(hashes) == len(set(hashes)) == 5  # no candidate evaluated twice
@@ -165,7 +165,9 @@ def test_the_same_seed_gives_the_same_lineage(histogram, tmp_path):
             "--no-profile",
         )
         assert result.returncode == 0, result.stderr
-        labels.append([(m["parent"], m["label"]) for m in json.loads(result.stdout)["members"]])
+        labels.append(
+            [(m["parent_id"], m["label"]) for m in json.loads(result.stdout)["candidates"]]
+        )
     assert labels[0] == labels[1]
 
 
@@ -191,7 +193,7 @@ def test_a_hand_written_candidate_joins_the_population(histogram, tmp_path):
         "evolve", histogram, "--budget", 3, "--out", out, "--add", mine, "--json", "--no-profile"
     )
     assert result.returncode == 0, result.stderr
-    manual = [m for m in json.loads(result.stdout)["members"] if m["origin"] == "manual"]
+    manual = [m for m in json.loads(result.stdout)["candidates"] if m["origin"] == "manual"]
     assert len(manual) == 1 and manual[0]["verdict"] == "ok"
     assert "mine.py" in manual[0]["label"]
 
@@ -257,7 +259,7 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
     from parevo_lab.evolution.rules.transforms import Plan, render
 
     task = load_task(histogram)
-    seed = Member(
+    seed = Candidate(
         id=1, parent_id=None, origin="seed", label="seed", source="", genome={}, verdict="ok"
     )
     # a plain prange of the histogram loop races on counts; the report says where
@@ -282,7 +284,7 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
             ],
         },
     }
-    racy = Member(
+    racy = Candidate(
         id=2,
         parent_id=1,
         origin="rules",
@@ -292,7 +294,7 @@ def test_a_race_report_steers_the_repair_to_privatisation(histogram):
         verdict="race",
         report=report,
     )
-    context = Context(task=task, members=[seed, racy], rng=random.Random(0))
+    context = Context(task=task, candidates=[seed, racy], rng=random.Random(0))
     first = next(RulesGenerator().propose(racy, context))
     assert first.label.startswith("repair (race on counts): privatise counts")
     assert first.genome == {"loops": {"L3": "privatise"}, "knobs": {}}
@@ -321,9 +323,9 @@ def test_a_move_that_halved_the_speed_is_not_proposed_again(tmp_path):
     )
     task = load_task(task_file)
 
-    def member(id, parent, loops, speedup):
+    def candidate(id, parent, loops, speedup):
         genome = {"loops": loops, "knobs": {}}
-        return Member(
+        return Candidate(
             id=id,
             parent_id=parent,
             origin="rules",
@@ -335,11 +337,11 @@ def test_a_move_that_halved_the_speed_is_not_proposed_again(tmp_path):
             evaluation_id=id,
         )
 
-    seed = member(1, None, {}, 1.0)
-    slow = member(2, 1, {"L3": "prange"}, 0.3)  # L3 in parallel: 3x slower than its parent
-    fast = member(3, 1, {"L6": "prange"}, 1.6)
-    context = Context(task=task, members=[seed, slow, fast], rng=random.Random(0))
+    seed = candidate(1, None, {}, 1.0)
+    slow = candidate(2, 1, {"L3": "prange"}, 0.3)  # L3 in parallel: 3x slower than its parent
+    fast = candidate(3, 1, {"L6": "prange"}, 1.6)
+    context = Context(task=task, candidates=[seed, slow, fast], rng=random.Random(0))
     proposals = list(RulesGenerator().propose(fast, context))
-    assert proposals, "the fast member still has moves (knobs)"
+    assert proposals, "the fast candidate still has moves (knobs)"
     assert all(p.genome["loops"].get("L3") != "prange" for p in proposals)
     assert any(p.label.startswith("tune:") for p in proposals)

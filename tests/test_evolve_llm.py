@@ -112,11 +112,11 @@ def test_a_race_goes_back_to_the_model_with_both_sites_and_the_repair_is_kept(
     result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 3)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    verdicts = [m["verdict"] for m in data["members"]]
+    verdicts = [m["verdict"] for m in data["candidates"]]
     assert verdicts == ["ok", "race", "ok"]
-    assert data["members"][2]["parent"] == data["members"][1]["id"]
-    assert "repair" in data["members"][2]["label"]
-    assert data["tokens"] == 300  # two calls of 150 tokens, counted per member
+    assert data["candidates"][2]["parent_id"] == data["candidates"][1]["id"]
+    assert "repair" in data["candidates"][2]["label"]
+    assert data["tokens"] == 300  # two calls of 150 tokens, counted per candidate
     sent = requests(log)
     assert len(sent) == 2 and sent[0]["path"].endswith("/chat/completions")
     prompt = sent[1]["body"]["messages"][1]["content"]
@@ -131,7 +131,7 @@ def test_a_malformed_answer_is_asked_again_and_its_tokens_count(histogram, tmp_p
     result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 2)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert [m["verdict"] for m in data["members"]] == ["ok", "ok"]
+    assert [m["verdict"] for m in data["candidates"]] == ["ok", "ok"]
     assert data["tokens"] == 300
     retry = requests(log)[1]["body"]["messages"][1]["content"]
     assert "could not be used: the answer holds no ```python code block" in retry
@@ -154,7 +154,7 @@ def test_diff_mode_applies_search_replace_edits_to_the_parent(histogram, tmp_pat
     result = evolve_llm(histogram, tmp_path / "run", url, "--budget", 2, "--llm-mode", "diff")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert [m["verdict"] for m in data["members"]] == ["ok", "ok"]
+    assert [m["verdict"] for m in data["candidates"]] == ["ok", "ok"]
     retry = requests(log)[1]["body"]["messages"][1]["content"]
     assert "a SEARCH block does not match the candidate" in retry
     assert "SEARCH/REPLACE" in retry
@@ -202,8 +202,8 @@ def test_a_failing_endpoint_stops_with_one_line_and_the_run_resumes(
     )
     assert resumed.returncode == 0, resumed.stderr
     data = json.loads(resumed.stdout)
-    assert data["evaluations"] == 2 and data["members"][1]["verdict"] == "ok"
-    assert rows(database, "SELECT COUNT(*) FROM members WHERE origin = 'seed'")[0][0] == 1
+    assert data["evaluations"] == 2 and data["candidates"][1]["verdict"] == "ok"
+    assert rows(database, "SELECT COUNT(*) FROM candidates WHERE origin = 'seed'")[0][0] == 1
 
 
 def test_an_unreachable_endpoint_and_missing_settings(histogram, tmp_path):
@@ -221,6 +221,6 @@ def test_malformed_answers_are_failed_proposals_and_the_run_goes_on(histogram, t
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["failed_proposals"] == 3
-    assert [m["verdict"] for m in data["members"]] == ["ok", "ok"]
+    assert [m["verdict"] for m in data["candidates"]] == ["ok", "ok"]
     assert data["tokens"] == 4 * 150  # the failed answers' tokens count with the usable one
     assert len(requests(log)) == 4

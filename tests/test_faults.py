@@ -22,8 +22,8 @@ import pytest
 from conftest import KERNELS, process_alive
 from jupyter_process import JupyterServer
 
-from parevo_lab.candidate import Candidate
 from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.kernel import Kernel
 from parevo_lab.task import load_task
 
 pytestmark = pytest.mark.timeout(300)
@@ -46,7 +46,7 @@ def test_gigabytes_on_stdout_keep_a_bounded_tail_and_the_verdict(double):
         "import os\nchunk = b'y' * (1 << 20) + b'\\n'\n"
         "for _ in range(2048):\n    os.write(1, chunk)\n" + GOOD
     )
-    report = evaluate(double, Candidate(source=loud), CheckOptions(**FAST))
+    report = evaluate(double, Kernel(source=loud), CheckOptions(**FAST))
     assert report.verdict == "ok", report.summary
     tail = report.sandbox["verify"]["stdout_tail"]
     dropped = int(re.search(r"\[\.\.\. (\d+) earlier bytes dropped", tail).group(1))
@@ -64,7 +64,7 @@ def test_gigabytes_on_stdout_keep_a_bounded_tail_and_the_verdict(double):
 def test_a_candidate_that_deletes_its_working_folder_still_gets_its_verdict(double, vandalism):
     for body, verdict in ((GOOD, "ok"), ((KERNELS / "oob.py").read_text(), "runtime_error")):
         source = "import os, shutil\n" + vandalism + body
-        report = evaluate(double, Candidate(source=source), CheckOptions(**FAST))
+        report = evaluate(double, Kernel(source=source), CheckOptions(**FAST))
         assert report.verdict == verdict, report.summary
         # what the child recorded arrived: the passing cases, or the failure and its line
         prefix = ("import os, shutil\n" + vandalism).count("\n")
@@ -94,7 +94,7 @@ def test_an_orphan_that_left_the_process_group_dies_with_the_job(
     monkeypatch.setenv("PAREVO_TEST_PIDFILE", str(pidfile))
     source = ORPHAN + ("time.sleep(600)\n" if ending == "hangs" else "") + GOOD
     options = CheckOptions(**{**FAST, "timeout_s": 5})
-    report = evaluate(double, Candidate(source=source), options)
+    report = evaluate(double, Kernel(source=source), options)
     assert report.verdict == ("ok" if ending == "finishes" else "timeout"), report.summary
     pid = int(pidfile.read_text())
     deadline = time.monotonic() + 5
@@ -137,12 +137,12 @@ def test_a_full_disk_under_the_store_is_one_clear_line_and_loses_nothing(tmp_pat
     database = out / "run.sqlite"
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        before = dict(db.execute("SELECT id, evaluation_id FROM members WHERE evaluation_id"))
+        before = dict(db.execute("SELECT id, evaluation_id FROM candidates WHERE evaluation_id"))
     assert before, "nothing was recorded before the disk filled"
     resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=600)
     assert resumed.returncode in (0, 1), resumed.stderr
     with sqlite3.connect(database) as db:
-        after = dict(db.execute("SELECT id, evaluation_id FROM members WHERE evaluation_id"))
+        after = dict(db.execute("SELECT id, evaluation_id FROM candidates WHERE evaluation_id"))
         evaluations = db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
     assert {k: after[k] for k in before} == before, "a recorded evaluation was repeated"
     assert evaluations == len(after) > len(before)
@@ -158,7 +158,7 @@ def _evaluated(run: dict) -> dict[int, str]:
 def _evaluations_in(folder) -> tuple[int, int]:
     """(evaluation rows, distinct candidates evaluated) in a run's store."""
     with sqlite3.connect(folder / "run.sqlite") as db:
-        rows = db.execute("SELECT COUNT(*), COUNT(DISTINCT candidate_hash) FROM evaluations")
+        rows = db.execute("SELECT COUNT(*), COUNT(DISTINCT source_hash) FROM evaluations")
         return rows.fetchone()
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jupyter_process import JupyterServer
 
-from parevo_lab.candidate import Candidate
+from parevo_lab.kernel import Kernel
 from parevo_lab.results import CompileError
 from parevo_lab.task import Task, TaskError, load_task
 
@@ -146,7 +146,7 @@ def candidate_sources(draw):
 def test_any_candidate_source_is_judged_before_the_sandbox_or_passed_on(source, function):
     """The parent's static look (syntax, the function's presence) never raises: it names the
     problem as a compile error with a line, or leaves the candidate to the sandbox."""
-    problem = Candidate(source=source, function=function).static_problem()
+    problem = Kernel(source=source, function=function).static_problem()
     if problem is not None:
         assert isinstance(problem, CompileError)
         assert _one_line(problem.summary), repr(problem.summary)
@@ -259,18 +259,18 @@ SEGMENT = st.text(max_size=20).filter(lambda s: s not in ("", ".", ".."))
 @settings(FUZZ, max_examples=150)
 @given(
     run_id=SEGMENT,
-    member=SEGMENT,
+    candidate=SEGMENT,
     what=st.sampled_from(["", "stop", "resume", "candidates", "best", "events?after=x"]),
     body=JSON,
 )
-def test_any_run_path_and_body_get_a_clear_answer(server, run_id, member, what, body):
+def test_any_run_path_and_body_get_a_clear_answer(server, run_id, candidate, what, body):
     quoted = urllib.parse.quote(run_id, safe="")
     for method, path, data in (
         ("GET", f"runs/{quoted}", None),
         ("POST" if what in ("stop", "resume") else "GET", f"runs/{quoted}/{what}", body),
-        ("GET", f"runs/{quoted}/candidates/{urllib.parse.quote(member, safe='')}", None),
+        ("GET", f"runs/{quoted}/candidates/{urllib.parse.quote(candidate, safe='')}", None),
         ("POST", f"runs/{quoted}/candidates", body),
-        ("POST", f"runs/{quoted}/candidates/{urllib.parse.quote(member, safe='')}/parent", body),
+        ("POST", f"runs/{quoted}/candidates/{urllib.parse.quote(candidate, safe='')}/parent", body),
         ("GET", f"checks/{quoted}", None),
     ):
         code, answer = server.call(method, path, data if method == "POST" else None)

@@ -36,13 +36,13 @@ def test_default_threads_sweep_up_to_the_cores():
 
 
 def test_profile_stage_reports_three_speedups(kernels):
-    from parevo_lab.candidate import load_candidate
     from parevo_lab.cascade import CheckOptions, evaluate
+    from parevo_lab.kernel import load_kernel
     from parevo_lab.task import load_task
 
     report = evaluate(
         load_task(kernels / "double_task.py"),
-        load_candidate(str(kernels / "good.py")),
+        load_kernel(str(kernels / "good.py")),
         CheckOptions(threads=[1, 2], budget_s=0.2),
     )
     p = report.profile
@@ -65,13 +65,13 @@ def test_profile_stage_reports_three_speedups(kernels):
 
 
 def test_a_pure_python_reference_too_slow_to_time_costs_only_vs_python(kernels):
-    from parevo_lab.candidate import load_candidate
     from parevo_lab.cascade import CheckOptions, evaluate
+    from parevo_lab.kernel import load_kernel
     from parevo_lab.task import load_task
 
     report = evaluate(
         load_task(kernels / "double_task.py"),
-        load_candidate(str(kernels / "good.py")),
+        load_kernel(str(kernels / "good.py")),
         CheckOptions(threads=[1, 2], budget_s=0.2, python_cap_s=0.001),
     )
     assert report.verdict == "ok", report.summary

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from parevo_lab.candidate import load_candidate
 from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.kernel import load_kernel
 from parevo_lab.task import load_task
 
 CORPUS = sorted((Path(__file__).parent / "races").glob("*.py"))
@@ -17,7 +17,7 @@ OPTIONS = CheckOptions(threads=[1, 2], profile=False, timeout_s=20)
 def races_of(path, function="kernel", task=None, **options):
     report = evaluate(
         load_task(task or path),
-        load_candidate(f"{path}:{function}"),
+        load_kernel(f"{path}:{function}"),
         CheckOptions(**{**vars(OPTIONS), **options}),
     )
     return report

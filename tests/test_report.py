@@ -92,8 +92,8 @@ def test_run_report_notebook_and_html(run_dir, tmp_path):
     assert nb.cells[0].source == "# ParEVO Lab run report: histogram"
     assert "**generator** rules, **budget** 3 evaluations, **seed** 0" in text
     assert "**machine ceiling** a compute-bound kernel reaches 1.00x at 1 thread," in text
-    # the candidates table: one row per member, with lineage and the faulty kernel's verdict
-    for m in data.members:
+    # the candidates table: one row per candidate, with lineage and the faulty kernel's verdict
+    for m in data.candidates:
         assert f"| #{m['id']} |" in text
     assert "| #2 | - | race |" in text
     # the race trace of the faulty kernel, as `parevo races` prints it

@@ -5,10 +5,10 @@ import textwrap
 
 import pytest
 
-from parevo_lab.candidate import Candidate
 from parevo_lab.cascade import CheckOptions, evaluate
 from parevo_lab.evolution.rules.analysis import analyse, function_source
 from parevo_lab.evolution.rules.transforms import Plan, render
+from parevo_lab.kernel import Kernel
 from parevo_lab.task import load_task
 
 HEADER = """
@@ -195,7 +195,7 @@ def task_file(tmp_path):
 def variables(task) -> dict:
     """The reference's local types, as the engine gets them: from the seed's evaluation."""
     if task.hash not in _seed_types:
-        report = evaluate(task, Candidate(source=render(task.source, Plan())), OPTIONS)
+        report = evaluate(task, Kernel(source=render(task.source, Plan())), OPTIONS)
         assert report.verdict == "ok", report.summary
         _seed_types[task.hash] = report.compile.variables
     return _seed_types[task.hash]
@@ -208,7 +208,7 @@ def test_each_strategy_gives_a_correct_race_free_kernel(task_file, name, strateg
     loops = {i: f for i, f in analysis.loops.items() if strategy in f.strategies()}
     assert loops, f"no loop of {name} offers {strategy}"
     source = render(task.source, Plan(dict.fromkeys(loops, strategy)), variables(task))
-    report = evaluate(task, Candidate(source=source), OPTIONS)
+    report = evaluate(task, Kernel(source=source), OPTIONS)
     assert report.verdict == "ok", f"{report.summary}\n{source}"
     assert report.races.status == "clean"
     parallel = [loop for loop in report.compile.loops if loop.status in ("parallel", "fused")]

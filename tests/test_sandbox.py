@@ -20,8 +20,8 @@ def test_environment_drops_secrets_and_caps_threads(monkeypatch):
 
 def test_child_never_sees_the_secrets(tmp_path, monkeypatch, kernels):
     """A candidate that reads its environment at import finds no token."""
-    from parevo_lab.candidate import Candidate
     from parevo_lab.cascade import CheckOptions, evaluate
+    from parevo_lab.kernel import Kernel
     from parevo_lab.task import load_task
 
     monkeypatch.setenv("JUPYTER_TOKEN", "very-secret-token")
@@ -31,7 +31,7 @@ def test_child_never_sees_the_secrets(tmp_path, monkeypatch, kernels):
     )
     report = evaluate(
         load_task(kernels / "double_task.py"),
-        Candidate(source=source),
+        Kernel(source=source),
         CheckOptions(threads=[1, 2], profile=False),
     )
     assert report.verdict == "ok"
@@ -41,15 +41,15 @@ def test_child_never_sees_the_secrets(tmp_path, monkeypatch, kernels):
 
 def test_grandchildren_die_with_the_group(tmp_path, monkeypatch, kernels):
     """A candidate that starts a sleeper and hangs at import: the timeout kills both."""
-    from parevo_lab.candidate import load_candidate
     from parevo_lab.cascade import CheckOptions, evaluate
+    from parevo_lab.kernel import load_kernel
     from parevo_lab.task import load_task
 
     marker = tmp_path / "pid"
     monkeypatch.setenv("PAREVO_TEST_PIDFILE", str(marker))
     report = evaluate(
         load_task(kernels / "double_task.py"),
-        load_candidate(str(kernels / "forks.py")),
+        load_kernel(str(kernels / "forks.py")),
         CheckOptions(threads=[1], timeout_s=2, profile=False),
     )
     assert report.verdict == "timeout"

@@ -19,7 +19,7 @@ from jupyter_server.utils import JupyterServerAuthWarning
 from tornado.httpclient import HTTPClientError
 
 import parevo_lab
-from parevo_lab.server.handlers import ROUTES
+from parevo_lab.server.handlers import ROUTES, ParevoHandler
 from parevo_lab.server.jobs import start_time
 
 pytestmark = pytest.mark.timeout(300)
@@ -104,11 +104,11 @@ async def wait_for(jp_fetch, run_id, statuses, seconds=240):
     raise AssertionError(f"run {run_id} stayed {run['status']} ({run['reason']})")
 
 
-async def events_of(jp_fetch, run_id, until="idle", timeout=240, headers=None):
+async def events_of(jp_fetch, run_id, until="idle", timeout=240, headers=None, kind="runs"):
     chunks = []
     await jp_fetch(
         "parevo-lab",
-        "runs",
+        kind,
         run_id,
         "events",
         params={"until": until},
@@ -149,8 +149,9 @@ def _every_route_and_method():
     """(url path, method) for every handler method of the API, with made-up ids."""
     for pattern, handler in ROUTES:
         path = re.sub(r"\([^)]*\)", "x1", pattern)
+        ours = handler.__mro__[: handler.__mro__.index(ParevoHandler)]  # not tornado's defaults
         for method in ("get", "post", "put", "patch", "delete"):
-            if method in vars(handler):
+            if any(method in vars(cls) for cls in ours):
                 yield path, method.upper()
 
 
@@ -162,7 +163,9 @@ def test_the_api_has_the_routes_the_front_end_uses():
     assert ("runs/x1/events", "GET") in ROUTE_METHODS
     assert ("checks", "POST") in ROUTE_METHODS
     assert ("audits", "POST") in ROUTE_METHODS and ("audits/x1", "GET") in ROUTE_METHODS
-    assert len(ROUTE_METHODS) >= 18
+    assert ("checks/x1/events", "GET") in ROUTE_METHODS
+    assert ("audits/x1/events", "GET") in ROUTE_METHODS
+    assert len(ROUTE_METHODS) >= 20
 
 
 async def test_every_route_refuses_a_request_without_token(http_server_client, jp_base_url):
@@ -267,7 +270,12 @@ async def test_a_cell_that_is_not_a_task_says_what_a_task_cell_needs(jp_fetch, t
 
 
 async def test_unknown_runs_checks_and_candidates_are_404(jp_fetch):
-    for path in (("runs", "nope"), ("runs", "nope", "candidates", "1"), ("checks", "nope")):
+    for path in (
+        ("runs", "nope"),
+        ("runs", "nope", "candidates", "1"),
+        ("checks", "nope"),
+        ("checks", "nope", "events"),
+    ):
         answer = await call(jp_fetch, *path, expect=404)
         assert "nope" in answer["message"]
     answer = await call(jp_fetch, "runs", "nope", "stop", method="POST", expect=404)
@@ -298,19 +306,19 @@ async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fe
     live = await events_of(jp_fetch, run["id"])  # follows the run to its end
     statuses = [e["data"]["status"] for e in live if e["type"] == "run"]
     assert statuses[0] in ("queued", "running") and statuses[-1] == "finished"
-    members = {}
+    candidates = {}
     for event in live:
-        if event["type"] == "member":
-            members.setdefault(event["data"]["id"], []).append(event["data"]["state"])
-    assert len(members) == 3
-    assert all(states[-1] == "evaluated" for states in members.values())
+        if event["type"] == "candidate":
+            candidates.setdefault(event["data"]["id"], []).append(event["data"]["state"])
+    assert len(candidates) == 3
+    assert all(states[-1] == "evaluated" for states in candidates.values())
     ids = [int(e["id"].split(":")[1]) for e in live]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
     # a client that joins late gets the same end state from the replay
     late = await events_of(jp_fetch, run["id"])
-    final = {e["data"]["id"]: e["data"] for e in late if e["type"] == "member"}
-    assert final.keys() == members.keys()
+    final = {e["data"]["id"]: e["data"] for e in late if e["type"] == "candidate"}
+    assert final.keys() == candidates.keys()
     # one that reconnects with the last id it saw gets nothing twice
     again = await events_of(jp_fetch, run["id"], headers={"Last-Event-ID": live[-1]["id"]})
     assert again == []
@@ -336,7 +344,7 @@ async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fe
     listed = (await call(jp_fetch, "runs"))["runs"]
     assert [r["id"] for r in listed] == [run["id"]]
 
-    # a finished run resumes with more budget; "use as parent" pins a member and resumes
+    # a finished run resumes with more budget; "use as parent" pins a candidate and resumes
     await call(jp_fetch, "runs", run["id"], "resume", body={"budget": 4})
     done = await wait_for(jp_fetch, run["id"], ("finished",))
     assert done["evaluations"] == 4
@@ -427,8 +435,8 @@ async def test_four_runs_at_once_finish_without_cross_talk_under_the_cap(jp_fetc
         assert {e["data"]["id"] for e in events if e["type"] == "run"} == {run["id"]}
         shown = await call(jp_fetch, "runs", run["id"])
         assert shown["notebook"] == notebook
-        for member in shown["candidates"]:
-            detail = await call(jp_fetch, "runs", run["id"], "candidates", str(member["id"]))
+        for candidate in shown["candidates"]:
+            detail = await call(jp_fetch, "runs", run["id"], "candidates", str(candidate["id"]))
             assert expression in detail["reference"]
 
 
@@ -438,8 +446,8 @@ async def test_runs_evaluate_on_the_dask_cluster_the_server_started(jp_fetch):
     run = await call(jp_fetch, "runs", body={"task": TASK, "budget": 3}, expect=201)
     done = await wait_for(jp_fetch, run["id"], ("finished",))
     assert done["evaluations"] == 3, done
-    for member in done["candidates"]:
-        detail = await call(jp_fetch, "runs", run["id"], "candidates", str(member["id"]))
+    for candidate in done["candidates"]:
+        detail = await call(jp_fetch, "runs", run["id"], "candidates", str(candidate["id"]))
         assert detail["report"]["sandbox"]["verify"]["worker"].startswith("tcp://127.0.0.1:")
 
 
@@ -453,11 +461,13 @@ async def _check(jp_fetch, candidate):
         body={"task": TASK, "candidate": candidate, "profile": False},
         expect=201,
     )
-    deadline = time.monotonic() + 180
-    while check["status"] in ("queued", "running") and time.monotonic() < deadline:
-        await asyncio.sleep(0.3)
-        check = await call(jp_fetch, "checks", check["id"])
-    return check
+    # the check's answers come over the same event stream as a run's, until it is done
+    events = await events_of(jp_fetch, check["id"], kind="checks", timeout=180)
+    assert {e["type"] for e in events} == {"check"}
+    statuses = [e["data"]["status"] for e in events]
+    assert statuses[-1] not in ("queued", "running") and statuses.count(statuses[-1]) == 1
+    assert events[-1]["data"] == await call(jp_fetch, "checks", check["id"])
+    return events[-1]["data"]
 
 
 @pytest.mark.slow
@@ -487,10 +497,9 @@ async def test_an_audit_of_a_task_cell_names_the_wrong_kernels_its_inputs_accept
         expect=201,
     )
     assert audit["status"] in ("queued", "running") and audit["report"] is None
-    deadline = time.monotonic() + 300
-    while audit["status"] in ("queued", "running") and time.monotonic() < deadline:
-        await asyncio.sleep(0.5)
-        audit = await call(jp_fetch, "audits", audit["id"])
+    events = await events_of(jp_fetch, audit["id"], kind="audits", timeout=300)
+    assert {e["type"] for e in events} == {"audit"}
+    audit = events[-1]["data"]
     assert audit["status"] == "done", audit["summary"]
     assert audit["notebook"] == "weak.ipynb" and audit["cell_id"] == "c1"
     assert audit["summary"].startswith("mutation score 0.")

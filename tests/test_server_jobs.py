@@ -27,7 +27,7 @@ def server(work):
 async def until(workbench, run_id, test, seconds=180):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        run = workbench.run(run_id, members=True)
+        run = workbench.run(run_id, candidates=True)
         if test(run):
             return run
         await asyncio.sleep(0.2)
@@ -79,7 +79,7 @@ async def test_a_run_killed_with_its_server_is_interrupted_and_resumable(tmp_pat
 
     jobs2, workbench2 = server(tmp_path)
     workbench2.restore()
-    shown = workbench2.run(run["id"], members=True)
+    shown = workbench2.run(run["id"], candidates=True)
     assert shown["status"] == "interrupted"
     assert "resume" in shown["reason"] and shown["resumable"]
     done = evaluated(shown)

@@ -5,8 +5,8 @@ import sqlite3
 
 from conftest import run_cli
 
-from parevo_lab.candidate import load_candidate
 from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.kernel import load_kernel
 from parevo_lab.results import CompileResult, from_dict
 from parevo_lab.store import Store
 from parevo_lab.task import load_task
@@ -20,14 +20,14 @@ def test_cli_records_each_evaluation(tmp_path, kernels):
         )
     rows = (
         sqlite3.connect(db)
-        .execute("SELECT verdict, candidate_hash, task_hash, report FROM evaluations ORDER BY id")
+        .execute("SELECT verdict, source_hash, task_hash, report FROM evaluations ORDER BY id")
         .fetchall()
     )
     assert [row[0] for row in rows] == ["ok", "runtime_error"]
     assert rows[0][1] != rows[1][1] and rows[0][2] == rows[1][2]
     assert json.loads(rows[1][3])["verify"]["failure"]["site"]["line"] == 9
     with Store(db) as store:
-        sources = store.db.execute("SELECT source FROM candidates").fetchall()
+        sources = store.db.execute("SELECT source FROM sources").fetchall()
         assert any("out[i + 1]" in s for (s,) in sources)
         first = store.evaluations()[0]
         report = store.report(first["id"])
@@ -37,7 +37,7 @@ def test_cli_records_each_evaluation(tmp_path, kernels):
 def test_recheck_uses_the_compile_cache(tmp_path, kernels, monkeypatch):
     monkeypatch.setenv("PAREVO_CACHE_DIR", str(tmp_path / "cache"))
     task = load_task(kernels / "double_task.py")
-    candidate = load_candidate(str(kernels / "good.py"))
+    candidate = load_kernel(str(kernels / "good.py"))
     options = CheckOptions(threads=[1, 2], profile=False)
     cold = evaluate(task, candidate, options)
     warm = evaluate(task, candidate, options)
@@ -49,3 +49,66 @@ def test_recheck_uses_the_compile_cache(tmp_path, kernels, monkeypatch):
     ]
     sources = list((tmp_path / "cache" / "sources").glob("parevo_cand_*.py"))
     assert len(sources) == 1 and sources[0].read_text() == candidate.source
+
+
+# The schema of run files written before the population's table was renamed (members ->
+# candidates, candidates -> sources): such a file must open and read as before.
+OLD_SCHEMA = """
+CREATE TABLE tasks (hash TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, source TEXT NOT NULL);
+CREATE TABLE candidates (hash TEXT PRIMARY KEY, source TEXT NOT NULL);
+CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL,
+    task_hash TEXT NOT NULL REFERENCES tasks(hash),
+    candidate_hash TEXT NOT NULL REFERENCES candidates(hash),
+    function TEXT NOT NULL, verdict TEXT NOT NULL, summary TEXT NOT NULL, seconds REAL,
+    report TEXT NOT NULL);
+CREATE INDEX evaluations_by_candidate ON evaluations(task_hash, candidate_hash);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL,
+    task_hash TEXT NOT NULL REFERENCES tasks(hash), generator TEXT NOT NULL,
+    seed INTEGER NOT NULL, settings TEXT NOT NULL, status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '');
+CREATE TABLE members (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs(id),
+    candidate_hash TEXT NOT NULL REFERENCES candidates(hash), function TEXT NOT NULL,
+    parent_id INTEGER REFERENCES members(id), origin TEXT NOT NULL, label TEXT NOT NULL,
+    genome TEXT, family TEXT NOT NULL DEFAULT '', island INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL, evaluation_id INTEGER REFERENCES evaluations(id), verdict TEXT,
+    speedup REAL, threads INTEGER, tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL NOT NULL DEFAULT 0, UNIQUE(run_id, candidate_hash));
+CREATE INDEX members_by_run ON members(run_id, id);
+CREATE TABLE pins (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    member_id INTEGER NOT NULL REFERENCES members(id), created TEXT NOT NULL,
+    PRIMARY KEY(run_id, member_id));
+INSERT INTO tasks VALUES ('t', 'double', NULL, 'def reference(x): pass');
+INSERT INTO candidates VALUES ('c1', 'def kernel(x): pass');
+INSERT INTO candidates VALUES ('c2', 'def kernel(x): return 1');
+INSERT INTO evaluations(created, task_hash, candidate_hash, function, verdict, summary, report)
+    VALUES ('2026-01-01', 't', 'c1', 'kernel', 'ok', 'ok: fine', '{}');
+INSERT INTO runs VALUES (1, '2026-01-01', 't', 'rules', 0, '{}', 'finished', 'budget');
+INSERT INTO members(run_id, candidate_hash, function, parent_id, origin, label, created,
+    evaluation_id, verdict, speedup, threads) VALUES
+    (1, 'c1', 'kernel', NULL, 'seed', 'the reference', '2026-01-01', 1, 'ok', 1.0, 1),
+    (1, 'c2', 'kernel', 1, 'rules', 'prange', '2026-01-01', NULL, NULL, NULL, NULL);
+INSERT INTO pins VALUES (1, 2, '2026-01-01');
+"""
+
+
+def test_a_run_file_of_the_old_schema_opens_renamed_with_nothing_lost(tmp_path):
+    path = tmp_path / "run.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+    with Store(path) as store:
+        rows = store.candidates(1)
+        assert [(r["id"], r["parent_id"], r["verdict"], r["summary"]) for r in rows] == [
+            (1, None, "ok", "ok: fine"),
+            (2, 1, None, ""),
+        ]
+        assert store.kernel_source(rows[1]["source_hash"]) == "def kernel(x): return 1"
+        assert store.pins(1) == [2]
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+        assert "members" not in tables and {"sources", "candidates", "pins"} <= tables
+    with Store(path) as store:  # a second opening finds nothing left to rename
+        assert len(store.candidates(1)) == 2

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from parevo_lab.candidate import load_candidate
 from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.kernel import load_kernel
 from parevo_lab.task import Mismatch, TaskError, compare, load_task
 
 
@@ -39,7 +39,7 @@ def test_task_code_that_raises_is_a_task_error(kernels, name, words):
     task.sizes["check"] = 200
     with pytest.raises(TaskError) as info:
         evaluate(
-            task, load_candidate(str(kernels / "good.py")), CheckOptions(threads=[1], profile=False)
+            task, load_kernel(str(kernels / "good.py")), CheckOptions(threads=[1], profile=False)
         )
     assert words in str(info.value)
 
@@ -47,7 +47,7 @@ def test_task_code_that_raises_is_a_task_error(kernels, name, words):
 def test_reference_numba_cannot_compile_falls_back_to_python(kernels):
     task = load_task(kernels / "tasks" / "reference_python_only.py")
     report = evaluate(
-        task, load_candidate(str(kernels / "good.py")), CheckOptions(threads=[1, 2], budget_s=0.2)
+        task, load_kernel(str(kernels / "good.py")), CheckOptions(threads=[1, 2], budget_s=0.2)
     )
     assert report.verdict == "ok", report.summary
     assert report.compile.reference_compiled is False
@@ -197,6 +197,6 @@ def test_an_exact_task_rejects_a_kernel_one_ulp_off_in_the_sandbox(tmp_path):
         "    if x.shape[0] > 600:\n"  # above the large inputs (562): only the bench case sees it
         "        x[-1] = np.nextafter(x[-1], np.float32(2.0))\n"
     )
-    report = evaluate(load_task(task), load_candidate(str(kernel)), CheckOptions(profile=False))
+    report = evaluate(load_task(task), load_kernel(str(kernel)), CheckOptions(profile=False))
     assert report.verdict == "wrong"
     assert "(size 1000, seed 0" in report.summary and "rtol 0.0e+00, atol 0.0e+00" in report.summary

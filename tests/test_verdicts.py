@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from parevo_lab.candidate import load_candidate
 from parevo_lab.cascade import CheckOptions, evaluate
+from parevo_lab.kernel import load_kernel
 from parevo_lab.task import large_size, load_task
 
 FAST = dict(threads=[1, 2], timeout_s=10, profile=False, memory_mb=2048)
@@ -14,7 +14,7 @@ FAST = dict(threads=[1, 2], timeout_s=10, profile=False, memory_mb=2048)
 def check(kernels, candidate, task="double_task.py", **options):
     return evaluate(
         load_task(kernels / task),
-        load_candidate(str(kernels / candidate)),
+        load_kernel(str(kernels / candidate)),
         CheckOptions(**{**FAST, **options}),
     )
 

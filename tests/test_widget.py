@@ -16,8 +16,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from parevo_lab.candidate import Candidate, load_candidate
 from parevo_lab.evolution import Budget, evolve
+from parevo_lab.kernel import Kernel, load_kernel
 from parevo_lab.metrics import sample_of
 from parevo_lab.report.display import evolve_html
 from parevo_lab.results import Report, from_dict
@@ -62,10 +62,34 @@ def run_folder(tmp_path_factory) -> Path:
         load_task(TASK),
         budget=Budget(evaluations=4),
         out=out,
-        manual=[load_candidate(str(RACY))],
+        manual=[load_kernel(str(RACY))],
         options=CheckOptions(threads=[1, 2], budget_s=0.2),
     )
     return out
+
+
+def test_every_view_of_the_run_holds_to_the_one_schema(run_folder):
+    """The run folder's state (REST, widget, reports) and ``parevo evolve --json``'s rows are
+    the shapes of parevo_lab/schema.py, from which the TypeScript types are generated."""
+    import jsonschema
+
+    from parevo_lab.evolution import Engine, EvolveResult
+    from parevo_lab.schema import CANDIDATE, RUN_STATE, best_of, best_row
+    from parevo_lab.store import Store
+
+    state = read_run(run_folder)
+    jsonschema.validate(state, RUN_STATE)
+    assert state["population"] == len(state["candidates"]) == 4
+    with Store(run_folder / "run.sqlite") as store:
+        engine = Engine(store, load_task(TASK), None, state["run"], Budget())
+        candidates = engine.candidates()
+    result = EvolveResult(state["run"], load_task(TASK), candidates, "budget", 1.0)
+    rows = result.to_dict()["candidates"]
+    for row in rows:
+        jsonschema.validate(row, CANDIDATE)
+    assert rows == state["candidates"]  # the same rows, whichever road they took
+    assert best_row(best_of(candidates)) == state["best"] == best_row(best_of(rows))
+    assert result.to_dict()["best"]["id"] == state["best"]["id"]
 
 
 def test_workbench_shows_the_run_and_follows_the_best(run_folder):
@@ -154,9 +178,9 @@ def _two_hundred(run_folder: Path, out: Path) -> Path:
     """A 200-candidate run made of the real run's sources and reports (recorded again)."""
     with Store(run_folder / "run.sqlite") as store:
         run = store.runs()[-1]
-        rows = store.members(run["id"])
+        rows = store.candidates(run["id"])
         reports = [from_dict(Report, store.report(r["evaluation_id"])) for r in rows]
-        sources = [store.candidate_source(r["candidate_hash"]) for r in rows]
+        sources = [store.kernel_source(r["source_hash"]) for r in rows]
     task = load_task(TASK)
     out.mkdir()
     with Store(out / "run.sqlite") as store:
@@ -164,18 +188,18 @@ def _two_hundred(run_folder: Path, out: Path) -> Path:
         ids = []
         for i in range(200):
             k = i % len(rows)
-            candidate = Candidate(source=sources[k] + f"\n# variant {i}\n", function="kernel")
-            member = store.add_member(
+            kernel = Kernel(source=sources[k] + f"\n# variant {i}\n", function="kernel")
+            candidate = store.add_candidate(
                 run_id,
                 task,
-                candidate,
+                kernel,
                 parent_id=ids[i // 2] if ids else None,
                 origin="seed" if not ids else "rules",
                 label=rows[k]["label"],
                 family=rows[k]["family"],
             )
-            ids.append(member)
-            store.finish_member(member, task, candidate, reports[k], sample_of(reports[k]))
+            ids.append(candidate)
+            store.finish_candidate(candidate, task, kernel, reports[k], sample_of(reports[k]))
         store.set_run_status(run_id, "finished", "evaluation budget spent (200)")
     return out
 

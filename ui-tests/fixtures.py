@@ -19,16 +19,16 @@ TASK = (Path(__file__).parents[1] / "tests" / "kernels" / "scale_task.py").read_
 def big_run(
     work_dir: Path,
     root_dir: Path,
-    members: int = 1000,
+    candidates: int = 1000,
     name: str = "big-run",
     notebook_name: str = BIG_NOTEBOOK,
     widget: bool = False,
 ) -> None:
-    """A synthetic finished run of ``members`` candidates in the server's work folder, linked to
+    """A synthetic finished run of ``candidates`` candidates in the server's work folder, linked to
     ``notebook_name`` in the root folder; with ``widget`` the notebook's one cell shows the same
     run folder in the notebook Workbench."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from parevo_lab.candidate import Candidate
+    from parevo_lab.kernel import Kernel
     from parevo_lab.server.jobs import write_json
     from parevo_lab.store import Store
     from parevo_lab.task import load_task
@@ -44,21 +44,21 @@ def big_run(
             "kind": "run",
             "created": "2026-11-27T00:00:00+00:00",
             "state": "exited",
-            "settings": {"name": name, "notebook": notebook_name, "budget": members},
+            "settings": {"name": name, "notebook": notebook_name, "budget": candidates},
         },
     )
     rng = random.Random(0)
     with Store(folder / "run.sqlite") as store:
         run_id = store.create_run(task, "rules", 0, {"synthetic": True})
         ids = []
-        for i in range(members):
+        for i in range(candidates):
             source = TASK.replace("def reference", "def kernel") + f"\n# variant {i}\n"
             parent = rng.choice(ids) if ids else None
             ids.append(
-                store.add_member(
+                store.add_candidate(
                     run_id,
                     task,
-                    Candidate(source=source, function="kernel"),
+                    Kernel(source=source, function="kernel"),
                     parent_id=parent,
                     origin="seed" if parent is None else "rules",
                     label=f"synthetic variant {i} (UI timing only)",
@@ -66,12 +66,12 @@ def big_run(
                 )
             )
         with store.db:
-            for member_id in ids:
+            for candidate_id in ids:
                 verdict = rng.choice(["ok", "ok", "ok", "race", "wrong", "compile_error"])
                 speedup = round(rng.uniform(0.5, 2.0), 3) if verdict == "ok" else None
                 store.db.execute(
-                    "UPDATE members SET verdict = ?, speedup = ?, threads = 2 WHERE id = ?",
-                    (verdict, speedup, member_id),
+                    "UPDATE candidates SET verdict = ?, speedup = ?, threads = 2 WHERE id = ?",
+                    (verdict, speedup, candidate_id),
                 )
         store.set_run_status(run_id, "finished", "synthetic run for the UI timing")
     cells = []

@@ -25,7 +25,7 @@ big_run(work / "work", Path(c.ServerApp.root_dir))  # noqa: F821
 big_run(  # the same run in the panel and in the notebook widget: their tables must agree
     work / "work",
     Path(c.ServerApp.root_dir),  # noqa: F821
-    members=8,
+    candidates=8,
     name="both-views",
     notebook_name=BOTH_NOTEBOOK,
     widget=True,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import mutate, sandbox, settings
-from ..candidate import Candidate, materialise
+from ..kernel import Kernel, materialise
 from ..results import AuditReport, MutantResult
 from ..task import Task, TaskError
 from .evaluate import CheckOptions, finish, machine_facts, new_report, read_verify, sandbox_job
@@ -160,7 +160,7 @@ def _finish(report: AuditReport, started: float) -> AuditReport:
 
 def _job(task: Task, options: AuditOptions) -> tuple[dict, sandbox.Limits]:
     # The task's own job, with no candidate: each child is told which mutants to verify.
-    job, limits = sandbox_job(task, Candidate(source="", function="kernel"), options)
+    job, limits = sandbox_job(task, Kernel(source="", function="kernel"), options)
     job.update(candidate_module=None, candidate_dir=None, function="kernel")
     # The task's own code (make_inputs at the bench size can take long) is not a mutant's call.
     limits.task_timeout_s = max(TASK_TIMEOUT_S, options.timeout_s)
@@ -195,7 +195,7 @@ def _verify_all(task, found, modules, job, limits, progress) -> dict[int, object
             )
         for index, (events, ended_here) in segments.items():
             part = _part(run, preamble + events, ended_here)
-            candidate = Candidate(source=found[index].source, function="kernel")
+            candidate = Kernel(source=found[index].source, function="kernel")
             report = new_report(task, candidate)
             report.compile, report.verify, report.races = read_verify(part)
             report.seconds["total"] = _span(events)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import sandbox, settings
-from ..candidate import Candidate, cache_root, materialise
+from ..kernel import Kernel, cache_root, materialise
 from ..results import CompileResult, ProfileResult, Report
 from ..task import Task
 from ..version import __version__
@@ -39,25 +39,25 @@ class CheckOptions:
 ProgressCallback = Callable[[str, str], None]  # (stage, message)
 
 
-def check(task: str | Task, candidate: str | Candidate, **options) -> Report:
-    """Evaluate ``candidate`` (``"file.py[:func]"`` or a Candidate) on ``task`` (a path or Task).
+def check(task: str | Task, candidate: str | Kernel, **options) -> Report:
+    """Evaluate ``candidate`` (``"file.py[:func]"`` or a Kernel) on ``task`` (a path or Task).
 
     Keyword arguments are those of CheckOptions (threads, timeout_s, profile, budget_s, ...).
     Raises TaskError when the task file is unusable.
     """
-    from ..candidate import load_candidate
+    from ..kernel import load_kernel
     from ..task import load_task
 
     if not isinstance(task, Task):
         task = load_task(task)
-    if not isinstance(candidate, Candidate):
-        candidate = load_candidate(str(candidate))
+    if not isinstance(candidate, Kernel):
+        candidate = load_kernel(str(candidate))
     return evaluate(task, candidate, CheckOptions(**options))
 
 
 def evaluate(
     task: Task,
-    candidate: Candidate,
+    candidate: Kernel,
     options: CheckOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> Report:
@@ -71,7 +71,7 @@ def evaluate(
 
 def verify_stage(
     task: Task,
-    candidate: Candidate,
+    candidate: Kernel,
     options: CheckOptions,
     progress: ProgressCallback | None = None,
 ) -> Report:
@@ -105,7 +105,7 @@ def verify_stage(
     return _spent(report, started)
 
 
-def new_report(task: Task, candidate: Candidate) -> Report:
+def new_report(task: Task, candidate: Kernel) -> Report:
     """An empty report of ``candidate`` on ``task``, stamped with this machine and the time."""
     return Report(
         verdict="ok",
@@ -127,7 +127,7 @@ def wants_profile(report: Report, options: CheckOptions) -> bool:
 
 def profile_stage(
     task: Task,
-    candidate: Candidate,
+    candidate: Kernel,
     report: Report,
     options: CheckOptions,
     progress: ProgressCallback | None = None,
@@ -165,7 +165,7 @@ def _spent(report: Report, started: float) -> Report:
 
 
 def sandbox_job(
-    task: Task, candidate: Candidate, options: CheckOptions
+    task: Task, candidate: Kernel, options: CheckOptions
 ) -> tuple[dict, sandbox.Limits]:
     """What the sandboxed child is asked, with the sources written where it imports them (on
     the host that runs it: the files are named by content, so writing them again is harmless)."""

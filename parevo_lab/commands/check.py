@@ -44,14 +44,14 @@ def run(args) -> int:
 def evaluate_one(args, races: bool) -> int:
     """Run the cascade on one candidate, record it and print the report (``check``), or only its
     races (``races``: the same cascade, without timing)."""
-    from ..candidate import load_candidate
     from ..cascade import evaluate
+    from ..kernel import load_kernel
     from ..report.text import render, render_races
     from ..task import load_task
 
     try:
         task = load_task(args.task)
-        candidate = load_candidate(args.candidate)
+        candidate = load_kernel(args.candidate)
     except (ParevoError, FileNotFoundError, UnicodeDecodeError) as exc:
         return usage_error(str(exc), args.json)
     if races:  # the same cascade, without timing

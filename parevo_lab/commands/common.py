@@ -241,7 +241,7 @@ class AuditProgress:
 
 
 class EvolveProgress:
-    """A bar of evaluations done/total, the member being evaluated as its description, on a
+    """A bar of evaluations done/total, the candidate being evaluated as its description, on a
     terminal; one line per evaluation always (logs, CI, the Jupyter server read them)."""
 
     def __init__(self, total: int):
@@ -251,15 +251,15 @@ class EvolveProgress:
 
     def __call__(self, event: dict) -> None:
         if event["type"] == "evaluating" and self.tty:
-            member = event["member"]
+            candidate = event["candidate"]
             if self.bar is None:  # a resumed run starts where it stopped
                 start = min(event["evaluations"], self.total)
                 self.bar = _bar(total=max(self.total, 1), initial=start, unit="eval")
-            self.bar.set_description_str(f"#{member.id}: {member.label}"[:48], refresh=False)
+            self.bar.set_description_str(f"#{candidate.id}: {candidate.label}"[:48], refresh=False)
             _advance(self.bar, event["evaluations"])
         elif event["type"] == "evaluated":
-            member, best = event["member"], event.get("best")
-            speed = f"{member.speedup:.2f}x" if member.speedup else "-"
+            candidate, best = event["candidate"], event.get("best")
+            speed = f"{candidate.speedup:.2f}x" if candidate.speedup else "-"
             if best is None:
                 top = "no correct candidate yet"
             elif best.speedup:
@@ -267,8 +267,8 @@ class EvolveProgress:
             else:
                 top = f"best #{best.id}, untimed"
             line = (
-                f"[{event['evaluations']:>3}/{self.total}] #{member.id:<3} {member.verdict:<13} "
-                f"{speed:>7}  ({top})  {member.label}"
+                f"[{event['evaluations']:>3}/{self.total}] #{candidate.id:<3} {candidate.verdict:<13} "
+                f"{speed:>7}  ({top})  {candidate.label}"
             )
             if self.bar is not None:
                 _write(line[:160])

@@ -120,13 +120,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from ..candidate import load_candidate
     from ..evolution import Budget, evolve
+    from ..kernel import load_kernel
     from ..task import load_task
 
     try:
         task = load_task(args.task)
-        manual = [load_candidate(spec) for spec in args.add]
+        manual = [load_kernel(spec) for spec in args.add]
         cascade_options = options(args)
         executor = open_executor(args)
     except (ParevoError, FileNotFoundError, UnicodeDecodeError) as exc:
@@ -195,7 +195,7 @@ def summary(data: dict) -> str:
             if best["speedup"]
             else "not timed"
         )
-        lines.append(f"best: #{best['member']} {speed}: {best['label']}")
+        lines.append(f"best: #{best['id']} {speed}: {best['label']}")
         lines.append(f"      {best['path']}")
         if best["origin"] == "seed":
             lines.append(
@@ -206,9 +206,9 @@ def summary(data: dict) -> str:
     if data["first_ok"] is not None:
         lines.append(f"first correct parallel candidate after {data['first_ok']} evaluations")
     lines.append("lineage:")
-    for m in data["members"]:
+    for m in data["candidates"]:
         speed = f"{m['speedup']:.2f}x" if m["speedup"] else "-"
-        parent = f"<- #{m['parent']}" if m["parent"] else "      "
+        parent = f"<- #{m['parent_id']}" if m["parent_id"] else "      "
         lines.append(
             f"  #{m['id']:<3} {parent:<7} {m['verdict'] or 'pending':<13} {speed:>7}  {m['label']}"
         )

@@ -3,7 +3,7 @@ audit that the Jupyter server queued), started from the folder's ``request.json`
 
 The server writes the validated request and always starts this same fixed command in the folder;
 nothing read from disk ever becomes a command line. Here the request's settings are checked once
-more against the same schema (``parevo_lab.settings``) and turned into the arguments of
+more against the same schema (``parevo_lab.schema``) and turned into the arguments of
 ``parevo evolve``, ``parevo check`` or ``parevo audit`` in one table per kind, so every setting
 the schema knows reaches the job (a test holds the table to the schema) and anything else is an
 error, never dropped.
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ParevoError
+from ..schema import AUDIT_SETTINGS, CHECK_SETTINGS, LABELS
 from ..settings import RUN_SETTINGS_SCHEMA
 
 REQUEST_FILE = "request.json"
@@ -23,7 +24,6 @@ TASK_FILE = "task.py"
 CANDIDATE_FILE = "candidate.py"
 MUTANTS_FOLDER = "mutants"
 KINDS = ("run", "check", "audit")
-LABELS = ("name", "notebook", "cell_id")  # shown by the workbench, not the job's business
 
 # The run settings, as `parevo evolve` flags.
 RUN_FLAGS = {
@@ -38,8 +38,6 @@ RUN_FLAGS = {
     "base_url": "--base-url",
     "model": "--model",
 }
-CHECK_SETTINGS = {"threads", "profile", "function"}
-AUDIT_SETTINGS = {"threads", "timeout"}
 
 
 class RequestError(ParevoError):
@@ -52,15 +50,14 @@ def _flag_value(value) -> str:
     return str(value)
 
 
-def _check_settings(settings: dict, known: set[str]) -> None:
+def _check_settings(settings: dict, known: dict) -> None:
+    """``settings`` against ``known`` (a request schema's properties; the labels pass)."""
     import jsonschema
 
-    unknown = sorted(set(settings) - known - set(LABELS))
+    unknown = sorted(set(settings) - set(known) - set(LABELS))
     if unknown:
         raise RequestError(f"{REQUEST_FILE}: unknown setting(s) {', '.join(unknown)}")
-    schema = {k: v for k, v in RUN_SETTINGS_SCHEMA.items() if k in settings}
-    schema["profile"] = {"type": "boolean"}
-    schema["function"] = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
+    schema = {k: v for k, v in known.items() if k in settings}
     try:
         jsonschema.validate(settings, {"type": "object", "properties": schema})
     except jsonschema.ValidationError as error:
@@ -77,7 +74,7 @@ def arguments(request: dict) -> list[str]:
         raise RequestError(f"{REQUEST_FILE}: kind {kind!r} is not one of {', '.join(KINDS)}")
     settings = {k: v for k, v in settings.items() if v is not None}  # unset: the default
     if kind == "run":
-        _check_settings(settings, set(RUN_FLAGS))
+        _check_settings(settings, RUN_SETTINGS_SCHEMA)
         args = ["evolve", TASK_FILE, "--out", ".", "--json"]
         for key, flag in RUN_FLAGS.items():
             if settings.get(key) is not None:

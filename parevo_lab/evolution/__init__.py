@@ -14,10 +14,11 @@ import os
 from pathlib import Path
 
 from .. import settings
-from ..candidate import Candidate
+from ..kernel import Kernel
+from ..schema import best_of
 from ..task import Task, load_task
-from .engine import Budget, Engine, EvolveResult, RunError, best_of
-from .generators import GeneratorError, Member, Proposal
+from .engine import Budget, Engine, EvolveResult, RunError
+from .generators import Candidate, GeneratorError, Proposal
 
 RUN_FILE = "run.sqlite"
 BEST_FILE = "best.py"
@@ -35,7 +36,7 @@ def evolve(
     seed: int = settings.SEED,
     out: str | os.PathLike | None = None,
     resume: bool = False,
-    manual: list[Candidate] | None = None,
+    manual: list[Kernel] | None = None,
     islands: int = settings.ISLANDS,
     options=None,
     progress=None,
@@ -46,7 +47,7 @@ def evolve(
     """Run (or resume) an evolution; raises RunError/GeneratorError/TaskError with a clear message.
 
     ``executor`` (``parevo_lab.executor``) is where candidates are evaluated: this process's
-    sandbox by default, or a Dask cluster that evaluates several members at once (``in_flight``,
+    sandbox by default, or a Dask cluster that evaluates several candidates at once (``in_flight``,
     default: the executor's slots)."""
     import time
 
@@ -118,7 +119,7 @@ def evolve(
             executor=executor,
             in_flight=in_flight,
         )
-        if not engine.members():
+        if not engine.candidates():
             engine.add(chosen.seed(task), None, "seed", 0)
         for candidate in manual or []:
             proposal = Proposal(
@@ -131,7 +132,7 @@ def evolve(
         started = time.monotonic()
         status, reason = "failed", "interrupted"
         try:
-            members, reason = engine.run()
+            candidates, reason = engine.run()
             status = "finished"
         except KeyboardInterrupt:
             status, reason = "stopped", "interrupted by the user (resume with --resume)"
@@ -148,7 +149,7 @@ def evolve(
         result = EvolveResult(
             run_id=run_id,
             task=task,
-            members=members,
+            candidates=candidates,
             reason=reason,
             seconds=time.monotonic() - started,
             out=out,
@@ -159,10 +160,10 @@ def evolve(
     if best is not None:
         path = out / BEST_FILE
         header = (
-            f"# Best candidate of run {run_id} for {task.name}: member {best.id}, "
+            f"# Best candidate of run {run_id} for {task.name}: candidate {best.id}, "
             f"{best.speedup:.2f}x vs serial at {best.threads} threads\n"
             if best.speedup
-            else f"# Best candidate of run {run_id} for {task.name}: member {best.id}\n"
+            else f"# Best candidate of run {run_id} for {task.name}: candidate {best.id}\n"
         )
         tmp = path.with_suffix(".tmp")
         tmp.write_text(header + f"# {best.label}\n" + best.source, encoding="utf-8")
@@ -184,9 +185,9 @@ def _for_evolution(options):
 __all__ = [
     "Budget",
     "Engine",
+    "Candidate",
     "EvolveResult",
     "GeneratorError",
-    "Member",
     "RunError",
     "best_of",
     "evolve",

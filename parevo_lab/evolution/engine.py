@@ -1,8 +1,8 @@
 """The evolution engine: select a parent, ask the generator, evaluate in the sandbox, record.
 
-The population lives in SQLite and the file is the checkpoint: every member is inserted before it
+The population lives in SQLite and the file is the checkpoint: every candidate is inserted before it
 is evaluated and updated with its evaluation in one transaction, so resuming is reopening the
-file. A member without an evaluation (the process was killed during it) is evaluated first; the
+file. A candidate without an evaluation (the process was killed during it) is evaluated first; the
 seed is inserted once, when the run is created; finished evaluations are never repeated.
 
 Parent selection balances exploiting the best with exploring the rest:
@@ -10,14 +10,14 @@ Parent selection balances exploiting the best with exploring the rest:
 - *repair*: a failed candidate that no child has tried to fix yet, newest first, unless three
   failures in a row already came from it: the failure just evaluated always, older ones with
   probability 0.8 (``--seed`` fixes the draw);
-- *exploit*: islands take turns; the turn's island offers its fastest correct members;
-- *explore*: the archive holds the fastest correct member of every cell (strategy family x
+- *exploit*: islands take turns; the turn's island offers its fastest correct candidates;
+- *explore*: the archive holds the fastest correct candidate of every cell (strategy family x
   speed bucket of half an octave); a random elite at least half as fast as the best is next;
-- then every member with moves left, fastest first.
+- then every candidate with moves left, fastest first.
 
 The budget counts evaluations (the seed's included), wall seconds of this invocation, and model
 tokens and cost; the run also stops when the best has not improved by 2% for ``stall``
-evaluations, or when no member has a move left.
+evaluations, or when no candidate has a move left.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import settings
-from ..candidate import Candidate
 from ..errors import ParevoError
+from ..kernel import Kernel
+from ..schema import best_of, best_row, candidate_row
 from ..task import Task
 from .feedback import REPAIRABLE
-from .generators import Context, Generator, Member, Proposal
+from .generators import Candidate, Context, Generator, Proposal
 
 REPAIR_SHARE = 0.8
 REPAIR_CHAIN = 3  # failed generations in a row before a line of repairs is abandoned
@@ -66,7 +67,7 @@ class Budget:
 class EvolveResult:
     run_id: int
     task: Task
-    members: list[Member]
+    candidates: list[Candidate]
     reason: str
     seconds: float
     out: Path | None = None
@@ -76,25 +77,25 @@ class EvolveResult:
 
     @property
     def evaluations(self) -> int:
-        return sum(1 for m in self.members if m.evaluated)
+        return sum(1 for m in self.candidates if m.evaluated)
 
     @property
-    def best(self) -> Member | None:
-        """The fastest correct member: the seed (the serial reference) when nothing beat it."""
-        return best_of(self.members)
+    def best(self) -> Candidate | None:
+        """The fastest correct candidate: the seed (the serial reference) when nothing beat it."""
+        return best_of(self.candidates)
 
     @property
-    def best_generated(self) -> Member | None:
+    def best_generated(self) -> Candidate | None:
         """The fastest correct candidate that is not the seed (generated or added by hand)."""
-        return best_of([m for m in self.members if m.origin != "seed"])
+        return best_of([m for m in self.candidates if m.origin != "seed"])
 
     def first_ok(self) -> int | None:
         """Evaluations (the seed's included) until the first correct non-seed candidate."""
         count = 0
-        for member in self.members:
-            if member.evaluated:
+        for candidate in self.candidates:
+            if candidate.evaluated:
                 count += 1
-                if member.ok and member.origin != "seed":
+                if candidate.ok and candidate.origin != "seed":
                     return count
         return None
 
@@ -108,12 +109,9 @@ class EvolveResult:
             "best": None
             if best is None
             else {
-                "member": best.id,
+                **best_row(best),
                 "path": str(self.best_path) if self.best_path else None,
                 "verdict": best.verdict,
-                "speedup": best.speedup,
-                "threads": best.threads,
-                "label": best.label,
                 "origin": best.origin,
             },
             "evaluations": self.evaluations,
@@ -122,32 +120,11 @@ class EvolveResult:
             "failed_proposals": self.failed_proposals,
             "stopped": self.reason,
             "seconds": round(self.seconds, 2),
-            "tokens": sum(m.tokens for m in self.members),
-            "cost": sum(m.cost for m in self.members),
+            "tokens": sum(m.tokens for m in self.candidates),
+            "cost": sum(m.cost for m in self.candidates),
             "out": str(self.out) if self.out else None,
-            "members": [
-                {
-                    "id": m.id,
-                    "parent": m.parent_id,
-                    "origin": m.origin,
-                    "label": m.label,
-                    "family": m.family,
-                    "island": m.island,
-                    "verdict": m.verdict,
-                    "speedup": m.speedup,
-                    "threads": m.threads,
-                }
-                for m in self.members
-            ],
+            "candidates": [candidate_row(c) for c in self.candidates],
         }
-
-
-def best_of(members: list[Member]) -> Member | None:
-    """The fastest correct member (the earliest among equals); None when none is correct."""
-    correct = [m for m in members if m.ok]
-    if not correct:
-        return None
-    return max(correct, key=lambda m: (m.speedup or 0.0, -m.id))
 
 
 Progress = Callable[[dict], None]
@@ -186,21 +163,21 @@ class Engine:
 
     # -- the population, read back from the store --------------------------------------------
 
-    def members(self) -> list[Member]:
+    def candidates(self) -> list[Candidate]:
         out = []
-        for row in self.store.members(self.run_id):
+        for row in self.store.candidates(self.run_id):
             report = None
             if row["evaluation_id"]:  # a report never changes: read each one once per run
                 if row["evaluation_id"] not in self._reports:
                     self._reports[row["evaluation_id"]] = self.store.report(row["evaluation_id"])
                 report = self._reports[row["evaluation_id"]]
             out.append(
-                Member(
+                Candidate(
                     id=row["id"],
                     parent_id=row["parent_id"],
                     origin=row["origin"],
                     label=row["label"],
-                    source=self.store.candidate_source(row["candidate_hash"]) or "",
+                    source=self.store.kernel_source(row["source_hash"]) or "",
                     genome=row["genome"],
                     family=row["family"],
                     island=row["island"],
@@ -212,18 +189,20 @@ class Engine:
                     function=row["function"],
                     tokens=row["tokens"],
                     cost=row["cost"],
+                    created=row["created"],
+                    summary=row["summary"],
                 )
             )
         return out
 
     def add(
-        self, proposal: Proposal, parent: Member | None, origin: str, island: int
+        self, proposal: Proposal, parent: Candidate | None, origin: str, island: int
     ) -> int | None:
-        candidate = Candidate(source=proposal.source, function=proposal.function)
-        return self.store.add_member(
+        kernel = Kernel(source=proposal.source, function=proposal.function)
+        return self.store.add_candidate(
             self.run_id,
             self.task,
-            candidate,
+            kernel,
             parent_id=parent.id if parent else None,
             origin=origin,
             label=proposal.label,
@@ -236,111 +215,111 @@ class Engine:
 
     # -- the loop ------------------------------------------------------------------------------
 
-    def run(self) -> tuple[list[Member], str]:
-        """Evaluate pending members and grow new ones until a budget or the moves run out.
+    def run(self) -> tuple[list[Candidate], str]:
+        """Evaluate pending candidates and grow new ones until a budget or the moves run out.
 
         With an executor of several slots (Dask), that many evaluations are in flight at once:
-        a new member is grown whenever a slot is free, from the members evaluated so far, and
+        a new candidate is grown whenever a slot is free, from the candidates evaluated so far, and
         each report is recorded (by this process alone) as it arrives."""
         import concurrent.futures
 
         started = time.monotonic()
-        members = self.members()
-        if not members:
+        candidates = self.candidates()
+        if not candidates:
             self.add(self.generator.seed(self.task), None, "seed", 0)
-            members = self.members()
+            candidates = self.candidates()
         slots = self.in_flight
-        flying: dict[concurrent.futures.Future, Member] = {}
+        flying: dict[concurrent.futures.Future, Candidate] = {}
         try:
             while True:
                 busy = {m.id for m in flying.values()}
-                pending = [m for m in members if not m.evaluated and m.id not in busy]
-                evaluations = sum(1 for m in members if m.evaluated)
+                pending = [m for m in candidates if not m.evaluated and m.id not in busy]
+                evaluations = sum(1 for m in candidates if m.evaluated)
                 if len(flying) < slots:
                     if pending:
                         self._submit(pending[0], evaluations, flying)
                         continue
-                    reason = self._stop_reason(members, started, in_flight=len(flying))
+                    reason = self._stop_reason(candidates, started, in_flight=len(flying))
                     if not reason:
-                        if self._grow(members, evaluations + len(flying)) is not None:
-                            members = self.members()
+                        if self._grow(candidates, evaluations + len(flying)) is not None:
+                            candidates = self.candidates()
                             continue
                         explain = getattr(self.generator, "explain", lambda task: None)
-                        reason = explain(self.task) or "no member has a move left"
+                        reason = explain(self.task) or "no candidate has a move left"
                     if not flying:
                         break
-                    # else: wait; the members in flight may open new moves when they return
-                members = self._record(flying)
+                    # else: wait; the candidates in flight may open new moves when they return
+                candidates = self._record(flying)
         finally:
             for future in flying:
                 future.cancel()
-        return members, reason
+        return candidates, reason
 
-    def _submit(self, member: Member, evaluations: int, flying: dict) -> None:
-        self.progress({"type": "evaluating", "member": member, "evaluations": evaluations})
-        candidate = Candidate(source=member.source, function=member.function)
-        flying[self.executor.submit(self.task, candidate, self.options)] = member
+    def _submit(self, candidate: Candidate, evaluations: int, flying: dict) -> None:
+        self.progress({"type": "evaluating", "candidate": candidate, "evaluations": evaluations})
+        kernel = Kernel(source=candidate.source, function=candidate.function)
+        flying[self.executor.submit(self.task, kernel, self.options)] = candidate
 
-    def _record(self, flying: dict) -> list[Member]:
+    def _record(self, flying: dict) -> list[Candidate]:
         """Wait for one evaluation in flight (or more), record each report as it comes."""
         import concurrent.futures
 
         from ..metrics import sample_of
 
         done, _ = concurrent.futures.wait(flying, return_when=concurrent.futures.FIRST_COMPLETED)
-        members = []
+        candidates = []
         for future in sorted(done, key=lambda f: flying[f].id):
-            member = flying.pop(future)
+            candidate = flying.pop(future)
             report = future.result()  # a TaskError or a sandbox that cannot start ends the run
-            candidate = Candidate(source=member.source, function=member.function)
-            self.store.finish_member(member.id, self.task, candidate, report, sample_of(report))
-            members = self.members()
+            kernel = Kernel(source=candidate.source, function=candidate.function)
+            self.store.finish_candidate(candidate.id, self.task, kernel, report, sample_of(report))
+            candidates = self.candidates()
             self.progress(
                 {
                     "type": "evaluated",
-                    "member": next(m for m in members if m.id == member.id),
-                    "evaluations": sum(1 for m in members if m.evaluated),
-                    "best": best_of(members),
+                    "candidate": next(m for m in candidates if m.id == candidate.id),
+                    "evaluations": sum(1 for m in candidates if m.evaluated),
+                    "best": best_of(candidates),
                 }
             )
-        return members
+        return candidates
 
-    def _stop_reason(self, members: list[Member], started: float, in_flight: int = 0) -> str:
-        evaluations = sum(1 for m in members if m.evaluated)
+    def _stop_reason(self, candidates: list[Candidate], started: float, in_flight: int = 0) -> str:
+        evaluations = sum(1 for m in candidates if m.evaluated)
         if evaluations + in_flight >= self.budget.evaluations:
             return f"evaluation budget spent ({evaluations})"
         if self.budget.seconds is not None and time.monotonic() - started >= self.budget.seconds:
             return f"time budget spent ({self.budget.seconds:g} s)"
-        tokens = sum(m.tokens for m in members)
+        tokens = sum(m.tokens for m in candidates)
         if self.budget.tokens is not None and tokens >= self.budget.tokens:
             return f"token budget spent ({tokens})"
-        cost = sum(m.cost for m in members)
+        cost = sum(m.cost for m in candidates)
         if self.budget.cost is not None and cost >= self.budget.cost:
             return f"cost budget spent ({cost:g})"
-        stalled = _since_improvement(members)
+        stalled = _since_improvement(candidates)
         if stalled is not None and stalled >= self.budget.stall_limit():
             return f"the best has not improved for {stalled} evaluations"
         return ""
 
-    def _grow(self, members: list[Member], evaluations: int) -> int | None:
-        """Insert one new member; None when no parent has a new proposal."""
+    def _grow(self, candidates: list[Candidate], evaluations: int) -> int | None:
+        """Insert one new candidate; None when no parent has a new proposal."""
         rng = random.Random(self.seed * 1_000_003 + evaluations)
         context = Context(
-            task=self.task, members=members, rng=rng, variables=_reference_types(members)
+            task=self.task, candidates=candidates, rng=rng, variables=_reference_types(candidates)
         )
-        known = {Candidate(source=m.source).hash for m in members}
+        known = {Kernel(source=m.source).hash for m in candidates}
         pinned = set(self.store.pins(self.run_id))
-        for parent in self._parents(members, rng, evaluations, pinned):
+        for parent in self._parents(candidates, rng, evaluations, pinned):
             try:
-                member_id = self._child_of(parent, context, known)
+                candidate_id = self._child_of(parent, context, known)
             finally:
                 if parent.id in pinned:  # a pin asks for one child, or ends if none can come
                     self.store.unpin(self.run_id, parent.id)
-            if member_id is not None:
-                return member_id
+            if candidate_id is not None:
+                return candidate_id
         return None
 
-    def _child_of(self, parent: Member, context: Context, known: set[str]) -> int | None:
+    def _child_of(self, parent: Candidate, context: Context, known: set[str]) -> int | None:
         """Add one new child of ``parent``; None (and the parent is exhausted) when none comes."""
         if parent.id in self.exhausted:
             return None
@@ -350,29 +329,31 @@ class Engine:
             looked = 0
             for proposal in self.generator.propose(parent, context):
                 looked += 1
-                if Candidate(source=proposal.source).hash in known:
+                if Kernel(source=proposal.source).hash in known:
                     if looked >= PROPOSALS_PER_PARENT:
                         break
                     continue
                 island = parent.island
                 if parent.origin == "seed":
                     island = len(context.children(parent)) % self.islands
-                member_id = self.add(proposal, parent, self.generator.name, island)
-                if member_id is not None:
+                candidate_id = self.add(proposal, parent, self.generator.name, island)
+                if candidate_id is not None:
                     self.progress(
                         {"type": "proposed", "label": proposal.label, "parent": parent.id}
                     )
-                    return member_id
+                    return candidate_id
         self.exhausted.add(parent.id)
         return None
 
-    def _parents(self, members: list[Member], rng: random.Random, evaluations: int, pins: set[int]):
+    def _parents(
+        self, candidates: list[Candidate], rng: random.Random, evaluations: int, pins: set[int]
+    ):
         """Parents to try, in order: repair, exploit (this turn's island), explore, the rest."""
-        evaluated = [m for m in members if m.evaluated]
-        by_id = {m.id: m for m in members}
-        has_children = {m.parent_id for m in members if m.parent_id is not None}
-        # a member a person chose ("use as parent") goes first, whatever its verdict
-        order: list[Member] = [m for m in evaluated if m.id in pins]
+        evaluated = [m for m in candidates if m.evaluated]
+        by_id = {m.id: m for m in candidates}
+        has_children = {m.parent_id for m in candidates if m.parent_id is not None}
+        # a candidate a person chose ("use as parent") goes first, whatever its verdict
+        order: list[Candidate] = [m for m in evaluated if m.id in pins]
         repairs = [
             m
             for m in reversed(evaluated)
@@ -405,17 +386,17 @@ class Engine:
         return unique
 
 
-def _failed_chain(member: Member, by_id: dict[int, Member]) -> int:
+def _failed_chain(candidate: Candidate, by_id: dict[int, Candidate]) -> int:
     count = 0
-    while member is not None and member.verdict in REPAIRABLE:
+    while candidate is not None and candidate.verdict in REPAIRABLE:
         count += 1
-        member = by_id.get(member.parent_id)
+        candidate = by_id.get(candidate.parent_id)
     return count
 
 
-def _archive(correct: list[Member]) -> dict[tuple[str, int], Member]:
-    """The fastest correct member of each (family, half-octave speed bucket) cell."""
-    cells: dict[tuple[str, int], Member] = {}
+def _archive(correct: list[Candidate]) -> dict[tuple[str, int], Candidate]:
+    """The fastest correct candidate of each (family, half-octave speed bucket) cell."""
+    cells: dict[tuple[str, int], Candidate] = {}
     for m in correct:
         bucket = math.floor(2 * math.log2(m.speedup)) if m.speedup and m.speedup > 0 else -99
         key = (m.family or m.origin, bucket)
@@ -424,10 +405,10 @@ def _archive(correct: list[Member]) -> dict[tuple[str, int], Member]:
     return cells
 
 
-def _since_improvement(members: list[Member]) -> int | None:
+def _since_improvement(candidates: list[Candidate]) -> int | None:
     """Evaluations since the best speedup last rose by 2%; None before any correct candidate."""
     best, since = None, 0
-    for m in members:
+    for m in candidates:
         if not m.evaluated:
             continue
         since += 1
@@ -436,9 +417,9 @@ def _since_improvement(members: list[Member]) -> int | None:
     return since if best is not None else None
 
 
-def _reference_types(members: list[Member]) -> dict[str, str]:
+def _reference_types(candidates: list[Candidate]) -> dict[str, str]:
     """The local variable types numba found in the seed (the reference as a kernel)."""
-    for m in members:
+    for m in candidates:
         if m.origin == "seed" and m.report:
             return ((m.report.get("compile") or {}).get("variables")) or {}
     return {}

@@ -101,7 +101,7 @@ def evolve_html(result) -> str:
         else ("best: the serial reference (untimed)" if best else "no correct candidate")
     )
     rows = []
-    for m in result.members:
+    for m in result.candidates:
         speed = f"{m.speedup:.2f}x" if m.speedup else "-"
         rows.append(
             f"<tr><td>#{m.id}</td><td>{f'#{m.parent_id}' if m.parent_id else ''}</td>"

@@ -167,13 +167,13 @@ def speedup_vs_threads(profile: dict, title: str = ""):
     return fig
 
 
-def progress(members: list[dict], ceiling: dict | None = None, title: str = ""):
+def progress(candidates: list[dict], ceiling: dict | None = None, title: str = ""):
     """A run's progress: the best correct speedup so far (a step line) against the evaluation
     number, every correct candidate's own speedup as a point, and the failed evaluations as
-    crosses on the axis, one colour per verdict. ``members`` are the store's rows in id order."""
+    crosses on the axis, one colour per verdict. ``candidates`` are the store's rows in id order."""
     import plotly.graph_objects as go
 
-    evaluated = [m for m in members if m.get("verdict")]
+    evaluated = [m for m in candidates if m.get("verdict")]
     xs = list(range(1, len(evaluated) + 1))
     best, best_so_far = None, []
     for m in evaluated:

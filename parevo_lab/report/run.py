@@ -25,37 +25,37 @@ class RunData:
     run: dict  # ``rundir.read_run``: status, reason, generator, seed, settings, best, candidates
     task: dict  # path, name, hash
     task_source: str
-    members: list[dict]  # the candidate rows (``rundir.CANDIDATE_KEYS``), in id order
-    reports: dict[int, dict] = field(default_factory=dict)  # evaluation reports by member id
-    sources: dict[int, str] = field(default_factory=dict)  # candidate sources by member id
+    candidates: list[dict]  # the candidate rows (``rundir.CANDIDATE_KEYS``), in id order
+    reports: dict[int, dict] = field(default_factory=dict)  # evaluation reports by candidate id
+    sources: dict[int, str] = field(default_factory=dict)  # candidate sources by candidate id
 
     @property
     def evaluated(self) -> list[dict]:
-        """Evaluated members, in the order they were evaluated (the order of their ids)."""
-        return [m for m in self.members if m["verdict"]]
+        """Evaluated candidates, in the order they were evaluated (the order of their ids)."""
+        return [m for m in self.candidates if m["verdict"]]
 
     @property
     def best(self) -> dict | None:
-        """The fastest correct member (``rundir.best_of``: the earliest among equals)."""
+        """The fastest correct candidate (``rundir.best_of``: the earliest among equals)."""
         best = self.run.get("best")
-        return next((m for m in self.members if best and m["id"] == best["id"]), None)
+        return next((m for m in self.candidates if best and m["id"] == best["id"]), None)
 
     @property
     def seed(self) -> dict | None:
-        return next((m for m in self.members if m["origin"] == "seed"), None)
+        return next((m for m in self.candidates if m["origin"] == "seed"), None)
 
-    def profile(self, member: dict | None) -> dict | None:
-        if member is None:
+    def profile(self, candidate: dict | None) -> dict | None:
+        if candidate is None:
             return None
-        profile = (self.reports.get(member["id"]) or {}).get("profile")
+        profile = (self.reports.get(candidate["id"]) or {}).get("profile")
         return profile if profile and profile.get("ran") else None
 
     @property
     def ceiling(self) -> dict:
         """The machine's measured ceiling, as the best's profile (or any profile) recorded it."""
-        ordered = [self.best, *self.members]
-        for member in ordered:
-            profile = self.profile(member)
+        ordered = [self.best, *self.candidates]
+        for candidate in ordered:
+            profile = self.profile(candidate)
             if profile and profile.get("ceiling"):
                 return profile["ceiling"]
         return {}
@@ -85,28 +85,28 @@ def load(folder) -> RunData:
     state = read_run(folder)
     if state is None:
         raise ReportError(f"{database} holds no run yet: start one with `parevo evolve`")
-    members = state["candidates"]
+    candidates = state["candidates"]
     with Store(database) as store:  # the same run: read_run reads the last one too
         run = next(r for r in store.runs() if r["id"] == state["run"])
-        rows = {r["id"]: r for r in store.members(run["id"])}
+        rows = {r["id"]: r for r in store.candidates(run["id"])}
         reports = {
             i: store.report(r["evaluation_id"]) for i, r in rows.items() if r["evaluation_id"]
         }
-        sources = {i: store.candidate_source(r["candidate_hash"]) or "" for i, r in rows.items()}
+        sources = {i: store.kernel_source(r["source_hash"]) or "" for i, r in rows.items()}
         task_source = store.task_source(run["task_hash"]) or ""
     described = next((r["task"] for r in reports.values() if r and r.get("task")), None) or {}
     task = {"path": described.get("path"), "name": state["task"], "hash": run["task_hash"]}
     if not task["name"]:
         path = Path(task["path"] or folder / "task.py")
         task["name"] = path.parent.name if path.stem == "task" else path.stem
-    return RunData(folder, state, task, task_source, members, reports, sources)
+    return RunData(folder, state, task, task_source, candidates, reports, sources)
 
 
-def _speedup_detail(data: RunData, member: dict) -> dict | None:
-    profile = data.profile(member)
-    if profile is None or not member.get("threads"):
+def _speedup_detail(data: RunData, candidate: dict) -> dict | None:
+    profile = data.profile(candidate)
+    if profile is None or not candidate.get("threads"):
         return None
-    return ((profile.get("speedup") or {}).get("vs_serial") or {}).get(str(member["threads"]))
+    return ((profile.get("speedup") or {}).get("vs_serial") or {}).get(str(candidate["threads"]))
 
 
 def _ci(detail: dict | None) -> str | None:
@@ -132,10 +132,10 @@ CANDIDATE_COLUMNS = [
 
 
 def candidate_rows(data: RunData) -> list[dict]:
-    """One row per member in id order: the lineage (parent), the verdict, the speedup over serial
+    """One row per candidate in id order: the lineage (parent), the verdict, the speedup over serial
     numba with its confidence interval, the thread count and what the candidate changed."""
     rows = []
-    for m in data.members:
+    for m in data.candidates:
         rows.append(
             {
                 "id": f"#{m['id']}",
@@ -177,7 +177,7 @@ def _header(data: RunData) -> str:
         f"**seed** {run['seed']}, **islands** {settings.get('islands', '?')}",
         f"- **status** {run['status']}" + (f" ({run['reason']})" if run["reason"] else ""),
         f"- **evaluations** {len(data.evaluated)} ({counted or 'none yet'}) of "
-        f"{len(data.members)} candidates; run started {run['created']}",
+        f"{len(data.candidates)} candidates; run started {run['created']}",
     ]
     if machine:
         lines.append(
@@ -248,7 +248,7 @@ def _races_section(doc: Document, data: RunData) -> None:
     from ..results import Report, from_dict
     from .text import render_races
 
-    racy = [m for m in data.members if m["verdict"] == "race" and data.reports.get(m["id"])]
+    racy = [m for m in data.candidates if m["verdict"] == "race" and data.reports.get(m["id"])]
     if not racy:
         return
     parts = [f"## Races\n\n{len(racy)} candidate(s) raced; each trace names both sites."]

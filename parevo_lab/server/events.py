@@ -1,11 +1,16 @@
-"""The event stream of a run: its history, then live changes, for every client that listens.
+"""The event stream of a run, a check or an audit: its history, then live changes, for every
+client that listens.
 
 A feed polls the run's SQLite file (the one record every writer shares: the run's own process, a
 terminal's ``parevo evolve --resume``, the server adding a candidate) and turns each change into an
-event: ``run`` (the summary: status, evaluations, best) or ``member`` (one candidate's row, sent
+event: ``run`` (the summary: status, evaluations, best) or ``candidate`` (one candidate's row, sent
 again when its verdict arrives). Events are upserts keyed by id, so a client that joins late or
 reconnects after a server restart rebuilds the same state from a replay. Event ids are
 ``<epoch>:<seq>``; an id from another epoch (another server process) replays everything.
+
+A check's or an audit's feed (``JobFeed``) sends one event, ``check`` or ``audit``, each time
+its answer (``GET checks/<id>``: status, verdict, summary, report) changes: the same road as runs,
+so the panel neither polls nor reads a process's output.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ class Feed:
         self.events: list[dict] = []
         self.listeners = 0
         self._seen_run: str | None = None
-        self._seen_members: dict[int, str] = {}
+        self._seen_candidates: dict[int, str] = {}
         self._changed = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.poll()
@@ -34,16 +39,16 @@ class Feed:
     def poll(self) -> None:
         """Read the run once and append an event for each change since the last read."""
         try:
-            state = self.folders.run(self.run_id, members=True)
+            state = self.folders.run(self.run_id, candidates=True)
         except LookupError:
             return
-        members = state.pop("candidates")
+        candidates = state.pop("candidates")
         added = False
-        for member in members:
-            text = json.dumps(member, sort_keys=True)
-            if self._seen_members.get(member["id"]) != text:
-                self._seen_members[member["id"]] = text
-                self._append("member", member)
+        for candidate in candidates:
+            text = json.dumps(candidate, sort_keys=True)
+            if self._seen_candidates.get(candidate["id"]) != text:
+                self._seen_candidates[candidate["id"]] = text
+                self._append("candidate", candidate)
                 added = True
         text = json.dumps(state, sort_keys=True)
         if text != self._seen_run:
@@ -94,6 +99,26 @@ class Feed:
             self._task.cancel()
 
 
+class JobFeed(Feed):
+    """The feed of a check or an audit (``kind``): one event each time its answer changes."""
+
+    def __init__(self, folders, kind: str, job_id: str, poll_s: float = 0.5):
+        self.kind = kind
+        super().__init__(folders, job_id, poll_s, idle_poll_s=poll_s)
+
+    def poll(self) -> None:
+        try:
+            state = getattr(self.folders, self.kind)(self.run_id)
+        except LookupError:
+            return
+        text = json.dumps(state, sort_keys=True)
+        if text != self._seen_run:
+            self._seen_run = text
+            self._append(self.kind, state)
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+
 class Feeds:
     def __init__(self, folders, poll_s: float = 0.5):
         self.folders = folders
@@ -105,6 +130,14 @@ class Feeds:
         if run_id not in self._feeds:
             self._feeds[run_id] = Feed(self.folders, run_id, self.poll_s)
         return self._feeds[run_id]
+
+    def job(self, kind: str, job_id: str) -> JobFeed:
+        """The feed of check or audit ``job_id`` (``kind`` is ``check`` or ``audit``)."""
+        getattr(self.folders, kind)(job_id)  # NotFound for an unknown one
+        key = f"{kind}/{job_id}"
+        if key not in self._feeds:
+            self._feeds[key] = JobFeed(self.folders, kind, job_id, self.poll_s)
+        return self._feeds[key]
 
     def poke(self, run_id: str) -> None:
         """A change the server made itself (start, stop, resume): publish it now."""

@@ -3,7 +3,7 @@
 Every handler method is behind ``@tornado.web.authenticated`` and ``@authorized("execute")`` on a
 ``parevo_lab:<thing>`` resource: what this API starts is code execution, so a deployment's
 authorizer decides with the same action it uses for kernels and terminals. Request bodies are
-checked against the JSON schemas below; a bad one is a 400 whose message names the field and the
+checked against the JSON schemas of ``parevo_lab.schema``; a bad one is a 400 whose message names the field and the
 fix. ``docs/server.md`` lists the routes with examples.
 """
 
@@ -18,89 +18,20 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.iostream import StreamClosedError
 
 from ..errors import ParevoError
-from ..settings import RUN_SETTINGS_SCHEMA
+from ..schema import (
+    AUDIT_REQUEST,
+    CANDIDATE_REQUEST,
+    CHECK_REQUEST,
+    PARENT_REQUEST,
+    RESUME_REQUEST,
+    RUN_REQUEST,
+)
 from .events import format_event
 from .runs import BadRequest, NotFound
 
 #: All routes live below ``<base_url>/parevo-lab/``; the front end builds the same prefix.
 URL_NAMESPACE = "parevo-lab"
 EXECUTE = "execute"
-
-_NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 100}
-_SOURCE = {"type": "string", "minLength": 1, "maxLength": 1_000_000}
-_THREADS = RUN_SETTINGS_SCHEMA["threads"]
-_BUDGET = RUN_SETTINGS_SCHEMA["budget"]
-_TIMEOUT = {k: v for k, v in RUN_SETTINGS_SCHEMA["timeout"].items() if k != "default"}
-_LABEL = {"type": "string", "maxLength": 4096}
-
-RUN_REQUEST = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["task"],
-    "properties": {
-        "task": {**_SOURCE, "description": "source of the task: reference + make_inputs"},
-        "name": {"type": "string", "maxLength": 200},
-        **RUN_SETTINGS_SCHEMA,  # generator, budget, seed, threads, ...: parevo_lab/settings.py
-        "notebook": _LABEL,
-        "cell_id": _LABEL,
-        "candidates": {
-            "type": "array",
-            "maxItems": 16,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["source"],
-                "properties": {"source": _SOURCE, "function": _NAME},
-            },
-        },
-    },
-}
-RESUME_REQUEST = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {"budget": _BUDGET},
-}
-CANDIDATE_REQUEST = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["source"],
-    "properties": {"source": _SOURCE, "function": _NAME},
-}
-PARENT_REQUEST = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {"resume": {"type": "boolean"}},
-}
-CHECK_REQUEST = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["task", "candidate"],
-    "properties": {
-        "task": _SOURCE,
-        "candidate": _SOURCE,
-        "function": _NAME,
-        "name": {"type": "string", "maxLength": 200},
-        "threads": _THREADS,
-        "profile": {"type": "boolean"},
-        "notebook": _LABEL,
-        "cell_id": _LABEL,
-    },
-}
-
-
-AUDIT_REQUEST = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["task"],
-    "properties": {
-        "task": _SOURCE,
-        "name": {"type": "string", "maxLength": 200},
-        "threads": _THREADS,
-        "timeout": _TIMEOUT,
-        "notebook": _LABEL,
-        "cell_id": _LABEL,
-    },
-}
 
 
 def validate(body, schema: dict) -> dict:
@@ -182,7 +113,7 @@ def _unencodable(value, path: str = "") -> str | None:
     return None
 
 
-def _member_id(text: str) -> int:
+def _candidate_id(text: str) -> int:
     if not text.isdigit():
         raise NotFound(f"no candidate {text!r}: candidate ids are numbers")
     return int(text)
@@ -230,7 +161,7 @@ class RunHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self, run_id):
-        self.answer(self.folders.run(run_id, members=True))
+        self.answer(self.folders.run(run_id, candidates=True))
 
 
 class StopRunHandler(ParevoHandler):
@@ -260,10 +191,13 @@ class EventsHandler(ParevoHandler):
 
     heartbeat_s = 15.0
 
+    def feed(self, job_id: str):
+        return self.feeds.get(job_id)
+
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    async def get(self, run_id):
-        feed = self.feeds.get(run_id)
+    async def get(self, job_id):
+        feed = self.feed(job_id)
         last = self.request.headers.get("Last-Event-ID") or self.get_query_argument("after", None)
         until_idle = self.get_query_argument("until", "") == "idle"
         self.set_header("Content-Type", "text/event-stream")
@@ -292,6 +226,24 @@ class EventsHandler(ParevoHandler):
             feed.leave()
 
 
+class CheckEventsHandler(EventsHandler):
+    """A check's answer each time it changes (event ``check``): queued, running, its verdict."""
+
+    auth_resource = "parevo_lab:checks"
+
+    def feed(self, job_id: str):
+        return self.feeds.job("check", job_id)
+
+
+class AuditEventsHandler(EventsHandler):
+    """An audit's answer each time it changes (event ``audit``)."""
+
+    auth_resource = "parevo_lab:audits"
+
+    def feed(self, job_id: str):
+        return self.feeds.job("audit", job_id)
+
+
 class CandidatesHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
@@ -310,16 +262,16 @@ class CandidatesHandler(ParevoHandler):
 class CandidateHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, run_id, member):
-        self.answer(self.folders.candidate(run_id, _member_id(member)))
+    def get(self, run_id, candidate):
+        self.answer(self.folders.candidate(run_id, _candidate_id(candidate)))
 
 
 class ParentHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, run_id, member):
+    def post(self, run_id, candidate):
         body = self.body(PARENT_REQUEST)
-        run = self.folders.pin(run_id, _member_id(member), body.get("resume", True))
+        run = self.folders.pin(run_id, _candidate_id(candidate), body.get("resume", True))
         self.feeds.poke(run_id)
         self.answer(run)
 
@@ -406,9 +358,11 @@ ROUTES = [
     ("checks", ChecksHandler),
     (f"checks/{_ID}", CheckHandler),
     (f"checks/{_ID}/stop", StopCheckHandler),
+    (f"checks/{_ID}/events", CheckEventsHandler),
     ("audits", AuditsHandler),
     (f"audits/{_ID}", AuditHandler),
     (f"audits/{_ID}/stop", StopAuditHandler),
+    (f"audits/{_ID}/events", AuditEventsHandler),
 ]
 
 

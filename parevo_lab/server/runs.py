@@ -129,9 +129,9 @@ class RunFolders:
     def runs(self) -> list[dict]:
         folders = [p for p in self.runs_dir.iterdir() if (p / REQUEST_FILE).exists()]
         folders.sort(key=lambda p: read_json(p / REQUEST_FILE).get("created", ""))
-        return [self.run(p.name, members=False) for p in folders]
+        return [self.run(p.name, candidates=False) for p in folders]
 
-    def run(self, run_id: str, members: bool = False) -> dict:
+    def run(self, run_id: str, candidates: bool = False) -> dict:
         folder = self._run_folder(run_id)
         request = read_json(folder / REQUEST_FILE)
         job = self.jobs.get(run_id)
@@ -148,7 +148,7 @@ class RunFolders:
             "status": "queued",
             "reason": "",
             "evaluations": 0,
-            "members": 0,
+            "population": 0,
             "evaluating": None,
             "best": None,
             "run": None,
@@ -156,7 +156,7 @@ class RunFolders:
         state_in_db = read_run(folder)
         rows = []
         if state_in_db is not None:
-            keys = ("run", "status", "reason", "members", "evaluations", "best")
+            keys = ("run", "status", "reason", "population", "evaluations", "best")
             out.update({k: state_in_db[k] for k in keys})
             rows = state_in_db["candidates"]
         state = job.state if job else request.get("state")
@@ -179,7 +179,7 @@ class RunFolders:
         if out["status"] == "failed" and not out["reason"]:
             out["reason"] = _log_tail(folder)
         out["resumable"] = out["status"] in RESUMABLE and out["run"] is not None
-        if members:
+        if candidates:
             out["candidates"] = rows
         return out
 
@@ -226,27 +226,27 @@ class RunFolders:
         return store, runs[-1]
 
     def candidates(self, run_id: str) -> list[dict]:
-        return self.run(run_id, members=True)["candidates"]
+        return self.run(run_id, candidates=True)["candidates"]
 
-    def candidate(self, run_id: str, member_id: int) -> dict:
+    def candidate(self, run_id: str, candidate_id: int) -> dict:
         try:
-            return candidate_detail(self._run_folder(run_id), member_id)
+            return candidate_detail(self._run_folder(run_id), candidate_id)
         except RunNotFound:
             if (self._run_folder(run_id) / RUN_FILE).exists():
-                raise NotFound(f"run {run_id} has no candidate {member_id}") from None
+                raise NotFound(f"run {run_id} has no candidate {candidate_id}") from None
             raise NotFound(f"run {run_id} has no candidates yet") from None
 
     def best_source(self, run_id: str) -> str | None:
         path = self._run_folder(run_id) / BEST_FILE
         return path.read_text(encoding="utf-8") if path.exists() else None
 
-    def pin(self, run_id: str, member_id: int, resume: bool = True) -> dict:
+    def pin(self, run_id: str, candidate_id: int, resume: bool = True) -> dict:
         """ "Use as parent": the run's next proposal grows from this candidate."""
         store, run = self._store(run_id)
         with store:
-            if store.member(run["id"], member_id) is None:
-                raise NotFound(f"run {run_id} has no candidate {member_id}")
-            store.pin(run["id"], member_id)
+            if store.candidate(run["id"], candidate_id) is None:
+                raise NotFound(f"run {run_id} has no candidate {candidate_id}")
+            store.pin(run["id"], candidate_id)
         job = self.jobs.get(run_id)
         if resume and not (job and job.active):
             return self.resume_run(run_id)
@@ -254,24 +254,24 @@ class RunFolders:
 
     def add_candidate(self, run_id: str, source: str, function: str = "kernel") -> dict:
         """A person's own candidate joins the population (evaluated next by the live run)."""
-        from ..candidate import Candidate
+        from ..kernel import Kernel
 
         folder = self._run_folder(run_id)
         task = load_task(folder / TASK_FILE)
         store, run = self._store(run_id)
         with store:
-            member_id = store.add_member(
+            candidate_id = store.add_candidate(
                 run["id"],
                 task,
-                Candidate(source=source, function=function),
+                Kernel(source=source, function=function),
                 parent_id=None,
                 origin="manual",
                 label="added by hand from the notebook",
                 family="manual",
             )
-        if member_id is None:
+        if candidate_id is None:
             raise Conflict(f"run {run_id} already holds this candidate")
-        return {"id": member_id}
+        return {"id": candidate_id}
 
     # -- one-off jobs: checks and audits ------------------------------------------------------
 

@@ -1,4 +1,4 @@
-import { EventFollower } from '../follow';
+import { EventFollower, followUntilDone } from '../follow';
 
 /** A fetch Response stand-in: the body yields these chunks, then ends (or hangs). */
 function stream(chunks: string[], hang = false): Response {
@@ -24,7 +24,7 @@ function stream(chunks: string[], hang = false): Response {
 }
 
 const event = (n: number) =>
-  `id: e:${n}\nevent: member\ndata: {"id": ${n}}\n\n`;
+  `id: e:${n}\nevent: candidate\ndata: {"id": ${n}}\n\n`;
 
 describe('EventFollower', () => {
   it('says when the server goes away, reconnects, and resumes after the last event', async () => {
@@ -97,5 +97,30 @@ describe('EventFollower', () => {
     await follower.done;
     await new Promise(resolve => setTimeout(resolve, 20));
     expect(opened).toBe(1);
+  });
+});
+
+describe('followUntilDone', () => {
+  it("follows a check's answers across a lost connection and stops when it is done", async () => {
+    const answer = (n: number, status: string) =>
+      `id: e:${n}\nevent: check\ndata: {"id": "c", "status": "${status}"}\n\n`;
+    const asked: (string | null)[] = [];
+    const replies = [
+      () =>
+        Promise.resolve(stream([answer(1, 'queued'), answer(2, 'running')])),
+      () => Promise.resolve(stream([answer(3, 'done')], true))
+    ];
+    const seen: string[] = [];
+    const last = await followUntilDone<{ status: string }>(
+      last => {
+        asked.push(last);
+        return replies[asked.length - 1]();
+      },
+      job => seen.push(job.status),
+      () => 0
+    );
+    expect(seen).toEqual(['queued', 'running', 'done']);
+    expect(last.status).toBe('done');
+    expect(asked).toEqual([null, 'e:2']); // resumed after the last answer seen
   });
 });

@@ -50,7 +50,7 @@ function run(extra: Partial<IRun> = {}): IRun {
     status: 'running',
     reason: '',
     evaluations: 4,
-    members: 5,
+    population: 5,
     evaluating: 5,
     best: { id: 3, label: 'prange', speedup: 1.5, threads: 2 },
     run: 1,
@@ -63,16 +63,16 @@ describe('parseEventStream', () => {
   it('splits complete events and keeps the unfinished rest', () => {
     const text =
       'id: e:1\nevent: run\ndata: {"id": "r1"}\n\n: keepalive\n\n' +
-      'id: e:2\nevent: member\ndata: {"id": 1}\n\nid: e:3\nevent: mem';
+      'id: e:2\nevent: candidate\ndata: {"id": 1}\n\nid: e:3\nevent: cand';
     const { events, rest } = parseEventStream(text);
     expect(events).toEqual([
       { id: 'e:1', type: 'run', data: { id: 'r1' } },
-      { id: 'e:2', type: 'member', data: { id: 1 } }
+      { id: 'e:2', type: 'candidate', data: { id: 1 } }
     ]);
-    expect(rest).toBe('id: e:3\nevent: mem');
-    const more = parseEventStream(rest + 'ber\ndata: {"id": 2}\n\n');
+    expect(rest).toBe('id: e:3\nevent: cand');
+    const more = parseEventStream(rest + 'idate\ndata: {"id": 2}\n\n');
     expect(more.events).toEqual([
-      { id: 'e:3', type: 'member', data: { id: 2 } }
+      { id: 'e:3', type: 'candidate', data: { id: 2 } }
     ]);
   });
 
@@ -93,12 +93,12 @@ describe('RunState', () => {
     ).toBe(false);
     state.apply({
       id: 'e:3',
-      type: 'member',
+      type: 'candidate',
       data: candidate(1, { verdict: null, state: 'pending', speedup: null })
     });
     state.apply({
       id: 'e:4',
-      type: 'member',
+      type: 'candidate',
       data: candidate(1, { speedup: 2 })
     });
     expect(state.candidates.size).toBe(1);
@@ -109,10 +109,10 @@ describe('RunState', () => {
 
   it('replaying the same events twice gives the same state', () => {
     const events = [
-      { id: 'e:1', type: 'member', data: candidate(1) },
+      { id: 'e:1', type: 'candidate', data: candidate(1) },
       {
         id: 'e:2',
-        type: 'member',
+        type: 'candidate',
         data: candidate(2, { parent_id: 1, speedup: 3 })
       },
       { id: 'e:3', type: 'run', data: run() }

@@ -166,7 +166,7 @@ describe('the speed label', () => {
         task: 'scale',
         status: 'finished',
         reason: 'evaluation budget spent (4)',
-        members: 4,
+        population: 4,
         evaluations: 4,
         settings: { budget: { evaluations: 4 } },
         best: { id: 3, label: 'prange', speedup: 1.5, threads: 2 }
@@ -365,7 +365,7 @@ describe('no stray null', () => {
     settings: null,
     status: 'running',
     reason: null,
-    members: 0,
+    population: 0,
     evaluations: 0,
     evaluating: null,
     best: { id: 1, label: 'seed', speedup: null, threads: null }
@@ -413,7 +413,7 @@ describe('no stray null', () => {
         status: 'running',
         reason: '',
         evaluations: 1,
-        members: 2,
+        population: 2,
         evaluating: null,
         best: { id: 1, label: 'seed', speedup: 1.2, threads: null },
         run: 1,
@@ -533,7 +533,7 @@ describe('the Workbench widget', () => {
       settings: { budget: { evaluations: 3 } },
       status: 'finished',
       reason: 'evaluation budget spent (3)',
-      members: 3,
+      population: 3,
       evaluations: 3,
       evaluating: null,
       best: { id: 3, label: 'move 3', speedup: 1.8, threads: 2 }
@@ -610,7 +610,7 @@ describe('the Workbench widget', () => {
 
   it('waits for a folder where no run has begun', () => {
     const { model } = fakeModel({
-      run: { status: 'waiting', task: '', members: 0, evaluations: 0 },
+      run: { status: 'waiting', task: '', population: 0, evaluations: 0 },
       candidates: [],
       selected: null,
       detail: {},

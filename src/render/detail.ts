@@ -57,7 +57,7 @@ export interface ICandidateDetailHooks {
   /** Add buttons to the header's `.jp-ParevoCandidate-actions`. */
   actions?(host: HTMLElement, shown: IShown): void;
   /** A click on a candidate of the lineage. */
-  openCandidate?(shown: IShown, memberId: number): void;
+  openCandidate?(shown: IShown, candidateId: number): void;
 }
 
 /** The header: badge, `#id label`, the speed and the summary. */
@@ -116,7 +116,7 @@ export function renderReport(parent: HTMLElement, report: any | null): void {
 export function renderLineage(
   parent: HTMLElement,
   shown: IShown,
-  onOpen: (memberId: number) => void
+  onOpen: (candidateId: number) => void
 ): void {
   if (shown.candidates.length === 0) {
     el('p', 'jp-ParevoEmpty', parent).textContent =
@@ -124,7 +124,7 @@ export function renderLineage(
     return;
   }
   const path = new Set(
-    ancestry(shown.candidates, shown.memberId ?? -1).map(c => c.id)
+    ancestry(shown.candidates, shown.candidateId ?? -1).map(c => c.id)
   );
   const tree = el('ul', 'jp-ParevoLineage', parent);
   const add = (node: ILineageNode, into: HTMLElement) => {
@@ -133,7 +133,7 @@ export function renderLineage(
     const line = el('div', 'jp-ParevoLineage-line', item);
     line.dataset.id = String(c.id);
     line.classList.toggle('jp-mod-onPath', path.has(c.id));
-    line.classList.toggle('jp-mod-current', c.id === shown.memberId);
+    line.classList.toggle('jp-mod-current', c.id === shown.candidateId);
     badge(line, c.verdict ?? c.state);
     el('span', 'jp-ParevoLineage-label', line).textContent =
       ` #${c.id} ${formatSpeedup(c)} — ${c.label}`;
@@ -191,7 +191,7 @@ export class CandidateDetail {
     const same =
       this._shown !== null &&
       this._shown.kind === shown.kind &&
-      this._shown.memberId === shown.memberId &&
+      this._shown.candidateId === shown.candidateId &&
       this._shown.runId === shown.runId;
     if (!same || (this._against === 'parent' && !shown.parent)) {
       this._against = shown.parent ? 'parent' : 'reference';

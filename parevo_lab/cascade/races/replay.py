@@ -224,7 +224,7 @@ def _compile(module_name: str, path: Path, replay: ReplaySource):
     import importlib
     import sys
 
-    from ...candidate import materialise
+    from ...kernel import materialise
 
     shadow_source = Path(shadow.__file__).read_text(encoding="utf-8")
     header = (

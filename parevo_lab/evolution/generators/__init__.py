@@ -8,9 +8,9 @@ in ``base`` (both generators import it); ``get`` is the factory.
 
 from __future__ import annotations
 
-from .base import Context, Generator, GeneratorError, Member, Proposal
+from .base import Candidate, Context, Generator, GeneratorError, Proposal
 
-__all__ = ["Context", "Generator", "GeneratorError", "Member", "Proposal", "get"]
+__all__ = ["Context", "Generator", "GeneratorError", "Candidate", "Proposal", "get"]
 
 
 def get(name: str, **settings) -> Generator:

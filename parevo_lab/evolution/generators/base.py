@@ -1,5 +1,5 @@
 """The generator interface that every generator implements and the engine drives: proposals,
-members of a run's population, the context a generator sees. A generator never runs a candidate.
+candidates of a run's population, the context a generator sees. A generator never runs a candidate.
 
 ``propose(parent, context)`` yields ``Proposal``s for one parent, best first; the engine takes the
 first whose source the run does not hold yet. The rule generator yields every move it knows for
@@ -33,8 +33,9 @@ class Proposal:
 
 
 @dataclass
-class Member:
-    """One candidate of a run's population, with its evaluation's outcome."""
+class Candidate:
+    """One candidate of a run's population, with its evaluation's outcome (its row in every view
+    is ``schema.CANDIDATE``; its code is ``source`` and ``function``)."""
 
     id: int
     parent_id: int | None
@@ -52,6 +53,8 @@ class Member:
     function: str = "kernel"
     tokens: int = 0
     cost: float = 0.0
+    created: str = ""
+    summary: str = ""  # the evaluation's one line
 
     @property
     def evaluated(self) -> bool:
@@ -65,23 +68,23 @@ class Member:
 @dataclass
 class Context:
     task: Task
-    members: list[Member]
+    candidates: list[Candidate]
     rng: random.Random
     variables: dict[str, str] = field(default_factory=dict)  # the reference's local types
 
-    def member(self, member_id: int | None) -> Member | None:
-        return next((m for m in self.members if m.id == member_id), None)
+    def candidate(self, candidate_id: int | None) -> Candidate | None:
+        return next((m for m in self.candidates if m.id == candidate_id), None)
 
-    def children(self, member: Member) -> list[Member]:
-        return [m for m in self.members if m.parent_id == member.id]
+    def children(self, candidate: Candidate) -> list[Candidate]:
+        return [m for m in self.candidates if m.parent_id == candidate.id]
 
-    def lineage(self, member: Member) -> list[Member]:
-        """The member and its ancestors, the member first."""
+    def lineage(self, candidate: Candidate) -> list[Candidate]:
+        """The candidate and its ancestors, the candidate first."""
         chain, seen = [], set()
-        while member is not None and member.id not in seen:
-            chain.append(member)
-            seen.add(member.id)
-            member = self.member(member.parent_id)
+        while candidate is not None and candidate.id not in seen:
+            chain.append(candidate)
+            seen.add(candidate.id)
+            candidate = self.candidate(candidate.parent_id)
         return chain
 
 
@@ -90,4 +93,4 @@ class Generator(Protocol):
 
     def seed(self, task: Task) -> Proposal: ...
 
-    def propose(self, parent: Member, context: Context) -> Iterator[Proposal]: ...
+    def propose(self, parent: Candidate, context: Context) -> Iterator[Proposal]: ...

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ... import settings
 from ...task import Task
 from ..feedback import from_report
-from .base import Context, GeneratorError, Member, Proposal
+from .base import Candidate, Context, GeneratorError, Proposal
 from .prompts import AnswerError, build_messages, parse_answer, primitives_reference
 
 MODES = ("full", "diff")
@@ -103,7 +103,7 @@ class LLMGenerator:
             family="serial",
         )
 
-    def propose(self, parent: Member, context: Context) -> Iterator[Proposal]:
+    def propose(self, parent: Candidate, context: Context) -> Iterator[Proposal]:
         feedback = from_report(parent.report) if parent.report else None
         mode = self.settings.mode
         if self._primitives is None:
@@ -184,7 +184,7 @@ class LLMGenerator:
         )
 
 
-def _label(parent: Member, feedback, mode: str, model: str) -> str:
+def _label(parent: Candidate, feedback, mode: str, model: str) -> str:
     if feedback is None or parent.origin == "seed":
         return f"{model}: parallelise the reference ({mode})"
     if feedback.kind == "ok":

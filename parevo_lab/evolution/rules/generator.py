@@ -1,6 +1,6 @@
 """The rule-based paralleliser as a generator: moves over plans, repairs driven by feedback.
 
-A member made by this generator carries its plan (``genome``). From an ``ok`` parent it proposes,
+A candidate made by this generator carries its plan (``genome``). From an ``ok`` parent it proposes,
 best first: the automatic plan (every loop nest parallel at its outermost loop that allows it),
 then single moves (parallelise one more loop; another strategy for a parallel loop; move the
 parallelism into a nested loop), then tuning knobs (fastmath, error_model, blocks per thread).
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from ...task import Task
 from ..feedback import from_report
-from ..generators.base import Context, Member, Proposal
+from ..generators.base import Candidate, Context, Proposal
 from .analysis import Analysis, AnalysisError, analyse, function_source
 from .transforms import (
     DEFAULT_KNOBS,
@@ -87,7 +87,7 @@ class RulesGenerator:
             family="serial",
         )
 
-    def propose(self, parent: Member, context: Context) -> Iterator[Proposal]:
+    def propose(self, parent: Candidate, context: Context) -> Iterator[Proposal]:
         if parent.genome is None:
             yield from self._retune_source(parent)
             return
@@ -184,7 +184,7 @@ class RulesGenerator:
 
     # -- from a failed parent -------------------------------------------------------------
 
-    def _repairs(self, analysis: Analysis, plan: Plan, parent: Member, context: Context):
+    def _repairs(self, analysis: Analysis, plan: Plan, parent: Candidate, context: Context):
         feedback = from_report(parent.report or {"verdict": parent.verdict or "runtime_error"})
         why = _reason(feedback)
         if feedback.kind == "compile_error" and plan.knobs and _knob_related(feedback.detail):
@@ -198,7 +198,7 @@ class RulesGenerator:
             yield signed  # an unsigned index gone negative reads out of bounds: likeliest first
         implicated = self._implicated(context.task, feedback, plan, context.variables)
         if not implicated:
-            grandparent = context.member(parent.parent_id)
+            grandparent = context.candidate(parent.parent_id)
             before = (
                 Plan.from_dict(grandparent.genome) if grandparent and grandparent.genome else Plan()
             )
@@ -252,7 +252,7 @@ class RulesGenerator:
 
     # -- any source: the knobs only -------------------------------------------------------
 
-    def _retune_source(self, parent: Member) -> Iterator[Proposal]:
+    def _retune_source(self, parent: Candidate) -> Iterator[Proposal]:
         if parent.verdict != "ok":
             return
         for name, value, text in (
@@ -276,8 +276,8 @@ def _harmful_moves(context: Context) -> set[tuple[str, str]]:
     correct parent: a parallel loop with too little work per call (an inner loop run once per
     outer iteration) is slow in every plan, so it is not proposed again."""
     harmful = set()
-    for child in context.members:
-        parent = context.member(child.parent_id)
+    for child in context.candidates:
+        parent = context.candidate(child.parent_id)
         if parent is None or child.genome is None or parent.genome is None:
             continue
         if not (child.ok and parent.ok and child.speedup and parent.speedup):

@@ -1,7 +1,7 @@
 """What to transform: a plan (the loops' strategies and the tuning knobs), its validity, labels.
 
 The bottom of the ``transforms`` package: the names of the strategies, the knobs' defaults, the
-``Plan`` a member carries as its genome, ``valid`` (can the plan be rendered for an analysis),
+``Plan`` a candidate carries as its genome, ``valid`` (can the plan be rendered for an analysis),
 ``RenderError`` (it cannot), and ``label`` (a person's description of one move). The package's
 docstring describes the strategies and the knobs.
 """

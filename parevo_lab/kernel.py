@@ -27,7 +27,7 @@ def cache_root() -> Path:
 
 
 @dataclass
-class Candidate:
+class Kernel:
     source: str
     function: str = DEFAULT_FUNCTION
     path: Path | None = None  # where the user's file was, if it came from one
@@ -84,11 +84,11 @@ def parse_candidate_spec(spec: str) -> tuple[Path, str]:
     return Path(path), func
 
 
-def load_candidate(spec: str) -> Candidate:
+def load_kernel(spec: str) -> Kernel:
     path, func = parse_candidate_spec(spec)
     if not path.is_file():
         raise FileNotFoundError(f"candidate file {path} not found: give the path of a .py file")
-    return Candidate(source=path.read_text(encoding="utf-8"), function=func, path=path.resolve())
+    return Kernel(source=path.read_text(encoding="utf-8"), function=func, path=path.resolve())
 
 
 def materialise(source: str, kind: str) -> tuple[Path, str]:

@@ -1,0 +1,192 @@
+"""The shapes every road shares (schema layer: imports only ``settings``).
+
+- the REST API's request bodies (``RUN_REQUEST``, ``CHECK_REQUEST``, ...), which the server
+  validates and the job started from a run folder validates again;
+- one **candidate** row (``CANDIDATE``): an entry of a run's population as the store, the run
+  folder (``rundir``), the REST API, the event stream, the notebook widget, the reports and
+  ``parevo evolve --json`` all show it;
+- **the best** (``BEST``) and the rule that picks it (``best_of``), computed here only;
+- a **run's state** (``RUN_STATE``) as ``rundir.read_run`` returns it.
+
+``scripts/api_schema.py`` writes these JSON Schemas to ``api-schema/`` and ``jlpm build:types``
+turns them into the front end's TypeScript types (``src/generated/``), so Python and TypeScript
+cannot drift apart. The check report has its own schema (``results.Report``).
+"""
+
+from __future__ import annotations
+
+from .settings import RUN_SETTINGS_SCHEMA
+
+# ---------------------------------------------------------------- request bodies (REST API)
+NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 100}
+SOURCE = {"type": "string", "minLength": 1, "maxLength": 1_000_000}
+LABEL = {"type": "string", "maxLength": 4096}
+TITLE = {"type": "string", "maxLength": 200}
+_THREADS = RUN_SETTINGS_SCHEMA["threads"]
+_BUDGET = RUN_SETTINGS_SCHEMA["budget"]
+_TIMEOUT = {k: v for k, v in RUN_SETTINGS_SCHEMA["timeout"].items() if k != "default"}
+#: What a request may carry only for the workbench to show (never a job's business).
+LABELS = ("name", "notebook", "cell_id")
+_LABELS = {"name": TITLE, "notebook": LABEL, "cell_id": LABEL}
+
+
+def _request(required: list[str], **properties) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
+#: The settings a check job takes, besides the task and candidate sources.
+CHECK_SETTINGS = {"function": NAME, "threads": _THREADS, "profile": {"type": "boolean"}}
+#: The settings an audit job takes, besides the task source.
+AUDIT_SETTINGS = {"threads": _THREADS, "timeout": _TIMEOUT}
+
+RUN_REQUEST = _request(
+    ["task"],
+    task={**SOURCE, "description": "source of the task: reference + make_inputs"},
+    **RUN_SETTINGS_SCHEMA,  # generator, budget, seed, threads, ...: parevo_lab/settings.py
+    **_LABELS,
+    candidates={
+        "type": "array",
+        "maxItems": 16,
+        "items": _request(["source"], source=SOURCE, function=NAME),
+    },
+)
+RESUME_REQUEST = _request([], budget=_BUDGET)
+CANDIDATE_REQUEST = _request(["source"], source=SOURCE, function=NAME)
+PARENT_REQUEST = _request([], resume={"type": "boolean"})
+CHECK_REQUEST = _request(
+    ["task", "candidate"], task=SOURCE, candidate=SOURCE, **CHECK_SETTINGS, **_LABELS
+)
+AUDIT_REQUEST = _request(["task"], task=SOURCE, **AUDIT_SETTINGS, **_LABELS)
+
+# ---------------------------------------------------------------- a candidate of a run
+VERDICTS = ("ok", "compile_error", "runtime_error", "timeout", "wrong", "race")
+_VERDICT = {"anyOf": [{"enum": list(VERDICTS)}, {"type": "null"}]}
+_ID = {"type": "integer", "minimum": 1}
+_OPTIONAL_ID = {"anyOf": [_ID, {"type": "null"}]}
+_NUMBER = {"anyOf": [{"type": "number"}, {"type": "null"}]}
+_INTEGER = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+
+CANDIDATE = {
+    "type": "object",
+    "description": "one candidate of a run's population",
+    "additionalProperties": False,
+    "required": [
+        "id",
+        "parent_id",
+        "origin",
+        "label",
+        "family",
+        "island",
+        "created",
+        "verdict",
+        "speedup",
+        "threads",
+        "summary",
+        "tokens",
+        "cost",
+        "state",
+    ],
+    "properties": {
+        "id": _ID,
+        "parent_id": _OPTIONAL_ID,
+        "origin": {"type": "string", "description": "seed, rules, llm or manual"},
+        "label": {"type": "string", "description": "the move or prompt that made it"},
+        "family": {"type": "string", "description": "its strategy family"},
+        "island": {"type": "integer", "minimum": 0},
+        "created": {"type": "string"},
+        "verdict": _VERDICT,
+        "speedup": {**_NUMBER, "description": "over the serial numba reference"},
+        "threads": {**_INTEGER, "description": "where that speedup was measured"},
+        "summary": {"type": "string", "description": "the evaluation's one line"},
+        "tokens": {"type": "integer", "minimum": 0},
+        "cost": {"type": "number", "minimum": 0},
+        "state": {"enum": ["pending", "evaluating", "evaluated"]},
+    },
+}
+#: One candidate row's keys: the same in every view.
+CANDIDATE_KEYS = tuple(k for k in CANDIDATE["required"] if k != "state")
+
+BEST = {
+    "type": "object",
+    "description": "the fastest correct candidate of a run (the earliest among equals)",
+    "additionalProperties": False,
+    "required": ["id", "label", "speedup", "threads"],
+    "properties": {k: CANDIDATE["properties"][k] for k in ("id", "label", "speedup", "threads")},
+}
+_OPTIONAL_BEST = {"anyOf": [{"$ref": "#/definitions/best"}, {"type": "null"}]}
+
+RUN_STATE = {
+    "type": "object",
+    "description": "a run folder's last run, as rundir.read_run returns it",
+    "additionalProperties": False,
+    "required": ["run", "task", "status", "reason", "population", "evaluations", "best"],
+    "properties": {
+        "run": _INTEGER,
+        "task": {"type": "string"},
+        "created": {"type": "string"},
+        "generator": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "seed": _INTEGER,
+        "settings": {
+            "description": "what the run was started with (its budget among them)",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "budget": {
+                            "anyOf": [
+                                {"type": "object", "properties": {"evaluations": _INTEGER}},
+                                {"type": "null"},
+                            ]
+                        }
+                    },
+                },
+                {"type": "null"},
+            ],
+        },
+        "status": {"type": "string"},
+        "reason": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "population": {"type": "integer", "minimum": 0, "description": "candidates in the run"},
+        "evaluations": {"type": "integer", "minimum": 0},
+        "evaluating": _OPTIONAL_ID,
+        "best": _OPTIONAL_BEST,
+        "candidates": {"type": "array", "items": {"$ref": "#/definitions/candidate"}},
+    },
+    "definitions": {"candidate": CANDIDATE, "best": BEST},
+}
+
+
+def _get(item, key: str):
+    return item[key] if isinstance(item, dict) else getattr(item, key)
+
+
+def best_of(candidates):
+    """The fastest correct candidate (the earliest among equals), or None when none is correct.
+
+    Works on rows (dicts with ``id``, ``verdict``, ``speedup``) and on objects with those
+    attributes alike: the one rule every view uses."""
+    correct = [c for c in candidates if _get(c, "verdict") == "ok"]
+    if not correct:
+        return None
+    return max(correct, key=lambda c: (_get(c, "speedup") or 0.0, -_get(c, "id")))
+
+
+def best_row(candidate) -> dict | None:
+    """``BEST`` of one candidate (row or object); None for None."""
+    if candidate is None:
+        return None
+    return {k: _get(candidate, k) for k in BEST["required"]}
+
+
+def candidate_row(row, state: str | None = None) -> dict:
+    """``CANDIDATE`` of a store row or a candidate object; ``state`` defaults to ``evaluated``
+    once it has a verdict and ``pending`` before."""
+    out = {k: _get(row, k) for k in CANDIDATE_KEYS}
+    if out["summary"] is None:
+        out["summary"] = ""
+    out["state"] = state or ("evaluated" if out["verdict"] else "pending")
+    return out
