@@ -1,4 +1,6 @@
 import os
+import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -6,7 +8,9 @@ import pytest
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
-KERNELS = Path(__file__).parent / "kernels"
+TESTS = Path(__file__).parent  # the shared files of the tests: kernels/, races/, servers
+ROOT = TESTS.parent
+KERNELS = TESTS / "kernels"
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
@@ -55,3 +59,39 @@ def process_alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+# A small task several test modules evolve (tests/evolution/).
+HISTOGRAM = '''
+"""Counts of small keys, and their sum."""
+
+import numpy as np
+
+BINS = 32
+SIZES = {"check": 400, "bench": 40_000}
+
+
+def make_inputs(size, rng):
+    return (rng.integers(0, BINS, size),)
+
+
+def reference(keys):
+    counts = np.zeros(BINS, np.int64)
+    for i in range(keys.shape[0]):
+        counts[keys[i]] += 1
+    return counts
+'''
+
+
+def parevo(*args, timeout=600):
+    return subprocess.run(
+        [sys.executable, "-m", "parevo_lab.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def rows(database, query):
+    with sqlite3.connect(database) as db:
+        return db.execute(query).fetchall()

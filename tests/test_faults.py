@@ -3,9 +3,9 @@ can do to a run (kill -9 of the Jupyter server, of the run, a full disk under th
 that every fault ends as a verdict or a clear error, with nothing recorded lost or repeated.
 
 The faults tested elsewhere: a native hang, a segfault, a memory bomb, os._exit, megabytes of
-output (test_verdicts.py); grandchildren in the process group (test_sandbox.py); kill -9 of
-`parevo evolve` and a resume (test_evolve.py); a Dask worker killed mid-evaluation
-(test_dask.py); four runs at once under the concurrency cap (test_server.py).
+output (cascade/test_verdicts.py); grandchildren in the process group (test_sandbox.py); kill -9 of
+`parevo evolve` and a resume (evolution/test_engine.py); a Dask worker killed mid-evaluation
+(test_executor.py); four runs at once under the concurrency cap (server/test_handlers.py).
 """
 
 import json

@@ -47,3 +47,14 @@ def test_the_script_exits_1_and_names_each_problem():
     found = check_layers.problems()
     assert done.returncode == (1 if found else 0)
     assert json.loads(done.stdout) == found
+
+
+def test_the_tests_mirror_the_packages():
+    """tests/<package>/test_<module>.py: every folder of tests is a package of parevo_lab (the
+    folders of shared files, kernels/ and races/, hold no tests)."""
+    tests = ROOT / "tests"
+    for path in sorted(tests.rglob("test_*.py")):
+        folder = path.parent.relative_to(tests)
+        if folder.parts:
+            package = ROOT / "parevo_lab" / folder
+            assert (package / "__init__.py").is_file(), f"{path}: parevo_lab/{folder} is no package"

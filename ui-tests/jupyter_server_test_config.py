@@ -1,7 +1,7 @@
 """Server configuration for the Galata integration tests.
 
 Galata's server runs without token or XSRF checks, so authentication is tested in
-tests/test_server.py, not here.
+tests/server/test_handlers.py, not here.
 """
 
 import sys

@@ -18,7 +18,7 @@ const TASK = fs.readFileSync(
   'utf-8'
 );
 
-// a candidate that races on out[0], the one tests/test_server.py checks
+// a candidate that races on out[0], the one tests/server/test_handlers.py checks
 const RACY = fs.readFileSync(
   path.resolve(__dirname, '..', '..', 'tests', 'kernels', 'scale_racy.py'),
   'utf-8'

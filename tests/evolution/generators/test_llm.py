@@ -5,14 +5,13 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from test_evolve import HISTOGRAM, parevo, rows
+from conftest import HISTOGRAM, TESTS, parevo, rows
 
 from parevo_lab.evolution.rules.transforms import Plan, render
 
-SERVER = Path(__file__).with_name("fake_llm_server.py")
+SERVER = TESTS / "fake_llm_server.py"
 
 RACY = """Here is a parallel version:
 

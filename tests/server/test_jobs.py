@@ -8,7 +8,8 @@ import signal
 import time
 
 import pytest
-from test_server import GOOD, TASK
+from conftest import TESTS
+from test_handlers import GOOD, TASK
 
 from parevo_lab.server.jobs import JobManager, read_json, start_time
 from parevo_lab.server.runs import Conflict, RunFolders
@@ -114,11 +115,10 @@ SCALE_ANSWER = f"```python\n{GOOD}```"
 
 
 def fake_endpoint(tmp_path, replies):
-    """The scripted chat-completions server of test_evolve_llm, as a real process."""
+    """The scripted chat-completions server of evolution/generators/test_llm.py, as a real process."""
     import json
     import subprocess
     import sys
-    from pathlib import Path
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     script = tmp_path / "script.json"
@@ -127,7 +127,7 @@ def fake_endpoint(tmp_path, replies):
     process = subprocess.Popen(
         [
             sys.executable,
-            str(Path(__file__).with_name("fake_llm_server.py")),
+            str(TESTS / "fake_llm_server.py"),
             str(script),
             str(port),
             str(tmp_path / "requests.jsonl"),

@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import TESTS
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.utils import JupyterServerAuthWarning
 from tornado.httpclient import HTTPClientError
@@ -30,7 +31,7 @@ ONLY_OUR_EXTENSION = {
     "jupyter_server_terminals": False,
 }
 
-TASK = (Path(__file__).parent / "kernels" / "scale_task.py").read_text()
+TASK = (TESTS / "kernels" / "scale_task.py").read_text()
 
 OTHER_TASK = TASK.replace("2.0 * x[i] + 1.0", "x[i] * x[i]")
 
@@ -47,7 +48,7 @@ def kernel(x):
 """
 
 # a candidate of the scale task that races on out[0] (also checked by the Galata test)
-RACY = (Path(__file__).parent / "kernels" / "scale_racy.py").read_text()
+RACY = (TESTS / "kernels" / "scale_racy.py").read_text()
 
 
 def _config(tmp_path, **extra):
@@ -485,7 +486,7 @@ async def test_a_check_of_a_cell_gives_the_verdict_and_the_race_trace(jp_fetch):
 
 # -- audits of a task cell -----------------------------------------------------------------------
 
-WEAK_TASK = (Path(__file__).parent / "kernels" / "audit" / "weak_xor_task.py").read_text()
+WEAK_TASK = (TESTS / "kernels" / "audit" / "weak_xor_task.py").read_text()
 
 
 @pytest.mark.slow

@@ -2,7 +2,7 @@
 profiles never share the host's cores, a killed worker's evaluation is rerun elsewhere, a candidate
 that kills every worker that runs it is recorded as failed, and every report reaches the store.
 (`parevo bench --executor dask` is tested in test_bench.py; the server's cluster in
-test_server.py.)"""
+server/test_handlers.py.)"""
 
 import os
 import signal

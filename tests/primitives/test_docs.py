@@ -2,11 +2,10 @@
 
 import subprocess
 import sys
-from pathlib import Path
+
+from conftest import ROOT
 
 from parevo_lab import primitives as pp
-
-ROOT = Path(__file__).parent.parent
 
 
 def test_every_public_primitive_states_work_and_span():

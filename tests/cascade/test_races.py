@@ -4,13 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import TESTS, run_cli
 
 from parevo_lab.cascade import CheckOptions, evaluate
 from parevo_lab.kernel import load_kernel
 from parevo_lab.task import load_task
 
-CORPUS = sorted((Path(__file__).parent / "races").glob("*.py"))
+CORPUS = sorted((TESTS / "races").glob("*.py"))
 OPTIONS = CheckOptions(threads=[1, 2], profile=False, timeout_s=20)
 
 
@@ -46,7 +46,7 @@ def test_corpus_recall_and_no_false_alarms(path):
 
 
 def test_replay_entry_has_every_field_of_the_contract():
-    report = races_of(Path(__file__).parent / "races" / "race_scatter_dup.py")
+    report = races_of(TESTS / "races" / "race_scatter_dup.py")
     entry = next(e for e in report.races.entries if e["kind"] == "write-write")
     assert entry["source"] == "replay" and entry["array"] == "out"
     assert isinstance(entry["index"], list) and len(entry["index"]) == 1
@@ -61,14 +61,14 @@ def test_replay_entry_has_every_field_of_the_contract():
 
 
 def test_race_verdict_keeps_verify_and_profile_results():
-    path = Path(__file__).parent / "races" / "race_single_element_ww.py"
+    path = TESTS / "races" / "race_single_element_ww.py"
     report = races_of(path, profile=True, budget_s=0.2)
     assert report.verdict == "race"
     assert report.verify.cases and report.profile is not None
 
 
 def test_helper_race_points_into_the_helper():
-    report = races_of(Path(__file__).parent / "races" / "race_nested_helpers.py")
+    report = races_of(TESTS / "races" / "race_nested_helpers.py")
     entry = report.races.entries[0]
     assert entry["second"]["function"] == "store"
     assert "out[j // 2] = v" in entry["second"]["text"]
@@ -114,20 +114,20 @@ def test_kernel_failing_inside_the_replay_is_a_runtime_error_with_its_line(tmp_p
 
 
 def test_parevo_races_prints_traces_and_exits_1():
-    path = Path(__file__).parent / "races" / "race_inplace_stencil.py"
+    path = TESTS / "races" / "race_inplace_stencil.py"
     result = run_cli("races", path, path, "--threads", "1,2", "--no-store")
     assert result.returncode == 1, result.stderr
     assert "WARNING: ParEVO race" in result.stdout
     assert "x[i] = (x[i - 1] + x[i] + x[i + 1]) / 3.0" in result.stdout or "x[i" in result.stdout
     assert re.search(r"^\s+\|\s+\^", result.stdout, re.M)  # a caret under the access
-    clean = Path(__file__).parent / "races" / "clean_csr_pull.py"
+    clean = TESTS / "races" / "clean_csr_pull.py"
     result = run_cli("races", clean, clean, "--threads", "1,2", "--no-store")
     assert result.returncode == 0
     assert "races: clean" in result.stdout
 
 
 def test_serialised_inner_prange_is_named():
-    report = races_of(Path(__file__).parent / "races" / "clean_nested_prange.py")
+    report = races_of(TESTS / "races" / "clean_nested_prange.py")
     assert report.races.status == "clean"
     assert any("line 30 is serialised" in note for note in report.races.notes)
 
@@ -139,7 +139,7 @@ def test_check_function_race_checks_any_njit_function_in_process():
 
     from parevo_lab.cascade.races import check_function
 
-    sys.path.insert(0, str(Path(__file__).parent / "races"))
+    sys.path.insert(0, str(TESTS / "races"))
     import clean_perm_scatter
     import race_half_index
 

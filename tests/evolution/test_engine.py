@@ -12,41 +12,13 @@ import textwrap
 import time
 
 import pytest
+from conftest import HISTOGRAM, parevo, rows
 
 from parevo_lab.evolution.generators import Candidate, Context
 from parevo_lab.evolution.rules.generator import RulesGenerator
 from parevo_lab.task import load_task
 
-HISTOGRAM = '''
-"""Counts of small keys, and their sum."""
-
-import numpy as np
-
-BINS = 32
-SIZES = {"check": 400, "bench": 40_000}
-
-
-def make_inputs(size, rng):
-    return (rng.integers(0, BINS, size),)
-
-
-def reference(keys):
-    counts = np.zeros(BINS, np.int64)
-    for i in range(keys.shape[0]):
-        counts[keys[i]] += 1
-    return counts
-'''
-
 FAST = ["--threads", "1,2", "--profile-budget", "0.05", "--timeout", "20"]
-
-
-def parevo(*args, timeout=600):
-    return subprocess.run(
-        [sys.executable, "-m", "parevo_lab.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture()
@@ -54,11 +26,6 @@ def histogram(tmp_path):
     path = tmp_path / "histogram.py"
     path.write_text(HISTOGRAM)
     return path
-
-
-def rows(database, query):
-    with sqlite3.connect(database) as db:
-        return db.execute(query).fetchall()
 
 
 def test_evolve_finds_a_correct_parallel_histogram_and_records_the_lineage(histogram, tmp_path):
