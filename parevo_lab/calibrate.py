@@ -92,7 +92,7 @@ def ceiling(threads: list[int], cache_dir: str | Path) -> dict:
     path = Path(cache_dir) / f"machine-{machine_key(threads)}.json"
     if path.exists():
         try:
-            return {**json.loads(path.read_text()), "cached": True}
+            return {**json.loads(path.read_text()), "cached": True, "path": str(path)}
         except (OSError, ValueError):
             pass
     result = measure(threads)
@@ -101,4 +101,4 @@ def ceiling(threads: list[int], cache_dir: str | Path) -> dict:
         path.write_text(json.dumps(result))
     except OSError:
         pass
-    return {**result, "cached": False}
+    return {**result, "cached": False, "path": str(path)}

@@ -323,21 +323,11 @@ def _task_name(cell: str) -> str:
 
 
 def _kernel_name(cell: str) -> str:
-    """``kernel`` when the cell defines it, else the only decorated function, else ``kernel``."""
-    import ast
+    """The function a check of the cell checks (``parevo_lab.cells``: ``kernel`` when the cell
+    defines it, else the first jitted function, else the last one defined)."""
+    from .cells import read_cell
 
-    try:
-        tree = ast.parse(cell)
-    except (SyntaxError, RecursionError, MemoryError):
-        return "kernel"  # the check reports the syntax error with its line
-    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    names = [f.name for f in functions]
-    if "kernel" in names or not functions:
-        return "kernel"
-    decorated = [f.name for f in functions if f.decorator_list]
-    if len(decorated) == 1:
-        return decorated[0]
-    return names[-1] if len(names) == 1 else "kernel"
+    return read_cell(cell).kernel or "kernel"
 
 
 def load_ipython_extension(ipython) -> None:

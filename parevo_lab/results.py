@@ -152,9 +152,15 @@ class ProfileResult(Serialisable):
     usable_cores: int = 0
     baseline: str = "numba"  # what vs_serial divides: "numba" (serial) or "python" (fallback)
     serial: Timing | None = None  # reference compiled serially with numba
+    # the reference compiled serially with the candidate's code-generation flags (fastmath, ...):
+    # None when the candidate has none (its flags are ``flags``)
+    serial_same_flags: Timing | None = None
+    flags: dict = field(default_factory=dict)
     python: Timing | None = None  # pure-Python reference
     candidate: dict[str, Timing] = field(default_factory=dict)  # by thread count
-    speedup: dict[str, Any] = field(default_factory=dict)  # vs_serial{p}, self{p}, vs_python
+    # vs_serial{p}, vs_serial_same_flags{p} (the parallel gain), codegen (the flags' gain alone),
+    # self{p}, vs_python
+    speedup: dict[str, Any] = field(default_factory=dict)
     noisy: bool = False
     # what parallelism can give on this machine: compute_speedup{p}, bandwidth_gbs{p}, ...
     ceiling: dict = field(default_factory=dict)

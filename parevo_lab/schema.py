@@ -62,6 +62,43 @@ CHECK_REQUEST = _request(
     ["task", "candidate"], task=SOURCE, candidate=SOURCE, **CHECK_SETTINGS, **_LABELS
 )
 AUDIT_REQUEST = _request(["task"], task=SOURCE, **AUDIT_SETTINGS, **_LABELS)
+CELLS_REQUEST = _request(
+    ["cells", "active"],
+    cells={
+        "type": "array",
+        "maxItems": 10_000,
+        "items": {"type": "string", "maxLength": 1_000_000},
+        "description": "the notebook's cell sources, in order",
+    },
+    active={"type": "integer", "minimum": 0, "description": "the index of the cell acted on"},
+)
+
+_CELL = {
+    "type": "object",
+    "description": "one notebook cell as parevo_lab.cells reads it",
+    "additionalProperties": False,
+    "required": ["index", "kind", "python", "magic", "functions", "kernel", "problem"],
+    "properties": {
+        "index": {"type": "integer", "minimum": 0},
+        "kind": {"enum": ["task", "kernel", "other", "empty"]},
+        "python": {"type": "string", "description": "the source to check, line for line"},
+        "magic": {"type": "string"},
+        "functions": {"type": "array", "items": {"type": "string"}},
+        "kernel": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "problem": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    },
+}
+#: The answer to ``POST cells``: the cell acted on and the task cell that goes with it.
+CELLS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["cell", "task"],
+    "properties": {
+        "cell": {"$ref": "#/definitions/cell"},
+        "task": {"anyOf": [{"$ref": "#/definitions/cell"}, {"type": "null"}]},
+    },
+    "definitions": {"cell": _CELL},
+}
 
 # ---------------------------------------------------------------- a candidate of a run
 VERDICTS = ("ok", "compile_error", "runtime_error", "timeout", "wrong", "race")

@@ -29,6 +29,8 @@ def documents() -> dict[str, str]:
         ("CheckRequest", shapes.CHECK_REQUEST),
         ("AuditRequest", shapes.AUDIT_REQUEST),
         ("CandidateRequest", shapes.CANDIDATE_REQUEST),
+        ("CellsRequest", shapes.CELLS_REQUEST),
+        ("Cells", shapes.CELLS),
         ("Candidate", shapes.CANDIDATE),
         ("Best", shapes.BEST),
         ("RunState", shapes.RUN_STATE),

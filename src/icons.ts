@@ -15,3 +15,29 @@ export const parevoIcon = new LabIcon({
   name: 'parevo-lab:icon',
   svgstr: parevoSvg
 });
+
+// "Check": a check mark in a circle (compile, verify, races, profile).
+const checkSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16z"/>
+    <path d="M10.3 15.6 6.7 12l1.4-1.4 2.2 2.2 5.6-5.6 1.4 1.4z"/>
+  </g>
+</svg>`;
+
+export const checkIcon = new LabIcon({
+  name: 'parevo-lab:check',
+  svgstr: checkSvg
+});
+
+// "Audit": a magnifier over a bug-like mutant (how strong the task's verification is).
+const auditSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10z"/>
+    <circle cx="10" cy="10" r="2.2"/>
+  </g>
+</svg>`;
+
+export const auditIcon = new LabIcon({
+  name: 'parevo-lab:audit',
+  svgstr: auditSvg
+});

@@ -10,15 +10,9 @@ import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { parevoIcon } from './icons';
-import {
-  ICheck,
-  findTaskCell,
-  kernelName,
-  shownFromCandidate,
-  shownFromCheck,
-  taskCellProblem
-} from './model';
+import { auditIcon, checkIcon, parevoIcon } from './icons';
+import type { Cells } from './generated/cells';
+import { ICheck, shownFromCandidate, shownFromCheck } from './model';
 import { IRunRequest, ParevoAPI } from './request';
 import { ParevoSidebar } from './sidebar';
 import { CandidatePanel } from './view';
@@ -45,6 +39,7 @@ interface ISettings {
   threads?: number[];
   baseUrl?: string;
   model?: string;
+  candidateView?: 'bottom' | 'tab';
 }
 
 /**
@@ -79,7 +74,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         .load(PLUGIN_ID)
         .then(loaded => {
           const update = () => {
-            settings = { ...(loaded.user as ISettings) };
+            settings = {
+              ...(loaded.user as ISettings),
+              candidateView: loaded.composite
+                .candidateView as ISettings['candidateView']
+            };
           };
           update();
           loaded.changed.connect(update);
@@ -124,7 +123,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
         panel = current = widget;
       }
       if (!current.isAttached) {
-        app.shell.add(current, 'main', { mode: 'split-right' });
+        // Not a split of the main area: that narrows the notebook until JupyterLab hides its
+        // cell toolbar. The bottom panel by default, or a tab beside the notebook.
+        if (settings.candidateView === 'tab') {
+          app.shell.add(current, 'main', {
+            mode: 'tab-after',
+            ref: tracker.currentWidget?.id
+          });
+        } else {
+          app.shell.add(current, 'down');
+        }
       }
       app.shell.activateById(current.id);
       return current.content;
@@ -158,14 +166,32 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
 
     // -- the notebook ------------------------------------------------------------------------
+    /** The code cells' sources ('' for markdown and raw cells), in order. */
     const activeSources = (): string[] => {
       const notebook = tracker.currentWidget?.content;
       if (!notebook?.model) {
         return [];
       }
       return Array.from(notebook.model.cells).map(c =>
-        c.sharedModel.getSource()
+        c.type === 'code' ? c.sharedModel.getSource() : ''
       );
+    };
+
+    /**
+     * The active cell and its task cell as the server reads them (parsed: strings, comments and
+     * the %%parevo_* magics understood; the nearest task cell above the active one).
+     */
+    const readCells = async (): Promise<Cells | null> => {
+      const notebook = tracker.currentWidget?.content;
+      if (!notebook) {
+        return null;
+      }
+      try {
+        return await api.cells(activeSources(), notebook.activeCellIndex);
+      } catch (error) {
+        sidebar.say((error as Error).message, 'error');
+        return null;
+      }
     };
 
     const insertBelow = (source: string) => {
@@ -216,6 +242,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     bind();
 
     // -- commands ----------------------------------------------------------------------------
+    /** The cell buttons and menu entries show on code cells only (a palette without one too). */
+    const isCodeCell = (args?: { isPalette?: unknown }) =>
+      Boolean(args?.isPalette) || tracker.activeCell?.model.type === 'code';
+
     /** The active notebook, its active cell and the cell's source; shows the sidebar. */
     const selectedCell = (what: string) => {
       const current = tracker.currentWidget;
@@ -225,30 +255,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
         return null;
       }
       app.shell.activateById(sidebar.id);
-      return { current, cell, source: cell.model.sharedModel.getSource() };
+      return { current, cell };
     };
 
     app.commands.addCommand(CommandIDs.evolveCell, {
-      label: 'Evolve this cell',
+      label: args =>
+        args.isPalette ? 'ParEVO: Evolve this cell' : 'Evolve this cell',
       caption:
         'Evolve the task in this cell into a fast, verified parallel kernel',
       icon: parevoIcon,
       isEnabled: () => tracker.activeCell !== null,
+      isVisible: isCodeCell,
       execute: async () => {
         const selected = selectedCell('a task cell');
         if (!selected) {
           return;
         }
-        const { current, cell, source } = selected;
-        const problem = taskCellProblem(source);
-        if (problem) {
-          sidebar.say(problem, 'error');
+        const { current, cell } = selected;
+        const cells = await readCells();
+        if (!cells) {
+          return;
+        }
+        if (cells.cell.kind !== 'task' || cells.cell.problem) {
+          const why = cells.cell.problem ?? 'this cell is not a task';
+          sidebar.say(`${why[0].toUpperCase()}${why.slice(1)}.`, 'error');
           return;
         }
         sidebar.say('Starting a run…');
         try {
           const run = await api.startRun({
-            task: source,
+            task: cells.cell.python,
             name:
               current.context.path
                 .split('/')
@@ -271,28 +307,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.checkCell, {
-      label: 'Check this cell',
+      label: args =>
+        args.isPalette ? 'ParEVO: Check this cell' : 'Check this cell',
       caption:
         "Compile, verify, hunt races in and profile this cell's kernel against the notebook's task",
-      icon: parevoIcon,
+      icon: checkIcon,
       isEnabled: () => tracker.activeCell !== null,
+      isVisible: isCodeCell,
       execute: async () => {
         const selected = selectedCell('a candidate cell');
         if (!selected) {
           return;
         }
-        const { current, cell, source } = selected;
-        const sources = activeSources();
-        const taskIndex = findTaskCell(sources);
-        if (taskIndex < 0) {
-          sidebar.say(
-            'This notebook has no task cell: add a cell that defines ' +
-              '`def reference(*args)` and `def make_inputs(size, rng)`.',
-            'error'
-          );
+        const { current, cell } = selected;
+        const cells = await readCells();
+        if (!cells) {
           return;
         }
-        if (taskCellProblem(source) === null) {
+        if (cells.cell.kind === 'task') {
           sidebar.say(
             'This is the task cell: check a cell that defines a parallel kernel ' +
               '(e.g. `@numba.njit(parallel=True) def kernel(...)`), or evolve this one.',
@@ -300,29 +332,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
           );
           return;
         }
-        const fn = kernelName(source);
-        if (!fn) {
+        const fn = cells.cell.kernel;
+        if (cells.cell.kind !== 'kernel' || !fn) {
           sidebar.say(
-            'This cell defines no function: a candidate cell defines the kernel, ' +
-              'e.g. `def kernel(...)`.',
+            'This cell defines no kernel: a candidate cell defines a function, ' +
+              `e.g. \`def kernel(...)\`${cells.cell.problem?.startsWith('line') ? ` (${cells.cell.problem})` : ''}.`,
             'error'
           );
           return;
         }
+        if (!cells.task) {
+          sidebar.say(
+            'This notebook has no task cell above this one: add a cell that defines ' +
+              '`def reference(*args)` and `def make_inputs(size, rng)` (or use %%parevo_task).',
+            'error'
+          );
+          return;
+        }
+        const task = cells.task.python;
+        const source = cells.cell.python;
         sidebar.say(`Checking \`${fn}\` against the task cell…`);
         try {
           const started = await api.startCheck({
-            task: sources[taskIndex],
+            task,
             candidate: source,
             function: fn,
             threads: settings.threads,
             notebook: current.context.path,
             cell_id: cell.model.id
           });
-          checkSources.set(started.id, {
-            source,
-            reference: sources[taskIndex]
-          });
+          checkSources.set(started.id, { source, reference: task });
           sidebar.showCheck(started);
           const check = await api.followCheck(started.id, answer =>
             sidebar.showCheck(answer)
@@ -338,28 +377,32 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.auditCell, {
-      label: 'Audit this task',
+      label: args =>
+        args.isPalette ? 'ParEVO: Audit the task cell' : 'Audit this task',
       caption:
         "Measure how strong the task's verification is: mutants of its reference are " +
         'checked like candidates, and each one that passes is a wrong kernel the inputs accept',
-      icon: parevoIcon,
+      icon: auditIcon,
       isEnabled: () => tracker.currentWidget !== null,
+      isVisible: isCodeCell,
       execute: async () => {
         const selected = selectedCell('a cell');
         if (!selected) {
           return;
         }
-        const { current, cell, source } = selected;
-        // The active cell when it is the task cell, else the notebook's task cell.
-        const sources = activeSources();
-        const taskIndex =
-          taskCellProblem(source) === null
-            ? sources.indexOf(source)
-            : findTaskCell(sources);
-        if (taskIndex < 0) {
+        const { current, cell } = selected;
+        // The active cell when it is the task cell, else the nearest task cell above it.
+        const cells = await readCells();
+        if (!cells) {
+          return;
+        }
+        if (!cells.task || cells.task.problem) {
           sidebar.say(
-            'This notebook has no task cell to audit: add a cell that defines ' +
-              '`def reference(*args)` and `def make_inputs(size, rng)`.',
+            'This notebook has no task cell to audit: ' +
+              (cells.task?.problem ??
+                'add a cell that defines `def reference(*args)` and ' +
+                  '`def make_inputs(size, rng)`') +
+              '.',
             'error'
           );
           return;
@@ -367,7 +410,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         sidebar.say('Auditing the task cell: mutants of its reference…');
         try {
           const started = await api.startAudit({
-            task: sources[taskIndex],
+            task: cells.task.python,
             threads: settings.threads,
             notebook: current.context.path,
             cell_id: cell.model.id
@@ -410,7 +453,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     if (palette) {
       for (const command of Object.values(CommandIDs)) {
-        palette.addItem({ command, category: 'ParEVO Lab' });
+        palette.addItem({
+          command,
+          category: 'ParEVO Lab',
+          args: { isPalette: true }
+        });
       }
     }
 

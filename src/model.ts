@@ -461,49 +461,40 @@ export function ancestry(rows: ICandidate[], id: number): ICandidate[] {
   return path;
 }
 
-const REFERENCE = /^def\s+reference\s*\(/m;
-const MAKE_INPUTS = /^def\s+make_inputs\s*\(/m;
-
 /**
- * Why a cell cannot be evolved, or null when it looks like a task (the server checks it fully).
+ * The headline of a checked or evaluated kernel, honest about where its speed comes from:
+ * "3.74x vs serial at 2 threads", then what it splits into (the profile's codegen,
+ * vs_serial_same_flags and self speedups): the candidate's flags alone, its code at 1 thread
+ * against the reference built with the same flags, and its threads (self). Nothing for a
+ * kernel that is not ok: a racy or wrong kernel's speed means nothing.
  */
-export function taskCellProblem(source: string): string | null {
-  const missing: string[] = [];
-  if (!REFERENCE.test(source)) {
-    missing.push('`def reference(*args)`: the sequential kernel');
+export function headline(shown: {
+  verdict: string | null;
+  speedup: number | null;
+  threads: number | null;
+  report: any | null;
+}): string {
+  if (shown.verdict !== 'ok' || shown.speedup === null) {
+    return '';
   }
-  if (!MAKE_INPUTS.test(source)) {
-    missing.push(
-      '`def make_inputs(size, rng)`: returns the arguments as a tuple'
-    );
+  const parts: string[] = [];
+  const speed = shown.report?.profile?.speedup ?? {};
+  const flags = shown.report?.profile?.flags ?? {};
+  const top = shown.threads === null ? null : String(shown.threads);
+  if (speed.codegen && Object.keys(flags).length) {
+    const names = Object.keys(flags).join(', ');
+    parts.push(`flags (${names}) ${speed.codegen.value.toFixed(2)}x`);
   }
-  if (missing.length === 0) {
-    return null;
+  const one = speed.vs_serial_same_flags?.['1'];
+  if (one && top !== '1') {
+    parts.push(`1 thread ${one.value.toFixed(2)}x`);
   }
-  return (
-    'This cell is not a task. A task cell defines ' +
-    missing.join(' and ') +
-    ', with its own imports (e.g. `import numpy as np`).'
-  );
-}
-
-/** The kernel a candidate cell defines: `kernel` if present, else the first jitted function. */
-export function kernelName(source: string): string | null {
-  if (/^def\s+kernel\s*\(/m.test(source)) {
-    return 'kernel';
+  const self = top ? speed.self?.[top] : null;
+  if (self && top !== '1') {
+    parts.push(`threads (self) ${self.value.toFixed(2)}x`);
   }
-  const jitted =
-    /@\s*(?:numba\.)?n?jit[^\n]*\n\s*def\s+([A-Za-z_]\w*)\s*\(/m.exec(source);
-  if (jitted) {
-    return jitted[1];
-  }
-  const any = /^def\s+([A-Za-z_]\w*)\s*\(/m.exec(source);
-  return any ? any[1] : null;
-}
-
-/** The first task cell of a notebook (by source), or -1. */
-export function findTaskCell(sources: string[]): number {
-  return sources.findIndex(s => taskCellProblem(s) === null);
+  const head = speedLabel(shown, 'vs serial');
+  return parts.length ? `${head} = ${parts.join(' × ')}` : head;
 }
 
 /** Race entries of a report (replay and lint), most frequent first as the server sends them. */

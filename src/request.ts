@@ -25,6 +25,8 @@ export interface IServerStatus {
 // by scripts/api_schema.py from parevo_lab/server/handlers.py; `jlpm build:types`), so the
 // Python validation and these types cannot drift.
 import type { AuditRequest } from './generated/audit-request';
+import type { Cells } from './generated/cells';
+import type { CellsRequest } from './generated/cells-request';
 import type { CheckRequest } from './generated/check-request';
 import type { RunRequest } from './generated/run-request';
 
@@ -146,6 +148,12 @@ export class ParevoAPI {
       source,
       function: fn
     });
+  }
+
+  /** Which cell is the task and which function the active cell's kernel is (parsed). */
+  cells(cells: string[], active: number): Promise<Cells> {
+    const body: CellsRequest = { cells, active };
+    return post<Cells>('cells', this.settings, body);
   }
 
   startCheck(request: ICheckRequest): Promise<ICheck> {

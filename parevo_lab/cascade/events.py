@@ -158,11 +158,18 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
         threads=sorted(set(options.threads)),
         usable_cores=profiling.usable_cores(),
     )
-    samples: dict[str, dict] = {"candidate": {}, "serial": {}, "python": {}}
+    samples: dict[str, dict] = {
+        "candidate": {},
+        "serial": {},
+        "serial_same_flags": {},
+        "python": {},
+    }
     for event in run.events:
         kind = event.get("type")
         if kind == "timing":
             samples[event["who"]][str(event["threads"])] = event["samples"]
+        elif kind == "flags":
+            result.flags = event["flags"]
         elif kind == "ceiling":
             result.ceiling = event["ceiling"]
         elif kind == "note":
@@ -193,6 +200,9 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
         result.serial = profiling.summarise(samples["serial"]["1"])
     if samples["python"]:
         result.python = profiling.summarise(samples["python"]["1"])
+    same_flags = samples["serial_same_flags"].get("1")
+    if same_flags:
+        result.serial_same_flags = profiling.summarise(same_flags)
     baseline = samples["serial"].get("1")
     if baseline is None and samples["python"]:
         baseline = samples["python"]["1"]
@@ -201,18 +211,32 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
             "vs_serial divides the pure-Python reference: numba could not compile it"
         )
     cand = samples["candidate"]
-    speedups: dict = {"vs_serial": {}, "self": {}, "vs_python": None}
+    speedups: dict = {
+        "vs_serial": {},
+        "vs_serial_same_flags": {},
+        "codegen": None,
+        "self": {},
+        "vs_python": None,
+    }
+    # Without flags of its own the candidate's code generation is the reference's: the parallel
+    # gain is vs_serial itself. With flags, the reference built with them is the baseline.
+    parallel_base = same_flags or (baseline if not result.flags else None)
+    if same_flags and baseline:
+        speedups["codegen"] = profiling.speedup(baseline, same_flags).to_dict()
     if cand:
         one = cand.get("1")
         for p, s in cand.items():
             if baseline:
                 speedups["vs_serial"][p] = profiling.speedup(baseline, s).to_dict()
+            if parallel_base:
+                speedups["vs_serial_same_flags"][p] = profiling.speedup(parallel_base, s).to_dict()
             if one:
                 speedups["self"][p] = profiling.speedup(one, s).to_dict()
         top = cand[max(cand, key=int)]
         if samples["python"]:
             speedups["vs_python"] = profiling.speedup(samples["python"]["1"], top).to_dict()
     result.speedup = speedups
+    result.notes += headline_remarks(result)
     timings = [*result.candidate.values(), result.serial, result.python]
     noisy = [t for t in timings if t is not None and t.noisy]
     if noisy:
@@ -223,3 +247,49 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
             "rerun on a quiet machine before quoting these speedups"
         )
     return result
+
+
+def headline_remarks(profile: ProfileResult) -> list[str]:
+    """What a reader of the headline speedup (vs_serial at the most threads) must know: how much
+    of it the candidate's flags give rather than its threads, and a parallel gain above what the
+    machine's calibration says parallelism can give, with its likely cause."""
+    out = []
+    speed = profile.speedup
+    if not speed.get("vs_serial"):
+        return out
+    top = max(speed["vs_serial"], key=int)
+    codegen = speed.get("codegen")
+    parallel = (speed.get("vs_serial_same_flags") or {}).get(top)
+    flags = ", ".join(f"{k}={v}" for k, v in profile.flags.items())
+    if codegen and codegen["significant"] and codegen["value"] >= 1.1 and parallel:
+        out.append(
+            f"{codegen['value']:.2f}x of the headline comes from the candidate's flags ({flags}): "
+            f"the serial reference built with them is that much faster; the threads give "
+            f"{parallel['value']:.2f}x at {top} threads"
+        )
+    ceiling = (profile.ceiling.get("compute_speedup") or {}).get(top)
+    gain = (parallel or speed["vs_serial"][top])["value"]
+    self_ = (speed.get("self") or {}).get(top)
+    if ceiling and int(top) > 1 and gain > 1.1 * ceiling:
+        one = (speed.get("vs_serial_same_flags") or {}).get("1") or speed["vs_serial"].get("1")
+        if self_ and self_["value"] <= 1.1 * ceiling and one and one["value"] > 1.1:
+            cause = (
+                f"its code at 1 thread: there it is already {one['value']:.2f}x faster than "
+                "the reference built with the same flags (less work, or code numba vectorises), "
+                f"and its threads give {self_['value']:.2f}x (self), within the ceiling"
+            )
+        elif profile.noisy:
+            cause = "noise: the timings were noisy; rerun on a quiet machine"
+        else:
+            cause = (
+                "cache effects (each thread's share of the data fits in its cache) or a "
+                "ceiling measured under load"
+            )
+        where = profile.ceiling.get("path")
+        again = f"; to measure the ceiling again, delete {where}" if where else ""
+        over = " (over the reference built with the same flags)" if profile.flags else ""
+        out.append(
+            f"{gain:.2f}x at {top} threads{over} is above this machine's measured ceiling of "
+            f"{ceiling:.2f}x: the likely cause is {cause}{again}"
+        )
+    return out

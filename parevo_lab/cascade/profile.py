@@ -113,6 +113,7 @@ def run(session) -> None:
         tick = _keepalive(emit, "reference", label, budget, None)
         samples = _sample(reference_jit, args, budget, keepalive=tick)
         emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
+        _time_with_flags(session, codegen_flags(options), args, budget)
     cap = job.get("python_cap_s", 10.0)
     if cap <= 0 and reference_jit is not None:  # evolution: vs_python does not steer anything
         emit({"type": "note", "message": "the pure-Python reference is not timed (no vs_python)"})
@@ -129,6 +130,54 @@ def run(session) -> None:
         )
     else:
         emit({"type": "timing", "who": "python", "threads": 1, "samples": samples})
+
+
+# numba options that change the code a function compiles to, not whether it runs in parallel
+_NOT_CODEGEN = ("parallel", "nogil", "cache", "nopython", "boundscheck", "forceobj")
+
+
+def codegen_flags(options: dict) -> dict:
+    """The candidate's jit options that change its code generation (``fastmath``,
+    ``error_model``, ``inline``, ...): what the serial reference is also compiled with, so that
+    the headline speedup splits into what the flags give and what the threads give."""
+    return {k: v for k, v in options.items() if k not in _NOT_CODEGEN}
+
+
+def _time_with_flags(session, flags: dict, args, budget) -> None:
+    """Time the serial reference compiled with the candidate's code-generation ``flags`` (the
+    ``serial_same_flags`` baseline); nothing when the candidate has none (the baseline would be
+    the serial reference itself)."""
+    from . import compile as compile_stage
+
+    emit = session.emit
+    emit({"type": "flags", "flags": {k: _plain(v) for k, v in flags.items()}})
+    if not flags:
+        return
+    described = ", ".join(f"{k}={_plain(v)}" for k, v in flags.items())
+    try:
+        reference = compile_stage.jit(session.task.reference, flags)
+        reference.compile(compile_stage.signature_of(args))
+    except Exception as exc:  # noqa: BLE001 (numba refuses the flags on the reference)
+        emit(
+            {
+                "type": "note",
+                "message": f"the reference does not compile with the candidate's flags "
+                f"({described}): {type(exc).__name__}; the headline is not split",
+            }
+        )
+        return
+    label = f"timing the serial reference with the candidate's flags ({described})"
+    emit.phase("reference", label, extra_s=budget)
+    tick = _keepalive(emit, "reference", label, budget, None)
+    samples = _sample(reference, args, budget, keepalive=tick)
+    emit({"type": "timing", "who": "serial_same_flags", "threads": 1, "samples": samples})
+
+
+def _plain(value):
+    """A jit option as JSON: sets (fastmath={'nnan', ...}) become sorted lists."""
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    return value if isinstance(value, bool | int | float | str) or value is None else str(value)
 
 
 class _TooSlow(Exception):

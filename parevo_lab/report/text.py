@@ -88,6 +88,9 @@ def _profile(report: Report) -> list[str]:
     out = [f"profile: bench size {p.size}, {p.usable_cores} usable core(s)"]
     if p.serial:
         out.append(f"  serial numba reference   {_ms(p.serial)}")
+    if p.serial_same_flags:
+        flags = ", ".join(f"{k}={v}" for k, v in p.flags.items())
+        out.append(f"  ... with the candidate's flags ({flags})  {_ms(p.serial_same_flags)}")
     if p.python:
         out.append(f"  pure-Python reference    {_ms(p.python)}")
     for threads, timing in sorted(p.candidate.items(), key=lambda kv: int(kv[0])):
@@ -98,6 +101,7 @@ def _profile(report: Report) -> list[str]:
             + (f"   vs_serial {_speed(vs)}" if vs else "")
             + (f"   self {_speed(self_)}" if self_ else "")
         )
+    out += _headline(p)
     ceiling = p.ceiling
     if ceiling.get("compute_speedup"):
         parts = [
@@ -113,6 +117,27 @@ def _profile(report: Report) -> list[str]:
         out.append(f"  FAILED {p.failure.verdict}: {p.failure.message}")
     out += [f"  note: {n}" for n in p.notes]
     return out
+
+
+def _headline(p) -> list[str]:
+    """vs_serial at the most threads, split into what multiplies to it: the flags alone
+    (codegen), the code at 1 thread against the reference built with the same flags, and the
+    threads (self)."""
+    vs = p.speedup.get("vs_serial") or {}
+    if not vs:
+        return []
+    top = max(vs, key=int)
+    parts = []
+    if p.speedup.get("codegen") and p.flags:
+        parts.append(f"flags {_speed(p.speedup['codegen'])}")
+    one = (p.speedup.get("vs_serial_same_flags") or {}).get("1")
+    self_ = (p.speedup.get("self") or {}).get(top)
+    if one and top != "1":
+        parts.append(f"1 thread {_speed(one)}")
+    if self_ and top != "1":
+        parts.append(f"threads (self) {_speed(self_)}")
+    split = f" = {' x '.join(parts)}" if parts else ""
+    return [f"  headline: {_speed(vs[top])} vs serial at {top} threads{split}"]
 
 
 def _ms(timing) -> str:

@@ -21,6 +21,7 @@ from ..errors import ParevoError
 from ..schema import (
     AUDIT_REQUEST,
     CANDIDATE_REQUEST,
+    CELLS_REQUEST,
     CHECK_REQUEST,
     PARENT_REQUEST,
     RESUME_REQUEST,
@@ -286,6 +287,27 @@ class BestHandler(ParevoHandler):
         self.answer({"source": source})
 
 
+class CellsHandler(ParevoHandler):
+    """Which cell is the task and which function the active cell's kernel is, read by parsing
+    (``parevo_lab.cells``): the panel asks before it checks, evolves or audits."""
+
+    auth_resource = "parevo_lab:cells"
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def post(self):
+        from ..cells import pick
+
+        body = self.body(CELLS_REQUEST)
+        if body["active"] >= len(body["cells"]):
+            raise BadRequest(
+                f"invalid request: active: {body['active']} is not a cell index "
+                f"(the notebook has {len(body['cells'])} cells)"
+            )
+        task, cell = pick(body["cells"], body["active"])
+        self.answer({"cell": cell.to_dict(), "task": task.to_dict() if task else None})
+
+
 class ChecksHandler(ParevoHandler):
     auth_resource = "parevo_lab:checks"
 
@@ -355,6 +377,7 @@ ROUTES = [
     (f"runs/{_ID}/candidates", CandidatesHandler),
     (f"runs/{_ID}/candidates/{_MEMBER}", CandidateHandler),
     (f"runs/{_ID}/candidates/{_MEMBER}/parent", ParentHandler),
+    ("cells", CellsHandler),
     ("checks", ChecksHandler),
     (f"checks/{_ID}", CheckHandler),
     (f"checks/{_ID}/stop", StopCheckHandler),

@@ -7,14 +7,12 @@ import {
   IRun,
   RunState,
   ancestry,
-  findTaskCell,
   formatSpeedup,
-  kernelName,
+  headline,
   lineage,
   parseEventStream,
   reconnectDelay,
-  sortCandidates,
-  taskCellProblem
+  sortCandidates
 } from '../model';
 
 function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
@@ -209,33 +207,33 @@ describe('lineage', () => {
   });
 });
 
-describe('cells', () => {
-  const task =
-    'import numpy as np\n\ndef make_inputs(size, rng):\n    return (rng.random(size),)\n\n' +
-    'def reference(x):\n    return x * 2\n';
+describe('headline', () => {
+  const s = (value: number) => ({ value });
+  const report = {
+    profile: {
+      flags: { fastmath: true },
+      speedup: {
+        vs_serial: { '1': s(7.17), '2': s(10.8) },
+        vs_serial_same_flags: { '1': s(1.2), '2': s(1.8) },
+        codegen: s(6.0),
+        self: { '1': s(1.0), '2': s(1.5) }
+      }
+    }
+  };
 
-  it('recognises a task cell and says what a non-task cell lacks', () => {
-    expect(taskCellProblem(task)).toBeNull();
-    const problem = taskCellProblem('x = 1');
-    expect(problem).toContain('def reference(*args)');
-    expect(problem).toContain('def make_inputs(size, rng)');
-    expect(taskCellProblem('def reference(x):\n    pass\n')).not.toContain(
-      'reference(*args)'
+  it('splits the speedup into the flags, the code at 1 thread and the threads', () => {
+    expect(headline({ verdict: 'ok', speedup: 10.8, threads: 2, report })).toBe(
+      '10.80x vs serial at 2 threads = flags (fastmath) 6.00x × 1 thread 1.20x × threads (self) 1.50x'
     );
-    expect(findTaskCell(['x = 1', task, task])).toBe(1);
-    expect(findTaskCell(['x = 1'])).toBe(-1);
   });
 
-  it('finds the kernel a candidate cell defines', () => {
+  it('shows no speed for a kernel that is not ok', () => {
     expect(
-      kernelName('def helper():\n    pass\ndef kernel(x):\n    pass')
-    ).toBe('kernel');
+      headline({ verdict: 'race', speedup: 0.14, threads: 2, report })
+    ).toBe('');
     expect(
-      kernelName(
-        'import numba\n@numba.njit(parallel=True)\ndef scale(x):\n    pass'
-      )
-    ).toBe('scale');
-    expect(kernelName('x = 1')).toBeNull();
+      headline({ verdict: 'ok', speedup: 1.3, threads: 2, report: null })
+    ).toBe('1.30x vs serial at 2 threads');
   });
 });
 

@@ -16,11 +16,11 @@ import {
   ancestry,
   describeRace,
   formatSpeedup,
+  headline,
   lineage,
   raceEntries,
   raceHeading,
-  reportLines,
-  speedLabel
+  reportLines
 } from '../model';
 import {
   plotCaption,
@@ -66,9 +66,9 @@ export function renderCandidateHeader(host: HTMLElement, shown: IShown): void {
   const title = el('div', 'jp-ParevoCandidate-title', host);
   badge(title, shown.verdict ?? 'pending');
   el('span', 'jp-ParevoCandidate-name', title).textContent = ` ${shown.title}`;
-  if (shown.speedup !== null && shown.speedup !== undefined) {
-    el('span', 'jp-ParevoCandidate-speedup', title).textContent =
-      ` ${speedLabel(shown, 'vs serial')}`;
+  const speed = headline(shown);
+  if (speed) {
+    el('span', 'jp-ParevoCandidate-speedup', title).textContent = ` ${speed}`;
   }
   if (shown.summary) {
     el('div', 'jp-ParevoCandidate-summary', host).textContent = shown.summary;

@@ -1,7 +1,9 @@
 /**
  * The candidate table of a run, shared by the JupyterLab sidebar and the notebook Workbench: one
  * row per candidate, sortable by any column (untimed candidates last whatever the direction),
- * filterable by verdict. Plain DOM, no JupyterLab: the text goes in as text nodes.
+ * filterable by verdict, and navigable by keyboard (one row in the tab order; the arrow keys,
+ * Home and End move and select, as a listbox does). Plain DOM, no JupyterLab: the text goes in as
+ * text nodes.
  */
 import { el } from '../dom';
 import {
@@ -58,6 +60,7 @@ export class CandidateTable {
     this._count = el('span', 'jp-ParevoCandidates-count', tools);
     const scroll = el('div', 'jp-ParevoCandidates-scroll', this.node);
     this.table = el('table', 'jp-ParevoTable', scroll);
+    this.table.setAttribute('role', 'grid');
     const head = el('tr', '', el('thead', '', this.table));
     for (const [key, label] of COLUMNS) {
       const th = el('th', '', head);
@@ -67,6 +70,7 @@ export class CandidateTable {
       th.onclick = () => this.sortBy(key);
     }
     this.tbody = el('tbody', '', this.table);
+    this.tbody.onkeydown = event => this._key(event);
     this.render();
   }
 
@@ -106,12 +110,47 @@ export class CandidateTable {
   /** Mark a row as the selected one (no rebuild: a click on a large table stays fast). */
   select(id: number | null): void {
     this._selected = id;
-    for (const tr of this.tbody.querySelectorAll('tr')) {
-      tr.classList.toggle(
-        'jp-mod-selected',
-        id !== null && tr.dataset.id === String(id)
-      );
+    const rows = [...this.tbody.querySelectorAll('tr')];
+    for (const tr of rows) {
+      const on = id !== null && tr.dataset.id === String(id);
+      tr.classList.toggle('jp-mod-selected', on);
+      tr.setAttribute('aria-selected', String(on));
     }
+    this._tabStop();
+  }
+
+  /** The one row in the tab order: the selected one, else the first. */
+  private _tabStop(): void {
+    const rows = [...this.tbody.querySelectorAll('tr')];
+    const stop =
+      rows.find(tr => tr.classList.contains('jp-mod-selected')) ?? rows[0];
+    for (const tr of rows) {
+      tr.tabIndex = tr === stop ? 0 : -1;
+    }
+  }
+
+  /** Up and Down (and Home, End) move to a row and open it; Enter opens the focused row. */
+  private _key(event: KeyboardEvent): void {
+    const rows = [...this.tbody.querySelectorAll('tr')];
+    const here = rows.indexOf(
+      (event.target as HTMLElement).closest('tr') as HTMLTableRowElement
+    );
+    const moves: Record<string, number> = {
+      ArrowDown: here + 1,
+      ArrowUp: here - 1,
+      Home: 0,
+      End: rows.length - 1,
+      Enter: here
+    };
+    const to = moves[event.key];
+    if (to === undefined || to < 0 || to >= rows.length) {
+      return;
+    }
+    event.preventDefault();
+    const id = Number(rows[to].dataset.id);
+    this.select(id);
+    rows[to].focus();
+    this._options.onSelect(id);
   }
 
   render(): void {
@@ -136,6 +175,7 @@ export class CandidateTable {
     }
     this.tbody.textContent = '';
     this.tbody.appendChild(fragment);
+    this._tabStop();
     this.tbody.dataset.count = String(rows.length);
     this._count.textContent = `${rows.length} of ${all.length} candidate${all.length === 1 ? '' : 's'}`;
   }
@@ -166,15 +206,17 @@ export class CandidateTable {
     tr.dataset.origin = c.origin;
     tr.classList.toggle('jp-mod-best', this._best === c.id);
     tr.classList.toggle('jp-mod-selected', this._selected === c.id);
+    tr.setAttribute('aria-selected', String(this._selected === c.id));
     el('td', '', tr).textContent = `#${c.id}`;
     badge(el('td', '', tr), verdictKey(c), verdictLabel(c));
     el('td', 'jp-ParevoTable-number', tr).textContent = formatSpeedup(c);
-    el('td', '', tr).textContent = c.family || c.origin;
+    el('td', 'jp-ParevoTable-family', tr).textContent = c.family || c.origin;
     const label = el('td', 'jp-ParevoTable-label', tr);
     label.textContent = c.label;
     label.title = c.summary ? `${c.label}\n${c.summary}` : c.label;
     tr.onclick = () => {
       this.select(c.id);
+      tr.focus({ preventScroll: true });
       this._options.onSelect(c.id);
     };
     return tr;

@@ -64,6 +64,62 @@ def test_profile_stage_reports_three_speedups(kernels):
     )
 
 
+def test_the_headline_splits_into_the_flags_the_code_and_the_threads(kernels):
+    """A fastmath candidate: the serial reference is also timed built with fastmath, so the
+    headline (vs_serial) splits into flags x code at 1 thread x threads, each with an interval;
+    a candidate without flags of its own needs no second baseline."""
+    from parevo_lab.cascade import CheckOptions, evaluate
+    from parevo_lab.kernel import load_kernel
+    from parevo_lab.report.text import render
+    from parevo_lab.task import load_task
+
+    task = load_task(kernels / "sum_task.py")
+    options = CheckOptions(threads=[1, 2], budget_s=0.2, python_cap_s=0.0)
+    fast = evaluate(task, load_kernel(f"{kernels / 'sum_kernels.py'}:fast_reduction"), options)
+    p = fast.profile
+    assert fast.verdict == "ok" and p.flags == {"fastmath": True}
+    assert p.serial_same_flags is not None and p.serial is not None
+    assert set(p.speedup["vs_serial_same_flags"]) == set(p.speedup["vs_serial"]) == {"1", "2"}
+    # the three factors multiply to the headline (ratios of the same medians)
+    codegen = p.speedup["codegen"]["value"]
+    one = p.speedup["vs_serial_same_flags"]["1"]["value"]
+    threads = p.speedup["self"]["2"]["value"]
+    assert codegen * one * threads == pytest.approx(p.speedup["vs_serial"]["2"]["value"], rel=0.02)
+    text = render(fast)
+    assert "... with the candidate's flags (fastmath=True)" in text
+    assert "headline: " in text and " = flags " in text and "threads (self)" in text
+
+    plain = evaluate(task, load_kernel(f"{kernels / 'sum_kernels.py'}:reduction"), options)
+    q = plain.profile
+    assert q.flags == {} and q.serial_same_flags is None and q.speedup["codegen"] is None
+    assert q.speedup["vs_serial_same_flags"] == q.speedup["vs_serial"]
+
+
+def test_a_speedup_above_the_ceiling_is_said_with_its_likely_cause():
+    from parevo_lab.cascade.events import headline_remarks
+    from parevo_lab.results import ProfileResult
+
+    def s(value):
+        return {"value": value, "ci_low": value * 0.95, "ci_high": value * 1.05,
+                "significant": True, "label": f"{value}x"}  # fmt: skip
+
+    p = ProfileResult(ran=True, flags={"fastmath": True})
+    p.ceiling = {"compute_speedup": {"1": 1.0, "2": 1.5}, "path": "/cache/machine-x.json"}
+    p.speedup = {
+        "vs_serial": {"1": s(7.2), "2": s(10.8)},
+        "vs_serial_same_flags": {"1": s(1.2), "2": s(1.8)},
+        "codegen": s(6.0),
+        "self": {"1": s(1.0), "2": s(1.5)},
+    }
+    flags, above = headline_remarks(p)
+    assert flags.startswith("6.00x of the headline comes from the candidate's flags")
+    assert "1.80x at 2 threads (over the reference built with the same flags)" in above
+    assert "above this machine's measured ceiling of 1.50x" in above
+    assert "its code at 1 thread" in above and "delete /cache/machine-x.json" in above
+    p.speedup["vs_serial_same_flags"]["2"] = s(1.4)  # within the ceiling: no remark
+    assert len(headline_remarks(p)) == 1
+
+
 def test_a_pure_python_reference_too_slow_to_time_costs_only_vs_python(kernels):
     from parevo_lab.cascade import CheckOptions, evaluate
     from parevo_lab.kernel import load_kernel

@@ -18,3 +18,11 @@ def last_value(x):
         last = x[i]
         s += x[i]
     return s + 0.0 * last
+
+
+@numba.njit(parallel=True, fastmath=True)
+def fast_reduction(x):
+    s = 0.0
+    for i in numba.prange(x.shape[0]):
+        s += x[i]
+    return s

@@ -270,6 +270,21 @@ async def test_a_cell_that_is_not_a_task_says_what_a_task_cell_needs(jp_fetch, t
     assert (await call(jp_fetch, "runs"))["runs"] == []
 
 
+async def test_the_cells_route_finds_the_task_cell_by_parsing(jp_fetch):
+    string_cell = '"""def reference(x):\n    return x\n"""\n'
+    cells = [string_cell, "%%parevo_task scale\n" + TASK, "# notes", RACY]
+    answer = await call(jp_fetch, "cells", body={"cells": cells, "active": 3})
+    assert answer["task"]["index"] == 1 and answer["task"]["magic"] == "%%parevo_task"
+    assert answer["task"]["python"].startswith("# %%parevo_task scale\n")
+    assert answer["cell"]["kind"] == "kernel" and answer["cell"]["kernel"] == "kernel"
+    alone = await call(jp_fetch, "cells", body={"cells": [string_cell, RACY], "active": 1})
+    assert alone["task"] is None
+    answer = await call(jp_fetch, "cells", body={"cells": cells, "active": 4}, expect=400)
+    assert "active: 4 is not a cell index (the notebook has 4 cells)" in answer["message"]
+    answer = await call(jp_fetch, "cells", body={"cells": "x", "active": 0}, expect=400)
+    assert "cells" in answer["message"]
+
+
 async def test_unknown_runs_checks_and_candidates_are_404(jp_fetch):
     for path in (
         ("runs", "nope"),
