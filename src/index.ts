@@ -156,9 +156,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const useAsParent = async (runId: string, candidateId: number) => {
       try {
-        await api.useAsParent(runId, candidateId);
+        const run = await api.useAsParent(runId, candidateId);
         sidebar.say(
-          `Candidate #${candidateId} is the next parent; the run goes on.`
+          `Candidate #${candidateId} is the next parent of run ${run.id} (${run.status}, ` +
+            `${run.evaluations}/${run.budget} evaluations).`
         );
       } catch (error) {
         sidebar.say((error as Error).message, 'error');

@@ -1,3 +1,4 @@
+import { Notification } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { el } from './dom';
@@ -115,10 +116,16 @@ export class ParevoSidebar extends Widget {
     );
   }
 
-  /** Say something about the last action, inline (an error stays until the next action). */
+  /**
+   * Say something about the last action, inline; an error also goes to JupyterLab's
+   * notifications, so it is seen when the sidebar is closed. The next state change replaces it.
+   */
   say(text: string, kind: 'info' | 'error' = 'info'): void {
     this._messageNode.textContent = text;
     this._messageNode.dataset.kind = kind;
+    if (kind === 'error' && text) {
+      Notification.error(`ParEVO: ${text}`, { autoClose: 10_000 });
+    }
   }
 
   /** Bind to a notebook (its path), or to none. */
@@ -228,10 +235,16 @@ export class ParevoSidebar extends Widget {
       return;
     }
     const state = this._state!;
+    let seen: string | null = null; // the run's status as last shown
     this._follower = new EventFollower(
       openRunEvents(this._api.settings, runId),
       event => {
         if (state === this._state && state.apply(event)) {
+          const run = state.run;
+          if (run && run.status !== seen) {
+            this._statusChanged(run, seen);
+            seen = run.status;
+          }
           this._scheduleRender();
         }
       },
@@ -247,6 +260,37 @@ export class ParevoSidebar extends Widget {
       }
     );
     this._follower.start();
+  }
+
+  /**
+   * A run's status changed: its entry in the picker says so, and the message of the action that
+   * started, stopped or resumed it is replaced; a run seen to end while followed is also a
+   * JupyterLab notification (finished, stopped or failed, with why).
+   */
+  private _statusChanged(run: IRun, before: string | null): void {
+    const option = [...this._runSelect.options].find(o => o.value === run.id);
+    if (option) {
+      option.textContent = option.textContent!.replace(
+        /\([a-z]+\)$/,
+        `(${run.status})`
+      );
+    }
+    const live = before === 'queued' || before === 'running';
+    if (!live || run.status === 'queued' || run.status === 'running') {
+      if (live && run.status === 'running') {
+        this.say(`Run ${run.id} started and is running.`);
+      }
+      return;
+    }
+    const why = run.reason ? `: ${run.reason}` : '';
+    const text = `Run ${run.id} ${run.status}${why}.`;
+    this._messageNode.textContent = text;
+    this._messageNode.dataset.kind = run.status === 'failed' ? 'error' : 'info';
+    if (run.status === 'failed') {
+      Notification.error(`ParEVO: ${text}`, { autoClose: 10_000 });
+    } else {
+      Notification.info(`ParEVO: ${text}`, { autoClose: 6_000 });
+    }
   }
 
   private _scheduleRender(): void {

@@ -159,6 +159,7 @@ class Engine:
         self.executor = executor or LocalExecutor()
         self.in_flight = max(1, in_flight or self.executor.slots)
         self.exhausted: set[int] = set()
+        self._evaluated_at_start = 0  # evaluations recorded before this invocation
         self._reports: dict[int, dict | None] = {}
 
     # -- the population, read back from the store --------------------------------------------
@@ -225,6 +226,7 @@ class Engine:
 
         started = time.monotonic()
         candidates = self.candidates()
+        self._evaluated_at_start = sum(1 for m in candidates if m.evaluated)
         if not candidates:
             self.add(self.generator.seed(self.task), None, "seed", 0)
             candidates = self.candidates()
@@ -297,8 +299,16 @@ class Engine:
         if self.budget.cost is not None and cost >= self.budget.cost:
             return f"cost budget spent ({cost:g})"
         stalled = _since_improvement(candidates)
-        if stalled is not None and stalled >= self.budget.stall_limit():
-            return f"the best has not improved for {stalled} evaluations"
+        if stalled is not None:
+            # a resumed run (or one given a new parent) gets a fresh stall count: what stalled
+            # before it was resumed does not end it at once
+            stalled = min(stalled, evaluations - self._evaluated_at_start)
+        if (
+            stalled is not None
+            and stalled >= self.budget.stall_limit()
+            and not self.store.pins(self.run_id)
+        ):
+            return f"stalled: no 2% gain in the last {stalled} evaluations"
         return ""
 
     def _grow(self, candidates: list[Candidate], evaluations: int) -> int | None:

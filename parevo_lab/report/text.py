@@ -28,7 +28,9 @@ def render(report: Report) -> str:
     lines += _profile(report)
     seconds = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     if seconds:
-        lines.append(f"time: {seconds}")
+        # wall seconds of each stage as the parent saw them: "compile" includes starting the
+        # child and compiling the reference, so it is more than the kernel's own compile above
+        lines.append(f"wall time per stage: {seconds}")
     return "\n".join(lines)
 
 
@@ -58,8 +60,9 @@ def _compile(report: Report) -> list[str]:
 
 def _verify(report: Report) -> list[str]:
     v = report.verify
-    if v is None:
-        return ["verify: not run"]
+    if v is None or (not v.cases and v.failure is None):
+        why = " (the candidate did not compile)" if report.compile and not report.compile.ok else ""
+        return [f"verify: not run{why}"]
     passed = sum(1 for case in v.cases if case.passed)
     if v.failure is None:
         sizes = sorted({case.size for case in v.cases})
@@ -156,7 +159,7 @@ def _speed(s: dict) -> str:
 
 def _races(report: Report) -> list[str]:
     r = report.races
-    out = [f"races: {r.status}" + (f" ({r.reason})" if r.reason else "")]
+    out = [f"races: {r.status.replace('_', ' ')}" + (f" ({r.reason})" if r.reason else "")]
     for entry in r.entries:
         out.append(f"  {_race_headline(entry)}")
     out += [f"  unchecked: line {u['line']}: {u['reason']}" for u in r.unchecked]

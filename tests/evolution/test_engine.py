@@ -312,3 +312,43 @@ def test_a_move_that_halved_the_speed_is_not_proposed_again(tmp_path):
     assert proposals, "the fast candidate still has moves (knobs)"
     assert all(p.genome["loops"].get("L3") != "prange" for p in proposals)
     assert any(p.label.startswith("tune:") for p in proposals)
+
+
+def test_a_resumed_run_or_a_pinned_parent_gets_a_fresh_stall_count(histogram, tmp_path):
+    """Resuming a stalled run (or "use as parent" on it) must not end it at once: the stall
+    count restarts with the invocation, and a pending pin is always tried."""
+    from parevo_lab.evolution import Budget, Engine
+    from parevo_lab.store import Store
+
+    task = load_task(histogram)
+    with Store(tmp_path / "run.sqlite") as store:
+        run_id = store.create_run(task, "rules", 0, {})
+        engine = Engine(store, task, None, run_id, Budget(evaluations=100, stall=2))
+        speeds = [1.0, 1.5, 1.5, 1.5, 1.5]  # no 2% gain in the last 3 evaluations
+        done = [
+            Candidate(
+                id=i + 1,
+                parent_id=i or None,
+                origin="rules",
+                label="x",
+                source="",
+                verdict="ok",
+                speedup=s,
+                evaluation_id=i + 1,
+            )  # fmt: skip
+            for i, s in enumerate(speeds)
+        ]
+        assert engine._stop_reason(done, time.monotonic()) == (
+            "stalled: no 2% gain in the last 3 evaluations"
+        )
+        engine._evaluated_at_start = len(done)  # resumed here: nothing stalled yet
+        assert engine._stop_reason(done, time.monotonic()) == ""
+        engine._evaluated_at_start = 0
+        from parevo_lab.kernel import Kernel
+
+        pinned = store.add_candidate(
+            run_id, task, Kernel(source="def kernel(k):\n    pass\n"), parent_id=None,
+            origin="manual", label="mine",
+        )  # fmt: skip
+        store.pin(run_id, pinned)
+        assert engine._stop_reason(done, time.monotonic()) == ""
