@@ -109,7 +109,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
             useAsParent: (runId, candidateId) =>
               void useAsParent(runId, candidateId),
             openCandidate: (runId, candidateId) =>
-              void openCandidate(runId, candidateId)
+              void openCandidate(runId, candidateId),
+            highlightInCell: (cellId, lines) => highlightInCell(cellId, lines)
           },
           () => python
         );
@@ -204,6 +205,32 @@ const plugin: JupyterFrontEndPlugin<void> = {
       NotebookActions.insertBelow(current.content);
       current.content.activeCell?.model.sharedModel.setSource(source);
       app.shell.activateById(current.id);
+    };
+
+    /** Select both lines of a race in the checked cell itself, and bring the cell into view. */
+    const highlightInCell = (cellId: string, lines: number[]) => {
+      const notebook = tracker.currentWidget?.content;
+      const index =
+        notebook?.widgets.findIndex(c => c.model.id === cellId) ?? -1;
+      const cell = index >= 0 ? notebook!.widgets[index] : null;
+      const editor = cell?.editor;
+      if (!notebook || !cell || !editor) {
+        return;
+      }
+      notebook.activeCellIndex = index;
+      const valid = [...new Set(lines)].filter(
+        n => n >= 1 && n <= editor.lineCount
+      );
+      editor.setSelections(
+        valid.map(n => ({
+          start: { line: n - 1, column: 0 },
+          end: { line: n - 1, column: editor.getLine(n - 1)?.length ?? 0 }
+        }))
+      );
+      if (valid.length) {
+        editor.revealPosition({ line: valid[0] - 1, column: 0 });
+      }
+      void notebook.scrollToItem(index);
     };
 
     const replaceCell = (source: string) => {

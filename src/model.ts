@@ -630,6 +630,8 @@ export interface IShown {
   report: any | null;
   figure: any | null;
   candidates: ICandidate[];
+  /** The notebook cell a check checked: a race pick highlights its lines there too. */
+  cellId?: string | null;
 }
 
 export function shownFromCandidate(
@@ -678,6 +680,7 @@ export function shownFromCheck(
     reference,
     report: check.report,
     figure: check.figure,
-    candidates: []
+    candidates: [],
+    cellId: check.cell_id
   };
 }

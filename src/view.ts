@@ -14,6 +14,8 @@ export interface ICandidateActions {
   replaceCell(source: string): void;
   useAsParent(runId: string, candidateId: number): void;
   openCandidate(runId: string, candidateId: number): void;
+  /** Select these 1-based lines of a notebook cell (a checked cell's race sites). */
+  highlightInCell(cellId: string, lines: number[]): void;
 }
 
 /**
@@ -45,6 +47,11 @@ export class CandidatePanel extends Widget {
         openCandidate: (shown, candidateId) => {
           if (shown.runId) {
             this._actions.openCandidate(shown.runId, candidateId);
+          }
+        },
+        pickRace: (shown, lines) => {
+          if (shown.cellId) {
+            this._actions.highlightInCell(shown.cellId, lines);
           }
         }
       },

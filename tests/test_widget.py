@@ -249,7 +249,11 @@ def test_magics_check_a_cell_and_evolve_the_task(tmp_path):
     assert ">race</span>" in race_html and "WARNING: ParEVO race" in race_html
     assert _texts(cells[4], "text/plain")[0].startswith("Report(race:")
     ok_html = _texts(cells[5], "text/html")[0]
-    assert ">ok</span>" in ok_html and "speedup (95% CI)" in ok_html
+    assert (
+        ">ok</span>" in ok_html
+        and "vs serial (95% CI)" in ok_html
+        and "self: over 1 thread" in ok_html
+    )
     assert "--threads 'one': give thread counts like 1,2,4" in _texts(cells[6], "text/plain")[0]
     missing = _texts(cells[7], "text/html")[0]
     assert ">compile_error</span>" in missing and "no function `missing`" in missing

@@ -35,30 +35,45 @@ def _badge(verdict: str) -> str:
 
 def _speedup_table(report: Report) -> str:
     p = report.profile
-    if p is None or not p.ran:
+    if p is None or not p.ran or report.verdict != "ok":  # a wrong kernel's speed means nothing
         return ""
     ceiling = (p.ceiling or {}).get("compute_speedup") or {}
+
+    def label(s: dict | None) -> str:
+        if not s:
+            return "-"
+        text = f"{s['value']:.2f}x [{s['ci_low']:.2f}-{s['ci_high']:.2f}]"
+        return text if s["significant"] else text + " (no speedup)"
+
     rows = []
     for threads in sorted(p.candidate, key=int):
         vs = (p.speedup.get("vs_serial") or {}).get(threads)
         if not vs:
             continue
-        label = f"{vs['value']:.2f}x [{vs['ci_low']:.2f}-{vs['ci_high']:.2f}]"
-        if not vs["significant"]:
-            label += " (no speedup)"
+        self_ = (p.speedup.get("self") or {}).get(threads)
         limit = f"{ceiling[threads]:.2f}x" if threads in ceiling else "-"
-        rows.append(
-            f"<tr><td>{escape(threads)}</td><td>{escape(label)}</td><td>{escape(limit)}</td></tr>"
-        )
+        cells = (threads, label(vs), label(self_), limit)
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
     if not rows:
         return ""
     noisy = " (noisy timings: rerun on a quiet machine)" if p.noisy else ""
+    split = ""
+    codegen = p.speedup.get("codegen")
+    if codegen and p.flags:
+        flags = ", ".join(f"{k}={v}" for k, v in p.flags.items())
+        split = (
+            f"<div>The candidate's flags ({escape(flags)}) alone: {escape(label(codegen))} "
+            "(the serial reference built with them); the rest is its code and its threads.</div>"
+        )
+    remarks = "".join(
+        f"<div>{escape(n)}</div>" for n in p.notes if "above this machine's measured" in n
+    )
     return (
         f"<div>Speedup over serial numba at bench size {p.size:,}{escape(noisy)}:</div>"
         '<table style="border-collapse:collapse;margin:2px 0"><thead><tr>'
-        "<th>threads</th><th>speedup (95% CI)</th><th>machine ceiling</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
+        "<th>threads</th><th>vs serial (95% CI)</th><th>self: over 1 thread</th>"
+        "<th>machine ceiling</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        f"{split}{remarks}"
     )
 
 
@@ -72,9 +87,18 @@ def report_html(report: Report) -> str:
         f"<div>{escape(report.summary)}</div>",
     ]
     if report.races.entries:
+        # the first pair in full; the others folded with their count (a student reads one)
         parts.append(
-            f'<div><b>Race trace</b></div><pre style="{_PRE}">{escape(render_races(report))}</pre>'
+            f'<div><b>Race trace</b></div><pre style="{_PRE}">'
+            f"{escape(render_races(report, first=1))}</pre>"
         )
+        more = len(report.races.entries) - 1
+        if more:
+            parts.append(
+                f"<details><summary>{more} more conflicting pair{'s' if more > 1 else ''} of "
+                f'accesses</summary><pre style="{_PRE}">{escape(render_races(report))}</pre>'
+                "</details>"
+            )
     if report.compile and report.compile.error:
         error = report.compile.error
         text = f"{error.kind} error: {error.summary}"

@@ -188,12 +188,12 @@ def _element(index) -> str:
     return "[" + ", ".join(map(str, index)) + "]"
 
 
-def render_races(report: Report) -> str:
-    """Every race entry as a trace, in the manner of a sanitizer report."""
+def render_races(report: Report, first: int | None = None) -> str:
+    """Every race entry (or the ``first`` ones) as a trace, in the manner of a sanitizer report."""
     r = report.races
     rule = "=" * 72
     blocks = []
-    for entry in r.entries:
+    for entry in r.entries[:first]:
         a, b = entry["first"], entry["second"]
         lines = [rule]
         if entry["source"] == "lint":
@@ -212,8 +212,9 @@ def render_races(report: Report) -> str:
             )
             first_kind = {"write-write": "write", "read-write": "read", "write-read": "write"}
             second_kind = {"write-write": "write", "read-write": "write", "write-read": "read"}
-            lines += _caret(f"  {first_kind[entry['kind']]} by iteration {a['iteration']}", a)
-            lines += _caret(f"  {second_kind[entry['kind']]} by iteration {b['iteration']}", b)
+            kind = entry.get("example_kind", entry["kind"])
+            lines += _caret(f"  {first_kind[kind]} by iteration {a['iteration']}", a)
+            lines += _caret(f"  {second_kind[kind]} by iteration {b['iteration']}", b)
             chunks = entry.get("different_chunks") or {}
             apart = [p for p, different in chunks.items() if different]
             lines.append(

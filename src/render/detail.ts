@@ -58,6 +58,8 @@ export interface ICandidateDetailHooks {
   actions?(host: HTMLElement, shown: IShown): void;
   /** A click on a candidate of the lineage. */
   openCandidate?(shown: IShown, candidateId: number): void;
+  /** A race was picked: both of its lines (the diff highlights them already). */
+  pickRace?(shown: IShown, lines: number[]): void;
 }
 
 /** The header: badge, `#id label`, the speed and the summary. */
@@ -289,9 +291,11 @@ export class CandidateDetail {
       shown.source,
       [parent ? `#${parent.id}` : 'task (reference)', shown.title]
     );
-    renderRaces(this._body, shown.report, entry =>
-      this._diff?.highlight([entry.first.line, entry.second.line])
-    );
+    renderRaces(this._body, shown.report, entry => {
+      const lines = [entry.first.line, entry.second.line];
+      this._diff?.highlight(lines);
+      this._hooks.pickRace?.(shown, lines);
+    });
   }
 
   private _renderPlot(shown: IShown): void {

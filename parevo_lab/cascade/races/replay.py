@@ -258,28 +258,56 @@ def _site_dict(site, iteration) -> dict:
 
 
 def _replay_entries(replay: ReplaySource, counts, examples) -> list[dict]:
+    """One entry per pair of sites (the kinds of conflict between them merged), most frequent
+    first; its example is a pair of iterations that run on different threads at the smallest
+    thread count where any recorded pair does (numba's static schedule), so the trace can be
+    followed by hand."""
     if counts is None:
         return []
-    grouped: dict[tuple[int, int, int], list] = {}
+    grouped: dict[tuple[int, int], list] = {}
     for row, bounds in examples:
-        key = (int(row[0]), int(row[1]), int(row[2]))
+        key = (min(int(row[1]), int(row[2])), max(int(row[1]), int(row[2])))
         grouped.setdefault(key, []).append((row, bounds))
+
+    def total(key):
+        a, b = key
+        return int(counts[:, a, b].sum() + (counts[:, b, a].sum() if a != b else 0))
+
+    def threads_apart(row, bounds) -> int:
+        """The smallest thread count at which the two iterations run on different threads."""
+        loop = int(row[5])
+        lo, hi = int(bounds[loop, 0]), int(bounds[loop, 1])
+        apart = [
+            p
+            for p in CHUNK_THREADS
+            if _chunk(int(row[3]), lo, hi, p) != _chunk(int(row[4]), lo, hi, p)
+        ]
+        return min(apart) if apart else 1 << 30
+
     entries = []
-    for (kind, a, b), rows in sorted(grouped.items(), key=lambda kv: -counts[kv[0]]):
+    for key, rows in sorted(grouped.items(), key=lambda kv: -total(kv[0])):
+        rows.sort(key=lambda rb: (threads_apart(*rb), int(rb[0][3]), int(rb[0][4])))
+        unique: dict[tuple, tuple] = {}  # one example per pair of iterations and element
+        for r, b in rows:
+            unique.setdefault((int(r[3]), int(r[4]), str(_index(r))), (r, b))
+        shown = list(unique.values())
         first_row, bounds = rows[0]
         loop = int(first_row[5])
         lo, hi = int(bounds[loop, 0]), int(bounds[loop, 1])
         it_a, it_b = int(first_row[3]), int(first_row[4])
-        site_a, site_b = replay.sites[a], replay.sites[b]
+        site_a, site_b = replay.sites[int(first_row[1])], replay.sites[int(first_row[2])]
+        kinds = sorted({shadow.KINDS[int(r[0])] for r, _ in rows})
         entries.append(
             {
                 "source": "replay",
-                "kind": shadow.KINDS[kind],
+                "kind": " and ".join(kinds),
+                "kinds": kinds,
+                "example_kind": shadow.KINDS[int(first_row[0])],  # of the pair shown
                 "array": site_b.array,
                 "index": _index(first_row),
                 "first": _site_dict(site_a, it_a),
                 "second": _site_dict(site_b, it_b),
-                "count": int(counts[kind, a, b]),
+                "count": total(key),
                 "loop_line": replay.loops[loop]["line"] if loop < len(replay.loops) else None,
                 "different_chunks": {
                     str(p): _chunk(it_a, lo, hi, p) != _chunk(it_b, lo, hi, p)
@@ -287,7 +315,7 @@ def _replay_entries(replay: ReplaySource, counts, examples) -> list[dict]:
                 },
                 "examples": [
                     {"index": _index(r), "iterations": [int(r[3]), int(r[4])]}
-                    for r, _ in rows[:EXAMPLES_SHOWN]
+                    for r, _ in shown[:EXAMPLES_SHOWN]
                 ],
             }
         )

@@ -12,7 +12,11 @@ Both the shadow and the findings live in flat int64 arrays, so the hot path pass
 and a few integers (numba's reference counting makes tuples of arrays expensive per access):
 
     shadow: [r, r x (lo, hi, granule, first slot), slots x 3]
-    state:  [META_SIZE meta, counts 3 x S x S, examples E x W, bounds L x 2]
+    state:  [META_SIZE meta, counts 3 x S x S, cross 3 x S x S, examples E x W, bounds L x 2]
+
+Examples: the first ``EXAMPLES_PER_PAIR`` conflicts of each (kind, site, site), and as many
+whose two iterations fall in different halves of the loop (``cross``): those run on different
+threads at 2 threads under numba's static schedule, the pair a person can follow.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def new_state(n_sites: int, n_loops: int, max_examples: int = 512, file: str | N
     if n_sites >= SITES:
         raise ValueError(f"the replay supports {SITES} access sites per kernel, not {n_sites}")
     s = max(n_sites, 1)
-    examples_at = META_SIZE + 3 * s * s
+    examples_at = META_SIZE + 6 * s * s
     bounds_at = examples_at + max_examples * EXAMPLE_WIDTH
     size = bounds_at + 2 * max(n_loops, 1)
     if file is None:
@@ -75,7 +79,7 @@ def decode(state: np.ndarray) -> dict:
     examples_at, bounds_at = int(state[M_EXAMPLES_AT]), int(state[M_BOUNDS_AT])
     used = int(state[M_EXAMPLES])
     return {
-        "counts": state[META_SIZE:examples_at].reshape(3, s, s),
+        "counts": state[META_SIZE : META_SIZE + 3 * s * s].reshape(3, s, s),
         "examples": state[examples_at:bounds_at].reshape(-1, EXAMPLE_WIDTH)[:used],
         "bounds": state[bounds_at:].reshape(-1, 2),
         "last_site": int(state[M_LAST_SITE]),  # -1: no access recorded yet
@@ -203,7 +207,16 @@ def _conflict(state, kind, before, site, it, loop, ndim, i0, i1, i2):
     site_a, iter_a = before % SITES, before // SITES
     cell = META_SIZE + (kind * s + site_a) * s + site
     state[cell] += 1
-    if state[cell] <= EXAMPLES_PER_PAIR:
+    # do the two iterations run on different threads at 2 threads (halves of the loop)?
+    bounds = state[M_BOUNDS_AT] + 2 * loop
+    lo, n = state[bounds], state[bounds + 1] - state[bounds]
+    cross = n > 0 and ((iter_a - lo) * 2) // n != ((it - lo) * 2) // n
+    crossed = cell + 3 * s * s
+    keep = state[cell] <= EXAMPLES_PER_PAIR
+    if cross and state[crossed] < EXAMPLES_PER_PAIR:
+        state[crossed] += 1
+        keep = True
+    if keep:
         n = state[M_EXAMPLES]
         if n < state[M_MAX_EXAMPLES]:
             row = state[M_EXAMPLES_AT] + n * EXAMPLE_WIDTH
