@@ -352,3 +352,26 @@ def test_a_resumed_run_or_a_pinned_parent_gets_a_fresh_stall_count(histogram, tm
         )  # fmt: skip
         store.pin(run_id, pinned)
         assert engine._stop_reason(done, time.monotonic()) == ""
+
+
+def test_fastmath_is_proposed_only_for_floating_point_code(histogram):
+    """fastmath reassociates floating point: on an integer histogram it cannot matter, and a
+    noisy measurement of it would only steer the search by chance."""
+    task = load_task(histogram)
+
+    def context(types):
+        seed = Candidate(id=1, parent_id=None, origin="seed", label="", source="# 1",
+                         genome={"loops": {}, "knobs": {}}, verdict="ok", speedup=1.0,
+                         evaluation_id=1)  # fmt: skip
+        parallel = Candidate(id=2, parent_id=1, origin="rules", label="", source="# 2",
+                             genome={"loops": {"L3": "privatise"}, "knobs": {}}, verdict="ok",
+                             speedup=1.5, evaluation_id=2)  # fmt: skip
+        ctx = Context(task=task, candidates=[seed, parallel], rng=random.Random(0))
+        ctx.variables = types
+        return parallel, ctx
+
+    parent, ints = context({"keys": "array(int64, 1d, C)", "counts": "array(int64, 1d, C)"})
+    labels = [p.label for p in RulesGenerator().propose(parent, ints)]
+    assert labels and not any("fastmath" in label for label in labels)
+    parent, floats = context({"keys": "array(float64, 1d, C)", "s": "float64"})
+    assert any("fastmath" in p.label for p in RulesGenerator().propose(parent, floats))

@@ -89,7 +89,7 @@ class RulesGenerator:
 
     def propose(self, parent: Candidate, context: Context) -> Iterator[Proposal]:
         if parent.genome is None:
-            yield from self._retune_source(parent)
+            yield from self._retune_source(parent, _floating(context))
             return
         analysis = self.analysis(context.task)
         plan = Plan.from_dict(parent.genome)
@@ -98,8 +98,11 @@ class RulesGenerator:
         else:
             moves = self._repairs(analysis, plan, parent, context)
         harmful = _harmful_moves(context)
+        floats = _floating(context)
         seen = set()
         for new, text in moves:
+            if new.knob("fastmath") and not plan.knob("fastmath") and not floats:
+                continue  # fastmath reassociates floating point: on integers it changes nothing
             key = new.key()
             parallel = new.loops or new.knob("parallel_sort")
             if key in seen or valid(analysis, new) is not None or not parallel:
@@ -252,16 +255,22 @@ class RulesGenerator:
 
     # -- any source: the knobs only -------------------------------------------------------
 
-    def _retune_source(self, parent: Candidate) -> Iterator[Proposal]:
+    def _retune_source(self, parent: Candidate, floats: bool = True) -> Iterator[Proposal]:
         if parent.verdict != "ok":
             return
-        for name, value, text in (
-            ("fastmath", True, "tune: fastmath=True"),
-            ("error_model", "numpy", "tune: error_model='numpy'"),
-        ):
+        knobs = [("fastmath", True, "tune: fastmath=True")] if floats else []
+        knobs.append(("error_model", "numpy", "tune: error_model='numpy'"))
+        for name, value, text in knobs:
             source = _set_decorator_keyword(parent.source, parent.function, name, value)
             if source is not None and source != parent.source:
                 yield Proposal(source=source, label=text, genome=None, family=parent.family)
+
+
+def _floating(context: Context) -> bool:
+    """Whether the reference computes in floating point (numba's types of its variables and
+    arguments); True when they are not known yet."""
+    types = list(context.variables.values())
+    return not types or any("float" in t or "complex" in t for t in types)
 
 
 SLOWDOWN = 0.5  # a move that leaves less than half the parent's speed is not tried again

@@ -1,6 +1,7 @@
 """The rule-based paralleliser's loop analysis and renderer, on small kernels (no compiling)."""
 
 import ast
+import re
 import textwrap
 
 import pytest
@@ -243,14 +244,16 @@ def test_render_writes_a_complete_module_with_the_task_constants():
     names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     assert names == ["kernel"]
     assert "BINS = 16" in source and "import numpy as np" in source
-    assert "numba.prange(_nb4)" in source
+    assert "numba.prange(blocks)" in source
     assert "@numba.njit(parallel=True, fastmath=True)" in source
-    assert "_rw4_counts = _pv4_counts[np.uint64(_b4)]" in source  # each block's own row
-    assert "_sl4_keys = keys[_s4:_e4]" in source  # a 0-based slice of the block's keys
+    assert "my_counts = counts_per_block[np.uint64(block)]" in source  # each block's own row
+    assert "keys_block = keys[lo:hi]" in source  # a 0-based slice of the block's keys
     # computed indices are unsigned inside the parallel loops: no wraparound check
-    assert "_rw4_counts[np.uint64(_sl4_keys[np.uint64(_t4)])] += 1" in source
+    assert "my_counts[np.uint64(keys_block[np.uint64(k)])] += 1" in source
     signed = render(TASK, Plan({"L4": "privatise"}, {"unsigned_index": False}))
-    assert "_rw4_counts[_sl4_keys[_t4]] += 1" in signed
+    assert "my_counts[keys_block[k]] += 1" in signed
+    # names a person would write: no generated `_lo4`-style temporary is left
+    assert not re.search(r"\b_[a-z]+\d+", source), source
 
 
 def test_render_refuses_unknown_loops_and_missing_types():

@@ -10,6 +10,7 @@ import copy
 from ..analysis import _constant, analyse, canonicalise, function_source
 from .plan import Plan, RenderError, valid
 from .strategies import _TRANSFORMS
+from .tidy import readable_names, used_imports
 
 PRIMITIVES_IMPORT = (
     "from parevo_lab.primitives import ADD, MAX, MIN, bincount_weights, exclusive_scan, "
@@ -67,6 +68,7 @@ def render_with_spans(
     for call in sorts:
         call.func = ast.Name(SORT_PRIMITIVES[call.func.attr], ast.Load())
         call.args, call.keywords = call.args[:1], []
+    readable_names(fn)
     ast.fix_missing_locations(fn)
     header = _prelude(task_source, fn, function)
     if "primitive" in plan.loops.values():
@@ -186,7 +188,8 @@ def _prelude(task_source: str, fn: ast.FunctionDef, reference_name: str) -> str:
                 helpers.append(ast.unparse(helper))
     if not any(i in ("import numpy as np",) for i in imports):
         imports.insert(0, "import numpy as np")
-    lines += imports
+    code = "\n".join([ast.unparse(fn), *constants, *helpers])
+    lines += used_imports(imports, code)
     if constants:
         lines += ["", *constants]
     for helper in helpers:
