@@ -293,13 +293,14 @@ class ParevoMagics(Magics):
         if prepared is None:
             return None
         options, task = prepared
+        out = options.get("out") or self._shared_out(task, options)
         try:
             result = evolve(
                 task,
                 budget=options.get("budget", settings.EVALUATIONS),
                 generator=options.get("generator", "rules"),
                 seed=options.get("seed", 0),
-                out=options.get("out"),
+                out=out,
                 resume=options.get("resume", False),
                 threads=options.get("threads"),
             )
@@ -315,6 +316,32 @@ class ParevoMagics(Magics):
             return None
         self.shell.user_ns["parevo_last_run"] = result
         return None
+
+    def _shared_out(self, task, options: dict):
+        """In a kernel of a ParEVO Jupyter server, the run goes into the server's runs folder, so
+        the sidebar lists it beside the panel's runs (``server/notebook_runs.py``); ``--resume``
+        continues this notebook's last such run of the task. None elsewhere: the default folder."""
+        from .server import notebook_runs
+        from .server.jobs import new_id
+
+        shared = getattr(self, "_shared", {})
+        self._shared = shared
+        if options.get("resume"):
+            return shared.get(task.name)
+        settings_ = {
+            "name": task.name,
+            "generator": options.get("generator", "rules"),
+            "budget": options.get("budget", settings.EVALUATIONS),
+            "seed": options.get("seed", 0),
+            "threads": options.get("threads"),
+        }
+        try:
+            folder = notebook_runs.register(new_id(task.name), settings_)
+        except OSError:
+            return None  # the server's folder is not writable here: the default folder
+        if folder is not None:
+            shared[task.name] = folder
+        return folder
 
 
 def _task_name(cell: str) -> str:

@@ -29,6 +29,14 @@ def isolated_cache(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.fixture(autouse=True)
+def no_server_runs_folder_leaks():
+    """A Jupyter server of a test puts its runs folder in the environment for its kernels
+    (server/notebook_runs.py); it must not reach the kernels of the tests after it."""
+    yield
+    os.environ.pop("PAREVO_SERVER_RUNS", None)
+
+
 @pytest.fixture
 def kernels():
     return KERNELS

@@ -209,9 +209,9 @@ def decide(report: Report) -> tuple[str, str]:
         return "compile_error", f"compile error: {report.compile.error.summary}"
     if report.races.status == "races":
         first = report.races.entries[0]
-        where = (
-            f"`{first['array']}` at lines {first['first']['line']} and {first['second']['line']}"
-        )
+        a, b = first["first"]["line"], first["second"]["line"]
+        lines = f"line {a}, by two iterations" if a == b else f"lines {a} and {b}"
+        where = f"`{first['array']}` at {lines}"
         return "race", f"race: {report.races.reason}; first: {first['kind']} on {where}"
     if report.races.failure is not None:
         return "runtime_error", f"runtime_error: {report.races.failure['message']}"

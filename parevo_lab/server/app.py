@@ -18,6 +18,7 @@ from traitlets import Bool, Float, Int, List, Unicode, default
 
 from .. import settings
 from ..store import default_path
+from . import notebook_runs
 from .events import Feeds
 from .handlers import handlers
 from .jobs import JobManager
@@ -111,7 +112,12 @@ class ParevoLab(ExtensionApp):
             log=self.log,
             stop_grace_s=self.stop_grace_s,
         )
-        self.folders = RunFolders(Path(self.work_dir), self.jobs, self.defaults())
+        root = getattr(self.serverapp, "root_dir", None) if self.serverapp else None
+        self.folders = RunFolders(
+            Path(self.work_dir), self.jobs, self.defaults(), Path(root) if root else None
+        )
+        # kernels this server starts inherit it: their %parevo_evolve runs join this list
+        os.environ[notebook_runs.ENV] = str(self.folders.runs_dir)
         self.feeds = Feeds(self.folders, poll_s=self.poll_s)
         self.jobs.on_change = lambda job: self.feeds.poke(job.id) if job.kind == "run" else None
         self.log.info(
@@ -151,6 +157,8 @@ class ParevoLab(ExtensionApp):
         )
 
     async def stop_extension(self):
+        if os.environ.get(notebook_runs.ENV) == str(self.folders.runs_dir):
+            del os.environ[notebook_runs.ENV]
         self.feeds.stop()
         await self.jobs.shutdown(stop=self.stop_jobs_on_shutdown)
         if self.cluster is not None:

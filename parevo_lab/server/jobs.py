@@ -18,6 +18,8 @@ import asyncio
 import datetime as _dt
 import json
 import os
+import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -31,6 +33,13 @@ from ..sandbox import descendants
 JOB_FILE = "job.json"
 OUT_FILE = "job.out"
 LOG_FILE = "job.log"
+
+
+def new_id(name: str) -> str:
+    """A run's, check's or audit's id: its name's slug, the time and a few random digits."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:40] or "task"
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{slug}-{stamp}-{secrets.token_hex(2)}"
 
 
 def now() -> str:

@@ -8,10 +8,7 @@ the workbench can be resumed from a terminal and the other way round.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import re
-import secrets
 from pathlib import Path
 
 from ..commands.job import CANDIDATE_FILE, TASK_FILE
@@ -21,7 +18,18 @@ from ..rundir import RunNotFound, candidate_detail, read_run
 from ..settings import run_defaults
 from ..store import Store
 from ..task import TaskError, load_task
-from .jobs import LOG_FILE, OUT_FILE, REQUEST_FILE, Job, JobManager, now, read_json, write_json
+from . import notebook_runs
+from .jobs import (
+    LOG_FILE,
+    OUT_FILE,
+    REQUEST_FILE,
+    Job,
+    JobManager,
+    new_id,
+    now,
+    read_json,
+    write_json,
+)
 
 ACTIVE = ("queued", "running")
 RESUMABLE = ("stopped", "interrupted", "failed", "finished", "cancelled")
@@ -38,16 +46,6 @@ class Conflict(ConflictError):
 
 class BadRequest(ParevoError, ValueError):
     """The request names something unusable, e.g. a cell that is not a task (400)."""
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return slug[:40] or "task"
-
-
-def _new_id(name: str) -> str:
-    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return f"{_slug(name)}-{stamp}-{secrets.token_hex(2)}"
 
 
 def _write_task(folder: Path, source: str, what: str = "task") -> Path:
@@ -75,8 +73,15 @@ class RunFolders:
     """What the handlers call: the folders of runs, checks and audits under the work folder,
     and their jobs (the notebook's widget is the other, unrelated, ``parevo_lab.Workbench``)."""
 
-    def __init__(self, work_dir: Path, jobs: JobManager, defaults: dict | None = None):
+    def __init__(
+        self,
+        work_dir: Path,
+        jobs: JobManager,
+        defaults: dict | None = None,
+        root_dir: Path | None = None,
+    ):
         self.work_dir = Path(work_dir)
+        self.root_dir = root_dir  # the server's root: notebook paths are shown relative to it
         self.runs_dir = self.work_dir / "runs"
         self.checks_dir = self.work_dir / "checks"
         self.audits_dir = self.work_dir / "audits"
@@ -103,7 +108,7 @@ class RunFolders:
 
     def start_run(self, body: dict) -> dict:
         settings = {**self.defaults, **{k: v for k, v in body.items() if v is not None}}
-        run_id = _new_id(settings.get("name") or "task")
+        run_id = new_id(settings.get("name") or "task")
         folder = self.runs_dir / run_id
         folder.mkdir(parents=True)
         try:
@@ -159,6 +164,16 @@ class RunFolders:
             keys = ("run", "status", "reason", "population", "evaluations", "best")
             out.update({k: state_in_db[k] for k in keys})
             rows = state_in_db["candidates"]
+        if notebook_runs.is_notebook_run(request):  # %parevo_evolve in a kernel of this server
+            notebook_runs.settle(request, out, self.root_dir)
+        else:
+            self._settle_job(folder, request, job, out, rows)
+        if candidates:
+            out["candidates"] = rows
+        return out
+
+    def _settle_job(self, folder: Path, request: dict, job, out: dict, rows: list) -> None:
+        """A server run's status from its job (queued, running) or what it left behind."""
         state = job.state if job else request.get("state")
         if job and job.state == "queued":
             out["status"] = "queued"
@@ -179,12 +194,15 @@ class RunFolders:
         if out["status"] == "failed" and not out["reason"]:
             out["reason"] = _log_tail(folder)
         out["resumable"] = out["status"] in RESUMABLE and out["run"] is not None
-        if candidates:
-            out["candidates"] = rows
-        return out
 
     def stop_run(self, run_id: str) -> dict:
-        self._run_folder(run_id)
+        folder = self._run_folder(run_id)
+        request = read_json(folder / REQUEST_FILE)
+        if notebook_runs.is_notebook_run(request):
+            # only a run that is running: the kernel may be busy with something else now
+            if self.run(run_id)["status"] != "running" or not notebook_runs.interrupt(request):
+                raise Conflict(f"run {run_id} is not running: nothing to stop")
+            return self.run(run_id)
         job = self.jobs.get(run_id)
         if job is None or not job.active:
             raise Conflict(f"run {run_id} is not running: nothing to stop")
@@ -197,6 +215,11 @@ class RunFolders:
         if job is not None and job.active:
             raise Conflict(f"run {run_id} is already {job.state}: stop it before resuming")
         current = self.run(run_id)
+        if current.get("origin") == notebook_runs.ORIGIN:
+            raise Conflict(
+                f"run {run_id} belongs to its notebook: resume it there with "
+                "%parevo_evolve --resume"
+            )
         if current["run"] is None:
             raise Conflict(
                 f"run {run_id} never started ({current['reason']}): start a new run instead"
@@ -276,7 +299,7 @@ class RunFolders:
     # -- one-off jobs: checks and audits ------------------------------------------------------
 
     def _new_job_folder(self, root: Path, name: str, task: str) -> tuple[str, Path]:
-        job_id = _new_id(name)
+        job_id = new_id(name)
         folder = root / job_id
         folder.mkdir(parents=True)
         try:

@@ -237,3 +237,74 @@ async def test_a_planted_request_or_job_file_never_runs_a_command_or_kills_a_pro
     finally:
         victim.kill()
         victim.wait()
+
+
+NOTEBOOK_KERNEL = """
+import os, signal, sys, time
+from pathlib import Path
+os.environ["PAREVO_SERVER_RUNS"] = sys.argv[1]
+os.environ["JPY_SESSION_NAME"] = sys.argv[2]
+from parevo_lab.server import notebook_runs
+from parevo_lab.store import Store
+from parevo_lab.task import load_task
+folder = notebook_runs.register("nb-run", {"name": "scale", "budget": 4})
+with Store(folder / "run.sqlite") as store:
+    run = store.create_run(load_task(sys.argv[3]), "rules", 0, {})
+    store.set_run_status(run, "running", "")
+def interrupted(*_):
+    with Store(folder / "run.sqlite") as store:
+        store.set_run_status(run, "stopped", "interrupted")
+    sys.exit(0)
+signal.signal(signal.SIGINT, interrupted)
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_notebook_run_is_listed_with_the_servers_and_stopped_by_interrupting_its_kernel(
+    tmp_path, monkeypatch
+):
+    """%parevo_evolve in a kernel of the server writes its run into the server's runs folder
+    (server/notebook_runs.py): the panel lists it for its notebook, Stop interrupts the kernel,
+    a kernel that died mid-run leaves it interrupted, and it is resumed in its notebook."""
+    import subprocess
+    import sys
+
+    from parevo_lab.server import notebook_runs
+    from parevo_lab.store import Store
+
+    jobs, folders = server(tmp_path / "work")
+    folders.root_dir = tmp_path
+    notebook = tmp_path / "lessons" / "a.ipynb"
+    child = subprocess.Popen(
+        [sys.executable, "-c", NOTEBOOK_KERNEL, str(folders.runs_dir), str(notebook),
+         str(TESTS / "kernels" / "scale_task.py")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        run = folders.run("nb-run")
+        assert (run["status"], run["origin"], run["notebook"]) == (
+            "running",
+            "notebook",
+            "lessons/a.ipynb",
+        )
+        assert run["name"] == "scale" and run["budget"] == 4 and not run["resumable"]
+        assert [r["id"] for r in folders.runs()] == ["nb-run"]
+        with pytest.raises(Conflict, match="resume it there with %parevo_evolve --resume"):
+            folders.resume_run("nb-run")
+        assert folders.stop_run("nb-run")["id"] == "nb-run"
+        assert child.wait(timeout=30) == 0
+    finally:
+        child.kill()
+    assert folders.run("nb-run")["status"] == "stopped"
+    with pytest.raises(Conflict, match="not running"):
+        folders.stop_run("nb-run")
+    # the kernel died while the run said it was running: interrupted, resumed in the notebook
+    with Store(folders.runs_dir / "nb-run" / "run.sqlite") as store:
+        store.set_run_status(store.runs()[-1]["id"], "running", "")
+    run = folders.run("nb-run")
+    assert run["status"] == "interrupted" and "%parevo_evolve --resume" in run["reason"]
+    # outside a kernel of a ParEVO server there is no shared folder: the magic's default
+    monkeypatch.delenv(notebook_runs.ENV, raising=False)
+    assert notebook_runs.register("x", {}) is None
