@@ -126,3 +126,33 @@ def pick(sources: list[str], active: int) -> tuple[Cell | None, Cell]:
         if candidate.kind == "task" and candidate.problem is None:
             return candidate, cell
     return None, cell
+
+
+# What a task module holds for the verifier only: not part of the code a candidate replaces.
+VERIFIER_ONLY = ("make_inputs", "check", "SIZES", "TOLERANCE", "CATEGORY")
+
+
+def reference_view(source: str) -> str:
+    """The part of a task that a candidate's diff is read against: its imports, constants,
+    helpers and ``reference``, without ``make_inputs``, ``check`` and the verifier's settings
+    (a diff against the whole module marks all of those deleted). The source itself when it
+    does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source
+    lines = source.split("\n")
+    dropped: set[int] = set()
+    for node in tree.body:
+        names = []
+        if isinstance(node, ast.FunctionDef):
+            names = [node.name]
+        elif isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        if names and all(n in VERIFIER_ONLY for n in names):
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            dropped.update(range(first - 1, node.end_lineno))
+    kept = [text for i, text in enumerate(lines) if i not in dropped]
+    return re.sub(r"\n{3,}", "\n\n\n", "\n".join(kept)).strip("\n") + "\n"

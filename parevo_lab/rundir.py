@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from .cells import reference_view
 from .errors import NotFoundError
 from .evolution import RUN_FILE
 from .schema import best_of, best_row, candidate_row
@@ -69,7 +70,7 @@ def read_run(folder: str | os.PathLike, candidates: bool = True) -> dict | None:
 
 def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool = True) -> dict:
     """One candidate in full: its row, source, parent (id, label, source), the task's reference
-    source, its evaluation report and the plotly speedup-versus-threads figure (JSON) when it was
+    (``cells.reference_view``: the task without what only the verifier reads), its evaluation report and the plotly speedup-versus-threads figure (JSON) when it was
     profiled (``figure=False`` skips building it: the notebook widget draws its own plot)."""
     from .report.figures import speedup_vs_threads
 
@@ -95,7 +96,7 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
                     "source": store.kernel_source(prow["source_hash"]) or "",
                 }
         report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
-        reference = store.task_source(run["task_hash"]) or ""
+        reference = reference_view(store.task_source(run["task_hash"]) or "")
     out = candidate_row(row)
     plot = None
     if figure and report and (report.get("profile") or {}).get("ran"):

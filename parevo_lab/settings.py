@@ -22,6 +22,7 @@ AUDIT_TIMEOUT_S = 10.0  # seconds one call of one mutant may take: a hang is a k
 GENERATOR = "rules"  # rules (offline) or llm (an OpenAI-compatible endpoint)
 GENERATORS = ("rules", "llm")
 EVALUATIONS = 16  # the run's budget: candidates evaluated, the seed's included
+LARGE_BUDGET = 256  # evaluations beyond which a run is warned (CLI) or confirmed (panel)
 SEED = 0  # seed of every random choice of the run
 ISLANDS = 2  # islands of the population
 LLM_TIMEOUT_S = 120.0  # seconds one model call may take

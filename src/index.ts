@@ -4,7 +4,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  MainAreaWidget,
+  showDialog
+} from '@jupyterlab/apputils';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -269,6 +274,32 @@ const plugin: JupyterFrontEndPlugin<void> = {
     tracker.widgetAdded.connect(bind);
     bind();
 
+    /** A budget beyond what a run usually uses is asked about, once per session and budget. */
+    const confirmed = new Set<number>();
+    const confirmBudget = async (budget: number): Promise<boolean> => {
+      let large = Infinity;
+      try {
+        large = (await api.status()).large_budget ?? Infinity;
+      } catch {
+        return true; // the run's own request will say what is wrong
+      }
+      if (budget <= large || confirmed.has(budget)) {
+        return true;
+      }
+      const answer = await showDialog({
+        title: `Evolve with a budget of ${budget.toLocaleString('en-US')} evaluations?`,
+        body:
+          `That is more than a run usually uses (${large}): it stops earlier when the best ` +
+          'has not improved for half the budget or no candidate has a move left, and every ' +
+          'evaluation takes seconds of both cores.',
+        buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Evolve' })]
+      });
+      if (answer.button.accept) {
+        confirmed.add(budget);
+      }
+      return answer.button.accept;
+    };
+
     // -- commands ----------------------------------------------------------------------------
     /** The cell buttons and menu entries show on code cells only (a palette without one too). */
     const isCodeCell = (args?: { isPalette?: unknown }) =>
@@ -307,6 +338,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (cells.cell.kind !== 'task' || cells.cell.problem) {
           const why = cells.cell.problem ?? 'this cell is not a task';
           sidebar.say(`${why[0].toUpperCase()}${why.slice(1)}.`, 'error');
+          return;
+        }
+        const budget = settings.budget;
+        if (budget && !(await confirmBudget(budget))) {
+          sidebar.say(
+            'Not started: lower the budget in the ParEVO Lab settings.'
+          );
           return;
         }
         sidebar.say('Starting a run…');
@@ -397,6 +435,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
           sidebar.say(`Check finished: ${check.verdict ?? check.status}.`);
           if (check.verdict) {
             showCheck(check);
+          }
+          // a compile error or a failing input names a line: select it in the cell itself
+          const report = check.report;
+          const line =
+            report?.compile?.error?.site?.line ??
+            report?.verify?.failure?.site?.line ??
+            null;
+          if (line && check.cell_id && check.verdict !== 'race') {
+            highlightInCell(check.cell_id, [line]);
           }
         } catch (error) {
           sidebar.say((error as Error).message, 'error');

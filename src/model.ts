@@ -169,6 +169,8 @@ export interface ICheck {
   summary: string;
   report: any | null;
   figure: any | null;
+  /** The task the diff is read against: its reference without what only the verifier reads. */
+  reference?: string;
 }
 
 /** One mutant of an audit (``MutantResult`` in parevo_lab/results.py). */
@@ -604,12 +606,55 @@ export function reportLines(report: any | null): string[] {
       lines.push(`  ${describeRace(entry)}`);
     }
   }
+  lines.push(...profileLines(report.profile));
   for (const note of [
     ...(report.compile?.notes ?? []),
     ...(report.races?.notes ?? []),
     ...(report.profile?.notes ?? [])
   ]) {
     lines.push(`note: ${note}`);
+  }
+  return lines;
+}
+
+/** The profile's timings and speedups with their 95% intervals, as the CLI prints them. */
+export function profileLines(profile: any | null): string[] {
+  if (!profile?.ran) {
+    return [];
+  }
+  const ms = (t: any) =>
+    `${(t.median_s * 1e3).toFixed(3)} ms [${(t.ci_low_s * 1e3).toFixed(3)}, ` +
+    `${(t.ci_high_s * 1e3).toFixed(3)}] n=${t.samples?.length ?? '?'}${t.noisy ? ' NOISY' : ''}`;
+  const speed = (s: any) =>
+    s
+      ? `${s.value.toFixed(2)}x [${s.ci_low.toFixed(2)}-${s.ci_high.toFixed(2)}]` +
+        (s.significant ? '' : ' (no speedup)')
+      : '–';
+  const lines = [
+    '',
+    `profile: bench size ${profile.size}, ${profile.usable_cores} usable core(s)`
+  ];
+  if (profile.serial) {
+    lines.push(`  serial numba reference   ${ms(profile.serial)}`);
+  }
+  if (profile.serial_same_flags) {
+    const flags = Object.entries(profile.flags ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    lines.push(
+      `  ... with the candidate's flags (${flags})  ${ms(profile.serial_same_flags)}`
+    );
+  }
+  const threads = Object.keys(profile.candidate ?? {}).sort(
+    (a, b) => Number(a) - Number(b)
+  );
+  const ceiling = profile.ceiling?.compute_speedup ?? {};
+  for (const p of threads) {
+    lines.push(
+      `  ${p} thread(s): ${ms(profile.candidate[p])}  vs serial ` +
+        `${speed(profile.speedup?.vs_serial?.[p])}  self ${speed(profile.speedup?.self?.[p])}` +
+        (ceiling[p] ? `  (ceiling ${Number(ceiling[p]).toFixed(2)}x)` : '')
+    );
   }
   return lines;
 }
@@ -677,7 +722,7 @@ export function shownFromCheck(
     threads: top ?? null,
     source,
     parent: null,
-    reference,
+    reference: check.reference || reference,
     report: check.report,
     figure: check.figure,
     candidates: [],

@@ -19,6 +19,8 @@ export interface IServerStatus {
     budget: number;
     threads: number[];
   };
+  /** Evaluations beyond which the panel asks before starting a run. */
+  large_budget: number;
 }
 
 // The request bodies' types are generated from the server's JSON Schemas (api-schema/, written

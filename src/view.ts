@@ -105,12 +105,15 @@ export class CandidatePanel extends Widget {
       b.onclick = run;
       host.appendChild(b);
     };
-    button('Insert below', 'insert-below', () =>
-      this._actions.insertBelow(shown.source)
-    );
-    button('Replace cell', 'replace-cell', () =>
-      this._actions.replaceCell(shown.source)
-    );
+    // a check shows the cell itself, and code that does not compile is not worth a cell
+    if (shown.kind === 'candidate' && shown.verdict !== 'compile_error') {
+      button('Insert below', 'insert-below', () =>
+        this._actions.insertBelow(shown.source)
+      );
+      button('Replace cell', 'replace-cell', () =>
+        this._actions.replaceCell(shown.source)
+      );
+    }
     if (shown.runId !== null && shown.candidateId !== null) {
       button('Use as parent', 'use-as-parent', () =>
         this._actions.useAsParent(shown.runId!, shown.candidateId!)

@@ -4,7 +4,7 @@ import json
 
 from conftest import ROOT
 
-from parevo_lab.cells import pick, read_cell
+from parevo_lab.cells import pick, read_cell, reference_view
 from parevo_lab.kernel import Kernel
 
 TASK = """import numpy as np
@@ -102,3 +102,12 @@ def test_every_teaching_notebook_pairs_each_checked_cell_with_a_task():
             task, cell = pick(sources, i)
             assert cell.kind == "kernel" and cell.kernel, (path.name, i)
             assert task is not None and task.index < i and task.problem is None, (path.name, i)
+
+
+def test_the_diff_is_read_against_the_reference_not_what_only_the_verifier_reads():
+    task = 'import numpy as np\n\nSIZES = {"check": 9}\nK = 2\n\n' + TASK.split("\n", 1)[1]
+    task += "\n\ndef check(inputs, expected, actual):\n    return True\n"
+    view = reference_view(task)
+    assert "def reference(x):" in view and "K = 2" in view and "import numpy as np" in view
+    assert "make_inputs" not in view and "SIZES" not in view and "def check" not in view
+    assert reference_view("def (") == "def ("  # what does not parse is shown as it is

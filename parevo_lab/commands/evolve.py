@@ -133,6 +133,13 @@ def run(args) -> int:
         return usage_error(str(exc), args.json)
     if executor.name != "local":
         print(f"parevo: evaluating on {executor.describe()}", file=sys.stderr)
+    if args.evaluations > settings.LARGE_BUDGET and args.stall is None:
+        print(
+            f"parevo: warning: --budget {args.evaluations} is more than a run usually uses: it "
+            f"stops earlier when the best has not improved for {max(4, args.evaluations // 2)} "
+            "evaluations or no candidate has a move left (set --stall N to search longer)",
+            file=sys.stderr,
+        )
     budget = Budget(
         evaluations=args.evaluations,
         seconds=args.seconds,

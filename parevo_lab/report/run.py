@@ -117,7 +117,12 @@ def _ci(detail: dict | None) -> str | None:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 3] + "..."
+    """The label, cut at the last word that fits (never mid-word) with an ellipsis."""
+    if len(label) <= LABEL_WIDTH:
+        return label
+    cut = label[: LABEL_WIDTH - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > LABEL_WIDTH // 2 else cut).rstrip(" ,;:") + "…"
 
 
 CANDIDATE_COLUMNS = [

@@ -66,7 +66,15 @@ def to_markdown(rows: list[dict], columns: list[Column]) -> str:
 
 
 def latex_escape(cell: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in cell)
+    """LaTeX text: specials escaped, `code` spans as \\texttt, an ellipsis as \\ldots."""
+    parts = cell.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans
+        parts = [cell.replace("`", "'")]
+    out = []
+    for i, part in enumerate(parts):
+        text = "".join(_LATEX_SPECIAL.get(ch, ch) for ch in part).replace("…", r"\ldots{}")
+        out.append(rf"\texttt{{{text}}}" if i % 2 else text)
+    return "".join(out)
 
 
 def to_latex(rows: list[dict], columns: list[Column], caption: str = "", label: str = "") -> str:

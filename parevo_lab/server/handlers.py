@@ -128,6 +128,7 @@ class StatusHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
     def get(self):
+        from ..settings import LARGE_BUDGET
         from ..version import __version__
 
         app = self.settings["parevo_lab"]
@@ -141,6 +142,7 @@ class StatusHandler(ParevoHandler):
                 "running": len(app.jobs.running),
                 "queued": len(app.jobs.queue),
                 "defaults": app.defaults(),
+                "large_budget": LARGE_BUDGET,  # the panel asks before a run of more
             }
         )
 

@@ -373,8 +373,12 @@ class RunFolders:
         return self.check(check_id)
 
     def check(self, check_id: str) -> dict:
+        from ..cells import reference_view
+
         out, report = self._one_off("check", self.checks_dir, check_id)
-        out.update(verdict=None, figure=None)
+        task = self.checks_dir / check_id / TASK_FILE
+        source = task.read_text("utf-8") if task.is_file() else ""
+        out.update(verdict=None, figure=None, reference=reference_view(source))
         if report is None:
             return out
         if report.get("verdict"):

@@ -329,6 +329,26 @@ describe('the race text', () => {
     expect(lines[0]).toBe('verdict: race');
     expect(lines).toContain('Race detector: 1 conflicting pair:');
     expect(lines).toContain(`  ${describeRace(RACE)}`);
+    // the timings with their intervals, as the CLI prints them
+    const timed = reportLines({
+      ...REPORT,
+      profile: {
+        ...REPORT.profile,
+        usable_cores: 2,
+        candidate: {
+          '2': {
+            median_s: 0.002,
+            ci_low_s: 0.0019,
+            ci_high_s: 0.0021,
+            samples: [1, 2, 3]
+          }
+        }
+      }
+    });
+    expect(timed).toContain('profile: bench size 4096, 2 usable core(s)');
+    expect(timed).toContain(
+      '  2 thread(s): 2.000 ms [1.900, 2.100] n=3  vs serial 1.60x [1.50-1.70]  self –  (ceiling 1.90x)'
+    );
   });
 
   it('a click on a race picks both of its sites', () => {

@@ -375,3 +375,16 @@ def test_fastmath_is_proposed_only_for_floating_point_code(histogram):
     assert labels and not any("fastmath" in label for label in labels)
     parent, floats = context({"keys": "array(float64, 1d, C)", "s": "float64"})
     assert any("fastmath" in p.label for p in RulesGenerator().propose(parent, floats))
+
+
+def test_a_budget_beyond_what_a_run_uses_is_warned_about(histogram, tmp_path):
+    from parevo_lab import settings
+
+    big = settings.LARGE_BUDGET + 1
+    result = parevo(
+        "evolve", histogram, "--budget", big, "--seconds", 0.1, "--out", tmp_path / "run",
+        "--threads", "1", "--no-profile",
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr  # 1: no correct parallel kernel in 0.1 s
+    assert f"warning: --budget {big} is more than a run usually uses" in result.stderr
+    assert "set --stall N to search longer" in result.stderr

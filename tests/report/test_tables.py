@@ -34,3 +34,18 @@ def test_latex_is_booktabs_with_escaped_text_and_aligned_numbers():
     assert r"pareval/20\_histogram\_pixel\_histogram & 1.23x & 0.500 \\" in tex
     assert r"a|b \& c\% & - & 1.000 \\" in tex
     assert r"\caption{Speedups \& more}" in tex and r"\label{tab:x}" in tex
+
+
+def test_latex_cells_set_code_in_typewriter_and_cut_labels_keep_whole_words():
+    from parevo_lab.report.run import LABEL_WIDTH, _short
+    from parevo_lab.report.tables import latex_escape
+
+    assert latex_escape("privatise `counts` & merge_all") == (
+        r"privatise \texttt{counts} \& merge\_all"
+    )
+    assert latex_escape("a lone ` tick") == "a lone ' tick"
+    label = "repair (race on counts): privatise counts into per-thread copies, then merge them"
+    short = _short(label)
+    assert len(short) <= LABEL_WIDTH and short.endswith("…")
+    assert label.startswith(short[:-1]) and label[len(short) - 1] == " "  # a whole word
+    assert latex_escape(short).endswith(r"\ldots{}")

@@ -20,6 +20,7 @@ from jupyter_server.utils import JupyterServerAuthWarning
 from tornado.httpclient import HTTPClientError
 
 import parevo_lab
+from parevo_lab import settings
 from parevo_lab.server.handlers import ROUTES, ParevoHandler
 from parevo_lab.server.jobs import start_time
 
@@ -142,6 +143,7 @@ async def test_status_reports_name_version_and_defaults(jp_fetch):
     assert status["name"] == "parevo-lab"
     assert status["version"] == parevo_lab.__version__
     assert status["max_jobs"] == 1
+    assert status["large_budget"] == settings.LARGE_BUDGET  # the panel confirms beyond it
     assert status["defaults"]["threads"] == [1]
     assert status["defaults"]["generator"] == "rules"
 
@@ -483,6 +485,8 @@ async def _check(jp_fetch, candidate):
     statuses = [e["data"]["status"] for e in events]
     assert statuses[-1] not in ("queued", "running") and statuses.count(statuses[-1]) == 1
     assert events[-1]["data"] == await call(jp_fetch, "checks", check["id"])
+    # the diff is read against the task's reference, not its make_inputs
+    assert "def reference" in check["reference"] and "make_inputs" not in check["reference"]
     return events[-1]["data"]
 
 
