@@ -51,6 +51,7 @@ def sample_of(report) -> dict:
         sample.update(
             threads=top,
             speedup_n=timed[top],
+            speedup_n_low=vs[str(top)].get("ci_low"),  # its 95% interval's lower end
             speedup_max=timed[best],
             threads_max=best,
             baseline=profile.get("baseline", "numba"),

@@ -122,6 +122,7 @@ CANDIDATE = {
         "created",
         "verdict",
         "speedup",
+        "speedup_low",
         "threads",
         "summary",
         "tokens",
@@ -138,6 +139,7 @@ CANDIDATE = {
         "created": {"type": "string"},
         "verdict": _VERDICT,
         "speedup": {**_NUMBER, "description": "over the serial numba reference"},
+        "speedup_low": {**_NUMBER, "description": "the lower end of its 95% interval"},
         "threads": {**_INTEGER, "description": "where that speedup was measured"},
         "summary": {"type": "string", "description": "the evaluation's one line"},
         "tokens": {"type": "integer", "minimum": 0},
@@ -198,18 +200,33 @@ RUN_STATE = {
 
 
 def _get(item, key: str):
-    return item[key] if isinstance(item, dict) else getattr(item, key)
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
+def floor(candidate) -> float:
+    """What a candidate's speed surely is: the lower end of its speedup's 95% interval (its
+    median when the interval is not known)."""
+    low = _get(candidate, "speedup_low")
+    return low if low is not None else (_get(candidate, "speedup") or 0.0)
 
 
 def best_of(candidates):
-    """The fastest correct candidate (the earliest among equals), or None when none is correct.
+    """The best correct candidate, or None when none is correct: in the order they were made,
+    a candidate takes the place of the best so far only when even the lower end of its
+    speedup's interval beats the best's median, so one lucky measurement does not crown a
+    kernel that is no faster (without intervals this is the fastest, the earliest among
+    equals).
 
-    Works on rows (dicts with ``id``, ``verdict``, ``speedup``) and on objects with those
-    attributes alike: the one rule every view uses."""
-    correct = [c for c in candidates if _get(c, "verdict") == "ok"]
-    if not correct:
-        return None
-    return max(correct, key=lambda c: (_get(c, "speedup") or 0.0, -_get(c, "id")))
+    Works on rows (dicts with ``id``, ``verdict``, ``speedup``, ``speedup_low``) and on objects
+    with those attributes alike: the one rule every view uses."""
+    correct = sorted(
+        (c for c in candidates if _get(c, "verdict") == "ok"), key=lambda c: _get(c, "id")
+    )
+    best = None
+    for candidate in correct:
+        if best is None or floor(candidate) > (_get(best, "speedup") or 0.0):
+            best = candidate
+    return best
 
 
 def best_row(candidate) -> dict | None:

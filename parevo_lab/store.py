@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS candidates (
     evaluation_id INTEGER REFERENCES evaluations(id),
     verdict TEXT,
     speedup REAL,
+    speedup_low REAL,
     threads INTEGER,
     tokens INTEGER NOT NULL DEFAULT 0,
     cost REAL NOT NULL DEFAULT 0,
@@ -93,13 +94,18 @@ _RENAMES = (
 
 def _migrate(db: sqlite3.Connection) -> None:
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "members" not in tables:
-        return
-    with db:
-        for statement in _RENAMES:
-            db.execute(statement)
-        if "pins" in tables:
-            db.execute("ALTER TABLE pins RENAME COLUMN member_id TO candidate_id")
+    if "members" in tables:
+        with db:
+            for statement in _RENAMES:
+                db.execute(statement)
+            if "pins" in tables:
+                db.execute("ALTER TABLE pins RENAME COLUMN member_id TO candidate_id")
+        tables.add("candidates")
+    if "candidates" in tables:
+        columns = {r[1] for r in db.execute("PRAGMA table_info(candidates)")}
+        if "source_hash" in columns and "speedup_low" not in columns:  # before the interval
+            with db:
+                db.execute("ALTER TABLE candidates ADD COLUMN speedup_low REAL")
 
 
 def default_path() -> Path:
@@ -310,12 +316,14 @@ class Store:
         with self._writing():
             evaluation_id = self._record(task, kernel, report)
             self.db.execute(
-                "UPDATE candidates SET evaluation_id = ?, verdict = ?, speedup = ?, threads = ?"
+                "UPDATE candidates SET evaluation_id = ?, verdict = ?, speedup = ?,"
+                " speedup_low = ?, threads = ?"
                 " WHERE id = ?",
                 (
                     evaluation_id,
                     report.verdict,
                     sample.get("speedup_n"),
+                    sample.get("speedup_n_low"),
                     sample.get("threads"),
                     candidate_id,
                 ),
@@ -343,6 +351,7 @@ class Store:
             "evaluation_id",
             "verdict",
             "speedup",
+            "speedup_low",
             "threads",
             "tokens",
             "cost",

@@ -32,7 +32,7 @@ from pathlib import Path
 from .. import settings
 from ..errors import ParevoError
 from ..kernel import Kernel
-from ..schema import best_of, best_row, candidate_row
+from ..schema import best_of, best_row, candidate_row, floor
 from ..task import Task
 from .feedback import REPAIRABLE
 from .generators import Candidate, Context, Generator, Proposal
@@ -184,6 +184,7 @@ class Engine:
                     island=row["island"],
                     verdict=row["verdict"],
                     speedup=row["speedup"],
+                    speedup_low=row["speedup_low"],
                     threads=row["threads"],
                     evaluation_id=row["evaluation_id"],
                     report=report,
@@ -416,13 +417,14 @@ def _archive(correct: list[Candidate]) -> dict[tuple[str, int], Candidate]:
 
 
 def _since_improvement(candidates: list[Candidate]) -> int | None:
-    """Evaluations since the best speedup last rose by 2%; None before any correct candidate."""
+    """Evaluations since the best speedup last rose by 2% (surely: the lower end of the new
+    best's interval, as ``schema.best_of`` judges); None before any correct candidate."""
     best, since = None, 0
     for m in candidates:
         if not m.evaluated:
             continue
         since += 1
-        if m.ok and m.speedup is not None and (best is None or m.speedup > best * IMPROVEMENT):
+        if m.ok and m.speedup is not None and (best is None or floor(m) > best * IMPROVEMENT):
             best, since = m.speedup, 0
     return since if best is not None else None
 

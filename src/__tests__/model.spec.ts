@@ -26,6 +26,7 @@ function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
     created: '',
     verdict: 'ok',
     speedup: 1,
+    speedup_low: null,
     threads: 2,
     summary: '',
     tokens: 0,

@@ -25,6 +25,10 @@ export interface Candidate {
    * over the serial numba reference
    */
   speedup: number | null;
+  /**
+   * the lower end of its 95% interval
+   */
+  speedup_low: number | null;
   state: 'pending' | 'evaluating' | 'evaluated';
   /**
    * the evaluation's one line

@@ -47,6 +47,7 @@ class Candidate:
     island: int = 0
     verdict: str | None = None  # None until evaluated
     speedup: float | None = None
+    speedup_low: float | None = None  # the lower end of its 95% interval
     threads: int | None = None
     evaluation_id: int | None = None
     report: dict | None = None
