@@ -347,21 +347,12 @@ export class RunState {
     return sortCandidates([...this.candidates.values()], key, descending);
   }
 
+  /** The run's best as the server judged it (``schema.best_of``: the one rule). */
   best(): ICandidate | null {
-    let best: ICandidate | null = null;
-    for (const c of this.candidates.values()) {
-      if (c.verdict !== 'ok') {
-        continue;
-      }
-      if (
-        best === null ||
-        (c.speedup ?? 0) > (best.speedup ?? 0) ||
-        ((c.speedup ?? 0) === (best.speedup ?? 0) && c.id < best.id)
-      ) {
-        best = c;
-      }
-    }
-    return best;
+    const id = this.run?.best?.id;
+    return id === undefined || id === null
+      ? null
+      : (this.candidates.get(id) ?? null);
   }
 
   /** A line a person reads first: where the run stands. */

@@ -9,6 +9,37 @@ import { CandidateDetail, Tab } from './render/detail';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
+/**
+ * The server's figure in JupyterLab's current theme: transparent backgrounds and the theme's
+ * font and grid colours, so a plot is not a white box in the dark theme.
+ */
+export function themed(figure: any): any {
+  const style = getComputedStyle(document.body);
+  const colour = (name: string, fallback: string) =>
+    style.getPropertyValue(name).trim() || fallback;
+  const font = colour('--jp-ui-font-color1', '#333');
+  const grid = colour('--jp-border-color2', '#ddd');
+  const axis = (a: any) => ({
+    ...(a ?? {}),
+    color: font,
+    gridcolor: grid,
+    zerolinecolor: grid
+  });
+  const layout = figure?.layout ?? {};
+  return {
+    ...figure,
+    layout: {
+      ...layout,
+      paper_bgcolor: 'rgba(0,0,0,0)',
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      font: { ...(layout.font ?? {}), color: font },
+      legend: { ...(layout.legend ?? {}), font: { color: font } },
+      xaxis: axis(layout.xaxis),
+      yaxis: axis(layout.yaxis)
+    }
+  };
+}
+
 export interface ICandidateActions {
   insertBelow(source: string): void;
   replaceCell(source: string): void;
@@ -90,7 +121,7 @@ export class CandidatePanel extends Widget {
     }
     const renderer = this._rendermime.createRenderer(PLOTLY_MIME);
     void renderer.renderModel(
-      new MimeModel({ data: { [PLOTLY_MIME]: figure } })
+      new MimeModel({ data: { [PLOTLY_MIME]: themed(figure) } })
     );
     Widget.attach(renderer, host);
     return renderer;

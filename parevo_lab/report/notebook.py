@@ -146,10 +146,12 @@ def write_notebook(nb, path: Path) -> Path:
 
 
 def write_html(nb, path: Path) -> Path:
-    """Render the notebook as a standalone HTML page (nbconvert's lab template)."""
+    """Render the notebook as a standalone HTML page (nbconvert's lab template), without the
+    `In [ ]:` prompts of cells a reader never ran."""
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nb)
+    exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(body, encoding="utf-8")

@@ -203,7 +203,29 @@ def _header(data: RunData) -> str:
         of = f" of an attainable {ceiling:.2f}x" if ceiling and best["speedup"] else ""
         at = f" at {best['threads']} threads" if best["threads"] else ""
         lines.append(f"- **best** #{best['id']}: {speed}{of} vs serial numba{at}")
+        split = _split(data.profile(best), best["threads"])
+        if split:
+            lines.append(f"- **where it comes from** {split}")
     return "\n".join(lines)
+
+
+def _split(profile: dict | None, threads) -> str:
+    """The best's headline as the factors that multiply to it: its flags alone (when it has
+    any), its code at 1 thread against the reference built with the same flags, its threads."""
+    if not profile or not threads or int(threads) < 2:
+        return ""
+    speed = profile.get("speedup") or {}
+    parts = []
+    if speed.get("codegen") and profile.get("flags"):
+        flags = ", ".join(f"{k}={v}" for k, v in profile["flags"].items())
+        parts.append(f"flags ({flags}) {speed['codegen']['value']:.2f}x")
+    one = (speed.get("vs_serial_same_flags") or {}).get("1")
+    self_ = (speed.get("self") or {}).get(str(threads))
+    if one:
+        parts.append(f"code at 1 thread {one['value']:.2f}x")
+    if self_:
+        parts.append(f"threads (self) {self_['value']:.2f}x")
+    return " × ".join(parts)
 
 
 def _best_section(doc: Document, data: RunData) -> None:

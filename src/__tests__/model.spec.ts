@@ -114,7 +114,11 @@ describe('RunState', () => {
         type: 'candidate',
         data: candidate(2, { parent_id: 1, speedup: 3 })
       },
-      { id: 'e:3', type: 'run', data: run() }
+      {
+        id: 'e:3',
+        type: 'run',
+        data: run({ best: { id: 2, label: 'move 2', speedup: 3, threads: 2 } })
+      }
     ];
     const once = new RunState('r1');
     const twice = new RunState('r1');

@@ -116,6 +116,7 @@ def test_run_report_notebook_and_html(run_dir, tmp_path):
         assert "run_report.speedup_figure(data)" in shown
     html = (tmp_path / "run-report.html").read_text(encoding="utf-8")
     assert "<table>" in html and "<td>race</td>" in html
+    assert "In&nbsp;[" not in html and "In [" not in html  # no prompts of cells never run
     assert _inlined(progress["image/svg+xml"]) in html  # a static figure: no plotly.js needed
     assert target.stat().st_size < 200_000
 
