@@ -317,6 +317,35 @@ class ParevoMagics(Magics):
         self.shell.user_ns["parevo_last_run"] = result
         return None
 
+    @line_magic
+    def parevo_runs(self, line: str):
+        """%parevo_runs [RUN_ID]: this notebook's runs, those of the JupyterLab panel and of
+        %parevo_evolve alike (in a kernel of a ParEVO Jupyter server); with a run's id, its
+        Workbench."""
+        from .server import notebook_runs
+        from .widget import Workbench
+
+        words = _words(line)
+        if notebook_runs.shared_runs_dir() is None:
+            _message(
+                "no ParEVO Jupyter server started this kernel: its runs are its folders "
+                "(parevo_lab.Workbench('runs/<task>') shows one)"
+            )
+            return None
+        runs = notebook_runs.runs_of(os.environ.get("JPY_SESSION_NAME"))
+        if words:
+            chosen = next((r for r in runs if r["id"] == words[0]), None)
+            if chosen is None:
+                _message(f"no run {words[0]!r} of this notebook: %parevo_runs lists them")
+                return None
+            return Workbench(chosen["folder"])
+        if not runs:
+            _message("this notebook has no run yet: evolve its task cell", "info")
+            return None
+        text = "\n".join(f"{r['id']}  {r['status']:<11} {r['origin']:<8} {r['name']}" for r in runs)
+        print(text + "\n(%parevo_runs RUN_ID shows one)")
+        return None
+
     def _shared_out(self, task, options: dict):
         """In a kernel of a ParEVO Jupyter server, the run goes into the server's runs folder, so
         the sidebar lists it beside the panel's runs (``server/notebook_runs.py``); ``--resume``

@@ -53,6 +53,48 @@ def register(run_id: str, settings: dict) -> Path | None:
     return folder
 
 
+def runs_of(notebook: str | None) -> list[dict]:
+    """The runs of the shared folder that belong to ``notebook`` (this kernel's notebook, an
+    absolute path; the panel's runs name it relative to the server's root), oldest first: each
+    ``{"id", "origin", "created", "name", "status", "folder"}``; every run when the notebook is
+    not known."""
+    from ..rundir import read_run
+    from .jobs import read_json
+
+    root = shared_runs_dir()
+    if root is None:
+        return []
+    found = []
+    for folder in root.iterdir():
+        request = read_json(folder / REQUEST_FILE)
+        if request.get("kind") != "run":
+            continue
+        named = (request.get("settings") or {}).get("notebook") or ""
+        if (
+            notebook
+            and named
+            and not (
+                named == notebook or Path(notebook).as_posix().endswith("/" + named.lstrip("/"))
+            )
+        ):
+            continue
+        state = read_run(folder, candidates=False) or {}
+        status = state.get("status") or request.get("state") or "queued"
+        if status == "running" and is_notebook_run(request) and not kernel_alive(request):
+            status = "interrupted"
+        found.append(
+            {
+                "id": folder.name,
+                "origin": request.get("origin") or "panel",
+                "created": request.get("created") or "",
+                "name": (request.get("settings") or {}).get("name") or "task",
+                "status": status,
+                "folder": folder,
+            }
+        )
+    return sorted(found, key=lambda r: r["created"])
+
+
 def is_notebook_run(request: dict) -> bool:
     return request.get("origin") == ORIGIN
 

@@ -305,6 +305,23 @@ def test_a_notebook_run_is_listed_with_the_servers_and_stopped_by_interrupting_i
         store.set_run_status(store.runs()[-1]["id"], "running", "")
     run = folders.run("nb-run")
     assert run["status"] == "interrupted" and "%parevo_evolve --resume" in run["reason"]
+    # and the other way round: the notebook's kernel lists its runs, the panel's among them
+    # (named relative to the server's root) and not another notebook's (%parevo_runs)
+    from parevo_lab.server.jobs import write_json
+
+    panel = folders.runs_dir / "panel-run"
+    panel.mkdir()
+    write_json(panel / "request.json", {"kind": "run", "created": "2026-12-03T00:00:00",
+                                        "settings": {"name": "scale", "notebook": "lessons/a.ipynb"}})  # fmt: skip
+    other = folders.runs_dir / "other-run"
+    other.mkdir()
+    write_json(other / "request.json", {"kind": "run", "settings": {"notebook": "b.ipynb"}})
+    monkeypatch.setenv(notebook_runs.ENV, str(folders.runs_dir))
+    mine = notebook_runs.runs_of(str(notebook))
+    assert [(r["id"], r["origin"], r["status"]) for r in mine] == [
+        ("panel-run", "panel", "queued"),
+        ("nb-run", "notebook", "interrupted"),
+    ]
     # outside a kernel of a ParEVO server there is no shared folder: the magic's default
     monkeypatch.delenv(notebook_runs.ENV, raising=False)
     assert notebook_runs.register("x", {}) is None
