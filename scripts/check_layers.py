@@ -29,7 +29,17 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "foundation",
-        ("task", "kernel", "cells", "metrics", "calibrate", "sandbox", "primitives", "mutate", "suite"),
+        (
+            "task",
+            "kernel",
+            "cells",
+            "metrics",
+            "calibrate",
+            "sandbox",
+            "primitives",
+            "mutate",
+            "suite",
+        ),
     ),
     ("cascade", ("cascade", "worker", "executor", "store")),
     ("evolution", ("evolution",)),

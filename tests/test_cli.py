@@ -40,8 +40,10 @@ def test_check_json_is_one_object_with_the_contract_keys(kernels):
     report = json.loads(result.stdout)  # exactly one object: anything else fails to parse
     assert {"verdict", "compile", "verify", "races", "profile"} <= set(report)
     speedup = report["profile"]["speedup"]
-    assert set(speedup) == {"vs_serial", "self", "vs_python"}
+    assert set(speedup) == {"vs_serial", "vs_serial_same_flags", "codegen", "self", "vs_python"}
     assert set(speedup["vs_serial"]) == {"1", "2"}
+    # a kernel without numba flags of its own: its parallel gain is vs_serial itself
+    assert speedup["vs_serial_same_flags"] == speedup["vs_serial"] and speedup["codegen"] is None
     assert speedup["self"]["1"]["value"] == 1.0
     for timing in report["profile"]["candidate"].values():
         assert timing["ci_low_s"] <= timing["median_s"] <= timing["ci_high_s"]
