@@ -3,8 +3,8 @@
 Every handler method is behind ``@tornado.web.authenticated`` and ``@authorized("execute")`` on a
 ``parevo_lab:<thing>`` resource: what this API starts is code execution, so a deployment's
 authorizer decides with the same action it uses for kernels and terminals. Request bodies are
-checked against the JSON schemas of ``parevo_lab.schema``; a bad one is a 400 whose message names the field and the
-fix. ``docs/server.md`` lists the routes with examples.
+checked against the JSON schemas of ``parevo_lab.schema``; a bad one is a 400 whose message names
+the field and the fix. ``docs/server.md`` lists the routes with examples.
 """
 
 from __future__ import annotations
