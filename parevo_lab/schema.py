@@ -152,7 +152,7 @@ CANDIDATE_KEYS = tuple(k for k in CANDIDATE["required"] if k != "state")
 
 BEST = {
     "type": "object",
-    "description": "the fastest correct candidate of a run (the earliest among equals)",
+    "description": "the best correct candidate of a run, as schema.best_of judges it",
     "additionalProperties": False,
     "required": ["id", "label", "speedup", "threads"],
     "properties": {k: CANDIDATE["properties"][k] for k in ("id", "label", "speedup", "threads")},

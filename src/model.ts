@@ -480,7 +480,7 @@ export function headline(shown: {
   }
   const one = speed.vs_serial_same_flags?.['1'];
   if (one && top !== '1') {
-    parts.push(`1 thread ${one.value.toFixed(2)}x`);
+    parts.push(`code at 1 thread ${one.value.toFixed(2)}x`);
   }
   const self = top ? speed.self?.[top] : null;
   if (self && top !== '1') {

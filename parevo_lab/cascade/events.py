@@ -260,7 +260,7 @@ def headline_remarks(profile: ProfileResult) -> list[str]:
     top = max(speed["vs_serial"], key=int)
     codegen = speed.get("codegen")
     parallel = (speed.get("vs_serial_same_flags") or {}).get(top)
-    flags = ", ".join(f"{k}={v}" for k, v in profile.flags.items())
+    flags = profiling.flags_text(profile.flags)
     if codegen and codegen["significant"] and codegen["value"] >= 1.1 and parallel:
         out.append(
             f"{codegen['value']:.2f}x of the headline comes from the candidate's flags ({flags}): "

@@ -143,6 +143,29 @@ def codegen_flags(options: dict) -> dict:
     return {k: v for k, v in options.items() if k not in _NOT_CODEGEN}
 
 
+def flags_text(flags: dict) -> str:
+    """``fastmath=True, error_model=numpy``: a candidate's codegen flags as every view says them."""
+    return ", ".join(f"{k}={v}" for k, v in flags.items())
+
+
+def headline_factors(speedup: dict, flags: dict, threads: str) -> list[tuple[str, dict]]:
+    """vs_serial at ``threads`` as the factors that multiply to it, each a (name, speedup):
+    the candidate's flags alone (``codegen``, when it has flags), its code at 1 thread against
+    the reference built with the same flags, and its threads (``self``). Empty at 1 thread."""
+    if not threads or str(threads) == "1":
+        return []
+    out = []
+    if speedup.get("codegen") and flags:
+        out.append((f"flags ({flags_text(flags)})", speedup["codegen"]))
+    one = (speedup.get("vs_serial_same_flags") or {}).get("1")
+    if one:
+        out.append(("code at 1 thread", one))
+    self_ = (speedup.get("self") or {}).get(str(threads))
+    if self_:
+        out.append(("threads (self)", self_))
+    return out
+
+
 def _time_with_flags(session, flags: dict, args, budget) -> None:
     """Time the serial reference compiled with the candidate's code-generation ``flags`` (the
     ``serial_same_flags`` baseline); nothing when the candidate has none (the baseline would be
@@ -153,7 +176,7 @@ def _time_with_flags(session, flags: dict, args, budget) -> None:
     emit({"type": "flags", "flags": {k: _plain(v) for k, v in flags.items()}})
     if not flags:
         return
-    described = ", ".join(f"{k}={_plain(v)}" for k, v in flags.items())
+    described = flags_text({k: _plain(v) for k, v in flags.items()})
     try:
         reference = compile_stage.jit(session.task.reference, flags)
         reference.compile(compile_stage.signature_of(args))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..cascade.profile import flags_text
 from ..results import AuditReport, Report
 from .text import render, render_races
 
@@ -60,9 +61,8 @@ def _speedup_table(report: Report) -> str:
     split = ""
     codegen = p.speedup.get("codegen")
     if codegen and p.flags:
-        flags = ", ".join(f"{k}={v}" for k, v in p.flags.items())
         split = (
-            f"<div>The candidate's flags ({escape(flags)}) alone: {escape(label(codegen))} "
+            f"<div>The candidate's flags ({escape(flags_text(p.flags))}) alone: {escape(label(codegen))} "
             "(the serial reference built with them); the rest is its code and its threads.</div>"
         )
     remarks = "".join(

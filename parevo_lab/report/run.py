@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cascade.profile import headline_factors
 from . import figures
 from .notebook import Document, ReportError, ceiling_text
 from .tables import ratio, text
@@ -210,22 +211,11 @@ def _header(data: RunData) -> str:
 
 
 def _split(profile: dict | None, threads) -> str:
-    """The best's headline as the factors that multiply to it: its flags alone (when it has
-    any), its code at 1 thread against the reference built with the same flags, its threads."""
-    if not profile or not threads or int(threads) < 2:
+    """The best's headline as the factors that multiply to it (``headline_factors``)."""
+    if not profile:
         return ""
-    speed = profile.get("speedup") or {}
-    parts = []
-    if speed.get("codegen") and profile.get("flags"):
-        flags = ", ".join(f"{k}={v}" for k, v in profile["flags"].items())
-        parts.append(f"flags ({flags}) {speed['codegen']['value']:.2f}x")
-    one = (speed.get("vs_serial_same_flags") or {}).get("1")
-    self_ = (speed.get("self") or {}).get(str(threads))
-    if one:
-        parts.append(f"code at 1 thread {one['value']:.2f}x")
-    if self_:
-        parts.append(f"threads (self) {self_['value']:.2f}x")
-    return " × ".join(parts)
+    factors = headline_factors(profile.get("speedup") or {}, profile.get("flags") or {}, threads)
+    return " × ".join(f"{name} {s['value']:.2f}x" for name, s in factors)
 
 
 def _best_section(doc: Document, data: RunData) -> None:

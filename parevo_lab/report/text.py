@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..cascade.audit import suite_summary
+from ..cascade.profile import flags_text, headline_factors
 from ..results import AuditReport, Report
 
 _MARK = {
@@ -92,8 +93,9 @@ def _profile(report: Report) -> list[str]:
     if p.serial:
         out.append(f"  serial numba reference   {_ms(p.serial)}")
     if p.serial_same_flags:
-        flags = ", ".join(f"{k}={v}" for k, v in p.flags.items())
-        out.append(f"  ... with the candidate's flags ({flags})  {_ms(p.serial_same_flags)}")
+        out.append(
+            f"  ... with the candidate's flags ({flags_text(p.flags)})  {_ms(p.serial_same_flags)}"
+        )
     if p.python:
         out.append(f"  pure-Python reference    {_ms(p.python)}")
     for threads, timing in sorted(p.candidate.items(), key=lambda kv: int(kv[0])):
@@ -123,22 +125,12 @@ def _profile(report: Report) -> list[str]:
 
 
 def _headline(p) -> list[str]:
-    """vs_serial at the most threads, split into what multiplies to it: the flags alone
-    (codegen), the code at 1 thread against the reference built with the same flags, and the
-    threads (self)."""
+    """vs_serial at the most threads, and the factors that multiply to it."""
     vs = p.speedup.get("vs_serial") or {}
     if not vs:
         return []
     top = max(vs, key=int)
-    parts = []
-    if p.speedup.get("codegen") and p.flags:
-        parts.append(f"flags {_speed(p.speedup['codegen'])}")
-    one = (p.speedup.get("vs_serial_same_flags") or {}).get("1")
-    self_ = (p.speedup.get("self") or {}).get(top)
-    if one and top != "1":
-        parts.append(f"1 thread {_speed(one)}")
-    if self_ and top != "1":
-        parts.append(f"threads (self) {_speed(self_)}")
+    parts = [f"{name} {_speed(s)}" for name, s in headline_factors(p.speedup, p.flags, top)]
     split = f" = {' x '.join(parts)}" if parts else ""
     return [f"  headline: {_speed(vs[top])} vs serial at {top} threads{split}"]
 

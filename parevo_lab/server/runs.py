@@ -89,6 +89,9 @@ class RunFolders:
             folder.mkdir(parents=True, exist_ok=True)
         self.jobs = jobs
         self.defaults = defaults or {}
+        # the answers of finished checks and audits never change: an event stream polling one
+        # (and every GET) reuses it instead of reading the report and drawing its figure again
+        self._finished: dict[tuple[str, str], dict] = {}
 
     def restore(self) -> None:
         """After a server (re)start: adopt live jobs and re-queue those that never started."""
@@ -372,15 +375,22 @@ class RunFolders:
         self._submit("check", check_id, folder, body)
         return self.check(check_id)
 
+    def _remember(self, kind: str, job_id: str, out: dict) -> dict:
+        if out["status"] not in ("queued", "running"):
+            self._finished[(kind, job_id)] = out
+        return dict(out)
+
     def check(self, check_id: str) -> dict:
         from ..cells import reference_view
 
+        if ("check", check_id) in self._finished:
+            return dict(self._finished[("check", check_id)])
         out, report = self._one_off("check", self.checks_dir, check_id)
         task = self.checks_dir / check_id / TASK_FILE
         source = task.read_text("utf-8") if task.is_file() else ""
         out.update(verdict=None, figure=None, reference=reference_view(source))
         if report is None:
-            return out
+            return self._remember("check", check_id, out)
         if report.get("verdict"):
             out.update(verdict=report["verdict"], summary=report["summary"], report=report)
             if (report.get("profile") or {}).get("ran"):
@@ -390,7 +400,7 @@ class RunFolders:
                 out["figure"] = json.loads(figure.to_json())
         else:
             out.update(status="failed", summary="the check ended without a report")
-        return out
+        return self._remember("check", check_id, out)
 
     def stop_check(self, check_id: str) -> dict:
         self.check(check_id)
@@ -409,14 +419,16 @@ class RunFolders:
         return self.audit(audit_id)
 
     def audit(self, audit_id: str) -> dict:
+        if ("audit", audit_id) in self._finished:
+            return dict(self._finished[("audit", audit_id)])
         out, report = self._one_off("audit", self.audits_dir, audit_id)
         if report is None:
-            return out
+            return self._remember("audit", audit_id, out)
         if "counts" in report:
             out.update(report=report, summary=report.get("summary", ""))
         else:
             out.update(status="failed", summary="the audit ended without a report")
-        return out
+        return self._remember("audit", audit_id, out)
 
     def stop_audit(self, audit_id: str) -> dict:
         self.audit(audit_id)

@@ -228,7 +228,7 @@ describe('headline', () => {
 
   it('splits the speedup into the flags, the code at 1 thread and the threads', () => {
     expect(headline({ verdict: 'ok', speedup: 10.8, threads: 2, report })).toBe(
-      '10.80x vs serial at 2 threads = flags (fastmath) 6.00x × 1 thread 1.20x × threads (self) 1.50x'
+      '10.80x vs serial at 2 threads = flags (fastmath) 6.00x × code at 1 thread 1.20x × threads (self) 1.50x'
     );
   });
 

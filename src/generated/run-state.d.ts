@@ -31,7 +31,7 @@ export interface RunState {
   task: string;
 }
 /**
- * the fastest correct candidate of a run (the earliest among equals)
+ * the best correct candidate of a run, as schema.best_of judges it
  */
 export interface Best {
   id: number;

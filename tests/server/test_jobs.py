@@ -325,3 +325,24 @@ def test_a_notebook_run_is_listed_with_the_servers_and_stopped_by_interrupting_i
     # outside a kernel of a ParEVO server there is no shared folder: the magic's default
     monkeypatch.delenv(notebook_runs.ENV, raising=False)
     assert notebook_runs.register("x", {}) is None
+
+
+def test_a_finished_check_is_answered_from_memory_not_read_and_drawn_again(tmp_path):
+    """An event stream polls a check's answer twice a second: once the check is over, its
+    answer (report, figure, reference view) is kept, not rebuilt from its folder each time."""
+    import json
+
+    from parevo_lab.server.jobs import OUT_FILE, write_json
+
+    jobs, folders = server(tmp_path / "work")
+    folder = folders.checks_dir / "c1"
+    folder.mkdir()
+    (folder / "task.py").write_text(TASK)
+    write_json(folder / "request.json", {"id": "c1", "kind": "check", "settings": {}})
+    report = {"verdict": "wrong", "summary": "wrong: out[3]", "profile": None}
+    (folder / OUT_FILE).write_text(json.dumps(report) + "\n")
+    first = folders.check("c1")
+    assert (first["status"], first["verdict"]) == ("done", "wrong")
+    assert "def reference" in first["reference"]
+    (folder / OUT_FILE).unlink()  # were it read again, the check would now say it failed
+    assert folders.check("c1") == first
