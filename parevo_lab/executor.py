@@ -11,7 +11,8 @@ existing cluster. On Dask, each evaluation is two tasks: *verify* (compile, veri
 any worker, several at once; *profile* asks for the worker resource ``profile`` (one unit per
 worker that may time candidates), and on its host it holds ``sandbox.cores_exclusive`` so no
 other evaluation shares its cores. Reports come back to the process that asked, which alone
-writes the SQLite store.
+writes the SQLite store. A re-timing (``retime``: a candidate that would become the best, timed
+against the best, interleaved; ``cascade/duel.py``) runs where profiles run and is waited for.
 
 A worker that dies mid-evaluation has its task rerun elsewhere (Dask retries it); a task that
 kills ``ALLOWED_FAILURES`` workers in a row comes back as a ``runtime_error`` report saying so:
@@ -23,6 +24,7 @@ from __future__ import annotations
 import concurrent.futures
 import os
 
+from .cascade.duel import compare
 from .cascade.evaluate import (
     CheckOptions,
     evaluate,
@@ -60,6 +62,10 @@ class LocalExecutor:
                 raise
             future.set_exception(exc)
         return future
+
+    def retime(self, task: Task, incumbent: Kernel, challenger: Kernel, options, budget_s: float):
+        """``duel.compare``: the challenger against the incumbent, interleaved (blocking)."""
+        return compare(task, incumbent, challenger, options, budget_s)
 
     def describe(self) -> str:
         return "local (one evaluation at a time in this process's sandbox)"
@@ -132,6 +138,30 @@ class DaskExecutor:
                     f"--resources {PROFILE_RESOURCE}=1, or pass --no-profile"
                 )
         return self._pool.submit(self._evaluate, task, candidate, options)
+
+    def retime(self, task: Task, incumbent: Kernel, challenger: Kernel, options, budget_s: float):
+        """``duel.compare`` on a worker that may time candidates (the ``profile`` resource),
+        waited for here; a lost worker is a comparison that did not come back."""
+        try:
+            return self.client.submit(
+                compare,
+                task,
+                incumbent,
+                challenger,
+                options,
+                budget_s,
+                pure=False,
+                resources={PROFILE_RESOURCE: 1},
+            ).result()
+        except self._distributed.KilledWorker as exc:
+            threads = max((options or CheckOptions()).threads)
+            return {
+                **dict.fromkeys(("ratio", "low", "high")),
+                "rounds": 0,
+                "threads": threads,
+                "seconds": 0.0,
+                "error": f"every Dask worker that ran the re-timing died ({exc})",
+            }
 
     def _evaluate(self, task: Task, candidate: Kernel, options: CheckOptions) -> Report:
         killed = self._distributed.KilledWorker

@@ -108,6 +108,31 @@ _OPTIONAL_ID = {"anyOf": [_ID, {"type": "null"}]}
 _NUMBER = {"anyOf": [{"type": "number"}, {"type": "null"}]}
 _INTEGER = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
 
+#: A candidate's interleaved re-timing against the best of its time (``cascade/duel.py``): run when
+#: it would have become the best, it decides whether it does.
+RETIMED = {
+    "type": "object",
+    "description": "the candidate and the best of its time timed side by side, interleaved",
+    "additionalProperties": False,
+    "required": ["against", "ratio", "low", "high", "rounds", "threads", "seconds", "error"],
+    "properties": {
+        "against": {**_ID, "description": "the best it was timed against"},
+        "ratio": {
+            **_NUMBER,
+            "description": "its speed over the best's: the median of the rounds' time ratios",
+        },
+        "low": {**_NUMBER, "description": "the lower end of the ratio's 95% interval"},
+        "high": {**_NUMBER, "description": "the upper end of the ratio's 95% interval"},
+        "rounds": {"type": "integer", "minimum": 0, "description": "rounds timed (A B, B A, ...)"},
+        "threads": {**_INTEGER, "description": "the thread count both ran at"},
+        "seconds": {"type": "number", "minimum": 0, "description": "wall seconds it took"},
+        "error": {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": "why no comparison came back (then it is not confirmed)",
+        },
+    },
+}
+
 CANDIDATE = {
     "type": "object",
     "description": "one candidate of a run's population",
@@ -127,6 +152,8 @@ CANDIDATE = {
         "summary",
         "tokens",
         "cost",
+        "confirmed",
+        "retimed",
         "state",
     ],
     "properties": {
@@ -144,6 +171,16 @@ CANDIDATE = {
         "summary": {"type": "string", "description": "the evaluation's one line"},
         "tokens": {"type": "integer", "minimum": 0},
         "cost": {"type": "number", "minimum": 0},
+        "confirmed": {
+            "anyOf": [{"type": "boolean"}, {"type": "null"}],
+            "description": "re-timed against the best, interleaved: true when surely faster (it "
+            "became the best), false when not (it never takes the best's place); null when it "
+            "was never compared (it could not have become the best, or the run predates this)",
+        },
+        "retimed": {
+            "anyOf": [RETIMED, {"type": "null"}],
+            "description": "that comparison; null when none was made",
+        },
         "state": {"enum": ["pending", "evaluating", "evaluated"]},
     },
 }
@@ -152,7 +189,10 @@ CANDIDATE_KEYS = tuple(k for k in CANDIDATE["required"] if k != "state")
 
 BEST = {
     "type": "object",
-    "description": "the best correct candidate of a run, as schema.best_of judges it",
+    "description": "the best correct candidate of a run, as schema.best_of judges it: a "
+    "candidate takes the best's place only when it beat the best on an interleaved re-timing "
+    "(confirmed; for candidates never re-timed: when the lower end of its speedup's 95% "
+    "interval beats the best's median)",
     "additionalProperties": False,
     "required": ["id", "label", "speedup", "threads"],
     "properties": {k: CANDIDATE["properties"][k] for k in ("id", "label", "speedup", "threads")},
@@ -210,23 +250,55 @@ def floor(candidate) -> float:
     return low if low is not None else (_get(candidate, "speedup") or 0.0)
 
 
-def best_of(candidates):
-    """The best correct candidate, or None when none is correct: in the order they were made,
-    a candidate takes the place of the best so far only when even the lower end of its
-    speedup's interval beats the best's median, so one lucky measurement does not crown a
-    kernel that is no faster (without intervals this is the fastest, the earliest among
-    equals).
+def _against(candidate) -> int | None:
+    retimed = _get(candidate, "retimed")
+    return retimed.get("against") if isinstance(retimed, dict) else None
 
-    Works on rows (dicts with ``id``, ``verdict``, ``speedup``, ``speedup_low``) and on objects
-    with those attributes alike: the one rule every view uses."""
-    correct = sorted(
-        (c for c in candidates if _get(c, "verdict") == "ok"), key=lambda c: _get(c, "id")
-    )
-    best = None
-    for candidate in correct:
-        if best is None or floor(candidate) > (_get(best, "speedup") or 0.0):
-            best = candidate
-    return best
+
+def best_steps(candidates) -> list:
+    """The best after each candidate, in the order they were made (their ids): one entry per
+    candidate of ``sorted(candidates, key=id)``, None while none is correct. ``best_of`` is the
+    last entry; the progress figure and the stall count read the steps.
+
+    A candidate that would have taken the best's place was re-timed against the best of its time,
+    side by side (``confirmed``, with the comparison in ``retimed``): confirmed ones (``true``)
+    form a chain, each measured against the one it displaced, and the best is the end of that
+    chain, the one no later win was measured against (so the order in which a cluster's
+    evaluations came back does not matter). A candidate that lost its re-timing (``false``) never
+    takes the best's place. Before the first confirmed win (and in runs made before re-timing),
+    the rule is the one of intervals: a candidate takes the place of the best so far only when
+    even the lower end of its speedup's 95% interval beats the best's median (without intervals:
+    the fastest, the earliest among equals)."""
+    ordered = sorted(candidates, key=lambda c: _get(c, "id"))
+    wins: list = []  # confirmed candidates, in id order
+    beaten: set = set()  # the ids they were measured against
+    by_rule = None
+    steps = []
+    for candidate in ordered:
+        if _get(candidate, "verdict") == "ok":
+            confirmed = _get(candidate, "confirmed")
+            if confirmed is True:
+                wins.append(candidate)
+                beaten.add(_against(candidate))
+            elif by_rule is None or (
+                confirmed is not False and floor(candidate) > (_get(by_rule, "speedup") or 0.0)
+            ):
+                by_rule = candidate
+        heads = [w for w in wins if _get(w, "id") not in beaten]
+        steps.append(heads[-1] if heads else wins[-1] if wins else by_rule)
+    return steps
+
+
+def best_of(candidates):
+    """The best correct candidate, or None when none is correct (``best_steps`` says how it is
+    judged: a newcomer becomes the best only after it beat the best on an interleaved
+    re-timing; without one, only when even the lower end of its speedup's 95% interval beats the
+    best's median). One lucky measurement does not crown a kernel that is no faster.
+
+    Works on rows (dicts with ``id``, ``verdict``, ``speedup``, ``speedup_low``, ``confirmed``,
+    ``retimed``) and on objects with those attributes alike: the one rule every view uses."""
+    steps = best_steps(candidates)
+    return steps[-1] if steps else None
 
 
 def best_row(candidate) -> dict | None:

@@ -27,6 +27,9 @@ SEED = 0  # seed of every random choice of the run
 ISLANDS = 2  # islands of the population
 LLM_TIMEOUT_S = 120.0  # seconds one model call may take
 SERVER_THREADS = (1, 2)  # the server's thread counts (the CLI's default: 1, 2, 4, ... cores)
+# A candidate that would become the best is first re-timed against the best, interleaved:
+RETIME_BUDGET_S = 1.5  # seconds of interleaved timing (more when 8 rounds take longer)
+RETIME_THRESHOLD = 1.0  # it becomes the best when its ratio's 95% interval lies above this
 
 _THREADS = {
     "type": "array",

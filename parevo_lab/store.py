@@ -69,6 +69,8 @@ CREATE TABLE IF NOT EXISTS candidates (
     threads INTEGER,
     tokens INTEGER NOT NULL DEFAULT 0,
     cost REAL NOT NULL DEFAULT 0,
+    confirmed INTEGER,
+    retimed TEXT,
     UNIQUE(run_id, source_hash)
 );
 CREATE INDEX IF NOT EXISTS candidates_by_run ON candidates(run_id, id);
@@ -92,6 +94,11 @@ _RENAMES = (
 )
 
 
+# Columns newer than the table, added to an older file when it is first opened (NULL there: the
+# interval was not kept, the candidate never re-timed; schema.best_of keeps the rule of the time).
+_ADDED_COLUMNS = (("speedup_low", "REAL"), ("confirmed", "INTEGER"), ("retimed", "TEXT"))
+
+
 def _migrate(db: sqlite3.Connection) -> None:
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "members" in tables:
@@ -103,9 +110,11 @@ def _migrate(db: sqlite3.Connection) -> None:
         tables.add("candidates")
     if "candidates" in tables:
         columns = {r[1] for r in db.execute("PRAGMA table_info(candidates)")}
-        if "source_hash" in columns and "speedup_low" not in columns:  # before the interval
+        added = [(n, kind) for n, kind in _ADDED_COLUMNS if n not in columns]
+        if "source_hash" in columns and added:
             with db:
-                db.execute("ALTER TABLE candidates ADD COLUMN speedup_low REAL")
+                for name, kind in added:
+                    db.execute(f"ALTER TABLE candidates ADD COLUMN {name} {kind}")
 
 
 def default_path() -> Path:
@@ -309,15 +318,24 @@ class Store:
         return int(cursor.lastrowid) if cursor.rowcount else None
 
     def finish_candidate(
-        self, candidate_id: int, task: Task, kernel: Kernel, report: Report, sample: dict
+        self,
+        candidate_id: int,
+        task: Task,
+        kernel: Kernel,
+        report: Report,
+        sample: dict,
+        confirmed: bool | None = None,
+        retimed: dict | None = None,
     ) -> int:
-        """Record a candidate's evaluation and its figures in one transaction (a kill between the two
-        would leave an evaluation its candidate does not point to, and resuming would repeat it)."""
+        """Record a candidate's evaluation, its figures and (when it was re-timed against the
+        best) that comparison and its outcome in one transaction: a kill between them would leave
+        an evaluation its candidate does not point to, or a contender undecided, and resuming
+        would repeat it."""
         with self._writing():
             evaluation_id = self._record(task, kernel, report)
             self.db.execute(
                 "UPDATE candidates SET evaluation_id = ?, verdict = ?, speedup = ?,"
-                " speedup_low = ?, threads = ?"
+                " speedup_low = ?, threads = ?, confirmed = ?, retimed = ?"
                 " WHERE id = ?",
                 (
                     evaluation_id,
@@ -325,6 +343,8 @@ class Store:
                     sample.get("speedup_n"),
                     sample.get("speedup_n_low"),
                     sample.get("threads"),
+                    None if confirmed is None else int(bool(confirmed)),
+                    json.dumps(retimed) if retimed is not None else None,
                     candidate_id,
                 ),
             )
@@ -355,6 +375,8 @@ class Store:
             "threads",
             "tokens",
             "cost",
+            "confirmed",
+            "retimed",
         )
         query = (
             f"SELECT {', '.join('m.' + k for k in keys)}, e.summary FROM candidates m"
@@ -375,6 +397,11 @@ class Store:
             candidate = dict(zip(keys, row[:-1], strict=True))
             candidate["summary"] = row[-1] or ""
             candidate["genome"] = json.loads(candidate["genome"]) if candidate["genome"] else None
+            if candidate["confirmed"] is not None:
+                candidate["confirmed"] = bool(candidate["confirmed"])
+            candidate["retimed"] = (
+                json.loads(candidate["retimed"]) if candidate["retimed"] else None
+            )
             out.append(candidate)
         return out
 

@@ -1,9 +1,9 @@
 """The sandboxed child: ``python -m parevo_lab.worker JOB.json EVENTS.jsonl``.
 
 It sets its own limits before touching any untrusted code, imports the task and the candidate
-from their content-hash-named files, runs one job (``verify`` or ``profile``) and appends one
-JSON line per result to the events file. The parent reads those lines even if this process is
-killed, crashes or calls ``os._exit`` half way.
+from their content-hash-named files, runs one job (``verify``, ``profile``, ``retime``, ...) and
+appends one JSON line per result to the events file. The parent reads those lines even if this
+process is killed, crashes or calls ``os._exit`` half way.
 """
 
 from __future__ import annotations
@@ -216,6 +216,10 @@ def main(argv: list[str]) -> int:
             from .cascade import profile
 
             profile.run(session)
+        elif job["job"] == "retime":
+            from .cascade import duel
+
+            duel.run(session)
         elif job["job"] in ("mutants", "probe"):
             from .cascade import audit
 

@@ -176,3 +176,13 @@ def _cmdline(pid: int) -> bytes:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-x", "-v"]))
+
+
+def test_a_re_timing_runs_where_profiles_run(cluster, double):
+    """``retime``: a candidate against the best, interleaved, on a worker with the ``profile``
+    resource (cascade/duel.py), waited for."""
+    good = load_kernel(str(KERNELS / "good.py"))
+    result = cluster.retime(double, good, good, CheckOptions(**FAST), 0.2)
+    assert result["error"] is None, result
+    assert result["rounds"] >= 8 and result["threads"] == 2
+    assert 0 < result["low"] <= result["ratio"] <= result["high"]  # the figures: not asserted on

@@ -112,3 +112,73 @@ def test_a_run_file_of_the_old_schema_opens_renamed_with_nothing_lost(tmp_path):
         assert "members" not in tables and {"sources", "candidates", "pins"} <= tables
     with Store(path) as store:  # a second opening finds nothing left to rename
         assert len(store.candidates(1)) == 2
+
+
+def test_a_run_file_from_before_re_timing_gains_the_columns_and_keeps_its_best(tmp_path):
+    """A file written before candidates were re-timed against the best: opening it adds
+    ``confirmed`` and ``retimed`` (NULL: never compared), and its best stays the one the rule of
+    intervals picked then."""
+    from parevo_lab import store as store_module
+    from parevo_lab.rundir import read_run
+    from parevo_lab.schema import best_of
+
+    before = store_module.SCHEMA.replace("    confirmed INTEGER,\n    retimed TEXT,\n", "")
+    assert "confirmed" not in before
+    path = tmp_path / "run.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(before)
+    old.executescript(
+        """
+        INSERT INTO tasks VALUES ('t', 'double', NULL, 'def reference(x): pass');
+        INSERT INTO sources VALUES ('s1', 'def kernel(x): pass'), ('s2', 'def kernel(x): 1');
+        INSERT INTO evaluations(created, task_hash, source_hash, function, verdict, summary,
+            report) VALUES ('2026-01-01', 't', 's1', 'kernel', 'ok', 'ok', '{}'),
+            ('2026-01-01', 't', 's2', 'kernel', 'ok', 'ok', '{}');
+        INSERT INTO runs VALUES (1, '2026-01-01', 't', 'rules', 0, '{}', 'finished', 'budget');
+        INSERT INTO candidates(run_id, source_hash, function, parent_id, origin, label, created,
+            evaluation_id, verdict, speedup, speedup_low, threads) VALUES
+            (1, 's1', 'kernel', NULL, 'seed', 'the reference', '2026-01-01', 1, 'ok', 1.0, 0.9, 2),
+            (1, 's2', 'kernel', 1, 'rules', 'prange', '2026-01-01', 2, 'ok', 1.5, 1.2, 2);
+        """
+    )
+    old.close()
+    with Store(path) as store:
+        rows = store.candidates(1)
+        assert [(r["confirmed"], r["retimed"]) for r in rows] == [(None, None), (None, None)]
+        assert best_of(rows)["id"] == 2  # its interval's lower end beat the seed's median
+        columns = {r[1] for r in store.db.execute("PRAGMA table_info(candidates)")}
+        assert {"speedup_low", "confirmed", "retimed"} <= columns
+    state = read_run(tmp_path)
+    assert state["best"]["id"] == 2
+    assert state["candidates"][1]["confirmed"] is None and state["candidates"][1]["retimed"] is None
+    with Store(path) as store:  # a second opening finds nothing left to add
+        assert len(store.candidates(1)) == 2
+
+
+def test_a_re_timing_is_recorded_with_the_evaluation(tmp_path, kernels):
+    from parevo_lab.kernel import Kernel
+    from parevo_lab.results import Report
+
+    task = load_task(kernels / "double_task.py")
+    with Store(tmp_path / "run.sqlite") as store:
+        run = store.create_run(task, "rules", 0, {})
+        first = store.add_candidate(
+            run,
+            task,
+            Kernel(source="def kernel(x): pass"),
+            parent_id=None,
+            origin="seed",
+            label="s",
+        )
+        second = store.add_candidate(
+            run, task, Kernel(source="def kernel(x): 1"), parent_id=first, origin="rules", label="p"
+        )
+        report = Report(verdict="ok", summary="ok", task={}, candidate={}, machine={}, created="")
+        comparison = {"against": first, "ratio": 1.2, "low": 1.1, "high": 1.3, "rounds": 9}
+        store.finish_candidate(first, task, Kernel(source="def kernel(x): pass"), report, {})
+        store.finish_candidate(
+            second, task, Kernel(source="def kernel(x): 1"), report, {}, True, comparison
+        )
+        rows = store.candidates(run)
+        assert [r["confirmed"] for r in rows] == [None, True]
+        assert rows[1]["retimed"] == comparison

@@ -100,7 +100,7 @@ def run(session) -> None:
             check=session.check,
             tolerance=session.tolerance,
             on_wrong=on_wrong,
-            keepalive=_keepalive(emit, "run", label, budget, case.to_dict()),
+            keepalive=keepalive(emit, "run", label, budget, case.to_dict()),
         )
         if samples is None:
             return
@@ -110,7 +110,7 @@ def run(session) -> None:
     if reference_jit is not None:
         label = "timing the serial numba reference"
         emit.phase("reference", label, extra_s=budget)
-        tick = _keepalive(emit, "reference", label, budget, None)
+        tick = keepalive(emit, "reference", label, budget, None)
         samples = _sample(reference_jit, args, budget, keepalive=tick)
         emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
         _time_with_flags(session, codegen_flags(options), args, budget)
@@ -191,7 +191,7 @@ def _time_with_flags(session, flags: dict, args, budget) -> None:
         return
     label = f"timing the serial reference with the candidate's flags ({described})"
     emit.phase("reference", label, extra_s=budget)
-    tick = _keepalive(emit, "reference", label, budget, None)
+    tick = keepalive(emit, "reference", label, budget, None)
     samples = _sample(reference, args, budget, keepalive=tick)
     emit({"type": "timing", "who": "serial_same_flags", "threads": 1, "samples": samples})
 
@@ -227,7 +227,7 @@ def _python_samples(reference, args, budget, cap):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _keepalive(emit, phase, label, budget, case):
+def keepalive(emit, phase, label, budget, case):
     """Restart the parent's per-call deadline before a sample, at most once a second: a slow
     kernel sampled many times is not a hang, but every single call stays under the timeout."""
     last = [time.monotonic()]

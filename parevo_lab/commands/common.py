@@ -242,7 +242,8 @@ class AuditProgress:
 
 class EvolveProgress:
     """A bar of evaluations done/total, the candidate being evaluated as its description, on a
-    terminal; one line per evaluation always (logs, CI, the Jupyter server read them)."""
+    terminal; one line per evaluation always (logs, CI, the Jupyter server read them), and one
+    per re-timing of a candidate against the best."""
 
     def __init__(self, total: int):
         self.total = total
@@ -275,6 +276,20 @@ class EvolveProgress:
                 _advance(self.bar, event["evaluations"])
             else:
                 print(line[:160], file=sys.stderr, flush=True)
+        elif event["type"] == "retiming" and self.bar is not None:
+            against = event["against"]
+            text = f"#{event['candidate'].id}: re-timing against the best #{against.id}"
+            self.bar.set_description_str(text[:48])
+        elif event["type"] == "retimed":
+            from ..cascade.duel import retime_text
+
+            line = "      " + retime_text(
+                event["candidate"].id, event["retimed"], event["confirmed"]
+            )
+            if self.bar is not None:
+                _write(line)
+            else:
+                print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

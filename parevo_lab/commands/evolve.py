@@ -216,7 +216,13 @@ def summary(data: dict) -> str:
     for m in data["candidates"]:
         speed = f"{m['speedup']:.2f}x" if m["speedup"] else "-"
         parent = f"<- #{m['parent_id']}" if m["parent_id"] else "      "
+        retimed = m.get("retimed")
+        mark = ""
+        if retimed:  # it would have become the best: re-timed against it, interleaved
+            outcome = "faster" if m["confirmed"] else "not surely faster"
+            mark = f"  [re-timed vs #{retimed['against']}: {outcome}]"
         lines.append(
-            f"  #{m['id']:<3} {parent:<7} {m['verdict'] or 'pending':<13} {speed:>7}  {m['label']}"
+            f"  #{m['id']:<3} {parent:<7} {m['verdict'] or 'pending':<13} {speed:>7}  "
+            f"{m['label']}{mark}"
         )
     return "\n".join(lines)

@@ -15,6 +15,10 @@ Parent selection balances exploiting the best with exploring the rest:
   speed bucket of half an octave); a random elite at least half as fast as the best is next;
 - then every candidate with moves left, fastest first.
 
+A correct candidate that would become the best is first re-timed against the best, interleaved,
+and becomes the best only when it is surely faster (``selection.py``); the re-timing is part of
+its evaluation: recorded with it in one transaction, and counted in the run's time.
+
 The budget counts evaluations (the seed's included), wall seconds of this invocation, and model
 tokens and cost; the run also stops when the best has not improved by 2% for ``stall``
 evaluations, or when no candidate has a move left.
@@ -32,15 +36,15 @@ from pathlib import Path
 from .. import settings
 from ..errors import ParevoError
 from ..kernel import Kernel
-from ..schema import best_of, best_row, candidate_row, floor
+from ..schema import best_of, best_row, candidate_row
 from ..task import Task
 from .feedback import REPAIRABLE
 from .generators import Candidate, Context, Generator, Proposal
+from .selection import contest, since_improvement
 
 REPAIR_SHARE = 0.8
 REPAIR_CHAIN = 3  # failed generations in a row before a line of repairs is abandoned
 PROPOSALS_PER_PARENT = 64  # proposals looked at per parent before it counts as exhausted
-IMPROVEMENT = 1.02
 EXPLORE_FLOOR = 0.5  # elites slower than half the best are not explored
 
 
@@ -159,6 +163,7 @@ class Engine:
         self.executor = executor or LocalExecutor()
         self.in_flight = max(1, in_flight or self.executor.slots)
         self.exhausted: set[int] = set()
+        self.retime_s = settings.RETIME_BUDGET_S  # interleaved timing of a contender vs the best
         self._evaluated_at_start = 0  # evaluations recorded before this invocation
         self._reports: dict[int, dict | None] = {}
 
@@ -193,6 +198,8 @@ class Engine:
                     cost=row["cost"],
                     created=row["created"],
                     summary=row["summary"],
+                    confirmed=row["confirmed"],
+                    retimed=row["retimed"],
                 )
             )
         return out
@@ -270,21 +277,26 @@ class Engine:
         from ..metrics import sample_of
 
         done, _ = concurrent.futures.wait(flying, return_when=concurrent.futures.FIRST_COMPLETED)
-        candidates = []
+        candidates = self.candidates()
         for future in sorted(done, key=lambda f: flying[f].id):
             candidate = flying.pop(future)
             report = future.result()  # a TaskError or a sandbox that cannot start ends the run
             kernel = Kernel(source=candidate.source, function=candidate.function)
-            self.store.finish_candidate(candidate.id, self.task, kernel, report, sample_of(report))
-            candidates = self.candidates()
-            self.progress(
-                {
-                    "type": "evaluated",
-                    "candidate": next(m for m in candidates if m.id == candidate.id),
-                    "evaluations": sum(1 for m in candidates if m.evaluated),
-                    "best": best_of(candidates),
-                }
+            sample = sample_of(report)
+            confirmed, retimed = contest(self, candidate, report, sample, candidates)
+            self.store.finish_candidate(
+                candidate.id, self.task, kernel, report, sample, confirmed, retimed
             )
+            candidates = self.candidates()
+            recorded = next(m for m in candidates if m.id == candidate.id)
+            best = best_of(candidates)
+            evaluations = sum(1 for m in candidates if m.evaluated)
+            event = {"candidate": recorded, "evaluations": evaluations, "best": best}
+            self.progress({"type": "evaluated", **event})
+            if retimed is not None:
+                self.progress(
+                    {"type": "retimed", **event, "confirmed": confirmed, "retimed": retimed}
+                )
         return candidates
 
     def _stop_reason(self, candidates: list[Candidate], started: float, in_flight: int = 0) -> str:
@@ -299,7 +311,7 @@ class Engine:
         cost = sum(m.cost for m in candidates)
         if self.budget.cost is not None and cost >= self.budget.cost:
             return f"cost budget spent ({cost:g})"
-        stalled = _since_improvement(candidates)
+        stalled = since_improvement(candidates)
         if stalled is not None:
             # a resumed run (or one given a new parent) gets a fresh stall count: what stalled
             # before it was resumed does not end it at once
@@ -414,19 +426,6 @@ def _archive(correct: list[Candidate]) -> dict[tuple[str, int], Candidate]:
         if key not in cells or (m.speedup or 0) > (cells[key].speedup or 0):
             cells[key] = m
     return cells
-
-
-def _since_improvement(candidates: list[Candidate]) -> int | None:
-    """Evaluations since the best speedup last rose by 2% (surely: the lower end of the new
-    best's interval, as ``schema.best_of`` judges); None before any correct candidate."""
-    best, since = None, 0
-    for m in candidates:
-        if not m.evaluated:
-            continue
-        since += 1
-        if m.ok and m.speedup is not None and (best is None or floor(m) > best * IMPROVEMENT):
-            best, since = m.speedup, 0
-    return since if best is not None else None
 
 
 def _reference_types(candidates: list[Candidate]) -> dict[str, str]:

@@ -175,15 +175,12 @@ def progress(candidates: list[dict], ceiling: dict | None = None, title: str = "
 
     evaluated = [m for m in candidates if m.get("verdict")]
     xs = list(range(1, len(evaluated) + 1))
-    from ..schema import floor
+    from ..schema import best_steps
 
-    # the best as schema.best_of judges it, step by step: a newcomer takes its place only when
-    # the lower end of its interval beats the best's median
-    best, best_so_far = None, []
-    for m in evaluated:
-        if m["verdict"] == "ok" and (best is None or floor(m) > (best.get("speedup") or 0.0)):
-            best = m
-        best_so_far.append(best.get("speedup") if best else None)
+    # the best as schema.best_of judges it, step by step: a newcomer takes its place only when it
+    # beat the best on an interleaved re-timing (or, never re-timed, by its interval)
+    steps = best_steps(evaluated)  # evaluated is in id order, as best_steps answers
+    best_so_far = [best.get("speedup") if best else None for best in steps]
     fig = go.Figure()
     fig.add_scatter(
         x=xs,

@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cascade.duel import retime_text
 from ..cascade.profile import headline_factors
 from . import figures
 from .notebook import Document, ReportError, ceiling_text
@@ -133,13 +134,26 @@ CANDIDATE_COLUMNS = [
     ("speedup", "speedup", ratio),
     ("ci", "95% CI", text),
     ("threads", "threads", text),
+    ("retimed", "re-timed vs the best", text),
     ("label", "change", text),
 ]
 
 
+def _retimed(candidate: dict) -> str | None:
+    """A candidate's re-timing against the best of its time, in a table cell."""
+    retimed = candidate.get("retimed")
+    if not retimed:
+        return None
+    if retimed.get("ratio") is None:
+        return f"vs #{retimed['against']}: failed"
+    outcome = "confirmed" if candidate.get("confirmed") else "not faster"
+    return f"{retimed['ratio']:.2f}x vs #{retimed['against']}, {outcome}"
+
+
 def candidate_rows(data: RunData) -> list[dict]:
     """One row per candidate in id order: the lineage (parent), the verdict, the speedup over serial
-    numba with its confidence interval, the thread count and what the candidate changed."""
+    numba with its confidence interval, the thread count, its re-timing against the best (when it
+    would have become the best) and what the candidate changed."""
     rows = []
     for m in data.candidates:
         rows.append(
@@ -150,6 +164,7 @@ def candidate_rows(data: RunData) -> list[dict]:
                 "speedup": m["speedup"],
                 "ci": _ci(_speedup_detail(data, m)),
                 "threads": m["threads"],
+                "retimed": _retimed(m),
                 "label": _short(m["label"]),
             }
         )
@@ -207,6 +222,15 @@ def _header(data: RunData) -> str:
         split = _split(data.profile(best), best["threads"])
         if split:
             lines.append(f"- **where it comes from** {split}")
+        retimed = best.get("retimed")
+        if best.get("confirmed") and retimed:
+            lines.append(f"- **confirmed** {retime_text(best['id'], retimed, True)}")
+    kept_out = sum(1 for m in data.evaluated if m.get("confirmed") is False)
+    if kept_out:
+        lines.append(
+            f"- **kept out** {kept_out} candidate(s) that looked faster but were not surely "
+            "faster when re-timed against the best, interleaved"
+        )
     return "\n".join(lines)
 
 

@@ -4,6 +4,10 @@
  * one candidate of a run's population
  */
 export interface Candidate {
+  /**
+   * re-timed against the best, interleaved: true when surely faster (it became the best), false when not (it never takes the best's place); null when it was never compared (it could not have become the best, or the run predates this)
+   */
+  confirmed: boolean | null;
   cost: number;
   created: string;
   /**
@@ -21,6 +25,43 @@ export interface Candidate {
    */
   origin: string;
   parent_id: number | null;
+  /**
+   * that comparison; null when none was made
+   */
+  retimed: {
+    /**
+     * the best it was timed against
+     */
+    against: number;
+    /**
+     * why no comparison came back (then it is not confirmed)
+     */
+    error: string | null;
+    /**
+     * the upper end of the ratio's 95% interval
+     */
+    high: number | null;
+    /**
+     * the lower end of the ratio's 95% interval
+     */
+    low: number | null;
+    /**
+     * its speed over the best's: the median of the rounds' time ratios
+     */
+    ratio: number | null;
+    /**
+     * rounds timed (A B, B A, ...)
+     */
+    rounds: number;
+    /**
+     * wall seconds it took
+     */
+    seconds: number;
+    /**
+     * the thread count both ran at
+     */
+    threads: number | null;
+  } | null;
   /**
    * over the serial numba reference
    */

@@ -31,7 +31,7 @@ export interface RunState {
   task: string;
 }
 /**
- * the best correct candidate of a run, as schema.best_of judges it
+ * the best correct candidate of a run, as schema.best_of judges it: a candidate takes the best's place only when it beat the best on an interleaved re-timing (confirmed; for candidates never re-timed: when the lower end of its speedup's 95% interval beats the best's median)
  */
 export interface Best {
   id: number;
@@ -52,6 +52,10 @@ export interface Best {
  * one candidate of a run's population
  */
 export interface Candidate {
+  /**
+   * re-timed against the best, interleaved: true when surely faster (it became the best), false when not (it never takes the best's place); null when it was never compared (it could not have become the best, or the run predates this)
+   */
+  confirmed: boolean | null;
   cost: number;
   created: string;
   /**
@@ -69,6 +73,43 @@ export interface Candidate {
    */
   origin: string;
   parent_id: number | null;
+  /**
+   * that comparison; null when none was made
+   */
+  retimed: {
+    /**
+     * the best it was timed against
+     */
+    against: number;
+    /**
+     * why no comparison came back (then it is not confirmed)
+     */
+    error: string | null;
+    /**
+     * the upper end of the ratio's 95% interval
+     */
+    high: number | null;
+    /**
+     * the lower end of the ratio's 95% interval
+     */
+    low: number | null;
+    /**
+     * its speed over the best's: the median of the rounds' time ratios
+     */
+    ratio: number | null;
+    /**
+     * rounds timed (A B, B A, ...)
+     */
+    rounds: number;
+    /**
+     * wall seconds it took
+     */
+    seconds: number;
+    /**
+     * the thread count both ran at
+     */
+    threads: number | null;
+  } | null;
   /**
    * over the serial numba reference
    */

@@ -56,6 +56,8 @@ class Candidate:
     cost: float = 0.0
     created: str = ""
     summary: str = ""  # the evaluation's one line
+    confirmed: bool | None = None  # beat the best on an interleaved re-timing; None: not re-timed
+    retimed: dict | None = None  # that comparison (schema.RETIMED)
 
     @property
     def evaluated(self) -> bool:
