@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from pathlib import Path
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.display import display
 
 from . import settings
+from .cells import CHECK_OPTIONS, OptionError, magic_options, parse_options, words
 from .errors import ParevoError
 from .kernel import Kernel
 from .task import Task, TaskError, load_task
@@ -39,6 +39,9 @@ from .task import Task, TaskError, load_task
 
 class MagicError(ParevoError):
     """A usage mistake in a magic: shown as one line, never as a traceback."""
+
+
+_MISTAKES = (MagicError, OptionError)
 
 
 def work_dir() -> Path:
@@ -62,54 +65,6 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _words(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError as exc:  # an unclosed quote
-        raise MagicError(f"cannot read {line.strip()!r}: {exc}; close the quote") from None
-
-
-def _threads(text: str) -> list[int]:
-    try:
-        threads = [int(t) for t in text.split(",") if t.strip()]
-    except ValueError:
-        threads = []
-    if not threads or min(threads) < 1:
-        raise MagicError(f"--threads {text!r}: give thread counts like 1,2,4")
-    return threads
-
-
-def _options(words: list[str], allowed: dict[str, type]) -> tuple[dict, list[str]]:
-    """``--name value`` pairs and ``--flag`` words; the rest are positional."""
-    options: dict = {}
-    rest: list[str] = []
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word.startswith("--"):
-            name = word[2:].replace("-", "_")
-            if name not in allowed:
-                known = ", ".join("--" + k.replace("_", "-") for k in allowed)
-                raise MagicError(f"unknown option {word}: the options are {known}")
-            kind = allowed[name]
-            if kind is bool:
-                options[name] = True
-                i += 1
-                continue
-            if i + 1 >= len(words):
-                raise MagicError(f"{word} needs a value")
-            value = words[i + 1]
-            try:
-                options[name] = _threads(value) if name == "threads" else kind(value)
-            except ValueError:
-                raise MagicError(f"{word} {value!r}: give a {kind.__name__}") from None
-            i += 2
-        else:
-            rest.append(word)
-            i += 1
-    return options, rest
-
-
 @magics_class
 class ParevoMagics(Magics):
     def __init__(self, shell):
@@ -122,17 +77,14 @@ class ParevoMagics(Magics):
         """%%parevo_task [NAME]: the cell is a task (reference(*args), make_inputs(size, rng),
         optional SIZES and check). It runs here too, so its functions are yours to call."""
         try:
-            words = _words(line)
-            name = words[0] if words else _task_name(cell)
-            if not name.isidentifier():
-                raise MagicError(f"task name {name!r}: use letters, digits and underscores")
+            name = magic_options("%%parevo_task", line).get("name") or _task_name(cell)
             folder = work_dir() / "tasks"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{name}.py"
             # the magic's line stays as line 1, so that line numbers match the cell's
             path.write_text(f"# %%parevo_task {line}\n{cell}", encoding="utf-8")
             task = load_task(path)
-        except (MagicError, TaskError) as exc:
+        except (*_MISTAKES, TaskError) as exc:
             _message(str(exc))
             return None
         result = self.shell.run_cell(cell, silent=True, store_history=False)
@@ -152,12 +104,12 @@ class ParevoMagics(Magics):
     def _prepare(self, magic: str, line: str, allowed: dict) -> tuple[dict, Task] | None:
         """The magic's options and the current task, or None after a one-line message."""
         try:
-            options, rest = _options(_words(line), allowed)
+            options, rest = parse_options(words(line), allowed)
             if rest:
                 raise MagicError(f"unexpected {' '.join(rest)!r}: {magic} takes options only")
             if self.task is None:
                 raise MagicError("no task yet: run a %%parevo_task cell first")
-        except MagicError as exc:
+        except _MISTAKES as exc:
             _message(str(exc))
             return None
         return options, self.task
@@ -174,14 +126,7 @@ class ParevoMagics(Magics):
         prepared = self._prepare(
             "%%parevo_check",
             line,
-            {
-                "function": str,
-                "threads": list,
-                "no_profile": bool,
-                "timeout": float,
-                "profile_budget": float,
-                "budget": float,  # deprecated: --profile-budget
-            },
+            CHECK_OPTIONS,
         )
         if prepared is None:
             return None
@@ -325,7 +270,11 @@ class ParevoMagics(Magics):
         from .server import notebook_runs
         from .widget import Workbench
 
-        words = _words(line)
+        try:
+            items = words(line)
+        except OptionError as exc:
+            _message(str(exc))
+            return None
         if notebook_runs.shared_runs_dir() is None:
             _message(
                 "no ParEVO Jupyter server started this kernel: its runs are its folders "
@@ -333,10 +282,10 @@ class ParevoMagics(Magics):
             )
             return None
         runs = notebook_runs.runs_of(os.environ.get("JPY_SESSION_NAME"))
-        if words:
-            chosen = next((r for r in runs if r["id"] == words[0]), None)
+        if items:
+            chosen = next((r for r in runs if r["id"] == items[0]), None)
             if chosen is None:
-                _message(f"no run {words[0]!r} of this notebook: %parevo_runs lists them")
+                _message(f"no run {items[0]!r} of this notebook: %parevo_runs lists them")
                 return None
             return Workbench(chosen["folder"])
         if not runs:

@@ -70,9 +70,12 @@ def read_run(folder: str | os.PathLike, candidates: bool = True) -> dict | None:
 
 def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool = True) -> dict:
     """One candidate in full: its row, source, parent (id, label, source), the task's reference
-    (``cells.reference_view``: the task without what only the verifier reads), its evaluation report and the plotly speedup-versus-threads figure (JSON) when it was
-    profiled (``figure=False`` skips building it: the notebook widget draws its own plot)."""
+    (``cells.reference_view``: the task without what only the verifier reads), its evaluation
+    report (as data, and as the text ``parevo check`` prints), and the plotly
+    speedup-versus-threads figure (JSON) when it was profiled (``figure=False`` skips building
+    it: the notebook widget draws its own plot)."""
     from .report.figures import speedup_vs_threads
+    from .report.text import render_stored
 
     database = Path(folder) / RUN_FILE
     if not database.exists():
@@ -107,6 +110,7 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
         parent=parent,
         reference=reference,
         report=report,
+        report_text=render_stored(report),
         figure=plot,
     )
     return out

@@ -40,7 +40,15 @@ def _request(required: list[str], **properties) -> dict:
 
 
 #: The settings a check job takes, besides the task and candidate sources.
-CHECK_SETTINGS = {"function": NAME, "threads": _THREADS, "profile": {"type": "boolean"}}
+CHECK_SETTINGS = {
+    "function": NAME,
+    "threads": _THREADS,
+    "profile": {"type": "boolean"},
+    "profile_budget": {
+        k: v for k, v in RUN_SETTINGS_SCHEMA["profile_budget"].items() if k != "default"
+    },
+    "timeout": _TIMEOUT,
+}
 #: The settings an audit job takes, besides the task source.
 AUDIT_SETTINGS = {"threads": _THREADS, "timeout": _TIMEOUT}
 
@@ -77,7 +85,16 @@ _CELL = {
     "type": "object",
     "description": "one notebook cell as parevo_lab.cells reads it",
     "additionalProperties": False,
-    "required": ["index", "kind", "python", "magic", "functions", "kernel", "problem"],
+    "required": [
+        "index",
+        "kind",
+        "python",
+        "magic",
+        "functions",
+        "kernel",
+        "problem",
+        "options",
+    ],
     "properties": {
         "index": {"type": "integer", "minimum": 0},
         "kind": {"enum": ["task", "kernel", "other", "empty"]},
@@ -86,16 +103,34 @@ _CELL = {
         "functions": {"type": "array", "items": {"type": "string"}},
         "kernel": {"anyOf": [{"type": "string"}, {"type": "null"}]},
         "problem": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "options": {
+            "type": "object",
+            "description": "its ParEVO magic's options, as running the cell reads them",
+            "additionalProperties": False,
+            "properties": {
+                "name": NAME,
+                "function": NAME,
+                "threads": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                "no_profile": {"type": "boolean"},
+                "timeout": {"type": "number"},
+                "profile_budget": {"type": "number"},
+                "budget": {"type": "number"},
+            },
+        },
     },
 }
 #: The answer to ``POST cells``: the cell acted on and the task cell that goes with it.
 CELLS = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["cell", "task"],
+    "required": ["cell", "task", "note"],
     "properties": {
         "cell": {"$ref": "#/definitions/cell"},
         "task": {"anyOf": [{"$ref": "#/definitions/cell"}, {"type": "null"}]},
+        "note": {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": "which task cell was taken, when the user should know",
+        },
     },
     "definitions": {"cell": _CELL},
 }

@@ -305,7 +305,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const isCodeCell = (args?: { isPalette?: unknown }) =>
       Boolean(args?.isPalette) || tracker.activeCell?.model.type === 'code';
 
-    /** The active notebook, its active cell and the cell's source; shows the sidebar. */
+    /** The active notebook and its active code cell; shows the sidebar. */
     const selectedCell = (what: string) => {
       const current = tracker.currentWidget;
       const cell = tracker.activeCell;
@@ -314,7 +314,26 @@ const plugin: JupyterFrontEndPlugin<void> = {
         return null;
       }
       app.shell.activateById(sidebar.id);
+      if (cell.model.type !== 'code') {
+        sidebar.say(
+          `This is a ${cell.model.type} cell: select ${what} (a code cell) and try again.`,
+          'error'
+        );
+        return null;
+      }
       return { current, cell };
+    };
+
+    /** The notebook's cells as the server reads them; says the note on which task was taken. */
+    const readCellsNoted = async (): Promise<Cells | null> => {
+      const cells = await readCells();
+      if (cells?.note) {
+        sidebar.say(
+          `${cells.note[0].toUpperCase()}${cells.note.slice(1)}.`,
+          'warning'
+        );
+      }
+      return cells;
     };
 
     app.commands.addCommand(CommandIDs.evolveCell, {
@@ -336,7 +355,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         if (cells.cell.kind !== 'task' || cells.cell.problem) {
-          const why = cells.cell.problem ?? 'this cell is not a task';
+          const why =
+            cells.cell.problem ??
+            'this cell is not a task: a task cell defines `def reference(*args)` and ' +
+              '`def make_inputs(size, rng)` (or starts with %%parevo_task); check a kernel ' +
+              'cell with Check this cell';
           sidebar.say(`${why[0].toUpperCase()}${why.slice(1)}.`, 'error');
           return;
         }
@@ -351,11 +374,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         try {
           const run = await api.startRun({
             task: cells.cell.python,
+            // the %%parevo_task cell's name, else the notebook's
             name:
+              cells.cell.options.name ??
               current.context.path
                 .split('/')
                 .pop()
-                ?.replace(/\.ipynb$/, '') ?? 'task',
+                ?.replace(/\.ipynb$/, '') ??
+              'task',
             generator: settings.generator,
             budget: settings.budget,
             threads: settings.threads,
@@ -386,7 +412,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const { current, cell } = selected;
-        const cells = await readCells();
+        const cells = await readCellsNoted();
         if (!cells) {
           return;
         }
@@ -399,6 +425,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const fn = cells.cell.kernel;
+        if (cells.cell.kind === 'kernel' && cells.cell.problem) {
+          const why = cells.cell.problem;
+          sidebar.say(`${why[0].toUpperCase()}${why.slice(1)}.`, 'error');
+          return;
+        }
         if (cells.cell.kind !== 'kernel' || !fn) {
           sidebar.say(
             'This cell defines no kernel: a candidate cell defines a function, ' +
@@ -417,13 +448,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         const task = cells.task.python;
         const source = cells.cell.python;
-        sidebar.say(`Checking \`${fn}\` against the task cell…`);
+        if (!cells.note) {
+          sidebar.say(`Checking \`${fn}\` against the task cell…`);
+        }
+        // a %%parevo_check cell's own options win over the settings, as running the cell does
+        const options = cells.cell.options;
         try {
           const started = await api.startCheck({
             task,
             candidate: source,
             function: fn,
-            threads: settings.threads,
+            threads: options.threads ?? settings.threads,
+            profile: options.no_profile ? false : undefined,
+            profile_budget: options.profile_budget ?? options.budget,
+            timeout: options.timeout,
             notebook: current.context.path,
             cell_id: cell.model.id
           });
@@ -467,7 +505,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         const { current, cell } = selected;
         // The active cell when it is the task cell, else the nearest task cell above it.
-        const cells = await readCells();
+        const cells = await readCellsNoted();
         if (!cells) {
           return;
         }

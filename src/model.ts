@@ -156,6 +156,8 @@ export interface ICandidateDetail extends ICandidate {
   parent: { id: number; label: string; source: string } | null;
   reference: string;
   report: any | null;
+  /** The report as `parevo check` prints it (parevo_lab/report/text.py), once evaluated. */
+  report_text?: string | null;
   figure: any | null;
 }
 
@@ -168,6 +170,8 @@ export interface ICheck {
   verdict: Verdict | null;
   summary: string;
   report: any | null;
+  /** The report as `parevo check` prints it, once it is done. */
+  report_text?: string | null;
   figure: any | null;
   /** The task the diff is read against: its reference without what only the verifier reads. */
   reference?: string;
@@ -564,92 +568,6 @@ export function raceHeading(report: any | null): string {
   return `Race detector: ${status === 'clean' ? 'no race found' : status.replace(/_/g, ' ')}`;
 }
 
-/** A report as text: verdict, summary, compile error, loops, verification failure, notes. */
-export function reportLines(report: any | null): string[] {
-  if (!report) {
-    return ['Not evaluated yet.'];
-  }
-  const lines: string[] = [`verdict: ${report.verdict}`, report.summary ?? ''];
-  const error = report.compile?.error;
-  if (error) {
-    lines.push(
-      '',
-      `compile error (${error.kind}) at line ${error.site?.line ?? '?'}:`,
-      error.full_text || error.summary
-    );
-  }
-  for (const loop of report.compile?.loops ?? []) {
-    lines.push(
-      `line ${loop.line}: ${loop.status}${loop.detail ? ' — ' + loop.detail : ''}`
-    );
-  }
-  const failure = report.verify?.failure;
-  if (failure) {
-    lines.push('', `verification: ${failure.message}`);
-    if (failure.detail) {
-      lines.push(failure.detail);
-    }
-  }
-  const races = raceEntries(report);
-  if (races.length > 0) {
-    lines.push('', raceHeading(report).replace(/ \(click.*\)$/, '') + ':');
-    for (const entry of races) {
-      lines.push(`  ${describeRace(entry)}`);
-    }
-  }
-  lines.push(...profileLines(report.profile));
-  for (const note of [
-    ...(report.compile?.notes ?? []),
-    ...(report.races?.notes ?? []),
-    ...(report.profile?.notes ?? [])
-  ]) {
-    lines.push(`note: ${note}`);
-  }
-  return lines;
-}
-
-/** The profile's timings and speedups with their 95% intervals, as the CLI prints them. */
-export function profileLines(profile: any | null): string[] {
-  if (!profile?.ran) {
-    return [];
-  }
-  const ms = (t: any) =>
-    `${(t.median_s * 1e3).toFixed(3)} ms [${(t.ci_low_s * 1e3).toFixed(3)}, ` +
-    `${(t.ci_high_s * 1e3).toFixed(3)}] n=${t.samples?.length ?? '?'}${t.noisy ? ' NOISY' : ''}`;
-  const speed = (s: any) =>
-    s
-      ? `${s.value.toFixed(2)}x [${s.ci_low.toFixed(2)}-${s.ci_high.toFixed(2)}]` +
-        (s.significant ? '' : ' (no speedup)')
-      : '–';
-  const lines = [
-    '',
-    `profile: bench size ${profile.size}, ${profile.usable_cores} usable core(s)`
-  ];
-  if (profile.serial) {
-    lines.push(`  serial numba reference   ${ms(profile.serial)}`);
-  }
-  if (profile.serial_same_flags) {
-    const flags = Object.entries(profile.flags ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ');
-    lines.push(
-      `  ... with the candidate's flags (${flags})  ${ms(profile.serial_same_flags)}`
-    );
-  }
-  const threads = Object.keys(profile.candidate ?? {}).sort(
-    (a, b) => Number(a) - Number(b)
-  );
-  const ceiling = profile.ceiling?.compute_speedup ?? {};
-  for (const p of threads) {
-    lines.push(
-      `  ${p} thread(s): ${ms(profile.candidate[p])}  vs serial ` +
-        `${speed(profile.speedup?.vs_serial?.[p])}  self ${speed(profile.speedup?.self?.[p])}` +
-        (ceiling[p] ? `  (ceiling ${Number(ceiling[p]).toFixed(2)}x)` : '')
-    );
-  }
-  return lines;
-}
-
 /** What a candidate view shows: a candidate of a run, or a check of a notebook cell. */
 export interface IShown {
   kind: 'candidate' | 'check';
@@ -664,6 +582,8 @@ export interface IShown {
   parent: { id: number; label: string; source: string } | null;
   reference: string;
   report: any | null;
+  /** The whole report as the CLI prints it (the server renders it). */
+  reportText: string | null;
   figure: any | null;
   candidates: ICandidate[];
   /** The notebook cell a check checked: a race pick highlights its lines there too. */
@@ -688,6 +608,7 @@ export function shownFromCandidate(
     parent: detail.parent ?? null,
     reference: detail.reference ?? '',
     report: detail.report ?? null,
+    reportText: detail.report_text ?? null,
     figure: detail.figure ?? null,
     candidates
   };
@@ -715,6 +636,7 @@ export function shownFromCheck(
     parent: null,
     reference: check.reference || reference,
     report: check.report,
+    reportText: check.report_text ?? null,
     figure: check.figure,
     candidates: [],
     cellId: check.cell_id

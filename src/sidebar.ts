@@ -117,14 +117,14 @@ export class ParevoSidebar extends Widget {
   }
 
   /**
-   * Say something about the last action, inline; an error also goes to JupyterLab's
-   * notifications, so it is seen when the sidebar is closed. The next state change replaces it.
+   * Say something about the last action, inline; an error or a warning also goes to
+   * JupyterLab's notifications, so it is seen when the sidebar is closed. The next state change replaces it.
    */
-  say(text: string, kind: 'info' | 'error' = 'info'): void {
+  say(text: string, kind: 'info' | 'warning' | 'error' = 'info'): void {
     this._messageNode.textContent = text;
     this._messageNode.dataset.kind = kind;
-    if (kind === 'error' && text) {
-      Notification.error(`ParEVO: ${text}`, { autoClose: 10_000 });
+    if (kind !== 'info' && text) {
+      Notification.emit(`ParEVO: ${text}`, kind, { autoClose: 10_000 });
     }
   }
 
@@ -222,7 +222,38 @@ export class ParevoSidebar extends Widget {
 
   dispose(): void {
     this._follower?.stop();
+    window.clearInterval(this._listTimer);
     super.dispose();
+  }
+
+  /**
+   * Runs started elsewhere show up: a `%parevo_evolve` in this notebook's kernel (the server
+   * lists it beside the panel's runs), or another window. While the sidebar is visible the list
+   * is read again every few seconds; a run of this notebook that was not there before is
+   * followed, as one started from the panel is. Nothing is redrawn when nothing changed.
+   */
+  private async _pollRuns(): Promise<void> {
+    if (!this.isVisible || this._notebook === null) {
+      return;
+    }
+    let runs: IRun[];
+    try {
+      runs = await this._api.runs();
+    } catch {
+      return; // the connection status says so
+    }
+    const mine = runs.filter(r => (r.notebook ?? null) === this._notebook);
+    const known = new Set(this._runs.map(r => r.id));
+    const fresh = mine.filter(r => !known.has(r.id));
+    const changed =
+      fresh.length > 0 ||
+      mine.length !== this._runs.length ||
+      mine.some((r, i) => r.status !== this._runs[i]?.status);
+    if (changed) {
+      await this.refreshRuns(
+        fresh.length ? fresh[fresh.length - 1].id : (this._state?.id ?? null)
+      );
+    }
   }
 
   private _follow(runId: string | null): void {
@@ -400,6 +431,7 @@ export class ParevoSidebar extends Widget {
   private _audits = new Map<string, IAudit>();
   private _state: RunState | null = null;
   private _follower: EventFollower | null = null;
+  private _listTimer = window.setInterval(() => void this._pollRuns(), 5000);
   private _renderPending = false;
   private _statusNode: HTMLElement;
   private _notebookNode: HTMLElement;

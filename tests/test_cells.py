@@ -47,21 +47,55 @@ def test_the_quickstarts_kernel_cell_goes_with_its_task_cell_not_the_first_cell(
     # the quickstart's first code cell holds `def reference(` in a string (the README's path)
     sources = _sources("quickstart.ipynb")
     kernel = max(i for i, s in enumerate(sources) if s.strip())  # its last code cell
-    task, cell = pick(sources, kernel)
+    task, cell, _ = pick(sources, kernel)
     assert cell.kind == "kernel" and cell.kernel == "kernel"
     assert task is not None and 0 < task.index < kernel
     assert {"reference", "make_inputs"} <= set(task.functions)
     assert read_cell(sources[1]).kind != "task"
 
 
-def test_the_nearest_task_cell_above_the_kernel_is_taken():
+def test_the_nearest_task_cell_above_the_kernel_is_taken_and_the_user_told_which():
     other_task = TASK.replace("x * 2", "x * 3")
-    task, cell = pick([TASK, KERNEL, other_task, KERNEL], 3)
+    task, cell, note = pick([TASK, KERNEL, other_task, KERNEL], 3)
     assert (task.index, cell.index) == (2, 3)
-    task, _ = pick([KERNEL, TASK], 0)  # none above: the first below
+    # two task cells: the note says which one goes with the kernel (cells counted from 1)
+    assert note == (
+        "this notebook has 2 task cells: cell [4] goes with the nearest above it, cell [3]"
+    )
+    task, cell, note = pick([TASK, KERNEL], 1)
+    assert task.index == 0 and note is None
+    task, _, note = pick([KERNEL, TASK], 0)  # none above: the first below, and say to move it
     assert task.index == 1
-    task, cell = pick([KERNEL], 0)
-    assert task is None and cell.kernel == "double"
+    assert "task cell [2] is below this cell [1]" in note and "move it above" in note
+    task, cell, note = pick([KERNEL], 0)
+    assert task is None and cell.kernel == "double" and note is None
+
+
+def test_a_magic_cells_options_are_read_as_running_the_cell_reads_them():
+    cell = read_cell("%%parevo_check --threads 1,2 --no-profile --profile-budget 0.5\n" + KERNEL)
+    assert cell.kind == "kernel" and cell.problem is None and cell.kernel == "double"
+    assert cell.options == {"threads": [1, 2], "no_profile": True, "profile_budget": 0.5}
+    assert read_cell("%%parevo_task double\n" + TASK).options == {"name": "double"}
+    assert read_cell(KERNEL).options == {} and read_cell(KERNEL).problem is None
+
+
+def test_a_magic_cell_with_bad_options_says_what_to_fix_in_one_line():
+    bad = {
+        "%%parevo_check --thread 1,2": "unknown option --thread: the options are --function,",
+        "%%parevo_check --threads": "--threads needs a value",
+        "%%parevo_check --threads 0": "--threads '0': give thread counts like 1,2,4",
+        "%%parevo_check --timeout soon": "--timeout 'soon': give a float",
+        "%%parevo_check extra": "unexpected 'extra': %%parevo_check takes options only",
+        "%%parevo_check --function nope": "--function nope: the cell defines no function nope",
+        "%%parevo_check --threads '1": "close the quote",
+        "%%parevo_task two words": "give one task name of letters, digits and underscores",
+    }
+    for line, expected in bad.items():
+        body = TASK if line.startswith("%%parevo_task") else KERNEL
+        cell = read_cell(line + "\n" + body)
+        assert cell.problem and expected in cell.problem, (line, cell.problem)
+        assert "\n" not in cell.problem
+        assert cell.kind == ("task" if "task" in line else "kernel")
 
 
 def test_the_kernel_is_kernel_else_the_jitted_function_else_the_last_one():
@@ -99,8 +133,8 @@ def test_every_teaching_notebook_pairs_each_checked_cell_with_a_task():
         sources = _sources(path.name)
         checks = [i for i, s in enumerate(sources) if s.startswith("%%parevo_check")]
         for i in checks:
-            task, cell = pick(sources, i)
-            assert cell.kind == "kernel" and cell.kernel, (path.name, i)
+            task, cell, _ = pick(sources, i)
+            assert cell.kind == "kernel" and cell.kernel and cell.problem is None, (path.name, i)
             assert task is not None and task.index < i and task.problem is None, (path.name, i)
 
 

@@ -96,6 +96,10 @@ def arguments(request: dict) -> list[str]:
         args.append("check.sqlite")
         if settings.get("profile") is False:
             args.append("--no-profile")
+        if settings.get("profile_budget"):
+            args += ["--profile-budget", _flag_value(settings["profile_budget"])]
+        if settings.get("timeout"):
+            args += ["--timeout", _flag_value(settings["timeout"])]
     else:
         _check_settings(settings, AUDIT_SETTINGS)
         args = ["audit", TASK_FILE, "--json", "--out", MUTANTS_FOLDER]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..cascade.audit import suite_summary
 from ..cascade.profile import flags_text, headline_factors
-from ..results import AuditReport, Report
+from ..results import AuditReport, Report, from_dict
 
 _MARK = {
     "ok": "PASS",
@@ -14,6 +14,14 @@ _MARK = {
     "wrong": "FAIL",
     "race": "FAIL",
 }
+
+
+def render_stored(data: dict | None) -> str | None:
+    """The text of a stored report (``Report.to_dict``), as ``parevo check`` prints it: the
+    Report tab of the panel and of the notebook widget shows this, not a copy of its own."""
+    if not data or not data.get("verdict"):
+        return None
+    return render(from_dict(Report, data))
 
 
 def render(report: Report) -> str:

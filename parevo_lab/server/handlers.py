@@ -306,8 +306,10 @@ class CellsHandler(ParevoHandler):
                 f"invalid request: active: {body['active']} is not a cell index "
                 f"(the notebook has {len(body['cells'])} cells)"
             )
-        task, cell = pick(body["cells"], body["active"])
-        self.answer({"cell": cell.to_dict(), "task": task.to_dict() if task else None})
+        task, cell, note = pick(body["cells"], body["active"])
+        self.answer(
+            {"cell": cell.to_dict(), "task": task.to_dict() if task else None, "note": note}
+        )
 
 
 class ChecksHandler(ParevoHandler):

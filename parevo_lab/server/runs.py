@@ -388,11 +388,18 @@ class RunFolders:
         out, report = self._one_off("check", self.checks_dir, check_id)
         task = self.checks_dir / check_id / TASK_FILE
         source = task.read_text("utf-8") if task.is_file() else ""
-        out.update(verdict=None, figure=None, reference=reference_view(source))
+        out.update(verdict=None, figure=None, report_text=None, reference=reference_view(source))
         if report is None:
             return self._remember("check", check_id, out)
         if report.get("verdict"):
-            out.update(verdict=report["verdict"], summary=report["summary"], report=report)
+            from ..report.text import render_stored
+
+            out.update(
+                verdict=report["verdict"],
+                summary=report["summary"],
+                report=report,
+                report_text=render_stored(report),
+            )
             if (report.get("profile") or {}).get("ran"):
                 from ..report.figures import speedup_vs_threads
 

@@ -15,7 +15,6 @@ import {
   describeRace,
   formatSpeedup,
   raceHeading,
-  reportLines,
   runProgressText,
   shownFromCandidate,
   speedLabel,
@@ -25,7 +24,8 @@ import {
 import {
   CandidateDetail,
   renderCandidateHeader,
-  renderRaces
+  renderRaces,
+  renderReport
 } from '../render/detail';
 import { renderRunHeader } from '../render/header';
 import {
@@ -326,29 +326,18 @@ describe('the race text', () => {
       'Race detector: no race found'
     );
     expect(raceHeading(null)).toBe('Race detector: not run');
-    const lines = reportLines(REPORT);
-    expect(lines[0]).toBe('verdict: race');
-    expect(lines).toContain('Race detector: 1 conflicting pair:');
-    expect(lines).toContain(`  ${describeRace(RACE)}`);
-    // the timings with their intervals, as the CLI prints them
-    const timed = reportLines({
-      ...REPORT,
-      profile: {
-        ...REPORT.profile,
-        usable_cores: 2,
-        candidate: {
-          '2': {
-            median_s: 0.002,
-            ci_low_s: 0.0019,
-            ci_high_s: 0.0021,
-            samples: [1, 2, 3]
-          }
-        }
-      }
-    });
-    expect(timed).toContain('profile: bench size 4096, 2 usable core(s)');
-    expect(timed).toContain(
-      '  2 thread(s): 2.000 ms [1.900, 2.100] n=3  vs serial 1.60x [1.50-1.70]  self –  (ceiling 1.90x)'
+    // the Report tab shows the server's text of the report (parevo check's own), whole
+    const host = document.createElement('div');
+    renderReport(
+      host,
+      'PASS ok  k.py:kernel  on task t\nwall time per stage: total 1.0 s'
+    );
+    expect(host.querySelector('.jp-ParevoReport')!.textContent).toContain(
+      'wall time per stage'
+    );
+    renderReport(host, null);
+    expect(host.querySelectorAll('.jp-ParevoReport')[1].textContent).toBe(
+      'Not evaluated yet.'
     );
   });
 

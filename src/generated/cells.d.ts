@@ -2,6 +2,10 @@
 
 export interface Cells {
   cell: Cell;
+  /**
+   * which task cell was taken, when the user should know
+   */
+  note: string | null;
   task: Cell | null;
 }
 /**
@@ -13,6 +17,18 @@ export interface Cell {
   kernel: string | null;
   kind: 'task' | 'kernel' | 'other' | 'empty';
   magic: string;
+  /**
+   * its ParEVO magic's options, as running the cell reads them
+   */
+  options: {
+    budget?: number;
+    function?: string;
+    name?: string;
+    no_profile?: boolean;
+    profile_budget?: number;
+    threads?: number[];
+    timeout?: number;
+  };
   problem: string | null;
   /**
    * the source to check, line for line

@@ -7,6 +7,10 @@ export interface CheckRequest {
   name?: string;
   notebook?: string;
   profile?: boolean;
+  /**
+   * sampling seconds per configuration when profiling
+   */
+  profile_budget?: number;
   task: string;
   /**
    * thread counts to verify and time
@@ -15,4 +19,8 @@ export interface CheckRequest {
    * @maxItems 16
    */
   threads?: number[];
+  /**
+   * seconds one call of a candidate may take
+   */
+  timeout?: number;
 }

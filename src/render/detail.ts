@@ -19,8 +19,7 @@ import {
   headline,
   lineage,
   raceEntries,
-  raceHeading,
-  reportLines
+  raceHeading
 } from '../model';
 import {
   plotCaption,
@@ -90,6 +89,7 @@ export function renderRaces(
     const item = el('li', 'jp-ParevoRace', list);
     item.tabIndex = 0;
     item.textContent = describeRace(entry);
+    item.dataset.lines = `${entry.first.line},${entry.second.line}`;
     const pick = () => {
       for (const other of list.querySelectorAll('li')) {
         other.classList.remove('jp-mod-selected');
@@ -108,10 +108,10 @@ export function renderRaces(
   return section;
 }
 
-/** The report as text. */
-export function renderReport(parent: HTMLElement, report: any | null): void {
+/** The whole report as `parevo check` prints it (the server renders it: one text, everywhere). */
+export function renderReport(parent: HTMLElement, text: string | null): void {
   el('pre', 'jp-ParevoReport', parent).textContent =
-    reportLines(report).join('\n');
+    text ?? 'Not evaluated yet.';
 }
 
 /** The lineage forest, the path to the shown candidate marked; `onOpen` on a click. */
@@ -255,7 +255,7 @@ export class CandidateDetail {
         );
         break;
       case 'report':
-        renderReport(this._body, this._shown.report);
+        renderReport(this._body, this._shown.reportText);
         break;
     }
   }

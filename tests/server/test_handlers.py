@@ -13,6 +13,7 @@ import time
 import warnings
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import TESTS
 from jupyter_server.auth.authorizer import Authorizer
@@ -21,6 +22,7 @@ from tornado.httpclient import HTTPClientError
 
 import parevo_lab
 from parevo_lab import settings
+from parevo_lab.schema import CELLS
 from parevo_lab.server.handlers import ROUTES, ParevoHandler
 from parevo_lab.server.jobs import start_time
 
@@ -279,8 +281,19 @@ async def test_the_cells_route_finds_the_task_cell_by_parsing(jp_fetch):
     assert answer["task"]["index"] == 1 and answer["task"]["magic"] == "%%parevo_task"
     assert answer["task"]["python"].startswith("# %%parevo_task scale\n")
     assert answer["cell"]["kind"] == "kernel" and answer["cell"]["kernel"] == "kernel"
+    assert answer["note"] is None
     alone = await call(jp_fetch, "cells", body={"cells": [string_cell, RACY], "active": 1})
     assert alone["task"] is None
+    # a magic cell's options come along (the panel checks it as running it would), a bad one
+    # is the cell's problem, and a task cell below the kernel comes with a note to move it
+    check = "%%parevo_check --threads 1,2 --no-profile\n" + RACY
+    answer = await call(jp_fetch, "cells", body={"cells": [check, TASK], "active": 0})
+    assert answer["cell"]["options"] == {"threads": [1, 2], "no_profile": True}
+    assert answer["task"]["index"] == 1 and "move it above" in answer["note"]
+    bad = [TASK, "%%parevo_check --thread 2\n" + RACY]
+    answer = await call(jp_fetch, "cells", body={"cells": bad, "active": 1})
+    assert answer["cell"]["problem"].startswith("%%parevo_check: unknown option --thread:")
+    jsonschema.validate(answer, CELLS)
     answer = await call(jp_fetch, "cells", body={"cells": cells, "active": 4}, expect=400)
     assert "active: 4 is not a cell index (the notebook has 4 cells)" in answer["message"]
     answer = await call(jp_fetch, "cells", body={"cells": "x", "active": 0}, expect=400)
@@ -353,6 +366,9 @@ async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fe
     assert "prange" in detail["source"]
     assert detail["parent"]["id"] == seed["id"] and "def reference" in detail["reference"]
     assert detail["report"]["verdict"] == detail["verdict"]
+    # the Report tab's text is parevo check's own, whole
+    assert detail["report_text"].splitlines()[1].strip() == detail["summary"]
+    assert "wall time per stage: " in detail["report_text"]
     if detail["verdict"] == "ok":
         trace = detail["figure"]["data"][0]
         assert trace["x"] == [1] and trace["y"][0] > 0
@@ -494,6 +510,7 @@ async def _check(jp_fetch, candidate):
 async def test_a_check_of_a_cell_gives_the_verdict_and_the_race_trace(jp_fetch):
     good = await _check(jp_fetch, GOOD)
     assert good["status"] == "done" and good["verdict"] == "ok", good["summary"]
+    assert good["report_text"].startswith("PASS ok ") and "\nverify: ok, " in good["report_text"]
 
     racy = await _check(jp_fetch, RACY)
     assert racy["verdict"] in ("race", "wrong"), racy["summary"]

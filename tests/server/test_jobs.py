@@ -190,6 +190,13 @@ def test_every_run_setting_of_the_schema_reaches_the_job_and_nothing_else_does()
     for key, flag in RUN_FLAGS.items():
         assert flag in args, key
     assert args[-2:] == ["--add", "manual-0.py:kernel"]
+    # a check takes a %%parevo_check cell's options from the panel
+    check = {"function": "k", "profile": False, "profile_budget": 0.5, "timeout": 9}
+    args = arguments({"kind": "check", "settings": check})
+    assert args[0] == "check" and args[2].endswith(":k")
+    for flag in ("--no-profile", "--profile-budget", "--timeout"):
+        assert flag in args
+    assert args[args.index("--profile-budget") + 1] == "0.5"
     with pytest.raises(RequestError, match="unknown setting"):
         arguments({"kind": "run", "settings": {"argv": ["/bin/sh"]}})
     with pytest.raises(RequestError, match="budget"):
