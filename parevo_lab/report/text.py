@@ -21,7 +21,10 @@ def render_stored(data: dict | None) -> str | None:
     Report tab of the panel and of the notebook widget shows this, not a copy of its own."""
     if not data or not data.get("verdict"):
         return None
-    return render(from_dict(Report, data))
+    try:
+        return render(from_dict(Report, data))
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None  # a report cut short on disk: the data is still shown, the text is not
 
 
 def render(report: Report) -> str:
