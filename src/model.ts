@@ -513,6 +513,34 @@ export function formatSpeedup(c: {
 }
 
 /**
+ * What the interleaved re-timing against the best said (parevo_lab/cascade/duel.py): a candidate
+ * whose own profile beat the best is timed side by side with it before it may take its place.
+ * Null when it was never re-timed.
+ */
+export function retimedText(c: {
+  confirmed?: boolean | null;
+  retimed?: ICandidate['retimed'];
+}): string | null {
+  const r = c.retimed;
+  if (!r) {
+    return null;
+  }
+  const head = `re-timed against #${r.against}, interleaved`;
+  if (r.error || r.ratio === null) {
+    return `${head}: no comparison (${r.error ?? 'no timing came back'}): not the best`;
+  }
+  const interval =
+    r.low !== null && r.high !== null
+      ? ` [${r.low.toFixed(2)}-${r.high.toFixed(2)}]`
+      : '';
+  const how = `${r.rounds} rounds${r.threads ? ` at ${r.threads} threads` : ''}, ${r.seconds.toFixed(1)} s`;
+  const verdict = c.confirmed
+    ? 'surely faster: it became the best'
+    : `not surely faster: #${r.against} stayed the best`;
+  return `${head} (${how}): ${r.ratio.toFixed(2)}x${interval}, ${verdict}`;
+}
+
+/**
  * The speed of a candidate as every view labels it: "1.23x at 2 threads" ("1.23x" when the
  * thread count is unknown, "–" when it was not timed); `against` goes after the speed
  * ("1.23x vs serial at 2 threads").
@@ -584,6 +612,8 @@ export interface IShown {
   report: any | null;
   /** The whole report as the CLI prints it (the server renders it). */
   reportText: string | null;
+  /** What the interleaved re-timing against the best said (`retimedText`), if it ran. */
+  retimed: string | null;
   figure: any | null;
   candidates: ICandidate[];
   /** The notebook cell a check checked: a race pick highlights its lines there too. */
@@ -609,6 +639,7 @@ export function shownFromCandidate(
     reference: detail.reference ?? '',
     report: detail.report ?? null,
     reportText: detail.report_text ?? null,
+    retimed: retimedText(detail),
     figure: detail.figure ?? null,
     candidates
   };
@@ -637,6 +668,7 @@ export function shownFromCheck(
     reference: check.reference || reference,
     report: check.report,
     reportText: check.report_text ?? null,
+    retimed: null,
     figure: check.figure,
     candidates: [],
     cellId: check.cell_id

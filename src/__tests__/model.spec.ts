@@ -12,6 +12,7 @@ import {
   lineage,
   parseEventStream,
   reconnectDelay,
+  retimedText,
   sortCandidates
 } from '../model';
 
@@ -31,6 +32,8 @@ function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
     summary: '',
     tokens: 0,
     cost: 0,
+    confirmed: null,
+    retimed: null,
     state: 'evaluated',
     ...extra
   };
@@ -247,6 +250,45 @@ describe('formatSpeedup', () => {
     expect(formatSpeedup({ speedup: 1.234, threads: 2 })).toBe('1.23x');
     expect(formatSpeedup({ speedup: 0.0042, threads: 2 })).toBe('0.0042x');
     expect(formatSpeedup({ speedup: null, threads: null })).toBe('–');
+  });
+});
+
+describe('retimedText', () => {
+  const retimed = (extra = {}) => ({
+    against: 3,
+    ratio: 1.3,
+    low: 1.29,
+    high: 1.31,
+    rounds: 220,
+    threads: 2,
+    seconds: 2.34,
+    error: null,
+    ...extra
+  });
+  it('says what the interleaved re-timing against the best said', () => {
+    expect(retimedText(candidate(4))).toBeNull();
+    expect(
+      retimedText(candidate(4, { confirmed: true, retimed: retimed() }))
+    ).toBe(
+      're-timed against #3, interleaved (220 rounds at 2 threads, 2.3 s): ' +
+        '1.30x [1.29-1.31], surely faster: it became the best'
+    );
+    expect(
+      retimedText(
+        candidate(4, {
+          confirmed: false,
+          retimed: retimed({ ratio: 1.04, low: 0.97, high: 1.1 })
+        })
+      )
+    ).toContain('1.04x [0.97-1.10], not surely faster: #3 stayed the best');
+    expect(
+      retimedText(
+        candidate(4, {
+          confirmed: false,
+          retimed: retimed({ ratio: null, error: 'the child died' })
+        })
+      )
+    ).toContain('no comparison (the child died): not the best');
   });
 });
 

@@ -54,6 +54,8 @@ function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
     summary: '',
     tokens: 0,
     cost: 0,
+    confirmed: null,
+    retimed: null,
     state: 'evaluated',
     ...extra
   };
@@ -158,6 +160,37 @@ describe('the speed label', () => {
       tr => tr.children[2].textContent
     );
     expect(speeds).toEqual(['1.23x', '–']);
+    // a re-timed candidate is marked: ✓ surely faster than the best of its time, ≈ not surely
+    const retimed = {
+      against: 1,
+      ratio: 1.1,
+      low: 0.9,
+      high: 1.2,
+      rounds: 9,
+      threads: 2,
+      seconds: 1,
+      error: null
+    };
+    table.update([
+      candidate(1, { speedup: 1.0 }),
+      candidate(2, { speedup: 1.5, confirmed: true, retimed }),
+      candidate(3, { speedup: 1.6, confirmed: false, retimed })
+    ]);
+    const marks = [...table.tbody.querySelectorAll('tr')].map(tr => [
+      tr.children[2].textContent,
+      (tr.children[2] as HTMLElement).title.split(':')[0]
+    ]);
+    expect(marks).toEqual([
+      ['1.00x', ''],
+      [
+        '1.50x ✓',
+        're-timed against #1, interleaved (9 rounds at 2 threads, 1.0 s)'
+      ],
+      [
+        '1.60x ≈',
+        're-timed against #1, interleaved (9 rounds at 2 threads, 1.0 s)'
+      ]
+    ]);
 
     const header = document.createElement('div');
     renderRunHeader(

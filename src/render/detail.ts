@@ -74,6 +74,10 @@ export function renderCandidateHeader(host: HTMLElement, shown: IShown): void {
   if (shown.summary) {
     el('div', 'jp-ParevoCandidate-summary', host).textContent = shown.summary;
   }
+  if (shown.retimed) {
+    el('div', 'jp-ParevoCandidate-retimed', host).textContent =
+      shown.retimed[0].toUpperCase() + shown.retimed.slice(1) + '.';
+  }
 }
 
 /** The race section: its heading, and one item per race pair; `onPick` on a click. */

@@ -10,6 +10,7 @@ import {
   ICandidate,
   SortKey,
   formatSpeedup,
+  retimedText,
   sortCandidates,
   verdictLabel
 } from '../model';
@@ -209,7 +210,15 @@ export class CandidateTable {
     tr.setAttribute('aria-selected', String(this._selected === c.id));
     el('td', '', tr).textContent = `#${c.id}`;
     badge(el('td', '', tr), verdictKey(c), verdictLabel(c));
-    el('td', 'jp-ParevoTable-number', tr).textContent = formatSpeedup(c);
+    const speed = el('td', 'jp-ParevoTable-number', tr);
+    speed.textContent = formatSpeedup(c);
+    const retimed = retimedText(c);
+    if (retimed) {
+      // ✓ surely faster than the best of its time; ≈ looked faster, was not on re-timing
+      speed.dataset.confirmed = String(Boolean(c.confirmed));
+      speed.textContent += c.confirmed ? ' ✓' : ' ≈';
+      speed.title = retimed;
+    }
     el('td', 'jp-ParevoTable-family', tr).textContent = c.family || c.origin;
     const label = el('td', 'jp-ParevoTable-label', tr);
     label.textContent = c.label;
