@@ -78,6 +78,8 @@ class ParevoMagics(Magics):
         optional SIZES and check). It runs here too, so its functions are yours to call."""
         try:
             name = magic_options("%%parevo_task", line).get("name") or _task_name(cell)
+            if not name.isidentifier():
+                raise MagicError(f"task name {name!r}: use letters, digits and underscores")
             folder = work_dir() / "tasks"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{name}.py"
