@@ -1,6 +1,7 @@
 """Benchmark results (``parevo bench``) as a terminal table, and as files for a paper:
 CSV, Markdown and LaTeX tables of tasks and metrics, plotly figures, and the JSON of it all;
-``load`` and ``document`` make the report of a ``parevo bench --out`` folder."""
+``load`` and ``document`` make the report of a ``parevo bench --out`` folder (the strings of its
+results escaped for Markdown, ``escape``; kernels in fenced blocks, never code cells)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from pathlib import Path
 
 from . import figures, tables
+from .escape import code_span, fence, md_cell
 from .notebook import Document, ReportError, ceiling_text
 from .tables import fraction, ratio, text
 
@@ -183,8 +185,7 @@ def _best_kernels(doc: Document, tasks: list[dict]) -> None:
     doc.markdown(
         "## Best kernels\n\nThe fastest correct candidate of each task:\n\n"
         + "\n".join(
-            f"- `{t['id']}`: {s['speedup_n']:.2f}x at {s['threads']} threads, `{s['candidate']}`"
-            for t, s in best
+            f"- {code_span(t['id'])}: {_speed(s)}, {code_span(s['candidate'])}" for t, s in best
         )
     )
     for t, s in best[:MAX_KERNELS_SHOWN]:
@@ -192,8 +193,13 @@ def _best_kernels(doc: Document, tasks: list[dict]) -> None:
             source = Path(s["candidate"]).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # moved or deleted since the benchmark ran: the list above still names it
-        doc.markdown(f"### `{t['id']}`: {s['speedup_n']:.2f}x at {s['threads']} threads")
-        doc.code(source)
+        doc.markdown(
+            f"### {code_span(t['id'])}: {_speed(s)}\n\n" + fence(source.strip("\n"), "python")
+        )
+
+
+def _speed(sample: dict) -> str:
+    return md_cell(f"{sample['speedup_n']:.2f}x at {sample['threads']} threads")
 
 
 def document(data: dict, folder) -> Document:
@@ -207,12 +213,12 @@ def document(data: dict, folder) -> Document:
     doc.markdown(
         "\n".join(
             [
-                f"- **solver** {data['solver']}, **samples per task** {max(data['k'])}, "
-                f"metrics at k = {', '.join(map(str, data['k']))}",
+                f"- **solver** {md_cell(data['solver'])}, **samples per task** "
+                f"{md_cell(max(data['k']))}, metrics at k = {md_cell(', '.join(map(str, data['k'])))}",
                 f"- **tasks** {len(tasks)}, {solved} with a correct candidate; "
-                f"{data.get('seconds', '?')} s in all",
-                f"- **machine** {_machine_text(machine)}",
-                f"- **machine ceiling** {ceiling_text(ceiling)}",
+                f"{md_cell(data.get('seconds', '?'))} s in all",
+                f"- **machine** {md_cell(_machine_text(machine))}",
+                f"- **machine ceiling** {md_cell(ceiling_text(ceiling))}",
             ]
         )
     )
@@ -253,6 +259,9 @@ def document(data: dict, folder) -> Document:
         lines = []
         for t in failed:
             summary = next((s.get("summary") for s in t["samples"] if s.get("summary")), "")
-            lines.append(f"- `{t['id']}` **{t['verdict']}**" + (f": {summary}" if summary else ""))
+            lines.append(
+                f"- {code_span(t['id'])} **{md_cell(t['verdict'])}**"
+                + (f": {md_cell(summary)}" if summary else "")
+            )
         doc.markdown("## Tasks without a correct candidate\n\n" + "\n".join(lines))
     return doc

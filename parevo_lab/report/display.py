@@ -4,15 +4,14 @@ The HTML is static, so it survives saving the notebook, nbconvert and GitHub's v
 trace is shown in full because that is what a student needs to see when a kernel is wrong.
 ``register`` tells IPython's HTML formatter about the result types by name, so the schema's
 classes carry no display code (the package does it on import inside IPython, and
-``%load_ext parevo_lab`` again).
+``%load_ext parevo_lab`` again). Every value in the HTML goes through ``escape.html``.
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from ..cascade.profile import flags_text
 from ..results import AuditReport, Report
+from .escape import html as escape
 from .text import render, render_races
 
 _COLOUR = {"ok": "#009E73", "race": "#D55E00", "wrong": "#D55E00"}
@@ -69,7 +68,7 @@ def _speedup_table(report: Report) -> str:
         f"<div>{escape(n)}</div>" for n in p.notes if "above this machine's measured" in n
     )
     return (
-        f"<div>Speedup over serial numba at bench size {p.size:,}{escape(noisy)}:</div>"
+        f"<div>Speedup over serial numba at bench size {escape(f'{p.size:,}')}{escape(noisy)}:</div>"
         '<table style="border-collapse:collapse;margin:2px 0"><thead><tr>'
         "<th>threads</th><th>vs serial (95% CI)</th><th>self: over 1 thread</th>"
         "<th>machine ceiling</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
@@ -119,25 +118,25 @@ def evolve_html(result) -> str:
     best = result.best
     first = result.first_ok()
     head = (
-        f"best #{best.id} {best.speedup:.2f}x over serial numba at {best.threads} threads: "
-        f"{escape(best.label)}"
+        escape(
+            f"best #{best.id} {best.speedup:.2f}x over serial numba at {best.threads} threads: "
+            f"{best.label}"
+        )
         if best and best.speedup
         else ("best: the serial reference (untimed)" if best else "no correct candidate")
     )
     rows = []
     for m in result.candidates:
         speed = f"{m.speedup:.2f}x" if m.speedup else "-"
-        rows.append(
-            f"<tr><td>#{m.id}</td><td>{f'#{m.parent_id}' if m.parent_id else ''}</td>"
-            f"<td>{escape(m.verdict or 'pending')}</td><td>{speed}</td>"
-            f"<td>{escape(m.label)}</td></tr>"
-        )
+        parent = f"#{m.parent_id}" if m.parent_id else ""
+        cells = (f"#{m.id}", parent, m.verdict or "pending", speed, m.label)
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
     return (
         f'<div class="parevo-evolve" style="{_STYLE.format(colour="#0072B2")}">'
-        f"<div><b>{escape(result.task.name)}</b>: {result.evaluations} evaluations in "
+        f"<div><b>{escape(result.task.name)}</b>: {escape(result.evaluations)} evaluations in "
         f"{result.seconds:.0f} s, stopped: {escape(result.reason)}</div><div>{head}</div>"
         + (
-            f"<div>first correct parallel candidate after {first} evaluations</div>"
+            f"<div>first correct parallel candidate after {escape(first)} evaluations</div>"
             if first
             else ""
         )
@@ -175,7 +174,7 @@ def audit_html(report: AuditReport) -> str:
         names = ", ".join(f"{m.id} ({m.description})" for m in equivalent)
         parts.append(
             f"<details><summary>{len(equivalent)} probably equivalent (they agree with the "
-            f"reference on {report.probe_inputs} extra inputs too; if one is not, make_inputs "
+            f"reference on {escape(report.probe_inputs)} extra inputs too; if one is not, make_inputs "
             f"never produces the input that tells it apart)</summary><div>{escape(names)}</div>"
             "</details>"
         )

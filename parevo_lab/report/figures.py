@@ -4,11 +4,16 @@
 Each function returns a ``plotly.graph_objects.Figure``; ``write(fig, folder, name)`` saves its
 JSON (what the JupyterLab front end renders through rendermime) and a standalone HTML page that
 loads plotly.js from one shared file in the same folder (no network needed to open it).
+
+Plotly reads a little HTML in its text (titles, legend names, tick labels, hover text): every
+string given here, a ``title`` included, is plain text and is escaped (``escape.plotly``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from .escape import plotly as _text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -54,13 +59,13 @@ def speedup_per_task(tasks: list[dict], ceiling: dict | None = None, title: str 
     for i, category in enumerate(categories):
         rows = [t for t in timed if t["category"] == category]
         fig.add_bar(
-            x=[t["id"] for t in rows],
+            x=[_text(t["id"]) for t in rows],
             y=[t["speedup"] for t in rows],
-            name=category,
+            name=_text(category),
             marker_color=PALETTE[i % len(PALETTE)],
             # past the palette's eight colours, a hatch tells the categories apart
             marker_pattern_shape=("", "/", "x", ".")[(i // len(PALETTE)) % 4],
-            hovertemplate="%{x}<br>%{y:.2f}x vs serial numba<extra>" + category + "</extra>",
+            hovertemplate="%{x}<br>%{y:.2f}x vs serial numba<extra>%{fullData.name}</extra>",
         )
     missing = [t["id"] for t in tasks if not t.get("speedup")]
     subtitle = f"{len(timed)} of {len(tasks)} tasks timed"
@@ -70,10 +75,10 @@ def speedup_per_task(tasks: list[dict], ceiling: dict | None = None, title: str 
     longest = max((len(t["id"]) for t in timed), default=0)
     fig.update_layout(
         height=360 + 6.5 * longest,  # the task ids stand upright below the bars
-        title=(title or "Speedup over serial numba per task")
+        title=(_text(title) or "Speedup over serial numba per task")
         + f"<br><sup>{subtitle}, at {threads} threads</sup>",
         yaxis={"type": "log", "title": "speedup (x, log scale)"},
-        xaxis={"categoryorder": "array", "categoryarray": [t["id"] for t in timed]},
+        xaxis={"categoryorder": "array", "categoryarray": [_text(t["id"]) for t in timed]},
         barmode="overlay",
         template="simple_white",
         legend_title_text="category",
@@ -92,8 +97,8 @@ def speedup_by_category(tasks: list[dict], ceiling: dict | None = None, title: s
         rows = [t for t in timed if t["category"] == category]
         fig.add_box(
             y=[t["speedup"] for t in rows],
-            text=[t["id"] for t in rows],
-            name=category,
+            text=[_text(t["id"]) for t in rows],
+            name=_text(category),
             boxpoints="all",
             pointpos=0,
             marker_color=PALETTE[i % len(PALETTE)],
@@ -101,7 +106,7 @@ def speedup_by_category(tasks: list[dict], ceiling: dict | None = None, title: s
         )
     threads = max((t.get("threads") or 0 for t in timed), default=None)
     fig.update_layout(
-        title=title or f"Speedup over serial numba by category (at {threads} threads)",
+        title=_text(title) or f"Speedup over serial numba by category (at {threads} threads)",
         yaxis={"type": "log", "title": "speedup (x, log scale)"},
         template="simple_white",
         showlegend=False,
@@ -155,8 +160,8 @@ def speedup_vs_threads(profile: dict, title: str = ""):
             )
     note = " (noisy: rerun on a quiet machine)" if profile.get("noisy") else ""
     fig.update_layout(
-        title=(title or "Speedup versus threads")
-        + f"<br><sup>size {profile.get('size')}{note}</sup>",
+        title=(_text(title) or "Speedup versus threads")
+        + f"<br><sup>size {_text(profile.get('size'))}{note}</sup>",
         xaxis={"title": "threads", "tickvals": threads},
         yaxis={"title": "speedup over serial numba (x)", "rangemode": "tozero"},
         template="simple_white",
@@ -195,7 +200,9 @@ def progress(candidates: list[dict], ceiling: dict | None = None, title: str = "
     fig.add_scatter(
         x=[x for x, m in correct if m.get("speedup")],
         y=[m["speedup"] for _, m in correct if m.get("speedup")],
-        text=[f"#{m['id']} {m.get('label', '')}"[:80] for _, m in correct if m.get("speedup")],
+        text=[
+            _text(f"#{m['id']} {m.get('label', '')}"[:80]) for _, m in correct if m.get("speedup")
+        ],
         mode="markers",
         name="correct candidate",
         marker={"color": PALETTE[0], "symbol": "circle-open"},
@@ -207,16 +214,16 @@ def progress(candidates: list[dict], ceiling: dict | None = None, title: str = "
         fig.add_scatter(
             x=[x for x, _ in rows],
             y=[0] * len(rows),
-            text=[f"#{m['id']} {m.get('label', '')}"[:80] for _, m in rows],
+            text=[_text(f"#{m['id']} {m.get('label', '')}"[:80]) for _, m in rows],
             mode="markers",
-            name=verdict,
+            name=_text(verdict),
             marker={"color": PALETTE[(i + 1) % len(PALETTE)], "symbol": "x", "size": 7},
-            hovertemplate="evaluation %{x}: " + verdict + "<br>%{text}<extra></extra>",
+            hovertemplate="evaluation %{x}: %{fullData.name}<br>%{text}<extra></extra>",
             cliponaxis=False,
         )
     threads = max((m.get("threads") or 0 for m in evaluated), default=0) or None
     fig.update_layout(
-        title=(title or "Best speedup over serial numba so far")
+        title=(_text(title) or "Best speedup over serial numba so far")
         + f"<br><sup>{len(evaluated)} evaluations; crosses: failed candidates</sup>",
         xaxis={"title": "evaluation", "rangemode": "tozero"},
         yaxis={"title": "speedup over serial numba (x)", "rangemode": "tozero"},

@@ -5,6 +5,9 @@ LaTeX booktabs and Markdown).
 A figure lands in the notebook as an output of the code cell that re-creates it, with the plotly
 JSON (``application/vnd.plotly.v1+json``, what JupyterLab draws interactively) and, when Chromium
 is at hand, a static SVG that the HTML page and GitHub show.
+
+A run's strings are not ours: the blocks hold them escaped (``escape``), the title and the tables'
+captions and cells are escaped here, and the HTML page is sanitised as well (``clean_html``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ParevoError
-from . import tables
+from . import escape, tables
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -103,7 +106,7 @@ def to_notebook(doc: Document, images: bool = True):
 
         rendered = static_images([f.figure for f in doc.figures], "svg")
         svgs = {id(f): svg.decode("utf-8") for f, svg in zip(doc.figures, rendered, strict=True)}
-    cells = [v4.new_markdown_cell(f"# {doc.title}")]
+    cells = [v4.new_markdown_cell(f"# {escape.md_cell(doc.title)}")]
     for block in doc.blocks:
         if isinstance(block, Figure):
             data = {
@@ -117,7 +120,8 @@ def to_notebook(doc: Document, images: bool = True):
         elif isinstance(block, Table):
             cells.append(
                 v4.new_markdown_cell(
-                    f"**{block.caption}**\n\n" + tables.to_markdown(block.rows, block.columns)
+                    f"**{escape.md_cell(block.caption)}**\n\n"
+                    + tables.to_markdown(block.rows, block.columns)
                 )
             )
         elif block[0] == "markdown":
@@ -145,12 +149,45 @@ def write_notebook(nb, path: Path) -> Path:
     return path
 
 
+# What the HTML page's Markdown cells and HTML outputs may hold once sanitised: the structure
+# Markdown makes (nbconvert's own allow-list would show headings, paragraphs and table heads as
+# text), code, tables and links to the web; no image, script, style, form or event attribute.
+ALLOWED_TAGS = frozenset(
+    "a abbr b blockquote br code dd del details div dl dt em h1 h2 h3 h4 h5 h6 hr i kbd li ol p "
+    "pre s span strong sub summary sup table tbody td tfoot th thead tr ul".split()
+)
+ALLOWED_ATTRIBUTES = {"*": ["class", "id", "title"], "a": ["href", "class", "id", "title"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def clean_html(html) -> str:
+    """The HTML of a Markdown cell or an HTML output with only ``ALLOWED_TAGS`` and
+    ``ALLOWED_ATTRIBUTES`` left as markup (any other tag is shown as text, comments dropped)."""
+    import bleach
+
+    html = html.decode() if isinstance(html, bytes) else str(html)
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip_comments=True,
+    )
+
+
 def write_html(nb, path: Path) -> Path:
     """Render the notebook as a standalone HTML page (nbconvert's lab template), without the
-    `In [ ]:` prompts of cells a reader never ran."""
+    `In [ ]:` prompts of cells a reader never ran, sanitised: Markdown cells and HTML outputs
+    through ``clean_html``, no JavaScript output run. A figure shows as its static SVG, an
+    ``<img>`` of a data URL (a script in it never runs)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        sanitize_html=True,
+        filters={"clean_html": clean_html},
+    )
     body, _ = exporter.from_notebook_node(nb)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,10 @@
 
 ``load(folder)`` reads ``run.sqlite`` (through ``rundir`` and the store); the figures and tables below take what it
 returns, so a notebook cell can re-create each of them: ``progress_figure(load("runs/x"))``.
+
+Every string of the run (the task's name and path, labels, summaries, the reason it stopped, the
+model's name, sources and traces) enters the Markdown through ``escape``; sources are shown in
+fenced blocks, never as code cells, so that running the report's notebook runs no candidate.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from ..cascade.duel import retime_text
 from ..cascade.profile import headline_factors
 from . import figures
+from .escape import code_span, fence, md, md_cell
 from .notebook import Document, ReportError, ceiling_text
 from .tables import ratio, text
 
@@ -192,21 +197,27 @@ def _header(data: RunData) -> str:
         verdicts[m["verdict"]] = verdicts.get(m["verdict"], 0) + 1
     counted = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items(), key=lambda kv: -kv[1]))
     machine = data.machine
+    model = (settings.get("llm") or {}).get("model") if run["generator"] == "llm" else None
     lines = [
-        f"- **task** `{data.task['name']}` ({data.task['path'] or 'path unknown'})",
-        f"- **generator** {run['generator']}, **budget** {budget or '?'} evaluations, "
-        f"**seed** {run['seed']}, **islands** {settings.get('islands', '?')}",
-        f"- **status** {run['status']}" + (f" ({run['reason']})" if run["reason"] else ""),
-        f"- **evaluations** {len(data.evaluated)} ({counted or 'none yet'}) of "
-        f"{len(data.candidates)} candidates; run started {run['created']}",
+        f"- **task** {code_span(data.task['name'])} ({md_cell(data.task['path'] or 'path unknown')})",
+        f"- **generator** {md_cell(run['generator'])}"
+        + (f" (model {code_span(model)})" if model else "")
+        + f", **budget** {md_cell(budget or '?')} evaluations, **seed** {md_cell(run['seed'])}, "
+        f"**islands** {md_cell(settings.get('islands', '?'))}",
+        f"- **status** {md_cell(run['status'])}"
+        + (f" ({md_cell(run['reason'])})" if run["reason"] else ""),
+        f"- **evaluations** {len(data.evaluated)} ({md_cell(counted or 'none yet')}) of "
+        f"{len(data.candidates)} candidates; run started {md_cell(run['created'])}",
     ]
     if machine:
         lines.append(
-            f"- **machine** {machine.get('platform', '?')}, {machine.get('usable_cores', '?')} "
-            f"usable cores, numba {machine.get('numba', '?')}, parevo-lab "
-            f"{machine.get('parevo_lab', '?')}"
+            "- **machine** "
+            + md_cell(
+                f"{machine.get('platform', '?')}, {machine.get('usable_cores', '?')} usable cores, "
+                f"numba {machine.get('numba', '?')}, parevo-lab {machine.get('parevo_lab', '?')}"
+            )
         )
-    lines.append(f"- **machine ceiling** {ceiling_text(data.ceiling)}")
+    lines.append(f"- **machine ceiling** {md_cell(ceiling_text(data.ceiling))}")
     best = data.best
     if best is None:
         lines.append("- **best** no correct candidate")
@@ -218,13 +229,14 @@ def _header(data: RunData) -> str:
         ceiling = (data.ceiling.get("compute_speedup") or {}).get(str(best["threads"]))
         of = f" of an attainable {ceiling:.2f}x" if ceiling and best["speedup"] else ""
         at = f" at {best['threads']} threads" if best["threads"] else ""
-        lines.append(f"- **best** #{best['id']}: {speed}{of} vs serial numba{at}")
+        best_text = f"#{best['id']}: {speed}{of} vs serial numba{at}"
+        lines.append(f"- **best** {md_cell(best_text)}")
         split = _split(data.profile(best), best["threads"])
         if split:
-            lines.append(f"- **where it comes from** {split}")
+            lines.append(f"- **where it comes from** {md_cell(split)}")
         retimed = best.get("retimed")
         if best.get("confirmed") and retimed:
-            lines.append(f"- **confirmed** {retime_text(best['id'], retimed, True)}")
+            lines.append(f"- **confirmed** {md_cell(retime_text(best['id'], retimed, True))}")
     kept_out = sum(1 for m in data.evaluated if m.get("confirmed") is False)
     if kept_out:
         lines.append(
@@ -232,6 +244,12 @@ def _header(data: RunData) -> str:
             "faster when re-timed against the best, interleaved"
         )
     return "\n".join(lines)
+
+
+def _ref(candidate: dict, start: bool = False) -> str:
+    """``#id`` in Markdown; ``start``: it begins a block (a list item), where ``#`` is escaped
+    (nbconvert reads ``- #2 ...`` as a list item holding a heading: ``#2`` without a space)."""
+    return (md if start else md_cell)(f"#{candidate['id']}")
 
 
 def _split(profile: dict | None, threads) -> str:
@@ -251,9 +269,11 @@ def _best_section(doc: Document, data: RunData) -> None:
         return
     seed = data.seed
     where = data.folder / BEST_FILE
-    saved = f" (saved as `{where}`)" if where.is_file() else ""
-    doc.markdown(f"## The best kernel: #{best['id']}{saved}\n\n{best['label']}")
-    doc.code(data.sources.get(best["id"], ""))
+    saved = f" (saved as {code_span(where)})" if where.is_file() else ""
+    doc.markdown(
+        f"## The best kernel: {_ref(best)}{saved}\n\n{md(best['label'], code=True)}\n\n"
+        + fence(data.sources.get(best["id"], ""), "python")
+    )
     if seed is not None and seed["id"] == best["id"]:
         doc.markdown(
             "No parallel candidate beat the serial reference on this machine: the best is the "
@@ -271,9 +291,7 @@ def _best_section(doc: Document, data: RunData) -> None:
             tofile=f"best #{best['id']}",
             lineterm="",
         )
-        doc.markdown(
-            f"### What it changed against the {name}\n\n```diff\n" + "\n".join(diff) + "\n```"
-        )
+        doc.markdown(f"### What it changed against the {name}\n\n" + fence("\n".join(diff), "diff"))
     figure = speedup_figure(data)
     if figure is None:
         doc.markdown("The best candidate was not timed (the run skipped profiling).")
@@ -297,10 +315,12 @@ def _races_section(doc: Document, data: RunData) -> None:
         trace = render_races(from_dict(Report, data.reports[m["id"]])).splitlines()
         if len(trace) > MAX_TRACE_LINES:
             trace = trace[:MAX_TRACE_LINES] + [f"... ({len(trace) - MAX_TRACE_LINES} more lines)"]
-        parts.append(f"### #{m['id']}: {m['label']}\n\n```text\n" + "\n".join(trace) + "\n```")
+        parts.append(
+            f"### {_ref(m)}: {md(m['label'], code=True)}\n\n" + fence("\n".join(trace), "text")
+        )
     rest = racy[MAX_RACE_TRACES:]
     if rest:
-        parts.append("Also raced: " + ", ".join(f"#{m['id']}" for m in rest))
+        parts.append("Also raced: " + ", ".join(_ref(m) for m in rest))
     doc.markdown("\n\n".join(parts))
 
 
@@ -328,6 +348,9 @@ def document(data: RunData) -> Document:
     if failed:
         doc.markdown(
             "## Other failures\n\n"
-            + "\n".join(f"- #{m['id']} **{m['verdict']}**: {m['summary']}" for m in failed)
+            + "\n".join(
+                f"- {_ref(m, start=True)} **{md_cell(m['verdict'])}**: {md_cell(m['summary'])}"
+                for m in failed
+            )
         )
     return doc

@@ -11,20 +11,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-Column = tuple[str, str, Callable[[Any], str]]
+from . import escape
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
+Column = tuple[str, str, Callable[[Any], str]]
 
 
 def text(value: Any) -> str:
@@ -56,23 +45,24 @@ def to_csv(rows: list[dict], columns: list[Column]) -> str:
 
 
 def to_markdown(rows: list[dict], columns: list[Column]) -> str:
-    def escape(cell: str) -> str:
-        return cell.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(escape(h) for _, h, _ in columns) + " |"]
+    """A GFM table; every cell escaped (``escape.md_cell``: no markup, no line break, ``|``)."""
+    lines = ["| " + " | ".join(escape.md_cell(h) for _, h, _ in columns) + " |"]
     lines.append("|" + "|".join("---" for _ in columns) + "|")
-    lines += ["| " + " | ".join(escape(c) for c in cells) + " |" for cells in _cells(rows, columns)]
+    lines += [
+        "| " + " | ".join(escape.md_cell(c, code=True) for c in cells) + " |"
+        for cells in _cells(rows, columns)
+    ]
     return "\n".join(lines) + "\n"
 
 
 def latex_escape(cell: str) -> str:
-    """LaTeX text: specials escaped, `code` spans as \\texttt, an ellipsis as \\ldots."""
-    parts = cell.split("`")
+    """LaTeX text (``escape.latex``: every special escaped), `code` spans as \\texttt."""
+    parts = str(cell).split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: no code spans
-        parts = [cell.replace("`", "'")]
+        parts = [str(cell).replace("`", "'")]
     out = []
     for i, part in enumerate(parts):
-        text = "".join(_LATEX_SPECIAL.get(ch, ch) for ch in part).replace("…", r"\ldots{}")
+        text = escape.latex(part)
         out.append(rf"\texttt{{{text}}}" if i % 2 else text)
     return "".join(out)
 
