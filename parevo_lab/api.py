@@ -87,7 +87,7 @@ def evolve(
 
         from .widget import Workbench
 
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new run folder is private
         workbench = Workbench(out, follow=False)
         handle = display(workbench, display_id=True)
 

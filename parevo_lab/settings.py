@@ -31,6 +31,12 @@ SERVER_THREADS = (1, 2)  # the server's thread counts (the CLI's default: 1, 2, 
 RETIME_BUDGET_S = 1.5  # seconds of interleaved timing (more when 8 rounds take longer)
 RETIME_THRESHOLD = 1.0  # it becomes the best when its ratio's 95% interval lies above this
 
+# ---------------------------------------------------------------- the Jupyter server's bounds
+MAX_BODY_BYTES = 8 * 2**20  # a request body beyond this is a 413, refused before it is parsed
+MAX_QUEUED = 32  # runs, checks and audits waiting for a free slot; one more is a 429
+MAX_RUNS = 1000  # run folders the server keeps; starting one more is a 409 (DELETE old ones)
+FEED_EVENTS = 10_000  # events a run's feed keeps for replay; an older client gets the whole state
+
 _THREADS = {
     "type": "array",
     "items": {"type": "integer", "minimum": 1, "maximum": 1024},

@@ -33,7 +33,9 @@ class JupyterServer:
         self.proc: subprocess.Popen | None = None
         self.port = 0
 
-    def start(self, timeout: float = 90) -> JupyterServer:
+    def start(self, timeout: float = 90, ready: int = 200) -> JupyterServer:
+        """Start the server and wait until ``GET status`` answers ``ready`` (a server that
+        refuses its work folder answers 500)."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         config = self.root.parent / f"jupyter_server_config_{self.port}.py"
@@ -65,7 +67,7 @@ class JupyterServer:
                 raise RuntimeError(f"the server exited: {self.log_text()[-2000:]}")
             try:
                 code, _ = self.call("GET", "status")
-                if code == 200:
+                if code == ready:
                     return self
             except OSError:
                 pass

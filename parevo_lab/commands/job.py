@@ -2,11 +2,13 @@
 audit that the Jupyter server queued), started from the folder's ``request.json``.
 
 The server writes the validated request and always starts this same fixed command in the folder;
-nothing read from disk ever becomes a command line. Here the request's settings are checked once
-more against the same schema (``parevo_lab.schema``) and turned into the arguments of
-``parevo evolve``, ``parevo check`` or ``parevo audit`` in one table per kind, so every setting
-the schema knows reaches the job (a test holds the table to the schema) and anything else is an
-error, never dropped.
+nothing read from disk ever becomes a command line (the command's one argument is the random mark
+the server gives each launch, which this module ignores: a restarted server adopts the process
+only when its command line carries the mark the folder's job.json recorded). Here the request's
+settings are checked once more against the same schema (``parevo_lab.schema``; NaN and Infinity
+are refused) and turned into the arguments of ``parevo evolve``, ``parevo check`` or ``parevo
+audit`` in one table per kind, so every setting the schema knows reaches the job (a test holds the
+table to the schema) and anything else is an error, never dropped.
 """
 
 from __future__ import annotations
@@ -110,14 +112,22 @@ def arguments(request: dict) -> list[str]:
     return args
 
 
+def _not_a_number(name: str):
+    """NaN and Infinity pass every numeric limit of a schema (a NaN timeout never expires)."""
+    raise ValueError(f"{REQUEST_FILE}: {name} is not a finite number")
+
+
 def main(folder: Path | None = None) -> int:
     from . import main as parevo
 
     folder = Path(folder or ".")
     try:
-        request = json.loads((folder / REQUEST_FILE).read_text(encoding="utf-8"))
+        text = (folder / REQUEST_FILE).read_text(encoding="utf-8")
+        request = json.loads(text, parse_constant=_not_a_number)
+        if not isinstance(request, dict):
+            raise RequestError(f"{REQUEST_FILE}: not a JSON object")
         args = arguments(request)
-    except (OSError, ValueError, RequestError) as exc:
+    except (OSError, ValueError, RecursionError, RequestError) as exc:
         print(f"parevo: error: cannot start the job: {exc}", file=sys.stderr)
         return 2
     return parevo(args)

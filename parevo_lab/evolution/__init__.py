@@ -70,7 +70,8 @@ def evolve(
     chosen = None
     if not resume:
         chosen = generators.get(generator, **given)  # a bad setting fails before any write
-    out.mkdir(parents=True, exist_ok=True)
+    if not out.exists():
+        out.mkdir(parents=True, mode=0o700)  # a new run folder is its user's alone
     with Store(database) as store:
         if resume:
             runs = store.runs()
@@ -166,7 +167,10 @@ def evolve(
             else f"# Best candidate of run {run_id} for {task.name}: candidate {best.id}\n"
         )
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(header + f"# {best.label}\n" + best.source, encoding="utf-8")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+        with os.fdopen(os.open(tmp, flags, 0o600), "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # private, like the run's store
+            handle.write(header + f"# {best.label}\n" + best.source)
         os.replace(tmp, path)
         result.best_path = path
     return result

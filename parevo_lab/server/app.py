@@ -36,7 +36,23 @@ class ParevoLab(ExtensionApp):
         "two jobs timing on the same cores measure each other.",
     )
     work_dir = Unicode(
-        config=True, help="Folder of the runs and checks (default: next to the default store)."
+        config=True,
+        help="Folder of the runs and checks (default: next to the default store). It must be "
+        "yours alone: a folder another user owns or can write is refused.",
+    )
+    max_queued = Int(
+        settings.MAX_QUEUED, config=True, help="Jobs that may wait in the queue; one more is a 429."
+    )
+    max_runs = Int(
+        settings.MAX_RUNS,
+        config=True,
+        help="Runs the work folder keeps; starting one more is a 409 until old ones are deleted.",
+    )
+    feed_events = Int(
+        settings.FEED_EVENTS,
+        config=True,
+        help="Events a run's stream keeps for replay; a client that missed older ones is sent "
+        "the run's whole state.",
     )
     stop_grace_s = Float(
         10.0, config=True, help="Seconds a stopped job has to record its stop before SIGKILL."
@@ -111,14 +127,21 @@ class ParevoLab(ExtensionApp):
             env=env,
             log=self.log,
             stop_grace_s=self.stop_grace_s,
+            max_queued=self.max_queued,
         )
         root = getattr(self.serverapp, "root_dir", None) if self.serverapp else None
         self.folders = RunFolders(
-            Path(self.work_dir), self.jobs, self.defaults(), Path(root) if root else None
+            Path(self.work_dir),
+            self.jobs,
+            self.defaults(),
+            Path(root) if root else None,
+            max_runs=self.max_runs,
         )
-        # kernels this server starts inherit it: their %parevo_evolve runs join this list
-        os.environ[notebook_runs.ENV] = str(self.folders.runs_dir)
-        self.feeds = Feeds(self.folders, poll_s=self.poll_s)
+        if self.folders.problem:  # every route answers this line (500); nothing in it is used
+            self.log.error(self.folders.problem)
+        else:  # kernels this server starts inherit it: their %parevo_evolve runs join this list
+            os.environ[notebook_runs.ENV] = str(self.folders.runs_dir)
+        self.feeds = Feeds(self.folders, poll_s=self.poll_s, history=self.feed_events)
         self.jobs.on_change = lambda job: self.feeds.poke(job.id) if job.kind == "run" else None
         self.log.info(
             "parevo_lab: work folder %s, at most %d job(s) at once", self.work_dir, self.max_jobs

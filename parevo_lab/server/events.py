@@ -8,6 +8,12 @@ again when its verdict arrives). Events are upserts keyed by id, so a client tha
 reconnects after a server restart rebuilds the same state from a replay. Event ids are
 ``<epoch>:<seq>``; an id from another epoch (another server process) replays everything.
 
+A feed keeps its last ``history`` events (``c.ParevoLab.feed_events``) and the newest event of
+each candidate and of the run. A client that asks for events older than those kept first gets a
+``reset`` event that says so, then that whole state (events are upserts, so it rebuilds the
+same run); a new client gets the whole state. The feed reads the run's SQLite in a thread, never
+on the server's event loop.
+
 A check's or an audit's feed (``JobFeed``) sends one event, ``check`` or ``audit``, each time
 its answer (``GET checks/<id>``: status, verdict, summary, report) changes: the same road as runs,
 so the panel neither polls nor reads a process's output.
@@ -19,28 +25,55 @@ import asyncio
 import json
 import secrets
 
+from ..settings import FEED_EVENTS
+
 EPOCH = secrets.token_hex(4)  # one per server process
 
 
 class Feed:
-    def __init__(self, folders, run_id: str, poll_s: float = 0.5, idle_poll_s: float = 2.0):
+    says_reset = True  # a client that missed dropped events is told before the whole state
+
+    def __init__(
+        self,
+        folders,
+        run_id: str,
+        poll_s: float = 0.5,
+        idle_poll_s: float = 2.0,
+        history: int = FEED_EVENTS,
+    ):
         self.folders = folders
         self.run_id = run_id
         self.poll_s = poll_s
         self.idle_poll_s = idle_poll_s
-        self.events: list[dict] = []
+        self.history = max(1, int(history))
+        self.events: list[dict] = []  # the last `history` events
+        self.dropped = 0  # events no longer kept: the first kept one is number dropped + 1
+        self.latest: dict[tuple, dict] = {}  # the newest event of each candidate and of the run
         self.listeners = 0
         self._seen_run: str | None = None
         self._seen_candidates: dict[int, str] = {}
         self._changed = asyncio.Event()
+        self._reading = asyncio.Lock()
         self._task: asyncio.Task | None = None
-        self.poll()
+
+    def read(self):
+        """The run as the API shows it, or None when it is gone (blocking: SQLite)."""
+        try:
+            return self.folders.run(self.run_id, candidates=True)
+        except LookupError:
+            return None
 
     def poll(self) -> None:
         """Read the run once and append an event for each change since the last read."""
-        try:
-            state = self.folders.run(self.run_id, candidates=True)
-        except LookupError:
+        self.apply(self.read())
+
+    async def refresh(self) -> None:
+        """``poll`` with the reading in a thread; one at a time, so events keep their order."""
+        async with self._reading:
+            self.apply(await asyncio.to_thread(self.read))
+
+    def apply(self, state) -> None:
+        if state is None:
             return
         candidates = state.pop("candidates")
         added = False
@@ -60,16 +93,35 @@ class Feed:
             self._changed = asyncio.Event()
 
     def _append(self, kind: str, data: dict) -> None:
-        self.events.append({"id": f"{EPOCH}:{len(self.events) + 1}", "type": kind, "data": data})
+        number = self.dropped + len(self.events) + 1
+        event = {"id": f"{EPOCH}:{number}", "type": kind, "data": data}
+        self.events.append(event)
+        self.latest[(kind, data["id"] if kind == "candidate" else None)] = event
+        if len(self.events) > self.history:
+            cut = len(self.events) - self.history
+            del self.events[:cut]
+            self.dropped += cut
+
+    def state(self) -> list[dict]:
+        """The newest event of each candidate and of the run, in order: the whole state."""
+        return sorted(self.latest.values(), key=lambda e: int(e["id"].partition(":")[2]))
 
     def since(self, last_id: str | None) -> list[dict]:
-        """Events after ``last_id``; all of them for no id or an id of another server process."""
-        if not last_id or ":" not in last_id:
-            return list(self.events)
-        epoch, _, seq = last_id.partition(":")
-        if epoch != EPOCH or not seq.isdigit():
-            return list(self.events)
-        return self.events[int(seq) :]
+        """Events after ``last_id``; the whole state for no id or an id of another server
+        process; a ``reset`` event, then the whole state, for events no longer kept."""
+        epoch, _, seq = (last_id or "").partition(":")
+        if epoch != EPOCH or not (seq.isascii() and seq.isdigit()) or len(seq) > 18:
+            return self.state() if self.dropped else list(self.events)
+        if int(seq) < self.dropped and not self.says_reset:
+            return self.state()
+        if int(seq) < self.dropped:
+            reset = {
+                "message": f"events 1 to {self.dropped} were dropped (a feed keeps its last "
+                f"{self.history}): the whole state follows",
+                "dropped": self.dropped,
+            }
+            return [{"id": f"{EPOCH}:0", "type": "reset", "data": reset}, *self.state()]
+        return self.events[int(seq) - self.dropped :]
 
     async def wait(self, timeout: float) -> None:
         try:
@@ -91,7 +143,7 @@ class Feed:
 
     async def _loop(self) -> None:
         while self.listeners > 0:
-            self.poll()
+            await self.refresh()
             await asyncio.sleep(self.poll_s if self.active() else self.idle_poll_s)
 
     def stop(self) -> None:
@@ -100,16 +152,23 @@ class Feed:
 
 
 class JobFeed(Feed):
-    """The feed of a check or an audit (``kind``): one event each time its answer changes."""
+    """The feed of a check or an audit (``kind``): one event each time its answer changes; its
+    whole state is its last answer (a client takes every event for the answer: no ``reset``)."""
 
-    def __init__(self, folders, kind: str, job_id: str, poll_s: float = 0.5):
+    says_reset = False
+
+    def __init__(self, folders, kind: str, job_id: str, poll_s: float = 0.5, history: int = 2):
         self.kind = kind
-        super().__init__(folders, job_id, poll_s, idle_poll_s=poll_s)
+        super().__init__(folders, job_id, poll_s, idle_poll_s=poll_s, history=history)
 
-    def poll(self) -> None:
+    def read(self):
         try:
-            state = getattr(self.folders, self.kind)(self.run_id)
+            return getattr(self.folders, self.kind)(self.run_id)
         except LookupError:
+            return None
+
+    def apply(self, state) -> None:
+        if state is None:
             return
         text = json.dumps(state, sort_keys=True)
         if text != self._seen_run:
@@ -120,30 +179,46 @@ class JobFeed(Feed):
 
 
 class Feeds:
-    def __init__(self, folders, poll_s: float = 0.5):
+    def __init__(self, folders, poll_s: float = 0.5, history: int = FEED_EVENTS):
         self.folders = folders
         self.poll_s = poll_s
+        self.history = history
         self._feeds: dict[str, Feed] = {}
+        self._pokes: set[asyncio.Task] = set()
 
-    def get(self, run_id: str) -> Feed:
-        self.folders.run(run_id)  # NotFound for an unknown run
-        if run_id not in self._feeds:
-            self._feeds[run_id] = Feed(self.folders, run_id, self.poll_s)
-        return self._feeds[run_id]
+    async def _first(self, key: str, make) -> Feed:
+        feed = self._feeds.get(key)
+        if feed is None:
+            feed = self._feeds[key] = make()
+            await feed.refresh()
+        return feed
 
-    def job(self, kind: str, job_id: str) -> JobFeed:
+    async def get(self, run_id: str) -> Feed:
+        self.folders.run_folder(run_id)  # NotFound for an unknown run
+        return await self._first(
+            run_id, lambda: Feed(self.folders, run_id, self.poll_s, history=self.history)
+        )
+
+    async def job(self, kind: str, job_id: str) -> JobFeed:
         """The feed of check or audit ``job_id`` (``kind`` is ``check`` or ``audit``)."""
-        getattr(self.folders, kind)(job_id)  # NotFound for an unknown one
-        key = f"{kind}/{job_id}"
-        if key not in self._feeds:
-            self._feeds[key] = JobFeed(self.folders, kind, job_id, self.poll_s)
-        return self._feeds[key]
+        self.folders.job_folder(kind, job_id)  # NotFound for an unknown one
+        return await self._first(
+            f"{kind}/{job_id}", lambda: JobFeed(self.folders, kind, job_id, self.poll_s)
+        )
 
     def poke(self, run_id: str) -> None:
         """A change the server made itself (start, stop, resume): publish it now."""
         feed = self._feeds.get(run_id)
         if feed is not None:
-            feed.poll()
+            task = asyncio.get_event_loop().create_task(feed.refresh())
+            self._pokes.add(task)
+            task.add_done_callback(self._pokes.discard)
+
+    def forget(self, key: str) -> None:
+        """Drop the feed of a deleted run (``key``: its id) or check (``check/<id>``)."""
+        feed = self._feeds.pop(key, None)
+        if feed is not None:
+            feed.stop()
 
     def stop(self) -> None:
         for feed in self._feeds.values():

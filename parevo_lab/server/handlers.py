@@ -3,15 +3,16 @@
 Every handler method is behind ``@tornado.web.authenticated`` and ``@authorized("execute")`` on a
 ``parevo_lab:<thing>`` resource: what this API starts is code execution, so a deployment's
 authorizer decides with the same action it uses for kernels and terminals. Request bodies are
-checked against the JSON schemas of ``parevo_lab.schema``; a bad one is a 400 whose message names
-the field and the fix. ``docs/server.md`` lists the routes with examples.
+checked against the JSON schemas of ``parevo_lab.schema`` (``bodies.py``); a bad one is a 400 whose
+message names the field and the fix. What reads SQLite (a run, its candidates, the list) runs in
+a thread, never on the server's event loop. ``docs/server.md`` lists the routes with examples.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 
-import jsonschema
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
@@ -27,28 +28,14 @@ from ..schema import (
     RESUME_REQUEST,
     RUN_REQUEST,
 )
+from .bodies import BadRequest, candidate_id, parse
 from .events import format_event
-from .runs import BadRequest, NotFound
+from .runs import NotFound, WorkFolderRefused
 
 #: All routes live below ``<base_url>/parevo-lab/``; the front end builds the same prefix.
 URL_NAMESPACE = "parevo-lab"
 EXECUTE = "execute"
-
-
-def validate(body, schema: dict) -> dict:
-    """The body if it fits ``schema``; BadRequest naming the first field that does not."""
-    try:
-        jsonschema.validate(body, schema)
-    except jsonschema.ValidationError as error:  # already the best match of all errors
-        where = ".".join(str(p) for p in error.absolute_path) or "body"
-        message = error.message
-        if error.validator == "additionalProperties":
-            allowed = ", ".join(sorted(schema.get("properties", {})))
-            message += f" (allowed: {allowed})"
-        elif error.validator == "required":
-            message += " (see docs/server.md for the fields)"
-        raise BadRequest(f"invalid request: {where}: {message}") from None
-    return body
+_LONGEST_MESSAGE = 1000  # a message is one line a person reads, never a value echoed whole
 
 
 class ParevoHandler(APIHandler):
@@ -58,25 +45,26 @@ class ParevoHandler(APIHandler):
 
     @property
     def folders(self):
+        """The work folder's runs, checks and audits; its one-line refusal (500) when the work
+        folder is not the user's alone."""
+        self.check_work_folder()
         return self.settings["parevo_lab"].folders
+
+    def check_work_folder(self) -> None:
+        problem = self.settings["parevo_lab"].folders.problem
+        if problem:
+            raise WorkFolderRefused(problem)
 
     @property
     def feeds(self):
         return self.settings["parevo_lab"].feeds
 
     def body(self, schema: dict) -> dict:
-        raw = self.request.body or b"{}"
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("invalid request: the body is not JSON (send a JSON object)") from None
-        where = _unencodable(data)
-        if where is not None:  # "\ud800" is valid JSON but no file or process can take it
-            raise BadRequest(
-                f"invalid request: {where}: holds a lone surrogate (\\ud800-\\udfff) that UTF-8 "
-                "cannot encode: send valid Unicode text"
-            )
-        return validate(data, schema)
+        return parse(self.request.body, schema)
+
+    async def off_loop(self, read, *args, **kwargs):
+        """``read(*args)`` (it opens SQLite) in a thread: the server's other requests go on."""
+        return await asyncio.to_thread(read, *args, **kwargs)
 
     def answer(self, data, status: int = 200) -> None:
         self.set_status(status)
@@ -87,37 +75,14 @@ class ParevoHandler(APIHandler):
         if isinstance(e, ParevoError):  # a user's problem: its status and its one-line message
             if self._finished:
                 return
+            message = str(e)
+            if len(message) > _LONGEST_MESSAGE:
+                message = message[:_LONGEST_MESSAGE] + "..."
             self.set_status(e.http_status)
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps({"message": str(e), "reason": type(e).__name__}))
+            self.finish(json.dumps({"message": message, "reason": type(e).__name__}))
             return
         super()._handle_request_exception(e)
-
-
-def _unencodable(value, path: str = "") -> str | None:
-    """The field (``task``, ``candidates.0.source``) of the first string in ``value`` that UTF-8
-    cannot encode, or None. Keys that are not plain names are shown JSON-escaped, on one line."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path or "body"
-    elif isinstance(value, dict | list):
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        for key, item in items:
-            name = str(key) if str(key).isidentifier() or isinstance(key, int) else json.dumps(key)
-            where = f"{path}.{name}" if path else name
-            found = _unencodable(key, where) if isinstance(key, str) else None
-            found = found or _unencodable(item, where)
-            if found:
-                return found
-    return None
-
-
-def _candidate_id(text: str) -> int:
-    if not text.isdigit():
-        raise NotFound(f"no candidate {text!r}: candidate ids are numbers")
-    return int(text)
 
 
 class StatusHandler(ParevoHandler):
@@ -132,6 +97,7 @@ class StatusHandler(ParevoHandler):
         from ..version import __version__
 
         app = self.settings["parevo_lab"]
+        self.check_work_folder()
         self.answer(
             {
                 "name": "parevo-lab",
@@ -150,8 +116,8 @@ class StatusHandler(ParevoHandler):
 class RunsHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self):
-        self.answer({"runs": self.folders.runs()})
+    async def get(self):
+        self.answer({"runs": await self.off_loop(self.folders.runs)})
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
@@ -163,8 +129,18 @@ class RunsHandler(ParevoHandler):
 class RunHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, run_id):
-        self.answer(self.folders.run(run_id, candidates=True))
+    async def get(self, run_id):
+        self.answer(await self.off_loop(self.folders.run, run_id, candidates=True))
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    async def delete(self, run_id):
+        """Remove an ended run's folder (409 while it is queued or running)."""
+        shown = await self.off_loop(self.folders.run, run_id)
+        self.folders.delete("run", run_id, shown["status"])
+        self.feeds.forget(run_id)
+        self.set_status(204)
+        self.finish()
 
 
 class StopRunHandler(ParevoHandler):
@@ -194,13 +170,14 @@ class EventsHandler(ParevoHandler):
 
     heartbeat_s = 15.0
 
-    def feed(self, job_id: str):
-        return self.feeds.get(job_id)
+    async def feed(self, job_id: str):
+        self.check_work_folder()
+        return await self.feeds.get(job_id)
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
     async def get(self, job_id):
-        feed = self.feed(job_id)
+        feed = await self.feed(job_id)
         last = self.request.headers.get("Last-Event-ID") or self.get_query_argument("after", None)
         until_idle = self.get_query_argument("until", "") == "idle"
         self.set_header("Content-Type", "text/event-stream")
@@ -218,7 +195,7 @@ class EventsHandler(ParevoHandler):
                     self.write(": keepalive\n\n")
                 await self.flush()
                 if until_idle and not feed.active():
-                    feed.poll()  # what the job wrote last
+                    await feed.refresh()  # what the job wrote last
                     if not feed.since(last):
                         break
                     continue
@@ -234,8 +211,9 @@ class CheckEventsHandler(EventsHandler):
 
     auth_resource = "parevo_lab:checks"
 
-    def feed(self, job_id: str):
-        return self.feeds.job("check", job_id)
+    async def feed(self, job_id: str):
+        self.check_work_folder()
+        return await self.feeds.job("check", job_id)
 
 
 class AuditEventsHandler(EventsHandler):
@@ -243,15 +221,16 @@ class AuditEventsHandler(EventsHandler):
 
     auth_resource = "parevo_lab:audits"
 
-    def feed(self, job_id: str):
-        return self.feeds.job("audit", job_id)
+    async def feed(self, job_id: str):
+        self.check_work_folder()
+        return await self.feeds.job("audit", job_id)
 
 
 class CandidatesHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, run_id):
-        self.answer({"candidates": self.folders.candidates(run_id)})
+    async def get(self, run_id):
+        self.answer({"candidates": await self.off_loop(self.folders.candidates, run_id)})
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
@@ -265,8 +244,9 @@ class CandidatesHandler(ParevoHandler):
 class CandidateHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, run_id, candidate):
-        self.answer(self.folders.candidate(run_id, _candidate_id(candidate)))
+    async def get(self, run_id, candidate):
+        number = candidate_id(candidate)
+        self.answer(await self.off_loop(self.folders.candidate, run_id, number))
 
 
 class ParentHandler(ParevoHandler):
@@ -274,7 +254,7 @@ class ParentHandler(ParevoHandler):
     @authorized(EXECUTE)
     def post(self, run_id, candidate):
         body = self.body(PARENT_REQUEST)
-        run = self.folders.pin(run_id, _candidate_id(candidate), body.get("resume", True))
+        run = self.folders.pin(run_id, candidate_id(candidate), body.get("resume", True))
         self.feeds.poke(run_id)
         self.answer(run)
 
@@ -326,8 +306,17 @@ class CheckHandler(ParevoHandler):
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, check_id):
-        self.answer(self.folders.check(check_id))
+    async def get(self, check_id):
+        self.answer(await self.off_loop(self.folders.check, check_id))
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def delete(self, check_id):
+        """Remove an ended check's folder (409 while it is queued or running)."""
+        self.folders.delete("check", check_id)
+        self.feeds.forget(f"check/{check_id}")
+        self.set_status(204)
+        self.finish()
 
 
 class StopCheckHandler(ParevoHandler):
@@ -353,8 +342,17 @@ class AuditHandler(ParevoHandler):
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, audit_id):
-        self.answer(self.folders.audit(audit_id))
+    async def get(self, audit_id):
+        self.answer(await self.off_loop(self.folders.audit, audit_id))
+
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    def delete(self, audit_id):
+        """Remove an ended audit's folder (409 while it is queued or running)."""
+        self.folders.delete("audit", audit_id)
+        self.feeds.forget(f"audit/{audit_id}")
+        self.set_status(204)
+        self.finish()
 
 
 class StopAuditHandler(ParevoHandler):

@@ -1,15 +1,17 @@
 """The server's jobs: each run or check is a ``parevo`` child process in its own session.
 
 A job is a folder under the work folder plus, while it runs, a process. The folder holds what the
-job was asked (``request.json``), the process identity (``job.json``: pid and kernel start time, so
-a pid reused by another program is never taken for ours), its output (``job.out``, ``job.log``)
-and, for runs, the run's SQLite file. Everything a person needs survives a server restart: a
+job was asked (``request.json``), the process identity (``job.json``: pid, kernel start time and
+the random mark the server put on the job's command line, so that neither a pid reused by another
+program nor a process the server did not start is ever taken for ours), its output (``job.out``,
+``job.log``) and, for runs, the run's SQLite file, all private to the user (0600 files in a 0700
+folder; the job runs with the umask 077). Everything a person needs survives a server restart: a
 process that outlived the server is adopted again, a queued job is queued again.
 
 At most ``max_jobs`` processes run at once (one by default: two evaluations timing on the same two
-cores would measure each other). Stopping sends SIGTERM to the job's process group (the CLI turns
-it into a clean stop that kills its sandbox child and records "stopped"), then SIGKILL to every
-process group below it after a grace period.
+cores would measure each other) and at most ``max_queued`` jobs wait. Stopping sends SIGTERM to
+the job's process group (the CLI turns it into a clean stop that kills its sandbox child and
+records "stopped"), then SIGKILL to every process group below it after a grace period.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..commands.job import REQUEST_FILE  # the one name of a job's request file
+from ..errors import ParevoError
 from ..sandbox import descendants
+from ..settings import MAX_QUEUED
+from .private import JOB_UMASK, open_private, write_private
 
 JOB_FILE = "job.json"
 OUT_FILE = "job.out"
@@ -54,8 +59,9 @@ def read_json(path: Path) -> dict:
 
 
 def write_json(path: Path, data: dict) -> None:
+    """Replace ``path`` with ``data`` at once (a reader never sees half a file), 0600."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    write_private(tmp, json.dumps(data, indent=1))
     os.replace(tmp, path)
 
 
@@ -73,24 +79,58 @@ def start_time(pid: int) -> int | None:
 
 
 # Every job is this one command, started in its folder: it reads the folder's request.json
-# (parevo_lab/commands/job.py). Nothing read from disk ever becomes a command line.
+# (parevo_lab/commands/job.py). Nothing read from disk ever becomes a command line. -P: the
+# folder is not on the job's import path, so no file in it can stand in for a module.
 JOB_MODULE = "parevo_lab.commands.job"
+MARK = re.compile(r"[0-9a-f]{32}")  # the random mark of one launch (secrets.token_hex(16))
 
 
-def job_command() -> list[str]:
-    return [sys.executable, "-m", JOB_MODULE]
+def job_command(mark: str | None = None) -> list[str]:
+    """The job command; ``mark``: the random mark of this launch, which the job ignores and a
+    restarted server looks for (``is_job_process``)."""
+    return [sys.executable, "-P", "-m", JOB_MODULE, *([mark] if mark else [])]
 
 
-def is_job_process(pid: int, folder: Path) -> bool:
-    """Whether ``pid`` is our job command running in ``folder`` (not just any process whose
-    number a job file names)."""
+def process_owner(pid: int) -> int | None:
+    """The effective user id of ``pid`` (from /proc/<pid>/status, readable for any process)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("Uid:"):
+            return int(line.split()[2])
+    return None
+
+
+def is_job_process(pid: int, folder: Path, mark) -> bool:
+    """Whether ``pid`` is the job a server launched in ``folder``, not just any process whose
+    number a job file names: a process of this user running the job command with ``mark`` (the
+    random mark job.json recorded at launch; no other process carries it) and, where /proc
+    shows it, in ``folder``. A job that starts candidates is non-dumpable (``sandbox``), which
+    closes its cwd and environment to a server that is not root; its command line stays open."""
+    if not isinstance(mark, str) or not MARK.fullmatch(mark):
+        return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        cwd = os.readlink(f"/proc/{pid}/cwd")
     except OSError:
         return False
     args = [part.decode(errors="replace") for part in cmdline if part]
-    return args[1:3] == ["-m", JOB_MODULE] and Path(cwd) == Path(folder).resolve()
+    if args[1:] != job_command(mark)[1:] or process_owner(pid) != os.geteuid():
+        return False
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except PermissionError:  # non-dumpable: its mark and owner said enough
+        return True
+    except OSError:
+        return False
+    return Path(cwd) == Path(folder).resolve()
+
+
+class QueueFull(ParevoError):
+    """No room for another job in the queue (429)."""
+
+    http_status = 429
 
 
 @dataclass
@@ -121,6 +161,7 @@ class JobManager:
         work_dir: Path,
         max_jobs: int = 1,
         env: dict | None = None,
+        max_queued: int = MAX_QUEUED,
         log=None,
         stop_grace_s: float = 10.0,
         poll_s: float = 0.25,
@@ -128,6 +169,7 @@ class JobManager:
     ):
         self.work_dir = Path(work_dir)
         self.max_jobs = max(1, int(max_jobs))
+        self.max_queued = max(1, int(max_queued))
         self.env = env if env is not None else dict(os.environ)
         self.log = log
         self.stop_grace_s = stop_grace_s
@@ -146,14 +188,31 @@ class JobManager:
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
+    def check_room(self) -> None:
+        """QueueFull when ``max_queued`` jobs already wait (before anything is written)."""
+        waiting = sum(1 for job in self.jobs.values() if job.state == "queued")
+        if waiting >= self.max_queued:
+            jobs = f"{waiting} job{'s' if waiting != 1 else ''}"
+            raise QueueFull(
+                f"the queue is full ({jobs} waiting, c.ParevoLab.max_queued = "
+                f"{self.max_queued}): wait for one to start, or stop one"
+            )
+
+    def forget(self, job_id: str) -> None:
+        """Drop an ended job (its folder is being deleted)."""
+        job = self.jobs.get(job_id)
+        if job is not None and not job.active:
+            del self.jobs[job_id]
+
     def adopt(self, job_id: str, kind: str, folder: Path) -> Job | None:
         """After a restart: take back a job whose process still runs, or re-queue one that never
         started. Returns the job, or None when the folder's job is over."""
         info = read_json(folder / JOB_FILE)
         request = read_json(folder / REQUEST_FILE)
         pid, started = info.get("pid"), info.get("start_time")
-        alive = pid and "returncode" not in info and start_time(pid) == started
-        if alive and is_job_process(pid, folder):
+        alive = type(pid) is int and pid > 0 and "returncode" not in info
+        alive = alive and start_time(pid) == started
+        if alive and is_job_process(pid, folder, info.get("mark")):
             job = Job(job_id, kind, folder, "running", pid, started)
             self.jobs[job_id] = job
             self._watch(job)
@@ -195,19 +254,22 @@ class JobManager:
             except OSError as exc:  # the interpreter vanished, the folder is unwritable...
                 job.state = "exited"
                 job.returncode = -1
-                (job.folder / LOG_FILE).write_text(f"could not start the job: {exc}\n")
+                write_private(job.folder / LOG_FILE, f"could not start the job: {exc}\n")
                 self._mark(job, "exited")
                 self.on_change(job)
 
     def _launch(self, job: Job) -> None:
-        with open(job.folder / OUT_FILE, "wb") as out, open(job.folder / LOG_FILE, "wb") as err:
+        mark = secrets.token_hex(16)
+        out, err = open_private(job.folder / OUT_FILE), open_private(job.folder / LOG_FILE)
+        with out, err:
             job.proc = subprocess.Popen(
-                job_command(),
+                job_command(mark),
                 cwd=job.folder,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
                 env=self.env,
+                umask=JOB_UMASK,
                 start_new_session=True,  # its own process group: stop takes it whole
             )
         job.pid = job.proc.pid
@@ -215,7 +277,7 @@ class JobManager:
         job.state = "running"
         write_json(
             job.folder / JOB_FILE,
-            {"pid": job.pid, "start_time": job.started, "launched": now()},
+            {"pid": job.pid, "start_time": job.started, "mark": mark, "launched": now()},
         )
         self._mark(job, "running")
         if self.log:

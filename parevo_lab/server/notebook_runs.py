@@ -8,6 +8,13 @@ there, with a ``request.json`` that says ``"origin": "notebook"``, the notebook'
 server lists such a run like its own: running while the kernel's process lives and the run
 says so, interrupted when the kernel died mid-run. Stop interrupts the kernel (the cell ends
 and the run is recorded as stopped); resuming is the notebook's (``%parevo_evolve --resume``).
+
+The kernel a request names is taken for one only when it is the same process (start time), of
+this user, and one this server started (a process below the server's): a planted request naming
+any other process gets it neither shown as running nor interrupted. (Its /proc environment
+would say more, but a kernel that ran a candidate is non-dumpable: only root could read it.)
+A kernel writes its run folder 0700 (its files 0600), and only into a runs folder that is its
+user's alone.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import os
 import signal
 from pathlib import Path
 
-from .jobs import REQUEST_FILE, now, start_time, write_json
+from .jobs import REQUEST_FILE, now, process_owner, start_time, write_json
+from .private import folder_problem, make_folder
 
 ENV = "PAREVO_SERVER_RUNS"
 ORIGIN = "notebook"
@@ -25,8 +33,10 @@ ORIGIN = "notebook"
 def shared_runs_dir() -> Path | None:
     """The runs folder of the Jupyter server that started this kernel, if any."""
     value = os.environ.get(ENV)
-    path = Path(value) if value else None
-    return path if path is not None and path.is_dir() else None
+    path = Path(value).resolve() if value else None
+    if path is None or folder_problem(path) or folder_problem(path.parent):
+        return None  # none, or another user's or writable by others: the default folder
+    return path
 
 
 def register(run_id: str, settings: dict) -> Path | None:
@@ -36,7 +46,7 @@ def register(run_id: str, settings: dict) -> Path | None:
     if root is None:
         return None
     folder = root / run_id
-    folder.mkdir(parents=True)
+    make_folder(folder)
     pid = os.getpid()
     notebook = os.environ.get("JPY_SESSION_NAME") or None
     write_json(
@@ -66,6 +76,8 @@ def runs_of(notebook: str | None) -> list[dict]:
         return []
     found = []
     for folder in root.iterdir():
+        if folder_problem(folder):  # another user's, or others can write it: not read
+            continue
         request = read_json(folder / REQUEST_FILE)
         if request.get("kind") != "run":
             continue
@@ -99,11 +111,31 @@ def is_notebook_run(request: dict) -> bool:
     return request.get("origin") == ORIGIN
 
 
-def kernel_alive(request: dict) -> bool:
-    """Whether the kernel that started the run is still the same live process."""
+def _below(pid: int, ancestor: int) -> bool:
+    """Whether ``ancestor`` started ``pid``, directly or through its children."""
+    for _ in range(64):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            pid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid == ancestor:
+            return True
+        if pid <= 1:
+            return False
+    return False
+
+
+def kernel_alive(request: dict, server: int | None = None) -> bool:
+    """Whether the kernel that started the run is still the same live process of this user;
+    with ``server`` (a pid), also one that process started."""
     kernel = request.get("kernel") or {}
     pid, started = kernel.get("pid"), kernel.get("start_time")
-    return bool(isinstance(pid, int) and started is not None and start_time(pid) == started)
+    if type(pid) is not int or pid <= 0 or started is None or start_time(pid) != started:
+        return False
+    if process_owner(pid) != os.geteuid():
+        return False
+    return server is None or _below(pid, server)
 
 
 def settle(request: dict, out: dict, root_dir: Path | None) -> None:
@@ -115,7 +147,7 @@ def settle(request: dict, out: dict, root_dir: Path | None) -> None:
         except ValueError:
             pass  # a notebook outside the server's root: shown as it is
     out["origin"] = ORIGIN
-    alive = kernel_alive(request)
+    alive = kernel_alive(request, os.getpid())  # in the server: its own kernels only
     if out["run"] is None:
         out["status"] = "running" if alive else "failed"
         out["reason"] = "" if alive else "the notebook's run ended before it began"
@@ -129,8 +161,9 @@ def settle(request: dict, out: dict, root_dir: Path | None) -> None:
 
 
 def interrupt(request: dict) -> bool:
-    """Stop a notebook's run: interrupt its kernel (the run records itself as stopped)."""
-    if not kernel_alive(request):
+    """Stop a notebook's run: interrupt its kernel (the run records itself as stopped), when it
+    is a kernel of this server (a process below this one)."""
+    if not kernel_alive(request, os.getpid()):
         return False
     os.kill(request["kernel"]["pid"], signal.SIGINT)
     return True
