@@ -17,12 +17,24 @@ against the best, interleaved; ``cascade/duel.py``) runs where profiles run and 
 A worker that dies mid-evaluation has its task rerun elsewhere (Dask retries it); a task that
 kills ``ALLOWED_FAILURES`` workers in a row comes back as a ``runtime_error`` report saying so:
 an evaluation is never lost.
+
+Whoever can talk to a Dask scheduler can run code on its workers and, through
+``run_on_scheduler``, in the scheduler's process (for a LocalCluster: the process that started
+it, e.g. the Jupyter server). So the LocalCluster speaks TLS with a key and certificate made for
+it alone (``Security.temporary()``: both ends must hold them), listens on 127.0.0.1 with its
+dashboard, and a plain ``tcp://`` scheduler is used with a warning (docs/scale.md). The server
+hands its cluster's credentials to its runs in files only its user can read
+(``share_credentials``).
 """
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
+import logging
 import os
+import shutil
+import tempfile
 
 from .cascade.duel import compare
 from .cascade.evaluate import (
@@ -41,6 +53,14 @@ from .task import Task
 PROFILE_RESOURCE = "profile"
 ALLOWED_FAILURES = 2  # workers a task may take down (each time rerun elsewhere) before it fails
 CONNECT_TIMEOUT_S = 10  # to reach an existing scheduler
+PLAIN_TCP_WARNING = (
+    "the Dask scheduler at {address} is reached over plain tcp://, neither encrypted nor "
+    "authenticated: whoever can reach it can run code on its workers, and a forged answer runs "
+    "code in this process (Dask unpickles results); on a shared host or network use tls:// with "
+    "certificates (docs/scale.md)"
+)
+
+log = logging.getLogger(__name__)
 
 
 class ExecutorError(ParevoError):
@@ -95,13 +115,15 @@ class DaskExecutor:
             ) from None
         self._distributed = distributed
         self.cluster = None
+        security = None  # an existing scheduler: Dask's configuration (distributed.comm.tls)
         if address is None:
             self.cluster = local_cluster(workers or default_workers())
             address = self.cluster.scheduler_address
+            security = self.cluster.security
         self.address = address
         try:
             self.client = distributed.Client(
-                address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False
+                address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False, security=security
             )
         except (OSError, TimeoutError) as exc:
             if self.cluster is not None:
@@ -110,6 +132,8 @@ class DaskExecutor:
                 f"no Dask scheduler answered at {address} ({exc}): start one "
                 "(dask scheduler; dask worker ADDRESS --resources profile=1) or use --executor dask"
             ) from None
+        if address.startswith("tcp://"):
+            log.warning(PLAIN_TCP_WARNING.format(address=address))
         info = self.client.scheduler_info()["workers"]
         threads = sum(w.get("nthreads", 1) for w in info.values())
         self.slots = max(1, threads)
@@ -238,18 +262,60 @@ def default_workers() -> int:
 def local_cluster(workers: int):
     """A ``LocalCluster`` of ``workers`` single-threaded processes, each offering one unit of the
     ``profile`` resource (``cores_exclusive`` keeps their profiles from overlapping on this
-    host). Started quietly, with the dashboard on a free port."""
+    host). It speaks TLS with a key and certificate made for it (``Security.temporary()``; a
+    client needs ``cluster.security``, or ``share_credentials``), and it and its dashboard listen
+    on 127.0.0.1 only. Started quietly."""
     from distributed import LocalCluster
+    from distributed.security import Security
 
+    try:
+        security = Security.temporary()
+    except ImportError:
+        raise ExecutorError(
+            "a Dask LocalCluster needs the cryptography package for its TLS certificate: "
+            "pip install cryptography"
+        ) from None
     return LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
         resources={PROFILE_RESOURCE: 1},
         scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES},
-        dashboard_address=":0",
+        security=security,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
         silence_logs=40,  # logging.ERROR: the run's own progress is what a person reads
     )
+
+
+# Dask reads its settings from DASK_* variables: a process with these connects with TLS.
+TLS_VARIABLES = {
+    "ca": "DASK_DISTRIBUTED__COMM__TLS__CA_FILE",
+    "cert": "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT",
+    "key": "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY",
+}
+
+
+def share_credentials(cluster) -> dict[str, str]:
+    """The environment variables with which another process of this user (a run of the Jupyter
+    server) connects to ``cluster``: its certificate and key, written to a fresh folder only
+    this user can read (0700, files 0600), removed when this process exits."""
+    security = cluster.security
+    folder = tempfile.mkdtemp(prefix="parevo-dask-tls-")  # 0700
+    atexit.register(shutil.rmtree, folder, True)
+    contents = {
+        "ca": security.tls_ca_file,
+        "cert": security.tls_client_cert,
+        "key": security.tls_client_key,
+    }
+    env = {"DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True"}
+    for name, text in contents.items():
+        path = os.path.join(folder, f"{name}.pem")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        env[TLS_VARIABLES[name]] = path
+    return env
 
 
 def open_executor(spec: str | None = None, workers: int | None = None):

@@ -15,6 +15,15 @@ MEMORY_MB = 8192  # address-space limit of the sandbox child
 PROFILE_BUDGET_S = 1.0  # sampling seconds per configuration when profiling
 PYTHON_CAP_S = 10.0  # longest call of the pure-Python reference timed for vs_python
 
+# ---------------------------------------------------------------- the sandbox child's limits
+# (besides MEMORY_MB and the timeouts; docs/security.md says what each one stops)
+FILE_SIZE_MB = 256  # largest file the child may write (RLIMIT_FSIZE; past it: SIGXFSZ)
+OPEN_FILES = 1024  # descriptors the child may hold open (RLIMIT_NOFILE)
+# RLIMIT_NPROC counts every process and thread of the user, not of the child: the child may add
+# this many to those its user runs when it starts (a fork bomb stops there; root is exempt)
+PROCESS_MARGIN = 4096
+CORES_LOCK_WAIT_S = 3600.0  # longest wait for the cores lock before giving up, naming its holder
+
 # ---------------------------------------------------------------- an audit of a task
 AUDIT_TIMEOUT_S = 10.0  # seconds one call of one mutant may take: a hang is a kill
 

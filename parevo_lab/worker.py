@@ -17,6 +17,7 @@ import time
 import traceback
 from pathlib import Path
 
+from . import settings
 from .task import TaskProblem, fresh_copy
 
 
@@ -175,14 +176,34 @@ def guard(parent_pid: int | None) -> None:
         os._exit(3)  # the parent died before the request took effect
 
 
-def set_limits(memory_mb: int) -> None:
-    limit = int(memory_mb) * 1024 * 1024
+def set_limits(limits: dict) -> None:
+    """The child's own limits, set before any untrusted code runs (``sandbox.Limits.for_child``):
+    address space, no core files, the largest file (a candidate writing past it gets SIGXFSZ),
+    open files, and processes and threads. RLIMIT_NPROC counts every process and thread of the
+    user, so it is set to those the user runs now plus a margin: a fork bomb stops there, a
+    normal run never reaches it (root is exempt from it, and is not limited here). Each limit
+    only ever lowers what the child inherited (soft = hard: the candidate cannot raise it again
+    unless it runs as root)."""
+    mib = 1024 * 1024
+    _lower(resource.RLIMIT_AS, int(limits.get("memory_mb", settings.MEMORY_MB)) * mib)
+    _lower(resource.RLIMIT_CORE, 0)  # no core files from a crashing candidate
+    _lower(resource.RLIMIT_FSIZE, int(limits.get("file_size_mb", settings.FILE_SIZE_MB)) * mib)
+    _lower(resource.RLIMIT_NOFILE, int(limits.get("open_files", settings.OPEN_FILES)))
+    if os.getuid() != 0:
+        from .sandbox import user_tasks
+
+        margin = int(limits.get("process_margin", settings.PROCESS_MARGIN))
+        _lower(resource.RLIMIT_NPROC, user_tasks() + margin + int(limits.get("threads", 1)))
+
+
+def _lower(limit: int, value: int) -> None:
+    hard = resource.getrlimit(limit)[1]
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(limit, (value, value))
     except (ValueError, OSError):
         pass
-    # No core files from a crashing candidate.
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def main(argv: list[str]) -> int:
@@ -190,7 +211,7 @@ def main(argv: list[str]) -> int:
     with open(job_path) as handle:
         job = json.load(handle)
     guard(job.get("parent_pid"))
-    set_limits(job.get("memory_mb", 8192))
+    set_limits(job.get("limits") or {"memory_mb": job.get("memory_mb", settings.MEMORY_MB)})
     emit = Emitter(events_path)
     try:
         import numba  # noqa: F401 - part of start-up, timed apart from the stages

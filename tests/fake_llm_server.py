@@ -8,7 +8,8 @@ SCRIPT.json is a list of replies, used in order (the last one repeats):
   {"raw": "..."}                     a 200 response whose body is not JSON
   {"no_choices": true}               a 200 JSON response without choices
   {"sleep": S, ...}                  wait S seconds first (for timeouts)
-Every request body is appended to LOG.jsonl; the chosen port is written to PORT_FILE.
+Every request (path, body and Authorization header) is appended to LOG.jsonl; the chosen port is
+written to PORT_FILE.
 """
 
 import json
@@ -29,7 +30,9 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = json.loads(self.rfile.read(length) or b"{}")
         with open(log_file, "a") as log:
-            log.write(json.dumps({"path": self.path, "body": body}) + "\n")
+            sent = {"path": self.path, "body": body}
+            sent["authorization"] = self.headers.get("Authorization")  # the key it was sent
+            log.write(json.dumps(sent) + "\n")
         reply = script[min(state["next"], len(script) - 1)]
         state["next"] += 1
         if reply.get("sleep"):

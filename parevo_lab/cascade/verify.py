@@ -14,6 +14,7 @@ import time
 import traceback
 
 from ..results import CompileError, CompileResult, Failure, SourceSite, VerifyCase
+from ..sandbox import limit_note
 from ..task import (
     CHECK_SEEDS,
     EDGE_SEEDS,
@@ -240,7 +241,8 @@ def _import_error(session, exc: BaseException) -> CompileError:
     where = f"line {site.line}: " if site else ""
     return CompileError(
         kind="import",
-        summary=f"{where}importing the candidate raised {type(exc).__name__}: {str(exc)[:200]}",
+        summary=f"{where}importing the candidate raised {type(exc).__name__}: {str(exc)[:200]}"
+        f"{limit_note(exc)}",
         site=site,
         full_text=tb,
     )
@@ -363,5 +365,5 @@ def _describe_exception(exc: Exception) -> str:
     if isinstance(exc, IndexError):
         return f"out-of-bounds access: IndexError: {first or 'index is out of bounds'}"
     if isinstance(exc, MemoryError):
-        return f"out of memory: MemoryError: {first}"
-    return f"the kernel raised {type(exc).__name__}: {first}"
+        return f"out of memory: MemoryError: {first}{limit_note(exc)}"
+    return f"the kernel raised {type(exc).__name__}: {first}{limit_note(exc)}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..sandbox.reach import protect_process
 from ..version import __version__
 from . import audit, bench, check, evolve, races, report
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # before anything else: the candidates this process starts run as its user, and must not
+    # read the secrets it started with through /proc/<pid>/environ or its memory (a job of the
+    # Jupyter server holds the model key there)
+    protect_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, List, Unicode, default
 
 from .. import settings
+from ..commands.job import REQUEST_FILE
+from ..sandbox import job_environment, protect_process
 from ..store import default_path
 from . import notebook_runs
 from .events import Feeds
 from .handlers import handlers
-from .jobs import JobManager
+from .jobs import JobManager, read_json
 from .runs import RunFolders
 
 
@@ -79,7 +82,11 @@ class ParevoLab(ExtensionApp):
     )
     llm_model = Unicode("", config=True, help="Model name (default: $PAREVO_LLM_MODEL).")
     llm_api_key = Unicode(
-        "", config=True, help="API key of the endpoint (default: $PAREVO_LLM_API_KEY)."
+        "",
+        config=True,
+        help="API key of the endpoint (default: $PAREVO_LLM_API_KEY, else $OPENAI_API_KEY). Only "
+        "an llm run that calls the configured endpoint (llm_base_url) gets it; a run naming "
+        "another endpoint calls it without a key.",
     )
     poll_s = Float(0.5, config=True, help="Seconds between reads of a live run's store.")
     executor = Unicode(
@@ -110,9 +117,11 @@ class ParevoLab(ExtensionApp):
         }
 
     def initialize_settings(self):
-        env = dict(os.environ)
-        if self.llm_api_key:
-            env["PAREVO_LLM_API_KEY"] = self.llm_api_key
+        # Jobs start from an allow-list of this environment, never its token or keys: the model
+        # key goes to an llm run of the configured endpoint alone (_job_env). A candidate runs
+        # as this user: this process becomes non-dumpable, its environ and memory closed to it.
+        env = job_environment()
+        protect_process()
         self.cluster = None
         executor = self.executor.strip() or "local"
         if executor not in ("local", "dask") and "://" not in executor:
@@ -121,6 +130,10 @@ class ParevoLab(ExtensionApp):
                 "(tcp://host:8786)"
             )
         env["PAREVO_EXECUTOR"] = executor  # a run's `parevo evolve` reads it
+        if executor.startswith("tcp://"):
+            from ..executor import PLAIN_TCP_WARNING
+
+            self.log.warning("parevo_lab: %s", PLAIN_TCP_WARNING.format(address=executor))
         self.jobs = JobManager(
             Path(self.work_dir),
             max_jobs=self.max_jobs,
@@ -143,9 +156,36 @@ class ParevoLab(ExtensionApp):
             os.environ[notebook_runs.ENV] = str(self.folders.runs_dir)
         self.feeds = Feeds(self.folders, poll_s=self.poll_s, history=self.feed_events)
         self.jobs.on_change = lambda job: self.feeds.poke(job.id) if job.kind == "run" else None
+        self.jobs.env_for = self._job_env
         self.log.info(
             "parevo_lab: work folder %s, at most %d job(s) at once", self.work_dir, self.max_jobs
         )
+
+    def _job_env(self, job) -> dict:
+        """One job's environment: the allowed variables, plus the model key for an llm run that
+        calls the configured endpoint. A run naming another endpoint calls it without the key
+        (a local server needs none; one that does answers 401 and the run stops saying so)."""
+        env = dict(self.jobs.env)
+        key = self.llm_api_key or os.environ.get("PAREVO_LLM_API_KEY")
+        key = key or os.environ.get("OPENAI_API_KEY")
+        if not key or job.kind != "run":
+            return env
+        chosen = read_json(job.folder / REQUEST_FILE).get("settings") or {}
+        if (chosen.get("generator") or self.generator) != "llm":
+            return env
+        configured = self.llm_base_url or os.environ.get("PAREVO_LLM_BASE_URL")
+        configured = configured or os.environ.get("OPENAI_BASE_URL")
+        asked = chosen.get("base_url") or configured
+        if configured and _same_endpoint(asked, configured):
+            env["PAREVO_LLM_API_KEY"] = key
+        else:
+            self.log.warning(
+                "parevo_lab: run %s calls %s, not the configured endpoint %s: it gets no API key",
+                job.id,
+                asked,
+                configured or "(none)",
+            )
+        return env
 
     def initialize_handlers(self):
         self.handlers.extend(handlers())
@@ -160,7 +200,7 @@ class ParevoLab(ExtensionApp):
         runs' environment, so each `parevo evolve` joins it instead of starting its own."""
         import asyncio
 
-        from ..executor import default_workers, local_cluster
+        from ..executor import default_workers, local_cluster, share_credentials
 
         workers = self.dask_workers or default_workers()
         loop = asyncio.get_running_loop()
@@ -173,6 +213,7 @@ class ParevoLab(ExtensionApp):
             )
             return
         self.jobs.env["PAREVO_EXECUTOR"] = self.cluster.scheduler_address
+        self.jobs.env.update(share_credentials(self.cluster))  # its TLS files, 0600
         self.log.info(
             "parevo_lab: runs evaluate on a Dask LocalCluster of %d workers at %s",
             workers,
@@ -186,3 +227,17 @@ class ParevoLab(ExtensionApp):
         await self.jobs.shutdown(stop=self.stop_jobs_on_shutdown)
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _same_endpoint(one: str | None, other: str | None) -> bool:
+    """Whether two base URLs name the same endpoint (scheme, host, port and path)."""
+
+    def parts(url: str):
+        split = urlsplit(url.strip())
+        port = split.port or {"http": 80, "https": 443}.get(split.scheme.lower())
+        return split.scheme.lower(), (split.hostname or ""), port, split.path.rstrip("/")
+
+    try:
+        return bool(one and other) and parts(one) == parts(other)
+    except ValueError:  # a port that is no number
+        return False

@@ -171,6 +171,7 @@ class JobManager:
         self.max_jobs = max(1, int(max_jobs))
         self.max_queued = max(1, int(max_queued))
         self.env = env if env is not None else dict(os.environ)
+        self.env_for = None  # job -> its own environment, when set (server/app.py: a model key)
         self.log = log
         self.stop_grace_s = stop_grace_s
         self.poll_s = poll_s
@@ -268,7 +269,7 @@ class JobManager:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
-                env=self.env,
+                env=self.env_for(job) if self.env_for else self.env,
                 umask=JOB_UMASK,
                 start_new_session=True,  # its own process group: stop takes it whole
             )

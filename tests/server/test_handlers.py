@@ -482,7 +482,8 @@ async def test_runs_evaluate_on_the_dask_cluster_the_server_started(jp_fetch):
     assert done["evaluations"] == 3, done
     for candidate in done["candidates"]:
         detail = await call(jp_fetch, "runs", run["id"], "candidates", str(candidate["id"]))
-        assert detail["report"]["sandbox"]["verify"]["worker"].startswith("tcp://127.0.0.1:")
+        # the cluster speaks TLS on 127.0.0.1: the run joined it with the server's credentials
+        assert detail["report"]["sandbox"]["verify"]["worker"].startswith("tls://127.0.0.1:")
 
 
 # -- one-off checks ------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Run untrusted work in a child process with limits.
 
-The child (``python -m parevo_lab.worker``) runs in its own process group, with a memory limit,
-capped thread pools and an environment without secrets. It reports by appending JSON lines to an
+The child (``python -m parevo_lab.worker``) runs in its own process group, with limits on memory,
+file size, open files and processes, capped thread pools and an environment without secrets; the
+process that starts it marks itself non-dumpable first, so that the child (the same user) cannot
+read its environment or memory through /proc. It reports by appending JSON lines to an
 events file, so everything it recorded before a hang, a segfault or ``os._exit`` survives. The
 parent enforces a wall-clock deadline per *phase*: each ``{"type": "phase"}`` event the child
 writes restarts the clock with that phase's limit, so a slow cold compile does not eat the time a
@@ -12,11 +14,10 @@ call started.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
+import math
 import os
 import platform
-import re
 import shutil
 import signal
 import subprocess
@@ -27,16 +28,49 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import settings
-from .errors import ParevoError
-
-# Variables a candidate must never see: tokens of the Jupyter server, model API keys, cloud keys.
-_SECRET_NAME = re.compile(
-    r"TOKEN|SECRET|PASSW|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION", re.I
+from .. import settings
+from ..errors import ParevoError
+from .cores import (
+    CORES_LOCK,
+    CORES_LOCK_ENV,
+    CORES_LOCK_WAIT_ENV,
+    CoresLockError,
+    cores_exclusive,
+    cores_lock_path,
+    cores_shared,
 )
-_SECRET_PREFIXES = ("JUPYTER", "JPY_", "OPENAI_", "ANTHROPIC_", "AWS_", "AZURE_", "GOOGLE_", "GH_")
-# Variables that would change how the child's Python starts.
-_UNSAFE = ("PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONBREAKPOINT", "NUMBA_DISABLE_JIT")
+from .reach import (
+    DUMPABLE_ENV,
+    clean_environment,
+    job_environment,
+    limit_note,
+    protect_process,
+    user_tasks,
+)
+
+__all__ = [
+    "CORES_LOCK",
+    "CORES_LOCK_ENV",
+    "CORES_LOCK_WAIT_ENV",
+    "DUMPABLE_ENV",
+    "SIGNAL_MEANINGS",
+    "CoresLockError",
+    "Limits",
+    "LimitsError",
+    "SandboxRun",
+    "SandboxStartError",
+    "clean_environment",
+    "cores_exclusive",
+    "cores_lock_path",
+    "cores_shared",
+    "descendants",
+    "job_environment",
+    "kill_tree",
+    "limit_note",
+    "protect_process",
+    "run",
+    "user_tasks",
+]
 
 SIGNAL_MEANINGS = {
     signal.SIGSEGV: "segmentation fault (invalid memory access)",
@@ -45,7 +79,12 @@ SIGNAL_MEANINGS = {
     signal.SIGABRT: "aborted",
     signal.SIGILL: "illegal instruction",
     signal.SIGKILL: "killed (out of memory?)",
+    signal.SIGXFSZ: "file size limit exceeded (RLIMIT_FSIZE)",  # the MiB are added in describe
 }
+
+
+class LimitsError(ParevoError, ValueError):
+    """A limit of the sandbox that is no number of seconds (NaN, infinity, 0): one line."""
 
 
 class SandboxStartError(ParevoError, RuntimeError):
@@ -61,6 +100,55 @@ class Limits:
     memory_mb: int = settings.MEMORY_MB  # address-space limit of the child
     threads: int = 1  # NUMBA_NUM_THREADS: the largest thread count the child may use
     output_tail_bytes: int = 16384  # how much of stdout/stderr is kept
+    file_size_mb: int = settings.FILE_SIZE_MB  # RLIMIT_FSIZE of the child
+    open_files: int = settings.OPEN_FILES  # RLIMIT_NOFILE of the child
+    process_margin: int = settings.PROCESS_MARGIN  # RLIMIT_NPROC: its user's tasks + this
+    # most seconds a phase event of the child may add to its phase's limit (a profile's sampling
+    # budget): the events file is written by the child, so the candidate could forge one
+    max_extra_s: float = 3600.0
+
+    def __post_init__(self):
+        self.check()
+
+    def check(self) -> None:
+        """Every limit a finite number above 0 (LimitsError otherwise): a NaN timeout would never
+        expire (NaN compares false with everything), so a looping candidate would never be
+        killed."""
+        names = ["timeout_s", "compile_timeout_s", "startup_timeout_s", "max_extra_s"]
+        if self.task_timeout_s is not None:
+            names.append("task_timeout_s")
+        for name in names:
+            value = getattr(self, name)
+            if not _finite_positive(value):
+                flag = " (--timeout)" if name == "timeout_s" else ""
+                raise LimitsError(
+                    f"the sandbox's {name}{flag} must be a finite number of seconds above 0, "
+                    f"not {value!r}"
+                )
+        for name in ("memory_mb", "file_size_mb", "open_files", "process_margin", "threads"):
+            value = getattr(self, name)
+            if not _finite_positive(value) or value < 1:
+                raise LimitsError(
+                    f"the sandbox's {name} must be a number of at least 1, not {value!r}"
+                )
+
+    def for_child(self) -> dict:
+        """The limits the child sets on itself (worker.set_limits)."""
+        return {
+            "memory_mb": self.memory_mb,
+            "file_size_mb": self.file_size_mb,
+            "open_files": self.open_files,
+            "process_margin": self.process_margin,
+            "threads": self.threads,
+        }
+
+
+def _finite_positive(value) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, bool) and math.isfinite(number) and number > 0
 
 
 @dataclass
@@ -79,6 +167,7 @@ class SandboxRun:
     began: float = 0.0  # time.time() when the child was started, and when it was reaped
     ended: float = 0.0
     leftovers: dict = field(default_factory=dict)  # small files the child left, read before cleanup
+    file_size_mb: int = settings.FILE_SIZE_MB  # the child's RLIMIT_FSIZE, named when it is hit
 
     def phase_seconds(self) -> dict[str, float]:
         """Seconds per phase kind (``startup`` = spawn + imports), from the child's timestamps."""
@@ -117,11 +206,23 @@ class SandboxRun:
             return f"timed out after {self.phase_limit_s:g} s"
         if self.returncode is not None and self.returncode < 0:
             meaning = SIGNAL_MEANINGS.get(-self.returncode, "")
+            if -self.returncode == signal.SIGXFSZ:
+                meaning = f"file size limit (RLIMIT_FSIZE, {self.file_size_mb} MiB) exceeded"
             return f"crashed with {self.signal_name}" + (f": {meaning}" if meaning else "")
         return (
             f"exited with status {self.returncode} before finishing "
             "(os._exit, sys.exit or an abort in native code)"
-        )
+        ) + self._thread_note()
+
+    def _thread_note(self) -> str:
+        """libgomp aborts when it cannot start a thread: say which limits can cause that."""
+        tail = self.stderr_tail or ""
+        if "Thread creation failed" in tail or "can't start new thread" in tail:
+            return (
+                "; a thread could not be started: the sandbox's limits on processes and threads "
+                "(RLIMIT_NPROC) or on memory (RLIMIT_AS) were reached"
+            )
+        return ""
 
     def to_dict(self) -> dict:
         return {
@@ -135,82 +236,6 @@ class SandboxRun:
             "stdout_tail": self.stdout_tail,
             "stderr_tail": self.stderr_tail,
         }
-
-
-# -- the host's cores: verifications share them, a profile has them to itself ------------------
-
-CORES_LOCK = "parevo-lab-cores.lock"
-
-
-def _lock_file(suffix: str = "") -> int:
-    """An open descriptor on the host-wide lock file (in the system's temporary folder, so every
-    process of every user on this host finds the same one; per user when another user's file
-    cannot be opened)."""
-    folder = tempfile.gettempdir()
-    path = os.path.join(folder, CORES_LOCK + suffix)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except PermissionError:
-        fd = os.open(f"{path}.{os.getuid()}", os.O_RDWR | os.O_CREAT, 0o600)
-    with contextlib.suppress(PermissionError):
-        os.fchmod(fd, 0o666)
-    return fd
-
-
-@contextlib.contextmanager
-def _cores(exclusive: bool):
-    """A readers-writer lock over the host's cores, across processes (flock). The gate makes it
-    fair: a profile waiting for the cores stops new verifications from starting before it."""
-    gate, cores = _lock_file(".gate"), _lock_file()
-    try:
-        fcntl.flock(gate, fcntl.LOCK_EX)
-        try:
-            fcntl.flock(cores, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        finally:
-            fcntl.flock(gate, fcntl.LOCK_UN)
-        yield
-    finally:
-        os.close(cores)  # closing the descriptor releases its lock
-        os.close(gate)
-
-
-def cores_shared():
-    """Held while compiling, verifying and replaying for races: any number at once, none while a
-    profile runs on this host."""
-    return _cores(exclusive=False)
-
-
-def cores_exclusive():
-    """Held while profiling: the timing child has this host's cores to itself, so measurements
-    from different runs, servers or Dask workers never share cores."""
-    return _cores(exclusive=True)
-
-
-def clean_environment(threads: int, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The child's environment: no secrets, one thread for every pool but numba's."""
-    env = {}
-    for name, value in os.environ.items():
-        upper = name.upper()
-        if _SECRET_NAME.search(upper) or upper.startswith(_SECRET_PREFIXES) or upper in _UNSAFE:
-            continue
-        env[name] = value
-    env.update(
-        NUMBA_NUM_THREADS=str(max(1, threads)),
-        OMP_NUM_THREADS="1",
-        OPENBLAS_NUM_THREADS="1",
-        MKL_NUM_THREADS="1",
-        NUMEXPR_NUM_THREADS="1",
-        VECLIB_MAXIMUM_THREADS="1",
-        NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING="1",
-        PYTHONUNBUFFERED="1",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    # The child must import this very package, wherever it was loaded from.
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH", "")) if p)
-    if extra:
-        env.update(extra)
-    return env
 
 
 class _Tail:
@@ -280,13 +305,23 @@ def run(
 
     ``keep(workdir)``, when given, reads what it needs from the child's working folder after
     the child ended and before the folder is removed (``SandboxRun.leftovers["kept"]``)."""
+    limits.check()  # again: a field may have been set after it was made
+    protect_process()  # before any candidate runs: it could read what this process holds
     workdir = tempfile.mkdtemp(prefix="parevo-sandbox-")
     job_path = os.path.join(workdir, "job.json")
     events_path = os.path.join(workdir, "events.jsonl")
     with open(job_path, "w") as handle:
-        json.dump({**job, "memory_mb": limits.memory_mb, "parent_pid": os.getpid()}, handle)
+        json.dump(
+            {
+                **job,
+                "memory_mb": limits.memory_mb,
+                "limits": limits.for_child(),
+                "parent_pid": os.getpid(),
+            },
+            handle,
+        )
     reader = _EventReader(events_path)
-    result = SandboxRun()
+    result = SandboxRun(file_size_mb=limits.file_size_mb)
     result.began = time.time()
     start = result.spawned_at = time.monotonic()
     try:
@@ -319,7 +354,7 @@ def run(
                     limit = limits.compile_timeout_s
                 elif event.get("phase") == "task" and limits.task_timeout_s is not None:
                     limit = limits.task_timeout_s
-                limit += float(event.get("extra_s", 0.0))
+                limit += _extra_seconds(event.get("extra_s"), limits.max_extra_s)
                 deadline = time.monotonic() + limit
             if on_event is not None:
                 on_event(event)
@@ -353,6 +388,18 @@ def run(
             result.leftovers["kept"] = keep(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def _extra_seconds(value, most: float) -> float:
+    """A phase event's ``extra_s``, which the child writes (and so the candidate can forge): a
+    number in [0, ``most``]; NaN, infinity or anything else adds nothing."""
+    try:
+        extra = float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    if not math.isfinite(extra) or extra < 0:
+        return 0.0
+    return min(extra, most)
 
 
 def descendants(pid: int) -> list[int]:
