@@ -1,6 +1,7 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { SMALL_RUNS } from './notebook';
 
 /**
  * The teaching notebooks through the panel, not only Run All: in each one the first exercise (a
@@ -30,13 +31,7 @@ const text = (cell: ICell) =>
   Array.isArray(cell.source) ? cell.source.join('') : cell.source;
 
 test.describe.configure({ mode: 'serial' });
-test.use({
-  viewport: { width: 1440, height: 900 },
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'parevo-lab:plugin': { budget: 4, threads: [1, 2] }
-  }
-});
+test.use(SMALL_RUNS);
 
 test('there are five teaching notebooks', () => {
   expect(TEACHING).toHaveLength(5);

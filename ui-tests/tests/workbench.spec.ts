@@ -1,6 +1,7 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { SMALL_RUNS } from './notebook';
 
 /**
  * The README's path, click by click, in a real JupyterLab with the real server extension:
@@ -57,14 +58,7 @@ async function selectedInCell(page: any): Promise<[number, number[]]> {
 }
 
 test.describe.configure({ mode: 'serial' });
-test.use({
-  viewport: { width: 1440, height: 900 },
-  // Galata serves the settings itself: a small budget, so that the run ends in a minute
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'parevo-lab:plugin': { budget: 4, threads: [1, 2] }
-  }
-});
+test.use(SMALL_RUNS);
 
 test("the README's path in the quickstart: evolve, open, every tab, insert, check, click the race", async ({
   page,
