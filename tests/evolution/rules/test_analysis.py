@@ -246,10 +246,11 @@ def test_render_writes_a_complete_module_with_the_task_constants():
     assert "BINS = 16" in source and "import numpy as np" in source
     assert "numba.prange(blocks)" in source
     assert "@numba.njit(parallel=True, fastmath=True)" in source
-    assert "my_counts = counts_per_block[np.uint64(block)]" in source  # each block's own row
-    assert "keys_block = keys[lo:hi]" in source  # a 0-based slice of the block's keys
-    # computed indices are unsigned inside the parallel loops: no wraparound check
-    assert "my_counts[np.uint64(keys_block[np.uint64(k)])] += 1" in source
+    assert "my_counts = private_counts[block]" in source  # each block's own row
+    assert "keys_block = keys[block_start:block_end]" in source  # a 0-based slice of the keys
+    # a computed index is unsigned inside the parallel loops (no wraparound check), but not the
+    # counter of a loop from 0, which numba and LLVM know is not negative
+    assert "my_counts[np.uint64(keys_block[k])] += 1" in source
     signed = render(TASK, Plan({"L4": "privatise"}, {"unsigned_index": False}))
     assert "my_counts[keys_block[k]] += 1" in signed
     # names a person would write: no generated `_lo4`-style temporary is left

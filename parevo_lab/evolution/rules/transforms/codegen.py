@@ -7,7 +7,9 @@ from __future__ import annotations
 import ast
 import copy
 
+from ..analysis import _constant
 from .plan import Plan, RenderError
+from .tidy import not_negative
 
 IDENTITY = {"+": "0", "*": "1", "|": "0", "^": "0", "&": "-1"}
 _DTYPES = {
@@ -120,15 +122,35 @@ def _block_loops(
     return out + [inner]
 
 
+def _plus(text: str, k: int) -> str:
+    """``text + k`` with its constants folded: ``-1 + 1`` is ``0``, ``n - 1 + 1`` is ``n``."""
+    node = _expr(text)
+    if isinstance(_constant(node), int):
+        return str(_constant(node) + k)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+        right = _constant(node.right)
+        if isinstance(right, int):
+            k += right if isinstance(node.op, ast.Add) else -right
+            text = _src(node.left)
+    if k == 0:
+        return text
+    return f"({text}) + {k}" if k > 0 else f"({text}) - {-k}"
+
+
 def _extent(loop: ast.For, tag: str) -> list[ast.stmt]:
-    """``_lo<tag>`` and ``_n<tag>``: the first index and the iteration count, evaluated once."""
+    """``_lo<tag>`` and ``_n<tag>``: the first index and the iteration count, evaluated once.
+    (A first index of 0 is folded away when the kernel is tidied: ``_n<tag>`` alone stays.)"""
     lo, hi = _bounds(loop)
+    if lo == "0":
+        count = hi if not_negative(_expr(hi)) else f"max(0, {hi})"
+        return _stmts(f"_lo{tag} = 0\n_n{tag} = {count}")
     return _stmts(f"_lo{tag} = {lo}\n_n{tag} = max(0, ({hi}) - _lo{tag})")
 
 
 def _block_count(plan: Plan, tag: str, n: str) -> list[ast.stmt]:
     per = int(plan.knob("blocks"))
-    return _stmts(f"_nb{tag} = max(1, min(numba.get_num_threads() * {per}, {n}))")
+    threads = "numba.get_num_threads()" + (f" * {per}" if per != 1 else "")
+    return _stmts(f"_nb{tag} = max(1, min({threads}, {n}))")
 
 
 def _rename(body: list[ast.stmt], names: dict[str, str]) -> list[ast.stmt]:
@@ -158,8 +180,15 @@ def _combine(op: str, acc: str, value: str) -> str:
 
 
 def _identity(op: str, dtype: str) -> str:
+    """The start value of a partial: a plain literal where numba types it as ``dtype`` anyway
+    (``0`` is an int64, ``0.0`` a float64), a cast for the narrower and unsigned types."""
     if op == "&" and dtype == "np.bool_":
         return "True"
     if op in ("|", "^") and dtype == "np.bool_":
         return "False"
-    return f"{dtype}({IDENTITY['+' if op == '-' else op]})"
+    value = IDENTITY["+" if op == "-" else op]
+    if dtype == "np.int64":
+        return value
+    if dtype == "np.float64" and op in ("+", "-", "*"):
+        return f"{value}.0"
+    return f"{dtype}({value})"

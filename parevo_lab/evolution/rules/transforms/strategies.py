@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analysis import LoopFacts
+from ..analysis import LoopFacts, _constant
 from .codegen import (
     _block_count,
     _block_loops,
@@ -17,6 +17,7 @@ from .codegen import (
     _expr,
     _extent,
     _identity,
+    _plus,
     _prange_header,
     _rename,
     _src,
@@ -78,18 +79,19 @@ def _t_privatise(loop, facts, plan, variables) -> list[ast.stmt]:
         shape = f"({nb},) + {name}.shape"
         if op in ("+", "-"):
             out += _stmts(f"{private} = np.zeros({shape}, {name}.dtype)")
-            merges += _stmts(f"for _m in range({nb}):\n    {name} += {private}[_m]")
+            merges += _stmts(f"for _m{tag} in range({nb}):\n    {name} += {private}[_m{tag}]")
         elif op == "*":
             out += _stmts(f"{private} = np.ones({shape}, {name}.dtype)")
-            merges += _stmts(f"for _m in range({nb}):\n    {name} *= {private}[_m]")
+            merges += _stmts(f"for _m{tag} in range({nb}):\n    {name} *= {private}[_m{tag}]")
         else:  # max, min: start from the current values
             fn = "maximum" if op == "max" else "minimum"
             out += _stmts(
                 f"{private} = np.empty({shape}, {name}.dtype)\n"
-                f"for _m in range({nb}):\n    {private}[_m] = {name}"
+                f"for _m{tag} in range({nb}):\n    {private}[_m{tag}] = {name}"
             )
             merges += _stmts(
-                f"for _m in range({nb}):\n    {name}[...] = np.{fn}({name}, {private}[_m])"
+                f"for _m{tag} in range({nb}):\n"
+                f"    {name}[...] = np.{fn}({name}, {private}[_m{tag}])"
             )
     # each block updates its own row through a view: a 1-d index in the hot loop, not a 2-d one
     body = _rename(loop.body, {name: f"_rw{tag}_{name}" for name in facts.conflicts})
@@ -121,7 +123,7 @@ def _t_blocks(loop, facts, plan, variables) -> list[ast.stmt]:
             body_start += _stmts(f"{local[name]} = {_identity(op, dtype)}")
         stores += _stmts(f"{part}[_b{tag}] = {local[name]}")
         combine += _stmts(
-            f"for _m in range({nb}):\n    {name} = {_combine(op, name, f'{part}[_m]')}"
+            f"for _m{tag} in range({nb}):\n    {name} = {_combine(op, name, f'{part}[_m{tag}]')}"
         )
     blocks = _stmts(f"for _b{tag} in numba.prange({nb}):\n    pass")[0]
     inner = _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
@@ -150,10 +152,10 @@ def _t_scan(loop, facts, plan, variables) -> list[ast.stmt]:
         first_store += _stmts(f"{part}[_b{tag}] = {local[name]}")
         offsets += _stmts(
             f"_acc{tag}_{name} = {name}\n"
-            f"for _m in range({nb}):\n"
-            f"    _t = {part}[_m]\n"
-            f"    {part}[_m] = _acc{tag}_{name}\n"
-            f"    _acc{tag}_{name} = {_combine(op, f'_acc{tag}_{name}', '_t')}"
+            f"for _m{tag} in range({nb}):\n"
+            f"    _tot{tag} = {part}[_m{tag}]\n"
+            f"    {part}[_m{tag}] = _acc{tag}_{name}\n"
+            f"    _acc{tag}_{name} = {_combine(op, f'_acc{tag}_{name}', f'_tot{tag}')}"
         )
         second_start += _stmts(f"{local[name]} = {part}[_b{tag}]")
         finish += _stmts(f"{name} = _acc{tag}_{name}")
@@ -217,10 +219,13 @@ def _t_search(loop, facts, plan, variables) -> list[ast.stmt]:
         tail = _stmts(f"for {var} in range({found}, _hi{tag}):\n    pass")[0]
     else:  # range(start, stop, -1): iterations start, start-1, ..., stop+1
         start, stop = _src(args[0]), _src(args[1])
-        out = _stmts(f"_stop{tag} = {stop}\n{found} = _stop{tag}")
-        header = _prange_header(loop, tag, f"_stop{tag} + 1", f"({start}) + 1")
+        if isinstance(_constant(args[1]), int):  # (usually -1: down to 0)
+            out, bound = _stmts(f"{found} = {stop}"), stop
+        else:
+            out, bound = _stmts(f"_stop{tag} = {stop}\n{found} = _stop{tag}"), f"_stop{tag}"
+        header = _prange_header(loop, tag, _plus(bound, 1), _plus(start, 1))
         pick = f"{found} = max({found}, {var})"
-        tail = _stmts(f"for {var} in range({found}, _stop{tag}, -1):\n    pass")[0]
+        tail = _stmts(f"for {var} in range({found}, {bound}, -1):\n    pass")[0]
     header.body = _exits_to(copy.deepcopy(loop.body), loop, pick)
     tail.body = copy.deepcopy(loop.body)
     tail.orelse = copy.deepcopy(loop.orelse)
@@ -265,9 +270,9 @@ def _t_select(loop, facts, plan, variables) -> list[ast.stmt]:
     inner = _block_loops(loop, tag, _rename(loop.body, local), f"_lo{tag}", f"_n{tag}", nb)
     blocks.body = start + inner + store
     key = group["key"]
-    take = "\n".join(f"        {n} = _sel{tag}_{n}[_m]" for n in names)
+    take = "\n".join(f"        {n} = _sel{tag}_{n}[_m{tag}]" for n in names)
     combine = _stmts(
-        f"for _m in range({nb}):\n    if _sel{tag}_{key}[_m] {group['op']} {key}:\n{take}"
+        f"for _m{tag} in range({nb}):\n    if _sel{tag}_{key}[_m{tag}] {group['op']} {key}:\n{take}"
     )
     return out + [blocks] + combine
 
@@ -294,7 +299,7 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
         if direct is not None and kind == "histogram":  # no copy of the keys
             out += _stmts(
                 f"_h{tag} = histogram({direct}, {name}.shape[0])\n"
-                f"for _j in range({name}.shape[0]):\n    {name}[_j] += _h{tag}[_j]"
+                f"for _j{tag} in range({name}.shape[0]):\n    {name}[_j{tag}] += _h{tag}[_j{tag}]"
             )
             return out
         out += _stmts(f"_keys{tag} = np.empty(_n{tag}, np.int64)")
@@ -307,7 +312,8 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
             call = f"histogram(_keys{tag}, {name}.shape[0])"
         out.append(fill(lines))
         out += _stmts(
-            f"_h{tag} = {call}\nfor _j in range({name}.shape[0]):\n    {name}[_j] += _h{tag}[_j]"
+            f"_h{tag} = {call}\n"
+            f"for _j{tag} in range({name}.shape[0]):\n    {name}[_j{tag}] += _h{tag}[_j{tag}]"
         )
         return out
     if kind == "scan":
@@ -319,10 +325,10 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
         scan = "exclusive_scan" if pattern["exclusive"] else "inclusive_scan"
         out += _stmts(f"_v{tag} = np.empty(_n{tag}, {dtype})")
         out.append(fill(f"_v{tag}[{at}] = {pattern['value']}"))
-        out += _stmts(f"_s{tag} = {scan}(_v{tag}, {code})")
-        value = _combine(op, acc, f"_s{tag}[{at}]")
+        out += _stmts(f"_scan{tag} = {scan}(_v{tag}, {code})")
+        value = _combine(op, acc, f"_scan{tag}[{at}]")
         out.append(fill(f"{pattern['out']}[{var}] = {value}"))
-        last = f"_s{tag}[_n{tag} - 1]"
+        last = f"_scan{tag}[_n{tag} - 1]"
         if pattern["exclusive"]:
             last = _combine(op, last, f"_v{tag}[_n{tag} - 1]")
         out += _stmts(f"if _n{tag} > 0:\n    {acc} = {_combine(op, acc, last)}")
@@ -340,7 +346,8 @@ def _t_primitive(loop, facts, plan, variables) -> list[ast.stmt]:
     )
     out += _stmts(
         f"_p{tag} = pack(_v{tag}, _f{tag})\n"
-        f"for _j in numba.prange(_p{tag}.shape[0]):\n    {target}[{acc} + _j] = _p{tag}[_j]\n"
+        f"for _j{tag} in numba.prange(_p{tag}.shape[0]):\n"
+        f"    {target}[{acc} + _j{tag}] = _p{tag}[_j{tag}]\n"
         f"{acc} += _p{tag}.shape[0]"
     )
     return out
