@@ -84,7 +84,9 @@ def test_the_headline_splits_into_the_flags_the_code_and_the_threads(kernels):
     codegen = p.speedup["codegen"]["value"]
     one = p.speedup["vs_serial_same_flags"]["1"]["value"]
     threads = p.speedup["self"]["2"]["value"]
-    assert codegen * one * threads == pytest.approx(p.speedup["vs_serial"]["2"]["value"], rel=0.02)
+    # each value is rounded to 4 decimals: on a starved machine (0.003x) that rounding is the error
+    headline = p.speedup["vs_serial"]["2"]["value"]
+    assert codegen * one * threads == pytest.approx(headline, rel=0.02, abs=2e-4)
     text = render(fast)
     assert "... with the candidate's flags (fastmath=True)" in text
     assert "headline: " in text and " = flags " in text and "threads (self)" in text
