@@ -1,3 +1,4 @@
+import json
 import os
 import sqlite3
 import subprocess
@@ -103,3 +104,17 @@ def parevo(*args, timeout=600):
 def rows(database, query):
     with sqlite3.connect(database) as db:
         return db.execute(query).fetchall()
+
+
+def parse_events(text):
+    """The events of a server-sent event stream's text: id, type and JSON data each."""
+    events = []
+    for block in text.split("\n\n"):
+        fields = dict(
+            line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":")
+        )
+        if fields:
+            events.append(
+                {"id": fields["id"], "type": fields["event"], "data": json.loads(fields["data"])}
+            )
+    return events

@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from conftest import TESTS, parevo
+from conftest import TESTS, parevo, parse_events
 
 from parevo_lab import settings
 from parevo_lab.server.jobs import write_json
@@ -103,16 +103,7 @@ async def events_of(jp_fetch, run_id, last=None):
         request_timeout=60,
         headers={"Last-Event-ID": last} if last else {},
     )  # fmt: skip
-    events = []
-    for block in b"".join(chunks).decode().split("\n\n"):
-        fields = dict(
-            line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":")
-        )
-        if fields:
-            events.append(
-                {"id": fields["id"], "type": fields["event"], "data": json.loads(fields["data"])}
-            )
-    return events
+    return parse_events(b"".join(chunks).decode())
 
 
 async def wait_for(jp_fetch, run_id, statuses, seconds=120):

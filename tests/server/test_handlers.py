@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import TESTS
+from conftest import TESTS, parse_events
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.utils import JupyterServerAuthWarning
 from tornado.httpclient import HTTPClientError
@@ -121,19 +121,6 @@ async def events_of(jp_fetch, run_id, until="idle", timeout=240, headers=None, k
         headers=headers or {},
     )
     return parse_events(b"".join(chunks).decode())
-
-
-def parse_events(text):
-    events = []
-    for block in text.split("\n\n"):
-        fields = dict(
-            line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":")
-        )
-        if fields:
-            events.append(
-                {"id": fields["id"], "type": fields["event"], "data": json.loads(fields["data"])}
-            )
-    return events
 
 
 # -- the server answers, and only to those allowed to execute ------------------------------------
