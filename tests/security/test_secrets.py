@@ -37,17 +37,7 @@ SECRETS = {
 CONFIGURED_KEY = "sk-parevo-configured-key-0f3e"  # c.ParevoLab.llm_api_key
 
 TASK = (KERNELS / "scale_task.py").read_text()
-GOOD = """import numba
-import numpy as np
-
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(x.shape[0]):
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-"""
+GOOD = (TESTS / "kernels" / "scale_good.py").read_text()
 
 # A candidate that reads the environment (and tries the memory) of the process that started it
 # and raises with what it found there.

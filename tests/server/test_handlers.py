@@ -38,17 +38,7 @@ TASK = (TESTS / "kernels" / "scale_task.py").read_text()
 
 OTHER_TASK = TASK.replace("2.0 * x[i] + 1.0", "x[i] * x[i]")
 
-GOOD = """import numba
-import numpy as np
-
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(x.shape[0]):
-        out[i] = 2.0 * x[i] + 1.0
-    return out
-"""
+GOOD = (TESTS / "kernels" / "scale_good.py").read_text()
 
 # a candidate of the scale task that races on out[0] (also checked by the Galata test)
 RACY = (TESTS / "kernels" / "scale_racy.py").read_text()
