@@ -27,9 +27,21 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
+def _terminal_safe() -> None:
+    """On a terminal, what the CLI prints (a candidate's exception text among it) shows control
+    characters as ``\\xNN`` instead of sending them: no escape sequence reaches the terminal."""
+    from .report.escape import TerminalText
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and stream.isatty():
+            setattr(sys, name, TerminalText(stream))
+
+
 def entry() -> int:
     """The console script: ``main`` with a quiet exit when stdout is closed early (``| head``)."""
     _stop_on_sigterm()
+    _terminal_safe()
     try:
         return main()
     except KeyboardInterrupt:

@@ -11,6 +11,9 @@ from __future__ import annotations
 # ---------------------------------------------------------------- one check of one candidate
 TIMEOUT_S = 30.0  # seconds one call of the candidate may take (one phase of the sandbox child)
 COMPILE_TIMEOUT_S = 180.0  # seconds numba may spend compiling (cold compiles can take long)
+# seconds one sandbox child may live in all, whatever phases it reports: the child writes its own
+# phase events, so a candidate could forge one after another to keep its deadline moving
+JOB_TIMEOUT_S = 7200.0
 MEMORY_MB = 8192  # address-space limit of the sandbox child
 PROFILE_BUDGET_S = 1.0  # sampling seconds per configuration when profiling
 PYTHON_CAP_S = 10.0  # longest call of the pure-Python reference timed for vs_python

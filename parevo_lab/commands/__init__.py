@@ -29,8 +29,16 @@ COMMANDS = {
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a usage error on one line that names the problem and where the fix is
+    (its subcommands' parsers are of this class too)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="parevo",
         description="ParEVO Lab: verified, profiled parallel numba kernels for irregular data.",
     )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from .. import settings
 from ..errors import EXIT_USAGE, ParevoError
+from ..report.escape import terminal
 
 EXIT_OK, EXIT_FAILED = 0, 1  # EXIT_USAGE (2) is every ParevoError's exit code
 
@@ -48,7 +50,7 @@ def positive(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:  # nan/inf would disarm the deadline
         raise argparse.ArgumentTypeError(f"wants a positive number of seconds, got {text!r}")
     return value
 
@@ -185,18 +187,29 @@ def usage_error(message: str, as_json: bool) -> int:
 
 
 def _bar(**kwargs):
-    """A tqdm bar on stderr that disappears when closed (tqdm is imported only when drawn)."""
+    """A tqdm bar on stderr that disappears when closed (tqdm is imported only when drawn).
+    It draws with its own carriage returns on the terminal itself (not through ``TerminalText``);
+    its descriptions go through ``terminal`` (``_describe``)."""
     import os
 
     from tqdm import tqdm
+
+    stream = getattr(sys.stderr, "raw", sys.stderr)
+    if "desc" in kwargs:
+        kwargs["desc"] = terminal(kwargs["desc"])
 
     try:
         columns = os.get_terminal_size(sys.stderr.fileno()).columns
     except (OSError, ValueError):
         columns = 0
     if columns:  # follow the terminal's width
-        return tqdm(file=sys.stderr, leave=False, dynamic_ncols=True, **kwargs)
-    return tqdm(file=sys.stderr, leave=False, ncols=100, nrows=24, **kwargs)  # a size-less tty
+        return tqdm(file=stream, leave=False, dynamic_ncols=True, **kwargs)
+    return tqdm(file=stream, leave=False, ncols=100, nrows=24, **kwargs)  # a size-less tty
+
+
+def _describe(bar, text: str, refresh: bool = True) -> None:
+    """The bar's description, shown as text (a candidate's label may hold control characters)."""
+    bar.set_description_str(terminal(text), refresh=refresh)
 
 
 def _advance(bar, done: int) -> None:
@@ -211,7 +224,7 @@ def _write(line: str) -> None:
     """A line on stderr above any bar being drawn."""
     from tqdm import tqdm
 
-    tqdm.write(line, file=sys.stderr)
+    tqdm.write(terminal(line), file=getattr(sys.stderr, "raw", sys.stderr))
     sys.stderr.flush()
 
 
@@ -256,7 +269,7 @@ class EvolveProgress:
             if self.bar is None:  # a resumed run starts where it stopped
                 start = min(event["evaluations"], self.total)
                 self.bar = _bar(total=max(self.total, 1), initial=start, unit="eval")
-            self.bar.set_description_str(f"#{candidate.id}: {candidate.label}"[:48], refresh=False)
+            _describe(self.bar, f"#{candidate.id}: {candidate.label}"[:48], refresh=False)
             _advance(self.bar, event["evaluations"])
         elif event["type"] == "evaluated":
             candidate, best = event["candidate"], event.get("best")
@@ -279,7 +292,7 @@ class EvolveProgress:
         elif event["type"] == "retiming" and self.bar is not None:
             against = event["against"]
             text = f"#{event['candidate'].id}: re-timing against the best #{against.id}"
-            self.bar.set_description_str(text[:48])
+            _describe(self.bar, text[:48])
         elif event["type"] == "retimed":
             from ..cascade.duel import retime_text
 
@@ -305,7 +318,7 @@ class StatusLine:
         self.bar = _bar(total=None, bar_format="[{elapsed_s:5.1f}s] {desc}")
 
     def __call__(self, stage: str, message: str) -> None:
-        self.bar.set_description_str(f"{stage}: {message}")  # refreshes
+        _describe(self.bar, f"{stage}: {message}")  # refreshes
 
     def close(self) -> None:
         self.bar.close()

@@ -19,6 +19,9 @@ format, so that it reads as the same text and never becomes markup.
 - ``html(text)``: ``html.escape`` (quotes too, so it is safe in attributes).
 - ``latex(text)``: LaTeX text with every special escaped (``\\ { } $ & % # _ ^ ~``, and the
   characters OT1 fonts would draw wrong: ``< > |``).
+- ``terminal(text)``: what a terminal prints as text: every control character but the line break
+  and the tab (an escape sequence can retitle the window, write the clipboard, hide what follows)
+  is shown as ``\\xNN``; ``TerminalText`` wraps the CLI's stdout and stderr on a terminal.
 - ``plotly(text)``: the pseudo-HTML of plotly's text (``<br>``, ``<b>``, ``<a href>``): ``& < >``
   as the entities plotly.js decodes, line breaks as spaces.
 """
@@ -155,3 +158,25 @@ def latex(text) -> str:
 def plotly(text) -> str:
     """Text for plotly's titles, names, tick labels and hover text, which read a little HTML."""
     return _html.escape(_one_line(text), quote=False)
+
+
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal(text: str) -> str:
+    """Text a terminal prints as it reads: control characters (ESC, BEL, CR, C1) as ``\\xNN``."""
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class TerminalText:
+    """A text stream whose writes go through ``terminal``: a run's strings (a candidate's
+    exception text, an endpoint's error) printed by the CLI cannot drive the user's terminal."""
+
+    def __init__(self, stream):
+        self.raw = stream  # for a progress bar, which draws with carriage returns of its own
+
+    def write(self, text: str) -> int:
+        return self.raw.write(terminal(text))
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)

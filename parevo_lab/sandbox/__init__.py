@@ -106,6 +106,7 @@ class Limits:
     # most seconds a phase event of the child may add to its phase's limit (a profile's sampling
     # budget): the events file is written by the child, so the candidate could forge one
     max_extra_s: float = 3600.0
+    job_timeout_s: float = settings.JOB_TIMEOUT_S  # the child's whole life, forged phases or not
 
     def __post_init__(self):
         self.check()
@@ -114,7 +115,13 @@ class Limits:
         """Every limit a finite number above 0 (LimitsError otherwise): a NaN timeout would never
         expire (NaN compares false with everything), so a looping candidate would never be
         killed."""
-        names = ["timeout_s", "compile_timeout_s", "startup_timeout_s", "max_extra_s"]
+        names = [
+            "timeout_s",
+            "compile_timeout_s",
+            "startup_timeout_s",
+            "max_extra_s",
+            "job_timeout_s",
+        ]
         if self.task_timeout_s is not None:
             names.append("task_timeout_s")
         for name in names:
@@ -160,6 +167,7 @@ class SandboxRun:
     timed_out: bool = False
     last_phase: dict | None = None  # the phase running when the child ended or was killed
     phase_limit_s: float = 0.0
+    job_limit_s: float | None = None  # set when the child outlived Limits.job_timeout_s
     stdout_tail: str = ""
     stderr_tail: str = ""
     wall_s: float = 0.0
@@ -202,6 +210,11 @@ class SandboxRun:
 
     def describe_abnormal_end(self) -> str:
         """One line saying how a child that did not finish ended."""
+        if self.timed_out and self.job_limit_s is not None:
+            return (
+                f"timed out: the sandbox child ran past its overall limit of "
+                f"{self.job_limit_s:g} s (job_timeout_s), however many phases it reported"
+            )
         if self.timed_out:
             return f"timed out after {self.phase_limit_s:g} s"
         if self.returncode is not None and self.returncode < 0:
@@ -342,6 +355,7 @@ def run(
     err = _Tail(proc.stderr, limits.output_tail_bytes)
     limit = limits.startup_timeout_s
     deadline = start + limit
+    last_moment = start + limits.job_timeout_s  # no phase event moves this one
 
     def consume():
         nonlocal deadline, limit
@@ -362,9 +376,12 @@ def run(
     try:
         while proc.poll() is None:
             consume()
-            if time.monotonic() > deadline:
+            moment = time.monotonic()
+            if moment > deadline or moment > last_moment:
                 result.timed_out = True
                 result.phase_limit_s = limit
+                if moment > last_moment:
+                    result.job_limit_s = limits.job_timeout_s
                 kill_tree(proc.pid)
                 _kill_group(proc)
                 break

@@ -77,7 +77,7 @@ class OneOffJobs(WorkFolder):
             )
         return out, printed
 
-    def _stop_one_off(self, kind: str, job_id: str) -> None:
+    def stop_one_off(self, kind: str, job_id: str) -> None:
         if not self.jobs.stop(job_id):
             raise Conflict(f"{kind} {job_id} is not running: nothing to stop")
 
@@ -127,7 +127,7 @@ class OneOffJobs(WorkFolder):
 
     def stop_check(self, check_id: str) -> dict:
         self.check(check_id)
-        self._stop_one_off("check", check_id)
+        self.stop_one_off("check", check_id)
         return self.check(check_id)
 
     # -- audits: how strong a task cell's verification is --------------------------------------
@@ -155,5 +155,5 @@ class OneOffJobs(WorkFolder):
 
     def stop_audit(self, audit_id: str) -> dict:
         self.audit(audit_id)
-        self._stop_one_off("audit", audit_id)
+        self.stop_one_off("audit", audit_id)
         return self.audit(audit_id)

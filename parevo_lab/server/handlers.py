@@ -146,20 +146,21 @@ class RunHandler(ParevoHandler):
 class StopRunHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, run_id):
-        run = self.folders.stop_run(run_id)
+    async def post(self, run_id):
+        self.folders.stop(run_id, await self.off_loop(self.folders.run, run_id))
         self.feeds.poke(run_id)
-        self.answer(run)
+        self.answer(await self.off_loop(self.folders.run, run_id))
 
 
 class ResumeRunHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, run_id):
+    async def post(self, run_id):
         body = self.body(RESUME_REQUEST)
-        run = self.folders.resume_run(run_id, body.get("budget"))
+        current = await self.off_loop(self.folders.run, run_id)
+        self.folders.resume(run_id, current, body.get("budget"))
         self.feeds.poke(run_id)
-        self.answer(run)
+        self.answer(await self.off_loop(self.folders.run, run_id))
 
 
 class EventsHandler(ParevoHandler):
@@ -234,9 +235,12 @@ class CandidatesHandler(ParevoHandler):
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, run_id):
+    async def post(self, run_id):
         body = self.body(CANDIDATE_REQUEST)
-        added = self.folders.add_candidate(run_id, body["source"], body.get("function", "kernel"))
+        folders = self.folders
+        added = await self.off_loop(
+            folders.add_candidate, run_id, body["source"], body.get("function", "kernel")
+        )
         self.feeds.poke(run_id)
         self.answer(added, 201)
 
@@ -252,18 +256,21 @@ class CandidateHandler(ParevoHandler):
 class ParentHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, run_id, candidate):
+    async def post(self, run_id, candidate):
         body = self.body(PARENT_REQUEST)
-        run = self.folders.pin(run_id, candidate_id(candidate), body.get("resume", True))
+        folders = self.folders
+        await self.off_loop(folders.pin_parent, run_id, candidate_id(candidate))
+        if body.get("resume", True) and folders.idle(run_id):
+            folders.resume(run_id, await self.off_loop(folders.run, run_id))
         self.feeds.poke(run_id)
-        self.answer(run)
+        self.answer(await self.off_loop(folders.run, run_id))
 
 
 class BestHandler(ParevoHandler):
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def get(self, run_id):
-        source = self.folders.best_source(run_id)
+    async def get(self, run_id):
+        source = await self.off_loop(self.folders.best_source, run_id)
         if source is None:
             raise NotFound(f"run {run_id} has no best candidate yet")
         self.answer({"source": source})
@@ -324,8 +331,11 @@ class StopCheckHandler(ParevoHandler):
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, check_id):
-        self.answer(self.folders.stop_check(check_id))
+    async def post(self, check_id):
+        folders = self.folders
+        await self.off_loop(folders.check, check_id)  # 404 for a check that does not exist
+        folders.stop_one_off("check", check_id)
+        self.answer(await self.off_loop(folders.check, check_id))
 
 
 class AuditsHandler(ParevoHandler):
@@ -360,8 +370,11 @@ class StopAuditHandler(ParevoHandler):
 
     @tornado.web.authenticated
     @authorized(EXECUTE)
-    def post(self, audit_id):
-        self.answer(self.folders.stop_audit(audit_id))
+    async def post(self, audit_id):
+        folders = self.folders
+        await self.off_loop(folders.audit, audit_id)  # 404 for an audit that does not exist
+        folders.stop_one_off("audit", audit_id)
+        self.answer(await self.off_loop(folders.audit, audit_id))
 
 
 _ID = r"([A-Za-z0-9][A-Za-z0-9._-]*)"

@@ -136,26 +136,34 @@ class RunFolders(OneOffJobs):
         out["resumable"] = out["status"] in RESUMABLE and out["run"] is not None
 
     def stop_run(self, run_id: str) -> dict:
+        self.stop(run_id, self.run(run_id))
+        return self.run(run_id)
+
+    def stop(self, run_id: str, shown: dict) -> None:
+        """Stop a running run; ``shown`` is its state as ``run()`` read it (off the event loop:
+        the handler reads SQLite in a thread, this part only touches the queue)."""
         folder = self.run_folder(run_id)
         request = read_json(folder / REQUEST_FILE)
         if notebook_runs.is_notebook_run(request):
             # only a run that is running: the kernel may be busy with something else now
-            running = self.run(run_id)["status"] == "running"
-            if not running or not notebook_runs.interrupt(request):
+            if shown["status"] != "running" or not notebook_runs.interrupt(request):
                 raise Conflict(f"run {run_id} is not running: nothing to stop")
-            return self.run(run_id)
+            return
         job = self.jobs.get(run_id)
         if job is None or not job.active:
             raise Conflict(f"run {run_id} is not running: nothing to stop")
         self.jobs.stop(run_id)
-        return self.run(run_id)
 
     def resume_run(self, run_id: str, budget: int | None = None) -> dict:
+        self.resume(run_id, self.run(run_id), budget)
+        return self.run(run_id)
+
+    def resume(self, run_id: str, current: dict, budget: int | None = None) -> None:
+        """Queue an ended run again; ``current`` is its state as ``run()`` read it."""
         folder = self.run_folder(run_id)
         job = self.jobs.get(run_id)
         if job is not None and job.active:
             raise Conflict(f"run {run_id} is already {job.state}: stop it before resuming")
-        current = self.run(run_id)
         if current.get("origin") == notebook_runs.ORIGIN:
             raise Conflict(
                 f"run {run_id} belongs to its notebook: resume it there with "
@@ -176,7 +184,6 @@ class RunFolders(OneOffJobs):
         self.jobs.check_room()
         write_json(folder / REQUEST_FILE, request)
         self.jobs.submit(Job(run_id, "run", folder))
-        return self.run(run_id)
 
     def _store(self, run_id: str):
         folder = self.run_folder(run_id)
@@ -207,15 +214,23 @@ class RunFolders(OneOffJobs):
 
     def pin(self, run_id: str, candidate_id: int, resume: bool = True) -> dict:
         """ "Use as parent": the run's next proposal grows from this candidate."""
+        self.pin_parent(run_id, candidate_id)
+        if resume and self.idle(run_id):
+            return self.resume_run(run_id)
+        return self.run(run_id)
+
+    def pin_parent(self, run_id: str, candidate_id: int) -> None:
+        """Write the pin into the run's store (SQLite: the handler calls this in a thread)."""
         store, run = self._store(run_id)
         with store:
             if store.candidate(run["id"], candidate_id) is None:
                 raise NotFound(f"run {run_id} has no candidate {candidate_id}")
             store.pin(run["id"], candidate_id)
+
+    def idle(self, run_id: str) -> bool:
+        """No job of this server is queued or running for the run."""
         job = self.jobs.get(run_id)
-        if resume and not (job and job.active):
-            return self.resume_run(run_id)
-        return self.run(run_id)
+        return not (job and job.active)
 
     def add_candidate(self, run_id: str, source: str, function: str = "kernel") -> dict:
         """A person's own candidate joins the population (evaluated next by the live run)."""

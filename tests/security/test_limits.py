@@ -57,14 +57,22 @@ def test_a_timeout_that_is_no_finite_number_of_seconds_is_refused(value):
         sandbox.run({"job": "ping"}, limits)
 
 
-def test_parevo_check_with_timeout_nan_is_one_line_and_exit_2(tmp_path):
-    done = run_cli(
-        "check", KERNELS / "double_task.py", KERNELS / "good.py", "--no-profile", "--threads",
-        "1", "--timeout", "nan", "--no-store",
-    )  # fmt: skip
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+@pytest.mark.parametrize("command", ["check", "evolve"])
+def test_a_timeout_of_nan_or_inf_on_the_command_line_is_one_line_and_exit_2(
+    tmp_path, command, value
+):
+    """Refused when the arguments are read, before anything is compiled or recorded (evolve
+    used to take it and fail at its first evaluation)."""
+    if command == "check":
+        args = [KERNELS / "good.py", "--no-profile", "--threads", "1", "--no-store"]
+    else:
+        args = ["--budget", "1", "--out", tmp_path / "run"]
+    done = run_cli(command, KERNELS / "double_task.py", *args, f"--timeout={value}")
     assert done.returncode == 2, done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "--timeout" in lines[0] and "nan" in lines[0], done.stderr
+    assert len(lines) == 1 and "--timeout" in lines[0] and value in lines[0], done.stderr
+    assert not (tmp_path / "run").exists()
 
 
 FORGES = """
@@ -113,6 +121,41 @@ def test_a_forged_phase_event_cannot_keep_a_looping_candidate_alive(double, extr
     assert run.timed_out and run.last_phase["label"] == "forged"
     assert time.monotonic() - started < 45  # startup + 2 s (+ 1 s for 1e308)
     assert run.phase_limit_s <= 3.0
+
+
+KEEPS_FORGING = """
+import json, sys, time
+with open(sys.argv[2], "a") as events:
+    while True:  # a fresh phase (each within the 1 s allowed) every half second, forever
+        events.write(json.dumps({"type": "phase", "phase": "run", "label": "forged",
+                                 "extra_s": 1.0}) + "\\n")
+        events.flush()
+        time.sleep(0.5)
+"""
+
+
+def test_phase_after_forged_phase_cannot_outlive_the_childs_overall_limit(double):
+    """Each forged phase stays within ``max_extra_s``, and yet, one after another, they kept
+    moving the deadline: the child's whole life is now bounded by ``job_timeout_s``."""
+    job, limits = sandbox_job(double, _with_import(KEEPS_FORGING), CheckOptions(**FAST))
+    limits.timeout_s, limits.max_extra_s, limits.job_timeout_s = 2.0, 1.0, 12.0
+    outcome = {}
+    thread = threading.Thread(
+        target=lambda: outcome.update(run=sandbox.run({**job, "job": "verify"}, limits)),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=90)
+    forging = thread.is_alive()
+    if forging:  # the old code: kill the child by hand
+        for pid in _worker_pids():
+            os.killpg(pid, signal.SIGKILL)
+        thread.join(timeout=30)
+    assert not forging, "a child that kept writing phase events was never killed"
+    run = outcome["run"]
+    assert run.timed_out and run.job_limit_s == 12.0 and run.last_phase["label"] == "forged"
+    assert 12.0 <= run.wall_s < 40
+    assert "overall limit of 12 s" in run.describe_abnormal_end()
 
 
 # -- file size, open files, processes ------------------------------------------------------------
