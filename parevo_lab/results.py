@@ -169,6 +169,62 @@ class ProfileResult(Serialisable):
 
 
 @dataclass
+class CodeLine(Serialisable):
+    """One line of a loop's LLVM IR or assembly, and the candidate's source line it came from
+    (None: code numba or LLVM added around the loop)."""
+
+    text: str
+    line: int | None = None
+
+
+@dataclass
+class LoopFinding(Serialisable):
+    """Why a loop was not vectorised, or what still costs in one that was (codegen.FINDINGS)."""
+
+    code: str  # "wraparound", "float_reduction", "call", "gather", "exception_path", ...
+    title: str  # a few words: "signed index wraparound"
+    line: int | None  # the source line of the expression
+    expression: str  # that line's text
+    text: str  # plain words
+    fix: str  # the standard fix ("" when there is none)
+    remark: str = ""  # LLVM's own words, when a remark said it
+
+
+@dataclass
+class CompiledLoop(Serialisable):
+    """One innermost loop as LLVM compiled it."""
+
+    line: int  # the source loop: the prange line, an inner for/while, or an array expression
+    prange_line: int | None  # the parallel loop it runs in (None: a serial function)
+    function: str
+    role: str  # "parallel" (a gufunc of the kernel) or "serial" (the reference)
+    status: str  # "vectorised", "not_vectorised", "no_loop" (a memset/memcpy)
+    origin: str = "loop"  # "prange", "loop" (inside one), "array_expression"
+    width: int | None = None  # vector lanes
+    interleave: int | None = None  # vector iterations in flight (LLVM's interleave count)
+    findings: list[LoopFinding] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)  # LLVM's remarks about this loop
+    counts: dict = field(default_factory=dict)  # per iteration: instructions, vector_fp, ...
+    ir: list[CodeLine] = field(default_factory=list)
+    asm: list[CodeLine] = field(default_factory=list)
+
+
+@dataclass
+class CodegenResult(Serialisable):
+    """The compiled view (cascade/codegen.py): what numba and LLVM made of each loop."""
+
+    status: str = "not_run"  # "analysed", "not_run", "failed"
+    remarks: str = ""  # "llvm" (the vectoriser's remarks) or "ir_patterns" (the IR alone)
+    loops: list[CompiledLoop] = field(default_factory=list)
+    serial: list[CompiledLoop] = field(default_factory=list)  # the reference's, for comparison
+    hoisted: list[str] = field(default_factory=list)  # what numba moved out of the loops
+    consistent: bool | None = None  # the view's build vectorised as the candidate's own did
+    cached: bool = False  # read back from beside the source (numba's cache held the kernel)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Report(Serialisable):
     verdict: str
     summary: str
@@ -178,6 +234,7 @@ class Report(Serialisable):
     verify: VerifyResult | None = None
     races: RacesResult = field(default_factory=RacesResult)
     profile: ProfileResult | None = None
+    codegen: CodegenResult | None = None  # the compiled view of each loop
     machine: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # wall seconds per stage, as the parent saw them
     sandbox: dict = field(default_factory=dict)  # stdout/stderr tails, exit statuses
@@ -278,6 +335,10 @@ _TYPES = {
         Speedup,
         ProfileResult,
         MutantResult,
+        CodeLine,
+        LoopFinding,
+        CompiledLoop,
+        CodegenResult,
     )
 }
 

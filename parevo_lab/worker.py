@@ -237,6 +237,10 @@ def main(argv: list[str]) -> int:
             from .cascade import profile
 
             profile.run(session)
+        elif job["job"] == "codegen":
+            from .cascade import codegen
+
+            codegen.explain_job(session)
         elif job["job"] == "retime":
             from .cascade import duel
 

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from .. import sandbox
 from ..results import (
+    CodegenResult,
     CompileError,
     CompileResult,
     Failure,
@@ -69,7 +70,9 @@ def read_verify(run: sandbox.SandboxRun):
         phase = (run.last_phase or {}).get("phase")
         if phase == "task":
             raise TaskError(f"{(run.last_phase or {}).get('label', 'the task')} {failure.message}")
-        if phase == "compile" and (compile_result is None or compile_result.ok):
+        if phase == "codegen":
+            pass  # verification was over: read_codegen says what happened to the view
+        elif phase == "compile" and (compile_result is None or compile_result.ok):
             label = (run.last_phase or {}).get("label", "compiling")
             compile_result = CompileResult(
                 ok=False,
@@ -84,6 +87,20 @@ def read_verify(run: sandbox.SandboxRun):
     verify.passed = verify.failure is None and compile_result is not None and compile_result.ok
     _differential(verify, races)
     return compile_result, verify, races
+
+
+def read_codegen(run: sandbox.SandboxRun) -> CodegenResult | None:
+    """The compiled view the verify child made after verifying (None: it made none, e.g. the
+    candidate did not compile). A child that died while making it keeps its verdict: the view
+    says what happened."""
+    for event in run.events:
+        if event.get("type") == "codegen":
+            return from_dict(CodegenResult, event["result"])
+    if not run.finished and (run.last_phase or {}).get("phase") == "codegen":
+        return CodegenResult(
+            status="failed", notes=[f"the build for the compiled view {_abnormal_end(run).message}"]
+        )
+    return None
 
 
 def _differential(verify: VerifyResult, races: RacesResult) -> None:

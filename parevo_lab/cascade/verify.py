@@ -111,10 +111,26 @@ class Cases:
 
 
 def run(session) -> None:
-    """The verify job: one candidate."""
+    """The verify job: one candidate; then, when it compiled, the compiled view of its loops
+    (last: a view that cannot be made never stands between a candidate and its verdict)."""
     cases = Cases(session)
     cases.reference()
+    session.compiled = None
     verify_candidate(session, cases)
+    if session.compiled is not None and session.job.get("codegen", True):
+        compiled_view(session)
+
+
+def compiled_view(session) -> None:
+    from . import codegen
+
+    kernel, py_func, options, args, result = session.compiled
+    session.emit.phase("codegen", "reading what LLVM made of each loop", compile=True)
+    view = codegen.run(
+        kernel, py_func, options, args, session.candidate_source, session.candidate_path,
+        result.signature, result.cached,
+    )  # fmt: skip
+    session.emit({"type": "codegen", "result": view})
 
 
 def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
@@ -147,6 +163,7 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
     emit({"type": "compile", "result": result})
     if not result.ok:
         return False
+    session.compiled = (kernel, py_func, options, base[0], result)
 
     checked_py, poisoned = poison.poisoned(py_func)
     runner = _Runner(session, py_func, names, checked_py, poisoned)

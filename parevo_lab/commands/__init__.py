@@ -13,7 +13,7 @@ import sys
 
 from ..sandbox.reach import protect_process
 from ..version import __version__
-from . import audit, bench, check, evolve, races, report
+from . import audit, bench, check, evolve, explain, races, report
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 # In the order of ``parevo --help``.
@@ -22,6 +22,7 @@ COMMANDS = {
     "bench": bench,
     "audit": audit,
     "races": races,
+    "explain": explain,
     "evolve": evolve,
     "report": report,
 }

@@ -120,6 +120,11 @@ def add_cascade_arguments(
             help=argparse.SUPPRESS,
         )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile stage")
+    parser.add_argument(
+        "--no-codegen",
+        action="store_true",
+        help="skip the compiled view of each loop (vectorisation and its reasons; parevo explain)",
+    )
     if not store:
         return
     parser.add_argument(
@@ -173,6 +178,7 @@ def options(args):
         memory_mb=args.memory,
         profile=not args.no_profile,
         budget_s=args.budget,
+        codegen=not getattr(args, "no_codegen", False),
     )
     if args.threads:
         found.threads = args.threads

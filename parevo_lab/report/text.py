@@ -35,6 +35,7 @@ def render(report: Report) -> str:
         "",
     ]
     lines += _compile(report)
+    lines += compiled_lines(report.codegen)
     lines += _verify(report)
     lines += _races(report)
     lines += _profile(report)
@@ -68,6 +69,57 @@ def _compile(report: Report) -> list[str]:
     if not c.reference_compiled and c.reference_note:
         out.append(f"  note: {c.reference_note}")
     return out
+
+
+def compiled_lines(view, fixes: bool = True) -> list[str]:
+    """The compiled view: one line a loop ("line 14: parallel, vectorised x8" or "line 14:
+    parallel, NOT vectorised: float reduction without fastmath at line 15 `s += x[i]`"), then
+    the fix of each finding."""
+    if view is None:
+        return []
+    if view.status != "analysed":
+        out = [f"compiled: {'not made' if view.status == 'failed' else 'not run'}"]
+        return out + [f"  note: {n}" for n in view.notes]
+    source = "LLVM's remarks" if view.remarks == "llvm" else "the IR alone"
+    where = ", stored at the cold compile" if view.cached else ""
+    out = [f"compiled (from {source}{where}):"]
+    for loop in [*view.loops, *view.serial]:
+        out.append(f"  {loop_text(loop)}")
+        if fixes:
+            out += [f"      fix: {f.fix}" for f in loop.findings if f.fix]
+    if not view.loops:
+        out.append("  no parallel loop was compiled (numba made no gufunc)")
+    out += [f"  note: {n}" for n in view.notes]
+    return out
+
+
+def loop_text(loop) -> str:
+    """One loop of the compiled view in one line."""
+    role = "parallel" if loop.role == "parallel" else "serial (reference)"
+    if loop.origin == "array_expression":
+        role += " array expression"
+    elif loop.role == "parallel" and loop.line != loop.prange_line:
+        role = f"inner loop of the prange at line {loop.prange_line}"
+    if loop.status == "no_loop":
+        return f"line {loop.line}: {role}, no loop left: became memset/memcpy"
+    if loop.status == "vectorised":
+        lanes = f"x{loop.width}" if loop.width else ""
+        interleave = f", interleave {loop.interleave}" if loop.interleave else ""
+        head = f"line {loop.line}: {role}, vectorised {lanes}{interleave}".rstrip()
+        costs = [_finding_text(f) for f in loop.findings]
+        return head + (f"; but {'; '.join(costs)}" if costs else "")
+    reasons = [_finding_text(f) for f in loop.findings] or ["no reason given"]
+    return f"line {loop.line}: {role}, NOT vectorised: {'; '.join(reasons)}"
+
+
+def _finding_text(found) -> str:
+    at = ""
+    if found.line:
+        expression = (
+            found.expression if len(found.expression) <= 48 else (found.expression[:45] + "...")
+        )
+        at = f" at line {found.line}" + (f" `{expression}`" if expression else "")
+    return f"{found.title}{at}"
 
 
 def _verify(report: Report) -> list[str]:
