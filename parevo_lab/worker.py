@@ -238,9 +238,9 @@ def main(argv: list[str]) -> int:
 
             profile.run(session)
         elif job["job"] == "codegen":
-            from .cascade import codegen
+            from .cascade.codegen.job import explain_job
 
-            codegen.explain_job(session)
+            explain_job(session)
         elif job["job"] == "retime":
             from .cascade import duel
 

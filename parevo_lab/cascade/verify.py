@@ -147,7 +147,7 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
 
     problem = session.import_candidate()
     if problem is not None:
-        return compile_failed(_import_error(session, problem))
+        return compile_failed(import_error(session, problem))
     emit.phase("compile", "compiling the candidate (numba parallel=True)", compile=True)
     try:
         py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
@@ -252,7 +252,7 @@ def compile_reference(session, args):
     return reference, "reference compiled with numba (serial): the vs_serial baseline"
 
 
-def _import_error(session, exc: BaseException) -> CompileError:
+def import_error(session, exc: BaseException) -> CompileError:
     tb = "".join(traceback.format_exception(exc))
     site = _site_in(exc, session.candidate_path, session.candidate_source)
     where = f"line {site.line}: " if site else ""

@@ -95,8 +95,12 @@ def compiled_lines(view, fixes: bool = True) -> list[str]:
 
 def loop_text(loop) -> str:
     """One loop of the compiled view in one line."""
-    role = "parallel" if loop.role == "parallel" else "serial (reference)"
-    if loop.origin == "array_expression":
+    role = {"parallel": "parallel", "serialised": "prange numba ran serially"}.get(
+        loop.role, "serial (reference)"
+    )
+    if loop.role == "serialised" and loop.line != loop.prange_line:
+        role = f"inner loop of the prange at line {loop.prange_line}, which numba ran serially"
+    elif loop.origin == "array_expression":
         role += " array expression"
     elif loop.role == "parallel" and loop.line != loop.prange_line:
         role = f"inner loop of the prange at line {loop.prange_line}"

@@ -23,7 +23,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from .reach import (
     protect_process,
     user_tasks,
 )
+from .streams import EventReader, Tail
 
 __all__ = [
     "CORES_LOCK",
@@ -251,62 +251,6 @@ class SandboxRun:
         }
 
 
-class _Tail:
-    """Drain a pipe in a thread, keeping only the last ``limit`` bytes."""
-
-    def __init__(self, stream, limit: int):
-        self.limit = limit
-        self.buffer = bytearray()
-        self.dropped = 0
-        self.thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
-        self.thread.start()
-
-    def _drain(self, stream):
-        for chunk in iter(lambda: stream.read(65536), b""):
-            self.buffer += chunk
-            if len(self.buffer) > self.limit:
-                cut = len(self.buffer) - self.limit
-                self.dropped += cut
-                del self.buffer[:cut]
-        stream.close()
-
-    def text(self) -> str:
-        self.thread.join(timeout=2)
-        text = self.buffer.decode("utf-8", "replace")
-        if self.dropped:
-            text = f"[... {self.dropped} earlier bytes dropped ...]\n" + text
-        return text
-
-
-class _EventReader:
-    """Reads the child's events file through a descriptor opened before the child starts, so a
-    candidate that deletes the files of its working folder cannot hide what was recorded."""
-
-    def __init__(self, path: str):
-        self.handle = open(path, "ab+")  # noqa: SIM115 - closed in close()
-        self.handle.seek(0)
-        self.partial = b""
-
-    def read_new(self) -> list[dict]:
-        data = self.handle.read()
-        if not data:
-            return []
-        data = self.partial + data
-        lines = data.split(b"\n")
-        self.partial = lines.pop()
-        events = []
-        for line in lines:
-            if line.strip():
-                try:
-                    events.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue  # a torn line from a child killed mid-write
-        return events
-
-    def close(self) -> None:
-        self.handle.close()
-
-
 def run(
     job: dict,
     limits: Limits,
@@ -333,7 +277,7 @@ def run(
             },
             handle,
         )
-    reader = _EventReader(events_path)
+    reader = EventReader(events_path)
     result = SandboxRun(file_size_mb=limits.file_size_mb)
     result.began = time.time()
     start = result.spawned_at = time.monotonic()
@@ -351,8 +295,8 @@ def run(
         reader.close()
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    out = _Tail(proc.stdout, limits.output_tail_bytes)
-    err = _Tail(proc.stderr, limits.output_tail_bytes)
+    out = Tail(proc.stdout, limits.output_tail_bytes)
+    err = Tail(proc.stderr, limits.output_tail_bytes)
     limit = limits.startup_timeout_s
     deadline = start + limit
     last_moment = start + limits.job_timeout_s  # no phase event moves this one
