@@ -22,6 +22,8 @@ class Feedback:
     speedup: float | None = None  # vs_serial at the most threads (ok candidates)
     threads: int | None = None
     ceiling: float | None = None  # what a compute-bound kernel reaches at those threads here
+    # the compiled view: one line per loop LLVM did not vectorise, or vectorised at a cost
+    compiled: list[str] = field(default_factory=list)
 
     @property
     def repairable(self) -> bool:
@@ -72,6 +74,7 @@ def from_report(report: dict) -> Feedback:
         feedback.detail = failure.get("message", "")
         site = failure.get("site") or {}
         feedback.line = feedback.line or site.get("line")
+    feedback.compiled = compiled_lines(report.get("codegen") or {})
     vs = (profile.get("speedup") or {}).get("vs_serial") or {}
     timed = {int(p): s for p, s in vs.items() if s and s.get("value")}
     if verdict == "ok" and timed:
@@ -82,3 +85,21 @@ def from_report(report: dict) -> Feedback:
         value = ceiling.get(str(top)) if isinstance(ceiling, dict) else None
         feedback.ceiling = value if isinstance(value, int | float) else None
     return feedback
+
+
+def compiled_lines(codegen: dict) -> list[str]:
+    """The compiled view's findings, one line a loop, with the usual fix (for the prompts and
+    for the rule moves that act on a finding)."""
+    lines = []
+    for loop in codegen.get("loops") or []:
+        found = loop.get("findings") or []
+        if not found:
+            continue
+        status = "vectorised" if loop.get("status") == "vectorised" else "NOT vectorised"
+        first = found[0]
+        where = (
+            f" at line {first['line']} `{first.get('expression', '')}`" if first.get("line") else ""
+        )
+        fix = f"; usual fix: {first['fix']}" if first.get("fix") else ""
+        lines.append(f"the loop at line {loop.get('line')}: {status}: {first['title']}{where}{fix}")
+    return lines

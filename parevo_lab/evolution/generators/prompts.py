@@ -114,6 +114,11 @@ def build_messages(
     ]
     if feedback is not None:
         parts.append("Its evaluation: " + feedback_text(feedback))
+        if feedback.compiled:
+            parts.append(
+                "What LLVM made of its loops (from the compiler's vectorisation remarks):\n"
+                + "\n".join(f"- {line}" for line in feedback.compiled)
+            )
     if primitives:
         parts.append(
             "Parallel building blocks you may import from parevo_lab.primitives "
