@@ -69,7 +69,7 @@ def read_run(folder: str | os.PathLike, candidates: bool = True) -> dict | None:
 
 
 def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool = True) -> dict:
-    """One candidate in full: its row, source, parent (id, label, source), the task's reference
+    """One candidate in full: its row, source, parent (id, label, source, compiled view), the task's reference
     (``cells.reference_view``: the task without what only the verifier reads), its evaluation
     report (as data, and as the text ``parevo check`` prints), and the plotly
     speedup-versus-threads figure (JSON) when it was profiled (``figure=False`` skips building
@@ -93,10 +93,13 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
         if row["parent_id"]:
             prow = store.candidate(run["id"], row["parent_id"])
             if prow:
+                evaluated = store.report(prow["evaluation_id"]) if prow["evaluation_id"] else None
                 parent = {
                     "id": prow["id"],
                     "label": prow["label"],
                     "source": store.kernel_source(prow["source_hash"]) or "",
+                    # its compiled view: the Compiled tab says what the child changed
+                    "codegen": (evaluated or {}).get("codegen"),
                 }
         report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
         reference = reference_view(store.task_source(run["task_hash"]) or "")
