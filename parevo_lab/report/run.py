@@ -144,6 +144,47 @@ CANDIDATE_COLUMNS = [
 ]
 
 
+LOOP_COLUMNS = [
+    ("line", "line", text),
+    ("loop", "loop", text),
+    ("vectorised", "vectorised", text),
+    ("finding", "finding", text),
+    ("at", "at", text),
+    ("fix", "usual fix", text),
+]
+
+
+def loop_rows(report: dict | None) -> list[dict]:
+    """The compiled view of one report as table rows: one per finding (one per loop without)."""
+    view = (report or {}).get("codegen") or {}
+    rows = []
+    for loop in view.get("loops") or []:
+        if loop.get("origin") == "array_expression":
+            kind = "array expression"
+        elif loop.get("role") == "serialised":
+            kind = "prange run serially"
+        else:
+            kind = "prange" if loop.get("line") == loop.get("prange_line") else "inner loop"
+        status = loop.get("status")
+        if status == "vectorised":
+            lanes = f"x{loop['width']}" if loop.get("width") else "yes"
+            vector = lanes + (
+                f", interleave {loop['interleave']}" if loop.get("interleave") else ""
+            )
+        else:
+            vector = "no loop left (memset)" if status == "no_loop" else "no"
+        base = {"line": loop.get("line"), "loop": kind, "vectorised": vector}
+        for found in loop.get("findings") or [None]:
+            row = dict(base, finding="", at="", fix="")
+            if found:
+                where = (
+                    f"{found['line']}: {found.get('expression', '')}" if found.get("line") else ""
+                )
+                row.update(finding=found.get("title", ""), at=where, fix=found.get("fix", ""))
+            rows.append(row)
+    return rows
+
+
 def _retimed(candidate: dict) -> str | None:
     """A candidate's re-timing against the best of its time, in a table cell."""
     retimed = candidate.get("retimed")
@@ -292,6 +333,18 @@ def _best_section(doc: Document, data: RunData) -> None:
             lineterm="",
         )
         doc.markdown(f"### What it changed against the {name}\n\n" + fence("\n".join(diff), "diff"))
+    loops = loop_rows(data.reports.get(best["id"]))
+    if loops:
+        doc.markdown(
+            "### What LLVM made of its loops\n\nFrom the compiler's own vectorisation remarks "
+            "(`parevo explain` shows each loop's assembly)."
+        )
+        doc.table(
+            "loops",
+            loops,
+            LOOP_COLUMNS,
+            f"Loops of the best kernel #{best['id']}: vectorised or not, and why",
+        )
     figure = speedup_figure(data)
     if figure is None:
         doc.markdown("The best candidate was not timed (the run skipped profiling).")

@@ -106,6 +106,22 @@ def test_run_report_notebook_and_html(run_dir, tmp_path):
     assert any(
         c.cell_type == "markdown" and f"```python\n{kernel}\n```" in c.source for c in nb.cells
     )
+    # the compiled view: the faulty kernel's scatter is no loop LLVM vectorises, said at its line
+    faulty = run.loop_rows(data.reports[2])
+    assert faulty[0] == dict(
+        line=13, loop="array expression", vectorised="no loop left (memset)", finding="", at="",
+        fix="",
+    )  # fmt: skip
+    scatter = [(r["line"], r["loop"], r["vectorised"], r["finding"], r["at"]) for r in faulty[1:]]
+    assert (14, "prange", "no", "indirect stores may collide", "15: counts[pixels[i]] += 1") in (
+        scatter
+    )
+    loops = run.loop_rows(data.reports[best["id"]])
+    if loops:  # a parallel best: its loops under it, as a table
+        assert "### What LLVM made of its loops" in text
+        assert "| line | loop | vectorised | finding | at | usual fix |" in text
+    else:  # the seed: no parallel loop to show
+        assert best["origin"] == "seed" and "What LLVM made" not in text
     shown = _figures(nb)
     progress = shown["run_report.progress_figure(data)"]
     steps = next(t for t in progress[PLOTLY_MIME]["data"] if t["name"] == "best so far")
