@@ -94,7 +94,7 @@ class RulesGenerator:
         analysis = self.analysis(context.task)
         plan = Plan.from_dict(parent.genome)
         if parent.verdict == "ok":
-            moves = self._improvements(analysis, plan)
+            moves = self._improvements(analysis, plan, parent, context)
         else:
             moves = self._repairs(analysis, plan, parent, context)
         harmful = _harmful_moves(context)
@@ -118,7 +118,8 @@ class RulesGenerator:
 
     # -- from a correct parent ------------------------------------------------------------
 
-    def _improvements(self, analysis: Analysis, plan: Plan):
+    def _improvements(self, analysis: Analysis, plan: Plan, parent: Candidate, context: Context):
+        yield from self._compiled_moves(plan, parent, context)
         loops = analysis.loops
         if not plan.loops:
             auto = self._auto(analysis)
@@ -157,6 +158,44 @@ class RulesGenerator:
         if len(plan.loops) > 1:
             for loop_id in sorted(plan.loops):
                 yield _without(plan, loop_id), f"serialise loop {loop_id} (too little work?)"
+
+    def _compiled_moves(self, plan: Plan, parent: Candidate, context: Context):
+        """What the parent's compiled view asks for, first, at the loops it names: an unsigned
+        index in a loop where LLVM met a signed index it must wrap (its loads became gathers),
+        fastmath where a float reduction kept a loop from vectorising. Nowhere else: the
+        generated code keeps plain indices where the compiler did not need casts."""
+        lines: dict[str, set[int]] = {"wraparound": set(), "float_reduction": set()}
+        for loop in ((parent.report or {}).get("codegen") or {}).get("loops") or []:
+            for found in loop.get("findings") or []:
+                if found.get("code") in lines and found.get("line"):
+                    lines[found["code"]].add(found["line"])
+        if not any(lines.values()):
+            return
+        try:
+            _, spans = render_with_spans(context.task.source, plan, context.variables)
+        except RenderError:
+            return
+
+        def loops_at(found: set[int]) -> list[str]:
+            return sorted(i for i, (a, b) in spans.items() if any(a <= n <= b for n in found))
+
+        wrapped = loops_at(lines["wraparound"])
+        current = plan.knob("unsigned_index")
+        have = set(plan.loops) if current is True else set(current or ())
+        if set(wrapped) - have:
+            at = ", ".join(map(str, sorted(lines["wraparound"])))
+            yield (
+                _knob(plan, "unsigned_index", sorted(have | set(wrapped))),
+                f"unsigned index in loop {', '.join(sorted(set(wrapped) - have))} (compiled view: "
+                f"signed index wraparound at line {at} turns its loads into gathers)",
+            )
+        if lines["float_reduction"] and not plan.knob("fastmath"):
+            at = ", ".join(map(str, sorted(lines["float_reduction"])))
+            yield (
+                _knob(plan, "fastmath", True),
+                f"tune: fastmath=True (compiled view: the float reduction at line {at} is not "
+                "vectorised without it)",
+            )
 
     def _auto(self, analysis: Analysis) -> Plan:
         """Every loop nest parallel at its outermost loop that has a strategy."""

@@ -239,7 +239,7 @@ def reference(keys):
 
 
 def test_render_writes_a_complete_module_with_the_task_constants():
-    source = render(TASK, Plan({"L4": "privatise"}, {"fastmath": True}))
+    source = render(TASK, Plan({"L4": "privatise"}, {"fastmath": True, "unsigned_index": True}))
     tree = ast.parse(source)
     names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     assert names == ["kernel"]
@@ -251,7 +251,7 @@ def test_render_writes_a_complete_module_with_the_task_constants():
     # a computed index is unsigned inside the parallel loops (no wraparound check), but not the
     # counter of a loop from 0, which numba and LLVM know is not negative
     assert "my_counts[np.uint64(keys_block[k])] += 1" in source
-    signed = render(TASK, Plan({"L4": "privatise"}, {"unsigned_index": False}))
+    signed = render(TASK, Plan({"L4": "privatise"}))  # the default: plain indices
     assert "my_counts[keys_block[k]] += 1" in signed
     # names a person would write: no generated `_lo4`-style temporary is left
     assert not re.search(r"\b_[a-z]+\d+", source), source

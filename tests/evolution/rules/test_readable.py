@@ -86,10 +86,10 @@ def proposals(task) -> list[tuple[str, str]]:
         add(auto)
     for key in list(found):
         plan = Plan.from_dict(json.loads(key))
-        if plan.loops and plan.knob("unsigned_index"):
-            signed = Plan(plan.loops, {**plan.knobs, "unsigned_index": False})
-            label = f"{found[key][0]}; signed indices"
-            found[signed.key()] = (label, render(task.source, signed, AnyTypes()))
+        if plan.loops and not plan.knob("unsigned_index"):  # the compiled view's move too
+            unsigned = Plan(plan.loops, {**plan.knobs, "unsigned_index": True})
+            label = f"{found[key][0]}; unsigned indices"
+            found[unsigned.key()] = (label, render(task.source, unsigned, AnyTypes()))
     return list(found.values())
 
 
@@ -199,7 +199,8 @@ def kernel_text(source: str) -> str:
 
 
 def test_casts_only_where_numba_would_check_for_a_negative_index():
-    source = render(STENCILS, Plan({"L4": "prange", "L9": "prange", "L14": "prange"}))
+    loops = {"L4": "prange", "L9": "prange", "L14": "prange"}
+    source = render(STENCILS, Plan(loops, {"unsigned_index": True}))
     assert kernel_text(source) == textwrap.dedent(
         """\
         @numba.njit(parallel=True)
@@ -224,9 +225,10 @@ def test_casts_only_where_numba_would_check_for_a_negative_index():
             return out, smooth, y
         """
     )
-    # the knob off: no cast at all
-    signed = render(STENCILS, Plan({"L4": "prange"}, {"unsigned_index": False}))
-    assert "np.uint64" not in signed
+    # the knob off (the default): no cast at all; a list of loops: casts in those loops only
+    assert "np.uint64" not in render(STENCILS, Plan(loops))
+    only = kernel_text(render(STENCILS, Plan(loops, {"unsigned_index": ["L14"]})))
+    assert only.count("np.uint64") == 3 and "values[i - 1]" in only and "grid[r - 1, c]" in only
 
 
 HISTOGRAM = """
@@ -263,7 +265,7 @@ def test_a_privatised_histogram_has_no_dead_code_and_plain_names():
                 block_end = n * (block + 1) // blocks
                 keys_block = keys[block_start:block_end]
                 for k in range(block_end - block_start):
-                    my_counts[np.uint64(keys_block[k])] += 1
+                    my_counts[keys_block[k]] += 1
             for m in range(blocks):
                 counts += private_counts[m]
             return counts

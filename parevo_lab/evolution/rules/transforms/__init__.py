@@ -27,9 +27,11 @@ candidate module defining ``kernel``. Strategies:
                      the tail stays serial.
 
 Knobs: ``fastmath`` (bool), ``error_model`` ("python" or "numpy"), ``blocks`` (blocks per thread
-for the blocked strategies), ``unsigned_index`` (bool, on by default): inside the generated
-parallel loops an index is cast to ``np.uint64`` wherever numba would check it for a negative
-value to wrap around. That check (a compare and a select per access) keeps LLVM from vectorising
+for the blocked strategies), ``unsigned_index`` (off by default; a list of loop ids, or True for
+every loop): inside those generated parallel loops an index is cast to ``np.uint64`` wherever
+numba would check it for a negative value to wrap around. The generator turns it on for a loop
+only when the parent's compiled view (``parevo_lab.cascade.codegen``) found a signed index
+wraparound in it, so the code keeps plain indices where the compiler needed no cast. That check (a compare and a select per access) keeps LLVM from vectorising
 and lengthens a gather's or a scatter's loop: measured here at one thread on arrays in the caches,
 the casts made a 3-point stencil over ``prange(1, n - 1)`` 6x faster, one over ``prange(n)``
 reading ``x[i - 1]`` 3.8x, a histogram's ``counts[keys[k]] += 1`` 1.2x and a CSR row's

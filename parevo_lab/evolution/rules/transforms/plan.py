@@ -28,7 +28,10 @@ DEFAULT_KNOBS = {
     "fastmath": False,
     "error_model": "python",
     "blocks": 1,
-    "unsigned_index": True,
+    # np.uint64 casts of computed indices: False (none), a list of loop ids (those loops: the
+    # move the compiled view asks for where it finds a signed index wraparound), True (every
+    # parallel loop: the earlier default, kept for stored plans)
+    "unsigned_index": False,
     "parallel_sort": False,  # np.sort / np.argsort of a 1-d array by the primitives' radix sort
 }
 

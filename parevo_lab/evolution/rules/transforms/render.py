@@ -67,20 +67,22 @@ def render_with_spans(
     fn.decorator_list = [_decorator(plan)]
     variables = variables or {}
     targets = {loop_id: _find_loop(fn, analysis.loops[loop_id].line) for loop_id in plan.loops}
-    parallel: list[ast.For] = []
+    parallel: dict[str, list[ast.For]] = {}
     for loop_id, strategy in sorted(plan.loops.items()):
         facts = analysis.loops[loop_id]
         loop = targets[loop_id]
         parent_body, position = _position(fn, loop)
         new = _TRANSFORMS[strategy](loop, facts, plan, variables)
-        parallel += _parallel_loops(new)
+        parallel[loop_id] = _parallel_loops(new)
         marks = [ast.Expr(ast.Constant(f"{_MARK} {loop_id} {edge}")) for edge in ("in", "out")]
         parent_body[position : position + 1] = [marks[0], *new, marks[1]]
     fold_zero_starts(fn)
     drop_dead_temporaries(fn)
-    if plan.knob("unsigned_index"):
-        for loop in parallel:
-            unsigned_indices(loop)
+    unsigned = plan.knob("unsigned_index")  # True: every parallel loop; a list: those loops
+    for loop_id, loops in sorted(parallel.items()):
+        if unsigned is True or (isinstance(unsigned, list) and loop_id in unsigned):
+            for loop in loops:
+                unsigned_indices(loop)
     sorts = parallel_sorts(fn) if plan.knob("parallel_sort") else []
     for call in sorts:
         call.func = ast.Name(SORT_PRIMITIVES[call.func.attr], ast.Load())
