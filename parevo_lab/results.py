@@ -179,7 +179,7 @@ class CodeLine(Serialisable):
 
 @dataclass
 class LoopFinding(Serialisable):
-    """Why a loop was not vectorised, or what still costs in one that was (codegen.FINDINGS)."""
+    """Why a loop was not vectorised, or what still costs in one that was (cascade/compiled/findings.py)."""
 
     code: str  # "wraparound", "float_reduction", "call", "gather", "exception_path", ...
     title: str  # a few words: "signed index wraparound"
@@ -210,8 +210,8 @@ class CompiledLoop(Serialisable):
 
 
 @dataclass
-class CodegenResult(Serialisable):
-    """The compiled view (cascade/codegen.py): what numba and LLVM made of each loop."""
+class CompiledView(Serialisable):
+    """The compiled view (cascade/compiled/): what numba and LLVM made of each loop."""
 
     status: str = "not_run"  # "analysed", "not_run", "failed"
     remarks: str = ""  # "llvm" (the vectoriser's remarks) or "ir_patterns" (the IR alone)
@@ -234,7 +234,7 @@ class Report(Serialisable):
     verify: VerifyResult | None = None
     races: RacesResult = field(default_factory=RacesResult)
     profile: ProfileResult | None = None
-    codegen: CodegenResult | None = None  # the compiled view of each loop
+    compiled: CompiledView | None = None  # the compiled view of each loop (cascade/compiled/)
     machine: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # wall seconds per stage, as the parent saw them
     sandbox: dict = field(default_factory=dict)  # stdout/stderr tails, exit statuses
@@ -338,7 +338,7 @@ _TYPES = {
         CodeLine,
         LoopFinding,
         CompiledLoop,
-        CodegenResult,
+        CompiledView,
     )
 }
 

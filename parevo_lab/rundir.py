@@ -99,7 +99,7 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
                     "label": prow["label"],
                     "source": store.kernel_source(prow["source_hash"]) or "",
                     # its compiled view: the Compiled tab says what the child changed
-                    "codegen": (evaluated or {}).get("codegen"),
+                    "compiled": (evaluated or {}).get("compiled"),
                 }
         report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
         reference = reference_view(store.task_source(run["task_hash"]) or "")

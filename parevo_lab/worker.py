@@ -237,8 +237,8 @@ def main(argv: list[str]) -> int:
             from .cascade import profile
 
             profile.run(session)
-        elif job["job"] == "codegen":
-            from .cascade.codegen.job import explain_job
+        elif job["job"] == "explain":
+            from .cascade.compiled.job import explain_job
 
             explain_job(session)
         elif job["job"] == "retime":

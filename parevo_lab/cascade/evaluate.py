@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from .. import sandbox, settings
 from ..kernel import Kernel, cache_root, materialise
-from ..results import CodegenResult, CompileError, CompileResult, ProfileResult, Report
+from ..results import CompiledView, CompileError, CompileResult, ProfileResult, Report
 from ..task import Task
 from ..version import __version__
 from . import profile as profiling
-from .events import _read_profile, _replay_crash_site, read_codegen, read_verify
+from .events import _read_profile, _replay_crash_site, read_compiled, read_verify
 
 
 @dataclass
@@ -31,7 +31,7 @@ class CheckOptions:
     profile: bool = True
     budget_s: float = settings.PROFILE_BUDGET_S  # sampling time per configuration in the profile
     races: bool = True  # run the race stage (lint + shadow replay)
-    codegen: bool = True  # make the compiled view of each loop (cascade/codegen.py)
+    compiled_view: bool = True  # make the compiled view of each loop (cascade/compiled/)
     # longest call of the pure-Python reference timed for vs_python; 0: not timed (unless it is
     # the baseline because numba cannot compile the reference)
     python_cap_s: float = settings.PYTHON_CAP_S
@@ -97,10 +97,10 @@ def verify_stage(
         compile=phases.get("compile", 0.0) + phases.get("import", 0.0),
         verify=phases.get("run", 0.0) + phases.get("locate", 0.0),
         races=phases.get("races", 0.0),  # the replay runs; its compile is under "compile"
-        codegen=phases.get("codegen", 0.0),  # the build with line tables and its reading
+        compiled_view=phases.get("compiled", 0.0),  # the build with line tables and its reading
     )
     report.compile, report.verify, report.races = read_verify(run)
-    report.codegen = read_codegen(run)
+    report.compiled = read_compiled(run)
     if not options.profile:
         report.profile = ProfileResult(
             ran=False, notes=["profiling was switched off (--no-profile)"]
@@ -113,7 +113,7 @@ def explain(
     candidate: Kernel,
     options: CheckOptions,
     progress: ProgressCallback | None = None,
-) -> tuple[CompileResult, CodegenResult | None, float]:
+) -> tuple[CompileResult, CompiledView | None, float]:
     """``parevo explain``: compile the candidate in a sandboxed child and make the compiled view
     of its loops and of the reference's. Returns (compile, view or None, wall seconds); the view
     is None when the candidate did not compile (the compile result says why)."""
@@ -123,13 +123,13 @@ def explain(
         return CompileResult(ok=False, error=problem), None, 0.0
     job, limits = sandbox_job(task, candidate, options)
     with sandbox.cores_shared():
-        run = sandbox.run({**job, "job": "codegen"}, limits, _relay(progress, "codegen"))
+        run = sandbox.run({**job, "job": "explain"}, limits, _relay(progress, "explain"))
     compile_result, _, _ = read_verify(run)
     if compile_result is None:
         compile_result = CompileResult(
             ok=False, error=CompileError(kind="internal", summary=run.describe_abnormal_end())
         )
-    view = read_codegen(run) if compile_result.ok else None
+    view = read_compiled(run) if compile_result.ok else None
     return compile_result, view, time.monotonic() - started
 
 
@@ -212,7 +212,7 @@ def sandbox_job(
         "budget_s": options.budget_s,
         "machine_dir": str(cache_root() / "machine"),
         "races": options.races,
-        "codegen": options.codegen,
+        "compiled_view": options.compiled_view,
         "python_cap_s": options.python_cap_s,
     }
     limits = sandbox.Limits(

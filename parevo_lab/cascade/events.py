@@ -10,7 +10,7 @@ from typing import Protocol
 
 from .. import sandbox
 from ..results import (
-    CodegenResult,
+    CompiledView,
     CompileError,
     CompileResult,
     Failure,
@@ -70,8 +70,8 @@ def read_verify(run: sandbox.SandboxRun):
         phase = (run.last_phase or {}).get("phase")
         if phase == "task":
             raise TaskError(f"{(run.last_phase or {}).get('label', 'the task')} {failure.message}")
-        if phase == "codegen":
-            pass  # verification was over: read_codegen says what happened to the view
+        if phase == "compiled":
+            pass  # verification was over: read_compiled says what happened to the view
         elif phase == "compile" and (compile_result is None or compile_result.ok):
             label = (run.last_phase or {}).get("label", "compiling")
             compile_result = CompileResult(
@@ -89,15 +89,15 @@ def read_verify(run: sandbox.SandboxRun):
     return compile_result, verify, races
 
 
-def read_codegen(run: sandbox.SandboxRun) -> CodegenResult | None:
+def read_compiled(run: sandbox.SandboxRun) -> CompiledView | None:
     """The compiled view the verify child made after verifying (None: it made none, e.g. the
     candidate did not compile). A child that died while making it keeps its verdict: the view
     says what happened."""
     for event in run.events:
-        if event.get("type") == "codegen":
-            return from_dict(CodegenResult, event["result"])
-    if not run.finished and (run.last_phase or {}).get("phase") == "codegen":
-        return CodegenResult(
+        if event.get("type") == "compiled":
+            return from_dict(CompiledView, event["result"])
+    if not run.finished and (run.last_phase or {}).get("phase") == "compiled":
+        return CompiledView(
             status="failed", notes=[f"the build for the compiled view {_abnormal_end(run).message}"]
         )
     return None
@@ -239,7 +239,7 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
     # gain is vs_serial itself. With flags, the reference built with them is the baseline.
     parallel_base = same_flags or (baseline if not result.flags else None)
     if same_flags and baseline:
-        speedups["codegen"] = profiling.speedup(baseline, same_flags).to_dict()
+        speedups["compiled"] = profiling.speedup(baseline, same_flags).to_dict()
     if cand:
         one = cand.get("1")
         for p, s in cand.items():
@@ -275,7 +275,7 @@ def headline_remarks(profile: ProfileResult) -> list[str]:
     if not speed.get("vs_serial"):
         return out
     top = max(speed["vs_serial"], key=int)
-    codegen = speed.get("codegen")
+    codegen = speed.get("compiled")
     parallel = (speed.get("vs_serial_same_flags") or {}).get(top)
     flags = profiling.flags_text(profile.flags)
     if codegen and codegen["significant"] and codegen["value"] >= 1.1 and parallel:

@@ -115,22 +115,22 @@ def run(session) -> None:
     (last: a view that cannot be made never stands between a candidate and its verdict)."""
     cases = Cases(session)
     cases.reference()
-    session.compiled = None
+    session.kernel_build = None
     verify_candidate(session, cases)
-    if session.compiled is not None and session.job.get("codegen", True):
+    if session.kernel_build is not None and session.job.get("compiled_view", True):
         compiled_view(session)
 
 
 def compiled_view(session) -> None:
-    from . import codegen
+    from . import compiled
 
-    kernel, py_func, options, args, result = session.compiled
-    session.emit.phase("codegen", "reading what LLVM made of each loop", compile=True)
-    view = codegen.run(
+    kernel, py_func, options, args, result = session.kernel_build
+    session.emit.phase("compiled", "reading what LLVM made of each loop", compile=True)
+    view = compiled.run(
         kernel, py_func, options, args, session.candidate_source, session.candidate_path,
         result.signature, result.cached,
     )  # fmt: skip
-    session.emit({"type": "codegen", "result": view})
+    session.emit({"type": "compiled", "result": view})
 
 
 def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
@@ -163,7 +163,7 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
     emit({"type": "compile", "result": result})
     if not result.ok:
         return False
-    session.compiled = (kernel, py_func, options, base[0], result)
+    session.kernel_build = (kernel, py_func, options, base[0], result)
 
     checked_py, poisoned = poison.poisoned(py_func)
     runner = _Runner(session, py_func, names, checked_py, poisoned)

@@ -57,7 +57,7 @@ def evaluate_one(args, races: bool) -> int:
     if races:  # the same cascade, without timing
         args.compile_timeout, args.memory = settings.COMPILE_TIMEOUT_S, settings.MEMORY_MB
         args.budget, args.no_profile = settings.PROFILE_BUDGET_S, True
-        args.no_codegen = True
+        args.no_compiled_view = True
     try:
         chosen = options(args)
     except ParevoError as exc:

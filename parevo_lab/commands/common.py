@@ -121,7 +121,7 @@ def add_cascade_arguments(
         )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile stage")
     parser.add_argument(
-        "--no-codegen",
+        "--no-compiled-view",
         action="store_true",
         help="skip the compiled view of each loop (vectorisation and its reasons; parevo explain)",
     )
@@ -178,7 +178,7 @@ def options(args):
         memory_mb=args.memory,
         profile=not args.no_profile,
         budget_s=args.budget,
-        codegen=not getattr(args, "no_codegen", False),
+        compiled_view=not getattr(args, "no_compiled_view", False),
     )
     if args.threads:
         found.threads = args.threads

@@ -81,7 +81,7 @@ def run(args) -> int:
         view.loops = [loop for loop in chosen_loops if loop.role == "parallel"]
         view.serial = [loop for loop in chosen_loops if loop.role == "serial"]
     if args.json:
-        print(json.dumps({"compile": compiled.to_dict(), "codegen": view and view.to_dict()}))
+        print(json.dumps({"compile": compiled.to_dict(), "compiled": view and view.to_dict()}))
         return EXIT_OK if view is not None else EXIT_FAILED
     if view is None:
         print(

@@ -156,7 +156,7 @@ LOOP_COLUMNS = [
 
 def loop_rows(report: dict | None) -> list[dict]:
     """The compiled view of one report as table rows: one per finding (one per loop without)."""
-    view = (report or {}).get("codegen") or {}
+    view = (report or {}).get("compiled") or {}
     rows = []
     for loop in view.get("loops") or []:
         if loop.get("origin") == "array_expression":

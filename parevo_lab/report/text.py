@@ -35,7 +35,7 @@ def render(report: Report) -> str:
         "",
     ]
     lines += _compile(report)
-    lines += compiled_lines(report.codegen)
+    lines += compiled_lines(report.compiled)
     lines += _verify(report)
     lines += _races(report)
     lines += _profile(report)

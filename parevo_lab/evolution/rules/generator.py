@@ -165,7 +165,7 @@ class RulesGenerator:
         fastmath where a float reduction kept a loop from vectorising. Nowhere else: the
         generated code keeps plain indices where the compiler did not need casts."""
         lines: dict[str, set[int]] = {"wraparound": set(), "float_reduction": set()}
-        for loop in ((parent.report or {}).get("codegen") or {}).get("loops") or []:
+        for loop in ((parent.report or {}).get("compiled") or {}).get("loops") or []:
             for found in loop.get("findings") or []:
                 if found.get("code") in lines and found.get("line"):
                     lines[found["code"]].add(found["line"])

@@ -48,7 +48,7 @@ def test_casts_go_only_where_the_compiled_view_found_a_wraparound(tmp_path):
     move = moved[0]
     assert "compiled view: signed index wraparound at line" in move["label"]
     parent = data.reports[move["parent_id"]]
-    wrapped = [f for lp in parent["codegen"]["loops"] for f in lp["findings"]]
+    wrapped = [f for lp in parent["compiled"]["loops"] for f in lp["findings"]]
     assert [f["code"] for f in wrapped] == ["wraparound"]  # what asked for the move
     assert wrapped[0]["expression"] == "d[i] = x[i] - x[i - 1]"
     source = data.sources[move["id"]]

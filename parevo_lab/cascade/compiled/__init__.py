@@ -27,7 +27,7 @@ How (numba 0.68, llvmlite 0.50; measured in docs/compiled.md):
 - **Against the real build:** for a cold compile, the candidate's own library is read too (no
   line tables), and the result says whether each loop was vectorised the same way in both.
 
-Runs in the sandboxed child (the verify job after the compile, or the ``codegen`` job of ``parevo
+Runs in the sandboxed child (the verify job after the compile, or the ``explain`` job of ``parevo
 explain``); at a cold compile the result is stored beside the source like the loop diagnostics,
 so a cache hit shows it too.
 """
@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ...results import CodegenResult, from_dict
+from ...results import CompiledView, from_dict
 from .build import OFFSET, analyse_parallel, analyse_serial, compare_real
 from .findings import FINDINGS
 
@@ -45,11 +45,11 @@ __all__ = ["FINDINGS", "OFFSET", "analyse_parallel", "analyse_serial", "run", "s
 
 
 def sidecar(source_path: Path, function: str) -> Path:
-    return source_path.with_suffix(f".{function}.codegen.json")
+    return source_path.with_suffix(f".{function}.compiled.json")
 
 
 def run(dispatcher, py_func, options: dict, args: tuple, source: str, source_path: Path,
-        signature: str, cached: bool) -> CodegenResult:  # fmt: skip
+        signature: str, cached: bool) -> CompiledView:  # fmt: skip
     """The compiled view of a compiled candidate, never raising: from the sidecar when the
     compile hit numba's cache, else from the analysis build (then saved beside the source)."""
     path = sidecar(source_path, py_func.__name__)
@@ -59,14 +59,14 @@ def run(dispatcher, py_func, options: dict, args: tuple, source: str, source_pat
         except (OSError, ValueError):
             saved = None
         if saved is not None:
-            result = from_dict(CodegenResult, saved)
+            result = from_dict(CompiledView, saved)
             result.cached = True
             return result
     try:
         result = analyse_parallel(py_func, options, args, source)
     except Exception as exc:  # noqa: BLE001 - numba internals: a view we cannot make is a note
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return CodegenResult(
+        return CompiledView(
             status="failed",
             notes=[f"the compiled view could not be made: {type(exc).__name__}: {first}"[:300]],
         )

@@ -8,7 +8,7 @@ import time
 import types
 import warnings
 
-from ...results import CodegenResult, CompiledLoop
+from ...results import CompiledLoop, CompiledView
 from . import remarks as llvm_remarks
 from .asm import OFFSET, user_line
 from .loops import Library, analyse_library, innermost_loop, source_loops
@@ -94,11 +94,11 @@ def _compile(py_func, options: dict, args: tuple, parallel: bool):
     return dispatcher.overloads[dispatcher.signatures[0]], captured
 
 
-def analyse_parallel(py_func, options: dict, args: tuple, source: str) -> CodegenResult:
+def analyse_parallel(py_func, options: dict, args: tuple, source: str) -> CompiledView:
     """The analysis build of a parallel kernel: one CompiledLoop per innermost loop of every
     gufunc numba made."""
     started = time.perf_counter()
-    result = CodegenResult(status="analysed")
+    result = CompiledView(status="analysed")
     compiled, captured = _compile(py_func, options, args, parallel=True)
     result.remarks = "llvm" if captured is not None else "ir_patterns"
     if captured is None:
@@ -174,7 +174,7 @@ def _hoisted(compiled) -> list[str]:
     return out
 
 
-def compare_real(real_compiled, result: CodegenResult) -> None:
+def compare_real(real_compiled, result: CompiledView) -> None:
     """Check the analysis build against the candidate's own library (a cold compile): each
     parallel loop vectorised in one and not the other is noted."""
     gufuncs = _gufuncs(real_compiled)

@@ -1,4 +1,4 @@
-"""The ``codegen`` job of ``parevo explain`` (runs in the sandboxed child)."""
+"""The ``explain`` job of ``parevo explain`` (runs in the sandboxed child)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .build import analyse_serial
 
 
 def explain_job(session) -> None:
-    """The ``codegen`` job of ``parevo explain``: compile the candidate for the task's inputs
+    """The ``explain`` job of ``parevo explain``: compile the candidate for the task's inputs
     at the check size, then the compiled view of its loops and of the reference's loops."""
     emit, job = session.emit, session.job
     args = session.inputs(session.job["sizes"]["check"], CHECK_SEEDS[0])
@@ -40,13 +40,13 @@ def explain_job(session) -> None:
     emit({"type": "compile", "result": result})
     if not result.ok:
         return
-    emit.phase("codegen", "reading what LLVM made of each loop", compile=True)
+    emit.phase("compiled", "reading what LLVM made of each loop", compile=True)
     view = run(
         kernel, py_func, options, args, session.candidate_source, session.candidate_path,
         result.signature, result.cached,
     )  # fmt: skip
     if view.status == "analysed":
-        emit.phase("codegen", "reading what LLVM made of the reference's loops", compile=True)
+        emit.phase("compiled", "reading what LLVM made of the reference's loops", compile=True)
         reference = session.task.reference
         try:
             source = Path(reference.__code__.co_filename).read_text(encoding="utf-8")
@@ -57,4 +57,4 @@ def explain_job(session) -> None:
                 f"the reference's loops are not shown: numba cannot compile it serially "
                 f"({type(exc).__name__}: {first[:160]})"
             )
-    emit({"type": "codegen", "result": view})
+    emit({"type": "compiled", "result": view})

@@ -1,4 +1,4 @@
-"""A labelled corpus for the compiled view (tests/cascade/test_codegen.py): small loops that LLVM
+"""A labelled corpus for the compiled view (tests/cascade/test_compiled.py): small loops that LLVM
 vectorises, and loops it does not, one for each reason the view names.
 
 Labels are comments: ``# expect: STATUS`` on a loop's line (the loop the view must report there,

@@ -1,5 +1,5 @@
-"""The compiled view (parevo_lab/cascade/codegen.py) on a labelled corpus of loops
-(tests/kernels/codegen_corpus.py), its fallbacks, its cache, and ``parevo explain``."""
+"""The compiled view (parevo_lab/cascade/compiled/) on a labelled corpus of loops
+(tests/kernels/compiled_corpus.py), its fallbacks, its cache, and ``parevo explain``."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import numba
 import pytest
 from conftest import KERNELS, run_cli
 
-from parevo_lab.cascade import codegen
+from parevo_lab.cascade import compiled
 
-CORPUS = KERNELS / "codegen_corpus.py"
+CORPUS = KERNELS / "compiled_corpus.py"
 SOURCE = CORPUS.read_text()
 _MARK = re.compile(r"# (expect|finding|also): ([\w, ]+?)(?=\s*#|$)")
 
 
 def _corpus():
-    spec = importlib.util.spec_from_file_location("codegen_corpus", CORPUS)
+    spec = importlib.util.spec_from_file_location("compiled_corpus", CORPUS)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -29,7 +29,7 @@ MODULE = _corpus()
 FUNCTIONS = [
     name
     for name, value in vars(MODULE).items()
-    if callable(value) and getattr(value, "__module__", "") == "codegen_corpus" and name.islower()
+    if callable(value) and getattr(value, "__module__", "") == "compiled_corpus" and name.islower()
 ]
 
 
@@ -61,7 +61,7 @@ def _svml() -> bool:
 @pytest.fixture(scope="module")
 def views():
     return {
-        name: codegen.analyse_parallel(
+        name: compiled.analyse_parallel(
             getattr(MODULE, name), MODULE.OPTIONS.get(name, {}), MODULE.ARGS(name), SOURCE
         )
         for name in FUNCTIONS
@@ -142,8 +142,8 @@ def test_inner_and_serialised_loops_say_where_they_run(views):
 
 
 def test_without_remarks_the_ir_patterns_still_find_what_they_can(monkeypatch):
-    monkeypatch.setattr(codegen.remarks, "install_hook", lambda: False)
-    view = codegen.analyse_parallel(MODULE.map_from_zero, {}, MODULE.ARGS("map_from_zero"), SOURCE)
+    monkeypatch.setattr(compiled.remarks, "install_hook", lambda: False)
+    view = compiled.analyse_parallel(MODULE.map_from_zero, {}, MODULE.ARGS("map_from_zero"), SOURCE)
     assert view.status == "analysed" and view.remarks == "ir_patterns"
     assert any("remarks could not be read" in note for note in view.notes)
     loop = view.loops[0]
@@ -158,17 +158,17 @@ def test_the_view_matches_the_real_build_and_comes_back_from_the_sidecar(tmp_pat
     real = numba.njit(parallel=True)(py_func)
     args = MODULE.ARGS("stencil")
     real.compile(tuple(numba.typeof(a) for a in args))
-    cold = codegen.run(real, py_func, {}, args, SOURCE, source, "sig", cached=False)
+    cold = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=False)
     assert cold.status == "analysed" and cold.consistent is True and not cold.cached
-    assert codegen.sidecar(source, "stencil").exists()
-    warm = codegen.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
+    assert compiled.sidecar(source, "stencil").exists()
+    warm = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
     assert warm.cached and warm.to_dict() | {"cached": False} == cold.to_dict()
 
 
 def test_a_view_that_cannot_be_made_is_a_note_not_an_exception(tmp_path):
     source = tmp_path / "kernel.py"
     source.write_text(SOURCE)
-    view = codegen.run(None, MODULE.stencil, {}, ("not an array",), SOURCE, source, "s", True)
+    view = compiled.run(None, MODULE.stencil, {}, ("not an array",), SOURCE, source, "s", True)
     assert view.status == "failed" and "could not be made" in view.notes[0]
 
 
@@ -203,7 +203,7 @@ def test_parevo_explain_names_the_reason_at_its_line_and_shows_the_assembly(tmp_
     assert "   10 | out[i] = 2.0 * x[i]" in listing.stdout
     assert re.search(r"vgather|vscatter|gather", listing.stdout)
     data = json.loads(run_cli("explain", TASK, candidate, "--json", "--ir").stdout)
-    loops = data["codegen"]["loops"]
+    loops = data["compiled"]["loops"]
     assert loops[0]["findings"][0]["code"] == "wraparound" and loops[0]["ir"]
 
 
@@ -231,8 +231,8 @@ def test_parevo_check_json_carries_the_view_and_a_warm_check_reads_it_back(tmp_p
     warm = json.loads(run_cli(*args).stdout)
     for report in (cold, warm):
         assert report["verdict"] == "ok"
-        loop = report["codegen"]["loops"][0]
+        loop = report["compiled"]["loops"][0]
         assert loop["line"] == 9 and loop["findings"][0]["code"] == "wraparound"
-    assert warm["compile"]["cached"] and warm["codegen"]["cached"]
-    off = json.loads(run_cli(*args, "--no-codegen").stdout)
-    assert off["codegen"] is None and off["verdict"] == "ok"
+    assert warm["compile"]["cached"] and warm["compiled"]["cached"]
+    off = json.loads(run_cli(*args, "--no-compiled-view").stdout)
+    assert off["compiled"] is None and off["verdict"] == "ok"
