@@ -163,6 +163,12 @@ def test_the_view_matches_the_real_build_and_comes_back_from_the_sidecar(tmp_pat
     assert compiled.sidecar(source, "stencil").exists()
     warm = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
     assert warm.cached and warm.to_dict() | {"cached": False} == cold.to_dict()
+    # numba's cache without a stored view (an older version wrote none): made, noted, stored
+    compiled.sidecar(source, "stencil").unlink()
+    remade = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
+    assert remade.status == "analysed" and "without a stored view" in remade.notes[-1]
+    again = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
+    assert again.cached and not any("without a stored view" in n for n in again.notes)
 
 
 def test_a_view_that_cannot_be_made_is_a_note_not_an_exception(tmp_path):

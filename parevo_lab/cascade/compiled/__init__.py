@@ -75,13 +75,13 @@ def run(dispatcher, py_func, options: dict, args: tuple, source: str, source_pat
             compare_real(dispatcher.overloads[dispatcher.signatures[0]], result)
         except Exception as exc:  # noqa: BLE001
             result.notes.append(f"not compared with the candidate's own build: {exc}"[:300])
-        try:
-            saved = json.loads(path.read_text()) if path.exists() else {}
-            saved[signature] = result.to_dict()
-            path.write_text(json.dumps(saved))
-        except (OSError, ValueError):
-            pass
-    else:
+    try:  # beside the source, for the next check that hits numba's cache
+        saved = json.loads(path.read_text()) if path.exists() else {}
+        saved[signature] = result.to_dict()
+        path.write_text(json.dumps(saved))
+    except (OSError, ValueError):
+        pass
+    if cached:  # numba's cache keeps no IR of the kernel: nothing to compare with
         result.notes.append(
             "numba's cache held this kernel without a stored view: made from a fresh build"
         )
