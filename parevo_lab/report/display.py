@@ -76,6 +76,27 @@ def _speedup_table(report: Report) -> str:
     )
 
 
+def _compiled_table(report: Report) -> str:
+    """The compiled view: one row a finding (a loop without one gets one row), as in the run
+    report; a loop's assembly is `parevo explain`'s, or the panel's Compiled tab."""
+    from .run import LOOP_COLUMNS, loop_rows
+
+    view = report.compiled
+    if view is None or view.status != "analysed" or not view.loops:
+        return ""
+    rows = loop_rows(view.to_dict())
+    head = "".join(f"<th>{escape(title)}</th>" for _, title, _ in LOOP_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(row[key])}</td>" for key, _, _ in LOOP_COLUMNS) + "</tr>"
+        for row in rows
+    )
+    return (
+        "<div>What LLVM made of the loops:</div>"
+        '<table class="parevo-compiled" style="border-collapse:collapse;margin:2px 0">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
 def report_html(report: Report) -> str:
     """A check's verdict, summary, race trace (when it raced), speedups and the full text."""
     colour = _COLOUR.get(report.verdict, "#E69F00")
@@ -105,6 +126,7 @@ def report_html(report: Report) -> str:
             text += f"\n  {error.site.line:>5} | {error.site.text}"
         parts.append(f'<pre style="{_PRE}">{escape(text)}</pre>')
     parts.append(_speedup_table(report))
+    parts.append(_compiled_table(report))
     parts.append(
         f'<details><summary>Full report</summary><pre style="{_PRE}">'
         f"{escape(render(report))}</pre></details>"

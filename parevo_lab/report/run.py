@@ -154,9 +154,10 @@ LOOP_COLUMNS = [
 ]
 
 
-def loop_rows(report: dict | None) -> list[dict]:
-    """The compiled view of one report as table rows: one per finding (one per loop without)."""
-    view = (report or {}).get("compiled") or {}
+def loop_rows(view: dict | None) -> list[dict]:
+    """A compiled view (a report's ``compiled``) as table rows: one per finding (one per loop
+    without)."""
+    view = view or {}
     rows = []
     for loop in view.get("loops") or []:
         if loop.get("origin") == "array_expression":
@@ -333,7 +334,7 @@ def _best_section(doc: Document, data: RunData) -> None:
             lineterm="",
         )
         doc.markdown(f"### What it changed against the {name}\n\n" + fence("\n".join(diff), "diff"))
-    loops = loop_rows(data.reports.get(best["id"]))
+    loops = loop_rows((data.reports.get(best["id"]) or {}).get("compiled"))
     if loops:
         doc.markdown(
             "### What LLVM made of its loops\n\nFrom the compiler's own vectorisation remarks "

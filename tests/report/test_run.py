@@ -107,7 +107,7 @@ def test_run_report_notebook_and_html(run_dir, tmp_path):
         c.cell_type == "markdown" and f"```python\n{kernel}\n```" in c.source for c in nb.cells
     )
     # the compiled view: the faulty kernel's scatter is no loop LLVM vectorises, said at its line
-    faulty = run.loop_rows(data.reports[2])
+    faulty = run.loop_rows(data.reports[2]["compiled"])
     assert faulty[0] == dict(
         line=13, loop="array expression", vectorised="no loop left (memset)", finding="", at="",
         fix="",
@@ -116,7 +116,7 @@ def test_run_report_notebook_and_html(run_dir, tmp_path):
     assert (14, "prange", "no", "indirect stores may collide", "15: counts[pixels[i]] += 1") in (
         scatter
     )
-    loops = run.loop_rows(data.reports[best["id"]])
+    loops = run.loop_rows(data.reports[best["id"]].get("compiled"))
     if loops:  # a parallel best: its loops under it, as a table
         assert "### What LLVM made of its loops" in text
         assert "| line | loop | vectorised | finding | at | usual fix |" in text
