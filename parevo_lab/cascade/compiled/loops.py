@@ -15,6 +15,9 @@ from .findings import FINDINGS, finding
 from .ir import CALLEE, VECTOR_TYPE, IRFunction, counts, demangle, locations, opcode
 
 LISTING_LINES = 400  # most lines of IR or assembly kept per loop
+# numba's wraparound of a signed index: `%t = icmp slt i64 %i, 0` then `select i1 %t, i64 ...`
+_NEGATIVE_TEST = re.compile(r"icmp slt (?:<\d+ x i64>|i64) %[\w.$-]+, (?:zeroinitializer|0)(?:,|$)")
+_INDEX_SELECT = re.compile(r"select (?:<\d+ x i1>|i1) (%[\w.$-]+), (?:<\d+ x i64>|i64) ")
 
 
 def source_loops(source: str, function: str) -> list[tuple[int, int, bool]]:
@@ -43,12 +46,11 @@ class Library:
         module = library._final_module
         text = str(module)
         self.symbol = symbol
-        self.function = IRFunction(str(module.get_function(symbol)), locations(text))
         self.asm = library.get_asm_str()
         self.remarks = llvm_remarks.parse(remarks) if remarks is not None else None
-        self.memset_only = "llvm.memset" in str(module.get_function(symbol)) or (
-            "llvm.memcpy" in str(module.get_function(symbol))
-        )
+        body = str(module.get_function(symbol))
+        self.function = IRFunction(body, locations(text))
+        self.memset_only = "llvm.memset" in body or "llvm.memcpy" in body
 
 
 def analyse_library(
@@ -76,10 +78,11 @@ def analyse_library(
         if loop_line is None:
             continue
         vectorised = any(name.startswith("vector.body") for name in blocks)
+        tally = counts([i for _, i in instructions])
         earlier = results.get(loop_line)
         if earlier is not None and (
             earlier.status == "vectorised"
-            or (not vectorised and earlier.counts["instructions"] >= len(instructions))
+            or (not vectorised and earlier.counts["instructions"] >= tally["instructions"])
         ):
             continue  # a remainder loop (after the vector or the unrolled loop): the main one counts
         loop = CompiledLoop(
@@ -92,7 +95,7 @@ def analyse_library(
         if vectorised:
             widths = [int(w) for _, i in instructions for w, _ in VECTOR_TYPE.findall(i)]
             loop.width = max(widths) if widths else None
-        loop.counts = counts([i for _, i in instructions])
+        loop.counts = tally
         loop.ir = _ir_listing(ir, blocks)
         loop.findings = _ir_findings(ir, blocks, source, vectorised)
         results[loop_line] = loop
@@ -129,7 +132,7 @@ def _ir_findings(ir: IRFunction, blocks: list[str], source: dict[int, str], vect
     paths (each at the source line of the instruction that shows it)."""
     found: list[LoopFinding] = []
     inside = set(blocks)
-    compares: dict[str, int | None] = {}
+    negative_tests: set[str] = set()  # `icmp slt %i, 0`: is the index negative?
     codes_seen = set()
 
     def add(code, instruction, remark=""):
@@ -140,21 +143,11 @@ def _ir_findings(ir: IRFunction, blocks: list[str], source: dict[int, str], vect
     for name in blocks:
         for instruction in ir.blocks[name]:
             op = opcode(instruction)
-            if (
-                op == "icmp"
-                and " slt " in instruction
-                and re.search(r", (zeroinitializer|0)(,|$)", instruction)
-            ):
-                compares[instruction.split(" = ")[0]] = None
+            if op == "icmp" and _NEGATIVE_TEST.search(instruction):
+                negative_tests.add(instruction.split(" = ")[0])
             elif op == "select":
-                condition = re.search(r"select (?:<\d+ x )?i1>? (%[\w.$-]+)", instruction)
-                if (
-                    condition
-                    and condition.group(1) in compares
-                    and "x double" not in (instruction)
-                    and "x float" not in instruction
-                    and " double " not in instruction
-                ):
+                chosen = _INDEX_SELECT.search(instruction)  # choosing an index, not a value
+                if chosen and chosen.group(1) in negative_tests:
                     add("wraparound", instruction)
             elif op == "call":
                 if "llvm.masked.gather" in instruction or "llvm.masked.scatter" in instruction:
@@ -228,7 +221,11 @@ def _ordered(loop: CompiledLoop) -> list[LoopFinding]:
     """The findings of a loop, the reason LLVM gave first; on a vectorised loop only those that
     still cost (wraparound, gathers, calls, allocations)."""
     order = list(FINDINGS)
-    findings = sorted(loop.findings, key=lambda f: (not f.remark, order.index(f.code)))
+    said = [f.remark.startswith("loop not vectorized") for f in loop.findings]
+    ranked = sorted(
+        zip(said, loop.findings, strict=True), key=lambda p: (not p[0], order.index(p[1].code))
+    )
+    findings = [f for _, f in ranked]
     if loop.status == "vectorised":
         findings = [
             f
