@@ -9,6 +9,10 @@
 import type { Best } from './generated/best';
 import type { Candidate } from './generated/candidate';
 import type { RunState as RunFolderState } from './generated/run-state';
+import type { ICompiledView } from './compiled';
+
+// The compiled view (the report's `compiled`) has its own module; its names are the model's too.
+export * from './compiled';
 
 export type ICandidate = Candidate;
 export type Verdict = NonNullable<Candidate['verdict']>;
@@ -149,11 +153,22 @@ export function runProgress(run: IRunSummary): number {
   return Math.min(1, run.evaluations / run.budget);
 }
 
+/** A candidate's parent as its detail carries it: enough to diff against it. */
+export interface IParent {
+  id: number;
+  label: string;
+  source: string;
+  /** The parent's compiled view (its report's `compiled`): what the Compiled tab compares. */
+  compiled?: ICompiledView | null;
+  /** The same, from a server of before the view was named `compiled`. */
+  codegen?: ICompiledView | null;
+}
+
 /** GET runs/<id>/candidates/<candidate>: a candidate with its sources, report and plot. */
 export interface ICandidateDetail extends ICandidate {
   source: string;
   function: string;
-  parent: { id: number; label: string; source: string } | null;
+  parent: IParent | null;
   reference: string;
   report: any | null;
   /** The report as `parevo check` prints it (parevo_lab/report/text.py), once evaluated. */
@@ -607,7 +622,7 @@ export interface IShown {
   speedup: number | null;
   threads: number | null;
   source: string;
-  parent: { id: number; label: string; source: string } | null;
+  parent: IParent | null;
   reference: string;
   report: any | null;
   /** The whole report as the CLI prints it (the server renders it). */

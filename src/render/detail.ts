@@ -1,14 +1,16 @@
 /**
  * The candidate view, shared by the JupyterLab main-area panel (view.ts) and the notebook
- * Workbench (widget.ts): the header (verdict, name, speed, summary), and four tabs: the diff
+ * Workbench (widget.ts): the header (verdict, name, speed, summary), and five tabs: the diff
  * against the parent or the reference with the race list under it (a click highlights both
- * sites), the speedup against threads with its numbers, the lineage, and the report.
+ * sites), the speedup against threads with its numbers, the compiled view of each loop
+ * (compiled.ts), the lineage, and the report.
  *
  * What differs between the two front ends comes in as hooks: the diff (CodeMirror's merge view in
  * JupyterLab, a plain line diff in the widget), the figure (JupyterLab's plotly renderer; the
  * inline SVG of plot.ts otherwise), the header's buttons and what a click on the lineage opens.
  */
 import { el } from '../dom';
+import { CodePane, renderCompiled } from './compiled';
 import {
   ILineageNode,
   IRaceEntry,
@@ -30,11 +32,12 @@ import {
 import { badge } from './table';
 import { IDiffView } from './textdiff';
 
-export type Tab = 'code' | 'speedup' | 'lineage' | 'report';
+export type Tab = 'code' | 'speedup' | 'compiled' | 'lineage' | 'report';
 
 export const TABS: [Tab, string][] = [
   ['code', 'Code & races'],
   ['speedup', 'Speedup'],
+  ['compiled', 'Compiled'],
   ['lineage', 'Lineage'],
   ['report', 'Report']
 ];
@@ -202,6 +205,9 @@ export class CandidateDetail {
     if (!same || (this._against === 'parent' && !shown.parent)) {
       this._against = shown.parent ? 'parent' : 'reference';
     }
+    if (!same) {
+      this._compiledLoop = null;
+    }
     this._shown = shown;
     this._header.textContent = '';
     renderCandidateHeader(this._header, shown);
@@ -252,6 +258,14 @@ export class CandidateDetail {
         break;
       case 'speedup':
         this._renderPlot(this._shown);
+        break;
+      case 'compiled':
+        renderCompiled(this._body, this._shown, {
+          loop: this._compiledLoop,
+          pane: this._codePane,
+          onPick: index => (this._compiledLoop = index),
+          onPane: pane => (this._codePane = pane)
+        });
         break;
       case 'lineage':
         renderLineage(this._body, this._shown, id =>
@@ -338,6 +352,9 @@ export class CandidateDetail {
   private _shown: IShown | null = null;
   private _tab: Tab = 'code';
   private _against: 'parent' | 'reference' = 'parent';
+  /** The Compiled tab's picked loop (for this candidate) and its code pane (for all). */
+  private _compiledLoop: number | null = null;
+  private _codePane: CodePane = 'asm';
   private _diff: IDiffView | null = null;
   private _figure: IDisposableView | null = null;
   private _header: HTMLElement;

@@ -1,0 +1,383 @@
+/**
+ * The compiled view of a candidate, without any DOM: what numba and LLVM made of each loop
+ * (``CompiledView`` in parevo_lab/results.py, the report's ``compiled``), the one line a loop
+ * that `parevo check` prints (``loop_text`` in parevo_lab/report/text.py), and what a candidate
+ * changed in its parent's loops. jest tests cover this module.
+ */
+
+/** One line of a loop's LLVM IR or assembly and the candidate's source line it came from. */
+export interface ICodeLine {
+  text: string;
+  /** null: code numba or LLVM added around the loop. */
+  line: number | null;
+}
+
+/** Why a loop was not vectorised, or what still costs in one that was. */
+export interface ILoopFinding {
+  /** "wraparound", "float_reduction", "call", "gather", "exception_path", ... */
+  code: string;
+  /** A few words: "signed index wraparound". */
+  title: string;
+  line: number | null;
+  /** The text of that line. */
+  expression: string;
+  /** Plain words. */
+  text: string;
+  /** The standard fix ("" when there is none). */
+  fix: string;
+  /** LLVM's own words, when a remark said it. */
+  remark?: string;
+}
+
+/** Per iteration of the loop body (``counts`` of cascade/compiled/ir.py; asm_*: the listing's). */
+export interface ILoopCounts {
+  instructions?: number;
+  vector_fp?: number;
+  scalar_fp?: number;
+  vector_int?: number;
+  scalar_int?: number;
+  loads?: number;
+  stores?: number;
+  gathers?: number;
+  calls?: number;
+  asm_instructions?: number;
+  asm_calls?: number;
+}
+
+/** One innermost loop as LLVM compiled it. */
+export interface ICompiledLoop {
+  /** The source loop: the prange line, an inner for/while, or an array expression. */
+  line: number;
+  /** The parallel loop it runs in (null: a serial function). */
+  prange_line: number | null;
+  function: string;
+  role: 'parallel' | 'serialised' | 'serial' | string;
+  status: 'vectorised' | 'not_vectorised' | 'no_loop' | string;
+  origin?: 'prange' | 'loop' | 'array_expression' | string;
+  width?: number | null;
+  interleave?: number | null;
+  findings: ILoopFinding[];
+  remarks?: string[];
+  counts?: ILoopCounts;
+  ir?: ICodeLine[];
+  asm?: ICodeLine[];
+}
+
+/** The report's ``compiled``: the compiled view of the kernel's loops. */
+export interface ICompiledView {
+  status: 'analysed' | 'not_run' | 'failed' | string;
+  /** Where the findings came from: "llvm" (the vectoriser's remarks) or "ir_patterns". */
+  remarks: string;
+  loops: ICompiledLoop[];
+  /** The reference's loops (only from `parevo explain`). */
+  serial?: ICompiledLoop[];
+  hoisted?: string[];
+  consistent?: boolean | null;
+  cached?: boolean;
+  seconds?: number;
+  notes: string[];
+}
+
+/**
+ * The compiled view of a report (or of a candidate's parent), or null when it holds none. The
+ * key is ``compiled``; reports stored before it was named so call it ``codegen``.
+ */
+export function compiledViewOf(
+  holder: { compiled?: unknown; codegen?: unknown } | null | undefined
+): ICompiledView | null {
+  const view = holder?.compiled ?? holder?.codegen;
+  return view && typeof view === 'object' ? (view as ICompiledView) : null;
+}
+
+/** An analysed view, or null: the only views whose loops mean something. */
+function analysed(
+  view: ICompiledView | null | undefined
+): ICompiledView | null {
+  return view && view.status === 'analysed' ? view : null;
+}
+
+/**
+ * One loop of the compiled view in one line, word for word as `parevo check` prints it
+ * (``loop_text``): "line 9: parallel, vectorised x8, interleave 1; but signed index wraparound
+ * at line 10 `out[i] = 2.0 * x[i]`".
+ */
+export function loopText(loop: ICompiledLoop): string {
+  let role =
+    loop.role === 'parallel'
+      ? 'parallel'
+      : loop.role === 'serialised'
+        ? 'prange numba ran serially'
+        : 'serial (reference)';
+  if (loop.role === 'serialised' && loop.line !== loop.prange_line) {
+    role = `inner loop of the prange at line ${loop.prange_line}, which numba ran serially`;
+  } else if (loop.origin === 'array_expression') {
+    role += ' array expression';
+  } else if (loop.role === 'parallel' && loop.line !== loop.prange_line) {
+    role = `inner loop of the prange at line ${loop.prange_line}`;
+  }
+  if (loop.status === 'no_loop') {
+    return `line ${loop.line}: ${role}, no loop left: became memset/memcpy`;
+  }
+  const findings = loop.findings ?? [];
+  if (loop.status === 'vectorised') {
+    const lanes = loop.width ? `x${loop.width}` : '';
+    const interleave = loop.interleave ? `, interleave ${loop.interleave}` : '';
+    const head =
+      `line ${loop.line}: ${role}, vectorised ${lanes}${interleave}`.replace(
+        /\s+$/,
+        ''
+      );
+    const costs = findings.map(findingText);
+    return head + (costs.length ? `; but ${costs.join('; ')}` : '');
+  }
+  const reasons = findings.length
+    ? findings.map(findingText)
+    : ['no reason given'];
+  return `line ${loop.line}: ${role}, NOT vectorised: ${reasons.join('; ')}`;
+}
+
+/** A finding in a loop's line: its title, and where ("at line 10 `s += x[i]`"). */
+export function findingText(found: ILoopFinding): string {
+  let at = '';
+  if (found.line) {
+    // code points, as Python counts them: an emoji in a comment is one character
+    const chars = Array.from(found.expression ?? '');
+    const expression =
+      chars.length <= 48 ? chars.join('') : chars.slice(0, 45).join('') + '...';
+    at = ` at line ${found.line}` + (expression ? ` \`${expression}\`` : '');
+  }
+  return `${found.title}${at}`;
+}
+
+/** The badge of a loop: "vectorised x8", "not vectorised" or "no loop". */
+export function vectorBadge(loop: ICompiledLoop): string {
+  if (loop.status === 'vectorised') {
+    return loop.width ? `vectorised x${loop.width}` : 'vectorised';
+  }
+  return loop.status === 'no_loop' ? 'no loop' : 'not vectorised';
+}
+
+/** Where the findings came from, as the report's heading says it. */
+export function compiledOrigin(view: ICompiledView): string {
+  const source = view.remarks === 'llvm' ? "LLVM's remarks" : 'the IR alone';
+  return `From ${source}${view.cached ? ', stored at the cold compile' : ''}.`;
+}
+
+/**
+ * Why a report has no compiled view to show, or null when it has one: not evaluated yet, a
+ * candidate that does not compile, a view that was switched off or could not be made.
+ */
+export function noCompiledViewReason(
+  report: any | null | undefined
+): string | null {
+  if (!report) {
+    return 'Not evaluated yet.';
+  }
+  const view = compiledViewOf(report);
+  if (view && view.status === 'analysed') {
+    return null;
+  }
+  if (
+    report.verdict === 'compile_error' ||
+    (report.compile && report.compile.ok === false)
+  ) {
+    return 'No compiled view: the candidate does not compile.';
+  }
+  if (!view) {
+    return (
+      'No compiled view: it was not made for this evaluation (switched off with ' +
+      '--no-compiled-view, or evaluated before ParEVO made one).'
+    );
+  }
+  const notes = (view.notes ?? []).join(' ');
+  const why =
+    view.status === 'failed'
+      ? 'No compiled view: making it failed.'
+      : 'No compiled view: it was not made.';
+  return notes ? `${why} ${notes}` : why;
+}
+
+/** The loop picked when nothing was: the first with findings, else the first. */
+export function defaultLoop(loops: ICompiledLoop[]): number {
+  const index = loops.findIndex(loop => (loop.findings ?? []).length > 0);
+  return index < 0 ? 0 : index;
+}
+
+/** The counts of a loop, per iteration of its body, as chips: gathers and calls stand out. */
+export function countChips(
+  loop: ICompiledLoop
+): { key: string; text: string; warn: boolean }[] {
+  const c = loop.counts ?? {};
+  const n = (v: number | undefined) => v ?? 0;
+  const chips: { key: string; text: string; warn: boolean }[] = [];
+  if (c.instructions !== undefined) {
+    const asm =
+      c.asm_instructions !== undefined
+        ? ` (${c.asm_instructions} in the assembly)`
+        : '';
+    chips.push({
+      key: 'instructions',
+      text: `${c.instructions} IR instructions${asm}`,
+      warn: false
+    });
+  }
+  chips.push(
+    {
+      key: 'fp',
+      text: `floating point: ${n(c.vector_fp)} vector, ${n(c.scalar_fp)} scalar`,
+      warn: n(c.scalar_fp) > 0 && loop.status === 'vectorised'
+    },
+    {
+      key: 'int',
+      text: `integer: ${n(c.vector_int)} vector, ${n(c.scalar_int)} scalar`,
+      warn: false
+    },
+    {
+      key: 'memory',
+      text: `${n(c.loads)} loads, ${n(c.stores)} stores`,
+      warn: false
+    },
+    {
+      key: 'gathers',
+      text: `${n(c.gathers)} gathers/scatters`,
+      warn: n(c.gathers) > 0
+    },
+    {
+      key: 'calls',
+      text:
+        `${n(c.calls)} calls` +
+        (c.asm_calls ? ` (${c.asm_calls} in the assembly)` : ''),
+      warn: n(c.calls) > 0 || n(c.asm_calls) > 0
+    }
+  );
+  return chips;
+}
+
+/** What a candidate changed in one loop of its parent's compiled view. */
+export interface ICompiledChange {
+  /** The loop's source line (the key loops are matched on). */
+  line: number;
+  /** better: vectorised, a finding gone; worse: no longer vectorised, a new finding. */
+  kind: 'better' | 'worse' | 'changed';
+  text: string;
+}
+
+function findingKey(found: ILoopFinding): string {
+  return `${found.code}@${found.line ?? ''}`;
+}
+
+function findingWhere(found: ILoopFinding): string {
+  return found.line ? `${found.title} (line ${found.line})` : found.title;
+}
+
+function verdictWords(loop: ICompiledLoop): string {
+  if (loop.status === 'no_loop') {
+    return 'no loop left (memset/memcpy)';
+  }
+  return vectorBadge(loop);
+}
+
+/** Loops by their source line (several on one line are paired in order). */
+function byLine(loops: ICompiledLoop[]): Map<number, ICompiledLoop[]> {
+  const out = new Map<number, ICompiledLoop[]>();
+  for (const loop of loops) {
+    const group = out.get(loop.line) ?? [];
+    group.push(loop);
+    out.set(loop.line, group);
+  }
+  return out;
+}
+
+function loopChanges(
+  line: number,
+  before: ICompiledLoop | undefined,
+  after: ICompiledLoop | undefined
+): ICompiledChange[] {
+  const out: ICompiledChange[] = [];
+  const add = (kind: ICompiledChange['kind'], text: string) =>
+    out.push({ line, kind, text });
+  if (!after) {
+    add('changed', `the parent's loop at line ${line} is gone`);
+    return out;
+  }
+  if (!before) {
+    add(
+      after.status === 'not_vectorised' ? 'worse' : 'better',
+      `new loop at line ${line}: ${verdictWords(after)}`
+    );
+  } else {
+    if (before.role !== after.role) {
+      if (after.role === 'serialised') {
+        add('worse', `numba now runs the prange loop at line ${line} serially`);
+      } else if (before.role === 'serialised') {
+        add('better', `numba runs the loop at line ${line} in parallel again`);
+      }
+    }
+    if (before.status !== after.status) {
+      if (after.status === 'vectorised') {
+        add('better', `this candidate vectorised the loop at line ${line}`);
+      } else if (after.status === 'no_loop') {
+        add('better', `the loop at line ${line} became memset/memcpy`);
+      } else if (before.status === 'vectorised') {
+        add('worse', `the loop at line ${line} is no longer vectorised`);
+      } else {
+        add(
+          'changed',
+          `the loop at line ${line} is a loop again: ${verdictWords(after)}`
+        );
+      }
+    } else if (
+      after.status === 'vectorised' &&
+      (before.width ?? null) !== (after.width ?? null)
+    ) {
+      add(
+        (after.width ?? 0) > (before.width ?? 0) ? 'better' : 'worse',
+        `the loop at line ${line} is now ${vectorBadge(after)} (was x${before.width ?? '?'})`
+      );
+    }
+  }
+  const had = new Set((before?.findings ?? []).map(findingKey));
+  const has = new Set((after.findings ?? []).map(findingKey));
+  for (const found of before?.findings ?? []) {
+    if (!has.has(findingKey(found))) {
+      add('better', `finding gone: ${findingWhere(found)}`);
+    }
+  }
+  for (const found of after.findings ?? []) {
+    if (!had.has(findingKey(found))) {
+      add('worse', `new finding: ${findingWhere(found)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a candidate changed in its parent's compiled loops, loop by loop (matched on their source
+ * line, in line order): "this candidate vectorised the loop at line 9", "finding gone: signed
+ * index wraparound (line 10)". Empty when nothing changed; null when either side has no
+ * analysed view to compare.
+ */
+export function compiledChanges(
+  parent: ICompiledView | null | undefined,
+  child: ICompiledView | null | undefined
+): ICompiledChange[] | null {
+  const before = analysed(parent);
+  const after = analysed(child);
+  if (!before || !after) {
+    return null;
+  }
+  const old = byLine(before.loops ?? []);
+  const now = byLine(after.loops ?? []);
+  const lines = [...new Set([...old.keys(), ...now.keys()])].sort(
+    (a, b) => a - b
+  );
+  const out: ICompiledChange[] = [];
+  for (const line of lines) {
+    const a = old.get(line) ?? [];
+    const b = now.get(line) ?? [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      out.push(...loopChanges(line, a[i], b[i]));
+    }
+  }
+  return out;
+}
