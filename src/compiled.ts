@@ -78,14 +78,11 @@ export interface ICompiledView {
   notes: string[];
 }
 
-/**
- * The compiled view of a report (or of a candidate's parent), or null when it holds none. The
- * key is ``compiled``; reports stored before it was named so call it ``codegen``.
- */
+/** The compiled view of a report (or of a candidate's parent), or null when it holds none. */
 export function compiledViewOf(
-  holder: { compiled?: unknown; codegen?: unknown } | null | undefined
+  holder: { compiled?: unknown } | null | undefined
 ): ICompiledView | null {
-  const view = holder?.compiled ?? holder?.codegen;
+  const view = holder?.compiled;
   return view && typeof view === 'object' ? (view as ICompiledView) : null;
 }
 

@@ -160,8 +160,6 @@ export interface IParent {
   source: string;
   /** The parent's compiled view (its report's `compiled`): what the Compiled tab compares. */
   compiled?: ICompiledView | null;
-  /** The same, from a server of before the view was named `compiled`. */
-  codegen?: ICompiledView | null;
 }
 
 /** GET runs/<id>/candidates/<candidate>: a candidate with its sources, report and plot. */

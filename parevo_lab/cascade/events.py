@@ -239,7 +239,7 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
     # gain is vs_serial itself. With flags, the reference built with them is the baseline.
     parallel_base = same_flags or (baseline if not result.flags else None)
     if same_flags and baseline:
-        speedups["compiled"] = profiling.speedup(baseline, same_flags).to_dict()
+        speedups["codegen"] = profiling.speedup(baseline, same_flags).to_dict()
     if cand:
         one = cand.get("1")
         for p, s in cand.items():
@@ -275,7 +275,7 @@ def headline_remarks(profile: ProfileResult) -> list[str]:
     if not speed.get("vs_serial"):
         return out
     top = max(speed["vs_serial"], key=int)
-    codegen = speed.get("compiled")
+    codegen = speed.get("codegen")
     parallel = (speed.get("vs_serial_same_flags") or {}).get(top)
     flags = profiling.flags_text(profile.flags)
     if codegen and codegen["significant"] and codegen["value"] >= 1.1 and parallel:

@@ -212,10 +212,6 @@ describe('a report without a compiled view', () => {
     expect(
       noCompiledViewReason({ verdict: 'ok', compiled: view([loop()]) })
     ).toBeNull();
-    // a report stored before the view was named `compiled`
-    expect(
-      noCompiledViewReason({ verdict: 'ok', codegen: view([loop()]) })
-    ).toBeNull();
   });
 });
 

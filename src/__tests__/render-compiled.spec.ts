@@ -298,15 +298,6 @@ describe('the Compiled tab', () => {
     expect(same.querySelector('.jp-ParevoCompiled-parent')!.textContent).toBe(
       'Against the parent #2: no change in the compiled loops.'
     );
-    // a server of before the view was named `compiled` sends the parent's as `codegen`
-    const older = shown({ verdict: 'ok', codegen: KERNEL_VIEW }, null);
-    older.parent = { ...older.parent!, codegen: parentView };
-    const host2 = document.createElement('div');
-    renderCompiled(host2, older);
-    expect(host2.querySelector('.jp-ParevoCompiled-change')!.textContent).toBe(
-      'the loop at line 8 is no longer vectorised'
-    );
-
     const [none] = render({ verdict: 'ok', compiled: KERNEL_VIEW }, null);
     expect(none.querySelector('.jp-ParevoCompiled-parent')!.textContent).toBe(
       'Against the parent #2: it has no compiled view to compare with.'
