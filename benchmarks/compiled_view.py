@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import statistics
 import sys
@@ -47,9 +48,10 @@ def _experts(patterns):
 
 def _tally(views: dict[str, dict | None], title: str) -> None:
     loops = vectorised = 0
-    reasons: collections.Counter = collections.Counter()
+    first: collections.Counter = collections.Counter()  # the reason given first, per loop
+    reasons: collections.Counter = collections.Counter()  # every reason, per loop
     costs: collections.Counter = collections.Counter()
-    where: dict[str, list[str]] = collections.defaultdict(list)
+    where: dict[str, set[str]] = collections.defaultdict(set)
     failed = [name for name, view in views.items() if not view or view.get("status") != "analysed"]
     for name, view in views.items():
         for loop in (view or {}).get("loops") or []:
@@ -61,17 +63,26 @@ def _tally(views: dict[str, dict | None], title: str) -> None:
                 vectorised += 1
                 costs.update(set(codes))
             else:
+                first[codes[0] if codes else "(no reason given)"] += 1
                 reasons.update(set(codes) or {"(no reason given)"})
             for code in set(codes):
-                where[code].append(name.split("/")[-1][:18])
+                where[code].add(name.split("/")[-1][:24])
     print(f"\n## {title}: {len(views)} kernels, {loops} loops, {vectorised} vectorised "
           f"({100 * vectorised / max(loops, 1):.0f}%)")  # fmt: skip
     if failed:
         print(f"no view for {len(failed)}: {', '.join(failed)}")
-    print("\n| finding | loops not vectorised | vectorised loops it still costs | e.g. |")
-    print("|---|---|---|---|")
-    for code in sorted(set(reasons) | set(costs), key=lambda c: -(reasons[c] + costs[c])):
-        print(f"| {code} | {reasons[code]} | {costs[code]} | {', '.join(where[code][:3])} |")
+    print(
+        "\n| finding | not vectorised: the first reason | not vectorised: among the reasons "
+        "| vectorised, still costs | e.g. |"
+    )
+    print("|---|---|---|---|---|")
+    for code in sorted(
+        set(reasons) | set(costs), key=lambda c: (-first[c], -reasons[c] - costs[c])
+    ):
+        print(
+            f"| {code} | {first[code]} | {reasons[code]} | {costs[code]} | "
+            f"{', '.join(sorted(where[code])[:3])} |"
+        )
 
 
 def loops_command(args) -> int:
@@ -83,6 +94,8 @@ def loops_command(args) -> int:
         status = "ok" if view else f"no view ({compiled.error.kind})"
         print(f"{entry.id}: {status} in {seconds:.1f} s", file=sys.stderr)
     _tally(views, "The suite's expert kernels")
+    if args.save:
+        Path(args.save).write_text(json.dumps(views))
     if args.runs:
         _generated(Path(args.runs))
     return 0
@@ -153,6 +166,7 @@ def main() -> int:
     loops = sub.add_parser("loops")
     loops.add_argument("--tasks", action="append", default=None)
     loops.add_argument("--runs", default=None, help="a `parevo bench --solver rules --out` folder")
+    loops.add_argument("--save", default=None, help="write the views as JSON to this file")
     cost = sub.add_parser("cost")
     cost.add_argument("--tasks", action="append", default=None)
     cost.add_argument("--repeat", type=int, default=3)
