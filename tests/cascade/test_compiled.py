@@ -181,18 +181,7 @@ def test_a_view_that_cannot_be_made_is_a_note_not_an_exception(tmp_path):
 # -- through the command line: a real sandboxed child ----------------------------------------------
 
 TASK = KERNELS / "double_task.py"
-WRAPPED = """
-import numba
-import numpy as np
-
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(0, x.shape[0]):
-        out[i] = 2.0 * x[i]
-    return out
-"""
+WRAPPED = (KERNELS / "wrapped.py").read_text()  # prange(0, n): a signed index
 
 
 def test_parevo_explain_names_the_reason_at_its_line_and_shows_the_assembly(tmp_path):
@@ -200,13 +189,13 @@ def test_parevo_explain_names_the_reason_at_its_line_and_shows_the_assembly(tmp_
     candidate.write_text(WRAPPED)
     done = run_cli("explain", TASK, candidate)
     assert done.returncode == 0, done.stderr
-    assert "line 9: parallel, vectorised x" in done.stdout
-    assert "signed index wraparound at line 10 `out[i] = 2.0 * x[i]`" in done.stdout
+    assert "line 8: parallel, vectorised x" in done.stdout
+    assert "signed index wraparound at line 9 `out[i] = 2.0 * x[i]`" in done.stdout
     assert "serial (reference), vectorised" in done.stdout  # the reference's loop, to compare
-    listing = run_cli("explain", TASK, candidate, "--asm", "--loop", "9")
+    listing = run_cli("explain", TASK, candidate, "--asm", "--loop", "8")
     assert listing.returncode == 0, listing.stderr
-    assert "--- line 9 (kernel): assembly" in listing.stdout
-    assert "   10 | out[i] = 2.0 * x[i]" in listing.stdout
+    assert "--- line 8 (kernel): assembly" in listing.stdout
+    assert "    9 | out[i] = 2.0 * x[i]" in listing.stdout
     assert re.search(r"vgather|vscatter|gather", listing.stdout)
     data = json.loads(run_cli("explain", TASK, candidate, "--json", "--ir").stdout)
     loops = data["compiled"]["loops"]
@@ -219,7 +208,7 @@ def test_parevo_explain_bad_input(tmp_path):
     missing = run_cli("explain", TASK, candidate, "--loop", "99")
     assert missing.returncode == 2
     assert re.fullmatch(
-        r"parevo: error: --loop 99: no compiled loop at that line \(loops at lines 9, \d+\)",
+        r"parevo: error: --loop 99: no compiled loop at that line \(loops at lines 8, \d+\)",
         missing.stderr.strip(),
     ), missing.stderr
     broken = tmp_path / "broken.py"
@@ -238,7 +227,7 @@ def test_parevo_check_json_carries_the_view_and_a_warm_check_reads_it_back(tmp_p
     for report in (cold, warm):
         assert report["verdict"] == "ok"
         loop = report["compiled"]["loops"][0]
-        assert loop["line"] == 9 and loop["findings"][0]["code"] == "wraparound"
+        assert loop["line"] == 8 and loop["findings"][0]["code"] == "wraparound"
     assert warm["compile"]["cached"] and warm["compiled"]["cached"]
     off = json.loads(run_cli(*args, "--no-compiled-view").stdout)
     assert off["compiled"] is None and off["verdict"] == "ok"

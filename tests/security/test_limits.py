@@ -97,27 +97,33 @@ def _worker_pids() -> list[int]:
     return found
 
 
+def _killed_in_time(job: dict, limits, wait_s: float, message: str):
+    """``sandbox.run`` of a verify job in a thread; fails with ``message`` (after killing the
+    child by hand, as the old code needed) when it has not returned within ``wait_s``."""
+    outcome = {}
+    thread = threading.Thread(
+        target=lambda: outcome.update(run=sandbox.run({**job, "job": "verify"}, limits)),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=wait_s)
+    alive = thread.is_alive()
+    if alive:
+        for pid in _worker_pids():
+            os.killpg(pid, signal.SIGKILL)
+        thread.join(timeout=30)
+    assert not alive, message
+    return outcome["run"]
+
+
 @pytest.mark.parametrize("extra", ["float('inf')", "float('nan')", "1e308"])
 def test_a_forged_phase_event_cannot_keep_a_looping_candidate_alive(double, extra):
     job, limits = sandbox_job(
         double, _with_import(FORGES.format(extra=extra)), CheckOptions(**FAST)
     )
     limits.timeout_s, limits.max_extra_s = 2.0, 1.0
-    outcome = {}
-    thread = threading.Thread(
-        target=lambda: outcome.update(run=sandbox.run({**job, "job": "verify"}, limits)),
-        daemon=True,
-    )
     started = time.monotonic()
-    thread.start()
-    thread.join(timeout=60)
-    looping = thread.is_alive()
-    if looping:  # the old code: kill the child by hand
-        for pid in _worker_pids():
-            os.killpg(pid, signal.SIGKILL)
-        thread.join(timeout=30)
-    assert not looping, "the looping candidate was never killed"
-    run = outcome["run"]
+    run = _killed_in_time(job, limits, 60, "the looping candidate was never killed")
     assert run.timed_out and run.last_phase["label"] == "forged"
     assert time.monotonic() - started < 45  # startup + 2 s (+ 1 s for 1e308)
     assert run.phase_limit_s <= 3.0
@@ -139,20 +145,9 @@ def test_phase_after_forged_phase_cannot_outlive_the_childs_overall_limit(double
     moving the deadline: the child's whole life is now bounded by ``job_timeout_s``."""
     job, limits = sandbox_job(double, _with_import(KEEPS_FORGING), CheckOptions(**FAST))
     limits.timeout_s, limits.max_extra_s, limits.job_timeout_s = 2.0, 1.0, 12.0
-    outcome = {}
-    thread = threading.Thread(
-        target=lambda: outcome.update(run=sandbox.run({**job, "job": "verify"}, limits)),
-        daemon=True,
+    run = _killed_in_time(
+        job, limits, 90, "a child that kept writing phase events was never killed"
     )
-    thread.start()
-    thread.join(timeout=90)
-    forging = thread.is_alive()
-    if forging:  # the old code: kill the child by hand
-        for pid in _worker_pids():
-            os.killpg(pid, signal.SIGKILL)
-        thread.join(timeout=30)
-    assert not forging, "a child that kept writing phase events was never killed"
-    run = outcome["run"]
     assert run.timed_out and run.job_limit_s == 12.0 and run.last_phase["label"] == "forged"
     assert 12.0 <= run.wall_s < 40
     assert "overall limit of 12 s" in run.describe_abnormal_end()

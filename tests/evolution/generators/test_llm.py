@@ -225,20 +225,6 @@ def test_malformed_answers_are_failed_proposals_and_the_run_goes_on(histogram, t
     assert len(requests(log)) == 4
 
 
-WRAPPED = """
-import numba
-import numpy as np
-
-
-@numba.njit(parallel=True)
-def kernel(x):
-    out = np.empty_like(x)
-    for i in numba.prange(0, x.shape[0]):
-        out[i] = 2.0 * x[i]
-    return out
-"""
-
-
 def test_the_prompt_carries_what_llvm_made_of_the_parents_loops(tmp_path):
     """The compiled view of a real check goes into the feedback: the loop, the finding at its
     line and the usual fix (and nothing for a kernel whose loops cost nothing)."""
@@ -247,17 +233,16 @@ def test_the_prompt_carries_what_llvm_made_of_the_parents_loops(tmp_path):
     from parevo_lab.evolution.feedback import from_report
     from parevo_lab.evolution.generators.prompts import build_messages
 
-    candidate = tmp_path / "wrapped.py"
-    candidate.write_text(WRAPPED)
+    candidate = KERNELS / "wrapped.py"  # prange(0, n): a signed index
     args = ["--no-profile", "--threads", "1", "--no-store", "--json"]
     report = json.loads(run_cli("check", KERNELS / "double_task.py", candidate, *args).stdout)
     feedback = from_report(report)
     assert feedback.compiled == [
-        "the loop at line 9: vectorised: signed index wraparound at line 10 "
+        "the loop at line 8: vectorised: signed index wraparound at line 9 "
         "`out[i] = 2.0 * x[i]`; usual fix: index with a value numba knows is not negative: "
         "prange(n) rather than prange(0, n), or an unsigned index (np.uint64(i))"
     ]
-    prompt = build_messages("task", WRAPPED, feedback, "full", "")[1]["content"]
+    prompt = build_messages("task", candidate.read_text(), feedback, "full", "")[1]["content"]
     assert "What LLVM made of its loops" in prompt and feedback.compiled[0] in prompt
     clean = json.loads(
         run_cli("check", KERNELS / "double_task.py", KERNELS / "good.py", *args).stdout
