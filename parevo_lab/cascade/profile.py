@@ -178,7 +178,9 @@ def _time_with_flags(session, flags: dict, args, budget) -> None:
         return
     described = flags_text({k: _plain(v) for k, v in flags.items()})
     try:
-        reference = compile_stage.jit(session.task.reference, flags)
+        # never from or into numba's disk cache: its index does not tell fastmath from plain,
+        # so this build would load the plain reference (or leave itself for the baseline)
+        reference = compile_stage.jit(session.task.reference, flags, cache=False)
         reference.compile(compile_stage.signature_of(args))
     except Exception as exc:  # noqa: BLE001 (numba refuses the flags on the reference)
         emit(

@@ -33,6 +33,14 @@ def stencil(x):
     return out
 
 
+def shifted_stencil(x):
+    n = x.shape[0]
+    out = np.zeros_like(x)
+    for j in numba.prange(n - 2):  # expect: vectorised
+        out[j + 1] = (x[j] + x[j + 1] + x[j + 2]) / 3.0  # finding: wraparound
+    return out
+
+
 def float_sum(x):
     s = 0.0
     for i in numba.prange(x.shape[0]):  # expect: not_vectorised
@@ -149,6 +157,7 @@ def ARGS(name):
         "contiguous_map": (x,),
         "map_from_zero": (x,),
         "stencil": (x,),
+        "shifted_stencil": (x,),
         "float_sum": (x,),
         "float_sum_fastmath": (x,),
         "int_sum": (keys,),

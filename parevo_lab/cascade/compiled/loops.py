@@ -16,7 +16,11 @@ from .ir import CALLEE, VECTOR_TYPE, IRFunction, counts, demangle, locations, op
 
 LISTING_LINES = 400  # most lines of IR or assembly kept per loop
 # numba's wraparound of a signed index: `%t = icmp slt i64 %i, 0` then `select i1 %t, i64 ...`
-_NEGATIVE_TEST = re.compile(r"icmp slt (?:<\d+ x i64>|i64) %[\w.$-]+, (?:zeroinitializer|0)(?:,|$)")
+# (for `i + 1`, LLVM folds the offset: `icmp slt i64 %i, -1`, `splat (i64 -1)` in a vector)
+_NEGATIVE_TEST = re.compile(
+    r"icmp slt (?:<\d+ x i64>|i64) %[\w.$-]+, "
+    r"(?:zeroinitializer|0|-\d+|splat \(i64 -\d+\))(?:,|$)"
+)
 _INDEX_SELECT = re.compile(r"select (?:<\d+ x i1>|i1) (%[\w.$-]+), (?:<\d+ x i64>|i64) ")
 
 
