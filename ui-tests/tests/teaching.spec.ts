@@ -5,8 +5,8 @@ import { SMALL_RUNS } from './notebook';
 
 /**
  * The teaching notebooks through the panel, not only Run All: in each one the first exercise (a
- * `%%parevo_check` cell, wrong on purpose) is checked from the sidebar and shows the verdict its
- * metadata says it teaches; in notebook 05 the `%%parevo_task` cell is evolved from the panel
+ * `%%parevo_check` cell, wrong on purpose in 01-05, correct but not vectorised in 06) is checked
+ * from the sidebar and shows the verdict its metadata says it teaches; in notebook 05 the `%%parevo_task` cell is evolved from the panel
  * until a correct parallel candidate arrives. The kernel never runs a cell: the panel reads the
  * magics itself (parevo_lab/cells.py).
  */
@@ -33,8 +33,8 @@ const text = (cell: ICell) =>
 test.describe.configure({ mode: 'serial' });
 test.use(SMALL_RUNS);
 
-test('there are five teaching notebooks', () => {
-  expect(TEACHING).toHaveLength(5);
+test('there are six teaching notebooks', () => {
+  expect(TEACHING).toHaveLength(6);
 });
 
 for (const name of TEACHING) {
