@@ -133,17 +133,14 @@ def compiled_view(session) -> None:
     session.emit({"type": "compiled", "result": view})
 
 
-def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
-    """Compile the session's candidate, then run every verification case in order; True when
-    it passed them all (each result is emitted as it comes)."""
+def compile_candidate(session, args: tuple, cache: bool = True):
+    """Import the session's candidate, find its kernel and compile it for ``args``, emitting the
+    compile result. Returns (kernel, py_func, options, args, result) when it compiled, else
+    None (the emitted result says why)."""
     job, emit = session.job, session.emit
-    threads = list(job["threads"])
-    names = session.argument_names()
-    base = cases.base
 
-    def compile_failed(error: CompileError) -> bool:
+    def compile_failed(error: CompileError) -> None:
         emit({"type": "compile", "result": CompileResult(ok=False, error=error)})
-        return False
 
     problem = session.import_candidate()
     if problem is not None:
@@ -153,17 +150,30 @@ def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
         py_func, options = compile_stage.load_function(session.candidate_module, job["function"])
     except LookupError as exc:
         return compile_failed(CompileError(kind="not_found", summary=str(exc)))
-    mismatch = compile_stage.arity_problem(py_func, job["function"], len(base[0]), names)
+    names = session.argument_names()
+    mismatch = compile_stage.arity_problem(py_func, job["function"], len(args), names)
     if mismatch is not None:
         return compile_failed(mismatch)
     kernel = compile_stage.jit(py_func, options, cache=cache)
     result = compile_stage.compile_dispatcher(
-        kernel, base[0], session.candidate_path, session.candidate_source
+        kernel, args, session.candidate_path, session.candidate_source
     )
     emit({"type": "compile", "result": result})
-    if not result.ok:
+    return (kernel, py_func, options, args, result) if result.ok else None
+
+
+def verify_candidate(session, cases: Cases, cache: bool = True) -> bool:
+    """Compile the session's candidate, then run every verification case in order; True when
+    it passed them all (each result is emitted as it comes)."""
+    job, emit = session.job, session.emit
+    threads = list(job["threads"])
+    names = session.argument_names()
+    base = cases.base
+    built = compile_candidate(session, base[0], cache)
+    if built is None:
         return False
-    session.kernel_build = (kernel, py_func, options, base[0], result)
+    session.kernel_build = built
+    kernel, py_func, _, _, result = built
 
     checked_py, poisoned = poison.poisoned(py_func)
     runner = _Runner(session, py_func, names, checked_py, poisoned)
