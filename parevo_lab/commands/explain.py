@@ -78,7 +78,7 @@ def run(args) -> int:
                 f"{', '.join(map(str, lines)) or 'none'})",
                 args.json,
             )
-        view.loops = [loop for loop in chosen_loops if loop.role == "parallel"]
+        view.loops = [loop for loop in chosen_loops if loop.role != "serial"]
         view.serial = [loop for loop in chosen_loops if loop.role == "serial"]
     if args.json:
         print(json.dumps({"compile": compiled.to_dict(), "compiled": view and view.to_dict()}))
@@ -101,7 +101,7 @@ def listing_lines(loop, kind: str, source: list[str], task) -> list[str]:
     """A loop's IR or assembly, each line with the source line it came from (shown once, above
     the first code line that has it)."""
     code = loop.ir if kind == "ir" else loop.asm
-    lines = source if loop.role == "parallel" else task.source.splitlines()
+    lines = task.source.splitlines() if loop.role == "serial" else source  # the reference's
     out = [
         "",
         f"--- line {loop.line} ({loop.function}): {'LLVM IR' if kind == 'ir' else 'assembly'}",

@@ -74,7 +74,7 @@ def from_report(report: dict) -> Feedback:
         feedback.detail = failure.get("message", "")
         site = failure.get("site") or {}
         feedback.line = feedback.line or site.get("line")
-    feedback.compiled = compiled_lines(report.get("compiled") or {})
+    feedback.compiled = compiled_findings(report.get("compiled") or {})
     vs = (profile.get("speedup") or {}).get("vs_serial") or {}
     timed = {int(p): s for p, s in vs.items() if s and s.get("value")}
     if verdict == "ok" and timed:
@@ -87,7 +87,7 @@ def from_report(report: dict) -> Feedback:
     return feedback
 
 
-def compiled_lines(view: dict) -> list[str]:
+def compiled_findings(view: dict) -> list[str]:
     """The compiled view's findings, one line a loop, with the usual fix (for the prompts and
     for the rule moves that act on a finding)."""
     lines = []

@@ -71,7 +71,7 @@ def _compile(report: Report) -> list[str]:
     return out
 
 
-def compiled_lines(view, fixes: bool = True) -> list[str]:
+def compiled_lines(view) -> list[str]:
     """The compiled view: one line a loop ("line 14: parallel, vectorised x8" or "line 14:
     parallel, NOT vectorised: float reduction without fastmath at line 15 `s += x[i]`"), then
     the fix of each finding."""
@@ -85,10 +85,11 @@ def compiled_lines(view, fixes: bool = True) -> list[str]:
     out = [f"compiled (from {source}{where}):"]
     for loop in [*view.loops, *view.serial]:
         out.append(f"  {loop_text(loop)}")
-        if fixes:
-            out += [f"      fix: {f.fix}" for f in loop.findings if f.fix]
+        out += [f"      fix: {f.fix}" for f in loop.findings if f.fix]
     if not view.loops:
         out.append("  no parallel loop was compiled (numba made no gufunc)")
+    if view.hoisted:
+        out.append(f"  numba moved out of the loops: {'; '.join(view.hoisted)}")
     out += [f"  note: {n}" for n in view.notes]
     return out
 
