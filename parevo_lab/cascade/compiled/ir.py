@@ -33,10 +33,15 @@ class IRFunction:
                 self.blocks[current] = []
             self.blocks[current].append(raw.strip())
         self.locations = locations
+        # only terminators name a block as `label %x` (a switch's cases span several lines)
         self.successors = {
-            name: [t for t in self._TARGET.findall(" ".join(body[-6:]))]
-            for name, body in self.blocks.items()
+            name: self._TARGET.findall(" ".join(body)) for name, body in self.blocks.items()
         }
+        self.predecessors: dict[str, set[str]] = {n: set() for n in self.blocks}
+        for name, targets in self.successors.items():
+            for target in targets:
+                if target in self.predecessors:
+                    self.predecessors[target].add(name)
 
     def line_of(self, instruction: str) -> int | None:
         """The source line of one instruction (outermost call site of inlined code)."""
@@ -56,13 +61,9 @@ class IRFunction:
         names = list(self.blocks)
         if not names:
             return []
-        dominators = _dominators(names, self.successors)
+        dominators = _dominators(names, self.predecessors)
+        predecessors = self.predecessors
         bodies: dict[str, set[str]] = {}
-        predecessors: dict[str, set[str]] = {n: set() for n in names}
-        for name, targets in self.successors.items():
-            for target in targets:
-                if target in predecessors:
-                    predecessors[target].add(name)
         for tail, targets in self.successors.items():
             for head in targets:
                 if head in dominators.get(tail, ()):  # a back edge tail -> head
@@ -85,13 +86,9 @@ class IRFunction:
         return [sorted(bodies[head], key=order.__getitem__) for head in innermost]
 
 
-def _dominators(names: list[str], successors: dict[str, list[str]]) -> dict[str, set[str]]:
+def _dominators(names: list[str], predecessors: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Each block's dominators (the iterative data-flow solution; ``names[0]`` is the entry)."""
     entry = names[0]
-    predecessors: dict[str, list[str]] = {n: [] for n in names}
-    for name, targets in successors.items():
-        for target in targets:
-            if target in predecessors:
-                predecessors[target].append(name)
     everything = set(names)
     dominators = {n: set(everything) for n in names}
     dominators[entry] = {entry}
