@@ -19,7 +19,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "for every parallel loop and every loop of the reference, whether LLVM vectorised it "
         "(width, interleave), and if not the reason at its source line with the usual fix. "
         "--ir or --asm print a loop's optimised IR or assembly beside its source lines. Exit 0 "
-        "when the view was made, 1 when the candidate does not compile, 2 for a usage error.",
+        "when the view was made, 1 when it could not be (the candidate does not compile, or "
+        "the build for the view failed: the output says why), 2 for a usage error.",
     )
     explain.add_argument("task", metavar="TASK.py")
     explain.add_argument("candidate", metavar="CANDIDATE.py[:FUNC]")
@@ -80,9 +81,10 @@ def run(args) -> int:
             )
         view.loops = [loop for loop in chosen_loops if loop.role != "serial"]
         view.serial = [loop for loop in chosen_loops if loop.role == "serial"]
+    made = EXIT_OK if view is not None and view.status == "analysed" else EXIT_FAILED
     if args.json:
         print(json.dumps({"compile": compiled.to_dict(), "compiled": view and view.to_dict()}))
-        return EXIT_OK if view is not None else EXIT_FAILED
+        return made
     if view is None:
         print(
             f"no compiled view: the candidate does not compile ({compiled.error.kind}): "
@@ -94,7 +96,7 @@ def run(args) -> int:
         source = candidate.source.splitlines()
         for loop in [*view.loops, *view.serial]:
             print("\n".join(listing_lines(loop, "ir" if args.ir else "asm", source, task)))
-    return EXIT_OK
+    return made
 
 
 def listing_lines(loop, kind: str, source: list[str], task) -> list[str]:
