@@ -200,7 +200,7 @@ def _bar(**kwargs):
 
     from tqdm import tqdm
 
-    stream = getattr(sys.stderr, "raw", sys.stderr)
+    stream = _terminal_stderr()
     if "desc" in kwargs:
         kwargs["desc"] = terminal(kwargs["desc"])
 
@@ -211,6 +211,12 @@ def _bar(**kwargs):
     if columns:  # follow the terminal's width
         return tqdm(file=stream, leave=False, dynamic_ncols=True, **kwargs)
     return tqdm(file=stream, leave=False, ncols=100, nrows=24, **kwargs)  # a size-less tty
+
+
+def _terminal_stderr():
+    """stderr itself, not through ``TerminalText``: a progress bar draws with carriage returns
+    of its own (and escapes what it shows with ``terminal``)."""
+    return getattr(sys.stderr, "raw", sys.stderr)
 
 
 def _describe(bar, text: str, refresh: bool = True) -> None:
@@ -230,7 +236,7 @@ def _write(line: str) -> None:
     """A line on stderr above any bar being drawn."""
     from tqdm import tqdm
 
-    tqdm.write(terminal(line), file=getattr(sys.stderr, "raw", sys.stderr))
+    tqdm.write(terminal(line), file=_terminal_stderr())
     sys.stderr.flush()
 
 
