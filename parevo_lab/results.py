@@ -203,6 +203,7 @@ class CompiledLoop(Serialisable):
     width: int | None = None  # vector lanes
     interleave: int | None = None  # vector iterations in flight (LLVM's interleave count)
     findings: list[LoopFinding] = field(default_factory=list)
+    summary: str = ""  # the loop in one line, as parevo check prints it (findings.loop_summary)
     remarks: list[str] = field(default_factory=list)  # LLVM's remarks about this loop
     counts: dict = field(default_factory=dict)  # per iteration: instructions, vector_fp, ...
     ir: list[CodeLine] = field(default_factory=list)

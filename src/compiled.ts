@@ -57,6 +57,8 @@ export interface ICompiledLoop {
   width?: number | null;
   interleave?: number | null;
   findings: ILoopFinding[];
+  /** The loop in one line, as `parevo check` prints it (made by the server). */
+  summary?: string;
   remarks?: string[];
   counts?: ILoopCounts;
   ir?: ICodeLine[];
@@ -91,59 +93,6 @@ function analysed(
   view: ICompiledView | null | undefined
 ): ICompiledView | null {
   return view && view.status === 'analysed' ? view : null;
-}
-
-/**
- * One loop of the compiled view in one line, word for word as `parevo check` prints it
- * (``loop_text``): "line 9: parallel, vectorised x8, interleave 1; but signed index wraparound
- * at line 10 `out[i] = 2.0 * x[i]`".
- */
-export function loopText(loop: ICompiledLoop): string {
-  let role =
-    loop.role === 'parallel'
-      ? 'parallel'
-      : loop.role === 'serialised'
-        ? 'prange numba ran serially'
-        : 'serial (reference)';
-  if (loop.role === 'serialised' && loop.line !== loop.prange_line) {
-    role = `inner loop of the prange at line ${loop.prange_line}, which numba ran serially`;
-  } else if (loop.origin === 'array_expression') {
-    role += ' array expression';
-  } else if (loop.role === 'parallel' && loop.line !== loop.prange_line) {
-    role = `inner loop of the prange at line ${loop.prange_line}`;
-  }
-  if (loop.status === 'no_loop') {
-    return `line ${loop.line}: ${role}, no loop left: became memset/memcpy`;
-  }
-  const findings = loop.findings ?? [];
-  if (loop.status === 'vectorised') {
-    const lanes = loop.width ? `x${loop.width}` : '';
-    const interleave = loop.interleave ? `, interleave ${loop.interleave}` : '';
-    const head =
-      `line ${loop.line}: ${role}, vectorised ${lanes}${interleave}`.replace(
-        /\s+$/,
-        ''
-      );
-    const costs = findings.map(findingText);
-    return head + (costs.length ? `; but ${costs.join('; ')}` : '');
-  }
-  const reasons = findings.length
-    ? findings.map(findingText)
-    : ['no reason given'];
-  return `line ${loop.line}: ${role}, NOT vectorised: ${reasons.join('; ')}`;
-}
-
-/** A finding in a loop's line: its title, and where ("at line 10 `s += x[i]`"). */
-export function findingText(found: ILoopFinding): string {
-  let at = '';
-  if (found.line) {
-    // code points, as Python counts them: an emoji in a comment is one character
-    const chars = Array.from(found.expression ?? '');
-    const expression =
-      chars.length <= 48 ? chars.join('') : chars.slice(0, 45).join('') + '...';
-    at = ` at line ${found.line}` + (expression ? ` \`${expression}\`` : '');
-  }
-  return `${found.title}${at}`;
 }
 
 /** The badge of a loop: "vectorised x8", "not vectorised" or "no loop". */

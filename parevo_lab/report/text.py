@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..cascade.audit import suite_summary
+from ..cascade.compiled.findings import loop_summary
 from ..cascade.profile import flags_text, headline_factors
 from ..results import AuditReport, Report, from_dict
 
@@ -84,7 +85,7 @@ def compiled_lines(view) -> list[str]:
     where = ", stored at the cold compile" if view.cached else ""
     out = [f"compiled (from {source}{where}):"]
     for loop in [*view.loops, *view.serial]:
-        out.append(f"  {loop_text(loop)}")
+        out.append(f"  {loop.summary or loop_summary(loop)}")
         out += [f"      fix: {f.fix}" for f in loop.findings if f.fix]
     if not view.loops:
         out.append("  no parallel loop was compiled (numba made no gufunc)")
@@ -92,39 +93,6 @@ def compiled_lines(view) -> list[str]:
         out.append(f"  numba moved out of the loops: {'; '.join(view.hoisted)}")
     out += [f"  note: {n}" for n in view.notes]
     return out
-
-
-def loop_text(loop) -> str:
-    """One loop of the compiled view in one line."""
-    role = {"parallel": "parallel", "serialised": "prange numba ran serially"}.get(
-        loop.role, "serial (reference)"
-    )
-    if loop.role == "serialised" and loop.line != loop.prange_line:
-        role = f"inner loop of the prange at line {loop.prange_line}, which numba ran serially"
-    elif loop.origin == "array_expression":
-        role += " array expression"
-    elif loop.role == "parallel" and loop.line != loop.prange_line:
-        role = f"inner loop of the prange at line {loop.prange_line}"
-    if loop.status == "no_loop":
-        return f"line {loop.line}: {role}, no loop left: became memset/memcpy"
-    if loop.status == "vectorised":
-        lanes = f"x{loop.width}" if loop.width else ""
-        interleave = f", interleave {loop.interleave}" if loop.interleave else ""
-        head = f"line {loop.line}: {role}, vectorised {lanes}{interleave}".rstrip()
-        costs = [_finding_text(f) for f in loop.findings]
-        return head + (f"; but {'; '.join(costs)}" if costs else "")
-    reasons = [_finding_text(f) for f in loop.findings] or ["no reason given"]
-    return f"line {loop.line}: {role}, NOT vectorised: {'; '.join(reasons)}"
-
-
-def _finding_text(found) -> str:
-    at = ""
-    if found.line:
-        expression = (
-            found.expression if len(found.expression) <= 48 else (found.expression[:45] + "...")
-        )
-        at = f" at line {found.line}" + (f" `{expression}`" if expression else "")
-    return f"{found.title}{at}"
 
 
 def _verify(report: Report) -> list[str]:

@@ -1,8 +1,7 @@
 /**
- * The compiled view's model (src/compiled.ts): the loop line word for word as `parevo check`
- * prints it (the expected strings were printed by parevo_lab/report/text.py's ``loop_text`` on
- * the same loops), the reason a report has no view, and what a candidate changed in its parent's
- * loops.
+ * The compiled view's model (src/compiled.ts): which loop is picked and how it is badged, the
+ * reason a report has no view, and what a candidate changed in its parent's loops. (The loop's
+ * line is the server's: ``loop_summary``, tested in tests/cascade/test_compiled.py.)
  */
 import {
   ICompiledView,
@@ -11,7 +10,6 @@ import {
   compiledChanges,
   countChips,
   defaultLoop,
-  loopText,
   noCompiledViewReason,
   vectorBadge
 } from '../model';
@@ -63,100 +61,6 @@ function view(loops: ICompiledLoop[], extra: Partial<ICompiledView> = {}) {
 }
 
 describe('the loop line', () => {
-  it('says what `parevo check` says, word for word', () => {
-    const cases: [Partial<ICompiledLoop>, string][] = [
-      [
-        { findings: [WRAP] },
-        'line 9: parallel, vectorised x8, interleave 1; but signed index wraparound at line 10 `out[i] = 2.0 * x[i]`'
-      ],
-      [
-        { status: 'not_vectorised', findings: [REDUCTION] },
-        'line 9: parallel, NOT vectorised: float reduction without fastmath at line 10 `s += x[i]`'
-      ],
-      [
-        { status: 'not_vectorised', width: null, interleave: null },
-        'line 9: parallel, NOT vectorised: no reason given'
-      ],
-      [
-        {
-          line: 11,
-          origin: 'loop',
-          width: 4,
-          interleave: null,
-          findings: [
-            finding({
-              code: 'call',
-              title: 'a call in the loop',
-              line: 12,
-              expression:
-                'acc = acc + math.sqrt(values[indptr[row]] * values[indptr[row]] + 1.0)'
-            }),
-            finding({
-              code: 'exception_path',
-              title: 'an exception path',
-              line: null,
-              expression: ''
-            })
-          ]
-        },
-        'line 11: inner loop of the prange at line 9, vectorised x4; but a call in the loop at line 12 `acc = acc + math.sqrt(values[indptr[row]] * v...`; an exception path'
-      ],
-      [
-        {
-          line: 11,
-          role: 'serialised',
-          origin: 'loop',
-          status: 'not_vectorised',
-          findings: [REDUCTION]
-        },
-        'line 11: inner loop of the prange at line 9, which numba ran serially, NOT vectorised: float reduction without fastmath at line 10 `s += x[i]`'
-      ],
-      [
-        { role: 'serialised', width: null, interleave: null },
-        'line 9: prange numba ran serially, vectorised'
-      ],
-      [
-        { line: 7, status: 'no_loop', origin: 'array_expression' },
-        'line 7: parallel array expression, no loop left: became memset/memcpy'
-      ],
-      [
-        {
-          line: 14,
-          prange_line: null,
-          function: 'reference',
-          role: 'serial',
-          origin: 'loop',
-          interleave: 4
-        },
-        'line 14: serial (reference), vectorised x8, interleave 4'
-      ],
-      [
-        // an expression is cut at 48 code points, as Python counts them
-        {
-          line: 14,
-          prange_line: null,
-          role: 'serial',
-          origin: 'array_expression',
-          width: null,
-          interleave: 2,
-          findings: [
-            finding({
-              title: 'emoji',
-              line: 3,
-              expression: 's = "' + '😀'.repeat(44) + '"'
-            })
-          ]
-        },
-        'line 14: serial (reference) array expression, vectorised , interleave 2; but emoji at line 3 `s = "' +
-          '😀'.repeat(40) +
-          '...`'
-      ]
-    ];
-    for (const [extra, expected] of cases) {
-      expect(loopText(loop(extra))).toBe(expected);
-    }
-  });
-
   it('is picked first when it has a finding, and its counts mark what costs', () => {
     expect(defaultLoop([loop(), loop({ findings: [WRAP] })])).toBe(1);
     expect(defaultLoop([loop(), loop()])).toBe(0);

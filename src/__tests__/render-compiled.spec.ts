@@ -98,6 +98,8 @@ const KERNEL_VIEW = compiledView([
     width: null,
     interleave: null,
     findings: [REDUCTION],
+    summary:
+      'line 8: parallel, NOT vectorised: float reduction without fastmath at line 9 `s += x[i]`',
     remarks: [REDUCTION.remark]
   })
 ]);

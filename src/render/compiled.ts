@@ -18,7 +18,6 @@ import {
   compiledChanges,
   countChips,
   defaultLoop,
-  loopText,
   noCompiledViewReason,
   vectorBadge
 } from '../model';
@@ -182,7 +181,7 @@ export class CompiledTab {
       badge.dataset.vector = loop.status;
       badge.textContent = vectorBadge(loop);
       // the CLI's line, less its "line N: " (the row starts with the line already)
-      const text = loopText(loop);
+      const text = loop.summary || `line ${loop.line}`;
       row.setAttribute('aria-label', text);
       row.title = text;
       el('span', 'jp-ParevoCompiled-loopText', row).textContent = text.replace(

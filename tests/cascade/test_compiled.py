@@ -12,6 +12,7 @@ import pytest
 from conftest import KERNELS, run_cli
 
 from parevo_lab.cascade import compiled
+from parevo_lab.results import CompiledLoop, LoopFinding
 
 CORPUS = KERNELS / "compiled_corpus.py"
 SOURCE = CORPUS.read_text()
@@ -163,6 +164,14 @@ def test_the_view_matches_the_real_build_and_comes_back_from_the_sidecar(tmp_pat
     assert compiled.sidecar(source, "stencil").exists()
     warm = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
     assert warm.cached and warm.to_dict() | {"cached": False} == cold.to_dict()
+    # a view stored before loops carried their line: the line is made when it is read back
+    stored = json.loads(compiled.sidecar(source, "stencil").read_text())
+    for loop in stored["sig"]["loops"]:
+        del loop["summary"]
+    compiled.sidecar(source, "stencil").write_text(json.dumps(stored))
+    older = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
+    assert [lp.summary for lp in older.loops] == [lp.summary for lp in cold.loops]
+    assert cold.loops[0].summary.startswith("line ")
     # numba's cache without a stored view (an older version wrote none): made, noted, stored
     compiled.sidecar(source, "stencil").unlink()
     remade = compiled.run(real, py_func, {}, args, SOURCE, source, "sig", cached=True)
@@ -231,3 +240,66 @@ def test_parevo_check_json_carries_the_view_and_a_warm_check_reads_it_back(tmp_p
     assert warm["compile"]["cached"] and warm["compiled"]["cached"]
     off = json.loads(run_cli(*args, "--no-compiled-view").stdout)
     assert off["compiled"] is None and off["verdict"] == "ok"
+
+
+# -- one line a loop: made once, on the server, for the CLI, the panel and the prompt ------------
+
+
+def _loop(**extra) -> CompiledLoop:
+    base = dict(line=9, prange_line=9, function="kernel", role="parallel", status="vectorised",
+                origin="prange", width=8, interleave=1, findings=[])  # fmt: skip
+    return CompiledLoop(**{**base, **extra})
+
+
+def _finding(code="wraparound", title="signed index wraparound", line=10,
+             expression="out[i] = 2.0 * x[i]") -> LoopFinding:  # fmt: skip
+    return LoopFinding(code=code, title=title, line=line, expression=expression, text="t", fix="f")
+
+
+REDUCTION = _finding("float_reduction", "float reduction without fastmath", expression="s += x[i]")
+LONG = "acc = acc + math.sqrt(values[indptr[row]] * values[indptr[row]] + 1.0)"
+
+
+@pytest.mark.parametrize(
+    ("loop", "expected"),
+    [
+        (_loop(findings=[_finding()]),
+         "line 9: parallel, vectorised x8, interleave 1; but signed index wraparound at line 10 "
+         "`out[i] = 2.0 * x[i]`"),
+        (_loop(status="not_vectorised", findings=[REDUCTION]),
+         "line 9: parallel, NOT vectorised: float reduction without fastmath at line 10 "
+         "`s += x[i]`"),
+        (_loop(status="not_vectorised", width=None, interleave=None),
+         "line 9: parallel, NOT vectorised: no reason given"),
+        (_loop(line=11, origin="loop", width=4, interleave=None, findings=[
+            _finding("call", "a call in the loop", 12, LONG),
+            _finding("exception_path", "an exception path", None, "")]),
+         "line 11: inner loop of the prange at line 9, vectorised x4; but a call in the loop at "
+         "line 12 `acc = acc + math.sqrt(values[indptr[row]] * v...`; an exception path"),
+        (_loop(line=11, role="serialised", origin="loop", status="not_vectorised",
+               findings=[REDUCTION]),
+         "line 11: inner loop of the prange at line 9, which numba ran serially, NOT vectorised: "
+         "float reduction without fastmath at line 10 `s += x[i]`"),
+        (_loop(role="serialised", width=None, interleave=None),
+         "line 9: prange numba ran serially, vectorised"),
+        (_loop(line=7, status="no_loop", origin="array_expression"),
+         "line 7: parallel array expression, no loop left: became memset/memcpy"),
+        (_loop(line=14, prange_line=None, function="reference", role="serial", origin="loop",
+               interleave=4),
+         "line 14: serial (reference), vectorised x8, interleave 4"),
+        (_loop(line=14, prange_line=None, role="serial", origin="array_expression", width=None,
+               interleave=2, findings=[_finding(title="emoji", line=3,
+                                                expression='s = "' + "😀" * 44 + '"')]),
+         'line 14: serial (reference) array expression, vectorised , interleave 2; but emoji at '
+         'line 3 `s = "' + "😀" * 40 + "...`"),
+    ],
+)  # fmt: skip
+def test_one_line_a_loop_says_where_it_runs_and_what_it_costs(loop, expected):
+    assert compiled.findings.loop_summary(loop) == expected
+
+
+def test_every_analysed_loop_carries_its_line(views):
+    for view in views.values():
+        for loop in view.loops:
+            assert loop.summary == compiled.findings.loop_summary(loop)
+            assert loop.summary.startswith(f"line {loop.line}: ")

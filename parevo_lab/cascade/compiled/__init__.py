@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ...results import CompiledView, from_dict
 from .build import OFFSET, analyse_parallel, analyse_serial, compare_real
-from .findings import FINDINGS
+from .findings import FINDINGS, loop_summary
 
 __all__ = ["FINDINGS", "OFFSET", "analyse_parallel", "analyse_serial", "run", "sidecar"]
 
@@ -61,6 +61,8 @@ def run(dispatcher, py_func, options: dict, args: tuple, source: str, source_pat
         if saved is not None:
             result = from_dict(CompiledView, saved)
             result.cached = True
+            for loop in [*result.loops, *result.serial]:  # a view stored before summaries
+                loop.summary = loop.summary or loop_summary(loop)
             return result
     try:
         result = analyse_parallel(py_func, options, args, source)

@@ -11,6 +11,7 @@ import warnings
 from ...results import CompiledLoop, CompiledView
 from . import remarks as llvm_remarks
 from .asm import OFFSET, user_line
+from .findings import loop_summary
 from .loops import Library, analyse_library, innermost_loop, source_loops
 
 GUFUNC_PREFIX = "__numba_parfor_gufunc_"
@@ -140,6 +141,8 @@ def analyse_parallel(py_func, options: dict, args: tuple, source: str) -> Compil
                 )
                 result.loops.append(loop)
     result.loops.sort(key=lambda c: (c.prange_line or 0, c.line))
+    for loop in result.loops:  # once each loop's role, origin and parallel loop are known
+        loop.summary = loop_summary(loop)
     result.hoisted = _hoisted(compiled)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
@@ -154,7 +157,10 @@ def analyse_serial(py_func, args: tuple, source: str) -> list[CompiledLoop]:
     loops = source_loops(source, py_func.__name__)
     texts = None if captured is None else [t for ts in captured.values() for t in ts]
     lib = Library(library, symbol, texts, lines)
-    return analyse_library(lib, lines, loops, None, py_func.__name__, "serial")
+    found = analyse_library(lib, lines, loops, None, py_func.__name__, "serial")
+    for loop in found:
+        loop.summary = loop_summary(loop)
+    return found
 
 
 def _hoisted(compiled) -> list[str]:

@@ -118,3 +118,38 @@ def finding(code: str, line: int | None, source: dict[int, str], remark: str = "
         fix=fix,
         remark=remark,
     )
+
+
+def loop_summary(loop) -> str:
+    """One loop of the compiled view in one line, as `parevo check` prints it and the panel shows
+    it ("line 9: parallel, vectorised x8, interleave 1; but signed index wraparound at line 10
+    `out[i] = 2.0 * x[i]`"): made here, once, for every front end."""
+    role = {"parallel": "parallel", "serialised": "prange numba ran serially"}.get(
+        loop.role, "serial (reference)"
+    )
+    if loop.role == "serialised" and loop.line != loop.prange_line:
+        role = f"inner loop of the prange at line {loop.prange_line}, which numba ran serially"
+    elif loop.origin == "array_expression":
+        role += " array expression"
+    elif loop.role == "parallel" and loop.line != loop.prange_line:
+        role = f"inner loop of the prange at line {loop.prange_line}"
+    if loop.status == "no_loop":
+        return f"line {loop.line}: {role}, no loop left: became memset/memcpy"
+    if loop.status == "vectorised":
+        lanes = f"x{loop.width}" if loop.width else ""
+        interleave = f", interleave {loop.interleave}" if loop.interleave else ""
+        head = f"line {loop.line}: {role}, vectorised {lanes}{interleave}".rstrip()
+        costs = [_finding_text(f) for f in loop.findings]
+        return head + (f"; but {'; '.join(costs)}" if costs else "")
+    reasons = [_finding_text(f) for f in loop.findings] or ["no reason given"]
+    return f"line {loop.line}: {role}, NOT vectorised: {'; '.join(reasons)}"
+
+
+def _finding_text(found) -> str:
+    at = ""
+    if found.line:
+        expression = (
+            found.expression if len(found.expression) <= 48 else (found.expression[:45] + "...")
+        )
+        at = f" at line {found.line}" + (f" `{expression}`" if expression else "")
+    return f"{found.title}{at}"
