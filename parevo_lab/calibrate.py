@@ -41,6 +41,40 @@ def _triad(a, b, c, s):
         a[i] = b[i] + s * c[i]
 
 
+@numba.njit(parallel=True, cache=True)
+def _region(x):
+    for i in numba.prange(x.shape[0]):
+        x[i] += 1.0
+
+
+@numba.njit(cache=True)
+def _no_region(x):
+    x[0] += 1.0
+
+
+def _fork_join_us(p: int) -> float:
+    """One empty parallel region of ``p`` iterations at the current thread count, less the cost
+    of calling a serial function (microseconds)."""
+    x = np.zeros(p)
+    region = _median_time(lambda: [_region(x) for _ in range(50)], repeat=9) / 50
+    call = _median_time(lambda: [_no_region(x) for _ in range(50)], repeat=9) / 50
+    return round(max(0.0, region - call) * 1e6, 2)
+
+
+def last_level_cache_mb() -> float:
+    """The largest CPU cache Linux reports (MiB); 0 when it does not say."""
+    sizes = []
+    for path in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*/size"):
+        try:
+            text = path.read_text().strip().upper()
+        except OSError:
+            continue
+        scale = {"K": 1 / 1024, "M": 1.0, "G": 1024.0}.get(text[-1:], None)
+        if scale is not None and text[:-1].isdigit():
+            sizes.append(int(text[:-1]) * scale)
+    return max(sizes, default=0.0)
+
+
 def machine_key(threads: list[int]) -> str:
     model = platform.processor() or platform.machine()
     try:
@@ -71,18 +105,22 @@ def measure(threads: list[int]) -> dict:
     a = np.empty(TRIAD_ELEMENTS)
     b = np.ones(TRIAD_ELEMENTS)
     c = np.ones(TRIAD_ELEMENTS)
-    compute, bandwidth = {}, {}
+    compute, bandwidth, fork_join = {}, {}, {}
     for p in sorted(threads):
         numba.set_num_threads(p)
         compute[str(p)] = _median_time(_compute, x, COMPUTE_STEPS)
         seconds = _median_time(_triad, a, b, c, 3.0)
         bandwidth[str(p)] = round(3 * 8 * TRIAD_ELEMENTS / seconds / 1e9, 2)
+        fork_join[str(p)] = _fork_join_us(p)
     one = compute[str(min(threads))]
     base_bw = bandwidth[str(min(threads))]
     return {
         "compute_speedup": {p: round(one / t, 3) for p, t in compute.items()},
         "bandwidth_gbs": bandwidth,
         "bandwidth_speedup": {p: round(bw / base_bw, 3) for p, bw in bandwidth.items()},
+        "fork_join_us": fork_join,
+        "llc_mb": last_level_cache_mb(),
+        "compute_seconds": {p: round(t, 6) for p, t in compute.items()},
         "measured": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
 
@@ -92,7 +130,9 @@ def ceiling(threads: list[int], cache_dir: str | Path) -> dict:
     path = Path(cache_dir) / f"machine-{machine_key(threads)}.json"
     if path.exists():
         try:
-            return {**json.loads(path.read_text()), "cached": True, "path": str(path)}
+            cached = json.loads(path.read_text())
+            if "fork_join_us" in cached:  # older calibrations lack what the projection needs
+                return {**cached, "cached": True, "path": str(path)}
         except (OSError, ValueError):
             pass
     result = measure(threads)

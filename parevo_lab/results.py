@@ -226,6 +226,51 @@ class CompiledView(Serialisable):
 
 
 @dataclass
+class ProjectionPoint(Serialisable):
+    """The projected speedup at one thread count and what limits it there."""
+
+    threads: int
+    speedup: float  # of the projection's kind (vs_serial or self)
+    bound: str  # "work", "imbalance", "serial", "bandwidth" or "overhead"
+    time_s: float = 0.0
+    terms: dict[str, float] = field(default_factory=dict)  # seconds per bound
+    detail: str = ""  # one sentence: what the bound is, in this kernel
+
+
+@dataclass
+class LoopWork(Serialisable):
+    """One prange loop in the timed replay: its share of the serial time and, per schedule and
+    thread count, each thread's share of the loop's work (the picture of load imbalance)."""
+
+    line: int
+    function: str
+    entries: int  # parallel regions it opened on the bench input
+    iterations: int
+    share: float  # of the instrumented serial run's time
+    bytes: int | None = None  # distinct cache lines touched x 64, summed over entries
+    per_thread: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+
+
+@dataclass
+class Projection(Serialisable):
+    """Projected speedup to many threads from one timed serial replay (cascade/scaling/)."""
+
+    status: str  # "projected" or "not_projected"
+    reason: str = ""
+    machine: str = ""
+    schedule: str = "static"
+    kind: str = "vs_serial"  # what ``speedup`` divides, as in ProfileResult.speedup
+    points: list[ProjectionPoint] = field(default_factory=list)
+    dynamic: list[ProjectionPoint] = field(default_factory=list)  # the dynamic schedule's
+    loops: list[LoopWork] = field(default_factory=list)
+    serial_fraction: float = 0.0
+    regions: int = 0
+    assumptions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    measured: dict = field(default_factory=dict)  # the timed replay, to project other machines
+
+
+@dataclass
 class Report(Serialisable):
     verdict: str
     summary: str
@@ -236,6 +281,7 @@ class Report(Serialisable):
     races: RacesResult = field(default_factory=RacesResult)
     profile: ProfileResult | None = None
     compiled: CompiledView | None = None  # the compiled view of each loop (cascade/compiled/)
+    projection: Projection | None = None  # speedup projected beyond this machine (scaling/)
     machine: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # wall seconds per stage, as the parent saw them
     sandbox: dict = field(default_factory=dict)  # stdout/stderr tails, exit statuses
@@ -340,6 +386,9 @@ _TYPES = {
         LoopFinding,
         CompiledLoop,
         CompiledView,
+        ProjectionPoint,
+        LoopWork,
+        Projection,
     )
 }
 

@@ -17,6 +17,7 @@ JOB_TIMEOUT_S = 7200.0
 MEMORY_MB = 8192  # address-space limit of the sandbox child
 PROFILE_BUDGET_S = 1.0  # sampling seconds per configuration when profiling
 PYTHON_CAP_S = 10.0  # longest call of the pure-Python reference timed for vs_python
+MACHINE = "this"  # the machine profile speedups are projected to (cascade/scaling/machines.py)
 
 # ---------------------------------------------------------------- the sandbox child's limits
 # (besides MEMORY_MB and the timeouts; docs/security.md says what each one stops)

@@ -233,6 +233,20 @@ def _first_meaningful_line(text: str) -> str:
 # -------------------------------------------------------------------- parallel loop diagnostics
 
 
+def same_file_jits(module, path: Path, tree: ast.Module) -> set[str]:
+    """The @njit functions defined in ``path`` itself (the module's own helpers, not imports):
+    the race replay and the timed replay instrument them."""
+    from numba.core.registry import CPUDispatcher
+
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    return {
+        name
+        for name in defined
+        if isinstance(getattr(module, name, None), CPUDispatcher)
+        and getattr(module, name).py_func.__code__.co_filename == str(path)
+    }
+
+
 def is_prange(node) -> bool:
     """``for ... in prange(...)``, ``numba.prange`` or any alias ending in ``prange``."""
     if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call):

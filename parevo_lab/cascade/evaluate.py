@@ -15,11 +15,18 @@ from dataclasses import dataclass, field
 
 from .. import sandbox, settings
 from ..kernel import Kernel, cache_root, materialise
-from ..results import CompiledView, CompileError, CompileResult, ProfileResult, Report
+from ..results import (
+    CompiledView,
+    CompileError,
+    CompileResult,
+    ProfileResult,
+    Projection,
+    Report,
+)
 from ..task import Task
 from ..version import __version__
 from . import profile as profiling
-from .events import _read_profile, _replay_crash_site, read_compiled, read_verify
+from .events import _read_profile, _replay_crash_site, read_compiled, read_projection, read_verify
 
 
 @dataclass
@@ -32,6 +39,8 @@ class CheckOptions:
     budget_s: float = settings.PROFILE_BUDGET_S  # sampling time per configuration in the profile
     races: bool = True  # run the race stage (lint + shadow replay)
     compiled_view: bool = True  # make the compiled view of each loop (cascade/compiled/)
+    projection: bool = True  # time each loop serially and project speedup (cascade/scaling/)
+    machine: str = settings.MACHINE  # the machine profile projected to ("this": this machine)
     # longest call of the pure-Python reference timed for vs_python; 0: not timed (unless it is
     # the baseline because numba cannot compile the reference)
     python_cap_s: float = settings.PYTHON_CAP_S
@@ -175,7 +184,26 @@ def profile_stage(
         report.seconds["profile"] = round(run.wall_s, 3)
         report.profile = _read_profile(run, options, task.sizes["bench"])
         _note_busy_machine(report.profile, load_before)
+        report.seconds["projection"] = run.phase_seconds().get("scaling", 0.0)
+    report.projection = _projection(run, report.profile, options.machine)
     return _spent(report, started)
+
+
+def _projection(run, profile: ProfileResult, machine: str):
+    from .scaling.machines import MachineError
+
+    try:
+        return read_projection(run, profile, machine_profile(machine))
+    except MachineError as exc:  # checked when the options were read; a file may change since
+        return Projection(status="not_projected", reason=str(exc), machine=machine)
+
+
+def machine_profile(name: str):
+    """The machine profile called ``name`` (None: this machine's, made from the calibration).
+    Raises MachineError (one line) when there is no such profile or it is unusable."""
+    from .scaling import machines
+
+    return None if name == machines.THIS else machines.load(name)
 
 
 def finish(report: Report) -> Report:
@@ -213,6 +241,7 @@ def sandbox_job(
         "machine_dir": str(cache_root() / "machine"),
         "races": options.races,
         "compiled_view": options.compiled_view,
+        "projection": options.projection,
         "python_cap_s": options.python_cap_s,
     }
     limits = sandbox.Limits(

@@ -15,6 +15,7 @@ from ..results import (
     CompileResult,
     Failure,
     ProfileResult,
+    Projection,
     RacesResult,
     SourceSite,
     VerifyCase,
@@ -310,3 +311,23 @@ def headline_remarks(profile: ProfileResult) -> list[str]:
             f"{ceiling:.2f}x: the likely cause is {cause}{again}"
         )
     return out
+
+
+def read_projection(run: sandbox.SandboxRun, profile: ProfileResult, machine) -> Projection | None:
+    """The projection beyond this machine from the profile child's timed replay (None when the
+    child did not get that far). ``machine``: a MachineProfile, or None for this machine's."""
+    from .scaling import machines, model
+
+    measured = next((e["measured"] for e in run.events if e.get("type") == "scaling"), None)
+    if measured is None:
+        return None
+    if machine is None:
+        machine = machines.this_machine(profile.ceiling, profiling.usable_cores())
+    one = profile.candidate.get("1")
+    baseline = profile.serial if profile.baseline == "numba" else None
+    return model.project(
+        measured,
+        machine,
+        one.median_s if one else None,
+        baseline.median_s if baseline else None,
+    )

@@ -114,6 +114,8 @@ def run(session) -> None:
         samples = _sample(reference_jit, args, budget, keepalive=tick)
         emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
         _time_with_flags(session, codegen_flags(options), args, budget)
+    if job.get("projection", True):
+        _time_loops(session, options, args, expected, names)
     cap = job.get("python_cap_s", 10.0)
     if cap <= 0 and reference_jit is not None:  # evolution: vs_python does not steer anything
         emit({"type": "note", "message": "the pure-Python reference is not timed (no vs_python)"})
@@ -164,6 +166,32 @@ def headline_factors(speedup: dict, flags: dict, threads: str) -> list[tuple[str
     if self_:
         out.append(("threads (self)", self_))
     return out
+
+
+def _time_loops(session, options: dict, args, expected, names) -> None:
+    """The timed serial replay of the candidate's prange loops (cascade/scaling/): what the
+    projection beyond this machine is made from. Its outputs must match the reference's."""
+    from . import scaling
+
+    emit = session.emit
+    emit.phase("scaling", "timing each parallel loop's iterations (serial replay)", compile=True)
+    how = (names, session.check, session.tolerance)
+
+    def matches(result, call_args) -> bool:
+        if expected is None:  # a racy candidate: its outputs are not compared anywhere
+            return True
+        return _matches(expected, result, call_args, how, lambda message: None)
+
+    measured = scaling.measure(
+        session.candidate_module,
+        session.job["candidate_module"],
+        session.candidate_path,
+        session.job["function"],
+        options,
+        args,
+        matches,
+    )
+    emit({"type": "scaling", "measured": measured})
 
 
 def _time_with_flags(session, flags: dict, args, budget) -> None:

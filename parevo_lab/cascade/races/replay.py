@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...results import RacesResult
 from ...task import fresh_copy, source_hash
-from ..compile import is_prange
+from ..compile import is_prange, same_file_jits
 from . import shadow
 from .instrument import Instrumenter, ReplaySource
 from .lint import lint_function
@@ -68,7 +68,7 @@ def analyse(
     if func is None:
         result.status, result.reason = "not_run", f"`{function_name}` is not a top-level def"
         return result
-    helpers = _helper_names(module, path, tree)
+    helpers = same_file_jits(module, path, tree)
     probe = Instrumenter(tree, source, helpers, max(threads))
     if not probe.has_prange(function_name):
         result.reason = "no parallel loop to check"
@@ -202,21 +202,8 @@ def build_replay(module, module_name: str, path: Path, function: str, threads: i
     ``path``) and the ReplaySource that maps its sites back to the candidate's lines."""
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
-    replay = Instrumenter(tree, source, _helper_names(module, path, tree), threads).kernel(function)
+    replay = Instrumenter(tree, source, same_file_jits(module, path, tree), threads).kernel(function)
     return _compile(module_name, path, replay), replay
-
-
-def _helper_names(module, path: Path, tree: ast.Module) -> set[str]:
-    """@njit functions defined in the candidate's own file: the replay instruments them."""
-    from numba.core.registry import CPUDispatcher
-
-    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
-    return {
-        name
-        for name in defined
-        if isinstance(getattr(module, name, None), CPUDispatcher)
-        and getattr(module, name).py_func.__code__.co_filename == str(path)
-    }
 
 
 def _compile(module_name: str, path: Path, replay: ReplaySource):

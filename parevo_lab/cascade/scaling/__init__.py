@@ -1,0 +1,198 @@
+"""Beyond this machine: work, span and load balance of every prange loop, projected to 64 threads.
+
+The profile child (profile.py) calls ``measure`` after its timings, on the quiet cores: the
+kernel's timed replay (instrument.py) runs serially on the bench input; each entry of each
+prange loop is timed in blocks of consecutive iterations with the CPU's time-stamp counter
+(clock.py, its read cost subtracted); the outputs are compared with the reference's, so a
+replay that changed the kernel's results is refused, never projected; each entry's footprint of
+distinct cache lines is counted by a second, traced replay (footprint.py). The parent
+projects the measurement onto a machine profile (machines.py) with numba's schedules (model.py).
+docs/scaling.md explains the model and its validation.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+import time
+from pathlib import Path
+
+from ...task import fresh_copy
+from ..compile import same_file_jits
+from . import clock
+from .instrument import TimingInstrumenter
+
+RUNS = 3  # timed replays; the one with the median total is kept
+MAX_BLOCKS = 4096  # per loop, over all its entries (re-binned beyond)
+
+
+def measure(
+    module, module_name: str, path: Path, function: str, options: dict, args: tuple, matches
+) -> dict:
+    """The timed replay of ``module.function`` on ``args``; ``matches(result, args_after)``
+    says whether one call's outputs are right. Never raises: a replay that cannot be built or
+    run is reported as ``not_measured`` with the reason."""
+    problem = clock.supported()
+    if problem:
+        return {"status": "not_measured", "reason": problem}
+    try:
+        timed, source = build(module, module_name, path, function, options)
+    except NotImplementedError as exc:
+        return {"status": "not_measured", "reason": f"the timed replay cannot follow it: {exc}"}
+    except Exception as exc:  # noqa: BLE001 - the projection must never hide the verdict
+        return {
+            "status": "not_measured",
+            "reason": f"the timed replay failed to build: {_one(exc)}",
+        }
+    if not source.loops and not source.opaque:
+        return {"status": "not_measured", "reason": "no prange loop: nothing runs in parallel"}
+    runs = []
+    try:
+        for number in range(RUNS + 1):  # the first call compiles
+            costs, entries = clock.new_buffers()
+            call_args = fresh_copy(args)
+            started = time.perf_counter()
+            result = timed(costs, entries, *call_args)
+            wall = time.perf_counter() - started
+            if number == 0:
+                if not matches(result, call_args):
+                    return {
+                        "status": "not_measured",
+                        "reason": "the timed replay changed the kernel's results: not projected",
+                    }
+                continue
+            runs.append((wall, costs, entries))
+    except Exception as exc:  # noqa: BLE001
+        return {"status": "not_measured", "reason": f"the timed replay raised {_one(exc)}"}
+    rate, read = clock.tick_rate(), clock.read_cost()
+    decoded = [(wall, _decode(source, costs, entries, rate, read)) for wall, costs, entries in runs]
+    wall, loops, serial = _least_disturbed(decoded)
+    notes = []
+    if any(entries[0, 2] for _, _, entries in runs):
+        notes.append("more loop entries than the replay records: later ones counted as serial")
+    for loop in loops:
+        _rebin(loop["entries"])
+    return {
+        "status": "measured",
+        "reason": "",
+        "instrumented_s": wall,
+        "instrumented_runs_s": [round(r[0], 6) for r in runs],
+        "serial_s": serial,
+        "loops": loops,
+        "opaque": source.opaque,
+        "tick_rate": rate,
+        "read_ticks": read,
+        "notes": notes,
+    }
+
+
+def _one(exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:200]}"
+
+
+def _decode(source, costs, entries, rate: float, read: float) -> list[dict]:
+    loops = {
+        loop.id: {"id": loop.id, "line": loop.line, "function": loop.function, "entries": []}
+        for loop in source.loops
+    }
+    for row in range(1, int(entries[0, 0]) + 1):
+        loop, iterations, block, first, blocks, elapsed = (int(v) for v in entries[row])
+        ticks = costs[first : first + blocks]
+        loops[loop]["entries"].append(
+            {
+                "iterations": iterations,
+                "block": block,
+                "costs": [max(0.0, (float(t) - read) / rate) for t in ticks],
+                "elapsed_s": elapsed / rate,
+            }
+        )
+    return list(loops.values())
+
+
+def _shape(loops: list[dict]) -> list:
+    return [
+        [(e["iterations"], e["block"], len(e["costs"])) for e in loop["entries"]] for loop in loops
+    ]
+
+
+def _least_disturbed(decoded: list[tuple[float, list[dict]]]):
+    """One measurement from several runs: each block's least cost over the runs (a preemption
+    or an interrupt only ever adds time), when every run entered the same loops the same way;
+    else the run with the median total. Returns (wall, loops, serial seconds)."""
+    decoded = sorted(decoded, key=lambda d: d[0])
+    wall, loops = decoded[len(decoded) // 2]
+
+    def serial(wall: float, loops: list[dict]) -> float:
+        return max(0.0, wall - sum(e["elapsed_s"] for loop in loops for e in loop["entries"]))
+
+    if all(_shape(other) == _shape(loops) for _, other in decoded):
+        merged = []
+        for number, loop in enumerate(loops):
+            entries = []
+            for index, entry in enumerate(loop["entries"]):
+                runs = [other[number]["entries"][index] for _, other in decoded]
+                costs = [min(c) for c in zip(*(r["costs"] for r in runs), strict=True)]
+                entries.append(
+                    {**entry, "costs": costs, "elapsed_s": min(r["elapsed_s"] for r in runs)}
+                )
+            merged.append({**loop, "entries": entries})
+        return wall, merged, min(serial(w, other) for w, other in decoded)
+    return wall, loops, serial(wall, loops)
+
+
+def _rebin(entries: list[dict]) -> None:
+    """At most MAX_BLOCKS costs per loop: merge neighbouring blocks of each entry (sums kept)."""
+    total = sum(len(e["costs"]) for e in entries)
+    if total <= MAX_BLOCKS:
+        return
+    per_entry = max(1, MAX_BLOCKS // max(1, len(entries)))
+    for e in entries:
+        costs = e["costs"]
+        if len(costs) <= per_entry:
+            continue
+        factor = -(-len(costs) // per_entry)
+        e["costs"] = [sum(costs[i : i + factor]) for i in range(0, len(costs), factor)]
+        e["block"] *= factor
+
+
+def build(module, module_name: str, path: Path, function: str, options: dict):
+    """The compiled timed replay of ``module.function`` and its TimedSource."""
+    from numba.core.registry import CPUDispatcher
+
+    from ...kernel import materialise
+
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    if not any(isinstance(n, ast.FunctionDef) and n.name == function for n in tree.body):
+        raise NotImplementedError(f"`{function}` is not a top-level def")
+    parallel = {
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, CPUDispatcher) and value.targetoptions.get("parallel")
+    }
+    source = TimingInstrumenter(tree, same_file_jits(module, path, tree), parallel).kernel(function)
+    flags = {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck")}
+    decorator = f"_pt_numba.njit(cache=True, **{flags!r})"
+    for func in source.module.body:
+        func.decorator_list = [ast.parse(decorator, mode="eval").body]
+    clock_source = Path(clock.__file__).read_text(encoding="utf-8")
+    header = (
+        f"# timed replay of {path.name}, clock {hash_of(clock_source)}\n"
+        "import numba as _pt_numba\n"
+        "from parevo_lab.cascade.scaling import clock as _pt\n"
+        "import importlib as _pt_importlib\n"
+        f"_pt_candidate = _pt_importlib.import_module({module_name!r})\n"
+        "globals().update({k: v for k, v in vars(_pt_candidate).items() if not k.startswith('__')})\n"
+    )
+    directory, name = materialise(header + source.source + "\n", "timed")
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))
+    return getattr(importlib.import_module(name), source.entry), source
+
+
+def hash_of(text: str) -> str:
+    from ...task import source_hash
+
+    return source_hash(text)[:16]

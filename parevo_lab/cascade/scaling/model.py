@@ -1,0 +1,271 @@
+"""The scaling model: the timed replay's per-block costs -> projected time at P threads.
+
+For every entry of every prange loop (one parallel region), numba's schedule is replayed on the
+measured block costs: ``static`` splits the iterations into P contiguous chunks (numba's default
+with every threading layer); ``dynamic`` hands out chunks of C iterations to whichever thread is
+free first (``numba.set_parallel_chunksize(C)`` under TBB), C = iterations / (16 P). An entry takes
+the longest thread's work, slowed by the machine's per-thread efficiency at P, or the time to move
+its memory footprint at the machine's bandwidth at P, whichever is longer. The kernel's time is
+
+    T(P) = a * serial + sum over entries of that + regions * fork_join(P)
+
+where ``serial`` is the time outside prange loops and ``a`` scales the instrumented serial run to
+the real kernel's measured time at one thread (so T(1) is the measurement). The bound named at
+P is the largest term: work (the even share), imbalance (the longest thread's excess over it),
+serial, bandwidth or overhead.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from ...results import LoopWork, Projection, ProjectionPoint
+from .machines import MAX_THREADS, MachineProfile
+
+DYNAMIC_CHUNKS_PER_THREAD = 16
+BOUNDS = ("work", "imbalance", "serial", "bandwidth", "overhead")
+
+
+def thread_counts(limit: int = MAX_THREADS) -> list[int]:
+    counts, p = [], 1
+    while p <= limit:
+        counts.append(p)
+        p *= 2
+    return counts
+
+
+# ------------------------------------------------------------------ schedules
+
+
+def _prefix(costs: list[float]) -> list[float]:
+    out, total = [0.0], 0.0
+    for c in costs:
+        total += c
+        out.append(total)
+    return out
+
+
+def _work_between(prefix: list[float], block: int, iterations: int, lo: int, hi: int) -> float:
+    """Work of iterations [lo, hi), the cost of a block spread evenly over its iterations."""
+
+    def upto(i: int) -> float:
+        if i >= iterations:
+            return prefix[-1]
+        b, within = divmod(i, block)
+        size = min(block, iterations - b * block)
+        return prefix[b] + (prefix[b + 1] - prefix[b]) * within / size
+
+    return max(0.0, upto(hi) - upto(lo))
+
+
+def static_split(prefix, block: int, iterations: int, p: int) -> list[float]:
+    """Per-thread work under numba's static schedule: P contiguous chunks of equal length."""
+    cuts = [iterations * t // p for t in range(p + 1)]
+    return [_work_between(prefix, block, iterations, cuts[t], cuts[t + 1]) for t in range(p)]
+
+
+def dynamic_split(prefix, block: int, iterations: int, p: int, chunk: int) -> list[float]:
+    """Per-thread work when chunks of ``chunk`` iterations go to the first free thread."""
+    threads = [(0.0, t) for t in range(p)]
+    work = [0.0] * p
+    for lo in range(0, iterations, chunk):
+        busy, t = heapq.heappop(threads)
+        cost = _work_between(prefix, block, iterations, lo, min(iterations, lo + chunk))
+        work[t] += cost
+        heapq.heappush(threads, (busy + cost, t))
+    return work
+
+
+def dynamic_chunk(iterations: int, p: int) -> int:
+    return max(1, iterations // (DYNAMIC_CHUNKS_PER_THREAD * p))
+
+
+# ------------------------------------------------------------------ the projection
+
+
+def project(
+    measured: dict,
+    machine: MachineProfile,
+    one_thread_s: float | None,
+    serial_reference_s: float | None,
+    threads: list[int] | None = None,
+) -> Projection:
+    """The projection of a kernel from its timed replay (``measured``, scaling/__init__.py)."""
+    if measured.get("status") != "measured":
+        return Projection(
+            status="not_projected",
+            reason=measured.get("reason") or "the timed replay did not run",
+            machine=machine.name,
+            notes=list(measured.get("notes", [])),
+        )
+    threads = threads or thread_counts(min(MAX_THREADS, max(machine.cores, 1)))
+    loops = measured["loops"]
+    entries = [(loop, e) for loop in loops for e in loop["entries"]]
+    work_s = sum(sum(e["costs"]) for _, e in entries)
+    serial_s = max(0.0, float(measured["serial_s"]))
+    instrumented = serial_s + work_s
+    notes = list(measured.get("notes", []))
+    if not entries or work_s <= 0:
+        reason = (
+            "no prange loop ran on the bench input: the kernel is serial (1x at any thread count)"
+            if loops or not measured.get("opaque")
+            else "its parallel work is in calls the replay cannot time"
+        )
+        return Projection(
+            status="not_projected", reason=reason, machine=machine.name, notes=notes,
+            measured=measured,
+        )  # fmt: skip
+
+    regions = len(entries)
+    scale = 1.0 / machine.clock_ratio
+    if one_thread_s and instrumented > 0:
+        scale = (
+            max(0.0, one_thread_s - regions * machine.fork_join(1))
+            / instrumented
+            / (machine.clock_ratio)
+        )
+        anchor = "the candidate's measured time at 1 thread"
+    else:
+        anchor = "the instrumented serial run (no 1-thread timing)"
+        notes.append("no timing at 1 thread: projected from the instrumented run's own time")
+    kind = "vs_serial" if serial_reference_s else "self"
+    base = serial_reference_s / machine.clock_ratio if serial_reference_s else None
+
+    llc = machine.llc_mb * 2**20
+    prepared = []
+    for loop, entry in entries:
+        footprint = entry.get("bytes")
+        moved = footprint if footprint and (llc <= 0 or footprint > llc) else 0.0
+        prepared.append((loop, entry, _prefix(entry["costs"]), moved))
+
+    def at(p: int, schedule: str):
+        eff = machine.efficiency(p)
+        terms = dict.fromkeys(BOUNDS, 0.0)
+        terms["serial"] = scale * serial_s
+        terms["overhead"] = regions * machine.fork_join(p)
+        worst = None
+        for loop, entry, prefix, moved in prepared:
+            n, block = entry["iterations"], entry["block"]
+            if schedule == "static":
+                per_thread = static_split(prefix, block, n, p)
+            else:
+                per_thread = dynamic_split(prefix, block, n, p, dynamic_chunk(n, p))
+            total = prefix[-1]
+            longest = max(per_thread) if per_thread else 0.0
+            even = scale * total / p / eff
+            compute = scale * longest / eff
+            memory = moved / machine.bandwidth(p) if moved else 0.0
+            terms["work"] += even
+            terms["imbalance"] += compute - even
+            terms["bandwidth"] += max(0.0, memory - compute)
+            excess = longest - total / p
+            if worst is None or excess > worst[0]:
+                worst = (excess, loop, entry, per_thread)
+        return sum(terms.values()), terms, worst
+
+    one, _, _ = at(1, "static")
+    points, dynamic = [], []
+    for schedule, out in (("static", points), ("dynamic", dynamic)):
+        for p in threads:
+            time_s, terms, _ = at(p, schedule)
+            speedup = (base if base else one) / time_s if time_s > 0 else 0.0
+            bound = max(BOUNDS, key=lambda b: terms[b])
+            out.append(
+                ProjectionPoint(
+                    threads=p,
+                    speedup=round(speedup, 3),
+                    bound=bound,
+                    time_s=time_s,
+                    terms={b: round(v, 9) for b, v in terms.items()},
+                )
+            )
+    for point in points:
+        _, _, worst = at(point.threads, "static")
+        point.detail = _detail(point, worst)
+
+    shown = [p for p in thread_counts() if p <= max(threads)]
+    loop_work = []
+    for loop in loops:
+        mine = [(e, pre) for lp, e, pre, _ in prepared if lp is loop]
+        total = sum(pre[-1] for _, pre in mine)
+        per_thread = {"static": {}, "dynamic": {}}
+        for p in shown:
+            for schedule in per_thread:
+                sums = [0.0] * p
+                for e, pre in mine:
+                    n, block = e["iterations"], e["block"]
+                    split = (
+                        static_split(pre, block, n, p)
+                        if schedule == "static"
+                        else dynamic_split(pre, block, n, p, dynamic_chunk(n, p))
+                    )
+                    sums = [a + b for a, b in zip(sums, split, strict=True)]
+                per_thread[schedule][str(p)] = [round(s / total, 5) if total else 0.0 for s in sums]
+        loop_work.append(
+            LoopWork(
+                line=loop["line"],
+                function=loop["function"],
+                entries=len(mine),
+                iterations=sum(e["iterations"] for e, _ in mine),
+                share=round(total / instrumented, 4) if instrumented else 0.0,
+                bytes=sum(e.get("bytes") or 0 for e, _ in mine) or None,
+                per_thread=per_thread,
+            )
+        )
+    if measured.get("opaque"):
+        notes.append(
+            "parallel functions called from serial code and not timed inside ("
+            + ", ".join(f"`{n}`" for n in measured["opaque"])
+            + "): counted as serial time, so the projection is pessimistic"
+        )
+    if not machine.fork_join_us:
+        notes.append("the machine profile has no fork-join cost: regions are free")
+    return Projection(
+        status="projected",
+        reason=f"from a timed serial replay scaled to {anchor}",
+        machine=machine.name,
+        schedule="static",
+        kind=kind,
+        points=points,
+        dynamic=dynamic,
+        loops=loop_work,
+        serial_fraction=round(scale * serial_s / one, 4) if one else 0.0,
+        regions=regions,
+        assumptions=list(machine.assumptions),
+        notes=notes,
+        measured=measured,
+    )
+
+
+def _detail(point: ProjectionPoint, worst) -> str:
+    p = point.threads
+    if point.bound == "imbalance" and worst is not None:
+        _, loop, entry, per_thread = worst
+        total = sum(per_thread)
+        t = max(range(p), key=lambda i: per_thread[i])
+        n = entry["iterations"]
+        lo, hi = n * t // p, n * (t + 1) // p - 1
+        return (
+            f"imbalance: at {p} threads the thread with iterations {lo}-{hi} of the loop at line "
+            f"{loop['line']} has {100 * per_thread[t] / total:.0f}% of its work "
+            f"(an even share is {100 / p:.0f}%)"
+        )
+    terms = point.terms
+    share = terms[point.bound] / point.time_s if point.time_s else 0.0
+    words = {
+        "work": "the work, evenly shared",
+        "serial": "code outside the parallel loops (Amdahl)",
+        "bandwidth": "moving the loops' memory footprint at the machine's bandwidth",
+        "overhead": "forking and joining the parallel regions",
+        "imbalance": "the longest thread's excess work",
+    }[point.bound]
+    return f"{point.bound}: {100 * share:.0f}% of the projected time at {p} threads is {words}"
+
+
+def reproject(
+    projection: Projection, machine: MachineProfile, one_thread_s, serial_s
+) -> Projection:
+    """The same measurement projected for another machine."""
+    if not projection.measured:
+        return projection
+    return project(projection.measured, machine, one_thread_s, serial_s)
