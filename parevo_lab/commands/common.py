@@ -125,6 +125,18 @@ def add_cascade_arguments(
         action="store_true",
         help="skip the compiled view of each loop (vectorisation and its reasons; parevo explain)",
     )
+    parser.add_argument(
+        "--machine",
+        default=settings.MACHINE,
+        metavar="NAME",
+        help="machine profile to project speedup to 64 threads for: 'this' (this machine's "
+        "cores, the default), a name saved by `parevo calibrate --save NAME`, or a .json path",
+    )
+    parser.add_argument(
+        "--no-projection",
+        action="store_true",
+        help="skip the timed serial replay that projects speedup beyond this machine",
+    )
     if not store:
         return
     parser.add_argument(
@@ -179,7 +191,12 @@ def options(args):
         profile=not args.no_profile,
         budget_s=args.budget,
         compiled_view=not getattr(args, "no_compiled_view", False),
+        projection=not getattr(args, "no_projection", False),
+        machine=getattr(args, "machine", settings.MACHINE),
     )
+    from ..cascade.evaluate import machine_profile
+
+    machine_profile(found.machine)  # MachineError (one line) now, not after the profile
     if args.threads:
         found.threads = args.threads
     return found

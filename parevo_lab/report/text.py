@@ -40,6 +40,7 @@ def render(report: Report) -> str:
     lines += _verify(report)
     lines += _races(report)
     lines += _profile(report)
+    lines += projection_lines(report.projection)
     seconds = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     if seconds:
         # wall seconds of each stage as the parent saw them: "compile" includes starting the
@@ -158,6 +159,39 @@ def _profile(report: Report) -> list[str]:
         out.append(f"  FAILED {p.failure.verdict}: {p.failure.message}")
     out += [f"  note: {n}" for n in p.notes]
     return out
+
+
+def projection_lines(projection) -> list[str]:
+    """The projection beyond this machine: one line of projected speedups with the limiting
+    bound where it changes, the sentence of the first limit, and what was assumed."""
+    if projection is None:
+        return []
+    if projection.status != "projected":
+        return ["projection: none: " + projection.reason, ""]
+    kind = "vs serial" if projection.kind == "vs_serial" else "self"
+    parts, previous = [], None
+    for point in projection.points:
+        mark = f" {point.bound}" if point.bound != previous else ""
+        parts.append(f"{point.threads}: {point.speedup:.2f}x{mark}")
+        previous = point.bound
+    out = [
+        f"projection ({kind}, {projection.schedule} schedule, machine '{projection.machine}'; "
+        "projected, not measured):",
+        "  " + " · ".join(parts),
+    ]
+    limited = next((p for p in projection.points if p.bound != "work"), None)
+    if limited is not None:
+        out.append(f"  limit from {limited.threads} threads: {limited.detail}")
+    if projection.dynamic and projection.points:
+        top_static, top_dynamic = projection.points[-1], projection.dynamic[-1]
+        if top_dynamic.speedup > 1.1 * top_static.speedup:
+            out.append(
+                f"  a dynamic schedule (numba.set_parallel_chunksize under TBB) projects "
+                f"{top_dynamic.speedup:.2f}x at {top_dynamic.threads} threads"
+            )
+    out += [f"  assumed: {a}" for a in projection.assumptions]
+    out += [f"  note: {n}" for n in projection.notes]
+    return [*out, ""]
 
 
 def _headline(p) -> list[str]:

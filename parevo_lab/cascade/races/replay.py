@@ -202,7 +202,9 @@ def build_replay(module, module_name: str, path: Path, function: str, threads: i
     ``path``) and the ReplaySource that maps its sites back to the candidate's lines."""
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
-    replay = Instrumenter(tree, source, same_file_jits(module, path, tree), threads).kernel(function)
+    replay = Instrumenter(tree, source, same_file_jits(module, path, tree), threads).kernel(
+        function
+    )
     return _compile(module_name, path, replay), replay
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ...task import fresh_copy
 from ..compile import same_file_jits
-from . import clock
+from . import clock, footprint
+from .footprint import FootprintInstrumenter
 from .instrument import TimingInstrumenter
 
 RUNS = 3  # timed replays; the one with the median total is kept
@@ -66,18 +67,25 @@ def measure(
     except Exception as exc:  # noqa: BLE001
         return {"status": "not_measured", "reason": f"the timed replay raised {_one(exc)}"}
     rate, read = clock.tick_rate(), clock.read_cost()
-    decoded = [(wall, _decode(source, costs, entries, rate, read)) for wall, costs, entries in runs]
+    # the kernel's own time, from inside the compiled code (no dispatch, no boxing)
+    decoded = [
+        (float(entries[0, 3]) / rate, _decode(source, costs, entries, rate, read))
+        for _, costs, entries in runs
+    ]
     wall, loops, serial = _least_disturbed(decoded)
     notes = []
     if any(entries[0, 2] for _, _, entries in runs):
         notes.append("more loop entries than the replay records: later ones counted as serial")
+    notes += _footprints(module, module_name, path, function, options, args, matches, loops)
     for loop in loops:
         _rebin(loop["entries"])
+        for entry in loop["entries"]:  # nanoseconds are all a clock read resolves
+            entry["costs"] = [round(c, 9) for c in entry["costs"]]
     return {
         "status": "measured",
         "reason": "",
         "instrumented_s": wall,
-        "instrumented_runs_s": [round(r[0], 6) for r in runs],
+        "instrumented_runs_s": [round(w, 6) for w, _ in decoded],
         "serial_s": serial,
         "loops": loops,
         "opaque": source.opaque,
@@ -85,6 +93,38 @@ def measure(
         "read_ticks": read,
         "notes": notes,
     }
+
+
+def _footprints(module, module_name, path, function, options, args, matches, loops) -> list[str]:
+    """Each entry's distinct cache lines x 64 (``bytes``), from one traced replay; the notes
+    say what was not traced. Entries are matched to the timed ones in order, loop by loop."""
+    try:
+        traced = build(module, module_name, path, function, options, traced=True)[0]
+        table, used, out = footprint.new_state()
+        call_args = fresh_copy(args)
+        result = traced(table, used, out, *call_args)
+    except Exception as exc:  # noqa: BLE001 - without footprints there is no bandwidth bound
+        return [f"memory footprints not measured ({_one(exc)}): no bandwidth bound"]
+    if not matches(result, call_args):
+        return ["the traced replay changed the kernel's results: no bandwidth bound"]
+    found: dict[int, list[int]] = {}
+    for row in range(1, int(out[0, 0]) + 1):
+        found.setdefault(int(out[row, 0]), []).append(int(out[row, 1]))
+    notes = []
+    for loop in loops:
+        lines = found.get(loop["id"], [])
+        if len(lines) != len(loop["entries"]):
+            notes.append(
+                f"the loop at line {loop['line']} ran differently when traced: no footprint"
+            )
+            continue
+        for entry, count in zip(loop["entries"], lines, strict=True):
+            entry["bytes"] = count << footprint.LINE_SHIFT
+    if out[0, 1]:
+        notes.append(
+            f"{int(out[0, 1])} element accesses through index arrays are not in the footprints"
+        )
+    return notes
 
 
 def _one(exc: BaseException) -> str:
@@ -157,8 +197,9 @@ def _rebin(entries: list[dict]) -> None:
         e["block"] *= factor
 
 
-def build(module, module_name: str, path: Path, function: str, options: dict):
-    """The compiled timed replay of ``module.function`` and its TimedSource."""
+def build(module, module_name: str, path: Path, function: str, options: dict, traced=False):
+    """The compiled timed replay of ``module.function`` and its TimedSource; with ``traced``
+    the footprint replay instead (footprint.py) and the same TimedSource."""
     from numba.core.registry import CPUDispatcher
 
     from ...kernel import materialise
@@ -172,24 +213,31 @@ def build(module, module_name: str, path: Path, function: str, options: dict):
         for name, value in vars(module).items()
         if isinstance(value, CPUDispatcher) and value.targetoptions.get("parallel")
     }
-    source = TimingInstrumenter(tree, same_file_jits(module, path, tree), parallel).kernel(function)
+    helpers = same_file_jits(module, path, tree)
+    timing = TimingInstrumenter(tree, helpers, parallel)
+    source = timing.kernel(function)
+    built, entry = source.module, source.entry
+    if traced:
+        tree = ast.parse(text)
+        built, entry = FootprintInstrumenter(tree, helpers, timing.has_prange).kernel(function)
     flags = {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck")}
     decorator = f"_pt_numba.njit(cache=True, **{flags!r})"
-    for func in source.module.body:
+    for func in built.body:
         func.decorator_list = [ast.parse(decorator, mode="eval").body]
-    clock_source = Path(clock.__file__).read_text(encoding="utf-8")
+    ours = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (clock, footprint))
     header = (
-        f"# timed replay of {path.name}, clock {hash_of(clock_source)}\n"
+        f"# {'traced' if traced else 'timed'} replay of {path.name}, ours {hash_of(ours)}\n"
         "import numba as _pt_numba\n"
         "from parevo_lab.cascade.scaling import clock as _pt\n"
+        "from parevo_lab.cascade.scaling import footprint as _pf\n"
         "import importlib as _pt_importlib\n"
         f"_pt_candidate = _pt_importlib.import_module({module_name!r})\n"
         "globals().update({k: v for k, v in vars(_pt_candidate).items() if not k.startswith('__')})\n"
     )
-    directory, name = materialise(header + source.source + "\n", "timed")
+    directory, name = materialise(header + ast.unparse(built) + "\n", "timed")
     if str(directory) not in sys.path:
         sys.path.insert(0, str(directory))
-    return getattr(importlib.import_module(name), source.entry), source
+    return getattr(importlib.import_module(name), entry), source
 
 
 def hash_of(text: str) -> str:

@@ -7,7 +7,8 @@ measures what one read costs, to subtract it from every timed block.
 
 The recorders write into two arrays the timed kernel receives: ``costs`` (one int64 of ticks per
 block of consecutive iterations, every entry of every loop one after another) and ``entries``
-(row 0: entries recorded, costs used, overflow flag; then one row per entry of a loop: loop id,
+(row 0: entries recorded, costs used, overflow flag, the kernel's ticks from call to return;
+then one row per entry of a loop: loop id,
 iterations, iterations per block, first cost, blocks, ticks from entry to exit).
 """
 

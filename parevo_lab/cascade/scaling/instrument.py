@@ -58,10 +58,11 @@ class TimingInstrumenter:
         self.done: dict[str, ast.FunctionDef] = {}
 
     def kernel(self, name: str) -> TimedSource:
-        entry = self._clone(name)
-        module = ast.Module(body=list(self.done.values()), type_ignores=[])
+        timed = self._clone(name)
+        wrapper = whole(self.functions[name], timed, "_pt_run", STATE, "_pt")
+        module = ast.Module(body=[*self.done.values(), wrapper], type_ignores=[])
         ast.fix_missing_locations(module)
-        return TimedSource(module=module, entry=entry, loops=self.loops, opaque=self.opaque)
+        return TimedSource(module=module, entry=wrapper.name, loops=self.loops, opaque=self.opaque)
 
     def has_prange(self, name: str, seen: frozenset = frozenset()) -> bool:
         func = self.functions.get(name)
@@ -138,6 +139,25 @@ class TimingInstrumenter:
             orelse=loop.orelse,
         )
         return [*before, timed, *after]
+
+
+def whole(original: ast.FunctionDef, inner: str, prefix: str, state, clock: str):
+    """``prefix_<name>(*state, params...)``: calls ``inner`` and stores its ticks from entry to
+    return in ``entries[0, 3]`` (the kernel's whole time, measured inside the compiled code)."""
+    args = original.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+        raise NotImplementedError("a kernel with *args, **kwargs or keyword-only parameters")
+    params = [a.arg for a in args.args]
+    call = ", ".join([*state, *params])
+    func = ast.parse(
+        f"def {prefix}_{original.name}({', '.join([*state, *params])}):\n"
+        f"    _pt_t0 = {clock}.ticks()\n"
+        f"    _pt_result = {inner}({call})\n"
+        f"    {state[1]}[0, 3] = {clock}.ticks() - _pt_t0\n"
+        f"    return _pt_result\n"
+    ).body[0]
+    func.args.defaults = copy.deepcopy(args.defaults)
+    return func
 
 
 class _Calls(ast.NodeTransformer):

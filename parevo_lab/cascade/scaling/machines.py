@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...errors import ParevoError
 from ...results import Serialisable
 
 THIS = "this"
@@ -28,7 +29,7 @@ MAX_THREADS = 64
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
-class MachineError(ValueError):
+class MachineError(ParevoError, ValueError):
     """A machine profile that cannot be used: the message is one line naming the field."""
 
 
@@ -106,7 +107,7 @@ def _number(data: dict, key: str, where: str, low: float, high: float) -> float:
 
 def _curve_field(data: dict, key: str, where: str, low: float, high: float, need: bool) -> dict:
     value = data.get(key)
-    if value is None and not need:
+    if (value is None or value == {}) and not need:
         return {}
     if not isinstance(value, dict) or not value:
         raise MachineError(

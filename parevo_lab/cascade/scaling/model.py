@@ -11,8 +11,10 @@ its memory footprint at the machine's bandwidth at P, whichever is longer. The k
 
 where ``serial`` is the time outside prange loops and ``a`` scales the instrumented serial run to
 the real kernel's measured time at one thread (so T(1) is the measurement). The bound named at
-P is the largest term: work (the even share), imbalance (the longest thread's excess over it),
-serial, bandwidth or overhead.
+P is ``work`` while the even share of the work is at least 75% of T(P) (it scales as its work
+allows); otherwise the largest of the rest: imbalance (the longest thread's excess over the even
+share), serial, bandwidth (an entry whose footprint takes longer to move than its work to do)
+or overhead (fork-join).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .machines import MAX_THREADS, MachineProfile
 
 DYNAMIC_CHUNKS_PER_THREAD = 16
 BOUNDS = ("work", "imbalance", "serial", "bandwidth", "overhead")
+WORK_BOUND = 0.75
 
 
 def thread_counts(limit: int = MAX_THREADS) -> list[int]:
@@ -81,6 +84,14 @@ def dynamic_chunk(iterations: int, p: int) -> int:
 
 
 # ------------------------------------------------------------------ the projection
+
+
+def limiting(terms: dict[str, float], time_s: float) -> str:
+    """``work`` while the evenly shared work is at least WORK_BOUND of the time (the loop scales
+    as well as its work allows), else the largest of the other terms: what stops it scaling."""
+    if time_s <= 0 or terms["work"] >= WORK_BOUND * time_s:
+        return "work"
+    return max(BOUNDS[1:], key=lambda b: terms[b])
 
 
 def project(
@@ -155,9 +166,11 @@ def project(
             even = scale * total / p / eff
             compute = scale * longest / eff
             memory = moved / machine.bandwidth(p) if moved else 0.0
-            terms["work"] += even
-            terms["imbalance"] += compute - even
-            terms["bandwidth"] += max(0.0, memory - compute)
+            if memory > compute:  # the entry waits on memory, however its work is split
+                terms["bandwidth"] += memory
+            else:
+                terms["work"] += even
+                terms["imbalance"] += compute - even
             excess = longest - total / p
             if worst is None or excess > worst[0]:
                 worst = (excess, loop, entry, per_thread)
@@ -169,7 +182,7 @@ def project(
         for p in threads:
             time_s, terms, _ = at(p, schedule)
             speedup = (base if base else one) / time_s if time_s > 0 else 0.0
-            bound = max(BOUNDS, key=lambda b: terms[b])
+            bound = limiting(terms, time_s)
             out.append(
                 ProjectionPoint(
                     threads=p,

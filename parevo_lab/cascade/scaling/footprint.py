@@ -1,0 +1,307 @@
+"""The traced replay: each prange loop entry's footprint of distinct 64-byte cache lines.
+
+A second rewrite of the kernel (like instrument.py, without the clock): in the body of every
+outermost prange loop each element load ``a[i]`` / ``a[i, j]`` becomes ``_pf.load(a, i, table)``
+and each element store or update is preceded by ``_pf.mark(a, i, table)``, which put the
+element's cache line in an open-addressing set; at the loop's exit the set's size is the entry's
+footprint and the set is emptied. A slice or a view touches no memory until its elements are
+read (under the view's own name, traced then); an index by an array (a gather) is not traced
+and is counted in ``untraced``. The footprint, not the access count, is what a loop moves from
+memory once it outgrows the cache: a loop re-reading a small table hits the cache.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from ..compile import is_prange
+
+BITS = 20  # 1M slots: past 70% full the set samples lines (see _add)
+SLOTS = 1 << BITS
+LINE_SHIFT = 6  # 64-byte cache lines
+MAX_ENTRIES = 1 << 14
+STATE = ("_pf_table", "_pf_used", "_pf_out")
+
+
+def new_state() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The set (slots, then count and sampling level), its used slots, and the per-entry
+    output rows (row 0: rows used, untraced accesses; then loop id, distinct lines)."""
+    table = np.full(SLOTS + 2, -1, np.int64)
+    table[SLOTS] = 0
+    table[SLOTS + 1] = 0
+    return table, np.zeros(SLOTS, np.int64), np.zeros((MAX_ENTRIES + 1, 2), np.int64)
+
+
+@numba.njit(cache=True)
+def _hash(line):
+    return np.uint64(line) * np.uint64(0x9E3779B97F4A7C15)
+
+
+@numba.njit(cache=True)
+def _insert(table, used, line, h):
+    count = table[SLOTS]
+    i = np.int64((h >> np.uint64(16)) & np.uint64(SLOTS - 1))
+    while True:
+        held = table[i]
+        if held == line:
+            return
+        if held == -1:
+            table[i] = line
+            used[count] = i
+            table[SLOTS] = count + 1
+            return
+        i = (i + 1) & (SLOTS - 1)
+
+
+@numba.njit(cache=True)
+def _add(table, used, address):
+    """Put ``address``'s line in the set. Past 70% full, only lines whose hash starts with
+    one more zero bit are kept (adaptive sampling: the distinct count is the set's size times
+    2 ** level, an unbiased estimate)."""
+    line = address >> LINE_SHIFT
+    h = _hash(line)
+    level = table[SLOTS + 1]
+    if level > 0 and (h >> np.uint64(64 - level)) != 0:
+        return
+    _insert(table, used, line, h)
+    if table[SLOTS] >= SLOTS * 7 // 10:
+        level += 1
+        table[SLOTS + 1] = level
+        count = table[SLOTS]
+        kept = np.empty(count, np.int64)
+        k = 0
+        for n in range(count):
+            held = table[used[n]]
+            if (_hash(held) >> np.uint64(64 - level)) == 0:
+                kept[k] = held
+                k += 1
+            table[used[n]] = -1
+        table[SLOTS] = 0
+        for n in range(k):
+            _insert(table, used, kept[n], _hash(kept[n]))
+
+
+def load(a, idx, table, used, out):
+    return a[idx]
+
+
+def mark(a, idx, table, used, out):
+    return None
+
+
+def _address_impl(a, idx):
+    """An implementation of ``address(a, idx)`` for these types, or None (not an element)."""
+    if not isinstance(a, types.Array):
+        return None
+    if isinstance(idx, types.Integer) and a.ndim == 1:
+
+        def one(a, idx):
+            i = idx + a.shape[0] if idx < 0 else idx
+            return a.ctypes.data + i * a.strides[0]
+
+        return one
+    if isinstance(idx, types.UniTuple) and isinstance(idx.dtype, types.Integer):
+        if idx.count == a.ndim == 2:
+
+            def two(a, idx):
+                i = idx[0] + a.shape[0] if idx[0] < 0 else idx[0]
+                j = idx[1] + a.shape[1] if idx[1] < 0 else idx[1]
+                return a.ctypes.data + i * a.strides[0] + j * a.strides[1]
+
+            return two
+        if idx.count == a.ndim == 3:
+
+            def three(a, idx):
+                i = idx[0] + a.shape[0] if idx[0] < 0 else idx[0]
+                j = idx[1] + a.shape[1] if idx[1] < 0 else idx[1]
+                k = idx[2] + a.shape[2] if idx[2] < 0 else idx[2]
+                return a.ctypes.data + i * a.strides[0] + j * a.strides[1] + k * a.strides[2]
+
+            return three
+    return None
+
+
+def _untraced(a, idx) -> bool:
+    """An array indexed by an array: a gather or scatter the set does not follow."""
+    if not isinstance(a, types.Array):
+        return False
+    parts = idx.types if isinstance(idx, types.BaseTuple) else (idx,)
+    return any(isinstance(p, types.Array) for p in parts)
+
+
+@overload(load)
+def _load(a, idx, table, used, out):
+    address = _address_impl(a, idx)
+    if address is not None:
+        addr = numba.njit(address)
+
+        def traced(a, idx, table, used, out):
+            _add(table, used, addr(a, idx))
+            return a[idx]
+
+        return traced
+    if _untraced(a, idx):
+
+        def counted(a, idx, table, used, out):
+            out[0, 1] += 1
+            return a[idx]
+
+        return counted
+    return lambda a, idx, table, used, out: a[idx]
+
+
+@overload(mark)
+def _mark(a, idx, table, used, out):
+    address = _address_impl(a, idx)
+    if address is not None:
+        addr = numba.njit(address)
+
+        def traced(a, idx, table, used, out):
+            _add(table, used, addr(a, idx))
+
+        return traced
+    if _untraced(a, idx):
+
+        def counted(a, idx, table, used, out):
+            out[0, 1] += 1
+
+        return counted
+    return lambda a, idx, table, used, out: None
+
+
+@numba.njit(cache=True)
+def close(table, used, out, loop):
+    """The end of one entry of ``loop``: record its distinct lines (estimated when sampled)."""
+    count = table[SLOTS]
+    row = out[0, 0] + 1
+    if row < out.shape[0]:
+        out[0, 0] = row
+        out[row, 0] = loop
+        out[row, 1] = count << table[SLOTS + 1]
+    for k in range(count):
+        table[used[k]] = -1
+    table[SLOTS] = 0
+    table[SLOTS + 1] = 0
+
+
+# ------------------------------------------------------------------ the rewrite
+
+
+class _Body(ast.NodeTransformer):
+    """Element loads through ``_pf.load``; stores and updates marked before the statement."""
+
+    def visit_Subscript(self, node: ast.Subscript):
+        node = self.generic_visit(node)
+        if isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
+            return ast.Call(
+                func=ast.Attribute(ast.Name("_pf", ast.Load()), "load", ast.Load()),
+                args=[node.value, node.slice, *(ast.Name(s, ast.Load()) for s in STATE)],
+                keywords=[],
+            )
+        return node
+
+    def _marks(self, targets) -> list[ast.stmt]:
+        out = []
+        for target in targets:
+            elements = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
+            for element in elements:
+                if isinstance(element, ast.Subscript) and isinstance(element.value, ast.Name):
+                    index = self.visit(copy.deepcopy(element.slice))
+                    element.slice = self.visit(element.slice)
+                    call = ast.Call(
+                        func=ast.Attribute(ast.Name("_pf", ast.Load()), "mark", ast.Load()),
+                        args=[
+                            ast.Name(element.value.id, ast.Load()),
+                            index,
+                            *(ast.Name(s, ast.Load()) for s in STATE),
+                        ],
+                        keywords=[],
+                    )
+                    out.append(ast.Expr(call))
+        return out
+
+    def visit_Assign(self, node: ast.Assign):
+        node.value = self.visit(node.value)
+        return [*self._marks(node.targets), node]
+
+    def visit_AugAssign(self, node: ast.AugAssign):
+        node.value = self.visit(node.value)
+        return [*self._marks([node.target]), node]
+
+
+class FootprintInstrumenter:
+    """Clones the kernel and its same-file helpers called from serial code (like the timed
+    replay: the same loops in the same order)."""
+
+    def __init__(self, tree: ast.Module, helper_names: set[str], has_prange):
+        self.functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        self.helper_names = helper_names
+        self.has_prange = has_prange
+        self.loops = 0
+        self.done: dict[str, ast.FunctionDef] = {}
+
+    def kernel(self, name: str) -> tuple[ast.Module, str]:
+        entry = self._clone(name)
+        module = ast.Module(body=list(self.done.values()), type_ignores=[])
+        ast.fix_missing_locations(module)
+        return module, entry
+
+    def _clone(self, name: str) -> str:
+        clone_name = f"_pf_traced_{name}"
+        if clone_name not in self.done:
+            func = copy.deepcopy(self.functions[name])
+            func.name = clone_name
+            func.decorator_list = []
+            self.done[clone_name] = func
+            func.args.args[:0] = [ast.arg(s) for s in STATE]
+            func.body = self._serial(func.body)
+        return clone_name
+
+    def _serial(self, body: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            if is_prange(stmt):
+                number = self.loops
+                self.loops += 1
+                traced = _Body()
+                inner: list[ast.stmt] = []
+                for s in stmt.body:
+                    result = traced.visit(s)
+                    inner.extend(result if isinstance(result, list) else [result])
+                loop = ast.For(
+                    target=stmt.target,
+                    iter=ast.Call(ast.Name("range", ast.Load()), stmt.iter.args, []),
+                    body=inner,
+                    orelse=stmt.orelse,
+                )
+                close = ast.parse(f"_pf.close(_pf_table, _pf_used, _pf_out, {number})").body
+                out.extend([loop, *close])
+                continue
+            for attr in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, attr, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    setattr(stmt, attr, self._serial(inner))
+            if isinstance(stmt, ast.Try):
+                for handler in stmt.handlers:
+                    handler.body = self._serial(handler.body)
+            out.append(_Calls(self).visit(stmt))
+        return out
+
+
+class _Calls(ast.NodeTransformer):
+    def __init__(self, owner: FootprintInstrumenter):
+        self.owner = owner
+
+    def visit_Call(self, node: ast.Call):
+        node = self.generic_visit(node)
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name in self.owner.helper_names and self.owner.has_prange(name):
+            node.func = ast.Name(self.owner._clone(name), ast.Load())
+            node.args[:0] = [ast.Name(s, ast.Load()) for s in STATE]
+        return node

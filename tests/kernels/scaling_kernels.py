@@ -1,0 +1,80 @@
+"""Kernels of known structure for the scaling model's tests (tests/cascade/test_scaling.py)."""
+
+import numba
+import numpy as np
+
+
+@numba.njit(parallel=True)
+def uniform(x, out):
+    """Every iteration does the same work: projects near-linear on an ideal machine."""
+    for i in numba.prange(x.shape[0]):
+        v = x[i]
+        for _ in range(200):
+            v = v * 0.999 + 0.001
+        out[i] = v
+    return out
+
+
+@numba.njit(parallel=True)
+def triangle(x, out):
+    """Iteration i costs i: numba's static split gives the last thread (2P-1)/P^2 of the work."""
+    for i in numba.prange(x.shape[0]):
+        acc = 0.0
+        for k in range(i):
+            acc += x[k] * 1.0000001
+        out[i] = acc
+    return out
+
+
+@numba.njit(parallel=True)
+def prologue(x, out):
+    """A serial loop with as much work as the parallel loop that follows: Amdahl, f = 1/2."""
+    carried = 0.0
+    for i in range(x.shape[0]):
+        v = x[i] + carried * 1e-9
+        for _ in range(200):
+            v = v * 0.999 + 0.001
+        carried = v
+    for i in numba.prange(x.shape[0]):
+        v = x[i]
+        for _ in range(200):
+            v = v * 0.999 + 0.001
+        out[i] = v + carried
+    return out
+
+
+@numba.njit(parallel=True)
+def triad(a, b, c):
+    """Streams three large arrays once: bound by the machine's bandwidth."""
+    for i in numba.prange(a.shape[0]):
+        a[i] = b[i] + 3.0 * c[i]
+    return a
+
+
+@numba.njit(parallel=True)
+def small_table(table, n):
+    """Re-reads a 512-byte table n times: from cache, never bandwidth-bound."""
+    acc = 0.0
+    for i in numba.prange(n):
+        acc += table[i & 63]
+    return acc
+
+
+@numba.njit(parallel=True)
+def serial_only(x):
+    """No prange loop."""
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i]
+    return acc
+
+
+def inputs(name: str, n: int):
+    rng = np.random.default_rng(0)
+    if name == "triad":
+        return (np.zeros(n), rng.random(n), rng.random(n))
+    if name == "small_table":
+        return (rng.random(64), n)
+    if name == "serial_only":
+        return (rng.random(n),)
+    return (rng.random(n), np.zeros(n))
