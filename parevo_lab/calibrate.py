@@ -75,16 +75,21 @@ def last_level_cache_mb() -> float:
     return max(sizes, default=0.0)
 
 
-def machine_key(threads: list[int]) -> str:
+def machine_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), else what platform says."""
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as handle:
             for line in handle:
                 if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
+                    return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return model
+
+
+def machine_key(threads: list[int]) -> str:
+    model = machine_model()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     text = f"{model}|{cores}|{numba.__version__}|{sorted(threads)}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]

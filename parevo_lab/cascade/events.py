@@ -323,6 +323,7 @@ def read_projection(run: sandbox.SandboxRun, profile: ProfileResult, machine) ->
         return None
     if machine is None:
         machine = machines.this_machine(profile.ceiling, profiling.usable_cores())
+    machine = machine.with_clock_ratio((profile.ceiling.get("compute_seconds") or {}).get("1"))
     one = profile.candidate.get("1")
     baseline = profile.serial if profile.baseline == "numba" else None
     return model.project(

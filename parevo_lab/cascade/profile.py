@@ -115,7 +115,7 @@ def run(session) -> None:
         emit({"type": "timing", "who": "serial", "threads": 1, "samples": samples})
         _time_with_flags(session, codegen_flags(options), args, budget)
     if job.get("projection", True):
-        _time_loops(session, options, args, expected, names)
+        _time_loops(session, args, expected, names)
     cap = job.get("python_cap_s", 10.0)
     if cap <= 0 and reference_jit is not None:  # evolution: vs_python does not steer anything
         emit({"type": "note", "message": "the pure-Python reference is not timed (no vs_python)"})
@@ -168,7 +168,7 @@ def headline_factors(speedup: dict, flags: dict, threads: str) -> list[tuple[str
     return out
 
 
-def _time_loops(session, options: dict, args, expected, names) -> None:
+def _time_loops(session, args, expected, names) -> None:
     """The timed serial replay of the candidate's prange loops (cascade/scaling/): what the
     projection beyond this machine is made from. Its outputs must match the reference's."""
     from . import scaling
@@ -182,15 +182,7 @@ def _time_loops(session, options: dict, args, expected, names) -> None:
             return True
         return _matches(expected, result, call_args, how, lambda message: None)
 
-    measured = scaling.measure(
-        session.candidate_module,
-        session.job["candidate_module"],
-        session.candidate_path,
-        session.job["function"],
-        options,
-        args,
-        matches,
-    )
+    measured = scaling.measure(session.candidate_module, session.job["function"], args, matches)
     emit({"type": "scaling", "measured": measured})
 
 

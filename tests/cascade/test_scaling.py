@@ -33,15 +33,7 @@ def ideal(bandwidth_gbs: float = 1e5, llc_mb: float = 0.0) -> MachineProfile:
 
 def measured(name: str, n: int, matches=None) -> dict:
     args = kernels.inputs(name, n)
-    return measure(
-        kernels,
-        kernels.__name__,
-        KERNELS,
-        name,
-        {"parallel": True},
-        args,
-        matches or (lambda result, call_args: True),
-    )
+    return measure(kernels, name, args, matches or (lambda result, call_args: True))
 
 
 def speedups(projection) -> dict[int, float]:

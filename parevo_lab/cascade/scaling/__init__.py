@@ -19,18 +19,14 @@ import time
 from pathlib import Path
 
 from ...task import fresh_copy
-from ..compile import same_file_jits
 from . import clock, footprint
-from .footprint import FootprintInstrumenter
-from .instrument import TimingInstrumenter
+from .instrument import Instrumenter
 
 RUNS = 3  # timed replays; the one with the median total is kept
 MAX_BLOCKS = 4096  # per loop, over all its entries (re-binned beyond)
 
 
-def measure(
-    module, module_name: str, path: Path, function: str, options: dict, args: tuple, matches
-) -> dict:
+def measure(module, function: str, args: tuple, matches) -> dict:
     """The timed replay of ``module.function`` on ``args``; ``matches(result, args_after)``
     says whether one call's outputs are right. Never raises: a replay that cannot be built or
     run is reported as ``not_measured`` with the reason."""
@@ -38,7 +34,7 @@ def measure(
     if problem:
         return {"status": "not_measured", "reason": problem}
     try:
-        timed, source = build(module, module_name, path, function, options)
+        timed, source = build(module, function)
     except NotImplementedError as exc:
         return {"status": "not_measured", "reason": f"the timed replay cannot follow it: {exc}"}
     except Exception as exc:  # noqa: BLE001 - the projection must never hide the verdict
@@ -76,7 +72,7 @@ def measure(
     notes = []
     if any(entries[0, 2] for _, _, entries in runs):
         notes.append("more loop entries than the replay records: later ones counted as serial")
-    notes += _footprints(module, module_name, path, function, options, args, matches, loops)
+    notes += _footprints(module, function, args, matches, loops)
     for loop in loops:
         _rebin(loop["entries"])
         for entry in loop["entries"]:  # nanoseconds are all a clock read resolves
@@ -95,11 +91,11 @@ def measure(
     }
 
 
-def _footprints(module, module_name, path, function, options, args, matches, loops) -> list[str]:
+def _footprints(module, function, args, matches, loops) -> list[str]:
     """Each entry's distinct cache lines x 64 (``bytes``), from one traced replay; the notes
     say what was not traced. Entries are matched to the timed ones in order, loop by loop."""
     try:
-        traced = build(module, module_name, path, function, options, traced=True)[0]
+        traced = build(module, function, traced=True)[0]
         table, used, out = footprint.new_state()
         call_args = fresh_copy(args)
         result = traced(table, used, out, *call_args)
@@ -197,47 +193,49 @@ def _rebin(entries: list[dict]) -> None:
         e["block"] *= factor
 
 
-def build(module, module_name: str, path: Path, function: str, options: dict, traced=False):
-    """The compiled timed replay of ``module.function`` and its TimedSource; with ``traced``
-    the footprint replay instead (footprint.py) and the same TimedSource."""
-    from numba.core.registry import CPUDispatcher
-
+def build(module, function: str, traced: bool = False):
+    """The compiled timed replay of ``module.function`` (``traced``: the footprint replay) and
+    its Replay (instrument.py): one generated module per home module of the functions cloned,
+    callees first, each seeing its home module's globals."""
     from ...kernel import materialise
 
-    text = path.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    if not any(isinstance(n, ast.FunctionDef) and n.name == function for n in tree.body):
-        raise NotImplementedError(f"`{function}` is not a top-level def")
-    parallel = {
-        name
-        for name, value in vars(module).items()
-        if isinstance(value, CPUDispatcher) and value.targetoptions.get("parallel")
-    }
-    helpers = same_file_jits(module, path, tree)
-    timing = TimingInstrumenter(tree, helpers, parallel)
-    source = timing.kernel(function)
-    built, entry = source.module, source.entry
-    if traced:
-        tree = ast.parse(text)
-        built, entry = FootprintInstrumenter(tree, helpers, timing.has_prange).kernel(function)
-    flags = {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck")}
-    decorator = f"_pt_numba.njit(cache=True, **{flags!r})"
-    for func in built.body:
-        func.decorator_list = [ast.parse(decorator, mode="eval").body]
+    replay = Instrumenter(module, "traced" if traced else "timed").kernel(function)
     ours = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (clock, footprint))
-    header = (
-        f"# {'traced' if traced else 'timed'} replay of {path.name}, ours {hash_of(ours)}\n"
-        "import numba as _pt_numba\n"
-        "from parevo_lab.cascade.scaling import clock as _pt\n"
-        "from parevo_lab.cascade.scaling import footprint as _pf\n"
-        "import importlib as _pt_importlib\n"
-        f"_pt_candidate = _pt_importlib.import_module({module_name!r})\n"
-        "globals().update({k: v for k, v in vars(_pt_candidate).items() if not k.startswith('__')})\n"
-    )
-    directory, name = materialise(header + ast.unparse(built) + "\n", "timed")
-    if str(directory) not in sys.path:
-        sys.path.insert(0, str(directory))
-    return getattr(importlib.import_module(name), entry), source
+    generated: dict[str, str] = {}
+    for home, source in replay.modules.items():
+        for func in source.functions:
+            original = func.name.removeprefix("_pt_timed_").removeprefix("_pf_traced_")
+            original = original.removeprefix("_pt_run_")
+            flags = _codegen(vars(sys.modules[home]).get(original))
+            func.decorator_list = [
+                ast.parse(f"_pt_numba.njit(cache=True, **{flags!r})", mode="eval").body
+            ]
+        header = [
+            f"# {'traced' if traced else 'timed'} replay of {home}, ours {hash_of(ours)}",
+            "import importlib as _pt_importlib",
+            f"_pt_home = _pt_importlib.import_module({home!r})",
+            "globals().update({k: v for k, v in vars(_pt_home).items() if not k.startswith('__')})",
+            "import numba as _pt_numba",
+            "from parevo_lab.cascade.scaling import clock as _pt",
+            "from parevo_lab.cascade.scaling import footprint as _pf",
+        ]
+        header += [
+            f"_pt_twin_{i} = _pt_importlib.import_module({generated[need]!r})"
+            for i, need in enumerate(source.needs)
+        ]
+        body = ast.unparse(ast.Module(body=source.functions, type_ignores=[]))
+        directory, name = materialise("\n".join(header) + "\n" + body + "\n", "timed")
+        if str(directory) not in sys.path:
+            sys.path.insert(0, str(directory))
+        generated[home] = name
+    root = importlib.import_module(generated[module.__name__])
+    return getattr(root, replay.entry), replay
+
+
+def _codegen(dispatcher) -> dict:
+    """The jit options of ``dispatcher`` that change its code (fastmath, ...), for its clone."""
+    options = getattr(dispatcher, "targetoptions", None) or {}
+    return {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck")}
 
 
 def hash_of(text: str) -> str:

@@ -20,13 +20,12 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from ..compile import is_prange
+from .instrument import TRACED_STATE as STATE
 
 BITS = 20  # 1M slots: past 70% full the set samples lines (see _add)
 SLOTS = 1 << BITS
 LINE_SHIFT = 6  # 64-byte cache lines
 MAX_ENTRIES = 1 << 14
-STATE = ("_pf_table", "_pf_used", "_pf_out")
 
 
 def new_state() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -235,73 +234,17 @@ class _Body(ast.NodeTransformer):
         return [*self._marks([node.target]), node]
 
 
-class FootprintInstrumenter:
-    """Clones the kernel and its same-file helpers called from serial code (like the timed
-    replay: the same loops in the same order)."""
-
-    def __init__(self, tree: ast.Module, helper_names: set[str], has_prange):
-        self.functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-        self.helper_names = helper_names
-        self.has_prange = has_prange
-        self.loops = 0
-        self.done: dict[str, ast.FunctionDef] = {}
-
-    def kernel(self, name: str) -> tuple[ast.Module, str]:
-        entry = self._clone(name)
-        module = ast.Module(body=list(self.done.values()), type_ignores=[])
-        ast.fix_missing_locations(module)
-        return module, entry
-
-    def _clone(self, name: str) -> str:
-        clone_name = f"_pf_traced_{name}"
-        if clone_name not in self.done:
-            func = copy.deepcopy(self.functions[name])
-            func.name = clone_name
-            func.decorator_list = []
-            self.done[clone_name] = func
-            func.args.args[:0] = [ast.arg(s) for s in STATE]
-            func.body = self._serial(func.body)
-        return clone_name
-
-    def _serial(self, body: list[ast.stmt]) -> list[ast.stmt]:
-        out: list[ast.stmt] = []
-        for stmt in body:
-            if is_prange(stmt):
-                number = self.loops
-                self.loops += 1
-                traced = _Body()
-                inner: list[ast.stmt] = []
-                for s in stmt.body:
-                    result = traced.visit(s)
-                    inner.extend(result if isinstance(result, list) else [result])
-                loop = ast.For(
-                    target=stmt.target,
-                    iter=ast.Call(ast.Name("range", ast.Load()), stmt.iter.args, []),
-                    body=inner,
-                    orelse=stmt.orelse,
-                )
-                close = ast.parse(f"_pf.close(_pf_table, _pf_used, _pf_out, {number})").body
-                out.extend([loop, *close])
-                continue
-            for attr in ("body", "orelse", "finalbody"):
-                inner = getattr(stmt, attr, None)
-                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                    setattr(stmt, attr, self._serial(inner))
-            if isinstance(stmt, ast.Try):
-                for handler in stmt.handlers:
-                    handler.body = self._serial(handler.body)
-            out.append(_Calls(self).visit(stmt))
-        return out
-
-
-class _Calls(ast.NodeTransformer):
-    def __init__(self, owner: FootprintInstrumenter):
-        self.owner = owner
-
-    def visit_Call(self, node: ast.Call):
-        node = self.generic_visit(node)
-        name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name in self.owner.helper_names and self.owner.has_prange(name):
-            node.func = ast.Name(self.owner._clone(name), ast.Load())
-            node.args[:0] = [ast.Name(s, ast.Load()) for s in STATE]
-        return node
+def traced_loop(loop: ast.For, number: int) -> list[ast.stmt]:
+    """The loop, serial, its element accesses traced, and the entry closed after it."""
+    traced = _Body()
+    inner: list[ast.stmt] = []
+    for stmt in loop.body:
+        result = traced.visit(stmt)
+        inner.extend(result if isinstance(result, list) else [result])
+    serial = ast.For(
+        target=loop.target,
+        iter=ast.Call(ast.Name("range", ast.Load()), loop.iter.args, []),
+        body=inner,
+        orelse=loop.orelse,
+    )
+    return [serial, *ast.parse(f"_pf.close(_pf_table, _pf_used, _pf_out, {number})").body]

@@ -1,144 +1,277 @@
-"""The timed replay of a kernel: an AST rewrite, compiled serially with numba.
+"""The replays of a kernel the projection is made from: AST rewrites, compiled serially.
 
-Every outermost ``prange`` loop of the kernel (and of the same-file helpers its serial code
-calls) becomes a serial ``range`` loop that reads the time-stamp counter once per block of
-consecutive iterations (clock.py): the cost of each block of each entry of each loop, the loop's
-entries (the parallel regions a real run forks and joins) and its iteration counts. The body is
-left as it is: a ``prange`` nested inside runs serially in the real kernel too, and in an
-``njit`` function without ``parallel`` it is a plain ``range``. The rewrite adds one comparison
-and one increment an iteration; the overhead is measured against the uninstrumented serial run
-and stated.
+Every outermost ``prange`` loop of the kernel, and of every function its serial code calls that
+runs one (a helper of the candidate's file, or a primitive of ``parevo_lab.primitives`` two
+modules away), becomes a serial ``range`` loop. In the *timed* replay it reads the time-stamp
+counter once per block of consecutive iterations (clock.py): the cost of each block of each
+entry of each loop, the loop's entries (the parallel regions a real run forks and joins) and its
+iteration counts. In the *traced* replay its element accesses go through footprint.py's set of
+cache lines. The body is otherwise left as it is: a ``prange`` nested inside runs serially in
+the real kernel too, and in an ``njit`` function without ``parallel`` it is a plain ``range``.
+
+Both replays number the loops the same way (the order the rewrite meets them). A function is
+cloned into a generated module of its own home module, whose globals it sees; clones in other
+modules are reached through that module's generated twin. The timed rewrite adds one comparison
+and one increment an iteration; its overhead is measured against the kernel and stated.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import inspect
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..compile import is_prange
 
-STATE = ("_pt_costs", "_pt_entries")
+TIMED_STATE = ("_pt_costs", "_pt_entries")
+TRACED_STATE = ("_pf_table", "_pf_used", "_pf_out")
 
 
 @dataclass
 class TimedLoop:
     id: int
     line: int
-    function: str  # the function of the candidate's file it is in
+    function: str  # as the report names it: `name` in the candidate's file, `module.name` else
 
 
 @dataclass
-class TimedSource:
-    module: ast.Module
-    entry: str
-    loops: list[TimedLoop] = field(default_factory=list)
-    opaque: list[str] = field(default_factory=list)  # parallel functions called, not followed
+class ModuleSource:
+    """The clones of one home module's functions, to be compiled in that module's globals."""
 
-    @property
-    def source(self) -> str:
-        return ast.unparse(self.module)
+    home: str  # the module's name
+    functions: list[ast.FunctionDef] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)  # home modules whose clones it calls
+
+    def alias(self, home: str) -> str:
+        if home not in self.needs:
+            self.needs.append(home)
+        return f"_pt_twin_{self.needs.index(home)}"
+
+
+@dataclass
+class Replay:
+    modules: dict[str, ModuleSource]  # by home module, callees before callers
+    entry: str  # the entry function in the candidate's module
+    loops: list[TimedLoop] = field(default_factory=list)
+    opaque: list[str] = field(default_factory=list)  # parallel calls it could not follow
+
+
+def _dispatcher(value):
+    from numba.core.registry import CPUDispatcher
+
+    return value if isinstance(value, CPUDispatcher) else None
+
+
+class Instrumenter:
+    """``mode``: "timed" or "traced". ``module``: the candidate's imported module."""
+
+    def __init__(self, module, mode: str):
+        self.root = module.__name__
+        self.mode = mode
+        self.state = TIMED_STATE if mode == "timed" else TRACED_STATE
+        self.loops: list[TimedLoop] = []
+        self.opaque: list[str] = []
+        self.modules: dict[str, ModuleSource] = {}
+        self.trees: dict[str, dict[str, ast.FunctionDef]] = {}
+        self.cloned: dict[tuple[str, str], str] = {}
+
+    # ------------------------------------------------------------ what a call reaches
+
+    def _functions(self, home: str) -> dict[str, ast.FunctionDef]:
+        if home not in self.trees:
+            module = sys.modules.get(home)
+            try:
+                text = Path(inspect.getsourcefile(module)).read_text(encoding="utf-8")
+                tree = ast.parse(text)
+            except (TypeError, OSError, SyntaxError, UnicodeDecodeError):
+                self.trees[home] = {}
+            else:
+                self.trees[home] = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        return self.trees[home]
+
+    def target(self, home: str, func: ast.expr) -> tuple[str, str] | None:
+        """The (home module, function name) a call of ``func`` from ``home`` reaches when it is
+        an ``@njit`` function whose source is at hand; None otherwise."""
+        module = sys.modules.get(home)
+        parts = []
+        node = func
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or module is None:
+            return None
+        value = vars(module).get(node.id)
+        for part in reversed(parts):
+            value = getattr(value, part, None)
+        dispatcher = _dispatcher(value)
+        if dispatcher is None:
+            return None
+        py_func = dispatcher.py_func
+        callee_home = py_func.__module__
+        if py_func.__name__ not in self._functions(callee_home):
+            return None
+        return callee_home, py_func.__name__
+
+    def has_prange(self, key: tuple[str, str], seen: frozenset = frozenset()) -> bool:
+        func = self._functions(key[0]).get(key[1])
+        if func is None or key in seen:
+            return False
+        for node in ast.walk(func):
+            if is_prange(node):
+                return True
+            if isinstance(node, ast.Call):
+                callee = self.target(key[0], node.func)
+                if callee and self.has_prange(callee, seen | {key}):
+                    return True
+        return False
+
+    # ------------------------------------------------------------ the rewrite
+
+    def kernel(self, name: str) -> Replay:
+        key = (self.root, name)
+        if name not in self._functions(self.root):
+            raise NotImplementedError(f"`{name}` is not a top-level def of the candidate")
+        inner = self._clone(key)
+        entry = inner
+        if self.mode == "timed":
+            wrapper = whole(self._functions(self.root)[name], inner, "_pt_run", self.state, "_pt")
+            self.modules[self.root].functions.append(wrapper)
+            entry = wrapper.name
+        for source in self.modules.values():
+            for func in source.functions:
+                ast.fix_missing_locations(func)
+        ordered: dict[str, ModuleSource] = {}
+
+        def visit(home: str, path: tuple = ()) -> None:
+            if home in ordered:
+                return
+            if home in path:
+                raise NotImplementedError(f"modules that call each other's loops: {home}")
+            for need in self.modules[home].needs:
+                visit(need, (*path, home))
+            ordered[home] = self.modules[home]
+
+        visit(self.root)
+        return Replay(modules=ordered, entry=entry, loops=self.loops, opaque=self.opaque)
+
+    def _clone(self, key: tuple[str, str]) -> str:
+        if key in self.cloned:
+            return self.cloned[key]
+        home, name = key
+        prefix = "_pt_timed_" if self.mode == "timed" else "_pf_traced_"
+        clone_name = f"{prefix}{name}"
+        self.cloned[key] = clone_name  # before the body: recursion ends here
+        source = self.modules.setdefault(home, ModuleSource(home=home))
+        func = copy.deepcopy(self._functions(home)[name])
+        func.name = clone_name
+        func.decorator_list = []
+        func.args.args[:0] = [ast.arg(s) for s in self.state]
+        label = name if home == self.root else f"{home.removeprefix('parevo_lab.')}.{name}"
+        func.body = self._serial(func.body, home, label)
+        source.functions.append(func)
+        return clone_name
+
+    def _serial(self, body: list[ast.stmt], home: str, label: str) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            if is_prange(stmt):
+                out.extend(self._loop(stmt, label))
+                continue
+            for attr in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, attr, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    setattr(stmt, attr, self._serial(inner, home, label))
+            if isinstance(stmt, ast.Try):
+                for handler in stmt.handlers:
+                    handler.body = self._serial(handler.body, home, label)
+            out.append(_Calls(self, home).visit(stmt))
+        return out
+
+    def _loop(self, loop: ast.For, label: str) -> list[ast.stmt]:
+        number = len(self.loops)
+        self.loops.append(TimedLoop(id=number, line=loop.lineno, function=label))
+        if self.mode == "timed":
+            return _timed_loop(loop, number)
+        from .footprint import traced_loop
+
+        return traced_loop(loop, number)
+
+
+class _Calls(ast.NodeTransformer):
+    """Calls from serial code to functions that run prange loops go to their clones (in this
+    module, or in the generated twin of theirs); a parallel call it cannot follow is listed."""
+
+    def __init__(self, owner: Instrumenter, home: str):
+        self.owner = owner
+        self.home = home
+
+    def visit_Call(self, node: ast.Call):
+        node = self.generic_visit(node)
+        key = self.owner.target(self.home, node.func)
+        if key is not None and self.owner.has_prange(key):
+            clone = self.owner._clone(key)
+            if key[0] == self.home:
+                node.func = ast.Name(clone, ast.Load())
+            else:
+                twin = self.owner.modules.setdefault(self.home, ModuleSource(home=self.home))
+                node.func = ast.Attribute(
+                    ast.Name(twin.alias(key[0]), ast.Load()), clone, ast.Load()
+                )
+            node.args[:0] = [ast.Name(s, ast.Load()) for s in self.owner.state]
+        elif key is None:
+            name = ast.unparse(node.func)
+            module = sys.modules.get(self.home)
+            head = name.split(".")[0]
+            value = vars(module).get(head) if module else None
+            for part in name.split(".")[1:]:
+                value = getattr(value, part, None)
+            dispatcher = _dispatcher(value)
+            if dispatcher is not None and dispatcher.targetoptions.get("parallel"):
+                if name not in self.owner.opaque:
+                    self.owner.opaque.append(name)
+        return node
 
 
 def _stmts(code: str) -> list[ast.stmt]:
     return ast.parse(code).body
 
 
-class TimingInstrumenter:
-    """Clones the kernel and the helpers it calls from serial code; ``parallel_names`` are the
-    names of the candidate's globals that are ``parallel=True`` functions (a call to one that is
-    not in the candidate's file is a parallel region the replay cannot see into)."""
-
-    def __init__(self, tree: ast.Module, helper_names: set[str], parallel_names: set[str]):
-        self.functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-        self.helper_names = helper_names
-        self.parallel_names = parallel_names
-        self.loops: list[TimedLoop] = []
-        self.opaque: list[str] = []
-        self.done: dict[str, ast.FunctionDef] = {}
-
-    def kernel(self, name: str) -> TimedSource:
-        timed = self._clone(name)
-        wrapper = whole(self.functions[name], timed, "_pt_run", STATE, "_pt")
-        module = ast.Module(body=[*self.done.values(), wrapper], type_ignores=[])
-        ast.fix_missing_locations(module)
-        return TimedSource(module=module, entry=wrapper.name, loops=self.loops, opaque=self.opaque)
-
-    def has_prange(self, name: str, seen: frozenset = frozenset()) -> bool:
-        func = self.functions.get(name)
-        if func is None or name in seen:
-            return False
-        for node in ast.walk(func):
-            if is_prange(node):
-                return True
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                callee = node.func.id
-                if callee in self.helper_names and self.has_prange(callee, seen | {name}):
-                    return True
-        return False
-
-    def _clone(self, name: str) -> str:
-        clone_name = f"_pt_timed_{name}"
-        if clone_name not in self.done:
-            func = copy.deepcopy(self.functions[name])
-            func.name = clone_name
-            func.decorator_list = []
-            self.done[clone_name] = func  # before the body: recursion ends here
-            func.args.args[:0] = [ast.arg(s) for s in STATE]
-            func.body = self._serial(func.body, name)
-        return clone_name
-
-    def _serial(self, body: list[ast.stmt], function: str) -> list[ast.stmt]:
-        out: list[ast.stmt] = []
-        for stmt in body:
-            if is_prange(stmt):
-                out.extend(self._loop(stmt, function))
-                continue
-            for attr in ("body", "orelse", "finalbody"):
-                inner = getattr(stmt, attr, None)
-                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                    setattr(stmt, attr, self._serial(inner, function))
-            if isinstance(stmt, ast.Try):
-                for handler in stmt.handlers:
-                    handler.body = self._serial(handler.body, function)
-            out.append(_Calls(self).visit(stmt))
-        return out
-
-    def _loop(self, loop: ast.For, function: str) -> list[ast.stmt]:
-        number = len(self.loops)
-        self.loops.append(TimedLoop(id=number, line=loop.lineno, function=function))
-        k = f"_{number}"
-        bounds = ", ".join(ast.unparse(a) for a in loop.iter.args)
-        before = _stmts(
-            f"_pt_iters{k} = len(range({bounds}))\n"
-            f"_pt_block{k} = _pt.block_size(_pt_iters{k})\n"
-            f"_pt_row{k} = _pt.enter(_pt_costs, _pt_entries, {number}, _pt_iters{k}, _pt_block{k})\n"
-            f"_pt_count{k} = 0\n"
-            f"_pt_next{k} = _pt_block{k}\n"
-            f"_pt_start{k} = _pt.ticks()\n"
-            f"_pt_last{k} = _pt_start{k}\n"
-        )
-        tick = _stmts(
-            f"if _pt_count{k} == _pt_next{k}:\n"
-            f"    _pt_now{k} = _pt.ticks()\n"
-            f"    _pt.put(_pt_costs, _pt_entries, _pt_row{k}, _pt_now{k} - _pt_last{k})\n"
-            f"    _pt_last{k} = _pt_now{k}\n"
-            f"    _pt_next{k} += _pt_block{k}\n"
-            f"_pt_count{k} += 1\n"
-        )
-        after = _stmts(
-            f"_pt_end{k} = _pt.ticks()\n"
-            f"if _pt_iters{k} > 0:\n"
-            f"    _pt.put(_pt_costs, _pt_entries, _pt_row{k}, _pt_end{k} - _pt_last{k})\n"
-            f"_pt.leave(_pt_entries, _pt_row{k}, _pt_end{k} - _pt_start{k})\n"
-        )
-        timed = ast.For(
-            target=loop.target,
-            iter=ast.Call(func=ast.Name("range", ast.Load()), args=loop.iter.args, keywords=[]),
-            body=tick + loop.body,
-            orelse=loop.orelse,
-        )
-        return [*before, timed, *after]
+def _timed_loop(loop: ast.For, number: int) -> list[ast.stmt]:
+    k = f"_{number}"
+    bounds = ", ".join(ast.unparse(a) for a in loop.iter.args)
+    before = _stmts(
+        f"_pt_iters{k} = len(range({bounds}))\n"
+        f"_pt_block{k} = _pt.block_size(_pt_iters{k})\n"
+        f"_pt_row{k} = _pt.enter(_pt_costs, _pt_entries, {number}, _pt_iters{k}, _pt_block{k})\n"
+        f"_pt_count{k} = 0\n"
+        f"_pt_next{k} = _pt_block{k}\n"
+        f"_pt_start{k} = _pt.ticks()\n"
+        f"_pt_last{k} = _pt_start{k}\n"
+    )
+    tick = _stmts(
+        f"if _pt_count{k} == _pt_next{k}:\n"
+        f"    _pt_now{k} = _pt.ticks()\n"
+        f"    _pt.put(_pt_costs, _pt_entries, _pt_row{k}, _pt_now{k} - _pt_last{k})\n"
+        f"    _pt_last{k} = _pt_now{k}\n"
+        f"    _pt_next{k} += _pt_block{k}\n"
+        f"_pt_count{k} += 1\n"
+    )
+    after = _stmts(
+        f"_pt_end{k} = _pt.ticks()\n"
+        f"if _pt_iters{k} > 0:\n"
+        f"    _pt.put(_pt_costs, _pt_entries, _pt_row{k}, _pt_end{k} - _pt_last{k})\n"
+        f"_pt.leave(_pt_entries, _pt_row{k}, _pt_end{k} - _pt_start{k})\n"
+    )
+    timed = ast.For(
+        target=loop.target,
+        iter=ast.Call(func=ast.Name("range", ast.Load()), args=loop.iter.args, keywords=[]),
+        body=tick + loop.body,
+        orelse=loop.orelse,
+    )
+    return [*before, timed, *after]
 
 
 def whole(original: ast.FunctionDef, inner: str, prefix: str, state, clock: str):
@@ -158,21 +291,3 @@ def whole(original: ast.FunctionDef, inner: str, prefix: str, state, clock: str)
     ).body[0]
     func.args.defaults = copy.deepcopy(args.defaults)
     return func
-
-
-class _Calls(ast.NodeTransformer):
-    """Calls from serial code to same-file helpers that run prange loops go to their timed
-    clones; calls to other parallel functions are listed (their regions are counted serial)."""
-
-    def __init__(self, owner: TimingInstrumenter):
-        self.owner = owner
-
-    def visit_Call(self, node: ast.Call):
-        node = self.generic_visit(node)
-        name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-        if name in self.owner.helper_names and self.owner.has_prange(name):
-            node.func = ast.Name(self.owner._clone(name), ast.Load())
-            node.args[:0] = [ast.Name(s, ast.Load()) for s in STATE]
-        elif name in self.owner.parallel_names and name not in self.owner.opaque:
-            self.owner.opaque.append(name)
-        return node

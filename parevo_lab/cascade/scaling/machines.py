@@ -15,6 +15,7 @@ copy the file to ``~/.config/parevo_lab/machines/`` (or ``$PAREVO_MACHINES``) he
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -41,7 +42,8 @@ class MachineProfile(Serialisable):
     bandwidth_gbs: dict[str, float]
     fork_join_us: dict[str, float] = field(default_factory=dict)
     llc_mb: float = 0.0  # 0: unknown (no loop is called cache-resident)
-    clock_ratio: float = 1.0
+    clock_ratio: float | None = None  # None: from compute_s against this machine's, else 1
+    compute_s: float = 0.0  # the calibration kernel's seconds at 1 thread there
     source: str = ""  # where it came from: "measured on ... at ...", a path
     assumptions: list[str] = field(default_factory=list)
 
@@ -54,6 +56,14 @@ class MachineProfile(Serialisable):
     def bandwidth(self, p: int) -> float:
         """Bytes per second at ``p`` threads."""
         return _curve(self.bandwidth_gbs, p, "flat") * 1e9
+
+    def with_clock_ratio(self, local_compute_s: float | None) -> MachineProfile:
+        """This profile with ``clock_ratio`` set: as given, else this machine's calibration
+        kernel time over its own (both at 1 thread), else 1."""
+        if self.clock_ratio is not None:
+            return self
+        ratio = local_compute_s / self.compute_s if local_compute_s and self.compute_s else 1.0
+        return dataclasses.replace(self, clock_ratio=round(ratio, 3))
 
     def fork_join(self, p: int) -> float:
         """Seconds of one parallel region's fork and join at ``p`` threads (0 when unknown)."""
@@ -147,9 +157,10 @@ def from_dict(data: object, where: str) -> MachineProfile:
         bandwidth_gbs=_curve_field(data, "bandwidth_gbs", where, 0.1, 100_000, need=True),
         fork_join_us=_curve_field(data, "fork_join_us", where, 0.0, 1e6, need=False),
         llc_mb=_number({"llc_mb": data.get("llc_mb", 0.0)}, "llc_mb", where, 0, 1e6),
-        clock_ratio=_number(
-            {"clock_ratio": data.get("clock_ratio", 1.0)}, "clock_ratio", where, 0.05, 20
-        ),
+        clock_ratio=None
+        if data.get("clock_ratio") is None
+        else _number(data, "clock_ratio", where, 0.05, 20),
+        compute_s=_number({"compute_s": data.get("compute_s", 0.0)}, "compute_s", where, 0, 1e3),
         source=str(data.get("source", where)),
         assumptions=[str(a) for a in data.get("assumptions", []) if isinstance(a, str)],
     )

@@ -128,19 +128,16 @@ def project(
         )  # fmt: skip
 
     regions = len(entries)
-    scale = 1.0 / machine.clock_ratio
+    ratio = machine.clock_ratio or 1.0
+    scale = 1.0 / ratio
     if one_thread_s and instrumented > 0:
-        scale = (
-            max(0.0, one_thread_s - regions * machine.fork_join(1))
-            / instrumented
-            / (machine.clock_ratio)
-        )
+        scale = max(0.0, one_thread_s - regions * machine.fork_join(1)) / instrumented / ratio
         anchor = "the candidate's measured time at 1 thread"
     else:
         anchor = "the instrumented serial run (no 1-thread timing)"
         notes.append("no timing at 1 thread: projected from the instrumented run's own time")
     kind = "vs_serial" if serial_reference_s else "self"
-    base = serial_reference_s / machine.clock_ratio if serial_reference_s else None
+    base = serial_reference_s / ratio if serial_reference_s else None
 
     llc = machine.llc_mb * 2**20
     prepared = []
