@@ -178,12 +178,14 @@ def evolve(
 
 def _for_evolution(options):
     """The cascade's options for evaluating candidates of a run: the pure-Python reference is not
-    timed (vs_python steers nothing, and it can cost 10 s per evaluation at the bench size)."""
+    timed (vs_python steers nothing, and it can cost 10 s per evaluation at the bench size), nor
+    is the projection beyond this machine made (its two replays compile for seconds a candidate,
+    and no ranking reads it yet: ``parevo check`` on the best one shows it)."""
     import dataclasses
 
     from ..cascade import CheckOptions
 
-    return dataclasses.replace(options or CheckOptions(), python_cap_s=0.0)
+    return dataclasses.replace(options or CheckOptions(), python_cap_s=0.0, projection=False)
 
 
 __all__ = [

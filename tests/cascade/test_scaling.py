@@ -212,3 +212,34 @@ def test_saved_profile_loads_by_name(tmp_path, monkeypatch):
     assert path.parent == tmp_path
     assert machines_mod.load("ideal").compute_speedup == profile.compute_speedup
     assert json.loads(path.read_text())["name"] == "ideal"
+
+
+def test_calibrate_saves_a_profile_that_projects(tmp_path):
+    env = {**__import__("os").environ, "PAREVO_MACHINES": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "parevo_lab.cli", "calibrate", "--threads", "1", "--save", "here",
+         "--json"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    printed = json.loads(run.stdout)
+    saved = machines_mod.load(str(tmp_path / "here.json"))
+    assert saved.name == "here" and saved.compute_speedup == {"1": 1.0}
+    assert saved.compute_s > 0 and printed["path"] == str(tmp_path / "here.json")
+    assert saved.bandwidth(1) > 1e9  # a triad on any machine moves more than 1 GB/s
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(["--save", "../up"], "--save"), (["--threads", "100000"], "--threads 100000")],
+)
+def test_calibrate_refuses_bad_arguments_in_one_line(tmp_path, args, says):
+    env = {**__import__("os").environ, "PAREVO_MACHINES": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "parevo_lab.cli", "calibrate", *args],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], run.stderr
+    assert not list(tmp_path.iterdir())

@@ -23,7 +23,8 @@ from . import clock, footprint
 from .instrument import Instrumenter
 
 RUNS = 3  # timed replays; the one with the median total is kept
-MAX_BLOCKS = 4096  # per loop, over all its entries (re-binned beyond)
+MAX_BLOCKS = 2048  # kept in the report over all loops and entries (re-binned beyond)
+MIN_BLOCKS = 128  # kept per loop however many loops there are (two per thread at 64)
 
 
 def measure(module, function: str, args: tuple, matches) -> dict:
@@ -73,10 +74,11 @@ def measure(module, function: str, args: tuple, matches) -> dict:
     if any(entries[0, 2] for _, _, entries in runs):
         notes.append("more loop entries than the replay records: later ones counted as serial")
     notes += _footprints(module, function, args, matches, loops)
+    per_loop = max(MIN_BLOCKS, MAX_BLOCKS // max(1, len(loops)))
     for loop in loops:
-        _rebin(loop["entries"])
-        for entry in loop["entries"]:  # nanoseconds are all a clock read resolves
-            entry["costs"] = [round(c, 9) for c in entry["costs"]]
+        _rebin(loop["entries"], per_loop)
+        for entry in loop["entries"]:  # four digits: the runs differ by more than that
+            entry["costs"] = [float(f"{c:.4g}") for c in entry["costs"]]
     return {
         "status": "measured",
         "reason": "",
@@ -178,12 +180,14 @@ def _least_disturbed(decoded: list[tuple[float, list[dict]]]):
     return wall, loops, serial(wall, loops)
 
 
-def _rebin(entries: list[dict]) -> None:
-    """At most MAX_BLOCKS costs per loop: merge neighbouring blocks of each entry (sums kept)."""
+def _rebin(entries: list[dict], most: int) -> None:
+    """At most ``most`` costs for a loop: merge neighbouring blocks of each entry (sums kept);
+    past ``most`` entries, merge runs of consecutive entries into one of a single block that
+    counts the ``regions`` it stands for (their split is then taken as even)."""
     total = sum(len(e["costs"]) for e in entries)
-    if total <= MAX_BLOCKS:
+    if total <= most:
         return
-    per_entry = max(1, MAX_BLOCKS // max(1, len(entries)))
+    per_entry = max(1, most // max(1, len(entries)))
     for e in entries:
         costs = e["costs"]
         if len(costs) <= per_entry:
@@ -191,6 +195,21 @@ def _rebin(entries: list[dict]) -> None:
         factor = -(-len(costs) // per_entry)
         e["costs"] = [sum(costs[i : i + factor]) for i in range(0, len(costs), factor)]
         e["block"] *= factor
+    if len(entries) <= most:
+        return
+    size = -(-len(entries) // most)
+    groups = [entries[i : i + size] for i in range(0, len(entries), size)]
+    entries[:] = [
+        {
+            "iterations": sum(e["iterations"] for e in group),
+            "block": max(1, sum(e["iterations"] for e in group)),
+            "costs": [sum(sum(e["costs"]) for e in group)],
+            "elapsed_s": sum(e["elapsed_s"] for e in group),
+            "bytes": sum(e.get("bytes") or 0 for e in group) or None,
+            "regions": sum(e.get("regions", 1) for e in group),
+        }
+        for group in groups
+    ]
 
 
 def build(module, function: str, traced: bool = False):

@@ -127,7 +127,7 @@ def project(
             measured=measured,
         )  # fmt: skip
 
-    regions = len(entries)
+    regions = sum(e.get("regions", 1) for _, e in entries)
     ratio = machine.clock_ratio or 1.0
     scale = 1.0 / ratio
     if one_thread_s and instrumented > 0:
@@ -215,7 +215,7 @@ def project(
             LoopWork(
                 line=loop["line"],
                 function=loop["function"],
-                entries=len(mine),
+                entries=sum(e.get("regions", 1) for e, _ in mine),
                 iterations=sum(e["iterations"] for e, _ in mine),
                 share=round(total / instrumented, 4) if instrumented else 0.0,
                 bytes=sum(e.get("bytes") or 0 for e, _ in mine) or None,
