@@ -2,6 +2,7 @@
 
     python benchmarks/projection.py [--tasks GLOB] [--threads 1,2] [--budget S] [--save F]
     python benchmarks/projection.py --load F          # the tables again, from a saved run
+    python benchmarks/projection.py --reproject F     # the saved run's timings, replays anew
 
 For every expert kernel of the suite: one ``parevo check`` (races and the compiled view off)
 timing it at each thread count, with the projection made from its timed serial replay. The
@@ -11,6 +12,11 @@ and worst, over the kernels whose projection was made. Also: the instrumentation
 (the timed replay's time over the kernel's at 1 thread) and, for the irregular suite, the
 projected speedup at 16 and 64 threads. Run on a quiet machine: the tables are ratios measured
 side by side in one run, and 2 noisy cores move them by 10-25%.
+
+``--reproject F`` keeps the measured speedups and 1-thread times of a saved run and only makes
+the replays again (in this process, on the bench input; single-threaded, each block its least
+cost of three runs, so little disturbed by other work): for a change of the model or of the
+replays, without timing everything again.
 """
 
 from __future__ import annotations
@@ -63,6 +69,54 @@ def measure(patterns, threads: list[int], budget: float) -> list[dict]:
         print(
             f"[{number}/{len(chosen)}] {entry.id}: {report.verdict}, "
             f"{row['projection']} ({time.monotonic() - started:.0f} s)",
+            file=sys.stderr,
+        )
+    return rows
+
+
+def reproject(rows: list[dict]) -> list[dict]:
+    import importlib.util
+
+    import numpy as np
+
+    from parevo_lab import calibrate
+    from parevo_lab.cascade.profile import usable_cores
+    from parevo_lab.cascade.scaling import measure as replay
+    from parevo_lab.cascade.scaling.machines import this_machine
+    from parevo_lab.cascade.scaling.model import project
+    from parevo_lab.kernel import cache_root
+    from parevo_lab.task import CHECK_SEEDS
+
+    ceiling = calibrate.ceiling([1, 2], cache_root() / "machine")
+    machine = this_machine(ceiling, usable_cores())
+    entries = {e.id: e for e in suite.entries()}
+    for number, row in enumerate(rows, 1):
+        if not row.get("one_thread_s") or "1" not in row["measured"]:
+            continue
+        entry = entries[row["task"]]
+        task = load_task(entry.path)
+        path = entry.candidate_in(EXPERT)[0]
+        name = "expert_" + row["task"].replace("/", "_").replace("-", "_")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        task_spec = importlib.util.spec_from_file_location(name + "_task", task.path)
+        task_module = importlib.util.module_from_spec(task_spec)
+        task_spec.loader.exec_module(task_module)
+        args = task_module.make_inputs(task.sizes["bench"], np.random.default_rng(CHECK_SEEDS[0]))
+        started = time.monotonic()
+        measured = replay(module, "kernel", tuple(args), lambda result, call_args: True)
+        reference_s = row["one_thread_s"] * row["measured"]["1"][0]
+        projection = project(measured, machine, row["one_thread_s"], reference_s)
+        row["projection"], row["reason"] = projection.status, projection.reason
+        if projection.status == "projected":
+            row["projected"] = {str(p.threads): [p.speedup, p.bound] for p in projection.points}
+            row["dynamic"] = {str(p.threads): p.speedup for p in projection.dynamic}
+            row["instrumented_s"] = measured.get("instrumented_s")
+        print(
+            f"[{number}/{len(rows)}] {row['task']}: {row['projection']} "
+            f"({time.monotonic() - started:.0f} s)",
             file=sys.stderr,
         )
     return rows
@@ -133,10 +187,15 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=1.0, help="profile seconds per point")
     parser.add_argument("--save", default=None, metavar="F")
     parser.add_argument("--load", default=None, metavar="F")
+    parser.add_argument("--reproject", default=None, metavar="F")
     args = parser.parse_args()
     threads = sorted({int(t) for t in args.threads.split(",")})
     if args.load:
         rows = json.loads(Path(args.load).read_text())
+    elif args.reproject:
+        rows = reproject(json.loads(Path(args.reproject).read_text()))
+        if args.save:
+            Path(args.save).write_text(json.dumps(rows, indent=1))
     else:
         rows = measure(args.tasks, threads, args.budget)
         if args.save:

@@ -211,6 +211,11 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
             )
         elif phase in ("task", "reference"):
             result.notes.append(f"profiling stopped: the reference {run.describe_abnormal_end()}")
+        elif phase == "scaling":  # the timings are all in: only the projection is lost
+            result.notes.append(
+                f"no projection: its serial replay {run.describe_abnormal_end()} (the timings "
+                "above are complete)"
+            )
         elif result.failure is None:
             result.failure = _abnormal_end(run)
     result.candidate = {p: profiling.summarise(s) for p, s in samples["candidate"].items()}
@@ -320,7 +325,11 @@ def read_projection(run: sandbox.SandboxRun, profile: ProfileResult, machine) ->
 
     measured = next((e["measured"] for e in run.events if e.get("type") == "scaling"), None)
     if measured is None:
-        return None
+        if not run.finished and (run.last_phase or {}).get("phase") == "scaling":
+            reason = f"the serial replay {run.describe_abnormal_end()}"
+            measured = {"status": "not_measured", "reason": reason}
+        else:
+            return None
     if machine is None:
         machine = machines.this_machine(profile.ceiling, profiling.usable_cores())
     machine = machine.with_clock_ratio((profile.ceiling.get("compute_seconds") or {}).get("1"))

@@ -94,20 +94,22 @@ def measure(module, function: str, args: tuple, matches) -> dict:
 
 
 def _footprints(module, function, args, matches, loops) -> list[str]:
-    """Each entry's distinct cache lines x 64 (``bytes``), from one traced replay; the notes
+    """Each entry's distinct cache lines x 64 (``footprint``) and the bytes they move (``bytes``:
+    written lines twice), from one traced replay; the notes
     say what was not traced. Entries are matched to the timed ones in order, loop by loop."""
     try:
         traced = build(module, function, traced=True)[0]
-        table, used, out = footprint.new_state()
+        state = footprint.new_state()
+        out = state[-1]
         call_args = fresh_copy(args)
-        result = traced(table, used, out, *call_args)
+        result = traced(*state, *call_args)
     except Exception as exc:  # noqa: BLE001 - without footprints there is no bandwidth bound
         return [f"memory footprints not measured ({_one(exc)}): no bandwidth bound"]
     if not matches(result, call_args):
         return ["the traced replay changed the kernel's results: no bandwidth bound"]
-    found: dict[int, list[int]] = {}
+    found: dict[int, list[tuple[int, int]]] = {}
     for row in range(1, int(out[0, 0]) + 1):
-        found.setdefault(int(out[row, 0]), []).append(int(out[row, 1]))
+        found.setdefault(int(out[row, 0]), []).append((int(out[row, 1]), int(out[row, 2])))
     notes = []
     for loop in loops:
         lines = found.get(loop["id"], [])
@@ -116,8 +118,11 @@ def _footprints(module, function, args, matches, loops) -> list[str]:
                 f"the loop at line {loop['line']} ran differently when traced: no footprint"
             )
             continue
-        for entry, count in zip(loop["entries"], lines, strict=True):
-            entry["bytes"] = count << footprint.LINE_SHIFT
+        for entry, (touched, written) in zip(loop["entries"], lines, strict=True):
+            entry["footprint"] = touched << footprint.LINE_SHIFT
+            # what moves over the memory bus, counted as the triad's bandwidth is: a line read
+            # once, a written line twice (in, and back)
+            entry["bytes"] = (touched + written) << footprint.LINE_SHIFT
     if out[0, 1]:
         notes.append(
             f"{int(out[0, 1])} element accesses through index arrays are not in the footprints"
@@ -206,6 +211,7 @@ def _rebin(entries: list[dict], most: int) -> None:
             "costs": [sum(sum(e["costs"]) for e in group)],
             "elapsed_s": sum(e["elapsed_s"] for e in group),
             "bytes": sum(e.get("bytes") or 0 for e in group) or None,
+            "footprint": max((e.get("footprint") or 0 for e in group), default=0) or None,
             "regions": sum(e.get("regions", 1) for e in group),
         }
         for group in groups

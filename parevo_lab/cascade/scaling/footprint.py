@@ -28,13 +28,18 @@ LINE_SHIFT = 6  # 64-byte cache lines
 MAX_ENTRIES = 1 << 14
 
 
-def new_state() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The set (slots, then count and sampling level), its used slots, and the per-entry
-    output rows (row 0: rows used, untraced accesses; then loop id, distinct lines)."""
+def _set() -> tuple[np.ndarray, np.ndarray]:
     table = np.full(SLOTS + 2, -1, np.int64)
     table[SLOTS] = 0
     table[SLOTS + 1] = 0
-    return table, np.zeros(SLOTS, np.int64), np.zeros((MAX_ENTRIES + 1, 2), np.int64)
+    return table, np.zeros(SLOTS, np.int64)
+
+
+def new_state() -> tuple[np.ndarray, ...]:
+    """Two sets of lines (each: slots, then count and sampling level; and its used slots): every
+    line touched, and the lines written; then the per-entry output rows (row 0: rows used,
+    untraced accesses; then loop id, distinct lines, distinct lines written)."""
+    return (*_set(), *_set(), np.zeros((MAX_ENTRIES + 1, 3), np.int64))
 
 
 @numba.njit(cache=True)
@@ -86,11 +91,11 @@ def _add(table, used, address):
             _insert(table, used, kept[n], _hash(kept[n]))
 
 
-def load(a, idx, table, used, out):
+def load(a, idx, table, used, wtable, wused, out):
     return a[idx]
 
 
-def mark(a, idx, table, used, out):
+def mark(a, idx, table, used, wtable, wused, out):
     return None
 
 
@@ -135,58 +140,70 @@ def _untraced(a, idx) -> bool:
 
 
 @overload(load)
-def _load(a, idx, table, used, out):
+def _load(a, idx, table, used, wtable, wused, out):
     address = _address_impl(a, idx)
     if address is not None:
         addr = numba.njit(address)
 
-        def traced(a, idx, table, used, out):
+        def traced(a, idx, table, used, wtable, wused, out):
             _add(table, used, addr(a, idx))
             return a[idx]
 
         return traced
     if _untraced(a, idx):
 
-        def counted(a, idx, table, used, out):
+        def counted(a, idx, table, used, wtable, wused, out):
             out[0, 1] += 1
             return a[idx]
 
         return counted
-    return lambda a, idx, table, used, out: a[idx]
+    return lambda a, idx, table, used, wtable, wused, out: a[idx]
 
 
 @overload(mark)
-def _mark(a, idx, table, used, out):
+def _mark(a, idx, table, used, wtable, wused, out):
     address = _address_impl(a, idx)
     if address is not None:
         addr = numba.njit(address)
 
-        def traced(a, idx, table, used, out):
-            _add(table, used, addr(a, idx))
+        def traced(a, idx, table, used, wtable, wused, out):
+            address = addr(a, idx)
+            _add(table, used, address)
+            _add(wtable, wused, address)
 
         return traced
     if _untraced(a, idx):
 
-        def counted(a, idx, table, used, out):
+        def counted(a, idx, table, used, wtable, wused, out):
             out[0, 1] += 1
 
         return counted
-    return lambda a, idx, table, used, out: None
+    return lambda a, idx, table, used, wtable, wused, out: None
 
 
 @numba.njit(cache=True)
-def close(table, used, out, loop):
-    """The end of one entry of ``loop``: record its distinct lines (estimated when sampled)."""
+def _size_and_clear(table, used):
     count = table[SLOTS]
-    row = out[0, 0] + 1
-    if row < out.shape[0]:
-        out[0, 0] = row
-        out[row, 0] = loop
-        out[row, 1] = count << table[SLOTS + 1]
+    size = count << table[SLOTS + 1]
     for k in range(count):
         table[used[k]] = -1
     table[SLOTS] = 0
     table[SLOTS + 1] = 0
+    return size
+
+
+@numba.njit(cache=True)
+def close(table, used, wtable, wused, out, loop):
+    """The end of one entry of ``loop``: record its distinct lines and distinct lines written
+    (estimated when sampled) and empty both sets."""
+    lines = _size_and_clear(table, used)
+    written = _size_and_clear(wtable, wused)
+    row = out[0, 0] + 1
+    if row < out.shape[0]:
+        out[0, 0] = row
+        out[row, 0] = loop
+        out[row, 1] = lines
+        out[row, 2] = written
 
 
 # ------------------------------------------------------------------ the rewrite
@@ -247,4 +264,5 @@ def traced_loop(loop: ast.For, number: int) -> list[ast.stmt]:
         body=inner,
         orelse=loop.orelse,
     )
-    return [serial, *ast.parse(f"_pf.close(_pf_table, _pf_used, _pf_out, {number})").body]
+    close = f"_pf.close({', '.join(STATE)}, {number})"
+    return [serial, *ast.parse(close).body]

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..compile import is_prange
 
 TIMED_STATE = ("_pt_costs", "_pt_entries")
-TRACED_STATE = ("_pf_table", "_pf_used", "_pf_out")
+TRACED_STATE = ("_pf_table", "_pf_used", "_pf_wtable", "_pf_wused", "_pf_out")
 
 
 @dataclass

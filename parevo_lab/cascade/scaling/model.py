@@ -5,7 +5,9 @@ measured block costs: ``static`` splits the iterations into P contiguous chunks 
 with every threading layer); ``dynamic`` hands out chunks of C iterations to whichever thread is
 free first (``numba.set_parallel_chunksize(C)`` under TBB), C = iterations / (16 P). An entry takes
 the longest thread's work, slowed by the machine's per-thread efficiency at P, or the time to move
-its memory footprint at the machine's bandwidth at P, whichever is longer. The kernel's time is
+the bytes its footprint moves at the machine's bandwidth at P (a written line counted twice,
+as the triad's bandwidth is), whichever is longer; a footprint within half the last-level
+cache moves nothing (the cache is shared, never all of it free). The kernel's time is
 
     T(P) = a * serial + sum over entries of that + regions * fork_join(P)
 
@@ -27,6 +29,7 @@ from .machines import MAX_THREADS, MachineProfile
 DYNAMIC_CHUNKS_PER_THREAD = 16
 BOUNDS = ("work", "imbalance", "serial", "bandwidth", "overhead")
 WORK_BOUND = 0.75
+CACHE_SHARE = 0.5  # of the last-level cache a loop's footprint may fill and still stay there
 
 
 def thread_counts(limit: int = MAX_THREADS) -> list[int]:
@@ -139,11 +142,12 @@ def project(
     kind = "vs_serial" if serial_reference_s else "self"
     base = serial_reference_s / ratio if serial_reference_s else None
 
-    llc = machine.llc_mb * 2**20
+    cache = CACHE_SHARE * machine.llc_mb * 2**20
     prepared = []
     for loop, entry in entries:
-        footprint = entry.get("bytes")
-        moved = footprint if footprint and (llc <= 0 or footprint > llc) else 0.0
+        footprint = entry.get("footprint") or entry.get("bytes") or 0
+        resident = cache > 0 and footprint <= cache
+        moved = 0.0 if resident else float(entry.get("bytes") or 0.0)
         prepared.append((loop, entry, _prefix(entry["costs"]), moved))
 
     def at(p: int, schedule: str):
