@@ -106,7 +106,10 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
     out = candidate_row(row)
     plot = None
     if figure and report and (report.get("profile") or {}).get("ran"):
-        plot = json.loads(speedup_vs_threads(report["profile"], title=row["label"]).to_json())
+        drawn = speedup_vs_threads(
+            report["profile"], title=row["label"], projection=report.get("projection")
+        )
+        plot = json.loads(drawn.to_json())
     out.update(
         source=source,
         function=row["function"],

@@ -76,6 +76,40 @@ def _speedup_table(report: Report) -> str:
     )
 
 
+def _projection_table(report: Report) -> str:
+    """The projection to 64 threads: per thread count the projected speedup and what limits it
+    (as in the run report), the first limit in words and the assumptions behind it."""
+    from .projection import PROJECTION_COLUMNS, projection_rows
+
+    projection = report.projection
+    if projection is None or report.verdict != "ok":
+        return ""
+    if projection.status != "projected":
+        return f"<div>Not projected beyond this machine: {escape(projection.reason)}</div>"
+    rows = projection_rows(projection.to_dict())
+    if not rows:
+        return ""
+    head = "".join(f"<th>{escape(title)}</th>" for _, title, _ in PROJECTION_COLUMNS)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(fmt(row[key]))}</td>" for key, _, fmt in PROJECTION_COLUMNS)
+        + "</tr>"
+        for row in rows
+    )
+    over = "serial numba" if projection.kind == "vs_serial" else "its own 1-thread time"
+    limit = next((p for p in projection.points if p.bound != "work" and p.detail), None)
+    assumed = "".join(f"<li>{escape(a)}</li>" for a in projection.assumptions)
+    return (
+        f"<div>Speedup over {escape(over)} projected to {escape(rows[-1]['threads'])} threads "
+        f"({escape(projection.schedule)} schedule, machine {escape(projection.machine)}): "
+        "<b>projected, not measured</b></div>"
+        '<table class="parevo-projection" style="border-collapse:collapse;margin:2px 0">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        + (f"<div>{escape(limit.detail)}</div>" if limit else "")
+        + (f"<details><summary>Assumed</summary><ul>{assumed}</ul></details>" if assumed else "")
+    )
+
+
 def _compiled_table(report: Report) -> str:
     """The compiled view: one row a finding (a loop without one gets one row), as in the run
     report; a loop's assembly is `parevo explain`'s, or the panel's Compiled tab."""
@@ -126,6 +160,7 @@ def report_html(report: Report) -> str:
             text += f"\n  {error.site.line:>5} | {error.site.text}"
         parts.append(f'<pre style="{_PRE}">{escape(text)}</pre>')
     parts.append(_speedup_table(report))
+    parts.append(_projection_table(report))
     parts.append(_compiled_table(report))
     parts.append(
         f'<details><summary>Full report</summary><pre style="{_PRE}">'

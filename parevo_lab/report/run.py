@@ -19,6 +19,7 @@ from ..cascade.profile import headline_factors
 from . import figures
 from .escape import code_span, fence, md, md_cell
 from .notebook import Document, ReportError, ceiling_text
+from .projection import projection_rows, projection_section
 from .tables import ratio, text
 
 MAX_RACE_TRACES = 5  # candidates whose race traces the report prints in full
@@ -228,7 +229,20 @@ def speedup_figure(data: RunData):
     profile = data.profile(best)
     if profile is None:
         return None
-    return figures.speedup_vs_threads(profile, title=f"Best candidate #{best['id']}")
+    return figures.speedup_vs_threads(
+        profile,
+        title=f"Best candidate #{best['id']}",
+        projection=(data.reports.get(best["id"]) or {}).get("projection"),
+    )
+
+
+def loop_work_figure(data: RunData, threads: int = 16):
+    """Each thread's share of the best candidate's loops (None without a projection of it)."""
+    best = data.best
+    projection = (data.reports.get(best["id"]) or {}).get("projection") if best else None
+    if not projection_rows(projection):
+        return None
+    return figures.loop_work(projection, threads)
 
 
 def _header(data: RunData) -> str:
@@ -355,6 +369,7 @@ def _best_section(doc: Document, data: RunData) -> None:
             "machine's measured ceiling."
         )
         doc.figure("speedup_vs_threads", figure, "run_report.speedup_figure(data)")
+        projection_section(doc, (data.reports.get(best["id"]) or {}).get("projection"), best)
 
 
 def _races_section(doc: Document, data: RunData) -> None:

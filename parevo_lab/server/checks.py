@@ -119,7 +119,9 @@ class OneOffJobs(WorkFolder):
             if (report.get("profile") or {}).get("ran"):
                 from ..report.figures import speedup_vs_threads
 
-                figure = speedup_vs_threads(report["profile"], title="this cell")
+                figure = speedup_vs_threads(
+                    report["profile"], title="this cell", projection=report.get("projection")
+                )
                 out["figure"] = json.loads(figure.to_json())
         else:
             out.update(status="failed", summary="the check ended without a report")

@@ -2,7 +2,8 @@
  * The candidate view, shared by the JupyterLab main-area panel (view.ts) and the notebook
  * Workbench (widget.ts): the header (verdict, name, speed, summary), and five tabs: the diff
  * against the parent or the reference with the race list under it (a click highlights both
- * sites), the speedup against threads with its numbers, the compiled view of each loop
+ * sites), the speedup against threads with its numbers (and, when the report projects it to 64
+ * threads, each thread's share of each loop's work: work.ts), the compiled view of each loop
  * (compiled.ts), the lineage, and the report.
  *
  * What differs between the two front ends comes in as hooks: the diff (CodeMirror's merge view in
@@ -31,6 +32,11 @@ import {
 } from './plot';
 import { badge } from './table';
 import { IDiffView } from './textdiff';
+import {
+  DEFAULT_WORK_THREADS,
+  renderLoopWork,
+  renderProjectionNotes
+} from './work';
 
 export type Tab = 'code' | 'speedup' | 'compiled' | 'lineage' | 'report';
 
@@ -339,6 +345,11 @@ export class CandidateDetail {
       renderSpeedupPlot(host, points);
     }
     renderSpeedupTable(this._body, shown.report);
+    renderLoopWork(this._body, shown.report?.projection ?? null, {
+      threads: this._workThreads,
+      onThreads: threads => (this._workThreads = threads)
+    });
+    renderProjectionNotes(this._body, shown.report);
   }
 
   private _clearBody(): void {
@@ -355,6 +366,8 @@ export class CandidateDetail {
   /** The Compiled tab's picked loop (for this candidate) and its code pane (for all). */
   private _compiledLoop: number | null = null;
   private _codePane: CodePane = 'asm';
+  /** The Speedup tab's thread count for the per-thread work chart (for all candidates). */
+  private _workThreads = DEFAULT_WORK_THREADS;
   private _diff: IDiffView | null = null;
   private _figure: IDisposableView | null = null;
   private _header: HTMLElement;

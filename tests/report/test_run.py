@@ -11,7 +11,7 @@ from conftest import EXAMPLES, run_cli
 
 from parevo_lab import suite
 from parevo_lab.report import figures, run, style
-from parevo_lab.report.notebook import PLOTLY_MIME
+from parevo_lab.report.notebook import PLOTLY_MIME, to_notebook
 
 HISTOGRAM = EXAMPLES / "histogram"
 QUICK = ["--threads", "1,2"]
@@ -238,6 +238,61 @@ def test_without_chromium_export_fails_and_the_notebook_goes_without_images(run_
     assert result.returncode == 0
     assert "warning" in result.stderr and "apt-get install chromium" in result.stderr
     nbformat.validate(nbformat.read(tmp_path / "r.ipynb", as_version=4))
+
+
+def test_the_best_kernel_s_projection_table_and_loop_work_figure(tmp_path):
+    """A run whose best kernel was projected (evolve does not project yet: the report as a
+    `parevo check` would have stored it): the table and each thread's share of the work."""
+    from test_figures import PROFILE, PROJECTION
+
+    best = dict(id=2, parent_id=1, origin="rules", verdict="ok", speedup=1.45, threads=2)
+    best.update(label="prange the rows", summary="", confirmed=None, retimed=None)
+    seed = dict(best, id=1, parent_id=None, origin="seed", speedup=1.0, label="the reference")
+    data = run.RunData(
+        folder=tmp_path,
+        run={
+            "status": "finished",
+            "reason": "budget",
+            "generator": "rules",
+            "seed": 0,
+            "created": "",
+            "settings": {},
+            "best": {"id": 2},
+        },
+        task={"path": "task.py", "name": "csr", "hash": "h"},
+        task_source="def reference(): pass\n",
+        candidates=[seed, best],
+        reports={2: {"verdict": "ok", "profile": PROFILE, "projection": PROJECTION}},
+        sources={1: "def reference(): pass\n", 2: "def kernel(): pass\n"},
+    )
+    doc = run.document(data)
+    text = "\n".join(b[1] for b in doc.blocks if isinstance(b, tuple) and b[0] == "markdown")
+    assert "### Projected to 64 threads\n\nProjected, not measured" in text
+    assert "imbalance: at 4 threads" in text and "- assumed: this machine's cores" in text
+    table = next(t for t in doc.tables if t.name == "projection")
+    last = table.rows[-1]
+    assert (last["threads"], last["speedup"], last["bound"], last["dynamic"]) == (
+        64,
+        3.15,
+        "serial",
+        12.49,
+    )
+    assert "over serial numba" in table.caption
+    shown = {f.name: f.figure for f in doc.figures}
+    speedup = shown["speedup_vs_threads"]
+    assert speedup.layout.xaxis.type == "log"
+    assert "projected (static schedule, machine this)" in [t.name for t in speedup.data]
+    work = shown["loop_work"]
+    assert "at 16 threads" in work.layout.title.text
+    assert len([t for t in work.data if t.type == "bar"]) == 8  # 4 loops x 2 schedules
+    assert doc.figures[-1].code == "run_report.loop_work_figure(data)"
+    nbformat.validate(to_notebook(doc, images=False))
+    # a refused projection says why, and draws no loop figure
+    data.reports[2]["projection"] = {"status": "not_projected", "reason": "no prange loop"}
+    doc = run.document(data)
+    assert "loop_work" not in {f.name for f in doc.figures}
+    said = [b[1] for b in doc.blocks if isinstance(b, tuple) and b[0] == "markdown"]
+    assert any("Not projected beyond this machine: no prange loop" in b for b in said)
 
 
 def test_paper_style_sizes_and_fonts():
