@@ -190,7 +190,10 @@ class Workbench(anywidget.AnyWidget):
         profile = (full["report"] or {}).get("profile") or {}
         if not profile.get("ran"):
             raise ValueError(f"candidate #{candidate} was not profiled (verdict {full['verdict']})")
-        return speedup_vs_threads(profile, title=f"#{candidate} {full['label']}")
+        projection = (full["report"] or {}).get("projection")
+        return speedup_vs_threads(
+            profile, title=f"#{candidate} {full['label']}", projection=projection
+        )
 
     def __repr__(self) -> str:
         run = self.run or {}

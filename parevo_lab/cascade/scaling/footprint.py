@@ -1,10 +1,10 @@
-"""The traced replay: each prange loop entry's footprint of distinct 64-byte cache lines.
+"""The traced replay's runtime: each prange loop entry's footprint of distinct 64-byte lines.
 
-A second rewrite of the kernel (like instrument.py, without the clock): in the body of every
-outermost prange loop each element load ``a[i]`` / ``a[i, j]`` becomes ``_pf.load(a, i, table)``
-and each element store or update is preceded by ``_pf.mark(a, i, table)``, which put the
-element's cache line in an open-addressing set; at the loop's exit the set's size is the entry's
-footprint and the set is emptied. A slice or a view touches no memory until its elements are
+In the traced rewrite (instrument.py) every element load ``a[i]`` / ``a[i, j]`` of an outermost
+prange loop's body becomes ``_pf.load(a, i, *state)`` and each element store or update is
+preceded by ``_pf.mark(a, i, *state)``, which put the element's cache line in an open-addressing
+set (a store in a second set too: the lines written); at the loop's exit ``close`` records both
+sets' sizes for the entry and empties them. A slice or a view touches no memory until its elements are
 read (under the view's own name, traced then); an index by an array (a gather) is not traced
 and is counted in ``untraced``. The footprint, not the access count, is what a loop moves from
 memory once it outgrows the cache: a loop re-reading a small table hits the cache.
@@ -12,15 +12,10 @@ memory once it outgrows the cache: a loop re-reading a small table hits the cach
 
 from __future__ import annotations
 
-import ast
-import copy
-
 import numba
 import numpy as np
 from numba import types
 from numba.extending import overload
-
-from .instrument import TRACED_STATE as STATE
 
 BITS = 20  # 1M slots: past 70% full the set samples lines (see _add)
 SLOTS = 1 << BITS
@@ -204,65 +199,3 @@ def close(table, used, wtable, wused, out, loop):
         out[row, 0] = loop
         out[row, 1] = lines
         out[row, 2] = written
-
-
-# ------------------------------------------------------------------ the rewrite
-
-
-class _Body(ast.NodeTransformer):
-    """Element loads through ``_pf.load``; stores and updates marked before the statement."""
-
-    def visit_Subscript(self, node: ast.Subscript):
-        node = self.generic_visit(node)
-        if isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
-            return ast.Call(
-                func=ast.Attribute(ast.Name("_pf", ast.Load()), "load", ast.Load()),
-                args=[node.value, node.slice, *(ast.Name(s, ast.Load()) for s in STATE)],
-                keywords=[],
-            )
-        return node
-
-    def _marks(self, targets) -> list[ast.stmt]:
-        out = []
-        for target in targets:
-            elements = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
-            for element in elements:
-                if isinstance(element, ast.Subscript) and isinstance(element.value, ast.Name):
-                    index = self.visit(copy.deepcopy(element.slice))
-                    element.slice = self.visit(element.slice)
-                    call = ast.Call(
-                        func=ast.Attribute(ast.Name("_pf", ast.Load()), "mark", ast.Load()),
-                        args=[
-                            ast.Name(element.value.id, ast.Load()),
-                            index,
-                            *(ast.Name(s, ast.Load()) for s in STATE),
-                        ],
-                        keywords=[],
-                    )
-                    out.append(ast.Expr(call))
-        return out
-
-    def visit_Assign(self, node: ast.Assign):
-        node.value = self.visit(node.value)
-        return [*self._marks(node.targets), node]
-
-    def visit_AugAssign(self, node: ast.AugAssign):
-        node.value = self.visit(node.value)
-        return [*self._marks([node.target]), node]
-
-
-def traced_loop(loop: ast.For, number: int) -> list[ast.stmt]:
-    """The loop, serial, its element accesses traced, and the entry closed after it."""
-    traced = _Body()
-    inner: list[ast.stmt] = []
-    for stmt in loop.body:
-        result = traced.visit(stmt)
-        inner.extend(result if isinstance(result, list) else [result])
-    serial = ast.For(
-        target=loop.target,
-        iter=ast.Call(ast.Name("range", ast.Load()), loop.iter.args, []),
-        body=inner,
-        orelse=loop.orelse,
-    )
-    close = f"_pf.close({', '.join(STATE)}, {number})"
-    return [serial, *ast.parse(close).body]

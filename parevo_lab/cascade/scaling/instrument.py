@@ -195,8 +195,6 @@ class Instrumenter:
         self.loops.append(TimedLoop(id=number, line=loop.lineno, function=label))
         if self.mode == "timed":
             return _timed_loop(loop, number)
-        from .footprint import traced_loop
-
         return traced_loop(loop, number)
 
 
@@ -291,3 +289,65 @@ def whole(original: ast.FunctionDef, inner: str, prefix: str, state, clock: str)
     ).body[0]
     func.args.defaults = copy.deepcopy(args.defaults)
     return func
+
+
+# ------------------------------------------------------------------ the traced loop (footprint.py)
+
+
+class _Body(ast.NodeTransformer):
+    """Element loads through ``_pf.load``; stores and updates marked before the statement."""
+
+    def visit_Subscript(self, node: ast.Subscript):
+        node = self.generic_visit(node)
+        if isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
+            return ast.Call(
+                func=ast.Attribute(ast.Name("_pf", ast.Load()), "load", ast.Load()),
+                args=[node.value, node.slice, *(ast.Name(s, ast.Load()) for s in TRACED_STATE)],
+                keywords=[],
+            )
+        return node
+
+    def _marks(self, targets) -> list[ast.stmt]:
+        out = []
+        for target in targets:
+            elements = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
+            for element in elements:
+                if isinstance(element, ast.Subscript) and isinstance(element.value, ast.Name):
+                    index = self.visit(copy.deepcopy(element.slice))
+                    element.slice = self.visit(element.slice)
+                    call = ast.Call(
+                        func=ast.Attribute(ast.Name("_pf", ast.Load()), "mark", ast.Load()),
+                        args=[
+                            ast.Name(element.value.id, ast.Load()),
+                            index,
+                            *(ast.Name(s, ast.Load()) for s in TRACED_STATE),
+                        ],
+                        keywords=[],
+                    )
+                    out.append(ast.Expr(call))
+        return out
+
+    def visit_Assign(self, node: ast.Assign):
+        node.value = self.visit(node.value)
+        return [*self._marks(node.targets), node]
+
+    def visit_AugAssign(self, node: ast.AugAssign):
+        node.value = self.visit(node.value)
+        return [*self._marks([node.target]), node]
+
+
+def traced_loop(loop: ast.For, number: int) -> list[ast.stmt]:
+    """The loop, serial, its element accesses traced, and the entry closed after it."""
+    traced = _Body()
+    inner: list[ast.stmt] = []
+    for stmt in loop.body:
+        result = traced.visit(stmt)
+        inner.extend(result if isinstance(result, list) else [result])
+    serial = ast.For(
+        target=loop.target,
+        iter=ast.Call(ast.Name("range", ast.Load()), loop.iter.args, []),
+        body=inner,
+        orelse=loop.orelse,
+    )
+    close = f"_pf.close({', '.join(TRACED_STATE)}, {number})"
+    return [serial, *ast.parse(close).body]
