@@ -117,7 +117,8 @@ export function idealSpeedup(threads: number[]): number[] {
   return threads.map(p => p);
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(
+/** An SVG element with its attributes (and text), appended to `parent`. */
+export function svg<K extends keyof SVGElementTagNameMap>(
   tag: K,
   attrs: Record<string, string | number>,
   parent: Element,
@@ -132,6 +133,32 @@ function svg<K extends keyof SVGElementTagNameMap>(
   }
   parent.appendChild(node);
   return node;
+}
+
+/** A horizontal grid line at height `y` from `left` to `right`, its label at the left. */
+export function gridRow(
+  root: SVGElement,
+  y: number,
+  label: string,
+  left: number,
+  right: number
+): void {
+  svg(
+    'line',
+    { x1: left, x2: right, y1: y, y2: y, class: 'jp-ParevoPlot-grid' },
+    root
+  );
+  svg(
+    'text',
+    {
+      x: left - 4,
+      y: y + 3,
+      class: 'jp-ParevoPlot-tick',
+      'text-anchor': 'end'
+    },
+    root,
+    label
+  );
 }
 
 export const PLOT = {
@@ -270,28 +297,7 @@ export function renderSpeedupPlot(
     drawBands(root, projection, x, y(top));
   }
   for (const v of ticks) {
-    svg(
-      'line',
-      {
-        x1: pad.left,
-        x2: width - pad.right,
-        y1: y(v),
-        y2: y(v),
-        class: 'jp-ParevoPlot-grid'
-      },
-      root
-    );
-    svg(
-      'text',
-      {
-        x: pad.left - 4,
-        y: y(v) + 3,
-        class: 'jp-ParevoPlot-tick',
-        'text-anchor': 'end'
-      },
-      root,
-      String(v)
-    );
+    gridRow(root, y(v), String(v), pad.left, width - pad.right);
   }
   for (const p of xTicks(points)) {
     svg(

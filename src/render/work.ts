@@ -10,9 +10,7 @@
  * assumed; projected, not measured.
  */
 import { el } from '../dom';
-import { firstLimit, projectionOf } from './plot';
-
-const SVG = 'http://www.w3.org/2000/svg';
+import { firstLimit, gridRow, projectionOf, svg } from './plot';
 
 /** The thread counts a student can pick, and the one shown first. */
 export const WORK_THREADS = [2, 4, 8, 16, 32, 64];
@@ -69,23 +67,6 @@ export function busiest(
   return shares && shares.length ? Math.max(...shares) : null;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | number>,
-  parent: Element,
-  text?: string
-): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    node.setAttribute(key, String(value));
-  }
-  if (text !== undefined) {
-    node.appendChild(document.createTextNode(text));
-  }
-  parent.appendChild(node);
-  return node;
-}
-
 const percent = (v: number) =>
   `${(100 * v).toFixed(v > 0 && v < 0.1 ? 1 : 0)}%`;
 
@@ -124,28 +105,7 @@ export function renderLoopBars(
   const y = (v: number) =>
     height - pad.bottom - (v / top) * (height - pad.top - pad.bottom);
   for (const v of [0, top / 2, top]) {
-    svg(
-      'line',
-      {
-        x1: pad.left,
-        x2: width - pad.right,
-        y1: y(v),
-        y2: y(v),
-        class: 'jp-ParevoPlot-grid'
-      },
-      root
-    );
-    svg(
-      'text',
-      {
-        x: pad.left - 4,
-        y: y(v) + 3,
-        class: 'jp-ParevoPlot-tick',
-        'text-anchor': 'end'
-      },
-      root,
-      percent(v)
-    );
+    gridRow(root, y(v), percent(v), pad.left, width - pad.right);
   }
   const slot = (width - pad.left - pad.right) / threads;
   const bar = (slot * 0.8) / Math.max(1, schedules.length);
