@@ -22,6 +22,11 @@ def test_check_ok_prints_a_readable_report_and_exits_0(examples):
     assert result.stdout.startswith("PASS ok")
     assert "prange at line 11: parallel" in result.stdout
     assert "vs_serial" in result.stdout and "serial numba reference" in result.stdout
+    # the projection made in the profile child, read by the parent, printed as projected
+    assert "projection (vs serial, static schedule, machine 'this'; projected, not measured)" in (
+        result.stdout
+    )
+    assert " · 64: " in result.stdout and "assumed: " in result.stdout
 
 
 def test_check_json_is_one_object_with_the_contract_keys(kernels):
@@ -38,7 +43,11 @@ def test_check_json_is_one_object_with_the_contract_keys(kernels):
     assert result.returncode == 0, result.stderr
     assert "deprecated" not in result.stderr
     report = json.loads(result.stdout)  # exactly one object: anything else fails to parse
-    assert {"verdict", "compile", "verify", "races", "profile"} <= set(report)
+    assert {"verdict", "compile", "verify", "races", "profile", "projection"} <= set(report)
+    projection = report["projection"]
+    assert projection["status"] == "projected", projection["reason"]
+    assert [p["threads"] for p in projection["points"]] == [1, 2, 4, 8, 16, 32, 64]
+    assert projection["kind"] == "vs_serial" and projection["loops"][0]["per_thread"]["static"]
     speedup = report["profile"]["speedup"]
     assert set(speedup) == {"vs_serial", "vs_serial_same_flags", "codegen", "self", "vs_python"}
     assert set(speedup["vs_serial"]) == {"1", "2"}
