@@ -245,3 +245,39 @@ def test_calibrate_refuses_bad_arguments_in_one_line(tmp_path, args, says):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and says in lines[0], run.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_check_projects_onto_a_machine_profile_file(tmp_path):
+    """`parevo check --machine FILE`: the same replay, projected onto the file's machine (a
+    profile without fork-join costs, so every region is free and the notes say so)."""
+    profile = tmp_path / "wide.json"
+    profile.write_text(
+        json.dumps(
+            {
+                "name": "wide",
+                "cores": 32,
+                "compute_speedup": {"1": 1.0, "32": 30.0},
+                "bandwidth_gbs": {"1": 20.0, "32": 400.0},
+                "clock_ratio": 2.0,
+            }
+        )
+    )
+    root = Path(__file__).parents[2]
+    run = subprocess.run(
+        [sys.executable, "-m", "parevo_lab.cli", "check",
+         str(root / "examples/csr_neighbour_sum/task.py"),
+         str(root / "examples/csr_neighbour_sum/kernel.py"),
+         "--threads", "1,2", "--profile-budget", "0.2", "--no-compiled-view", "--no-store",
+         "--machine", str(profile), "--json"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    projection = json.loads(run.stdout)["projection"]
+    assert projection["machine"] == "wide"
+    assert [p["threads"] for p in projection["points"]] == [1, 2, 4, 8, 16, 32]  # its cores
+    assert "regions are free" in " ".join(projection["notes"])
+    # a core twice as fast halves every time; the speedup over serial numba stays what it was
+    one = projection["points"][0]
+    assert one["speedup"] == pytest.approx(
+        json.loads(run.stdout)["profile"]["speedup"]["vs_serial"]["1"]["value"], rel=0.02
+    )
