@@ -34,6 +34,18 @@ def load_function(module, name: str):
     )
 
 
+# numba options that change the code a function compiles to, not whether it runs in parallel
+_NOT_CODEGEN = ("parallel", "nogil", "cache", "nopython", "boundscheck", "forceobj")
+
+
+def codegen_flags(options: dict) -> dict:
+    """The jit options that change a function's code generation (``fastmath``, ``error_model``,
+    ``inline``, ...): what the serial reference is also compiled with (so the headline speedup
+    splits into what the flags give and what the threads give), and what the projection's serial
+    replays of a function keep."""
+    return {k: v for k, v in options.items() if k not in _NOT_CODEGEN}
+
+
 def arity_problem(
     py_func, name: str, given: int, reference_names: list[str]
 ) -> CompileError | None:

@@ -15,6 +15,7 @@ import time
 
 from ..results import Failure, Speedup, Timing, VerifyCase
 from ..task import CHECK_SEEDS, Mismatch, fresh_copy, judge
+from .compile import codegen_flags
 
 MIN_SAMPLES = 5
 MAX_SAMPLES = 200
@@ -132,17 +133,6 @@ def run(session) -> None:
         )
     else:
         emit({"type": "timing", "who": "python", "threads": 1, "samples": samples})
-
-
-# numba options that change the code a function compiles to, not whether it runs in parallel
-_NOT_CODEGEN = ("parallel", "nogil", "cache", "nopython", "boundscheck", "forceobj")
-
-
-def codegen_flags(options: dict) -> dict:
-    """The candidate's jit options that change its code generation (``fastmath``,
-    ``error_model``, ``inline``, ...): what the serial reference is also compiled with, so that
-    the headline speedup splits into what the flags give and what the threads give."""
-    return {k: v for k, v in options.items() if k not in _NOT_CODEGEN}
 
 
 def flags_text(flags: dict) -> str:

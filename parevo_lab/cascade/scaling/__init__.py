@@ -13,16 +13,18 @@ docs/scaling.md explains the model and its validation.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import sys
 import time
 from pathlib import Path
 
-from ...task import fresh_copy
+from ...task import fresh_copy, source_hash
+from ..compile import codegen_flags
 from . import clock, footprint
 from .instrument import Instrumenter
 
-RUNS = 3  # timed replays; the one with the median total is kept
+RUNS = 3  # timed replays; each block keeps its least cost over them (_least_disturbed)
 MAX_BLOCKS = 2048  # kept in the report over all loops and entries (re-binned beyond)
 MIN_BLOCKS = 128  # kept per loop however many loops there are (two per thread at 64)
 
@@ -225,18 +227,18 @@ def build(module, function: str, traced: bool = False):
     from ...kernel import materialise
 
     replay = Instrumenter(module, "traced" if traced else "timed").kernel(function)
-    ours = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (clock, footprint))
     generated: dict[str, str] = {}
     for home, source in replay.modules.items():
         for func in source.functions:
             original = func.name.removeprefix("_pt_timed_").removeprefix("_pf_traced_")
             original = original.removeprefix("_pt_run_")
-            flags = _codegen(vars(sys.modules[home]).get(original))
+            dispatcher = vars(sys.modules[home]).get(original)
+            flags = codegen_flags(getattr(dispatcher, "targetoptions", None) or {})
             func.decorator_list = [
                 ast.parse(f"_pt_numba.njit(cache=True, **{flags!r})", mode="eval").body
             ]
         header = [
-            f"# {'traced' if traced else 'timed'} replay of {home}, ours {hash_of(ours)}",
+            f"# {'traced' if traced else 'timed'} replay of {home}, ours {_runtime_hash()}",
             "import importlib as _pt_importlib",
             f"_pt_home = _pt_importlib.import_module({home!r})",
             "globals().update({k: v for k, v in vars(_pt_home).items() if not k.startswith('__')})",
@@ -257,13 +259,8 @@ def build(module, function: str, traced: bool = False):
     return getattr(root, replay.entry), replay
 
 
-def _codegen(dispatcher) -> dict:
-    """The jit options of ``dispatcher`` that change its code (fastmath, ...), for its clone."""
-    options = getattr(dispatcher, "targetoptions", None) or {}
-    return {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck")}
-
-
-def hash_of(text: str) -> str:
-    from ...task import source_hash
-
+@functools.cache
+def _runtime_hash() -> str:
+    """The clock's and the footprint set's source: a change compiles the replays anew."""
+    text = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (clock, footprint))
     return source_hash(text)[:16]

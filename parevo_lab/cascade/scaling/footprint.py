@@ -86,94 +86,73 @@ def _add(table, used, address):
             _insert(table, used, kept[n], _hash(kept[n]))
 
 
+def _touch(a, idx, written, table, used, wtable, wused, out):
+    """Put the line of element ``a[idx]`` in the set (and in the written set when
+    ``written``); typed by the overload below."""
+
+
+def _element(a, idx):
+    """``a[idx]``'s address: ``idx`` a tuple of integers, one per dimension, wrapped like
+    numpy wraps a negative index."""
+    address = np.int64(a.ctypes.data)  # uintp + int64 would be a float in numba
+    for k in range(len(idx)):
+        i = idx[k]
+        if i < 0:
+            i += a.shape[k]
+        address += i * a.strides[k]
+    return address
+
+
+_element_jit = numba.njit(_element)
+
+
+@overload(_touch)
+def _touch_typed(a, idx, written, table, used, wtable, wused, out):
+    if isinstance(a, types.Array):
+        if isinstance(idx, types.Integer) and a.ndim == 1:
+
+            def one(a, idx, written, table, used, wtable, wused, out):
+                address = _element_jit(a, (idx,))
+                _add(table, used, address)
+                if written:
+                    _add(wtable, wused, address)
+
+            return one
+        if (
+            isinstance(idx, types.UniTuple)
+            and isinstance(idx.dtype, types.Integer)
+            and idx.count == a.ndim
+        ):
+
+            def element(a, idx, written, table, used, wtable, wused, out):
+                address = _element_jit(a, idx)
+                _add(table, used, address)
+                if written:
+                    _add(wtable, wused, address)
+
+            return element
+        parts = idx.types if isinstance(idx, types.BaseTuple) else (idx,)
+        if any(isinstance(p, types.Array) for p in parts):  # a gather or scatter: not followed
+
+            def counted(a, idx, written, table, used, wtable, wused, out):
+                out[0, 1] += 1
+
+            return counted
+    # a slice or a row (a view: no memory touched yet), or not an array
+    return lambda a, idx, written, table, used, wtable, wused, out: None
+
+
+@numba.njit(cache=True)
 def load(a, idx, table, used, wtable, wused, out):
+    """``a[idx]``, its line put in the set."""
+    _touch(a, idx, False, table, used, wtable, wused, out)
     return a[idx]
 
 
+@numba.njit(cache=True)
 def mark(a, idx, table, used, wtable, wused, out):
-    return None
-
-
-def _address_impl(a, idx):
-    """An implementation of ``address(a, idx)`` for these types, or None (not an element)."""
-    if not isinstance(a, types.Array):
-        return None
-    if isinstance(idx, types.Integer) and a.ndim == 1:
-
-        def one(a, idx):
-            i = idx + a.shape[0] if idx < 0 else idx
-            return a.ctypes.data + i * a.strides[0]
-
-        return one
-    if isinstance(idx, types.UniTuple) and isinstance(idx.dtype, types.Integer):
-        if idx.count == a.ndim == 2:
-
-            def two(a, idx):
-                i = idx[0] + a.shape[0] if idx[0] < 0 else idx[0]
-                j = idx[1] + a.shape[1] if idx[1] < 0 else idx[1]
-                return a.ctypes.data + i * a.strides[0] + j * a.strides[1]
-
-            return two
-        if idx.count == a.ndim == 3:
-
-            def three(a, idx):
-                i = idx[0] + a.shape[0] if idx[0] < 0 else idx[0]
-                j = idx[1] + a.shape[1] if idx[1] < 0 else idx[1]
-                k = idx[2] + a.shape[2] if idx[2] < 0 else idx[2]
-                return a.ctypes.data + i * a.strides[0] + j * a.strides[1] + k * a.strides[2]
-
-            return three
-    return None
-
-
-def _untraced(a, idx) -> bool:
-    """An array indexed by an array: a gather or scatter the set does not follow."""
-    if not isinstance(a, types.Array):
-        return False
-    parts = idx.types if isinstance(idx, types.BaseTuple) else (idx,)
-    return any(isinstance(p, types.Array) for p in parts)
-
-
-@overload(load)
-def _load(a, idx, table, used, wtable, wused, out):
-    address = _address_impl(a, idx)
-    if address is not None:
-        addr = numba.njit(address)
-
-        def traced(a, idx, table, used, wtable, wused, out):
-            _add(table, used, addr(a, idx))
-            return a[idx]
-
-        return traced
-    if _untraced(a, idx):
-
-        def counted(a, idx, table, used, wtable, wused, out):
-            out[0, 1] += 1
-            return a[idx]
-
-        return counted
-    return lambda a, idx, table, used, wtable, wused, out: a[idx]
-
-
-@overload(mark)
-def _mark(a, idx, table, used, wtable, wused, out):
-    address = _address_impl(a, idx)
-    if address is not None:
-        addr = numba.njit(address)
-
-        def traced(a, idx, table, used, wtable, wused, out):
-            address = addr(a, idx)
-            _add(table, used, address)
-            _add(wtable, wused, address)
-
-        return traced
-    if _untraced(a, idx):
-
-        def counted(a, idx, table, used, wtable, wused, out):
-            out[0, 1] += 1
-
-        return counted
-    return lambda a, idx, table, used, wtable, wused, out: None
+    """Before ``a[idx] = ...``: its line put in both sets."""
+    _touch(a, idx, True, table, used, wtable, wused, out)
 
 
 @numba.njit(cache=True)

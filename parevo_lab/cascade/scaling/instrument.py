@@ -77,6 +77,7 @@ class Instrumenter:
         self.modules: dict[str, ModuleSource] = {}
         self.trees: dict[str, dict[str, ast.FunctionDef]] = {}
         self.cloned: dict[tuple[str, str], str] = {}
+        self.pranges: dict[tuple[str, str], bool] = {}  # has_prange, once per function
 
     # ------------------------------------------------------------ what a call reaches
 
@@ -92,9 +93,9 @@ class Instrumenter:
                 self.trees[home] = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
         return self.trees[home]
 
-    def target(self, home: str, func: ast.expr) -> tuple[str, str] | None:
-        """The (home module, function name) a call of ``func`` from ``home`` reaches when it is
-        an ``@njit`` function whose source is at hand; None otherwise."""
+    def dispatcher(self, home: str, func: ast.expr):
+        """The ``@njit`` function a call of ``func`` (``f`` or ``module.f``) from code of the
+        module ``home`` reaches, or None."""
         module = sys.modules.get(home)
         parts = []
         node = func
@@ -106,7 +107,12 @@ class Instrumenter:
         value = vars(module).get(node.id)
         for part in reversed(parts):
             value = getattr(value, part, None)
-        dispatcher = _dispatcher(value)
+        return _dispatcher(value)
+
+    def target(self, home: str, func: ast.expr) -> tuple[str, str] | None:
+        """(home module, function name) of the ``@njit`` function a call of ``func`` from
+        ``home`` reaches, when its source is at hand; None otherwise."""
+        dispatcher = self.dispatcher(home, func)
         if dispatcher is None:
             return None
         py_func = dispatcher.py_func
@@ -115,16 +121,23 @@ class Instrumenter:
             return None
         return callee_home, py_func.__name__
 
-    def has_prange(self, key: tuple[str, str], seen: frozenset = frozenset()) -> bool:
+    def has_prange(self, key: tuple[str, str]) -> bool:
+        """The function ``key`` runs a prange loop, itself or through a function it calls."""
+        if key not in self.pranges:
+            self.pranges[key] = False  # a recursion back here counts as none (rare in numba)
+            self.pranges[key] = self._runs_prange(key)
+        return self.pranges[key]
+
+    def _runs_prange(self, key: tuple[str, str]) -> bool:
         func = self._functions(key[0]).get(key[1])
-        if func is None or key in seen:
+        if func is None:
             return False
         for node in ast.walk(func):
             if is_prange(node):
                 return True
             if isinstance(node, ast.Call):
                 callee = self.target(key[0], node.func)
-                if callee and self.has_prange(callee, seen | {key}):
+                if callee and self.has_prange(callee):
                     return True
         return False
 
@@ -220,16 +233,11 @@ class _Calls(ast.NodeTransformer):
                 )
             node.args[:0] = [ast.Name(s, ast.Load()) for s in self.owner.state]
         elif key is None:
+            dispatcher = self.owner.dispatcher(self.home, node.func)
             name = ast.unparse(node.func)
-            module = sys.modules.get(self.home)
-            head = name.split(".")[0]
-            value = vars(module).get(head) if module else None
-            for part in name.split(".")[1:]:
-                value = getattr(value, part, None)
-            dispatcher = _dispatcher(value)
-            if dispatcher is not None and dispatcher.targetoptions.get("parallel"):
-                if name not in self.owner.opaque:
-                    self.owner.opaque.append(name)
+            parallel = dispatcher is not None and dispatcher.targetoptions.get("parallel")
+            if parallel and name not in self.owner.opaque:
+                self.owner.opaque.append(name)
         return node
 
 
