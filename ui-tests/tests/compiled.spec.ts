@@ -1,7 +1,7 @@
 import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SMALL_RUNS, notebook } from './notebook';
+import { SMALL_RUNS, notebook, openWithSidebar } from './notebook';
 
 /**
  * The Compiled tab in a real JupyterLab with the real server: a sum (a float reduction) evolved
@@ -37,19 +37,11 @@ test('the Compiled tab: loops, findings, and source linked to assembly both ways
 }) => {
   test.setTimeout(480_000);
   const name = 'compiled.ipynb';
-  await page.contents.uploadContent(
-    notebook([SUM_TASK]),
-    'text',
-    `${tmpPath}/${name}`
-  );
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="parevo-sidebar"]')
-    .click();
-  const sidebar = page.locator('#parevo-sidebar');
-  await expect(sidebar.locator('.jp-ParevoSidebar-notebook')).toContainText(
-    name
+  const sidebar = await openWithSidebar(
+    page,
+    tmpPath,
+    name,
+    notebook([SUM_TASK])
   );
 
   // Evolve the task cell (budget 4 from the settings): seed, prange, then the fixes it calls for.

@@ -1,4 +1,5 @@
-import { galata } from '@jupyterlab/galata';
+import { expect, galata, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 
 /** A notebook (nbformat 4) of code cells, as text to upload with page.contents.uploadContent. */
 export function notebook(cells: string[]): string {
@@ -33,3 +34,26 @@ export const SMALL_RUNS = {
     'parevo-lab:plugin': { budget: 4, threads: [1, 2] }
   }
 };
+
+/**
+ * Upload `content` as the notebook `name` under `folder`, open it, open the ParEVO sidebar and
+ * wait until the sidebar follows that notebook. Returns the sidebar.
+ */
+export async function openWithSidebar(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  name: string,
+  content: string
+): Promise<Locator> {
+  await page.contents.uploadContent(content, 'text', `${folder}/${name}`);
+  await page.notebook.openByPath(`${folder}/${name}`);
+  await page.notebook.activate(name);
+  await page
+    .locator('.jp-SideBar.jp-mod-left [data-id="parevo-sidebar"]')
+    .click();
+  const sidebar = page.locator('#parevo-sidebar');
+  await expect(sidebar.locator('.jp-ParevoSidebar-notebook')).toContainText(
+    name
+  );
+  return sidebar;
+}

@@ -1,7 +1,7 @@
 import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SMALL_RUNS, notebook } from './notebook';
+import { SMALL_RUNS, notebook, openWithSidebar } from './notebook';
 
 /**
  * The projection to 64 threads in a real JupyterLab with the real server: the CSR neighbour sum
@@ -34,19 +34,11 @@ test('the Speedup tab of a check: projected to 64 threads, and the share of the 
 }) => {
   test.setTimeout(300_000);
   const name = 'projection.ipynb';
-  await page.contents.uploadContent(
-    notebook([TASK, KERNEL]),
-    'text',
-    `${tmpPath}/${name}`
-  );
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="parevo-sidebar"]')
-    .click();
-  const sidebar = page.locator('#parevo-sidebar');
-  await expect(sidebar.locator('.jp-ParevoSidebar-notebook')).toContainText(
-    name
+  const sidebar = await openWithSidebar(
+    page,
+    tmpPath,
+    name,
+    notebook([TASK, KERNEL])
   );
 
   // Check the kernel cell: compile, verify, race-check, profile at 1 and 2 threads, project.
