@@ -150,18 +150,30 @@ def project(
         moved = 0.0 if resident else float(entry.get("bytes") or 0.0)
         prepared.append((loop, entry, _prefix(entry["costs"]), moved))
 
+    splits: dict[tuple[int, int, str], list[float]] = {}
+
+    def split(index: int, p: int, schedule: str) -> list[float]:
+        """Per-thread work of entry ``index`` at ``p`` threads (computed once: the points, the
+        limit's sentence and each loop's picture read the same split)."""
+        key = (index, p, schedule)
+        if key not in splits:
+            _, entry, prefix, _ = prepared[index]
+            n, block = entry["iterations"], entry["block"]
+            splits[key] = (
+                static_split(prefix, block, n, p)
+                if schedule == "static"
+                else dynamic_split(prefix, block, n, p, dynamic_chunk(n, p))
+            )
+        return splits[key]
+
     def at(p: int, schedule: str):
         eff = machine.efficiency(p)
         terms = dict.fromkeys(BOUNDS, 0.0)
         terms["serial"] = scale * serial_s
         terms["overhead"] = regions * machine.fork_join(p)
         worst = None
-        for loop, entry, prefix, moved in prepared:
-            n, block = entry["iterations"], entry["block"]
-            if schedule == "static":
-                per_thread = static_split(prefix, block, n, p)
-            else:
-                per_thread = dynamic_split(prefix, block, n, p, dynamic_chunk(n, p))
+        for index, (loop, entry, prefix, moved) in enumerate(prepared):
+            per_thread = split(index, p, schedule)
             total = prefix[-1]
             longest = max(per_thread) if per_thread else 0.0
             even = scale * total / p / eff
@@ -181,7 +193,7 @@ def project(
     points, dynamic = [], []
     for schedule, out in (("static", points), ("dynamic", dynamic)):
         for p in threads:
-            time_s, terms, _ = at(p, schedule)
+            time_s, terms, worst = at(p, schedule)
             speedup = (base if base else one) / time_s if time_s > 0 else 0.0
             bound = limiting(terms, time_s)
             out.append(
@@ -193,27 +205,23 @@ def project(
                     terms={b: round(v, 9) for b, v in terms.items()},
                 )
             )
-    for point in points:
-        _, _, worst = at(point.threads, "static")
-        point.detail = _detail(point, worst)
+            if schedule == "static":
+                out[-1].detail = _detail(out[-1], worst)
 
     shown = [p for p in thread_counts() if p <= max(threads)]
     loop_work = []
     for loop in loops:
-        mine = [(e, pre) for lp, e, pre, _ in prepared if lp is loop]
+        indices = [i for i, (lp, *_) in enumerate(prepared) if lp is loop]
+        mine = [(prepared[i][1], prepared[i][2]) for i in indices]
         total = sum(pre[-1] for _, pre in mine)
         per_thread = {"static": {}, "dynamic": {}}
         for p in shown:
             for schedule in per_thread:
-                sums = [0.0] * p
-                for e, pre in mine:
-                    n, block = e["iterations"], e["block"]
-                    split = (
-                        static_split(pre, block, n, p)
-                        if schedule == "static"
-                        else dynamic_split(pre, block, n, p, dynamic_chunk(n, p))
-                    )
-                    sums = [a + b for a, b in zip(sums, split, strict=True)]
+                sums = [
+                    sum(work)
+                    for work in zip(*(split(i, p, schedule) for i in indices), strict=True)
+                ]
+                sums = sums or [0.0] * p
                 per_thread[schedule][str(p)] = [round(s / total, 5) if total else 0.0 for s in sums]
         loop_work.append(
             LoopWork(
@@ -274,12 +282,3 @@ def _detail(point: ProjectionPoint, worst) -> str:
         "imbalance": "the longest thread's excess work",
     }[point.bound]
     return f"{point.bound}: {100 * share:.0f}% of the projected time at {p} threads is {words}"
-
-
-def reproject(
-    projection: Projection, machine: MachineProfile, one_thread_s, serial_s
-) -> Projection:
-    """The same measurement projected for another machine."""
-    if not projection.measured:
-        return projection
-    return project(projection.measured, machine, one_thread_s, serial_s)
