@@ -52,6 +52,7 @@ class TaskRow:
             "verdict": self.verdict,
             "speedup": best["speedup_n"] if best else None,
             "threads": best["threads"] if best else None,
+            "projected": bool(best and best.get("projected")),
             "speedup_max": best["speedup_max"] if best else None,
             "threads_max": best["threads_max"] if best else None,
             "baseline": best["baseline"] if best else None,
@@ -74,6 +75,7 @@ class BenchResult:
     rows: list[TaskRow]
     machine: dict = field(default_factory=dict)
     seconds: float = 0.0
+    target_threads: int | None = None  # speedup_n at this thread count (projected beyond cores)
 
     def metrics(self) -> dict:
         """{"overall": {...}, "by_category": {category: {...}}, "by_suite": {suite: {...}}}."""
@@ -91,6 +93,7 @@ class BenchResult:
             "k": self.ks,
             "machine": self.machine,
             "seconds": round(self.seconds, 1),
+            "target_threads": self.target_threads,
             "metrics": self.metrics(),
             "tasks": [r.to_dict() for r in self.rows],
         }
@@ -126,6 +129,7 @@ def run(
     work: Path | None = None,
     generator_settings: dict | None = None,
     executor=None,
+    target_threads: int | None = None,
 ) -> BenchResult:
     """Evaluate up to ``samples`` candidates per task from ``solver``; ``record(task, candidate,
     report)`` is called after each evaluation of a file (the CLI stores it). For a generator, each
@@ -135,7 +139,8 @@ def run(
     With an executor of several slots (``--executor dask``), that many tasks are worked on at
     once, each evolution evaluating one candidate at a time (so its lineage is the one a local run
     with the same seed gives); ``progress`` and ``record`` are still called from this thread
-    only, as the tasks finish."""
+    only, as the tasks finish. ``target_threads`` P: each sample's speedup_n is at P, projected
+    where P exceeds this machine's cores (``metrics.sample_of``; evolutions rank by it too)."""
     import concurrent.futures
     import tempfile
 
@@ -172,9 +177,10 @@ def run(
                     work,
                     generator_settings,
                     executor,
+                    target_threads,
                 )
             )
-        return list(_from_files(task, entry, folder, samples, options, executor))
+        return list(_from_files(task, entry, folder, samples, options, executor, target_threads))
 
     def collect(done: int, entry: Entry, found) -> None:
         nonlocal ceiling
@@ -216,10 +222,11 @@ def run(
         rows=[rows[e.id] for e in entries],
         machine={**machine_facts(), "ceiling": ceiling, "executor": executor.describe()},
         seconds=time.monotonic() - started,
+        target_threads=target_threads,
     )
 
 
-def _from_files(task, entry: Entry, folder: Path, samples: int, options, executor):
+def _from_files(task, entry: Entry, folder: Path, samples: int, options, executor, target=None):
     from .kernel import load_kernel
     from .metrics import sample_of
 
@@ -230,13 +237,24 @@ def _from_files(task, entry: Entry, folder: Path, samples: int, options, executo
     futures = [executor.submit(task, candidate, options) for candidate in candidates]
     for path, candidate, future in zip(files, candidates, futures, strict=True):
         report = future.result()
-        sample = sample_of(report)
+        sample = sample_of(report, target)
         sample["candidate"] = str(path)
         sample["summary"] = report.summary
         yield sample, report.to_dict(), (task, candidate, report)
 
 
-def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, settings, executor):
+def _evolved(
+    task,
+    entry: Entry,
+    solver,
+    samples,
+    options,
+    budget,
+    work: Path,
+    settings,
+    executor,
+    target=None,
+):
     """One evolution per sample; the sample is its best generated candidate, each evolution
     evaluating one candidate at a time (the bench's lanes are its tasks)."""
     from .evolution import Budget, best_of, evolve
@@ -255,6 +273,7 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             generator_settings=settings,
             executor=executor,
             in_flight=1,
+            target_threads=target,
         )
         generated = [m for m in result.candidates if m.origin != "seed" and m.evaluated]
         best = best_of(generated)
@@ -265,7 +284,7 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
             report = None
         else:
             report = chosen.report or {"verdict": chosen.verdict}
-            sample = sample_of(report)
+            sample = sample_of(report, target)
             sample["summary"] = chosen.label
             sample["candidate"] = f"{out / 'run.sqlite'}#candidate-{chosen.id}"
         sample["evaluations"] = result.evaluations
@@ -273,6 +292,6 @@ def _evolved(task, entry: Entry, solver, samples, options, budget, work: Path, s
         first = next((m for m in result.candidates if m.origin != "seed" and m.ok), None)
         if first is not None and first.report:
             # the first correct candidate's speedup at the same thread count as the best's
-            sample["first_ok_speedup"] = sample_of(first.report).get("speedup_n")
+            sample["first_ok_speedup"] = sample_of(first.report, target).get("speedup_n")
         sample["stopped"] = result.reason
         yield sample, report, None

@@ -1,8 +1,11 @@
 """What parallelism can give on this machine: measured once (per CPU, core count and numba), cached.
 
-Two kernels, timed at every thread count of the sweep: a compute-bound one (no memory traffic:
-its speedup is the ceiling for kernels that compute) and the STREAM triad (its GB/s bound every
-kernel that streams memory). A candidate's speedup is shown beside these, never alone.
+Three kernels, timed at every thread count of the sweep: a compute-bound one (no memory traffic,
+one long dependent chain a thread: its speedup is the ceiling for kernels that compute), a
+typical loop (all pairs of a small point set: loads from cache, arithmetic with many operations in
+flight, a compare; what cores that share their units with a sibling thread give ordinary code,
+which the scaling model projects with) and the STREAM triad (its GB/s bound every kernel that
+streams memory). A candidate's speedup is shown beside these, never alone.
 Runs inside the sandboxed profile child, where thread pools are already capped.
 """
 
@@ -22,6 +25,7 @@ import numpy as np
 TRIAD_ELEMENTS = 1 << 23  # 3 arrays of 64 MiB: far beyond any cache here
 COMPUTE_ELEMENTS = 1 << 15
 COMPUTE_STEPS = 400
+LOOP_POINTS = 1 << 12  # 16.8M pairs: about 20 ms at 1 thread
 
 
 @numba.njit(parallel=True, cache=True)
@@ -33,6 +37,20 @@ def _compute(x, steps):
             v = v * 1.000001 + 0.5 / (1.0 + v * v)
         out[i] = v
     return out
+
+
+@numba.njit(parallel=True, cache=True)
+def _loop(x, y, out):
+    n = x.shape[0]
+    for i in numba.prange(n):
+        best = np.inf
+        for j in range(n):
+            dx = x[i] - x[j]
+            dy = y[i] - y[j]
+            d = dx * dx + dy * dy
+            if d < best and j != i:
+                best = d
+        out[i] = best
 
 
 @numba.njit(parallel=True, cache=True)
@@ -110,10 +128,13 @@ def measure(threads: list[int]) -> dict:
     a = np.empty(TRIAD_ELEMENTS)
     b = np.ones(TRIAD_ELEMENTS)
     c = np.ones(TRIAD_ELEMENTS)
-    compute, bandwidth, fork_join = {}, {}, {}
+    points = np.random.default_rng(1).random((2, LOOP_POINTS))
+    nearest = np.empty(LOOP_POINTS)
+    compute, loop, bandwidth, fork_join = {}, {}, {}, {}
     for p in sorted(threads):
         numba.set_num_threads(p)
         compute[str(p)] = _median_time(_compute, x, COMPUTE_STEPS)
+        loop[str(p)] = _median_time(_loop, points[0], points[1], nearest)
         seconds = _median_time(_triad, a, b, c, 3.0)
         bandwidth[str(p)] = round(3 * 8 * TRIAD_ELEMENTS / seconds / 1e9, 2)
         fork_join[str(p)] = _fork_join_us(p)
@@ -121,6 +142,7 @@ def measure(threads: list[int]) -> dict:
     base_bw = bandwidth[str(min(threads))]
     return {
         "compute_speedup": {p: round(one / t, 3) for p, t in compute.items()},
+        "loop_speedup": {p: round(loop[str(min(threads))] / t, 3) for p, t in loop.items()},
         "bandwidth_gbs": bandwidth,
         "bandwidth_speedup": {p: round(bw / base_bw, 3) for p, bw in bandwidth.items()},
         "fork_join_us": fork_join,
@@ -136,7 +158,7 @@ def ceiling(threads: list[int], cache_dir: str | Path) -> dict:
     if path.exists():
         try:
             cached = json.loads(path.read_text())
-            if "fork_join_us" in cached:  # older calibrations lack what the projection needs
+            if "loop_speedup" in cached:  # older calibrations lack what the projection needs
                 return {**cached, "cached": True, "path": str(path)}
         except (OSError, ValueError):
             pass

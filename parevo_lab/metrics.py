@@ -4,7 +4,9 @@ speedup_max@k, with the unbiased estimators.
 A *sample* is one evaluated candidate for one task, reduced to a dict by ``sample_of(report)``:
 ``built`` (it compiled), ``correct`` (verdict ok), ``threads`` (the largest thread count timed),
 ``speedup_n`` (vs_serial at that thread count), ``speedup_max`` (the best vs_serial over the thread
-counts) and ``threads_max`` (the thread count that gave it).
+counts) and ``threads_max`` (the thread count that gave it). With a target thread count P
+(``parevo evolve/bench --target-threads``): ``speedup_n`` at P, measured where P was timed, else
+the scaling model's projection to P (``projected`` true, ``bound`` the limit it names, no interval).
 
 - pass@k = mean over tasks of 1 - C(N - c, k) / C(N, k) (N samples, c correct); build@k likewise.
 - speedup_n@k = mean over tasks of E[the best speedup among k samples drawn without replacement
@@ -32,8 +34,9 @@ from __future__ import annotations
 from math import comb
 
 
-def sample_of(report) -> dict:
-    """The figures of one evaluation (a ``results.Report`` or its dict) that the metrics need."""
+def sample_of(report, target_threads: int | None = None) -> dict:
+    """The figures of one evaluation (a ``results.Report`` or its dict) that the metrics need;
+    ``target_threads``: ``speedup_n`` at that thread count (measured or projected, see above)."""
     data = report if isinstance(report, dict) else report.to_dict()
     verdict = data.get("verdict")
     built = verdict not in (None, "compile_error")
@@ -56,7 +59,31 @@ def sample_of(report) -> dict:
             threads_max=best,
             baseline=profile.get("baseline", "numba"),
         )
+        if target_threads and target_threads in timed:
+            sample.update(
+                threads=target_threads,
+                speedup_n=timed[target_threads],
+                speedup_n_low=vs[str(target_threads)].get("ci_low"),
+            )
+        elif target_threads and target_threads > top:
+            point = projected_point(data.get("projection"), target_threads)
+            if point is not None:
+                sample.update(
+                    threads=target_threads,
+                    speedup_n=point["speedup"],
+                    speedup_n_low=None,  # a model's figure: no interval
+                    projected=True,
+                    bound=point.get("bound"),
+                )
     return sample
+
+
+def projected_point(projection: dict | None, threads: int) -> dict | None:
+    """The projection's point at ``threads`` (a ``results.Projection`` dict), or None when the
+    kernel was not projected or the point is not among those made."""
+    if not projection or projection.get("status") != "projected":
+        return None
+    return next((p for p in projection.get("points", []) if p.get("threads") == threads), None)
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

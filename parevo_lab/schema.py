@@ -189,6 +189,7 @@ CANDIDATE = {
         "cost",
         "confirmed",
         "retimed",
+        "projected",
         "state",
     ],
     "properties": {
@@ -202,7 +203,12 @@ CANDIDATE = {
         "verdict": _VERDICT,
         "speedup": {**_NUMBER, "description": "over the serial numba reference"},
         "speedup_low": {**_NUMBER, "description": "the lower end of its 95% interval"},
-        "threads": {**_INTEGER, "description": "where that speedup was measured"},
+        "threads": {**_INTEGER, "description": "where that speedup was measured (or projected)"},
+        "projected": {
+            "type": "boolean",
+            "description": "true: the speedup is projected to `threads` by the scaling model "
+            "(a run ranking at --target-threads beyond the cores here), not measured",
+        },
         "summary": {"type": "string", "description": "the evaluation's one line"},
         "tokens": {"type": "integer", "minimum": 0},
         "cost": {"type": "number", "minimum": 0},
@@ -229,8 +235,10 @@ BEST = {
     "(confirmed; for candidates never re-timed: when the lower end of its speedup's 95% "
     "interval beats the best's median)",
     "additionalProperties": False,
-    "required": ["id", "label", "speedup", "threads"],
-    "properties": {k: CANDIDATE["properties"][k] for k in ("id", "label", "speedup", "threads")},
+    "required": ["id", "label", "speedup", "threads", "projected"],
+    "properties": {
+        k: CANDIDATE["properties"][k] for k in ("id", "label", "speedup", "threads", "projected")
+    },
 }
 _OPTIONAL_BEST = {"anyOf": [{"$ref": "#/definitions/best"}, {"type": "null"}]}
 
@@ -340,7 +348,9 @@ def best_row(candidate) -> dict | None:
     """``BEST`` of one candidate (row or object); None for None."""
     if candidate is None:
         return None
-    return {k: _get(candidate, k) for k in BEST["required"]}
+    out = {k: _get(candidate, k) for k in BEST["required"]}
+    out["projected"] = bool(out["projected"])
+    return out
 
 
 def candidate_row(row, state: str | None = None) -> dict:
@@ -349,5 +359,6 @@ def candidate_row(row, state: str | None = None) -> dict:
     out = {k: _get(row, k) for k in CANDIDATE_KEYS}
     if out["summary"] is None:
         out["summary"] = ""
+    out["projected"] = bool(out["projected"])
     out["state"] = state or ("evaluated" if out["verdict"] else "pending")
     return out

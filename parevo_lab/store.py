@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS candidates (
     cost REAL NOT NULL DEFAULT 0,
     confirmed INTEGER,
     retimed TEXT,
+    projected INTEGER,
     UNIQUE(run_id, source_hash)
 );
 CREATE INDEX IF NOT EXISTS candidates_by_run ON candidates(run_id, id);
@@ -94,9 +95,9 @@ _RENAMES = (
 )
 
 
-# Columns newer than the table, added to an older file when it is first opened (NULL there: the
-# interval was not kept, the candidate never re-timed; schema.best_of keeps the rule of the time).
-_ADDED_COLUMNS = (("speedup_low", "REAL"), ("confirmed", "INTEGER"), ("retimed", "TEXT"))
+# Columns newer than the table, added to an older file when first opened (NULL: no interval, never
+# re-timed, measured; schema.best_of keeps the rule of the time). projected 1: beyond the cores.
+_ADDED_COLUMNS = dict(speedup_low="REAL", confirmed="INTEGER", retimed="TEXT", projected="INTEGER")
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -110,7 +111,7 @@ def _migrate(db: sqlite3.Connection) -> None:
         tables.add("candidates")
     if "candidates" in tables:
         columns = {r[1] for r in db.execute("PRAGMA table_info(candidates)")}
-        added = [(n, kind) for n, kind in _ADDED_COLUMNS if n not in columns]
+        added = [(n, kind) for n, kind in _ADDED_COLUMNS.items() if n not in columns]
         if "source_hash" in columns and added:
             with db:
                 for name, kind in added:
@@ -337,7 +338,7 @@ class Store:
             evaluation_id = self._record(task, kernel, report)
             self.db.execute(
                 "UPDATE candidates SET evaluation_id = ?, verdict = ?, speedup = ?,"
-                " speedup_low = ?, threads = ?, confirmed = ?, retimed = ?"
+                " speedup_low = ?, threads = ?, confirmed = ?, retimed = ?, projected = ?"
                 " WHERE id = ?",
                 (
                     evaluation_id,
@@ -347,6 +348,7 @@ class Store:
                     sample.get("threads"),
                     None if confirmed is None else int(bool(confirmed)),
                     json.dumps(retimed) if retimed is not None else None,
+                    int(bool(sample.get("projected"))),
                     candidate_id,
                 ),
             )
@@ -379,6 +381,7 @@ class Store:
             "cost",
             "confirmed",
             "retimed",
+            "projected",
         )
         query = (
             f"SELECT {', '.join('m.' + k for k in keys)}, e.summary FROM candidates m"

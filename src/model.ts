@@ -482,10 +482,14 @@ export function headline(shown: {
   verdict: string | null;
   speedup: number | null;
   threads: number | null;
+  projected?: boolean;
   report: any | null;
 }): string {
   if (shown.verdict !== 'ok' || shown.speedup === null) {
     return '';
+  }
+  if (shown.projected) {
+    return speedLabel(shown, 'vs serial'); // a model's figure: no measured factors
   }
   const parts: string[] = [];
   const speed = shown.report?.profile?.speedup ?? {};
@@ -556,18 +560,20 @@ export function retimedText(c: {
 /**
  * The speed of a candidate as every view labels it: "1.23x at 2 threads" ("1.23x" when the
  * thread count is unknown, "–" when it was not timed); `against` goes after the speed
- * ("1.23x vs serial at 2 threads").
+ * ("1.23x vs serial at 2 threads"); a speed the scaling model projected (a run ranking at
+ * --target-threads beyond the cores it ran on) says so: "9.80x projected at 16 threads".
  */
 export function speedLabel(
-  c: { speedup: number | null; threads: number | null },
+  c: { speedup: number | null; threads: number | null; projected?: boolean },
   against = ''
 ): string {
   const speed = formatSpeedup(c) + (against ? ` ${against}` : '');
   if (c.speedup === null || c.speedup === undefined) {
     return speed;
   }
+  const at = c.projected ? 'projected at' : 'at';
   return c.threads !== null && c.threads !== undefined
-    ? `${speed} at ${c.threads} thread${c.threads === 1 ? '' : 's'}`
+    ? `${speed} ${at} ${c.threads} thread${c.threads === 1 ? '' : 's'}`
     : speed;
 }
 
@@ -619,6 +625,8 @@ export interface IShown {
   summary: string;
   speedup: number | null;
   threads: number | null;
+  /** The speedup is the scaling model's, at `threads` beyond the cores it ran on. */
+  projected?: boolean;
   source: string;
   parent: IParent | null;
   reference: string;
@@ -647,6 +655,7 @@ export function shownFromCandidate(
     summary: detail.summary ?? '',
     speedup: detail.speedup ?? null,
     threads: detail.threads ?? null,
+    projected: detail.projected ?? false,
     source: detail.source ?? '',
     parent: detail.parent ?? null,
     reference: detail.reference ?? '',

@@ -73,6 +73,40 @@ def test_sample_of_reads_the_report_schema():
     assert not metrics.sample_of({"verdict": "compile_error"})["built"]
 
 
+def test_sample_at_a_target_is_measured_within_the_timed_threads_and_projected_beyond():
+    report = {
+        "verdict": "ok",
+        "profile": {
+            "speedup": {
+                "vs_serial": {
+                    "1": {"value": 0.9, "ci_low": 0.85},
+                    "2": {"value": 1.7, "ci_low": 1.5},
+                }
+            }
+        },
+        "projection": {
+            "status": "projected",
+            "points": [
+                {"threads": 1, "speedup": 0.9, "bound": "work"},
+                {"threads": 16, "speedup": 9.5, "bound": "imbalance"},
+            ],
+        },
+    }
+    measured = metrics.sample_of(report, 1)
+    assert (measured["threads"], measured["speedup_n"], measured["speedup_n_low"]) == (1, 0.9, 0.85)
+    assert "projected" not in measured
+    projected = metrics.sample_of(report, 16)
+    assert (projected["threads"], projected["speedup_n"]) == (16, 9.5)
+    assert projected["projected"] and projected["bound"] == "imbalance"
+    assert projected["speedup_n_low"] is None  # a model's figure has no interval
+    assert projected["speedup_max"] == 1.7  # the measured best stays measured
+    # no point at the target (a kernel not projected): the measured figure, not a guess
+    unprojected = {**report, "projection": {"status": "not_projected", "points": []}}
+    fallback = metrics.sample_of(unprojected, 16)
+    assert (fallback["threads"], fallback["speedup_n"]) == (2, 1.7)
+    assert "projected" not in fallback
+
+
 def test_a_speedup_counts_as_significant_only_when_its_interval_lies_above_one():
     def report(value, significant):
         point = {"value": value, "significant": significant}

@@ -15,9 +15,11 @@ from .common import (
     UsageError,
     add_cascade_arguments,
     add_executor_arguments,
+    add_target_argument,
     count,
     open_executor,
     options,
+    target_threads,
     usage_error,
 )
 
@@ -67,6 +69,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     )
     add_cascade_arguments(bench)
     add_executor_arguments(bench)
+    add_target_argument(bench, "report speedup_n (and rank an evolution's candidates)")
     return bench
 
 
@@ -92,6 +95,7 @@ def run(args) -> int:
 
             generators.get(args.solver)  # so does a generator without its settings
         cascade_options = options(args)
+        target = target_threads(args, cascade_options)
         executor = open_executor(args)
     except ParevoError as exc:
         return usage_error(str(exc), args.json)
@@ -125,6 +129,7 @@ def run(args) -> int:
             evolve_budget=args.evolve_budget,
             work=Path(args.out) / "runs" if args.out else None,
             executor=executor,
+            target_threads=target,
         )
     except ParevoError as exc:
         return usage_error(str(exc), args.json)
@@ -146,7 +151,8 @@ def progress(done: int, total: int, entry, sample) -> None:
     if sample is None:
         return
     speed = (
-        f"{sample['speedup_n']:.2f}x at {sample['threads']} threads"
+        f"{sample['speedup_n']:.2f}x {'projected ' if sample.get('projected') else ''}"
+        f"at {sample['threads']} threads"
         if "speedup_n" in sample
         else ""
     )

@@ -96,6 +96,7 @@ def measure_profile(name: str, counts: list[int], cores: int):
         name=name,
         cores=cores,
         compute_speedup=measured["compute_speedup"],
+        loop_speedup=measured["loop_speedup"],
         bandwidth_gbs=measured["bandwidth_gbs"],
         fork_join_us=measured["fork_join_us"],
         llc_mb=measured["llc_mb"],
@@ -112,9 +113,11 @@ def describe(profile) -> str:
     lines = [f"machine profile '{profile.name}': {profile.source}"]
     for p in sorted(profile.compute_speedup, key=int):
         fork = profile.fork_join_us.get(p)
+        loop = profile.loop_speedup.get(p)
         lines.append(
             f"  {p:>3} thread(s): compute {profile.compute_speedup[p]:.2f}x, "
-            f"memory {profile.bandwidth_gbs[p]:.1f} GB/s"
+            + (f"typical loop {loop:.2f}x, " if loop is not None else "")
+            + f"memory {profile.bandwidth_gbs[p]:.1f} GB/s"
             + (f", one parallel region {fork:.1f} us" if fork is not None else "")
         )
     if profile.llc_mb:

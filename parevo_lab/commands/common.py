@@ -149,6 +149,50 @@ def add_cascade_arguments(
     parser.add_argument("--no-store", action="store_true", help="do not record this evaluation")
 
 
+def add_target_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--target-threads",
+        type=count,
+        default=None,
+        metavar="P",
+        help=f"{what} by the speedup at P threads: measured when P is within this machine's "
+        "cores, else projected onto --machine (labelled projected); a power of two up to 64",
+    )
+
+
+def target_threads(args, found) -> int | None:
+    """``--target-threads`` checked against the cascade options ``found``; UsageError (one line)
+    when the projection it needs cannot be made."""
+    from ..cascade.evaluate import machine_profile
+    from ..cascade.profile import usable_cores
+    from ..cascade.scaling.model import thread_counts
+
+    target = getattr(args, "target_threads", None)
+    if target is None:
+        return None
+    if target not in thread_counts():
+        raise UsageError(
+            f"--target-threads {target}: give a power of two up to 64 (the thread counts the "
+            "projection is made at), e.g. 16"
+        )
+    if target <= usable_cores():  # measured: make sure the profile times it
+        found.threads = sorted(set(found.threads) | {target})
+        return target
+    if not found.projection or not found.profile:
+        raise UsageError(
+            f"--target-threads {target} is beyond the {usable_cores()} cores here and so is "
+            "projected: drop --no-projection and --no-profile"
+        )
+    named = machine_profile(found.machine)  # None: this machine, projected to 64 threads
+    cores = named.cores if named is not None else max(thread_counts())
+    if target > cores:
+        raise UsageError(
+            f"--target-threads {target} is beyond machine profile '{found.machine}' "
+            f"({cores} cores): choose at most {cores} or another --machine"
+        )
+    return target
+
+
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--executor",

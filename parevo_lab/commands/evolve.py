@@ -14,10 +14,12 @@ from .common import (
     EvolveProgress,
     add_cascade_arguments,
     add_executor_arguments,
+    add_target_argument,
     count,
     open_executor,
     options,
     positive,
+    target_threads,
     usage_error,
 )
 
@@ -116,6 +118,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     evolve.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_cascade_arguments(evolve, old_budget=False, store=False)
     add_executor_arguments(evolve)
+    add_target_argument(evolve, "rank correct candidates")
     return evolve
 
 
@@ -128,6 +131,7 @@ def run(args) -> int:
         task = load_task(args.task)
         manual = [load_kernel(spec) for spec in args.add]
         cascade_options = options(args)
+        target = target_threads(args, cascade_options)
         executor = open_executor(args)
     except (ParevoError, FileNotFoundError, UnicodeDecodeError) as exc:
         return usage_error(str(exc), args.json)
@@ -168,6 +172,7 @@ def run(args) -> int:
             progress=bar,
             generator_settings=llm if args.generator == "llm" else None,
             executor=executor,
+            target_threads=target,
         )
     except ParevoError as exc:
         bar.close()  # before the message
@@ -198,7 +203,8 @@ def summary(data: dict) -> str:
         lines.append("no correct candidate")
     else:
         speed = (
-            f"{best['speedup']:.2f}x vs serial at {best['threads']} threads"
+            f"{best['speedup']:.2f}x vs serial {'projected ' if best.get('projected') else ''}"
+            f"at {best['threads']} threads"
             if best["speedup"]
             else "not timed"
         )
@@ -215,6 +221,8 @@ def summary(data: dict) -> str:
     lines.append("lineage:")
     for m in data["candidates"]:
         speed = f"{m['speedup']:.2f}x" if m["speedup"] else "-"
+        if m["speedup"] and m.get("projected"):
+            speed = f"{speed} (projected at {m['threads']})"
         parent = f"<- #{m['parent_id']}" if m["parent_id"] else "      "
         retimed = m.get("retimed")
         mark = ""

@@ -43,12 +43,16 @@ def evolve(
     generator_settings: dict | None = None,
     executor=None,
     in_flight: int | None = None,
+    target_threads: int | None = None,
 ) -> EvolveResult:
     """Run (or resume) an evolution; raises RunError/GeneratorError/TaskError with a clear message.
 
     ``executor`` (``parevo_lab.executor``) is where candidates are evaluated: this process's
     sandbox by default, or a Dask cluster that evaluates several candidates at once (``in_flight``,
-    default: the executor's slots)."""
+    default: the executor's slots). ``target_threads`` P: correct candidates are ranked by their
+    speedup at P threads: measured where P is within this machine's cores, else projected
+    (cascade/scaling/: the timed serial replay of every evaluation, onto ``options.machine``)
+    and labelled so."""
     import time
 
     from ..store import Store, StoreError
@@ -87,6 +91,7 @@ def evolve(
             seed = run["seed"]
             islands = run["settings"].get("islands", islands)
             stored = run["settings"].get("llm", {})  # the endpoint the run began with
+            target_threads = run["settings"].get("target_threads", target_threads)
             run_id = run["id"]
             store.set_run_status(run_id, "running")
         else:
@@ -96,6 +101,8 @@ def evolve(
                 "islands": islands,
                 "budget": budget.to_dict(),
             }
+            if target_threads:
+                settings["target_threads"] = target_threads
             run_id = None
         if chosen is None:  # resuming: the generator and endpoint the run began with
             chosen = generators.get(generator, **{**stored, **given})
@@ -115,10 +122,11 @@ def evolve(
             budget,
             seed=seed,
             islands=islands,
-            options=_for_evolution(options),
+            options=_for_evolution(options, projects(target_threads)),
             progress=progress,
             executor=executor,
             in_flight=in_flight,
+            target_threads=target_threads,
         )
         if not engine.candidates():
             engine.add(chosen.seed(task), None, "seed", 0)
@@ -162,7 +170,8 @@ def evolve(
         path = out / BEST_FILE
         header = (
             f"# Best candidate of run {run_id} for {task.name}: candidate {best.id}, "
-            f"{best.speedup:.2f}x vs serial at {best.threads} threads\n"
+            f"{best.speedup:.2f}x vs serial {'projected ' if best.projected else ''}at "
+            f"{best.threads} threads\n"
             if best.speedup
             else f"# Best candidate of run {run_id} for {task.name}: candidate {best.id}\n"
         )
@@ -176,16 +185,23 @@ def evolve(
     return result
 
 
-def _for_evolution(options):
+def projects(target_threads: int | None) -> bool:
+    """Whether a run ranking at ``target_threads`` ranks by projection: P beyond the cores here."""
+    from ..cascade.profile import usable_cores
+
+    return bool(target_threads) and target_threads > usable_cores()
+
+
+def _for_evolution(options, projection: bool = False):
     """The cascade's options for evaluating candidates of a run: the pure-Python reference is not
-    timed (vs_python steers nothing, and it can cost 10 s per evaluation at the bench size), nor
-    is the projection beyond this machine made (its two replays compile for seconds a candidate,
-    and no ranking reads it yet: ``parevo check`` on the best one shows it)."""
+    timed (vs_python steers nothing, and it can cost 10 s per evaluation at the bench size), and
+    the projection beyond this machine is made only when the run ranks by it (its two replays
+    compile for seconds a candidate: ``parevo check`` on the best one shows it otherwise)."""
     import dataclasses
 
     from ..cascade import CheckOptions
 
-    return dataclasses.replace(options or CheckOptions(), python_cap_s=0.0, projection=False)
+    return dataclasses.replace(options or CheckOptions(), python_cap_s=0.0, projection=projection)
 
 
 __all__ = [

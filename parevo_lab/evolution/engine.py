@@ -148,6 +148,7 @@ class Engine:
         progress: Progress | None = None,
         executor=None,
         in_flight: int | None = None,
+        target_threads: int | None = None,
     ):
         from ..executor import LocalExecutor
 
@@ -163,6 +164,7 @@ class Engine:
         self.executor = executor or LocalExecutor()
         self.in_flight = max(1, in_flight or self.executor.slots)
         self.exhausted: set[int] = set()
+        self.target_threads = target_threads  # rank at P threads (projected beyond the cores)
         self.retime_s = settings.RETIME_BUDGET_S  # interleaved timing of a contender vs the best
         self._evaluated_at_start = 0  # evaluations recorded before this invocation
         self._reports: dict[int, dict | None] = {}
@@ -200,6 +202,7 @@ class Engine:
                     summary=row["summary"],
                     confirmed=row["confirmed"],
                     retimed=row["retimed"],
+                    projected=bool(row.get("projected")),
                 )
             )
         return out
@@ -282,7 +285,7 @@ class Engine:
             candidate = flying.pop(future)
             report = future.result()  # a TaskError or a sandbox that cannot start ends the run
             kernel = Kernel(source=candidate.source, function=candidate.function)
-            sample = sample_of(report)
+            sample = sample_of(report, self.target_threads)
             confirmed, retimed = contest(self, candidate, report, sample, candidates)
             self.store.finish_candidate(
                 candidate.id, self.task, kernel, report, sample, confirmed, retimed

@@ -7,7 +7,10 @@ the rule of intervals (the lower end of its speedup's 95% interval beats the bes
 therefore first re-timed against the best, side by side and interleaved, in one sandboxed child
 (``cascade/duel.py``, through the executor: where profiles run). It becomes the best only when the
 ratio's 95% interval lies above ``settings.RETIME_THRESHOLD``; either way the comparison is recorded
-with the candidate (``confirmed``, ``retimed``) and ``schema.best_of`` honours it.
+with the candidate (``confirmed``, ``retimed``) and ``schema.best_of`` honours it. A run ranking by
+speedups projected beyond this machine's cores (``--target-threads``) re-times nothing: the
+projection comes from each block's least cost over three serial replays, not from noisy samples,
+and timing here cannot test a figure at threads this machine does not have.
 """
 
 from __future__ import annotations
@@ -45,8 +48,8 @@ def contest(
     comparison), or (None, None) when it would not (or nothing is timed). The seconds the
     re-timing took join the evaluation's report (the run's time counts them)."""
     options = engine.options
-    if options is not None and not options.profile:
-        return None, None
+    if (options is not None and not options.profile) or sample.get("projected"):
+        return None, None  # nothing timed; or a projection, which a re-timing here cannot test
     judged = dataclasses.replace(
         candidate,
         verdict=report.verdict,

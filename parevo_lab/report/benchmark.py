@@ -83,6 +83,8 @@ def render(data: dict) -> str:
     for t in data["tasks"]:
         speed = ratio(t["speedup"]) if t["speedup"] else "-"
         at = f" at {t['threads']} threads" if t["threads"] else ""
+        if t.get("projected"):
+            at = f" projected{at}"
         lines.append(f"{t['id']:<{width}}  {t['verdict']:<14} {speed:>8}{at}")
     rows, columns = metric_rows(data)
     lines += ["", f"solver {data['solver']}: {len(data['tasks'])} tasks in {data['seconds']} s"]
@@ -103,6 +105,11 @@ def render(data: dict) -> str:
             )
         )
     lines += headline(data["metrics"]["overall"])
+    if data.get("target_threads") and any(t.get("projected") for t in data["tasks"]):
+        lines.append(
+            f"speedups at {data['target_threads']} threads beyond the cores here are projected by "
+            "the scaling model (docs/scaling.md), not measured"
+        )
     ceiling = (data.get("machine") or {}).get("ceiling") or {}
     if ceiling.get("compute_speedup"):
         shown = ", ".join(f"{p} threads {v:.2f}x" for p, v in ceiling["compute_speedup"].items())

@@ -34,6 +34,7 @@ function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
     cost: 0,
     confirmed: null,
     retimed: null,
+    projected: false,
     state: 'evaluated',
     ...extra
   };
@@ -54,7 +55,13 @@ function run(extra: Partial<IRun> = {}): IRun {
     evaluations: 4,
     population: 5,
     evaluating: 5,
-    best: { id: 3, label: 'prange', speedup: 1.5, threads: 2 },
+    best: {
+      id: 3,
+      label: 'prange',
+      speedup: 1.5,
+      threads: 2,
+      projected: false
+    },
     run: 1,
     resumable: false,
     ...extra
@@ -120,7 +127,15 @@ describe('RunState', () => {
       {
         id: 'e:3',
         type: 'run',
-        data: run({ best: { id: 2, label: 'move 2', speedup: 3, threads: 2 } })
+        data: run({
+          best: {
+            id: 2,
+            label: 'move 2',
+            speedup: 3,
+            threads: 2,
+            projected: false
+          }
+        })
       }
     ];
     const once = new RunState('r1');

@@ -125,6 +125,7 @@ function detail(
     cost: 0,
     confirmed: null,
     retimed: null,
+    projected: false,
     state: 'evaluated',
     source: SOURCE,
     function: 'kernel',

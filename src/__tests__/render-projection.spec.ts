@@ -513,6 +513,7 @@ function detail(id: number, report: any): ICandidateDetail {
     cost: 0,
     confirmed: null,
     retimed: null,
+    projected: false,
     state: 'evaluated',
     source: 'def kernel(x):\n    return x\n',
     function: 'kernel',

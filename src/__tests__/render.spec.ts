@@ -14,6 +14,7 @@ import {
   IRunRecord,
   describeRace,
   formatSpeedup,
+  headline,
   raceHeading,
   runProgressText,
   shownFromCandidate,
@@ -56,6 +57,7 @@ function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
     cost: 0,
     confirmed: null,
     retimed: null,
+    projected: false,
     state: 'evaluated',
     ...extra
   };
@@ -147,6 +149,23 @@ describe('the speed label', () => {
     expect(speedLabel({ speedup: 1.5, threads: 2 }, 'vs serial')).toBe(
       '1.50x vs serial at 2 threads'
     );
+    // a run ranking at --target-threads beyond its cores: the model's figure says so
+    expect(
+      speedLabel({ speedup: 9.8, threads: 16, projected: true }, 'vs serial')
+    ).toBe('9.80x vs serial projected at 16 threads');
+    expect(
+      headline({
+        verdict: 'ok',
+        speedup: 9.8,
+        threads: 16,
+        projected: true,
+        report: {
+          profile: {
+            speedup: { vs_serial_same_flags: { '1': { value: 1.1 } } }
+          }
+        }
+      })
+    ).toBe('9.80x vs serial projected at 16 threads');
   });
 
   it('labels the table cells, the run header and the candidate header alike', () => {
@@ -203,7 +222,13 @@ describe('the speed label', () => {
         population: 4,
         evaluations: 4,
         settings: { budget: { evaluations: 4 } },
-        best: { id: 3, label: 'prange', speedup: 1.5, threads: 2 }
+        best: {
+          id: 3,
+          label: 'prange',
+          speedup: 1.5,
+          threads: 2,
+          projected: false
+        }
       }),
       { title: true }
     );
@@ -449,7 +474,13 @@ describe('no stray null', () => {
     population: 0,
     evaluations: 0,
     evaluating: null,
-    best: { id: 1, label: 'seed', speedup: null, threads: null }
+    best: {
+      id: 1,
+      label: 'seed',
+      speedup: null,
+      threads: null,
+      projected: false
+    }
   };
 
   const cases: { status: string; extra: Partial<IRunRecord> }[] = [
@@ -460,7 +491,15 @@ describe('no stray null', () => {
     { status: 'failed', extra: {} },
     {
       status: 'running',
-      extra: { best: { id: 2, label: 'x', speedup: 1.5, threads: null } }
+      extra: {
+        best: {
+          id: 2,
+          label: 'x',
+          speedup: 1.5,
+          threads: null,
+          projected: false
+        }
+      }
     },
     { status: 'finished', extra: { best: null } }
   ];
@@ -496,7 +535,13 @@ describe('no stray null', () => {
         evaluations: 1,
         population: 2,
         evaluating: null,
-        best: { id: 1, label: 'seed', speedup: 1.2, threads: null },
+        best: {
+          id: 1,
+          label: 'seed',
+          speedup: 1.2,
+          threads: null,
+          projected: false
+        },
         run: 1,
         resumable: false
       })
@@ -617,7 +662,13 @@ describe('the Workbench widget', () => {
       population: 3,
       evaluations: 3,
       evaluating: null,
-      best: { id: 3, label: 'move 3', speedup: 1.8, threads: 2 }
+      best: {
+        id: 3,
+        label: 'move 3',
+        speedup: 1.8,
+        threads: 2,
+        projected: false
+      }
     };
     const { model, saved, handlers } = fakeModel({
       folder: '/tmp/run',

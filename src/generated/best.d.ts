@@ -10,11 +10,15 @@ export interface Best {
    */
   label: string;
   /**
+   * true: the speedup is projected to `threads` by the scaling model (a run ranking at --target-threads beyond the cores here), not measured
+   */
+  projected: boolean;
+  /**
    * over the serial numba reference
    */
   speedup: number | null;
   /**
-   * where that speedup was measured
+   * where that speedup was measured (or projected)
    */
   threads: number | null;
 }

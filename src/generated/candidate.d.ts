@@ -26,6 +26,10 @@ export interface Candidate {
   origin: string;
   parent_id: number | null;
   /**
+   * true: the speedup is projected to `threads` by the scaling model (a run ranking at --target-threads beyond the cores here), not measured
+   */
+  projected: boolean;
+  /**
    * that comparison; null when none was made
    */
   retimed: {
@@ -76,7 +80,7 @@ export interface Candidate {
    */
   summary: string;
   /**
-   * where that speedup was measured
+   * where that speedup was measured (or projected)
    */
   threads: number | null;
   tokens: number;

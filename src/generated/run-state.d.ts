@@ -40,11 +40,15 @@ export interface Best {
    */
   label: string;
   /**
+   * true: the speedup is projected to `threads` by the scaling model (a run ranking at --target-threads beyond the cores here), not measured
+   */
+  projected: boolean;
+  /**
    * over the serial numba reference
    */
   speedup: number | null;
   /**
-   * where that speedup was measured
+   * where that speedup was measured (or projected)
    */
   threads: number | null;
 }
@@ -73,6 +77,10 @@ export interface Candidate {
    */
   origin: string;
   parent_id: number | null;
+  /**
+   * true: the speedup is projected to `threads` by the scaling model (a run ranking at --target-threads beyond the cores here), not measured
+   */
+  projected: boolean;
   /**
    * that comparison; null when none was made
    */
@@ -124,7 +132,7 @@ export interface Candidate {
    */
   summary: string;
   /**
-   * where that speedup was measured
+   * where that speedup was measured (or projected)
    */
   threads: number | null;
   tokens: number;

@@ -131,6 +131,22 @@ def test_measured_one_thread_time_anchors_the_projection():
     assert one.speedup == pytest.approx(0.8, rel=1e-3)
 
 
+def test_work_split_by_the_thread_count_is_replayed_as_the_most_threads_projected():
+    # one block a thread (numba.get_num_threads()): a serial replay would see one block, no
+    # parallelism to project; it is given 64 threads instead, and says so
+    n = 1 << 18
+    result = measured("per_thread_counts", n)
+    assert result["status"] == "measured", result.get("reason")
+    entries = result["loops"][0]["entries"]
+    assert sum(e["iterations"] for e in entries) == 64
+    assert any("numba.get_num_threads()" in note for note in result["notes"])
+    # its sliced loads are not element loads: the footprint replay still runs (the input once)
+    assert not any("footprints not measured" in note for note in result["notes"])
+    assert sum(e["footprint"] for e in entries) >= 8 * n
+    s = speedups(project(result, ideal(), None, None, THREADS))
+    assert s[16] > 8  # 64 even blocks over 16 threads: near linear
+
+
 # ------------------------------------------------------------------ bad input
 
 
@@ -155,6 +171,8 @@ def test_a_replay_that_changes_the_results_is_refused():
         ({"cores": 0}, "`cores`"),
         ({"compute_speedup": {"4": 9.0}}, "`compute_speedup`"),
         ({"compute_speedup": {"x": 1.0}}, "`compute_speedup`"),
+        ({"loop_speedup": {"8": 12.0}}, "`loop_speedup`"),
+        ({"loop_speedup": [1, 2]}, "`loop_speedup`"),
         ({"bandwidth_gbs": {}}, "`bandwidth_gbs`"),
         ({"bandwidth_gbs": {"1": float("nan")}}, "`bandwidth_gbs`"),
         ({"clock_ratio": -1}, "`clock_ratio`"),
@@ -192,6 +210,10 @@ def test_machine_profile_curves_interpolate_and_extend_as_stated():
     assert profile.bandwidth(64) == pytest.approx(80e9)  # flat beyond
     assert profile.efficiency(64) == pytest.approx(12 / 16)  # the last efficiency held
     assert profile.fork_join(32) == pytest.approx(32e-6)  # the last slope
+    # a typical loop's curve, where the profile has one, is what the work is projected with
+    typical = from_dict({**profile.to_dict(), "loop_speedup": {"1": 1, "16": 10.4}}, "m.json")
+    assert typical.efficiency(16) == pytest.approx(10.4 / 16)
+    assert typical.compute_speedup == profile.compute_speedup  # the ceiling shown is unchanged
 
 
 def test_check_cli_refuses_an_unknown_machine_in_one_line(tmp_path):
@@ -227,6 +249,7 @@ def test_calibrate_saves_a_profile_that_projects(tmp_path):
     printed = json.loads(run.stdout)
     saved = machines_mod.load(str(tmp_path / "here.json"))
     assert saved.name == "here" and saved.compute_speedup == {"1": 1.0}
+    assert saved.loop_speedup == {"1": 1.0}
     assert saved.compute_s > 0 and printed["path"] == str(tmp_path / "here.json")
     assert saved.bandwidth(1) > 1e9  # a triad on any machine moves more than 1 GB/s
 

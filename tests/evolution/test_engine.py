@@ -172,6 +172,9 @@ def test_a_hand_written_candidate_joins_the_population(histogram, tmp_path):
         ("none", ["--generator", "llm"], "llm"),
         ("none", ["--add", "missing.py"], "missing.py not found"),
         ("changed", ["--resume"], "the task file changed since the run"),
+        ("none", ["--target-threads", "12"], "--target-threads 12: give a power of two"),
+        ("none", ["--target-threads", "0"], "--target-threads"),
+        ("none", ["--target-threads", "64", "--machine", "tiny.json"], "tiny.json"),
     ],
 )
 def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, args, message):
@@ -185,6 +188,52 @@ def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, ar
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_target_beyond_the_cores_without_the_projection_is_refused(histogram, tmp_path):
+    result = parevo(
+        "evolve", histogram, "--out", tmp_path / "run", "--target-threads", 64, "--no-projection"
+    )
+    assert result.returncode == 2
+    assert "is projected: drop --no-projection" in result.stderr
+    assert result.stderr.count("\n") == 1
+    small = tmp_path / "small.json"
+    small.write_text(
+        json.dumps({"name": "small", "cores": 8, "compute_speedup": {"1": 1, "8": 7},
+                    "bandwidth_gbs": {"1": 10, "8": 40}})
+    )  # fmt: skip
+    result = parevo(
+        "evolve", histogram, "--out", tmp_path / "run", "--target-threads", 16, "--machine", small
+    )
+    assert result.returncode == 2 and "(8 cores)" in result.stderr
+
+
+def test_a_run_at_target_threads_beyond_the_cores_ranks_by_the_projection(histogram, tmp_path):
+    # 64 threads on a 2-core machine: every timed correct candidate with a prange loop is ranked
+    # by its projected speedup at 64, labelled projected, and never re-timed here
+    out = tmp_path / "run"
+    result = parevo(
+        "evolve", histogram, "--budget", 3, "--out", out, "--json", "--target-threads", 64, *FAST
+    )
+    assert result.returncode in (0, 1), result.stderr
+    data = json.loads(result.stdout)
+    projected = [m for m in data["candidates"] if m["projected"]]
+    assert projected, data["candidates"]
+    database = out / "run.sqlite"
+    for m in projected:
+        assert m["threads"] == 64 and m["retimed"] is None
+        report = rows(
+            database,
+            "SELECT e.report FROM evaluations e JOIN candidates c ON c.evaluation_id = e.id"
+            f" WHERE c.id = {m['id']}",
+        )[0][0]
+        points = json.loads(report)["projection"]["points"]
+        assert m["speedup"] == next(p["speedup"] for p in points if p["threads"] == 64)
+    seed = data["candidates"][0]  # no prange loop: not projected, its measured figure kept
+    assert not seed["projected"] and seed["threads"] in (1, 2)
+    assert json.loads(rows(database, "SELECT settings FROM runs")[0][0])["target_threads"] == 64
+    if data["best"]["projected"]:
+        assert "projected at 64 threads" in (out / "best.py").read_text().splitlines()[0]
 
 
 def test_a_reference_without_a_parallel_loop_ends_with_a_clear_statement(tmp_path):

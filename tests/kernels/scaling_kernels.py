@@ -69,12 +69,30 @@ def serial_only(x):
     return acc
 
 
+@numba.njit(parallel=True)
+def per_thread_counts(x):
+    """A histogram in the rule generator's shape: one private copy a thread, its block of the
+    input as a slice, then a serial merge."""
+    counts = np.zeros(16, np.int64)
+    n = x.shape[0]
+    blocks = max(1, min(numba.get_num_threads(), n))
+    private = np.zeros((blocks, 16), np.int64)
+    for block in numba.prange(blocks):
+        mine = private[block]
+        part = x[n * block // blocks : n * (block + 1) // blocks]
+        for k in range(part.shape[0]):
+            mine[int(part[k] * 16)] += 1
+    for m in range(blocks):
+        counts += private[m]
+    return counts
+
+
 def inputs(name: str, n: int):
     rng = np.random.default_rng(0)
     if name == "triad":
         return (np.zeros(n), rng.random(n), rng.random(n))
     if name == "small_table":
         return (rng.random(64), n)
-    if name == "serial_only":
+    if name in ("serial_only", "per_thread_counts"):
         return (rng.random(n),)
     return (rng.random(n), np.zeros(n))

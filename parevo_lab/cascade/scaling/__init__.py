@@ -22,7 +22,7 @@ from pathlib import Path
 from ...task import fresh_copy, source_hash
 from ..compile import codegen_flags
 from . import clock, footprint
-from .instrument import Instrumenter
+from .instrument import REPLAY_THREADS, Instrumenter
 
 RUNS = 3  # timed replays; each block keeps its least cost over them (_least_disturbed)
 MAX_BLOCKS = 2048  # kept in the report over all loops and entries (re-binned beyond)
@@ -73,6 +73,13 @@ def measure(module, function: str, args: tuple, matches) -> dict:
     ]
     wall, loops, serial = _least_disturbed(decoded)
     notes = []
+    if source.sized_by_threads:
+        notes.append(
+            f"the kernel splits its work by numba.get_num_threads(): the serial replay was given "
+            f"{REPLAY_THREADS} threads, so work that grows with the thread count (merging "
+            f"per-thread copies) is counted at {REPLAY_THREADS} threads' size at every P: "
+            "pessimistic below that"
+        )
     if any(entries[0, 2] for _, _, entries in runs):
         notes.append("more loop entries than the replay records: later ones counted as serial")
     notes += _footprints(module, function, args, matches, loops)

@@ -57,6 +57,7 @@ class Replay:
     entry: str  # the entry function in the candidate's module
     loops: list[TimedLoop] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)  # parallel calls it could not follow
+    sized_by_threads: bool = False  # it asked numba.get_num_threads(): REPLAY_THREADS given
 
 
 def _dispatcher(value):
@@ -78,6 +79,7 @@ class Instrumenter:
         self.trees: dict[str, dict[str, ast.FunctionDef]] = {}
         self.cloned: dict[tuple[str, str], str] = {}
         self.pranges: dict[tuple[str, str], bool] = {}  # has_prange, once per function
+        self.sized_by_threads = False
 
     # ------------------------------------------------------------ what a call reaches
 
@@ -168,7 +170,10 @@ class Instrumenter:
             ordered[home] = self.modules[home]
 
         visit(self.root)
-        return Replay(modules=ordered, entry=entry, loops=self.loops, opaque=self.opaque)
+        return Replay(
+            modules=ordered, entry=entry, loops=self.loops, opaque=self.opaque,
+            sized_by_threads=self.sized_by_threads,
+        )  # fmt: skip
 
     def _clone(self, key: tuple[str, str]) -> str:
         if key in self.cloned:
@@ -221,6 +226,11 @@ class _Calls(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call):
         node = self.generic_visit(node)
+        if _asks_threads(node):
+            # work split by the thread count (one block a thread): the replay runs serially, so
+            # it is given the most threads projected, and splits the work as finely as that
+            self.owner.sized_by_threads = True
+            return ast.copy_location(ast.Constant(REPLAY_THREADS), node)
         key = self.owner.target(self.home, node.func)
         if key is not None and self.owner.has_prange(key):
             clone = self.owner._clone(key)
@@ -239,6 +249,16 @@ class _Calls(ast.NodeTransformer):
             if parallel and name not in self.owner.opaque:
                 self.owner.opaque.append(name)
         return node
+
+
+REPLAY_THREADS = 64  # what numba.get_num_threads() answers in a replay (model.MAX_THREADS)
+
+
+def _asks_threads(node: ast.Call) -> bool:
+    """``numba.get_num_threads()`` (or an alias of numba, or the bare name)."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name == "get_num_threads" and not node.args
 
 
 def _stmts(code: str) -> list[ast.stmt]:
@@ -307,7 +327,8 @@ class _Body(ast.NodeTransformer):
 
     def visit_Subscript(self, node: ast.Subscript):
         node = self.generic_visit(node)
-        if isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
+        sliced = any(isinstance(n, ast.Slice) for n in ast.walk(node.slice))
+        if isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) and not sliced:
             return ast.Call(
                 func=ast.Attribute(ast.Name("_pf", ast.Load()), "load", ast.Load()),
                 args=[node.value, node.slice, *(ast.Name(s, ast.Load()) for s in TRACED_STATE)],
@@ -320,7 +341,11 @@ class _Body(ast.NodeTransformer):
         for target in targets:
             elements = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
             for element in elements:
-                if isinstance(element, ast.Subscript) and isinstance(element.value, ast.Name):
+                if (
+                    isinstance(element, ast.Subscript)
+                    and isinstance(element.value, ast.Name)
+                    and not any(isinstance(n, ast.Slice) for n in ast.walk(element.slice))
+                ):
                     index = self.visit(copy.deepcopy(element.slice))
                     element.slice = self.visit(element.slice)
                     call = ast.Call(

@@ -1,8 +1,10 @@
 """Machine profiles: what a machine gives a parallel loop, for projecting beyond this one.
 
 A profile is a small JSON file (docs/scaling.md): ``cores``; ``compute_speedup`` (a compute-bound
-kernel's speedup at P threads: the cores' real efficiency, hyperthreads and shared caches
-included); ``bandwidth_gbs`` (STREAM triad at P threads); ``fork_join_us`` (one empty parallel
+kernel's speedup at P threads: one dependent chain a thread, the ceiling shown beside measured
+speedups); ``loop_speedup`` (a typical loop's: loads from cache and arithmetic with many
+operations in flight; the cores' real efficiency for ordinary code, hyperthreads and shared units
+included; what the projection uses, ``compute_speedup`` when absent); ``bandwidth_gbs`` (STREAM triad at P threads); ``fork_join_us`` (one empty parallel
 region at P threads); ``llc_mb`` (last-level cache); ``clock_ratio`` (one of its cores against
 one of this machine's on the same serial code: 1.25 = 25% faster). Values between the thread
 counts given are interpolated; beyond the last one, the profile's ``assumptions`` say what is
@@ -40,6 +42,7 @@ class MachineProfile(Serialisable):
     cores: int
     compute_speedup: dict[str, float]
     bandwidth_gbs: dict[str, float]
+    loop_speedup: dict[str, float] = field(default_factory=dict)  # {}: compute_speedup's
     fork_join_us: dict[str, float] = field(default_factory=dict)
     llc_mb: float = 0.0  # 0: unknown (no loop is called cache-resident)
     clock_ratio: float | None = None  # None: from compute_s against this machine's, else 1
@@ -50,8 +53,10 @@ class MachineProfile(Serialisable):
     # ------------------------------------------------------------ reading the curves
 
     def efficiency(self, p: int) -> float:
-        """How much of a lone core each of ``p`` threads gives a compute-bound loop."""
-        return _curve(self.compute_speedup, p, "efficiency") / p if p > 0 else 1.0
+        """How much of a lone core each of ``p`` threads gives a loop's work: the typical loop's
+        speedup over ``p`` (the compute-bound kernel's where the profile has none)."""
+        curve = self.loop_speedup or self.compute_speedup
+        return _curve(curve, p, "efficiency") / p if p > 0 else 1.0
 
     def bandwidth(self, p: int) -> float:
         """Bytes per second at ``p`` threads."""
@@ -144,16 +149,19 @@ def from_dict(data: object, where: str) -> MachineProfile:
     if cores != int(cores):
         raise MachineError(f"{where}: `cores` must be a whole number, not {cores:g}")
     compute = _curve_field(data, "compute_speedup", where, 0.05, 4096, need=True)
-    for threads, speedup in compute.items():
-        if speedup > int(threads) * 1.25:
-            raise MachineError(
-                f"{where}: `compute_speedup` at {threads} threads is {speedup:g}: more than the "
-                "thread count is not a compute ceiling"
-            )
+    loop = _curve_field(data, "loop_speedup", where, 0.05, 4096, need=False)
+    for key, curve in (("compute_speedup", compute), ("loop_speedup", loop)):
+        for threads, speedup in curve.items():
+            if speedup > int(threads) * 1.25:
+                raise MachineError(
+                    f"{where}: `{key}` at {threads} threads is {speedup:g}: more than the "
+                    "thread count is not what cores give"
+                )
     profile = MachineProfile(
         name=name,
         cores=int(cores),
         compute_speedup=compute,
+        loop_speedup=loop,
         bandwidth_gbs=_curve_field(data, "bandwidth_gbs", where, 0.1, 100_000, need=True),
         fork_join_us=_curve_field(data, "fork_join_us", where, 0.0, 1e6, need=False),
         llc_mb=_number({"llc_mb": data.get("llc_mb", 0.0)}, "llc_mb", where, 0, 1e6),
@@ -201,12 +209,13 @@ def this_machine(ceiling: dict, cores: int) -> MachineProfile:
     """This machine projected to MAX_THREADS of its own cores, from the profile stage's
     calibration (``ProfileResult.ceiling``)."""
     compute = {str(k): float(v) for k, v in (ceiling.get("compute_speedup") or {"1": 1.0}).items()}
+    loop = {str(k): float(v) for k, v in (ceiling.get("loop_speedup") or {}).items()}
     bandwidth = {str(k): float(v) for k, v in (ceiling.get("bandwidth_gbs") or {}).items()}
     measured = max(int(k) for k in compute)
     assumptions = [
         f"this machine's cores ({cores} here) projected to {MAX_THREADS} threads: each thread beyond "
-        f"{measured} gives what each of {measured} gave the calibration kernel "
-        f"({compute[str(measured)]:.2f}x at {measured})",
+        f"{measured} gives what each of {measured} gave the calibration's typical loop "
+        f"({(loop or compute)[str(measured)]:.2f}x at {measured})",
     ]
     if bandwidth:
         top = max(bandwidth, key=int)
@@ -224,6 +233,7 @@ def this_machine(ceiling: dict, cores: int) -> MachineProfile:
         name=THIS,
         cores=MAX_THREADS,
         compute_speedup=compute,
+        loop_speedup=loop,
         bandwidth_gbs=bandwidth,
         fork_join_us=fork_join,
         llc_mb=float(ceiling.get("llc_mb") or 0.0),

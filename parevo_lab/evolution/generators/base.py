@@ -58,6 +58,7 @@ class Candidate:
     summary: str = ""  # the evaluation's one line
     confirmed: bool | None = None  # beat the best on an interleaved re-timing; None: not re-timed
     retimed: dict | None = None  # that comparison (schema.RETIMED)
+    projected: bool = False  # speedup is projected to ``threads`` (beyond this machine's cores)
 
     @property
     def evaluated(self) -> bool:
