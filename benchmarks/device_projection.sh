@@ -6,8 +6,14 @@
 #   (env: TASKS="glob ..." a subset; PYTHON=...; NO_SITE=1 uses the installed numba)
 #
 # On that machine nothing can be installed: numba, llvmlite and numpy at the versions this
-# package pins travel as an unpacked site folder for its Python (.devsite/site312.tar.xz, made
-# here from the wheels: see docs/scaling.md, "Checked on a 16-core machine"). What it does:
+# package pins travel as a site folder for its Python 3.12 (the call carries .devsite/, ignored
+# through .git/info/exclude; under the 64 MiB a call may carry once libllvmlite.so is stripped):
+#   pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+#     --platform manylinux_2_28_x86_64 -d /tmp/w numba==0.68.1 llvmlite==0.50.0 numpy==2.4.6
+#   mkdir /tmp/site312 && (cd /tmp/site312 && for w in /tmp/w/*.whl; do unzip -q "$w"; done)
+#   strip --strip-unneeded /tmp/site312/llvmlite/binding/libllvmlite.so
+#   rm -rf /tmp/site312/*/tests; tar cJf .devsite/site312.tar.xz -C /tmp site312
+# What it does:
 #   1. `parevo calibrate --save device` at THREADS: the machine profile, to project onto from
 #      this 2-core machine afterwards ($OUT/device.json comes back);
 #   2. benchmarks/projection.py --split: every expert kernel compiled, verified and replayed

@@ -42,6 +42,21 @@ from parevo_lab.task import load_task  # noqa: E402
 EXPERT = ROOT / "parevo_lab" / "suite" / "expert"
 
 
+def chosen(patterns) -> list:
+    """The suite's entries matching ``patterns``, in the order the patterns are given (a lease
+    that ends early has timed the first ones)."""
+    entries = suite.entries()
+    if not patterns:
+        return suite.select(entries, None)
+    out, seen = [], set()
+    for pattern in patterns:
+        for entry in suite.select(entries, [pattern]):
+            if entry.id not in seen:
+                seen.add(entry.id)
+                out.append(entry)
+    return out
+
+
 def measure(
     patterns,
     threads: list[int],
@@ -58,14 +73,14 @@ def measure(
     from parevo_lab.results import Report, from_dict
 
     rows = []
-    chosen = suite.select(suite.entries(), patterns)
-    for number, entry in enumerate(chosen, 1):
+    entries = chosen(patterns)
+    for number, entry in enumerate(entries, 1):
         files = entry.candidate_in(EXPERT)
         if not files:
             continue
         started = time.monotonic()
         if stop_at is not None and started > stop_at:
-            print(f"time is up: {len(chosen) - number + 1} kernels not timed", file=sys.stderr)
+            print(f"time is up: {len(entries) - number + 1} kernels not timed", file=sys.stderr)
             break
         options = CheckOptions(
             threads=threads, budget_s=budget, races=False, compiled_view=False, python_cap_s=0,
@@ -99,7 +114,7 @@ def measure(
         if save:
             Path(save).write_text(json.dumps(rows, indent=1))
         print(
-            f"[{number}/{len(chosen)}] {entry.id}: {report.verdict}, "
+            f"[{number}/{len(entries)}] {entry.id}: {report.verdict}, "
             f"{row['projection']} ({time.monotonic() - started:.0f} s)",
             file=sys.stderr,
         )
@@ -302,7 +317,7 @@ def main() -> int:
     elif args.split:
         # for a many-core machine lent for minutes: the compiles and the serial replays share
         # the cores, then each kernel's timings have the machine to themselves
-        ids = [e.id for e in suite.select(suite.entries(), args.tasks) if e.candidate_in(EXPERT)]
+        ids = [e.id for e in chosen(args.tasks) if e.candidate_in(EXPERT)]
         started = time.monotonic()
         measured, verified = replays(ids, args.jobs, warm=True)
         print(

@@ -28,7 +28,13 @@ def test_a_candidate_becomes_the_best_only_when_its_interval_clears_the_best():
     rows.append(row(4, 1.8, 1.6))
     assert best_of(rows)["id"] == 4
     assert floor(row(9, 2.0)) == 2.0 and floor(row(9, 2.0, 1.7)) == 1.7
-    assert best_row(best_of(rows)) == {"id": 4, "label": None, "speedup": 1.8, "threads": None}
+    assert best_row(best_of(rows)) == {
+        "id": 4,
+        "label": None,
+        "speedup": 1.8,
+        "threads": None,
+        "projected": False,
+    }
 
 
 def test_a_candidate_row_has_the_schema_keys_and_a_state():
