@@ -24,6 +24,8 @@ class Feedback:
     ceiling: float | None = None  # what a compute-bound kernel reaches at those threads here
     # the compiled view: one line per loop LLVM did not vectorise, or vectorised at a cost
     compiled: list[str] = field(default_factory=list)
+    # the scaling model at the most threads projected: speedup, what limits it, the usual fix
+    scaling: str = ""
 
     @property
     def repairable(self) -> bool:
@@ -75,6 +77,7 @@ def from_report(report: dict) -> Feedback:
         site = failure.get("site") or {}
         feedback.line = feedback.line or site.get("line")
     feedback.compiled = compiled_findings(report.get("compiled") or {})
+    feedback.scaling = scaling_text(report.get("projection") or {})
     vs = (profile.get("speedup") or {}).get("vs_serial") or {}
     timed = {int(p): s for p, s in vs.items() if s and s.get("value")}
     if verdict == "ok" and timed:
@@ -85,6 +88,33 @@ def from_report(report: dict) -> Feedback:
         value = ceiling.get(str(top)) if isinstance(ceiling, dict) else None
         feedback.ceiling = value if isinstance(value, int | float) else None
     return feedback
+
+
+# What usually lifts each limit the scaling model names (cascade/scaling/model.py BOUNDS).
+SCALING_FIXES = {
+    "imbalance": "balance the work: a dynamic schedule (numba.set_parallel_chunksize) or a "
+    "partition by work (edges, not vertices: a prefix sum of the degrees split evenly)",
+    "serial": "parallelise the serial code around the prange loops (prologue, epilogue, merges)",
+    "bandwidth": "move fewer bytes: fuse loops so each array is read once, use smaller types",
+    "overhead": "enter fewer parallel regions: fuse rounds, give each region more work",
+}
+
+
+def scaling_text(projection: dict) -> str:
+    """The projection at its largest thread count in one sentence with the usual fix, or ""
+    when the kernel was not projected (evaluations of runs that rank by measured speed)."""
+    points = projection.get("points") or []
+    if projection.get("status") != "projected" or not points:
+        return ""
+    last = points[-1]
+    text = (
+        f"projected {last['speedup']:.2f}x at {last['threads']} threads on machine "
+        f"'{projection.get('machine', 'this')}', limited by {last['bound']}"
+    )
+    if last.get("detail"):
+        text += f" ({last['detail']})"
+    fix = SCALING_FIXES.get(last["bound"])
+    return f"{text}: {fix}" if fix else text
 
 
 def compiled_findings(view: dict) -> list[str]:

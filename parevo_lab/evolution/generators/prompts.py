@@ -119,6 +119,11 @@ def build_messages(
                 "What LLVM made of its loops (from the compiler's vectorisation remarks):\n"
                 + "\n".join(f"- {line}" for line in feedback.compiled)
             )
+        if feedback.scaling:
+            parts.append(
+                "How it would scale beyond this machine (the scaling model, from a timed "
+                f"serial replay of its loops): {feedback.scaling}."
+            )
     if primitives:
         parts.append(
             "Parallel building blocks you may import from parevo_lab.primitives "

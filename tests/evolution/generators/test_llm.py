@@ -252,3 +252,28 @@ def test_the_prompt_carries_what_llvm_made_of_the_parents_loops(tmp_path):
         "What LLVM made"
         not in build_messages("t", "s", from_report(clean), "full", "")[1]["content"]
     )
+
+
+def test_the_prompt_carries_what_limits_the_parents_projected_scaling():
+    """A real check's projection goes into the feedback: the speedup at the most threads, the
+    limit and its usual fix; a report without a projection adds nothing."""
+    from conftest import KERNELS, run_cli
+
+    from parevo_lab.evolution.feedback import SCALING_FIXES, from_report
+    from parevo_lab.evolution.generators.prompts import build_messages
+
+    candidate = KERNELS / "good.py"
+    args = ["--threads", "1,2", "--profile-budget", "0.1", "--no-store", "--json"]
+    report = json.loads(run_cli("check", KERNELS / "double_task.py", candidate, *args).stdout)
+    assert report["projection"]["status"] == "projected", report["projection"]
+    feedback = from_report(report)
+    last = report["projection"]["points"][-1]
+    assert feedback.scaling.startswith(
+        f"projected {last['speedup']:.2f}x at {last['threads']} threads on machine 'this', "
+        f"limited by {last['bound']}"
+    )
+    assert feedback.scaling.endswith(SCALING_FIXES.get(last["bound"], last["detail"] + ")"))
+    prompt = build_messages("task", candidate.read_text(), feedback, "full", "")[1]["content"]
+    assert "How it would scale beyond this machine" in prompt and feedback.scaling in prompt
+    del report["projection"]
+    assert from_report(report).scaling == ""
