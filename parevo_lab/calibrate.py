@@ -152,17 +152,28 @@ def measure(threads: list[int]) -> dict:
     }
 
 
+BUSY_LOAD = 0.5  # a load average above this when calibrating: other work shared the cores
+
+
+def load_average() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+
+
 def ceiling(threads: list[int], cache_dir: str | Path) -> dict:
-    """The cached calibration for this machine, measured now if there is none."""
+    """The cached calibration for this machine, measured now if there is none. One measured
+    beside other work (``busy``: the load average was above BUSY_LOAD) is measured again the
+    first time the machine is quiet, so that a busy hour does not stay in the cache for good."""
     path = Path(cache_dir) / f"machine-{machine_key(threads)}.json"
     if path.exists():
         try:
             cached = json.loads(path.read_text())
-            if "loop_speedup" in cached:  # older calibrations lack what the projection needs
+            fresh = "loop_speedup" in cached  # older calibrations lack what the projection needs
+            if fresh and not (cached.get("busy") and load_average() <= BUSY_LOAD):
                 return {**cached, "cached": True, "path": str(path)}
         except (OSError, ValueError):
             pass
-    result = measure(threads)
+    load = load_average()
+    result = {**measure(threads), "busy": load > BUSY_LOAD, "load": round(load, 2)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result))

@@ -6,7 +6,8 @@ A *sample* is one evaluated candidate for one task, reduced to a dict by ``sampl
 ``speedup_n`` (vs_serial at that thread count), ``speedup_max`` (the best vs_serial over the thread
 counts) and ``threads_max`` (the thread count that gave it). With a target thread count P
 (``parevo evolve/bench --target-threads``): ``speedup_n`` at P, measured where P was timed, else
-the scaling model's projection to P (``projected`` true, ``bound`` the limit it names, no interval).
+the scaling model's projection to P (``projected`` true, ``bound`` the limit it names, no interval;
+a kernel numba found no parallel loop in: its figure at 1 thread, bound ``serial``).
 
 - pass@k = mean over tasks of 1 - C(N - c, k) / C(N, k) (N samples, c correct); build@k likewise.
 - speedup_n@k = mean over tasks of E[the best speedup among k samples drawn without replacement
@@ -67,6 +68,8 @@ def sample_of(report, target_threads: int | None = None) -> dict:
             )
         elif target_threads and target_threads > top:
             point = projected_point(data.get("projection"), target_threads)
+            if point is None and 1 in timed and not (data.get("compile") or {}).get("loops"):
+                point = {"speedup": timed[1], "bound": "serial"}  # no parallel loop: as at 1
             if point is not None:
                 sample.update(
                     threads=target_threads,

@@ -100,11 +100,19 @@ def test_sample_at_a_target_is_measured_within_the_timed_threads_and_projected_b
     assert projected["projected"] and projected["bound"] == "imbalance"
     assert projected["speedup_n_low"] is None  # a model's figure has no interval
     assert projected["speedup_max"] == 1.7  # the measured best stays measured
-    # no point at the target (a kernel not projected): the measured figure, not a guess
-    unprojected = {**report, "projection": {"status": "not_projected", "points": []}}
+    # no point at the target (a replay that could not be made): the measured figure, not a guess
+    unprojected = {
+        **report,
+        "compile": {"loops": [{"line": 3}]},
+        "projection": {"status": "not_projected", "points": []},
+    }
     fallback = metrics.sample_of(unprojected, 16)
     assert (fallback["threads"], fallback["speedup_n"]) == (2, 1.7)
     assert "projected" not in fallback
+    # no parallel loop at all (the seed): at 16 threads as at 1
+    serial = metrics.sample_of({**unprojected, "compile": {"loops": []}}, 16)
+    assert (serial["threads"], serial["speedup_n"], serial["bound"]) == (16, 0.9, "serial")
+    assert serial["projected"]
 
 
 def test_a_speedup_counts_as_significant_only_when_its_interval_lies_above_one():

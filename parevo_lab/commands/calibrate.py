@@ -74,17 +74,15 @@ def run(args) -> int:
 
 def measure_profile(name: str, counts: list[int], cores: int):
     """Calibrate now (progress on stderr) and make the machine profile ``name`` of it."""
-    import os
-
     from .. import calibrate
     from ..cascade.scaling import machines
     from ..sandbox import cores_exclusive
 
     print(f"measuring at {', '.join(map(str, counts))} thread(s)...", file=sys.stderr)
     with cores_exclusive():  # never beside a profile of this machine's checks or runs
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        load = calibrate.load_average()
         measured = calibrate.measure(counts)
-    if load > 0.5:
+    if load > calibrate.BUSY_LOAD:
         print(
             f"parevo: warning: the load average was {load:.1f} when measuring: other work "
             "shared the cores; calibrate again on a quiet machine before saving a profile",

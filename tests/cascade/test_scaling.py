@@ -304,3 +304,19 @@ def test_check_projects_onto_a_machine_profile_file(tmp_path):
     assert one["speedup"] == pytest.approx(
         json.loads(run.stdout)["profile"]["speedup"]["vs_serial"]["1"]["value"], rel=0.02
     )
+
+
+def test_a_calibration_measured_beside_other_work_is_measured_again_when_quiet(
+    tmp_path, monkeypatch
+):
+    from parevo_lab import calibrate
+
+    monkeypatch.setattr(calibrate, "load_average", lambda: 3.0)
+    first = calibrate.ceiling([1], tmp_path)
+    assert first["busy"] and not first["cached"]
+    again = calibrate.ceiling([1], tmp_path)
+    assert again["cached"] and again["measured"] == first["measured"]  # still busy: kept
+    monkeypatch.setattr(calibrate, "load_average", lambda: 0.1)
+    quiet = calibrate.ceiling([1], tmp_path)
+    assert not quiet["cached"] and not quiet["busy"]  # quiet now: the busy one is replaced
+    assert calibrate.ceiling([1], tmp_path)["cached"]

@@ -119,6 +119,7 @@ class RulesGenerator:
     # -- from a correct parent ------------------------------------------------------------
 
     def _improvements(self, analysis: Analysis, plan: Plan, parent: Candidate, context: Context):
+        yield from self._scaling_moves(plan, parent)  # (made only in runs ranking beyond cores)
         yield from self._compiled_moves(plan, parent, context)
         loops = analysis.loops
         if not plan.loops:
@@ -195,6 +196,24 @@ class RulesGenerator:
                 _knob(plan, "fastmath", True),
                 f"tune: fastmath=True (compiled view: the float reduction at line {at} is not "
                 "vectorised without it)",
+            )
+
+    def _scaling_moves(self, plan: Plan, parent: Candidate):
+        """What the parent's projection asks for, first (runs ranking at --target-threads make
+        one): where it is limited by imbalance at some thread count, the iterations of its plain
+        prange loops dealt out cyclically."""
+        projection = (parent.report or {}).get("projection") or {}
+        limited = [p for p in projection.get("points") or [] if p.get("bound") == "imbalance"]
+        if projection.get("status") != "projected" or not limited:
+            return
+        current = plan.knob("interleave") or []
+        loops = sorted(i for i, s in plan.loops.items() if s == "prange" and i not in current)
+        if loops:
+            first = limited[0]
+            yield (
+                _knob(plan, "interleave", sorted([*current, *loops])),
+                f"interleave the iterations of loop {', '.join(loops)} (projection: imbalance "
+                f"from {first['threads']} threads: {first.get('detail') or 'uneven work'})",
             )
 
     def _auto(self, analysis: Analysis) -> Plan:

@@ -33,6 +33,11 @@ DEFAULT_KNOBS = {
     # parallel loop: the earlier default, kept for stored plans)
     "unsigned_index": False,
     "parallel_sort": False,  # np.sort / np.argsort of a 1-d array by the primitives' radix sort
+    # prange loops whose iterations are dealt out cyclically (iteration i to part i mod 8P, the
+    # parts in one prange): a list of loop ids. For work that grows or clusters along the
+    # iteration space (the static schedule's imbalance), which no threading layer but TBB
+    # balances by itself (numba.set_parallel_chunksize)
+    "interleave": False,
 }
 
 

@@ -51,6 +51,8 @@ SINGLE_NAMES = {
     "f": ("flags", "keep_flags"),
     "c": ("keep", "chosen"),
     "p": ("packed",),
+    "parts": ("parts", "n_parts"),
+    "cyc": ("part",),
 }
 NAMED_NAMES = {
     "pv": "private_{}",

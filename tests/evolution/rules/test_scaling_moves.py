@@ -1,0 +1,61 @@
+"""The rule generator acts on the projection: where the parent's projection says the static
+schedule leaves one thread most of the work, the next move deals the iterations out cyclically
+(a real evolution ranking at 16 threads: real checks, real replays)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+from parevo_lab.report import run as run_report
+
+TASK = '''
+"""Prefix-weighted sums: iteration i costs i (the static schedule's worst case)."""
+
+import numpy as np
+
+SIZES = {"check": 300, "bench": 12_000}
+
+
+def make_inputs(size, rng):
+    return (rng.random(size),)
+
+
+def reference(x):
+    n = x.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        acc = 0.0
+        for j in range(i):
+            acc += x[j] * 0.5
+        out[i] = acc
+    return out
+'''
+
+
+def test_imbalance_in_the_projection_asks_for_interleaved_iterations(tmp_path):
+    task = tmp_path / "task.py"
+    task.write_text(TASK)
+    out = tmp_path / "run"
+    done = run_cli("evolve", task, "--budget", "3", "--target-threads", "16", "--threads", "1,2",
+                   "--profile-budget", "0.1", "--out", out, "--json")  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    candidates = json.loads(done.stdout)["candidates"]
+    data = run_report.load(out)
+    moved = [c for c in candidates if c["label"].startswith("interleave the iterations of loop")]
+    assert len(moved) == 1, [c["label"] for c in candidates]
+    move = moved[0]
+    assert move["verdict"] == "ok" and move["projected"] and move["threads"] == 16
+    parent = data.reports[move["parent_id"]]
+    bounds = [p["bound"] for p in parent["projection"]["points"]]
+    assert "imbalance" in bounds  # what asked for the move, named in its label
+    assert "projection: imbalance from" in move["label"]
+    source = data.sources[move["id"]]
+    assert "for part in numba.prange(parts):" in source
+    assert "for i in range(part, n, parts):" in source
+    # dealt out cyclically, no thread holds the heavy end: the projection at 16 rises
+    child = data.reports[move["id"]]["projection"]["points"]
+    at16 = {p["threads"]: p for p in parent["projection"]["points"]}[16]
+    assert {p["threads"]: p for p in child}[16]["speedup"] > at16["speedup"]
+    assert {p["threads"]: p for p in child}[16]["bound"] != "imbalance"
