@@ -208,41 +208,6 @@ def test_a_target_beyond_the_cores_without_the_projection_is_refused(histogram, 
     assert result.returncode == 2 and "(8 cores)" in result.stderr
 
 
-def test_a_run_at_target_threads_beyond_the_cores_ranks_by_the_projection(histogram, tmp_path):
-    # 64 threads on a 2-core machine: every timed correct candidate with a prange loop is ranked
-    # by its projected speedup at 64, labelled projected, and never re-timed here
-    out = tmp_path / "run"
-    result = parevo(
-        "evolve", histogram, "--budget", 3, "--out", out, "--json", "--target-threads", 64, *FAST
-    )
-    assert result.returncode in (0, 1), result.stderr
-    data = json.loads(result.stdout)
-    projected = [m for m in data["candidates"] if m["projected"]]
-    assert projected, data["candidates"]
-    database = out / "run.sqlite"
-
-    def report_of(candidate_id):
-        return json.loads(
-            rows(
-                database,
-                "SELECT e.report FROM evaluations e JOIN candidates c ON c.evaluation_id = e.id"
-                f" WHERE c.id = {candidate_id}",
-            )[0][0]
-        )
-
-    for m in projected:
-        assert m["threads"] == 64 and m["retimed"] is None
-        report = report_of(m["id"])
-        if report["compile"]["loops"]:  # a parallel kernel: the projection's point at 64
-            points = report["projection"]["points"]
-            assert m["speedup"] == next(p["speedup"] for p in points if p["threads"] == 64)
-        else:  # no parallel loop (the seed): at 64 threads what it measured at 1
-            assert m["speedup"] == report["profile"]["speedup"]["vs_serial"]["1"]["value"]
-    assert json.loads(rows(database, "SELECT settings FROM runs")[0][0])["target_threads"] == 64
-    if data["best"]["projected"]:
-        assert "projected at 64 threads" in (out / "best.py").read_text().splitlines()[0]
-
-
 def test_a_reference_without_a_parallel_loop_ends_with_a_clear_statement(tmp_path):
     task = tmp_path / "recurrence.py"
     task.write_text(

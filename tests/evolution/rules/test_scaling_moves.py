@@ -1,6 +1,7 @@
-"""The rule generator acts on the projection: where the parent's projection says the static
-schedule leaves one thread most of the work, the next move deals the iterations out cyclically
-(a real evolution ranking at 16 threads: real checks, real replays)."""
+"""A run ranking at 16 threads on this 2-core machine (`parevo evolve --target-threads 16`): every
+candidate is ranked by its projected speedup, labelled so, never re-timed; and the rule generator
+acts on the projection: where the parent's projection says the static schedule leaves one thread
+most of the work, the next move deals the iterations out cyclically (real checks, real replays)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,22 @@ def test_imbalance_in_the_projection_asks_for_interleaved_iterations(tmp_path):
     done = run_cli("evolve", task, "--budget", "3", "--target-threads", "16", "--threads", "1,2",
                    "--profile-budget", "0.1", "--out", out, "--json")  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
-    candidates = json.loads(done.stdout)["candidates"]
+    result = json.loads(done.stdout)
+    candidates = result["candidates"]
     data = run_report.load(out)
+    # ranked by the projection: each candidate's figure is its report's point at 16 (the seed,
+    # with no parallel loop: what it measured at 1 thread), never re-timed here
+    for c in candidates:
+        assert c["projected"] and c["threads"] == 16 and c["retimed"] is None, c
+        report = data.reports[c["id"]]
+        if report["compile"]["loops"]:
+            points = {p["threads"]: p for p in report["projection"]["points"]}
+            assert c["speedup"] == points[16]["speedup"]
+        else:
+            assert c["speedup"] == report["profile"]["speedup"]["vs_serial"]["1"]["value"]
+    assert data.run["settings"]["target_threads"] == 16  # a resumed run ranks the same way
+    best = result["best"]
+    assert best["projected"] and "projected at 16 threads" in (out / "best.py").read_text()
     moved = [c for c in candidates if c["label"].startswith("interleave the iterations of loop")]
     assert len(moved) == 1, [c["label"] for c in candidates]
     move = moved[0]
