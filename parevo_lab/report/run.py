@@ -200,7 +200,7 @@ def _retimed(candidate: dict) -> str | None:
 
 def candidate_rows(data: RunData) -> list[dict]:
     """One row per candidate in id order: the lineage (parent), the verdict, the speedup over serial
-    numba with its confidence interval, the thread count, its re-timing against the best (when it
+    numba with its confidence interval ("projected" for the scaling model's), the thread count, its re-timing against the best (when it
     would have become the best) and what the candidate changed."""
     rows = []
     for m in data.candidates:
@@ -210,7 +210,8 @@ def candidate_rows(data: RunData) -> list[dict]:
                 "parent": f"#{m['parent_id']}" if m["parent_id"] else None,
                 "verdict": m["verdict"] or "pending",
                 "speedup": m["speedup"],
-                "ci": _ci(_speedup_detail(data, m)),
+                # a projected figure (--target-threads beyond the cores) has no interval
+                "ci": "projected" if m.get("projected") else _ci(_speedup_detail(data, m)),
                 "threads": m["threads"],
                 "retimed": _retimed(m),
                 "label": _short(m["label"]),
