@@ -42,6 +42,12 @@ from parevo_lab.task import load_task  # noqa: E402
 EXPERT = ROOT / "parevo_lab" / "suite" / "expert"
 
 
+def write(path, rows: list[dict]) -> None:
+    """The rows, one compact JSON line each (replays hold thousands of block costs)."""
+    lines = ",\n".join(json.dumps(row, separators=(",", ":")) for row in rows)
+    Path(path).write_text(f"[\n{lines}\n]\n")
+
+
 def chosen(patterns) -> list:
     """The suite's entries matching ``patterns``, in the order the patterns are given (a lease
     that ends early has timed the first ones)."""
@@ -112,7 +118,7 @@ def measure(
             row["replay"] = projection_.measured
         rows.append(row)
         if save:
-            Path(save).write_text(json.dumps(rows, indent=1))
+            write(save, rows)
         print(
             f"[{number}/{len(entries)}] {entry.id}: {report.verdict}, "
             f"{row['projection']} ({time.monotonic() - started:.0f} s)",
@@ -338,7 +344,7 @@ def main() -> int:
     else:
         rows = measure(args.tasks, threads, args.budget, save=args.save)
     if args.save:
-        Path(args.save).write_text(json.dumps(rows, indent=1))
+        write(args.save, rows)
     print(tables(rows, threads))
     return 0
 
