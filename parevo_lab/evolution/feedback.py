@@ -92,8 +92,10 @@ def from_report(report: dict) -> Feedback:
 
 # What usually lifts each limit the scaling model names (cascade/scaling/model.py BOUNDS).
 SCALING_FIXES = {
-    "imbalance": "balance the work: a dynamic schedule (numba.set_parallel_chunksize) or a "
-    "partition by work (edges, not vertices: a prefix sum of the degrees split evenly)",
+    "imbalance": "balance the work: deal the iterations out cyclically (for part in "
+    "prange(8 * numba.get_num_threads()): for i in range(part, n, parts)), or partition by work "
+    "(edges, not vertices: a prefix sum of the degrees split evenly); dynamic chunks "
+    "(numba.set_parallel_chunksize) balance only under the TBB threading layer",
     "serial": "parallelise the serial code around the prange loops (prologue, epilogue, merges)",
     "bandwidth": "move fewer bytes: fuse loops so each array is read once, use smaller types",
     "overhead": "enter fewer parallel regions: fuse rounds, give each region more work",
