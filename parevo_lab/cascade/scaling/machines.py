@@ -5,10 +5,11 @@ kernel's speedup at P threads: one dependent chain a thread, the ceiling shown b
 speedups); ``loop_speedup`` (a typical loop's: loads from cache and arithmetic with many
 operations in flight; the cores' real efficiency for ordinary code, hyperthreads and shared units
 included; what the projection uses, ``compute_speedup`` when absent); ``bandwidth_gbs`` (STREAM
-triad at P threads); ``fork_join_us`` (one empty parallel region at P threads); ``llc_mb`` (last-level cache); ``clock_ratio`` (one of its cores against
-one of this machine's on the same serial code: 1.25 = 25% faster). Values between the thread
-counts given are interpolated; beyond the last one, the profile's ``assumptions`` say what is
-assumed (written into every projection made with it).
+triad at P threads); ``fork_join_us`` (one empty parallel region at P threads); ``llc_mb``
+(last-level cache); ``clock_ratio`` (one of its cores against one of this machine's on the same
+serial code: 1.25 = 25% faster). Values between the thread counts given are interpolated; beyond
+the last one, the profile's ``assumptions`` say what is assumed (written into every projection
+made with it).
 
 ``this`` is this machine, from the calibration the profile stage measures anyway, projected to
 64 threads of its own cores. ``parevo calibrate --save NAME`` measures a profile on any machine;
