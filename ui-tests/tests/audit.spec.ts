@@ -1,7 +1,7 @@
 import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { notebook } from './notebook';
+import { notebook, openWithSidebar } from './notebook';
 
 /**
  * "Audit task cell" in a real JupyterLab with the real server extension: the task cell's
@@ -38,19 +38,11 @@ test('audit a task cell: each surviving mutant is a wrong kernel its inputs acce
 }) => {
   test.setTimeout(420_000);
   const name = 'audit.ipynb';
-  await page.contents.uploadContent(
-    notebook(['import numpy as np', WEAK]),
-    'text',
-    `${tmpPath}/${name}`
-  );
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
-  const sidebar = page.locator('#parevo-sidebar');
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="parevo-sidebar"]')
-    .click();
-  await expect(sidebar.locator('.jp-ParevoSidebar-notebook')).toContainText(
-    name
+  const sidebar = await openWithSidebar(
+    page,
+    tmpPath,
+    name,
+    notebook(['import numpy as np', WEAK])
   );
 
   // The active cell is not the task: the notebook's task cell is audited.

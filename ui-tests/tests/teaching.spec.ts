@@ -1,7 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SMALL_RUNS } from './notebook';
+import { SMALL_RUNS, openWithSidebar } from './notebook';
 
 /**
  * The teaching notebooks through the panel, not only Run All: in each one the first exercise (a
@@ -51,19 +51,11 @@ for (const name of TEACHING) {
     const expected = all[exercise].metadata.parevo!.expect;
     expect(text(all[exercise])).toMatch(/^%%parevo_check /);
 
-    await page.contents.uploadContent(
-      fs.readFileSync(path.join(NOTEBOOKS, name), 'utf-8'),
-      'text',
-      `${tmpPath}/${name}`
-    );
-    await page.notebook.openByPath(`${tmpPath}/${name}`);
-    await page.notebook.activate(name);
-    await page
-      .locator('.jp-SideBar.jp-mod-left [data-id="parevo-sidebar"]')
-      .click();
-    const sidebar = page.locator('#parevo-sidebar');
-    await expect(sidebar.locator('.jp-ParevoSidebar-notebook')).toContainText(
-      name
+    const sidebar = await openWithSidebar(
+      page,
+      tmpPath,
+      name,
+      fs.readFileSync(path.join(NOTEBOOKS, name), 'utf-8')
     );
 
     await page.notebook.selectCells(exercise);

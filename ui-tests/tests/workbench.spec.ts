@@ -1,7 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SMALL_RUNS } from './notebook';
+import { SMALL_RUNS, openWithSidebar } from './notebook';
 
 /**
  * The README's path, click by click, in a real JupyterLab with the real server extension:
@@ -67,21 +67,10 @@ test("the README's path in the quickstart: evolve, open, every tab, insert, chec
   test.setTimeout(600_000);
   fs.mkdirSync(IMAGES, { recursive: true });
   const name = 'quickstart.ipynb';
-  await page.contents.uploadContent(QUICKSTART, 'text', `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
+  const sidebar = await openWithSidebar(page, tmpPath, name, QUICKSTART);
   const TASK = cellIndex('def reference(pixels)');
   const RACY = cellIndex('numba.prange(pixels.shape[0])');
   expect(RACY).toBeGreaterThan(TASK);
-
-  const sidebar = page.locator('#parevo-sidebar');
-  await page
-    .locator('.jp-SideBar.jp-mod-left [data-id="parevo-sidebar"]')
-    .click();
-  await expect(sidebar).toBeVisible();
-  await expect(sidebar.locator('.jp-ParevoSidebar-notebook')).toContainText(
-    name
-  );
 
   // A cell that is not a task (the quickstart's first code cell holds `def reference(` inside
   // a string) gets a message saying what a task cell needs, as a notification too.
