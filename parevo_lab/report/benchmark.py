@@ -24,6 +24,7 @@ def task_columns() -> list[tables.Column]:
         ("correct", "correct", text),
         ("speedup", "speedup", ratio),
         ("threads", "threads", text),
+        ("projected", "projected", lambda v: "yes" if v else ""),  # --target-threads beyond cores
         ("speedup_max", "best speedup", ratio),
         ("threads_max", "at threads", text),
         ("reference_ms", "serial ms", text),
@@ -206,7 +207,8 @@ def _best_kernels(doc: Document, tasks: list[dict]) -> None:
 
 
 def _speed(sample: dict) -> str:
-    return md_cell(f"{sample['speedup_n']:.2f}x at {sample['threads']} threads")
+    how = "projected at" if sample.get("projected") else "at"
+    return md_cell(f"{sample['speedup_n']:.2f}x {how} {sample['threads']} threads")
 
 
 def document(data: dict, folder) -> Document:
