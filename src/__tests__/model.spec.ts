@@ -1,3 +1,4 @@
+import { candidateRow } from './fixtures';
 import {
   IAudit,
   IMutant,
@@ -17,27 +18,7 @@ import {
 } from '../model';
 
 function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
-  return {
-    id,
-    parent_id: null,
-    origin: 'rules',
-    label: `move ${id}`,
-    family: 'prange',
-    island: 0,
-    created: '',
-    verdict: 'ok',
-    speedup: 1,
-    speedup_low: null,
-    threads: 2,
-    summary: '',
-    tokens: 0,
-    cost: 0,
-    confirmed: null,
-    retimed: null,
-    projected: false,
-    state: 'evaluated',
-    ...extra
-  };
+  return candidateRow(id, { parent_id: null, origin: 'rules', ...extra });
 }
 
 function run(extra: Partial<IRun> = {}): IRun {

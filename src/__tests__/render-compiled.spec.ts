@@ -8,6 +8,7 @@
  * source line lights the code lines it became and the other way round, the parent's changes,
  * and every state without a view. Untrusted strings stay text.
  */
+import { candidateRow } from './fixtures';
 import {
   ICompiledView,
   ICompiledLoop,
@@ -109,24 +110,12 @@ function detail(
   parentView: ICompiledView | null = null
 ): ICandidateDetail {
   return {
-    id: 3,
-    parent_id: 2,
-    origin: 'rules',
-    label: 'tune',
-    family: 'prange',
-    island: 0,
-    created: '',
-    verdict: report?.verdict ?? null,
-    speedup: null,
-    speedup_low: null,
-    threads: 2,
-    summary: '',
-    tokens: 0,
-    cost: 0,
-    confirmed: null,
-    retimed: null,
-    projected: false,
-    state: 'evaluated',
+    ...candidateRow(3, {
+      parent_id: 2,
+      label: 'tune',
+      verdict: report?.verdict ?? null,
+      speedup: null
+    }),
     source: SOURCE,
     function: 'kernel',
     parent: { id: 2, label: 'prange', source: SOURCE, compiled: parentView },

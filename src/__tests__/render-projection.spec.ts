@@ -9,6 +9,7 @@
  * them, and the Speedup tab of the candidate view and of the Workbench; a report without a
  * projection keeps the plot it had.
  */
+import { candidateRow } from './fixtures';
 import { ICandidateDetail, shownFromCandidate } from '../model';
 import { CandidateDetail } from '../render/detail';
 import {
@@ -497,24 +498,7 @@ describe('the words under the projection', () => {
 
 function detail(id: number, report: any): ICandidateDetail {
   return {
-    id,
-    parent_id: null,
-    origin: 'seed',
-    label: `move ${id}`,
-    family: 'prange',
-    island: 0,
-    created: '',
-    verdict: 'ok',
-    speedup: 1.45,
-    speedup_low: null,
-    threads: 2,
-    summary: '',
-    tokens: 0,
-    cost: 0,
-    confirmed: null,
-    retimed: null,
-    projected: false,
-    state: 'evaluated',
+    ...candidateRow(id, { parent_id: null, origin: 'seed', speedup: 1.45 }),
     source: 'def kernel(x):\n    return x\n',
     function: 'kernel',
     parent: null,

@@ -7,8 +7,8 @@
  * Workbench's anywidget entry point, in jsdom: the speed label, untimed rows last, the race text,
  * the plot's ideal line, no stray null in a header, and the widget wired to a model.
  */
+import { candidateRow } from './fixtures';
 import {
-  ICandidate,
   ICandidateDetail,
   IRaceEntry,
   IRunRecord,
@@ -39,29 +39,7 @@ import { CandidateTable } from '../render/table';
 import { IDiffView, TextDiff, diffLines } from '../render/textdiff';
 import widget from '../widget';
 
-function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
-  return {
-    id,
-    parent_id: id > 1 ? 1 : null,
-    origin: id > 1 ? 'rules' : 'seed',
-    label: `move ${id}`,
-    family: 'prange',
-    island: 0,
-    created: '',
-    verdict: 'ok',
-    speedup: 1,
-    speedup_low: null,
-    threads: 2,
-    summary: '',
-    tokens: 0,
-    cost: 0,
-    confirmed: null,
-    retimed: null,
-    projected: false,
-    state: 'evaluated',
-    ...extra
-  };
-}
+const candidate = candidateRow;
 
 const RACE: IRaceEntry = {
   source: 'replay',
