@@ -161,10 +161,12 @@ def add_target_argument(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def target_threads(args, found) -> int | None:
-    """``--target-threads`` checked against the cascade options ``found``; UsageError (one line)
-    when the projection it needs cannot be made."""
+    """``--target-threads`` checked against the cascade options ``found`` (within this machine's
+    cores it joins ``found.threads``, so that the profile times it); UsageError (one line) when
+    the projection it needs cannot be made."""
     from ..cascade.evaluate import machine_profile
     from ..cascade.profile import usable_cores
+    from ..cascade.scaling.machines import MAX_THREADS
     from ..cascade.scaling.model import thread_counts
 
     target = getattr(args, "target_threads", None)
@@ -175,7 +177,7 @@ def target_threads(args, found) -> int | None:
             f"--target-threads {target}: give a power of two up to 64 (the thread counts the "
             "projection is made at), e.g. 16"
         )
-    if target <= usable_cores():  # measured: make sure the profile times it
+    if target <= usable_cores():
         found.threads = sorted(set(found.threads) | {target})
         return target
     if not found.projection or not found.profile:
@@ -184,7 +186,7 @@ def target_threads(args, found) -> int | None:
             "projected: drop --no-projection and --no-profile"
         )
     named = machine_profile(found.machine)  # None: this machine, projected to 64 threads
-    cores = named.cores if named is not None else max(thread_counts())
+    cores = named.cores if named is not None else MAX_THREADS
     if target > cores:
         raise UsageError(
             f"--target-threads {target} is beyond machine profile '{found.machine}' "

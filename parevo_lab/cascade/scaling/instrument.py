@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..compile import is_prange
+from .machines import MAX_THREADS
 
 TIMED_STATE = ("_pt_costs", "_pt_entries")
 TRACED_STATE = ("_pf_table", "_pf_used", "_pf_wtable", "_pf_wused", "_pf_out")
@@ -251,7 +252,7 @@ class _Calls(ast.NodeTransformer):
         return node
 
 
-REPLAY_THREADS = 64  # what numba.get_num_threads() answers in a replay (model.MAX_THREADS)
+REPLAY_THREADS = MAX_THREADS  # what numba.get_num_threads() answers in a replay
 
 
 def _asks_threads(node: ast.Call) -> bool:
