@@ -91,7 +91,15 @@ def evolve(
             seed = run["seed"]
             islands = run["settings"].get("islands", islands)
             stored = run["settings"].get("llm", {})  # the endpoint the run began with
-            target_threads = run["settings"].get("target_threads", target_threads)
+            ranked_at = run["settings"].get("target_threads")
+            if target_threads and target_threads != ranked_at:
+                raise RunError(
+                    f"the run in {out} ranks "
+                    + (f"at {ranked_at} threads" if ranked_at else "by measured speed")
+                    + f", not at --target-threads {target_threads}: resume it without "
+                    "--target-threads, or start a new run in another --out"
+                )
+            target_threads = ranked_at
             run_id = run["id"]
             store.set_run_status(run_id, "running")
         else:

@@ -190,6 +190,16 @@ def test_bad_input_gets_one_clear_line_and_exit_2(histogram, tmp_path, setup, ar
     assert result.stderr.count("\n") == 1
 
 
+def test_a_run_resumed_at_another_target_is_refused_and_keeps_its_ranking(histogram, tmp_path):
+    out = tmp_path / "run"
+    first = parevo("evolve", histogram, "--budget", 1, "--out", out, "--no-profile")
+    assert first.returncode == 1, first.stderr  # the seed alone: no correct parallel candidate
+    again = parevo("evolve", histogram, "--out", out, "--resume", "--target-threads", 2)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "ranks by measured speed, not at --target-threads 2" in again.stderr
+    assert rows(out / "run.sqlite", "SELECT COUNT(*) FROM candidates")[0][0] == 1  # nothing added
+
+
 def test_a_target_beyond_the_cores_without_the_projection_is_refused(histogram, tmp_path):
     result = parevo(
         "evolve", histogram, "--out", tmp_path / "run", "--target-threads", 64, "--no-projection"
