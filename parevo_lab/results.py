@@ -237,6 +237,20 @@ class ProjectionPoint(Serialisable):
     detail: str = ""  # one sentence: what the bound is, in this kernel
 
 
+def first_limit(points):
+    """The first of ``points`` (ProjectionPoints, or their dicts as stored) limited by something
+    other than the work itself, with its sentence: what every view of a projection quotes."""
+    for point in points:
+        bound, detail = (
+            (point.get("bound"), point.get("detail"))
+            if isinstance(point, dict)
+            else (point.bound, point.detail)
+        )
+        if bound != "work" and detail:
+            return point
+    return None
+
+
 @dataclass
 class LoopWork(Serialisable):
     """One prange loop in the timed replay: its share of the serial time and, per schedule and

@@ -15,7 +15,7 @@ cannot drift apart. The check report has its own schema (``results.Report``).
 
 from __future__ import annotations
 
-from .settings import RUN_SETTINGS_SCHEMA
+from .settings import MACHINE_NAME, RUN_SETTINGS_SCHEMA
 
 # ---------------------------------------------------------------- request bodies (REST API)
 NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 100}
@@ -48,6 +48,7 @@ CHECK_SETTINGS = {
         k: v for k, v in RUN_SETTINGS_SCHEMA["profile_budget"].items() if k != "default"
     },
     "timeout": _TIMEOUT,
+    "machine": {k: v for k, v in MACHINE_NAME.items() if k != "default"},
 }
 #: The settings an audit job takes, besides the task source.
 AUDIT_SETTINGS = {"threads": _THREADS, "timeout": _TIMEOUT}

@@ -50,6 +50,16 @@ MAX_QUEUED = 32  # runs, checks and audits waiting for a free slot; one more is 
 MAX_RUNS = 1000  # run folders the server keeps; starting one more is a 409 (DELETE old ones)
 FEED_EVENTS = 10_000  # events a run's feed keeps for replay; an older client gets the whole state
 
+TARGET_THREADS = (2, 4, 8, 16, 32, 64)  # what --target-threads takes: the projection's counts
+#: A machine profile's name (a file of ~/.config/parevo_lab/machines, never a path).
+MACHINE_NAME = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_-]{1,64}$",
+    "default": MACHINE,
+    "description": "the machine profile speedups are projected onto: 'this' (this machine's, "
+    "from its calibration) or a profile saved by `parevo calibrate --save NAME`",
+}
+
 _THREADS = {
     "type": "array",
     "items": {"type": "integer", "minimum": 1, "maximum": 1024},
@@ -88,6 +98,12 @@ RUN_SETTINGS_SCHEMA: dict = {
     },
     "base_url": {"type": "string", "pattern": "^https?://", "maxLength": 2000},
     "model": {"type": "string", "minLength": 1, "maxLength": 200},
+    "target_threads": {
+        "enum": list(TARGET_THREADS),
+        "description": "rank correct candidates by their speedup at this thread count: measured "
+        "within the cores of the machine that runs them, else projected onto the machine profile",
+    },
+    "machine": MACHINE_NAME,
 }
 
 

@@ -44,6 +44,8 @@ interface ISettings {
   threads?: number[];
   baseUrl?: string;
   model?: string;
+  targetThreads?: IRunRequest['target_threads'];
+  machine?: string;
   candidateView?: 'bottom' | 'tab';
 }
 
@@ -387,6 +389,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
             threads: settings.threads,
             base_url: settings.baseUrl || undefined,
             model: settings.model || undefined,
+            target_threads: settings.targetThreads || undefined,
+            machine: settings.machine || undefined,
             notebook: current.context.path,
             cell_id: cell.model.id
           });
@@ -462,6 +466,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
             profile: options.no_profile ? false : undefined,
             profile_budget: options.profile_budget ?? options.budget,
             timeout: options.timeout,
+            machine: settings.machine || undefined,
             notebook: current.context.path,
             cell_id: cell.model.id
           });

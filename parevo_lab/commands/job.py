@@ -39,6 +39,8 @@ RUN_FLAGS = {
     "timeout": "--timeout",
     "base_url": "--base-url",
     "model": "--model",
+    "target_threads": "--target-threads",
+    "machine": "--machine",
 }
 
 
@@ -102,6 +104,8 @@ def arguments(request: dict) -> list[str]:
             args += ["--profile-budget", _flag_value(settings["profile_budget"])]
         if settings.get("timeout"):
             args += ["--timeout", _flag_value(settings["timeout"])]
+        if settings.get("machine"):
+            args += ["--machine", settings["machine"]]
     else:
         _check_settings(settings, AUDIT_SETTINGS)
         args = ["audit", TASK_FILE, "--json", "--out", MUTANTS_FOLDER]

@@ -10,7 +10,7 @@ classes carry no display code (the package does it on import inside IPython, and
 from __future__ import annotations
 
 from ..cascade.profile import flags_text
-from ..results import AuditReport, Report
+from ..results import AuditReport, Report, first_limit
 from .escape import html as escape
 from .text import render, render_races
 
@@ -97,7 +97,7 @@ def _projection_table(report: Report) -> str:
         for row in rows
     )
     over = "serial numba" if projection.kind == "vs_serial" else "its own 1-thread time"
-    limit = next((p for p in projection.points if p.bound != "work" and p.detail), None)
+    limit = first_limit(projection.points)
     assumed = "".join(f"<li>{escape(a)}</li>" for a in projection.assumptions)
     return (
         f"<div>Speedup over {escape(over)} projected to {escape(rows[-1]['threads'])} threads "

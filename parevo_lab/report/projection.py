@@ -5,6 +5,7 @@ section also draws each thread's share of the loops' work (``figures.loop_work``
 
 from __future__ import annotations
 
+from ..results import first_limit
 from . import figures
 from .escape import code_span, md_cell
 from .notebook import Document
@@ -46,11 +47,11 @@ def projection_section(doc: Document, projection: dict | None, best: dict) -> No
             f"Not projected beyond this machine: {md_cell(projection.get('reason') or '?')}"
         )
         return
-    limit = next((pt for pt in projection["points"] if pt["bound"] != "work"), None)
+    limit = first_limit(projection["points"])
     doc.markdown(
         f"### Projected to {rows[-1]['threads']} threads\n\nProjected, not measured: from one "
         f"timed serial replay, on machine {code_span(projection.get('machine') or '?')}"
-        + (f". {md_cell(limit['detail'])}" if limit and limit.get("detail") else ".")
+        + (f". {md_cell(limit['detail'])}" if limit else ".")
         + "\n\n"
         + "\n".join(f"- assumed: {md_cell(a)}" for a in projection.get("assumptions") or [])
     )

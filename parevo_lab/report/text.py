@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..cascade.audit import suite_summary
 from ..cascade.compiled.findings import loop_summary
 from ..cascade.profile import flags_text, headline_factors
-from ..results import AuditReport, Report, from_dict
+from ..results import AuditReport, Report, first_limit, from_dict
 
 _MARK = {
     "ok": "PASS",
@@ -179,7 +179,7 @@ def projection_lines(projection) -> list[str]:
         "projected, not measured):",
         "  " + " · ".join(parts),
     ]
-    limited = next((p for p in projection.points if p.bound != "work"), None)
+    limited = first_limit(projection.points)
     if limited is not None:
         out.append(f"  limit from {limited.threads} threads: {limited.detail}")
     if projection.dynamic and projection.points:

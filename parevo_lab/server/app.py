@@ -11,11 +11,12 @@ Configure it like any server extension, e.g. in ``jupyter_server_config.py``::
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Float, Int, List, Unicode, default
+from traitlets import Bool, Float, Int, List, TraitError, Unicode, default, validate
 
 from .. import settings
 from ..commands.job import REQUEST_FILE
@@ -77,6 +78,18 @@ class ParevoLab(ExtensionApp):
     timeout = Float(
         settings.TIMEOUT_S, config=True, help="Seconds one call of a candidate may take."
     )
+    machine = Unicode(
+        settings.MACHINE,
+        config=True,
+        help="Default machine profile speedups are projected onto: 'this' (this machine's) or a "
+        "name saved by `parevo calibrate --save NAME` on the target (see docs/scaling.md).",
+    )
+    target_threads = Int(
+        0,
+        config=True,
+        help="Default thread count runs rank candidates at (2, 4, ..., 64; projected beyond the "
+        "cores here), 0: the best speedup measured here.",
+    )
     llm_base_url = Unicode(
         "", config=True, help="OpenAI-compatible endpoint (default: $PAREVO_LLM_BASE_URL)."
     )
@@ -102,6 +115,26 @@ class ParevoLab(ExtensionApp):
         help="Worker processes of the LocalCluster (0: the usable cores, at least 2).",
     )
 
+    @validate("machine")
+    def _valid_machine(self, proposal):
+        name = proposal["value"]
+        if not re.fullmatch(settings.MACHINE_NAME["pattern"], name):
+            raise TraitError(
+                f"c.ParevoLab.machine = {name!r}: give a profile's name (letters, digits, _ and "
+                "-: 'this' or one saved by `parevo calibrate --save NAME`), not a path"
+            )
+        return name
+
+    @validate("target_threads")
+    def _valid_target(self, proposal):
+        value = proposal["value"]
+        if value and value not in settings.TARGET_THREADS:
+            raise TraitError(
+                f"c.ParevoLab.target_threads = {value}: give 0 (rank by the speedup measured "
+                f"here) or one of {', '.join(map(str, settings.TARGET_THREADS))}"
+            )
+        return value
+
     @default("work_dir")
     def _default_work_dir(self):
         return str(default_path().parent / "server")
@@ -114,6 +147,8 @@ class ParevoLab(ExtensionApp):
             "timeout": self.timeout,
             "base_url": self.llm_base_url or None,
             "model": self.llm_model or None,
+            "machine": self.machine,
+            "target_threads": self.target_threads or None,
         }
 
     def initialize_settings(self):

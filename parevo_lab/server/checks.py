@@ -38,6 +38,8 @@ class OneOffJobs(WorkFolder):
         settings = {k: v for k, v in body.items() if k not in ("task", "candidate")}
         if not settings.get("threads") and self.defaults.get("threads"):
             settings["threads"] = list(self.defaults["threads"])
+        if kind == "check" and not settings.get("machine") and self.defaults.get("machine"):
+            settings["machine"] = self.defaults["machine"]
         write_json(
             folder / REQUEST_FILE,
             {"id": job_id, "kind": kind, "created": now(), "settings": settings},

@@ -4,6 +4,10 @@ export interface CheckRequest {
   candidate: string;
   cell_id?: string;
   function?: string;
+  /**
+   * the machine profile speedups are projected onto: 'this' (this machine's, from its calibration) or a profile saved by `parevo calibrate --save NAME`
+   */
+  machine?: string;
   name?: string;
   notebook?: string;
   profile?: boolean;

@@ -16,6 +16,10 @@ export interface RunRequest {
   cell_id?: string;
   generator?: 'rules' | 'llm';
   islands?: number;
+  /**
+   * the machine profile speedups are projected onto: 'this' (this machine's, from its calibration) or a profile saved by `parevo calibrate --save NAME`
+   */
+  machine?: string;
   model?: string;
   name?: string;
   notebook?: string;
@@ -28,6 +32,10 @@ export interface RunRequest {
    */
   seconds?: number;
   seed?: number;
+  /**
+   * rank correct candidates by their speedup at this thread count: measured within the cores of the machine that runs them, else projected onto the machine profile
+   */
+  target_threads?: 2 | 4 | 8 | 16 | 32 | 64;
   /**
    * source of the task: reference + make_inputs
    */

@@ -67,9 +67,12 @@ export function projectionOf(report: any | null): IProjection | null {
   };
 }
 
-/** The first thread count whose limit is not the work itself: what stops the scaling. */
+/**
+ * The first thread count whose limit is not the work itself, with its sentence: what stops the
+ * scaling (results.py's first_limit, which the terminal, the widget and the report quote).
+ */
 export function firstLimit(projection: IProjection): IProjectedPoint | null {
-  return projection.static.find(p => p.bound !== 'work') ?? null;
+  return projection.static.find(p => p.bound !== 'work' && p.detail) ?? null;
 }
 
 export interface ISpeedupPoints {

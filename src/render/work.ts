@@ -288,7 +288,7 @@ export function renderProjectionNotes(
   const said = el('div', 'jp-ParevoProjection-limit', root);
   said.dataset.bound = limit?.bound ?? 'work';
   said.textContent = limit
-    ? `Limit from ${limit.threads} threads: ${limit.detail || limit.bound}`
+    ? `Limit from ${limit.threads} threads: ${limit.detail}`
     : `The work itself limits it up to ${last.threads} threads: it scales.`;
   if (projection.assumptions.length) {
     const list = el('ul', 'jp-ParevoProjection-assumptions', root);

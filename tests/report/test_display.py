@@ -57,3 +57,25 @@ def test_a_refused_projection_says_why_and_a_wrong_kernel_shows_none():
     # a wrong kernel's speed means nothing (the full text report below still lists it)
     for html in (report_html(_report(verdict="wrong")), report_html(_report(projection=None))):
         assert "parevo-projection" not in html and "projected, not measured</b>" not in html
+
+
+def test_every_view_quotes_the_same_first_limit_and_skips_one_without_a_sentence():
+    from parevo_lab.report.text import projection_lines
+    from parevo_lab.results import Projection, first_limit
+
+    # the first non-work point (4 threads) says nothing: the next one with a sentence is quoted
+    points = [dict(p) for p in PROJECTION["points"]]
+    points[2]["detail"] = ""
+    points[3]["detail"] = "imbalance: at 8 threads one thread has 40% of the loop's work"
+    said = dict(PROJECTION, points=points)
+    projection = from_dict(Projection, said)
+    assert first_limit(points)["threads"] == first_limit(projection.points).threads == 8
+    text = "\n".join(projection_lines(projection))
+    assert "limit from 8 threads: imbalance: at 8 threads one thread has 40%" in text
+    assert "<div>imbalance: at 8 threads one thread has 40%" in report_html(_report(projection=said))
+    # only the work itself: no limit anywhere
+    plain = [dict(p, bound="work") for p in points]
+    assert first_limit(plain) is None
+    assert "limit from" not in "\n".join(
+        projection_lines(from_dict(Projection, {**said, "points": plain}))
+    )

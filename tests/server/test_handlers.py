@@ -125,6 +125,8 @@ async def test_status_reports_name_version_and_defaults(jp_fetch):
     assert status["large_budget"] == settings.LARGE_BUDGET  # the panel confirms beyond it
     assert status["defaults"]["threads"] == [1]
     assert status["defaults"]["generator"] == "rules"
+    assert status["defaults"]["machine"] == "this"  # projections are onto this machine
+    assert status["defaults"]["target_threads"] is None  # ranked by the speedup measured here
 
 
 def _every_route_and_method():
@@ -232,6 +234,8 @@ async def test_bad_bodies_get_a_400_naming_the_field(jp_fetch):
         ({"task": TASK, "generator": "magic"}, "generator"),
         ({"task": TASK, "colour": "red"}, "'colour' was unexpected"),
         ({"task": TASK, "base_url": "ftp://x"}, "base_url"),
+        ({"task": TASK, "target_threads": 12}, "target_threads: 12 is not one of [2, 4, 8"),
+        ({"task": TASK, "machine": "../../profiles/x"}, "machine: '../../profiles/x' does not"),
     ]
     for body, expected in cases:
         answer = await call(jp_fetch, "runs", body=body, expect=400)

@@ -182,6 +182,8 @@ def test_every_run_setting_of_the_schema_reaches_the_job_and_nothing_else_does()
         "timeout": 5,
         "base_url": "http://127.0.0.1:9/v1",
         "model": "m",
+        "target_threads": 16,
+        "machine": "big-server",
         "name": "a label",
         "notebook": "n.ipynb",
         "cell_id": "c1",
@@ -191,9 +193,12 @@ def test_every_run_setting_of_the_schema_reaches_the_job_and_nothing_else_does()
         assert flag in args, key
     assert args[-2:] == ["--add", "manual-0.py:kernel"]
     # a check takes a %%parevo_check cell's options from the panel
+    assert args[args.index("--target-threads") + 1] == "16"
     check = {"function": "k", "profile": False, "profile_budget": 0.5, "timeout": 9}
+    check["machine"] = "big-server"
     args = arguments({"kind": "check", "settings": check})
     assert args[0] == "check" and args[2].endswith(":k")
+    assert args[args.index("--machine") + 1] == "big-server"
     for flag in ("--no-profile", "--profile-budget", "--timeout"):
         assert flag in args
     assert args[args.index("--profile-budget") + 1] == "0.5"
@@ -201,6 +206,8 @@ def test_every_run_setting_of_the_schema_reaches_the_job_and_nothing_else_does()
         arguments({"kind": "run", "settings": {"argv": ["/bin/sh"]}})
     with pytest.raises(RequestError, match="budget"):
         arguments({"kind": "run", "settings": {"budget": "16; rm -rf /"}})
+    with pytest.raises(RequestError, match="machine"):  # a profile's name, never a path
+        arguments({"kind": "check", "settings": {"machine": "/etc/passwd"}})
     with pytest.raises(RequestError, match="kind"):
         arguments({"kind": "shell", "settings": {}})
 
