@@ -72,7 +72,9 @@ def test_every_view_quotes_the_same_first_limit_and_skips_one_without_a_sentence
     assert first_limit(points)["threads"] == first_limit(projection.points).threads == 8
     text = "\n".join(projection_lines(projection))
     assert "limit from 8 threads: imbalance: at 8 threads one thread has 40%" in text
-    assert "<div>imbalance: at 8 threads one thread has 40%" in report_html(_report(projection=said))
+    assert "<div>imbalance: at 8 threads one thread has 40%" in report_html(
+        _report(projection=said)
+    )
     # only the work itself: no limit anywhere
     plain = [dict(p, bound="work") for p in points]
     assert first_limit(plain) is None
