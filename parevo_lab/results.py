@@ -296,6 +296,8 @@ class Report(Serialisable):
     profile: ProfileResult | None = None
     compiled: CompiledView | None = None  # the compiled view of each loop (cascade/compiled/)
     projection: Projection | None = None  # speedup projected beyond this machine (scaling/)
+    # what the reference's outputs look like (cascade/behaviour.py), when the check asked
+    behaviour: dict | None = None
     machine: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # wall seconds per stage, as the parent saw them
     sandbox: dict = field(default_factory=dict)  # stdout/stderr tails, exit statuses

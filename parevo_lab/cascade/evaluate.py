@@ -41,6 +41,7 @@ class CheckOptions:
     compiled_view: bool = True  # make the compiled view of each loop (cascade/compiled/)
     projection: bool = True  # time each loop serially and project speedup (cascade/scaling/)
     machine: str = settings.MACHINE  # the machine profile projected to ("this": this machine)
+    behaviour: bool = False  # probe the reference's outputs for templates (cascade/behaviour.py)
     # longest call of the pure-Python reference timed for vs_python; 0: not timed (unless it is
     # the baseline because numba cannot compile the reference)
     python_cap_s: float = settings.PYTHON_CAP_S
@@ -110,6 +111,7 @@ def verify_stage(
     )
     report.compile, report.verify, report.races = read_verify(run)
     report.compiled = read_compiled(run)
+    report.behaviour = next((e["result"] for e in run.events if e.get("type") == "behaviour"), None)
     if not options.profile:
         report.profile = ProfileResult(
             ran=False, notes=["profiling was switched off (--no-profile)"]
@@ -242,6 +244,7 @@ def sandbox_job(
         "races": options.races,
         "compiled_view": options.compiled_view,
         "projection": options.projection,
+        "behaviour": options.behaviour,
         "python_cap_s": options.python_cap_s,
     }
     limits = sandbox.Limits(

@@ -117,8 +117,23 @@ def run(session) -> None:
     cases.reference()
     session.kernel_build = None
     verify_candidate(session, cases)
+    if session.job.get("behaviour"):
+        describe_reference(session, cases)
     if session.kernel_build is not None and session.job.get("compiled_view", True):
         compiled_view(session)
+
+
+def describe_reference(session, cases) -> None:
+    """What the reference's outputs look like, for the templates (``behaviour.probe``); a probe
+    that fails is said so, never a verdict on the candidate."""
+    from . import behaviour
+
+    session.emit.phase("behaviour", "probing what the reference's outputs look like")
+    try:
+        found = behaviour.probe(session, cases)
+    except Exception as exc:  # noqa: BLE001 - TaskProblem included: the verdict stands
+        found = {"inputs": None, "matches": [], "note": f"the probe failed: {exc}"}
+    session.emit({"type": "behaviour", "result": found})
 
 
 def compiled_view(session) -> None:

@@ -218,6 +218,10 @@ def summary(data: dict) -> str:
             )
     if data["first_ok"] is not None:
         lines.append(f"first correct parallel candidate after {data['first_ok']} evaluations")
+    probed = data.get("templates")  # what the reference's outputs looked like (the seed's probe)
+    if probed:
+        found = [f"{m['template']} ({m['convention']})" for m in probed.get("matches") or []]
+        lines.append("templates: " + (", ".join(found) or probed.get("note") or "none fits"))
     lines.append("lineage:")
     for m in data["candidates"]:
         speed = f"{m['speedup']:.2f}x" if m["speedup"] else "-"

@@ -30,10 +30,11 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import settings
+from ..cascade import CheckOptions
 from ..errors import ParevoError
 from ..kernel import Kernel
 from ..schema import best_of, best_row, candidate_row
@@ -128,6 +129,7 @@ class EvolveResult:
             "cost": sum(m.cost for m in self.candidates),
             "out": str(self.out) if self.out else None,
             "candidates": [candidate_row(c) for c in self.candidates],
+            "templates": _seed_report(self.candidates).get("behaviour"),  # (cascade/behaviour)
         }
 
 
@@ -271,7 +273,10 @@ class Engine:
     def _submit(self, candidate: Candidate, evaluations: int, flying: dict) -> None:
         self.progress({"type": "evaluating", "candidate": candidate, "evaluations": evaluations})
         kernel = Kernel(source=candidate.source, function=candidate.function)
-        flying[self.executor.submit(self.task, kernel, self.options)] = candidate
+        options = self.options
+        if candidate.origin == "seed":  # the reference itself: also say what its outputs are
+            options = replace(options or CheckOptions(), behaviour=True)
+        flying[self.executor.submit(self.task, kernel, options)] = candidate
 
     def _record(self, flying: dict) -> list[Candidate]:
         """Wait for one evaluation in flight (or more), record each report as it comes."""
@@ -330,9 +335,9 @@ class Engine:
     def _grow(self, candidates: list[Candidate], evaluations: int) -> int | None:
         """Insert one new candidate; None when no parent has a new proposal."""
         rng = random.Random(self.seed * 1_000_003 + evaluations)
-        context = Context(
-            task=self.task, candidates=candidates, rng=rng, variables=_reference_types(candidates)
-        )
+        seed = _seed_report(candidates)
+        variables = (seed.get("compile") or {}).get("variables") or {}
+        context = Context(self.task, candidates, rng, variables, seed.get("behaviour"))
         known = {Kernel(source=m.source).hash for m in candidates}
         pinned = set(self.store.pins(self.run_id))
         for parent in self._parents(candidates, rng, evaluations, pinned):
@@ -431,9 +436,7 @@ def _archive(correct: list[Candidate]) -> dict[tuple[str, int], Candidate]:
     return cells
 
 
-def _reference_types(candidates: list[Candidate]) -> dict[str, str]:
-    """The local variable types numba found in the seed (the reference as a kernel)."""
-    for m in candidates:
-        if m.origin == "seed" and m.report:
-            return ((m.report.get("compile") or {}).get("variables")) or {}
-    return {}
+def _seed_report(candidates: list[Candidate]) -> dict:
+    """The seed's report (the reference as a kernel): the local variable types numba found in
+    it (``compile.variables``) and what its outputs look like (``behaviour``)."""
+    return next((m.report for m in candidates if m.origin == "seed" and m.report), None) or {}

@@ -7,7 +7,14 @@ an op code: ADD, MAX or MIN.
 
 from ._util import ADD, MAX, MIN
 from .csr import csr_from_edges, transpose
-from .graph import connected_components, maximal_independent_set, pagerank, triangle_count
+from .graph import (
+    connected_components,
+    maximal_independent_set,
+    maximal_matching,
+    pagerank,
+    spanning_forest,
+    triangle_count,
+)
 from .histogram import bincount_weights, histogram
 from .pack import pack, pack_index
 from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
@@ -43,6 +50,7 @@ __all__ = [
     "histogram",
     "inclusive_scan",
     "maximal_independent_set",
+    "maximal_matching",
     "merge",
     "pack",
     "pack_index",
@@ -55,6 +63,7 @@ __all__ = [
     "segment_ids",
     "segmented_reduce",
     "sort_floats",
+    "spanning_forest",
     "argsort_floats",
     "transpose",
     "triangle_count",

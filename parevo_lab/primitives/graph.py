@@ -224,3 +224,111 @@ def pagerank(indptr, indices, damping=0.85, iterations=20):
             new[vv] = base + damping * s
         ranks = new
     return ranks
+
+
+@numba.njit(parallel=True, cache=True)
+def spanning_forest(indptr, indices):
+    """Spanning forest by synchronous min-label propagation, rooted at each component's smallest
+    vertex id (as a serial BFS forest from the vertices in id order is).
+
+    Work: O(R * (n + m)) for R rounds (the eccentricity of a component's smallest vertex, + 1).
+    Span: O(R * max degree).
+
+    Args:
+        indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
+
+    Returns:
+        int64 array of n: -1 at each component's smallest id (its root), otherwise the
+        neighbour through which v first received that id (its parent: the root is one hop
+        nearer along every parent link, so following them always ends at the root). n = 0
+        gives [].
+    """
+    n = indptr.shape[0] - 1
+    labels = np.arange(n)
+    parent = full(n, -1, np.int64)
+    while True:
+        new = empty(n, np.int64)
+        changed = 0
+        for v in prange(n):
+            vv = np.int64(v)
+            best = labels[vv]
+            via = np.int64(-1)
+            for j in range(indptr[vv], indptr[vv + 1]):
+                u = indices[j]
+                if labels[u] < best:
+                    best = labels[u]
+                    via = u
+            new[vv] = best
+            if via >= 0:
+                parent[vv] = via
+                changed += 1
+        labels = new
+        if changed == 0:
+            break
+    return parent
+
+
+@numba.njit(cache=True)
+def _edge_priority(seed, u, v, n):
+    """A pseudo-random priority of the undirected edge {u, v}, the same from both ends."""
+    lo = min(u, v)
+    hi = max(u, v)
+    return mix64(seed, lo * np.int64(n) + hi)
+
+
+@numba.njit(parallel=True, cache=True)
+def maximal_matching(indptr, indices, seed):
+    """Maximal matching by locally dominant edges with seeded random priorities.
+
+    Work: O(R * (n + m)), R = O(log n) rounds with high probability. Span: O(R * max degree).
+
+    Args:
+        indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
+        seed: integer; edge priorities are a hash of (seed, edge), so the result depends only on
+            the seed, never on the thread count.
+
+    Returns:
+        int64 array of n: each vertex's partner, -1 when unmatched. Each round every unmatched
+        vertex points at its unmatched neighbour across the edge of highest (priority, lower
+        end, upper end); two vertices pointing at each other are matched. The best remaining
+        edge is always mutual, so every round matches at least one pair; the rounds stop when
+        no edge joins two unmatched vertices. n = 0 gives [].
+    """
+    n = indptr.shape[0] - 1
+    match = full(n, -1, np.int64)
+    while True:
+        choice = full(n, -1, np.int64)
+        pointing = 0
+        for v in prange(n):
+            vv = np.int64(v)
+            if match[vv] < 0:
+                best = np.int64(-1)
+                best_p = np.uint64(0)
+                best_lo = np.int64(-1)
+                best_hi = np.int64(-1)
+                for j in range(indptr[vv], indptr[vv + 1]):
+                    u = indices[j]
+                    if u != vv and match[u] < 0:
+                        p = _edge_priority(seed, vv, u, n)
+                        lo = min(u, vv)
+                        hi = max(u, vv)
+                        if (
+                            best < 0
+                            or p > best_p
+                            or (p == best_p and (lo > best_lo or (lo == best_lo and hi > best_hi)))
+                        ):
+                            best = u
+                            best_p = p
+                            best_lo = lo
+                            best_hi = hi
+                choice[vv] = best
+                if best >= 0:
+                    pointing += 1
+        if pointing == 0:
+            break
+        for v in prange(n):
+            vv = np.int64(v)
+            u = choice[vv]
+            if u >= 0 and choice[u] == vv:
+                match[vv] = u
+    return match

@@ -279,3 +279,49 @@ def test_self_loops_in_a_raw_csr_are_harmless():
         assert pp.maximal_independent_set(indptr, indices, seed).sum() == 1
     np.testing.assert_array_equal(pp.connected_components(indptr, indices), [0, 0])
     np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, 1), [1, 0])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spanning_forest_roots_each_component_at_its_smallest_id(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    rows = rows_of(indptr, indices)
+    parent = pp.spanning_forest(indptr, indices)
+    assert parent.dtype == np.int64 and parent.shape == (n,)
+    components = pp.connected_components(indptr, indices)
+    np.testing.assert_array_equal(np.flatnonzero(parent < 0), np.unique(components))
+    for v in range(n):
+        if parent[v] >= 0:
+            assert parent[v] in rows[v], f"{v}-{parent[v]} is not an edge"
+        u, steps = v, 0
+        while parent[u] >= 0:
+            u, steps = parent[u], steps + 1
+            assert steps <= n, f"a cycle through {v}"
+        assert u == components[v]  # every chain ends at the component's root
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_maximal_matching(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    rows = rows_of(indptr, indices)
+    for seed in (0, 7):
+        match = pp.maximal_matching(indptr, indices, seed)
+        assert match.dtype == np.int64 and match.shape == (n,)
+        for v in range(n):
+            if match[v] >= 0:
+                assert match[match[v]] == v and match[v] in rows[v] and match[v] != v
+            else:
+                assert all(match[u] >= 0 or u == v for u in rows[v]), f"{v} could be matched"
+
+
+def test_maximal_matching_depends_on_the_seed_never_on_the_threads():
+    _, indptr, indices = build("erdos_renyi", symmetric=True)
+    saved = numba.get_num_threads()
+    results = []
+    for t in THREADS:
+        if t <= numba.config.NUMBA_NUM_THREADS:
+            numba.set_num_threads(t)
+            results.append(pp.maximal_matching(indptr, indices, 42))
+    numba.set_num_threads(saved)
+    for r in results[1:]:
+        np.testing.assert_array_equal(r, results[0])
+    assert not np.array_equal(pp.maximal_matching(indptr, indices, 43), results[0])

@@ -75,6 +75,7 @@ class Context:
     candidates: list[Candidate]
     rng: random.Random
     variables: dict[str, str] = field(default_factory=dict)  # the reference's local types
+    behaviour: dict | None = None  # what the reference's outputs look like (cascade/behaviour)
 
     def candidate(self, candidate_id: int | None) -> Candidate | None:
         return next((m for m in self.candidates if m.id == candidate_id), None)

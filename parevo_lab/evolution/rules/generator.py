@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from ...task import Task
 from ..feedback import from_report
 from ..generators.base import Candidate, Context, Proposal
+from . import substitute
 from .analysis import Analysis, AnalysisError, analyse, function_source
 from .transforms import (
     DEFAULT_KNOBS,
@@ -50,6 +51,11 @@ class RulesGenerator:
 
     def __init__(self):
         self._analyses: dict[str, Analysis] = {}
+        self._notes: dict[str, str] = {}  # why no template was proposed, per task
+
+    def signature(self, task: Task) -> ast.FunctionDef:
+        """The reference's ``def`` as written (its parameter names, before any analysis)."""
+        return ast.parse(function_source(task.source, "reference")).body[0]
 
     def analysis(self, task: Task) -> Analysis:
         if task.hash not in self._analyses:
@@ -63,20 +69,21 @@ class RulesGenerator:
         return bool(parallel_sorts(analysis.function))
 
     def explain(self, task: Task) -> str | None:
-        """Why nothing could be proposed, when the reason is the reference itself."""
+        """Why nothing could be proposed, when the reason is the reference itself (and why no
+        template replaced it, when the probe said)."""
         analysis = self.analysis(task)
         loops = analysis.loops
-        if self._sorts(analysis):
+        if self._sorts(analysis) or any(f.strategies() for f in loops.values()):
             return None
         if not loops:
-            return "the reference has no `for i in range(...)` loop to parallelise"
-        if any(f.strategies() for f in loops.values()):
-            return None
-        why = "; ".join(
-            f"{i} (`for {f.var}`): {', '.join(f.blockers()[:2]) or 'no strategy fits'}"
-            for i, f in sorted(loops.items(), key=lambda kv: kv[1].line)
-        )
-        return f"the reference has no loop the rule generator can parallelise: {why}"
+            why = "the reference has no `for i in range(...)` loop to parallelise"
+        else:
+            why = "the reference has no loop the rule generator can parallelise: " + "; ".join(
+                f"{i} (`for {f.var}`): {', '.join(f.blockers()[:2]) or 'no strategy fits'}"
+                for i, f in sorted(loops.items(), key=lambda kv: kv[1].line)
+            )
+        note = self._notes.get(task.hash)
+        return f"{why}; {note}" if note else why
 
     def seed(self, task: Task) -> Proposal:
         plan = Plan()
@@ -91,6 +98,10 @@ class RulesGenerator:
         if parent.genome is None:
             yield from self._retune_source(parent, _floating(context))
             return
+        if parent.origin == "seed" and parent.verdict == "ok":
+            # the whole reference replaced by a primitive that behaves like it (substitute.py)
+            self._notes[context.task.hash] = substitute.note(context)
+            yield from substitute.proposals(self.signature(context.task), context)
         analysis = self.analysis(context.task)
         plan = Plan.from_dict(parent.genome)
         if parent.verdict == "ok":

@@ -1,0 +1,118 @@
+"""Algorithm substitution by behaviour (real runs: the seed's evaluation probes the reference's
+outputs in the sandboxed child, the rule generator proposes the primitive that behaves alike, the
+cascade decides). A reference that only looks like components on small inputs gets a candidate
+the cascade rejects; a task whose outputs fit no template says so."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from conftest import run_cli
+
+from parevo_lab.evolution.generators.base import Context
+from parevo_lab.evolution.rules import substitute
+from parevo_lab.evolution.rules.generator import RulesGenerator
+from parevo_lab.store import Store
+from parevo_lab.task import load_task
+
+COMPONENTS = """
+import numpy as np
+
+from parevo_lab.suite.graphs import rmat
+
+SIZES = {"check": 300, "bench": 20_000}
+
+
+def make_inputs(size, rng):
+    return rmat(size, 2 * size, rng, 0.57, 0.19, 0.19)
+
+
+def reference(row_ptr, col):
+    n = row_ptr.shape[0] - 1
+    labels = np.full(n, -1, np.int64)
+    queue = np.empty(n, np.int64)
+    for s in range(n):
+        if labels[s] >= 0:
+            continue
+        labels[s] = s
+        queue[0] = s
+        head = 0
+        tail = 1
+        while head < tail:
+            u = queue[head]
+            head += 1
+            for j in range(row_ptr[u], row_ptr[u + 1]):
+                v = col[j]
+                if labels[v] < 0 and LIMIT:
+                    labels[v] = s
+                    queue[tail] = v
+                    tail += 1
+    return labels
+"""
+
+
+def evolve(tmp_path, source: str, budget: int = 2) -> dict:
+    task = tmp_path / "task.py"
+    task.write_text(source)
+    done = run_cli("evolve", task, "--budget", str(budget), "--threads", "1,2",
+                   "--profile-budget", "0.05", "--no-projection", "--no-compiled-view",
+                   "--out", tmp_path / "run", "--json")  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_components_reference_gets_the_components_primitive_and_it_is_right(tmp_path):
+    result = evolve(tmp_path, COMPONENTS.replace(" and LIMIT", ""))
+    assert result["templates"]["matches"] == [
+        {"template": "connected components", "convention": "min", "exact": True}
+    ]
+    seed, substituted = result["candidates"]
+    assert seed["origin"] == "seed"
+    assert substituted["label"].startswith("substitute connected components (min)")
+    assert substituted["family"] == "template:connected_components"
+    assert substituted["verdict"] == "ok", substituted["summary"]
+    with Store(tmp_path / "run" / "run.sqlite") as store:
+        row = store.candidate(result["run"], substituted["id"])
+        code = store.kernel_source(row["source_hash"])
+    assert "P.connected_components(row_ptr, col)" in code  # the reference's own names
+
+
+def test_a_reference_that_only_looks_like_components_on_small_inputs_is_rejected(tmp_path):
+    # it follows only edges between vertices below 4000: on the probes (at most 300 vertices)
+    # that is every edge; at the large and bench sizes it splits components
+    result = evolve(tmp_path, COMPONENTS.replace("LIMIT", "u < 4000 and v < 4000"))
+    assert result["templates"]["matches"][0]["template"] == "connected components"
+    substituted = result["candidates"][1]
+    assert substituted["family"] == "template:connected_components"
+    assert substituted["verdict"] == "wrong", substituted
+
+
+def test_outputs_that_fit_no_template_get_no_proposal_and_say_why(tmp_path):
+    labels_plus_one = COMPONENTS.replace(" and LIMIT", "").replace(
+        "    return labels", "    return labels + 1"
+    )
+    result = evolve(tmp_path, labels_plus_one)
+    assert result["templates"]["matches"] == []
+    assert "fit no template" in result["templates"]["note"]
+    assert all(not c["family"].startswith("template") for c in result["candidates"])
+
+
+def test_an_any_answer_template_waits_for_a_task_that_has_its_own_check(tmp_path):
+    path = tmp_path / "t.py"
+    path.write_text(COMPONENTS.replace(" and LIMIT", ""))
+    behaviour = {
+        "inputs": {"indptr": 0, "indices": 1, "source": None, "symmetric": True},
+        "matches": [{"template": "spanning forest", "convention": "valid", "exact": False}],
+        "check": False,
+        "dtype": "int64",
+        "note": "",
+    }
+    context = Context(load_task(path), [], random.Random(0), {}, behaviour)
+    signature = RulesGenerator().signature(context.task)
+    assert list(substitute.proposals(signature, context)) == []
+    assert "compares exactly" in substitute.note(context)
+    context.behaviour = {**behaviour, "check": True}
+    (proposal,) = substitute.proposals(signature, context)
+    assert "P.spanning_forest(row_ptr, col)" in proposal.source
+    assert "an answer the task's check accepts" in proposal.label

@@ -1,0 +1,113 @@
+"""The templates' tests tell a reference's behaviour from its outputs alone (plain numpy, no
+numba), and each template's kernel, compiled, gives the output the test accepted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parevo_lab.primitives import templates as T
+from parevo_lab.suite.graphs import rmat
+
+
+def graph(n=200, seed=0):
+    return rmat(n, 2 * n, np.random.default_rng(seed), 0.57, 0.19, 0.19)
+
+
+def bfs(indptr, indices, source, unreachable=-1):
+    n = indptr.shape[0] - 1
+    levels = np.full(n, -1, np.int64)
+    levels[source], frontier = 0, [source]
+    while frontier:
+        nxt = []
+        for u in frontier:
+            for v in indices[indptr[u] : indptr[u + 1]]:
+                if levels[v] < 0:
+                    levels[v] = levels[u] + 1
+                    nxt.append(int(v))
+        frontier = nxt
+    levels[levels < 0] = unreachable
+    return levels
+
+
+def test_the_graph_is_found_wherever_it_lies_with_its_source():
+    indptr, indices = graph()
+    where = T.graph_inputs((np.ones(3), indptr, indices, 0.5, np.int64(7)))
+    assert where == {"indptr": 1, "indices": 2, "source": 4, "symmetric": True, "n": 200}
+    assert T.graph_inputs((indptr, indices))["source"] is None
+    # not a CSR graph: indices past n, an indptr that does not start at 0 or goes down
+    assert T.graph_inputs((indptr, indices + 200)) is None
+    assert T.graph_inputs((indptr + 1, indices)) is None
+    assert T.graph_inputs((indptr[::-1].copy(), indices)) is None
+    assert T.graph_inputs((np.arange(5.0), np.arange(4.0))) is None
+    one_way = np.array([0, 1, 1]), np.array([1])
+    assert T.graph_inputs(one_way)["symmetric"] is False
+
+
+def test_components_are_told_apart_from_a_partition_that_is_not_theirs():
+    indptr, indices = graph()
+    args = (indptr, indices)
+    where = T.graph_inputs(args)
+    minimum = T._components(indptr, indices)
+    assert T.components_test(args, where, minimum) == "min"
+    ranks = np.searchsorted(np.unique(minimum), minimum)
+    assert T.components_test(args, where, ranks.astype(np.int32)) == "rank"
+    merged = minimum.copy()
+    merged[merged == merged.max()] = 0  # two components labelled as one
+    assert T.components_test(args, where, merged) is None
+    assert T.components_test(args, where, minimum.astype(np.float64)) is None
+
+
+def test_bfs_levels_name_the_marker_of_unreachable_vertices():
+    indptr, indices = graph()
+    source = int(np.argmax(np.diff(indptr)))
+    args = (indptr, indices, source)
+    where = T.graph_inputs(args)
+    assert T.bfs_test(args, where, bfs(indptr, indices, source)) == "unreachable=-1"
+    assert T.bfs_test(args, where, bfs(indptr, indices, source, 200)) == "unreachable=200"
+    off = bfs(indptr, indices, source)
+    off[np.flatnonzero(off >= 1)[0]] += 1  # one vertex a hop too far
+    assert T.bfs_test(args, where, off) is None
+
+
+def test_matches_need_one_convention_on_every_probe():
+    probes = []
+    for seed in range(3):
+        indptr, indices = graph(seed=seed)
+        probes.append(((indptr, indices), T._components(indptr, indices)))
+    where, held = T.matches(probes)
+    assert where["indptr"] == 0 and held == [
+        {"template": "connected components", "convention": "min", "exact": True}
+    ]
+    # one probe labelled by rank: no single convention, no match
+    indptr, indices = probes[1][0]
+    labels = T._components(indptr, indices)
+    probes[1] = ((indptr, indices), np.searchsorted(np.unique(labels), labels))
+    assert T.matches(probes)[1] == []
+    assert T.matches([((np.arange(4.0),), 1.0)]) == (None, [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "convention", "expected"),
+    [
+        ("connected components", "rank", lambda a: np.searchsorted(
+            np.unique(T._components(*a)), T._components(*a)).astype(np.int32)),
+        ("BFS levels", "unreachable=200", lambda a: bfs(a[0], a[1], a[2], 200)),
+    ],
+)  # fmt: skip
+def test_a_template_kernel_gives_the_output_its_test_accepted(name, convention, expected):
+    indptr, indices = graph()
+    source = int(np.argmax(np.diff(indptr)))
+    args = (indptr, indices, source) if name == "BFS levels" else (indptr, indices)
+    want = expected(args)
+    template = T.by_name(name)
+    where = T.graph_inputs(args)
+    assert template.test(args, where, want) == convention
+    names = ["row_ptr", "col", "start"][: len(args)]
+    source = template.kernel(names, where, convention, str(want.dtype))
+    space: dict = {}
+    exec(compile(source, "<template>", "exec"), space)  # noqa: S102 - our own generated code
+    got = space["kernel"](*args)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
