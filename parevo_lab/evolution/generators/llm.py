@@ -26,7 +26,13 @@ from ... import settings
 from ...task import Task
 from ..feedback import from_report
 from .base import Candidate, Context, GeneratorError, Proposal
-from .prompts import AnswerError, build_messages, parse_answer, primitives_reference
+from .prompts import (
+    AnswerError,
+    behaviour_text,
+    build_messages,
+    parse_answer,
+    primitives_reference,
+)
 
 MODES = ("full", "diff")
 
@@ -113,7 +119,13 @@ class LLMGenerator:
         self._unspent = (0, 0.0)
         for attempt in range(1 + self.settings.answer_retries):
             messages = build_messages(
-                context.task.source, parent.source, feedback, mode, self._primitives, note
+                context.task.source,
+                parent.source,
+                feedback,
+                mode,
+                self._primitives,
+                note,
+                behaviour_text(context.behaviour),
             )
             answer, used, spent = self._call(messages)
             tokens += used

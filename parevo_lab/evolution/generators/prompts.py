@@ -62,8 +62,35 @@ def primitives_reference() -> str:
         except (TypeError, ValueError):
             signature = "(...)"
         doc = (inspect.getdoc(function) or "").strip().splitlines()
-        lines.append(f"- {name}{signature}: {doc[0] if doc else ''}".rstrip(": "))
+        cost = "; ".join(
+            line.strip().rstrip(".") for line in doc if line.strip().startswith(("Work:", "Span:"))
+        )
+        first = doc[0] if doc else ""
+        lines.append(f"- {name}{signature}: {first}{f' ({cost})' if cost else ''}".rstrip(": "))
     return "\n".join(lines)
+
+
+def behaviour_text(behaviour: dict | None) -> str:
+    """What the probe of the reference's outputs found (cascade/behaviour.py), as advice: the
+    primitive that computes the same thing, or an answer the task's check accepts."""
+    from ...primitives import templates
+
+    said = []
+    for match in (behaviour or {}).get("matches") or []:
+        template = templates.by_name(match.get("template", ""))
+        if template is None or (not template.exact and not behaviour.get("check")):
+            continue
+        kind = "computes the same output" if template.exact else "gives another valid answer"
+        said.append(
+            f"- {template.output} ({match['convention']}): parevo_lab.primitives."
+            f"{template.primitive} {kind} (work {template.work}, span {template.span})"
+        )
+    if not said:
+        return ""
+    return (
+        "Probed on small inputs, the reference's outputs behave like a known parallel "
+        "algorithm (a candidate calling it is checked like any other):\n" + "\n".join(said)
+    )
 
 
 def feedback_text(feedback: Feedback) -> str:
@@ -104,6 +131,7 @@ def build_messages(
     mode: str,
     primitives: str,
     note: str = "",
+    behaviour: str = "",
 ) -> list[dict]:
     parts = [
         "The task (a Python module: `reference` is the sequential kernel, `make_inputs` builds "
@@ -124,6 +152,8 @@ def build_messages(
                 "How it would scale beyond this machine (the scaling model, from a timed "
                 f"serial replay of its loops): {feedback.scaling}."
             )
+    if behaviour:
+        parts.append(behaviour)
     if primitives:
         parts.append(
             "Parallel building blocks you may import from parevo_lab.primitives "

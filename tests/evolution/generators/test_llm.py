@@ -277,3 +277,32 @@ def test_the_prompt_carries_what_limits_the_parents_projected_scaling():
     assert "How it would scale beyond this machine" in prompt and feedback.scaling in prompt
     del report["projection"]
     assert from_report(report).scaling == ""
+
+
+def test_the_prompt_says_which_primitive_behaves_like_the_reference():
+    """The seed's probe goes into every prompt: an exact template always, an any-answer one only
+    when the task has its own check; every primitive line states its work and span."""
+    from parevo_lab.evolution.generators.prompts import (
+        behaviour_text,
+        build_messages,
+        primitives_reference,
+    )
+
+    probed = {
+        "matches": [
+            {"template": "connected components", "convention": "rank", "exact": True},
+            {"template": "maximal matching", "convention": "valid", "exact": False},
+        ],
+        "check": False,
+    }
+    said = behaviour_text(probed)
+    assert "primitives.connected_components computes the same output" in said
+    assert "(rank)" in said and "maximal_matching" not in said
+    assert "maximal_matching gives another valid answer" in behaviour_text(
+        {**probed, "check": True}
+    )
+    assert behaviour_text(None) == behaviour_text({"matches": [], "note": "x"}) == ""
+    prompt = build_messages("t", "s", None, "full", primitives_reference(), "", said)[1]["content"]
+    assert said in prompt
+    line = next(x for x in prompt.splitlines() if x.startswith("- spanning_forest("))
+    assert "Work: O(R * (n + m))" in line and "Span:" in line
