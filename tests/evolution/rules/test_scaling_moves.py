@@ -10,6 +10,7 @@ import json
 from conftest import run_cli
 
 from parevo_lab.report import run as run_report
+from parevo_lab.store import Store
 
 TASK = '''
 """Prefix-weighted sums: iteration i costs i (the static schedule's worst case)."""
@@ -39,8 +40,17 @@ def test_imbalance_in_the_projection_asks_for_interleaved_iterations(tmp_path):
     task = tmp_path / "task.py"
     task.write_text(TASK)
     out = tmp_path / "run"
-    done = run_cli("evolve", task, "--budget", "3", "--target-threads", "16", "--threads", "1,2",
-                   "--profile-budget", "0.1", "--out", out, "--json")  # fmt: skip
+    flags = ["--target-threads", "16", "--threads", "1,2", "--profile-budget", "0.1", "--json"]
+    done = run_cli("evolve", task, "--budget", "2", "--out", out, *flags)
+    assert done.returncode in (0, 1), done.stderr
+    first = json.loads(done.stdout)
+    parallel = first["candidates"][1]
+    assert parallel["label"].startswith("auto-parallelise"), parallel
+    # the third candidate grows from the parallel one ("use as parent"), whatever the random
+    # choice of parents would pick on a busy machine
+    with Store(out / "run.sqlite") as store:
+        store.pin(first["run"], parallel["id"])
+    done = run_cli("evolve", task, "--budget", "3", "--out", out, "--resume", *flags)
     assert done.returncode in (0, 1), done.stderr
     result = json.loads(done.stdout)
     candidates = result["candidates"]
