@@ -6,7 +6,7 @@ an op code: ADD, MAX or MIN.
 """
 
 from ._util import ADD, MAX, MIN
-from .csr import csr_from_edges, transpose
+from .csr import balanced_bounds, csr_from_edges, transpose
 from .graph import (
     connected_components,
     maximal_independent_set,
@@ -39,6 +39,7 @@ __all__ = [
     "PUSH",
     "argmax",
     "argmin",
+    "balanced_bounds",
     "bfs_levels",
     "bincount_weights",
     "connected_components",

@@ -201,3 +201,43 @@ def transpose(indptr, indices, n):
     for v in prange(n + 1):
         indptr_t[v] = ptr[v]
     return indptr_t, indices_t
+
+
+@numba.njit(parallel=True, cache=True)
+def balanced_bounds(indptr, lo, hi, parts):
+    """Rows lo..hi of a CSR cut into ``parts`` runs of about equal work, counting each row as
+    its edge count plus one: the edge-balanced schedule of a vertex loop on a skewed graph.
+
+    Work: O(parts * log(hi - lo)). Span: O(log(hi - lo)).
+
+    Args:
+        indptr: int64 row pointers (non-decreasing) of at least hi + 1 entries.
+        lo, hi: the rows to cut, 0 <= lo <= hi.
+        parts: the number of runs, at least 1.
+
+    Returns:
+        int64 array of parts + 1 non-decreasing row boundaries from lo to hi: run b is rows
+        bounds[b] .. bounds[b + 1] - 1 (empty when a row alone outweighs a share). Use it as
+        ``for b in prange(parts): for v in range(bounds[b], bounds[b + 1]): ...``, so that a
+        static schedule hands each thread about the same number of edges, not of vertices.
+    """
+    lo = np.int64(lo)
+    hi = np.int64(hi)
+    parts = max(np.int64(parts), np.int64(1))
+    base = indptr[lo] + lo
+    total = indptr[hi] + hi - base
+    bounds = np.empty(parts + 1, np.int64)
+    for b in prange(parts + 1):
+        target = base + total * b // parts
+        first = lo  # the first row v whose start (indptr[v] + v) reaches the target
+        last = hi
+        while first < last:
+            mid = (first + last) >> 1
+            if indptr[mid] + mid < target:
+                first = mid + 1
+            else:
+                last = mid
+        bounds[b] = first
+    bounds[0] = lo
+    bounds[parts] = hi
+    return bounds

@@ -325,3 +325,16 @@ def test_maximal_matching_depends_on_the_seed_never_on_the_threads():
     for r in results[1:]:
         np.testing.assert_array_equal(r, results[0])
     assert not np.array_equal(pp.maximal_matching(indptr, indices, 43), results[0])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_balanced_bounds_cut_rows_into_runs_of_equal_edges_plus_rows(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    for lo, hi, parts in ((0, n, 4), (n // 3, n, 7), (0, n, 1), (n // 2, n // 2, 3)):
+        bounds = pp.balanced_bounds(indptr, lo, hi, parts)
+        assert bounds.shape == (parts + 1,) and bounds[0] == lo and bounds[-1] == hi
+        assert np.all(np.diff(bounds) >= 0)
+        work = indptr[bounds[1:]] + bounds[1:] - indptr[bounds[:-1]] - bounds[:-1]
+        share = (indptr[hi] + hi - indptr[lo] - lo) / parts
+        heaviest = max((indptr[v + 1] - indptr[v] + 1 for v in range(lo, hi)), default=0)
+        assert np.all(work <= share + heaviest), (work, share, heaviest)  # within one row

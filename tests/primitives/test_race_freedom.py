@@ -51,6 +51,7 @@ CASES = {
     "random_permutation": (pp.random_permutation, (N, 3)),
     "csr_from_edges": (pp.csr_from_edges, (V, src, dst, True)),
     "transpose": (pp.transpose, (indptr, indices, V)),
+    "balanced_bounds": (pp.balanced_bounds, (indptr, 0, V, 16)),
     "edge_map push": (pp.edge_map, (indptr, indices, frontier, visited, 0)),
     "edge_map pull": (pp.edge_map, (indptr, indices, frontier, visited, 1)),
     "bfs_levels": (pp.bfs_levels, (indptr, indices, 0)),

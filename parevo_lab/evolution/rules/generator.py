@@ -21,10 +21,9 @@ from collections.abc import Iterator
 from ...task import Task
 from ..feedback import from_report
 from ..generators.base import Candidate, Context, Proposal
-from . import substitute
+from . import evidence, substitute
 from .analysis import Analysis, AnalysisError, analyse, function_source
 from .transforms import (
-    DEFAULT_KNOBS,
     Plan,
     RenderError,
     label,
@@ -130,8 +129,9 @@ class RulesGenerator:
     # -- from a correct parent ------------------------------------------------------------
 
     def _improvements(self, analysis: Analysis, plan: Plan, parent: Candidate, context: Context):
-        yield from self._scaling_moves(plan, parent)  # (made only in runs ranking beyond cores)
-        yield from self._compiled_moves(plan, parent, context)
+        # what the parent's projection asks for (made only in runs ranking beyond the cores)
+        yield from evidence.scaling_moves(analysis, plan, parent)
+        yield from evidence.compiled_moves(plan, parent, context)
         loops = analysis.loops
         if not plan.loops:
             auto = self._auto(analysis)
@@ -153,79 +153,38 @@ class RulesGenerator:
                 yield inward, f"move the parallelism of {loop_id} into its inner loops"
         if not plan.knob("parallel_sort") and self._sorts(analysis):
             # a sort is parallel work of its own, with or without a parallel loop
-            yield _knob(plan, "parallel_sort", True), "np.sort/np.argsort by a parallel radix sort"
+            yield (
+                plan.with_knob("parallel_sort", True),
+                "np.sort/np.argsort by a parallel radix sort",
+            )
         if not plan.loops:
             return  # the knobs of a serial plan tune the reference, not a parallel kernel
+        rows = evidence.row_loops(analysis, plan)
+        if rows:
+            yield (
+                evidence.balanced(plan, rows),
+                (
+                    f"balance loop {', '.join(rows)} by edges: runs of equal edge counts "
+                    "(balanced_bounds), not equal vertex counts (skewed degrees)"
+                ),
+            )
         if not plan.knob("fastmath"):
-            yield _knob(plan, "fastmath", True), "tune: fastmath=True (reassociate floating point)"
+            yield (
+                plan.with_knob("fastmath", True),
+                "tune: fastmath=True (reassociate floating point)",
+            )
         if plan.knob("error_model") == "python":
             yield (
-                _knob(plan, "error_model", "numpy"),
+                plan.with_knob("error_model", "numpy"),
                 ("tune: error_model='numpy' (no zero-division checks in the loop)"),
             )
         if any(s in BLOCKED for s in plan.loops.values()):
             for per in (4, 16):
                 if plan.knob("blocks") != per:
-                    yield _knob(plan, "blocks", per), f"tune: {per} blocks per thread"
+                    yield plan.with_knob("blocks", per), f"tune: {per} blocks per thread"
         if len(plan.loops) > 1:
             for loop_id in sorted(plan.loops):
                 yield _without(plan, loop_id), f"serialise loop {loop_id} (too little work?)"
-
-    def _compiled_moves(self, plan: Plan, parent: Candidate, context: Context):
-        """What the parent's compiled view asks for, first, at the loops it names: an unsigned
-        index in a loop where LLVM met a signed index it must wrap (its loads became gathers),
-        fastmath where a float reduction kept a loop from vectorising. Nowhere else: the
-        generated code keeps plain indices where the compiler did not need casts."""
-        lines: dict[str, set[int]] = {"wraparound": set(), "float_reduction": set()}
-        for loop in ((parent.report or {}).get("compiled") or {}).get("loops") or []:
-            for found in loop.get("findings") or []:
-                if found.get("code") in lines and found.get("line"):
-                    lines[found["code"]].add(found["line"])
-        if not any(lines.values()):
-            return
-        try:
-            _, spans = render_with_spans(context.task.source, plan, context.variables)
-        except RenderError:
-            return
-
-        def loops_at(found: set[int]) -> list[str]:
-            return sorted(i for i, (a, b) in spans.items() if any(a <= n <= b for n in found))
-
-        wrapped = loops_at(lines["wraparound"])
-        current = plan.knob("unsigned_index")
-        have = set(plan.loops) if current is True else set(current or ())
-        if set(wrapped) - have:
-            at = ", ".join(map(str, sorted(lines["wraparound"])))
-            yield (
-                _knob(plan, "unsigned_index", sorted(have | set(wrapped))),
-                f"unsigned index in loop {', '.join(sorted(set(wrapped) - have))} (compiled view: "
-                f"signed index wraparound at line {at} turns its loads into gathers)",
-            )
-        if lines["float_reduction"] and not plan.knob("fastmath"):
-            at = ", ".join(map(str, sorted(lines["float_reduction"])))
-            yield (
-                _knob(plan, "fastmath", True),
-                f"tune: fastmath=True (compiled view: the float reduction at line {at} is not "
-                "vectorised without it)",
-            )
-
-    def _scaling_moves(self, plan: Plan, parent: Candidate):
-        """What the parent's projection asks for, first (runs ranking at --target-threads make
-        one): where it is limited by imbalance at some thread count, the iterations of its plain
-        prange loops dealt out cyclically."""
-        projection = (parent.report or {}).get("projection") or {}
-        limited = [p for p in projection.get("points") or [] if p.get("bound") == "imbalance"]
-        if projection.get("status") != "projected" or not limited:
-            return
-        current = plan.knob("interleave") or []
-        loops = sorted(i for i, s in plan.loops.items() if s == "prange" and i not in current)
-        if loops:
-            first = limited[0]
-            yield (
-                _knob(plan, "interleave", sorted([*current, *loops])),
-                f"interleave the iterations of loop {', '.join(loops)} (projection: imbalance "
-                f"from {first['threads']} threads: {first.get('detail') or 'uneven work'})",
-            )
 
     def _auto(self, analysis: Analysis) -> Plan:
         """Every loop nest parallel at its outermost loop that has a strategy."""
@@ -262,7 +221,7 @@ class RulesGenerator:
         if feedback.kind == "compile_error" and plan.knobs and _knob_related(feedback.detail):
             yield Plan(loops=dict(plan.loops)), f"repair ({why}): back to the default knobs"
         signed = (
-            _knob(plan, "unsigned_index", False),
+            plan.with_knob("unsigned_index", False),
             f"repair ({why}): index with signed integers (negative indices wrap around)",
         )
         may_wrap = feedback.kind in ("wrong", "runtime_error") and plan.knob("unsigned_index")
@@ -372,13 +331,6 @@ def _with(plan: Plan, loop_id: str, strategy: str) -> Plan:
 
 def _without(plan: Plan, loop_id: str) -> Plan:
     return Plan(loops={k: v for k, v in plan.loops.items() if k != loop_id}, knobs=dict(plan.knobs))
-
-
-def _knob(plan: Plan, name: str, value) -> Plan:
-    knobs = {**plan.knobs, name: value}
-    if knobs[name] == DEFAULT_KNOBS[name]:
-        del knobs[name]
-    return Plan(loops=dict(plan.loops), knobs=knobs)
 
 
 def _reason(feedback) -> str:

@@ -213,3 +213,70 @@ def test_each_strategy_gives_a_correct_race_free_kernel(task_file, name, strateg
     assert report.races.status == "clean"
     parallel = [loop for loop in report.compile.loops if loop.status in ("parallel", "fused")]
     assert parallel, "numba made no loop parallel"
+
+
+CSR_ROWS = """
+from parevo_lab.suite.graphs import rmat
+
+
+def make_inputs(size, rng):
+    indptr, indices = rmat(size, 8 * size, rng, 0.57, 0.19, 0.19)
+    return indptr, indices, rng.random(size)
+
+
+def reference(indptr, indices, x):
+    n = indptr.shape[0] - 1
+    y = np.zeros(n)
+    total = 0.0
+    for v in range(n):
+        start = indptr[v]
+        stop = indptr[v + 1]
+        acc = 0.0
+        for j in range(start, stop):
+            acc += x[indices[j]]
+        y[v] = acc
+        total += acc
+    return y, total
+"""
+
+
+def test_a_csr_row_loop_balanced_by_edges_is_correct_and_race_free(tmp_path):
+    from parevo_lab.evolution.rules.transforms import row_pointer
+
+    path = tmp_path / "rows.py"
+    path.write_text(HEADER + CSR_ROWS)
+    task = load_task(path)
+    analysis = analyse(function_source(task.source, "reference"))
+    (loop_id,) = [i for i, f in analysis.loops.items() if f.var == "v"]
+    assert row_pointer(analysis.loop_node(loop_id)) == "indptr"  # through start/stop
+    inner = next(i for i, f in analysis.loops.items() if f.var == "j")
+    assert row_pointer(analysis.loop_node(inner)) is None  # its rows are not its own loop's
+    plan = Plan({loop_id: "prange"}, {"balance": [loop_id]})
+    source = render(task.source, plan, variables(task))
+    assert "from parevo_lab.primitives import balanced_bounds" in source
+    assert "for run in numba.prange(run_bounds.shape[0] - 1):" in source
+    report = evaluate(task, Kernel(source=source), OPTIONS)
+    assert report.verdict == "ok", f"{report.summary}\n{source}"
+    assert report.races.status == "clean"
+
+
+def test_a_correct_parallel_csr_loop_is_offered_the_edge_balanced_schedule(tmp_path):
+    import random
+
+    from parevo_lab.evolution.generators.base import Candidate, Context
+    from parevo_lab.evolution.rules.generator import RulesGenerator
+
+    path = tmp_path / "rows.py"
+    path.write_text(HEADER + CSR_ROWS)
+    task = load_task(path)
+    generator = RulesGenerator()
+    (loop_id,) = [i for i, f in generator.analysis(task).loops.items() if f.var == "v"]
+    plan = Plan({loop_id: "prange"})
+    parent = Candidate(1, None, "rules", "p", "src", genome=plan.to_dict(), verdict="ok")
+    context = Context(task, [parent], random.Random(0), {"y": "array(float64, 1d, C)"})
+    labels = {p.label: p for p in generator.propose(parent, context)}
+    balance = next(p for label, p in labels.items() if label.startswith(f"balance loop {loop_id}"))
+    assert balance.genome["knobs"]["balance"] == [loop_id]
+    # balanced already: not offered again
+    parent.genome = Plan({loop_id: "prange"}, {"balance": [loop_id]}).to_dict()
+    assert not any(p.label.startswith("balance") for p in generator.propose(parent, context))

@@ -66,6 +66,7 @@ from .render import (
     render_with_spans,
     unsigned_indices,
 )
+from .schedules import row_pointer
 
 __all__ = [
     "ASSOCIATIVE",
@@ -82,6 +83,7 @@ __all__ = [
     "parallel_sorts",
     "render",
     "render_with_spans",
+    "row_pointer",
     "unsigned_indices",
     "valid",
 ]

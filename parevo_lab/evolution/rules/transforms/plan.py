@@ -38,6 +38,10 @@ DEFAULT_KNOBS = {
     # iteration space (the static schedule's imbalance), which no threading layer but TBB
     # balances by itself (numba.set_parallel_chunksize)
     "interleave": False,
+    # prange loops over CSR rows cut into runs of equal edges (balanced_bounds: a binary search
+    # over the row pointers), one run per prange iteration, 8 per thread: a list of loop ids.
+    # For skewed degrees, where the static schedule's equal vertex counts are unequal work
+    "balance": False,
 }
 
 
@@ -66,6 +70,13 @@ class Plan:
     def from_dict(cls, data: dict | None) -> Plan:
         data = data or {}
         return cls(loops=dict(data.get("loops", {})), knobs=dict(data.get("knobs", {})))
+
+    def with_knob(self, name: str, value) -> Plan:
+        """This plan with knob ``name`` set to ``value`` (dropped when that is its default)."""
+        knobs = {**self.knobs, name: value}
+        if knobs[name] == DEFAULT_KNOBS[name]:
+            del knobs[name]
+        return Plan(loops=dict(self.loops), knobs=knobs)
 
     def describe(self) -> str:
         parts = [f"{strategy} {loop}" for loop, strategy in sorted(self.loops.items())]

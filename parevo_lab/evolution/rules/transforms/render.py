@@ -29,6 +29,7 @@ SORT_PRIMITIVES = {"sort": "sort_floats", "argsort": "argsort_floats"}
 PRIMITIVE_NAMES = (
     *PRIMITIVES_IMPORT.split(" import ")[1].split(", "),
     *sorted(SORT_PRIMITIVES.values()),
+    "balanced_bounds",
 )
 
 
@@ -90,7 +91,7 @@ def render_with_spans(
     readable_names(fn)
     ast.fix_missing_locations(fn)
     primitives = []
-    if sorts or "primitive" in plan.loops.values():
+    if sorts or "primitive" in plan.loops.values() or plan.knob("balance"):
         used = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
         names = [name for name in PRIMITIVE_NAMES if name in used]
         primitives = [f"from parevo_lab.primitives import {', '.join(names)}"] if names else []

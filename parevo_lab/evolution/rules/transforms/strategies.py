@@ -24,34 +24,19 @@ from .codegen import (
     _stmts,
 )
 from .plan import RenderError
+from .schedules import balanced_runs, interleaved, row_pointer
 
 # -- the transformations ----------------------------------------------------------------------
 
 
 def _t_prange(loop, facts: LoopFacts, plan, variables) -> list[ast.stmt]:
     lo, hi = _bounds(loop)
-    interleaved = plan.knob("interleave")
-    if isinstance(interleaved, list) and facts.id in interleaved:
-        return _interleaved(loop, str(facts.line), lo, hi)
+    rows = row_pointer(loop)
+    if facts.id in (plan.knob("balance") or ()) and rows is not None:
+        return balanced_runs(loop, str(facts.line), lo, hi, rows)
+    if facts.id in (plan.knob("interleave") or ()):
+        return interleaved(loop, str(facts.line), lo, hi)
     return [_prange_header(loop, str(facts.line), lo, hi)]
-
-
-def _interleaved(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
-    """The loop's iterations dealt out cyclically: part c of 8P takes lo + c, lo + c + 8P, ...
-    Numba's static schedule gives each thread 8 consecutive parts, so every thread gets an even
-    share of any stretch of the iteration space, however the work grows along it; neighbouring
-    iterations stay on one thread (parts c..c+7), so writes to ``out[i]`` share no cache line."""
-    var = loop.target.id
-    parts = f"_parts{tag}"
-    out = _stmts(
-        f"{parts} = 8 * numba.get_num_threads()\n"
-        f"for _cyc{tag} in numba.prange({parts}):\n"
-        f"    for {var} in range({f'_cyc{tag}' if lo == '0' else f'{lo} + _cyc{tag}'}, {hi}, "
-        f"{parts}):\n"
-        "        pass"
-    )
-    out[1].body[0].body = copy.deepcopy(loop.body)
-    return out
 
 
 def _t_double_buffer(loop, facts, plan, variables) -> list[ast.stmt]:

@@ -53,6 +53,8 @@ SINGLE_NAMES = {
     "p": ("packed",),
     "parts": ("parts", "n_parts"),
     "cyc": ("part",),
+    "bounds": ("run_bounds", "bounds"),
+    "run": ("run",),
 }
 NAMED_NAMES = {
     "pv": "private_{}",

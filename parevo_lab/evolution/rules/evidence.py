@@ -1,0 +1,95 @@
+"""Moves the parent's evidence asks for, at the loops it names: its compiled view (an unsigned
+index where LLVM met a signed index it must wrap, fastmath where a float reduction kept a loop
+from vectorising), its projection (imbalance: CSR rows cut into runs of equal edges, other loops'
+iterations dealt out cyclically), and the CSR row loops of any parallel plan (balanced by edges
+on skewed degrees)."""
+
+from __future__ import annotations
+
+from ..generators.base import Candidate, Context
+from .analysis import Analysis
+from .transforms import Plan, RenderError, render_with_spans, row_pointer
+
+
+def compiled_moves(plan: Plan, parent: Candidate, context: Context):
+    """What the parent's compiled view asks for, first, at the loops it names: an unsigned
+    index in a loop where LLVM met a signed index it must wrap (its loads became gathers),
+    fastmath where a float reduction kept a loop from vectorising. Nowhere else: the
+    generated code keeps plain indices where the compiler did not need casts."""
+    lines: dict[str, set[int]] = {"wraparound": set(), "float_reduction": set()}
+    for loop in ((parent.report or {}).get("compiled") or {}).get("loops") or []:
+        for found in loop.get("findings") or []:
+            if found.get("code") in lines and found.get("line"):
+                lines[found["code"]].add(found["line"])
+    if not any(lines.values()):
+        return
+    try:
+        _, spans = render_with_spans(context.task.source, plan, context.variables)
+    except RenderError:
+        return
+
+    def loops_at(found: set[int]) -> list[str]:
+        return sorted(i for i, (a, b) in spans.items() if any(a <= n <= b for n in found))
+
+    wrapped = loops_at(lines["wraparound"])
+    current = plan.knob("unsigned_index")
+    have = set(plan.loops) if current is True else set(current or ())
+    if set(wrapped) - have:
+        at = ", ".join(map(str, sorted(lines["wraparound"])))
+        yield (
+            plan.with_knob("unsigned_index", sorted(have | set(wrapped))),
+            f"unsigned index in loop {', '.join(sorted(set(wrapped) - have))} (compiled view: "
+            f"signed index wraparound at line {at} turns its loads into gathers)",
+        )
+    if lines["float_reduction"] and not plan.knob("fastmath"):
+        at = ", ".join(map(str, sorted(lines["float_reduction"])))
+        yield (
+            plan.with_knob("fastmath", True),
+            f"tune: fastmath=True (compiled view: the float reduction at line {at} is not "
+            "vectorised without it)",
+        )
+
+
+def scaling_moves(analysis: Analysis, plan: Plan, parent: Candidate):
+    """What the parent's projection asks for, first (runs ranking at --target-threads make
+    one): where it is limited by imbalance at some thread count, the iterations of its plain
+    prange loops dealt out cyclically."""
+    projection = (parent.report or {}).get("projection") or {}
+    limited = [p for p in projection.get("points") or [] if p.get("bound") == "imbalance"]
+    if projection.get("status") != "projected" or not limited:
+        return
+    first = limited[0]
+    rows = row_loops(analysis, plan)
+    if rows:  # CSR rows: equal edges per run keeps each thread's rows contiguous
+        yield (
+            balanced(plan, rows),
+            (
+                f"balance loop {', '.join(rows)} by edges (projection: imbalance from "
+                f"{first['threads']} threads: {first.get('detail') or 'uneven work'})"
+            ),
+        )
+    current = plan.knob("interleave") or []
+    done = set(plan.knob("balance") or []) | set(rows)
+    loops = sorted(
+        i for i, s in plan.loops.items() if s == "prange" and i not in current and i not in done
+    )
+    if loops:
+        yield (
+            plan.with_knob("interleave", sorted([*current, *loops])),
+            f"interleave the iterations of loop {', '.join(loops)} (projection: imbalance "
+            f"from {first['threads']} threads: {first.get('detail') or 'uneven work'})",
+        )
+
+
+def row_loops(analysis: Analysis, plan: Plan) -> list[str]:
+    """The plain prange loops of ``plan`` that walk CSR rows and are not balanced yet."""
+    done = set(plan.knob("balance") or [])
+    return sorted(
+        i
+        for i, strategy in plan.loops.items()
+        if strategy == "prange" and i not in done and row_pointer(analysis.loop_node(i))
+    )
+
+
+def balanced(plan: Plan, loops: list[str]) -> Plan:
+    return plan.with_knob("balance", sorted(set(plan.knob("balance") or []) | set(loops)))

@@ -1,0 +1,85 @@
+"""How a prange loop's iterations are dealt to threads besides numba's static split of the
+range: CSR rows cut into runs of equal edges (``balanced_runs``, the ``balance`` knob) and
+iterations dealt out cyclically (``interleaved``, the ``interleave`` knob)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from .codegen import _stmts
+
+
+def row_pointer(loop: ast.For) -> str | None:
+    """The array ``ptr`` when the loop walks CSR rows: its body has a loop over
+    ``range(ptr[v], ptr[v + 1])`` for the loop's own variable ``v`` (directly, or through names
+    assigned ``ptr[v]`` and ``ptr[v + 1]`` in the body); None otherwise."""
+    if not isinstance(loop.target, ast.Name):
+        return None
+    var = loop.target.id
+    aliases = {}
+    for node in ast.walk(loop):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            aliases[node.targets[0].id] = node.value
+
+    def row_end(expr, offset: int) -> str | None:
+        expr = aliases.get(expr.id, expr) if isinstance(expr, ast.Name) else expr
+        if not (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name)):
+            return None
+        index = ast.unparse(expr.slice).replace(" ", "")
+        wanted = var if offset == 0 else f"{var}+1"
+        return expr.value.id if index == wanted else None
+
+    for node in ast.walk(loop):
+        if node is loop or not isinstance(node, ast.For):
+            continue
+        call = node.iter
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "range"
+            and len(call.args) == 2
+        ):
+            first, last = row_end(call.args[0], 0), row_end(call.args[1], 1)
+            if first is not None and first == last:
+                return first
+    return None
+
+
+def balanced_runs(loop: ast.For, tag: str, lo: str, hi: str, rows: str) -> list[ast.stmt]:
+    """The loop's rows cut into runs of about equal edges plus rows (``balanced_bounds``), 8 runs
+    per thread, one run per prange iteration: numba's static schedule then hands each thread
+    about the same number of edges however skewed the degrees; each run keeps its rows in order
+    (a thread reads its rows' edges contiguously)."""
+    var = loop.target.id
+    bounds, run = f"_bounds{tag}", f"_run{tag}"
+    out = _stmts(
+        f"{bounds} = balanced_bounds({rows}, {lo}, {hi}, 8 * numba.get_num_threads())\n"
+        f"for {run} in numba.prange({bounds}.shape[0] - 1):\n"
+        f"    for {var} in range({bounds}[{run}], {bounds}[{run} + 1]):\n"
+        "        pass"
+    )
+    out[1].body[0].body = copy.deepcopy(loop.body)
+    return out
+
+
+def interleaved(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
+    """The loop's iterations dealt out cyclically: part c of 8P takes lo + c, lo + c + 8P, ...
+    Numba's static schedule gives each thread 8 consecutive parts, so every thread gets an even
+    share of any stretch of the iteration space, however the work grows along it; neighbouring
+    iterations stay on one thread (parts c..c+7), so writes to ``out[i]`` share no cache line."""
+    var = loop.target.id
+    parts = f"_parts{tag}"
+    out = _stmts(
+        f"{parts} = 8 * numba.get_num_threads()\n"
+        f"for _cyc{tag} in numba.prange({parts}):\n"
+        f"    for {var} in range({f'_cyc{tag}' if lo == '0' else f'{lo} + _cyc{tag}'}, {hi}, "
+        f"{parts}):\n"
+        "        pass"
+    )
+    out[1].body[0].body = copy.deepcopy(loop.body)
+    return out
