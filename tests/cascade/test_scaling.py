@@ -147,6 +147,31 @@ def test_work_split_by_the_thread_count_is_replayed_as_the_most_threads_projecte
     assert s[16] > 8  # 64 even blocks over 16 threads: near linear
 
 
+def test_a_prange_per_row_of_a_serial_loop_is_limited_by_its_fork_joins_and_says_where():
+    # 40,000 entries: past the replay's 16,384 recorded ones, the rest are counted and given
+    # back to their loop (not to the serial time)
+    result = measured("prange_per_row", 8 * 40_000)
+    assert result["status"] == "measured", result.get("reason")
+    entries = result["loops"][0]["entries"]
+    assert sum(e.get("regions", 1) for e in entries) == 40_000
+    assert not any("counted as serial" in note for note in result["notes"])
+    machine = MachineProfile(
+        name="forks",
+        cores=64,
+        compute_speedup={"1": 1.0, "64": 64.0},
+        bandwidth_gbs={"1": 1e5},
+        fork_join_us={"1": 1.0, "2": 2.0},
+    )
+    projection = project(result, machine, None, None, THREADS)
+    assert projection.regions == 40_000
+    limit = projection.points[1]
+    assert limit.bound == "overhead", projection.points
+    assert "the loop at line" in limit.detail and "entered 40,000 times, about 8 iterations" in (
+        limit.detail
+    )
+    assert projection.loops[0].entries == 40_000
+
+
 # ------------------------------------------------------------------ bad input
 
 

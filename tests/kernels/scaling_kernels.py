@@ -87,6 +87,16 @@ def per_thread_counts(x):
     return counts
 
 
+@numba.njit(parallel=True)
+def prange_per_row(x, out):
+    """A prange loop inside a serial loop, a few iterations each entry (MIS's 0.05x candidate:
+    a fork-join per row): more entries than the replay's buffers hold."""
+    rows = x.shape[0] // 8
+    for r in range(rows):
+        for k in numba.prange(8 * r, 8 * r + 8):
+            out[k] = x[k] * 2.0
+
+
 def inputs(name: str, n: int):
     rng = np.random.default_rng(0)
     if name == "triad":

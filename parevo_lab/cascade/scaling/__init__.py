@@ -72,6 +72,7 @@ def measure(module, function: str, args: tuple, matches) -> dict:
         for _, costs, entries in runs
     ]
     wall, loops, serial = _least_disturbed(decoded)
+    serial = _unrecorded(runs[0][2], loops, serial)
     notes = []
     if source.sized_by_threads:
         notes.append(
@@ -80,7 +81,7 @@ def measure(module, function: str, args: tuple, matches) -> dict:
             f"per-thread copies) is counted at {REPLAY_THREADS} threads' size at every P: "
             "pessimistic below that"
         )
-    if any(entries[0, 2] for _, _, entries in runs):
+    if any(entries[0, 2] for _, _, entries in runs) and runs[0][2][0, 4] <= 0:
         notes.append("more loop entries than the replay records: later ones counted as serial")
     notes += _footprints(module, function, args, matches, loops)
     per_loop = max(MIN_BLOCKS, MAX_BLOCKS // max(1, len(loops)))
@@ -161,6 +162,31 @@ def _decode(source, costs, entries, rate: float, read: float) -> list[dict]:
             }
         )
     return list(loops.values())
+
+
+def _unrecorded(entries, loops: list[dict], serial: float) -> float:
+    """The serial seconds once the entries past the buffers are given back to their loop: when
+    all of them belong to one loop, they join it as one entry of ``regions`` regions (each as
+    long, and as many iterations, as that loop's recorded entries on average), their time taken
+    out of the serial remainder; otherwise they stay serial (and a note says so)."""
+    count, owner = int(entries[0, 2]), int(entries[0, 4]) - 1
+    loop = next((lp for lp in loops if lp["id"] == owner), None) if count else None
+    if loop is None or not loop["entries"]:
+        return serial
+    seen = loop["entries"]
+    elapsed = count * sum(e["elapsed_s"] for e in seen) / len(seen)
+    iterations = max(1, round(count * sum(e["iterations"] for e in seen) / len(seen)))
+    work = count * sum(sum(e["costs"]) for e in seen) / len(seen)
+    loop["entries"].append(
+        {
+            "iterations": iterations,
+            "block": iterations,
+            "costs": [work],
+            "elapsed_s": elapsed,
+            "regions": count,
+        }
+    )
+    return max(0.0, serial - elapsed)
 
 
 def _shape(loops: list[dict]) -> list:

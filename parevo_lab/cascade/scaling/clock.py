@@ -111,7 +111,13 @@ def enter(costs, entries, loop, iterations, block):
     row = entries[0, 0] + 1
     blocks = (iterations + block - 1) // block if iterations > 0 else 0
     if row >= entries.shape[0] or entries[0, 1] + blocks + 1 > costs.shape[0]:
-        entries[0, 2] = 1  # overflow: later entries are not recorded
+        # overflow: later entries are not recorded, only counted (with their loop: -1 when
+        # they belong to several), so the projection still knows the regions they open
+        entries[0, 2] += 1
+        if entries[0, 4] == 0:
+            entries[0, 4] = loop + 1
+        elif entries[0, 4] != loop + 1:
+            entries[0, 4] = -1
         return -1
     entries[0, 0] = row
     entries[row, 0] = loop

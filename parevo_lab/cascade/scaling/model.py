@@ -190,6 +190,19 @@ def project(
         return sum(terms.values()), terms, worst
 
     one, _, _ = at(1, "static")
+    busiest = max(  # the loop that opens the most parallel regions (line, regions, iterations)
+        (
+            (
+                loop["line"],
+                sum(e.get("regions", 1) for e in loop["entries"]),
+                sum(e["iterations"] for e in loop["entries"]),
+            )
+            for loop in loops
+            if loop["entries"]
+        ),
+        key=lambda t: t[1],
+        default=None,
+    )
     points, dynamic = [], []
     for schedule, out in (("static", points), ("dynamic", dynamic)):
         for p in threads:
@@ -206,7 +219,7 @@ def project(
                 )
             )
             if schedule == "static":
-                out[-1].detail = _detail(out[-1], worst)
+                out[-1].detail = _detail(out[-1], worst, busiest)
 
     shown = [p for p in thread_counts() if p <= max(threads)]
     loop_work = []
@@ -259,7 +272,7 @@ def project(
     )
 
 
-def _detail(point: ProjectionPoint, worst) -> str:
+def _detail(point: ProjectionPoint, worst, busiest=None) -> str:
     p = point.threads
     if point.bound == "imbalance" and worst is not None:
         _, loop, entry, per_thread = worst
@@ -281,4 +294,12 @@ def _detail(point: ProjectionPoint, worst) -> str:
         "overhead": "forking and joining the parallel regions",
         "imbalance": "the longest thread's excess work",
     }[point.bound]
-    return f"{point.bound}: {100 * share:.0f}% of the projected time at {p} threads is {words}"
+    said = f"{point.bound}: {100 * share:.0f}% of the projected time at {p} threads is {words}"
+    if point.bound == "overhead" and busiest is not None and busiest[1] > 1:
+        line, regions, iterations = busiest
+        said += (
+            f": the loop at line {line} is entered {regions:,} times, about "
+            f"{iterations / regions:,.0f} iterations each, and each entry forks and joins the "
+            "threads (parallelise the loop around it, or keep this one serial)"
+        )
+    return said

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..generators.base import Candidate, Context
 from .analysis import Analysis
-from .transforms import Plan, RenderError, render_with_spans, row_pointer
+from .transforms import Plan, RenderError, render_with_spans, row_of, row_pointer
 
 
 def compiled_moves(plan: Plan, parent: Candidate, context: Context):
@@ -93,3 +93,13 @@ def row_loops(analysis: Analysis, plan: Plan) -> list[str]:
 
 def balanced(plan: Plan, loops: list[str]) -> Plan:
     return plan.with_knob("balance", sorted(set(plan.knob("balance") or []) | set(loops)))
+
+
+def one_row(analysis: Analysis, loop_id: str, plan: Plan) -> bool:
+    """Whether loop ``loop_id`` runs over one CSR row of an enclosing loop that stays serial in
+    ``plan``: made parallel it would fork and join the threads once per row, for a row's few
+    iterations (MIS's 0.05x candidate: 50,000 regions of 9 iterations each)."""
+    parent = analysis.loops[loop_id].parent
+    if parent is None or parent in plan.loops:
+        return False
+    return row_of(analysis.loop_node(loop_id), analysis.loop_node(parent)) is not None

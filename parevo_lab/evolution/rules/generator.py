@@ -72,13 +72,20 @@ class RulesGenerator:
         template replaced it, when the probe said)."""
         analysis = self.analysis(task)
         loops = analysis.loops
-        if self._sorts(analysis) or any(f.strategies() for f in loops.values()):
+
+        def blocked(i: str, f) -> str:
+            if f.strategies():  # parallel on its own, but one CSR row of a serial loop
+                return f"one CSR row of the serial loop {f.parent}: a fork-join per row"
+            return ", ".join(f.blockers()[:2]) or "no strategy fits"
+
+        usable = [i for i, f in loops.items() if f.strategies()]
+        if self._sorts(analysis) or any(not evidence.one_row(analysis, i, Plan()) for i in usable):
             return None
         if not loops:
             why = "the reference has no `for i in range(...)` loop to parallelise"
         else:
             why = "the reference has no loop the rule generator can parallelise: " + "; ".join(
-                f"{i} (`for {f.var}`): {', '.join(f.blockers()[:2]) or 'no strategy fits'}"
+                f"{i} (`for {f.var}`): {blocked(i, f)}"
                 for i, f in sorted(loops.items(), key=lambda kv: kv[1].line)
             )
         note = self._notes.get(task.hash)
@@ -141,6 +148,8 @@ class RulesGenerator:
         for loop_id, facts in sorted(loops.items(), key=lambda kv: (kv[1].depth, kv[1].line)):
             if loop_id in plan.loops or not facts.strategies():
                 continue
+            if evidence.one_row(analysis, loop_id, plan):
+                continue  # a fork-join per row of a serial loop costs more than the row
             new = _with(plan, loop_id, facts.strategies()[0])
             yield new, label(facts, facts.strategies()[0])
         for loop_id, strategy in sorted(plan.loops.items()):
@@ -190,7 +199,7 @@ class RulesGenerator:
         """Every loop nest parallel at its outermost loop that has a strategy."""
         chosen: dict[str, str] = {}
         for loop_id, facts in sorted(analysis.loops.items(), key=lambda kv: kv[1].line):
-            if not facts.strategies():
+            if not facts.strategies() or evidence.one_row(analysis, loop_id, Plan(chosen)):
                 continue
             parent, covered = facts.parent, False
             while parent is not None:
@@ -210,8 +219,9 @@ class RulesGenerator:
             return None
         new = _without(plan, loop_id)
         for child_id, facts in children:
-            new.loops[child_id] = facts.strategies()[0]
-        return new
+            if not evidence.one_row(analysis, child_id, new):
+                new.loops[child_id] = facts.strategies()[0]
+        return new if new.loops != _without(plan, loop_id).loops else None
 
     # -- from a failed parent -------------------------------------------------------------
 

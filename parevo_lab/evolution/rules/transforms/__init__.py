@@ -66,7 +66,7 @@ from .render import (
     render_with_spans,
     unsigned_indices,
 )
-from .schedules import row_pointer
+from .schedules import row_of, row_pointer
 
 __all__ = [
     "ASSOCIATIVE",
@@ -83,6 +83,7 @@ __all__ = [
     "parallel_sorts",
     "render",
     "render_with_spans",
+    "row_of",
     "row_pointer",
     "unsigned_indices",
     "valid",

@@ -14,40 +14,45 @@ def row_pointer(loop: ast.For) -> str | None:
     """The array ``ptr`` when the loop walks CSR rows: its body has a loop over
     ``range(ptr[v], ptr[v + 1])`` for the loop's own variable ``v`` (directly, or through names
     assigned ``ptr[v]`` and ``ptr[v + 1]`` in the body); None otherwise."""
-    if not isinstance(loop.target, ast.Name):
-        return None
-    var = loop.target.id
-    aliases = {}
     for node in ast.walk(loop):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            aliases[node.targets[0].id] = node.value
+        if node is not loop and isinstance(node, ast.For):
+            found = row_of(node, loop)
+            if found is not None:
+                return found
+    return None
+
+
+def row_of(inner: ast.For, outer: ast.For) -> str | None:
+    """``ptr`` when ``inner`` runs over one CSR row of ``outer``'s variable ``v``:
+    ``range(ptr[v], ptr[v + 1])``, directly or through names assigned those in ``outer``."""
+    if not isinstance(outer.target, ast.Name):
+        return None
+    var = outer.target.id
+    aliases = {
+        node.targets[0].id: node.value
+        for node in ast.walk(outer)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    }
 
     def row_end(expr, offset: int) -> str | None:
         expr = aliases.get(expr.id, expr) if isinstance(expr, ast.Name) else expr
         if not (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name)):
             return None
         index = ast.unparse(expr.slice).replace(" ", "")
-        wanted = var if offset == 0 else f"{var}+1"
-        return expr.value.id if index == wanted else None
+        return expr.value.id if index == (var if offset == 0 else f"{var}+1") else None
 
-    for node in ast.walk(loop):
-        if node is loop or not isinstance(node, ast.For):
-            continue
-        call = node.iter
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Name)
-            and call.func.id == "range"
-            and len(call.args) == 2
-        ):
-            first, last = row_end(call.args[0], 0), row_end(call.args[1], 1)
-            if first is not None and first == last:
-                return first
-    return None
+    call = inner.iter
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "range"
+        and len(call.args) == 2
+    ):
+        return None
+    first, last = row_end(call.args[0], 0), row_end(call.args[1], 1)
+    return first if first is not None and first == last else None
 
 
 def balanced_runs(loop: ast.For, tag: str, lo: str, hi: str, rows: str) -> list[ast.stmt]:
