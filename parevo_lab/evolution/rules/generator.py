@@ -1,9 +1,13 @@
 """The rule-based paralleliser as a generator: moves over plans, repairs driven by feedback.
 
-A candidate made by this generator carries its plan (``genome``). From an ``ok`` parent it proposes,
-best first: the automatic plan (every loop nest parallel at its outermost loop that allows it),
-then single moves (parallelise one more loop; another strategy for a parallel loop; move the
-parallelism into a nested loop), then tuning knobs (fastmath, error_model, blocks per thread).
+A candidate made by this generator carries its plan (``genome``). From the seed it first proposes
+a substitution per template the reference's outputs matched (``substitute.py``: the whole
+reference replaced by one primitive). From an ``ok`` parent it proposes, best first: what the
+parent's evidence asks for (``evidence.py``: its compiled view, its projection), the automatic
+plan (every loop nest parallel at its outermost loop that allows it), then single moves
+(parallelise one more loop; another strategy for a parallel loop; move the parallelism into a
+nested loop), then tuning knobs (CSR rows balanced by edges, fastmath, error_model, blocks per
+thread). A loop over one CSR row of a serial loop is never made parallel (a fork-join per row).
 From a failed parent it reads the typed feedback and repairs: a race or a compile error names the
 loop (rendering the plan again says which candidate lines each loop became); a race
 on an array that the loop updates at shared indices is privatised, otherwise the loop tries its
