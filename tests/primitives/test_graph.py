@@ -200,19 +200,25 @@ def test_maximal_independent_set(name, threads):
                 assert any(mis[u] for u in out), f"{v} could join: not maximal"
 
 
-def test_maximal_independent_set_is_deterministic():
-    _, indptr, indices = build("power_law", symmetric=True)
+def same_on_every_thread_count(function, *args):
+    """``function(*args)`` at each thread count the pool allows, asserted equal; the first."""
     saved = numba.get_num_threads()
     results = []
     for t in THREADS:
         if t <= numba.config.NUMBA_NUM_THREADS:
             numba.set_num_threads(t)
-            results.append(pp.maximal_independent_set(indptr, indices, 42))
+            results.append(function(*args))
     numba.set_num_threads(saved)
     for r in results[1:]:
         np.testing.assert_array_equal(r, results[0])
+    return results[0]
+
+
+def test_maximal_independent_set_is_deterministic():
+    _, indptr, indices = build("power_law", symmetric=True)
+    first = same_on_every_thread_count(pp.maximal_independent_set, indptr, indices, 42)
     other = pp.maximal_independent_set(indptr, indices, 43)
-    assert not np.array_equal(other, results[0])
+    assert not np.array_equal(other, first)
 
 
 @pytest.mark.parametrize("name", NAMES + ["clique"])
@@ -315,16 +321,8 @@ def test_maximal_matching(name, threads):
 
 def test_maximal_matching_depends_on_the_seed_never_on_the_threads():
     _, indptr, indices = build("erdos_renyi", symmetric=True)
-    saved = numba.get_num_threads()
-    results = []
-    for t in THREADS:
-        if t <= numba.config.NUMBA_NUM_THREADS:
-            numba.set_num_threads(t)
-            results.append(pp.maximal_matching(indptr, indices, 42))
-    numba.set_num_threads(saved)
-    for r in results[1:]:
-        np.testing.assert_array_equal(r, results[0])
-    assert not np.array_equal(pp.maximal_matching(indptr, indices, 43), results[0])
+    first = same_on_every_thread_count(pp.maximal_matching, indptr, indices, 42)
+    assert not np.array_equal(pp.maximal_matching(indptr, indices, 43), first)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -282,38 +282,17 @@ def test_a_correct_parallel_csr_loop_is_offered_the_edge_balanced_schedule(tmp_p
     assert not any(p.label.startswith("balance") for p in generator.propose(parent, context))
 
 
-GREEDY = """
-def make_inputs(size, rng):
-    from parevo_lab.suite.graphs import random_local
-
-    return random_local(size, 5, rng)
-
-
-def reference(indptr, indices):
-    n = indptr.shape[0] - 1
-    in_set = np.zeros(n, np.bool_)
-    blocked = np.zeros(n, np.bool_)
-    for v in range(n):
-        if not blocked[v]:
-            in_set[v] = True
-            for j in range(indptr[v], indptr[v + 1]):
-                blocked[indices[j]] = True
-    return in_set
-"""
-
-
-def test_a_row_loop_of_a_serial_loop_is_never_made_parallel(tmp_path):
+def test_a_row_loop_of_a_serial_loop_is_never_made_parallel():
     """MIS's 0.05x candidate: the greedy loop carries state, its row loop alone would fork and
     join the threads once per vertex; neither auto-parallelising nor a single move offers it."""
     import random
 
+    from parevo_lab import suite
     from parevo_lab.evolution.generators.base import Candidate, Context
     from parevo_lab.evolution.rules import evidence
     from parevo_lab.evolution.rules.generator import RulesGenerator
 
-    path = tmp_path / "greedy.py"
-    path.write_text(HEADER + GREEDY)
-    task = load_task(path)
+    task = load_task(suite.TASKS / "irregular" / "maximal_independent_set.py")
     generator = RulesGenerator()
     analysis = generator.analysis(task)
     row = next(i for i, f in analysis.loops.items() if f.var == "j")

@@ -60,16 +60,13 @@ def balanced_runs(loop: ast.For, tag: str, lo: str, hi: str, rows: str) -> list[
     per thread, one run per prange iteration: numba's static schedule then hands each thread
     about the same number of edges however skewed the degrees; each run keeps its rows in order
     (a thread reads its rows' edges contiguously)."""
-    var = loop.target.id
     bounds, run = f"_bounds{tag}", f"_run{tag}"
-    out = _stmts(
-        f"{bounds} = balanced_bounds({rows}, {lo}, {hi}, 8 * numba.get_num_threads())\n"
-        f"for {run} in numba.prange({bounds}.shape[0] - 1):\n"
-        f"    for {var} in range({bounds}[{run}], {bounds}[{run} + 1]):\n"
-        "        pass"
+    return _nested(
+        loop,
+        f"{bounds} = balanced_bounds({rows}, {lo}, {hi}, 8 * numba.get_num_threads())",
+        f"for {run} in numba.prange({bounds}.shape[0] - 1):",
+        f"range({bounds}[{run}], {bounds}[{run} + 1])",
     )
-    out[1].body[0].body = copy.deepcopy(loop.body)
-    return out
 
 
 def interleaved(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
@@ -77,14 +74,18 @@ def interleaved(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
     Numba's static schedule gives each thread 8 consecutive parts, so every thread gets an even
     share of any stretch of the iteration space, however the work grows along it; neighbouring
     iterations stay on one thread (parts c..c+7), so writes to ``out[i]`` share no cache line."""
-    var = loop.target.id
-    parts = f"_parts{tag}"
-    out = _stmts(
-        f"{parts} = 8 * numba.get_num_threads()\n"
-        f"for _cyc{tag} in numba.prange({parts}):\n"
-        f"    for {var} in range({f'_cyc{tag}' if lo == '0' else f'{lo} + _cyc{tag}'}, {hi}, "
-        f"{parts}):\n"
-        "        pass"
+    parts, part = f"_parts{tag}", f"_cyc{tag}"
+    return _nested(
+        loop,
+        f"{parts} = 8 * numba.get_num_threads()",
+        f"for {part} in numba.prange({parts}):",
+        f"range({part if lo == '0' else f'{lo} + {part}'}, {hi}, {parts})",
     )
+
+
+def _nested(loop: ast.For, setup: str, outer: str, inner: str) -> list[ast.stmt]:
+    """``setup``, then the prange loop ``outer`` around the original loop's variable over
+    ``inner`` with the original body."""
+    out = _stmts(f"{setup}\n{outer}\n    for {loop.target.id} in {inner}:\n        pass")
     out[1].body[0].body = copy.deepcopy(loop.body)
     return out
