@@ -9,6 +9,7 @@ from ._util import ADD, MAX, MIN
 from .csr import balanced_bounds, csr_from_edges, transpose
 from .graph import (
     connected_components,
+    greedy_independent_set,
     maximal_independent_set,
     maximal_matching,
     pagerank,
@@ -47,6 +48,7 @@ __all__ = [
     "edge_map",
     "exclusive_scan",
     "flatten",
+    "greedy_independent_set",
     "group_by_key",
     "histogram",
     "inclusive_scan",

@@ -198,6 +198,24 @@ def independent_set_test(args, where, output):
     return "valid" if covered.all() else NOT_IT
 
 
+def greedy_set_test(args, where, output):
+    """ "first": exactly the serial greedy's set (take the vertices in id order, each one no
+    earlier member blocks): the lexicographically first maximal independent set."""
+    if not where["symmetric"]:
+        return NOT_IT
+    members = _members(output, where["n"])
+    if members is None:
+        return NOT_IT
+    indptr, indices = args[where["indptr"]], args[where["indices"]]
+    first = np.zeros(where["n"], np.bool_)
+    blocked = np.zeros(where["n"], np.bool_)
+    for v in range(where["n"]):
+        if not blocked[v]:
+            first[v] = True
+            blocked[indices[indptr[v] : indptr[v + 1]]] = True
+    return "first" if np.array_equal(members, first) else NOT_IT
+
+
 def matching_test(args, where, output):
     """ "valid": a maximal matching as each vertex's partner, -1 when unmatched."""
     n = where["n"]
@@ -302,7 +320,7 @@ class Template:
                 "    if out[v] < 0:",
                 f"        out[v] = {marker}",
             ]
-        natural = "bool" if self.primitive == "maximal_independent_set" else "int64"
+        natural = "bool" if self.primitive.endswith("independent_set") else "int64"
         if self.primitive == "triangle_count":
             natural = "scalar"
         if dtype and natural != "scalar" and dtype != natural:
@@ -357,6 +375,17 @@ TEMPLATES = (
         "O(max per-vertex work)",
         triangles_test,
         "P.triangle_count({indptr}, {indices})",
+    ),
+    Template(
+        "greedy independent set",
+        "greedy_independent_set",
+        "the serial greedy's maximal independent set (a bool per vertex, ids in order)",
+        "symmetric graph",
+        True,
+        "O(sum of R_w (window + edges))",
+        "O(sum of R_w max degree)",
+        greedy_set_test,
+        "P.greedy_independent_set({indptr}, {indices})",
     ),
     Template(
         "maximal independent set",

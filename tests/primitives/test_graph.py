@@ -336,3 +336,28 @@ def test_balanced_bounds_cut_rows_into_runs_of_equal_edges_plus_rows(name, threa
         share = (indptr[hi] + hi - indptr[lo] - lo) / parts
         heaviest = max((indptr[v + 1] - indptr[v] + 1 for v in range(lo, hi)), default=0)
         assert np.all(work <= share + heaviest), (work, share, heaviest)  # within one row
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_greedy_independent_set_is_the_serial_greedys_set(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    rows = rows_of(indptr, indices)
+    expected = np.zeros(n, np.bool_)
+    blocked = np.zeros(n, np.bool_)
+    for v in range(n):
+        if not blocked[v]:
+            expected[v] = True
+            blocked[rows[v]] = True
+    got = pp.greedy_independent_set(indptr, indices)
+    assert got.dtype == np.bool_
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_greedy_independent_set_crosses_windows_and_long_chains():
+    # a path 0-1-2-...: every vertex waits for the one below it, across the 4096-id windows
+    n = 10_000
+    rows = [[v - 1, v + 1] for v in range(n)]
+    rows[0], rows[-1] = [1], [n - 2]
+    indptr, indices = to_csr(rows)
+    got = same_on_every_thread_count(pp.greedy_independent_set, indptr, indices)
+    np.testing.assert_array_equal(got, np.arange(n) % 2 == 0)

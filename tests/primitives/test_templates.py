@@ -70,6 +70,23 @@ def test_bfs_levels_name_the_marker_of_unreachable_vertices():
     assert T.bfs_test(args, where, off) is None
 
 
+def test_the_greedys_own_set_is_told_apart_from_any_maximal_independent_set():
+    from parevo_lab import primitives as P
+
+    indptr, indices = graph(400)
+    args = (indptr, indices)
+    where = T.graph_inputs(args)
+    greedy = P.greedy_independent_set(indptr, indices)
+    luby = P.maximal_independent_set(indptr, indices, 3)
+    assert T.greedy_set_test(args, where, greedy) == "first"
+    assert T.greedy_set_test(args, where, greedy.astype(np.int8)) == "first"
+    assert T.independent_set_test(args, where, luby) == "valid"
+    assert not np.array_equal(luby, greedy)
+    assert T.greedy_set_test(args, where, luby) is None  # another valid set, not the greedy's
+    _, held = T.matches([(args, greedy)])
+    assert [m["template"] for m in held] == ["greedy independent set", "maximal independent set"]
+
+
 def test_matches_need_one_convention_on_every_probe():
     probes = []
     for seed in range(3):
