@@ -11,6 +11,7 @@ from collections import deque
 import numpy as np
 
 NOT_IT = None  # what a test returns when the output does not behave like the template's
+ANY = "?"  # a convention's value the probe could not tell (``templates.matches`` lets it yield)
 
 
 # ---------------------------------------------------------------- the inputs a template takes
@@ -133,7 +134,7 @@ def bfs_test(args, where, output):
     markers = set(levels[~reached].tolist())
     if len(markers) > 1:
         return NOT_IT
-    return f"unreachable={markers.pop() if markers else '?'}"
+    return f"unreachable={markers.pop() if markers else ANY}"
 
 
 def triangles_test(args, where, output):

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .probes import (  # noqa: F401 - the tests, named here for the templates' users
+    ANY,
     NOT_IT,
     _components,
     bfs_test,
@@ -49,10 +50,14 @@ class Template:
     output: str  # what the reference's output must be, in words
     needs: str  # "graph", "graph+source" or "symmetric graph"
     exact: bool  # reproduces the reference's output (else: any answer with its property)
-    work: str
-    span: str
+    returns: str  # the primitive's answer: "int64" or "bool" (an array per vertex), "scalar"
     test: object  # (args, where, output) -> convention or None
     call: str  # the primitive's call: {indptr}, {indices}, {source} are the reference's names
+
+    @property
+    def cost(self) -> str:
+        """The primitive's work and span, as its docstring states them (one source)."""
+        return work_and_span(self.primitive)
 
     def kernel(self, names: list[str], where: dict, convention: str, dtype: str | None) -> str:
         """The candidate's source: the reference's signature, one call of the primitive and
@@ -88,7 +93,7 @@ class Template:
             ]
         elif convention.startswith("unreachable=") and convention not in (
             "unreachable=-1",
-            "unreachable=?",
+            f"unreachable={ANY}",
         ):
             marker = int(convention.split("=", 1)[1])
             body += [
@@ -96,15 +101,12 @@ class Template:
                 "    if out[v] < 0:",
                 f"        out[v] = {marker}",
             ]
-        natural = "bool" if self.primitive.endswith("independent_set") else "int64"
-        if self.primitive == "triangle_count":
-            natural = "scalar"
-        if dtype and natural != "scalar" and dtype != natural:
+        if dtype and self.returns != "scalar" and dtype != self.returns:
             body.append(f"out = out.astype(np.{dtype})")
         lines = "\n".join(f"    {line}" for line in body)
         return (
             f'"""{self.name}: parevo_lab.primitives.{self.primitive} in place of the reference '
-            f"({self.output}; work {self.work}, span {self.span}).\n\n"
+            f"({self.output}; {self.cost}).\n\n"
             "Proposed from the reference's behaviour on small inputs; the cascade decides.\n"
             '"""\n\n'
             "import numba\n"
@@ -125,8 +127,7 @@ TEMPLATES = (
         "a label per vertex that partitions the vertices like the graph's components",
         "graph",
         True,
-        "O(R (n + m))",
-        "O(R max degree)",
+        "int64",
         components_test,
         "P.connected_components({indptr}, {indices})",
     ),
@@ -136,8 +137,7 @@ TEMPLATES = (
         "hop distances from a source vertex",
         "graph+source",
         True,
-        "O(D n + m)",
-        "O(D (sqrt(n + m) + max degree))",
+        "int64",
         bfs_test,
         "P.bfs_levels({indptr}, {indices}, {source}, {symmetric})",
     ),
@@ -147,8 +147,7 @@ TEMPLATES = (
         "the number of triangles",
         "symmetric graph",
         True,
-        "O(sum of deg(u) + deg(v) over edges)",
-        "O(max per-vertex work)",
+        "scalar",
         triangles_test,
         "P.triangle_count({indptr}, {indices})",
     ),
@@ -158,8 +157,7 @@ TEMPLATES = (
         "the serial greedy's maximal independent set (a bool per vertex, ids in order)",
         "symmetric graph",
         True,
-        "O(sum of R_w (window + edges))",
-        "O(sum of R_w max degree)",
+        "bool",
         greedy_set_test,
         "P.greedy_independent_set({indptr}, {indices})",
     ),
@@ -169,8 +167,7 @@ TEMPLATES = (
         "a maximal independent set (a bool per vertex)",
         "symmetric graph",
         False,
-        "O(log n (n + m))",
-        "O(log n max degree)",
+        "bool",
         independent_set_test,
         "P.maximal_independent_set({indptr}, {indices}, 0)",
     ),
@@ -180,8 +177,7 @@ TEMPLATES = (
         "a maximal matching (each vertex's partner, -1 when unmatched)",
         "symmetric graph",
         False,
-        "O(log n (n + m))",
-        "O(log n max degree)",
+        "int64",
         matching_test,
         "P.maximal_matching({indptr}, {indices}, 0)",
     ),
@@ -191,8 +187,7 @@ TEMPLATES = (
         "a spanning forest as parent links (-1 at the roots)",
         "symmetric graph",
         False,
-        "O(R (n + m))",
-        "O(R max degree)",
+        "int64",
         forest_test,
         "P.spanning_forest({indptr}, {indices})",
     ),
@@ -206,41 +201,57 @@ def by_name(name: str) -> Template | None:
 def matches(probes: list[tuple[tuple, object]]) -> tuple[dict | None, list[dict]]:
     """(where the graph lies, [{"template", "convention", "exact"}]) for the templates whose test
     held, with one convention, on every probe ``(args, output)``; the graph's place must be the
-    same in every probe (it is None when no probe holds a CSR graph)."""
-    where = None
-    for args, _ in probes:
-        found = graph_inputs(args)
-        if found is None:
-            return None, []
-        if where is not None and (found["indptr"], found["source"]) != (
-            where["indptr"],
-            where["source"],
-        ):
-            return None, []
-        symmetric = found["symmetric"] and (where is None or where["symmetric"])
-        where = {**found, "symmetric": symmetric}
-    if where is None:
+    same in every probe (it is None when no probe holds a CSR graph). A convention ending in
+    ``=?`` (a test that could not tell, e.g. no unreachable vertex) yields to a known one."""
+    places = [graph_inputs(args) for args, _ in probes]
+    if not places or any(p is None for p in places):
         return None, []
+    if len({(p["indptr"], p["source"]) for p in places}) > 1:
+        return None, []
+    symmetric = all(p["symmetric"] for p in places)
     held = []
     for template in TEMPLATES:
-        if template.needs == "graph+source" and where["source"] is None:
+        if template.needs == "graph+source" and places[0]["source"] is None:
             continue
-        if template.needs == "symmetric graph" and not where["symmetric"]:
+        if template.needs == "symmetric graph" and not symmetric:
             continue
-        conventions = set()
-        for args, output in probes:
-            place = {**graph_inputs(args), "symmetric": where["symmetric"]}
-            conventions.add(template.test(args, place, output))
-        if len(conventions) == 1 and None not in conventions:
+        conventions = {
+            template.test(args, {**place, "symmetric": symmetric}, output)
+            for (args, output), place in zip(probes, places, strict=True)
+        }
+        if None in conventions:
+            continue
+        known = {c for c in conventions if not c.endswith(f"={ANY}")} or conventions
+        if len(known) == 1:
             held.append(
-                {
-                    "template": template.name,
-                    "convention": conventions.pop(),
-                    "exact": template.exact,
-                }
+                {"template": template.name, "convention": known.pop(), "exact": template.exact}
             )
-        elif template.name == "BFS levels" and None not in conventions:  # "?" where all reached
-            known = conventions - {"unreachable=?"}
-            if len(known) == 1:
-                held.append({"template": template.name, "convention": known.pop(), "exact": True})
-    return {k: v for k, v in where.items() if k != "n"}, held
+    where = {k: v for k, v in places[0].items() if k not in ("n", "symmetric")}
+    return {**where, "symmetric": symmetric}, held
+
+
+def usable(behaviour: dict | None) -> list[tuple[Template, dict]]:
+    """The (template, match) pairs of a probe's result worth a candidate, exact ones first: an
+    any-answer template only when the task has its own ``check`` (an exact comparison would
+    reject its answer anyway)."""
+    found = []
+    for match in sorted((behaviour or {}).get("matches") or [], key=lambda m: not m.get("exact")):
+        template = by_name(match.get("template", ""))
+        if template is not None and (template.exact or (behaviour or {}).get("check")):
+            found.append((template, match))
+    return found
+
+
+def work_and_span(primitive: str) -> str:
+    """``Work: ...; Span: ...`` of a primitive, read from its docstring (which every public
+    primitive must state: tests/primitives/test_docs.py)."""
+    from .. import primitives
+
+    function = getattr(primitives, primitive, None)
+    doc = getattr(getattr(function, "py_func", function), "__doc__", None) or ""
+    said = [
+        line.strip().rstrip(".")
+        for line in doc.splitlines()
+        if line.strip().startswith(("Work:", "Span:"))
+    ]
+    return "; ".join(said)

@@ -190,37 +190,6 @@ def project(
         return sum(terms.values()), terms, worst
 
     one, _, _ = at(1, "static")
-    busiest = max(  # the loop that opens the most parallel regions (line, regions, iterations)
-        (
-            (
-                loop["line"],
-                sum(e.get("regions", 1) for e in loop["entries"]),
-                sum(e["iterations"] for e in loop["entries"]),
-            )
-            for loop in loops
-            if loop["entries"]
-        ),
-        key=lambda t: t[1],
-        default=None,
-    )
-    points, dynamic = [], []
-    for schedule, out in (("static", points), ("dynamic", dynamic)):
-        for p in threads:
-            time_s, terms, worst = at(p, schedule)
-            speedup = (base if base else one) / time_s if time_s > 0 else 0.0
-            bound = limiting(terms, time_s)
-            out.append(
-                ProjectionPoint(
-                    threads=p,
-                    speedup=round(speedup, 3),
-                    bound=bound,
-                    time_s=time_s,
-                    terms={b: round(v, 9) for b, v in terms.items()},
-                )
-            )
-            if schedule == "static":
-                out[-1].detail = _detail(out[-1], worst, busiest)
-
     shown = [p for p in thread_counts() if p <= max(threads)]
     loop_work = []
     for loop in loops:
@@ -247,6 +216,26 @@ def project(
                 per_thread=per_thread,
             )
         )
+    # the loop that opens the most parallel regions: what an overhead limit names
+    busiest = max((w for w in loop_work if w.entries), key=lambda w: w.entries, default=None)
+    points, dynamic = [], []
+    for schedule, out in (("static", points), ("dynamic", dynamic)):
+        for p in threads:
+            time_s, terms, worst = at(p, schedule)
+            speedup = (base if base else one) / time_s if time_s > 0 else 0.0
+            bound = limiting(terms, time_s)
+            out.append(
+                ProjectionPoint(
+                    threads=p,
+                    speedup=round(speedup, 3),
+                    bound=bound,
+                    time_s=time_s,
+                    terms={b: round(v, 9) for b, v in terms.items()},
+                )
+            )
+            if schedule == "static":
+                out[-1].detail = _detail(out[-1], worst, busiest)
+
     if measured.get("opaque"):
         notes.append(
             "parallel functions called from serial code and not timed inside ("
@@ -272,7 +261,7 @@ def project(
     )
 
 
-def _detail(point: ProjectionPoint, worst, busiest=None) -> str:
+def _detail(point: ProjectionPoint, worst, busiest: LoopWork | None = None) -> str:
     p = point.threads
     if point.bound == "imbalance" and worst is not None:
         _, loop, entry, per_thread = worst
@@ -295,11 +284,10 @@ def _detail(point: ProjectionPoint, worst, busiest=None) -> str:
         "imbalance": "the longest thread's excess work",
     }[point.bound]
     said = f"{point.bound}: {100 * share:.0f}% of the projected time at {p} threads is {words}"
-    if point.bound == "overhead" and busiest is not None and busiest[1] > 1:
-        line, regions, iterations = busiest
+    if point.bound == "overhead" and busiest is not None and busiest.entries > 1:
         said += (
-            f": the loop at line {line} is entered {regions:,} times, about "
-            f"{iterations / regions:,.0f} iterations each, and each entry forks and joins the "
-            "threads (parallelise the loop around it, or keep this one serial)"
+            f": the loop at line {busiest.line} is entered {busiest.entries:,} times, about "
+            f"{busiest.iterations / busiest.entries:,.0f} iterations each, and each entry forks "
+            "and joins the threads (parallelise the loop around it, or keep this one serial)"
         )
     return said

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ...primitives import templates
 from ..feedback import Feedback
 
 SYSTEM = """You are an expert in parallel programming with numba on multicore CPUs.
@@ -62,9 +63,7 @@ def primitives_reference() -> str:
         except (TypeError, ValueError):
             signature = "(...)"
         doc = (inspect.getdoc(function) or "").strip().splitlines()
-        cost = "; ".join(
-            line.strip().rstrip(".") for line in doc if line.strip().startswith(("Work:", "Span:"))
-        )
+        cost = templates.work_and_span(name)
         first = doc[0] if doc else ""
         lines.append(f"- {name}{signature}: {first}{f' ({cost})' if cost else ''}".rstrip(": "))
     return "\n".join(lines)
@@ -73,17 +72,12 @@ def primitives_reference() -> str:
 def behaviour_text(behaviour: dict | None) -> str:
     """What the probe of the reference's outputs found (cascade/behaviour.py), as advice: the
     primitive that computes the same thing, or an answer the task's check accepts."""
-    from ...primitives import templates
-
     said = []
-    for match in (behaviour or {}).get("matches") or []:
-        template = templates.by_name(match.get("template", ""))
-        if template is None or (not template.exact and not behaviour.get("check")):
-            continue
+    for template, match in templates.usable(behaviour):
         kind = "computes the same output" if template.exact else "gives another valid answer"
         said.append(
             f"- {template.output} ({match['convention']}): parevo_lab.primitives."
-            f"{template.primitive} {kind} (work {template.work}, span {template.span})"
+            f"{template.primitive} {kind} ({template.cost})"
         )
     if not said:
         return ""

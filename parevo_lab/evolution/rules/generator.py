@@ -130,6 +130,8 @@ class RulesGenerator:
                 continue  # (a plan with no parallel loop is the seed's business, not a candidate)
             if any(new.loops.get(loop) == strategy for loop, strategy in harmful - _pairs(plan)):
                 continue  # this loop with this strategy already made a kernel much slower
+            if any(evidence.one_row(analysis, loop, new) for loop in new.loops):
+                continue  # a fork-join per row of a serial loop costs more than the row gives
             seen.add(key)
             try:
                 source = render(context.task.source, new, context.variables)
@@ -152,8 +154,6 @@ class RulesGenerator:
         for loop_id, facts in sorted(loops.items(), key=lambda kv: (kv[1].depth, kv[1].line)):
             if loop_id in plan.loops or not facts.strategies():
                 continue
-            if evidence.one_row(analysis, loop_id, plan):
-                continue  # a fork-join per row of a serial loop costs more than the row
             new = _with(plan, loop_id, facts.strategies()[0])
             yield new, label(facts, facts.strategies()[0])
         for loop_id, strategy in sorted(plan.loops.items()):

@@ -32,11 +32,7 @@ def proposals(function: ast.FunctionDef, context: Context) -> Iterator[Proposal]
     if where is None:
         return
     names = parameter_names(function)
-    matched = sorted(behaviour.get("matches") or [], key=lambda m: not m.get("exact"))
-    for match in matched:
-        template = templates.by_name(match.get("template", ""))
-        if template is None or (not template.exact and not behaviour.get("check")):
-            continue
+    for template, match in templates.usable(behaviour):
         if max(where["indptr"], where["indices"], where.get("source") or 0) >= len(names):
             continue  # a signature with *args: the probe's positions name no parameter
         source = template.kernel(names, where, match["convention"], behaviour.get("dtype"))

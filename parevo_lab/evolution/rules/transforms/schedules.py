@@ -14,9 +14,10 @@ def row_pointer(loop: ast.For) -> str | None:
     """The array ``ptr`` when the loop walks CSR rows: its body has a loop over
     ``range(ptr[v], ptr[v + 1])`` for the loop's own variable ``v`` (directly, or through names
     assigned ``ptr[v]`` and ``ptr[v + 1]`` in the body); None otherwise."""
+    aliases = _aliases(loop)
     for node in ast.walk(loop):
         if node is not loop and isinstance(node, ast.For):
-            found = row_of(node, loop)
+            found = _row(node, loop, aliases)
             if found is not None:
                 return found
     return None
@@ -25,16 +26,23 @@ def row_pointer(loop: ast.For) -> str | None:
 def row_of(inner: ast.For, outer: ast.For) -> str | None:
     """``ptr`` when ``inner`` runs over one CSR row of ``outer``'s variable ``v``:
     ``range(ptr[v], ptr[v + 1])``, directly or through names assigned those in ``outer``."""
-    if not isinstance(outer.target, ast.Name):
-        return None
-    var = outer.target.id
-    aliases = {
+    return _row(inner, outer, _aliases(outer))
+
+
+def _aliases(loop: ast.For) -> dict[str, ast.expr]:
+    return {
         node.targets[0].id: node.value
-        for node in ast.walk(outer)
+        for node in ast.walk(loop)
         if isinstance(node, ast.Assign)
         and len(node.targets) == 1
         and isinstance(node.targets[0], ast.Name)
     }
+
+
+def _row(inner: ast.For, outer: ast.For, aliases: dict[str, ast.expr]) -> str | None:
+    if not isinstance(outer.target, ast.Name):
+        return None
+    var = outer.target.id
 
     def row_end(expr, offset: int) -> str | None:
         expr = aliases.get(expr.id, expr) if isinstance(expr, ast.Name) else expr

@@ -31,8 +31,8 @@ from .schedules import balanced_runs, interleaved, row_pointer
 
 def _t_prange(loop, facts: LoopFacts, plan, variables) -> list[ast.stmt]:
     lo, hi = _bounds(loop)
-    rows = row_pointer(loop)
-    if facts.id in (plan.knob("balance") or ()) and rows is not None:
+    rows = row_pointer(loop) if facts.id in (plan.knob("balance") or ()) else None
+    if rows is not None:
         return balanced_runs(loop, str(facts.line), lo, hi, rows)
     if facts.id in (plan.knob("interleave") or ()):
         return interleaved(loop, str(facts.line), lo, hi)
