@@ -16,7 +16,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "primitives.md"
-MODULES = ("reduce", "scan", "pack", "histogram", "segments", "sort", "csr", "traversal", "graph")
+MODULES = (
+    "reduce",
+    "scan",
+    "pack",
+    "histogram",
+    "segments",
+    "sort",
+    "csr",
+    "traversal",
+    "components",
+    "graph",
+)
 
 
 def public_functions(module):

@@ -6,14 +6,13 @@ an op code: ADD, MAX or MIN.
 """
 
 from ._util import ADD, MAX, MIN
+from .components import connected_components, spanning_forest
 from .csr import balanced_bounds, csr_from_edges, transpose
 from .graph import (
-    connected_components,
     greedy_independent_set,
     maximal_independent_set,
     maximal_matching,
     pagerank,
-    spanning_forest,
     triangle_count,
 )
 from .histogram import bincount_weights, histogram

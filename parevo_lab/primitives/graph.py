@@ -1,4 +1,5 @@
-"""Graph algorithms on CSR: connected components, maximal independent set, triangles, PageRank.
+"""Graph algorithms on CSR: independent sets, matchings, triangles, PageRank (components and
+forests: ``components``).
 
 CSR conventions, and what a prange loop may write: see ``csr``.
 """
@@ -21,54 +22,6 @@ def _first_above(indices, lo, hi, x):
         else:
             hi = mid
     return lo
-
-
-@numba.njit(parallel=True, cache=True)
-def connected_components(indptr, indices):
-    """Connected components by min-label propagation with pointer jumping.
-
-    Work: O(R * (n + m) + J * n) for R propagation rounds (at most the diameter + 1) and J jumps.
-    Span: O(R * max degree + J).
-
-    Args:
-        indptr, indices: symmetric (undirected) int64 CSR; on a directed graph the labels are
-            not components.
-
-    Returns:
-        int64 array of n: the smallest vertex id in each vertex's component. n = 0 gives [].
-    """
-    n = indptr.shape[0] - 1
-    labels = np.arange(n)
-    while True:
-        new = empty(n, np.int64)
-        for v in prange(n):
-            vv = np.int64(v)
-            best = labels[vv]
-            for j in range(indptr[vv], indptr[vv + 1]):
-                lab = labels[indices[j]]
-                if lab < best:
-                    best = lab
-            new[vv] = best
-        while True:
-            jumped = empty(n, np.int64)
-            moved = 0
-            for v in prange(n):
-                vv = np.int64(v)
-                target = new[new[vv]]
-                jumped[vv] = target
-                if target != new[vv]:
-                    moved += 1
-            new = jumped
-            if moved == 0:
-                break
-        changed = 0
-        for v in prange(n):
-            if new[v] != labels[v]:
-                changed += 1
-        labels = new
-        if changed == 0:
-            break
-    return labels
 
 
 @numba.njit(parallel=True, cache=True)
@@ -224,48 +177,6 @@ def pagerank(indptr, indices, damping=0.85, iterations=20):
             new[vv] = base + damping * s
         ranks = new
     return ranks
-
-
-@numba.njit(parallel=True, cache=True)
-def spanning_forest(indptr, indices):
-    """Spanning forest by synchronous min-label propagation, rooted at each component's smallest
-    vertex id (as a serial BFS forest from the vertices in id order is).
-
-    Work: O(R * (n + m)) for R rounds (the eccentricity of a component's smallest vertex, + 1).
-    Span: O(R * max degree).
-
-    Args:
-        indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
-
-    Returns:
-        int64 array of n: -1 at each component's smallest id (its root), otherwise the
-        neighbour through which v first received that id (its parent: the root is one hop
-        nearer along every parent link, so following them always ends at the root). n = 0
-        gives [].
-    """
-    n = indptr.shape[0] - 1
-    labels = np.arange(n)
-    parent = full(n, -1, np.int64)
-    while True:
-        new = empty(n, np.int64)
-        changed = 0
-        for v in prange(n):
-            vv = np.int64(v)
-            best = labels[vv]
-            via = np.int64(-1)
-            for j in range(indptr[vv], indptr[vv + 1]):
-                u = indices[j]
-                if labels[u] < best:
-                    best = labels[u]
-                    via = u
-            new[vv] = best
-            if via >= 0:
-                parent[vv] = via
-                changed += 1
-        labels = new
-        if changed == 0:
-            break
-    return parent
 
 
 @numba.njit(cache=True)

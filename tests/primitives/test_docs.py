@@ -24,3 +24,10 @@ def test_generated_docs_are_up_to_date():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_public_primitive_is_on_the_generated_page():
+    page = (ROOT / "docs" / "primitives.md").read_text()
+    for name in pp.__all__:
+        if hasattr(getattr(pp, name), "py_func"):
+            assert f"### `{name}(" in page, f"{name}: add its module to scripts/primitives_docs.py"
