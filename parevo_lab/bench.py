@@ -56,6 +56,7 @@ class TaskRow:
             "speedup_max": best["speedup_max"] if best else None,
             "threads_max": best["threads_max"] if best else None,
             "baseline": best["baseline"] if best else None,
+            "kept_seed": bool(best and best.get("kept_seed")),
             "reference_ms": _reference_ms(self.samples),
             "correct": sum(s["correct"] for s in self.samples),
             "samples": self.samples,
@@ -294,4 +295,6 @@ def _evolved(
             # the first correct candidate's speedup at the same thread count as the best's
             sample["first_ok_speedup"] = sample_of(first.report, target).get("speedup_n")
         sample["stopped"] = result.reason
+        # what the run hands the user (best.py): the serial seed when no candidate beat it
+        sample["kept_seed"] = bool(result.best is not None and result.best.origin == "seed")
         yield sample, report, None

@@ -202,3 +202,21 @@ def test_bench_with_the_rule_generator_evolves_each_task(tmp_path):
     assert sample["first_ok_speedup"] is None
     assert data["metrics"]["overall"]["best_over_first_median"] is None
     assert (out / "runs" / "pareval" / "02_dense_la_gemm" / "sample-0" / "run.sqlite").is_file()
+
+
+def test_the_terminal_view_says_when_a_slower_best_was_not_handed_out():
+    from parevo_lab.report import benchmark
+
+    def row(task_id, speedup, kept):
+        return {"id": task_id, "verdict": "ok", "speedup": speedup, "threads": 2, "kept_seed": kept}
+
+    data = {
+        "solver": "rules",
+        "seconds": 1,
+        "k": [1],
+        "tasks": [row("irregular/mis", 0.2, True), row("irregular/cc", 0.5, False)],
+        "metrics": {"overall": {"tasks": 2}, "by_suite": {}, "by_category": {}},
+    }
+    lines = benchmark.render(data).splitlines()
+    assert "stays the serial reference" in lines[0]
+    assert "stays the serial reference" not in lines[1]  # the run handed out a slower kernel

@@ -86,6 +86,8 @@ def render(data: dict) -> str:
         at = f" at {t['threads']} threads" if t["threads"] else ""
         if t.get("projected"):
             at = f" projected{at}"
+        if t.get("kept_seed") and t["speedup"] and t["speedup"] < 1:
+            at += " (slower: the run's best stays the serial reference)"
         lines.append(f"{t['id']:<{width}}  {t['verdict']:<14} {speed:>8}{at}")
     rows, columns = metric_rows(data)
     lines += ["", f"solver {data['solver']}: {len(data['tasks'])} tasks in {data['seconds']} s"]
