@@ -541,3 +541,25 @@ async def test_audit_requests_that_cannot_work_are_400_and_404(jp_fetch, tmp_pat
     assert list((tmp_path / "work" / "audits").iterdir()) == []
     answer = await call(jp_fetch, "audits", "nope", expect=404)
     assert "no audit 'nope'" in answer["message"]
+
+
+@pytest.mark.parametrize(
+    ("trait", "value", "said"),
+    [
+        ("machine", "../../etc/passwd", "give a profile's name"),
+        ("machine", "", "give a profile's name"),
+        ("target_threads", 3, "give 0 (rank by the speedup measured here) or one of 2, 4"),
+        ("target_threads", 128, "or one of"),
+    ],
+)
+def test_a_bad_machine_or_target_in_the_server_config_is_refused_in_one_line(trait, value, said):
+    from traitlets import TraitError
+
+    from parevo_lab.server.app import ParevoLab
+
+    with pytest.raises(TraitError, match=re.escape(said)) as caught:
+        ParevoLab(**{trait: value})
+    assert "\n" not in str(caught.value) and f"c.ParevoLab.{trait}" in str(caught.value)
+    good = ParevoLab(machine="lent-16_core", target_threads=16)
+    assert good.defaults()["machine"] == "lent-16_core"
+    assert good.defaults()["target_threads"] == 16
