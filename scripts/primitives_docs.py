@@ -26,6 +26,8 @@ MODULES = (
     "csr",
     "traversal",
     "components",
+    "lists",
+    "paths",
     "graph",
 )
 

@@ -16,7 +16,9 @@ from .graph import (
     triangle_count,
 )
 from .histogram import bincount_weights, histogram
+from .lists import list_rank
 from .pack import pack, pack_index
+from .paths import shortest_paths
 from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
 from .scan import exclusive_scan, inclusive_scan
 from .segments import flatten, segment_ids, segmented_reduce
@@ -51,6 +53,7 @@ __all__ = [
     "group_by_key",
     "histogram",
     "inclusive_scan",
+    "list_rank",
     "maximal_independent_set",
     "maximal_matching",
     "merge",
@@ -64,6 +67,7 @@ __all__ = [
     "reduce_sum",
     "segment_ids",
     "segmented_reduce",
+    "shortest_paths",
     "sort_floats",
     "spanning_forest",
     "argsort_floats",

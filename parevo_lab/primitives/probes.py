@@ -6,6 +6,7 @@ None when it does not behave so."""
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 
 import numpy as np
@@ -17,12 +18,19 @@ ANY = "?"  # a convention's value the probe could not tell (``templates.matches`
 # ---------------------------------------------------------------- the inputs a template takes
 
 
+def find_inputs(args: tuple) -> dict | None:
+    """What a template can take from ``args``: a CSR graph (``graph_inputs``) or, when there is
+    none, a linked list (``list_inputs``); None when there is neither."""
+    return graph_inputs(args) or list_inputs(args)
+
+
 def graph_inputs(args: tuple) -> dict | None:
     """Where a CSR graph lies in ``args``: ``{"indptr": i, "indices": i + 1, "source": k or
-    None, "symmetric": bool, "n": n}`` for the first two adjacent integer arrays that form one
-    (indptr of n + 1 non-decreasing from 0, indices of indptr[-1] values in [0, n)), with the
-    first integer argument after them in [0, n) as the source; None when no argument pair is a
-    CSR graph."""
+    None, "weights": w or None, "symmetric": bool, "n": n}`` for the first two adjacent integer
+    arrays that form one (indptr of n + 1 non-decreasing from 0, indices of indptr[-1] values in
+    [0, n)), with the first integer argument after them in [0, n) as the source and the first
+    numeric array after them as long as ``indices``, with no negative value, as the edges'
+    weights; None when no argument pair is a CSR graph."""
     for i in range(len(args) - 1):
         indptr, indices = args[i], args[i + 1]
         if not (_int_vector(indptr) and _int_vector(indices)) or indptr.shape[0] < 1:
@@ -32,20 +40,65 @@ def graph_inputs(args: tuple) -> dict | None:
             continue
         if indices.size and (indices.min() < 0 or indices.max() >= max(n, 1)):
             continue
-        source = None
+        source = weights = None
         for k in range(i + 2, len(args)):
             value = args[k]
             if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
-                source = k if 0 <= int(value) < max(n, 1) else None
-                break
+                if source is None:
+                    source = k if 0 <= int(value) < max(n, 1) else -1
+            elif weights is None and _weights(value, indices.shape[0]):
+                weights = k
         return {
             "indptr": i,
             "indices": i + 1,
-            "source": source,
+            "source": source if source is not None and source >= 0 else None,
+            "weights": weights,
             "symmetric": _symmetric(indptr, indices),
             "n": n,
         }
     return None
+
+
+def list_inputs(args: tuple) -> dict | None:
+    """Where linked lists lie in ``args``: ``{"next": i, "n": n}`` for the first integer array
+    whose entries name the node after each node (-1 at a tail) with no node named twice and
+    every node reached from a head (a node none names): disjoint simple lists through all n
+    nodes. None when no argument is one."""
+    for i, value in enumerate(args):
+        if not _int_vector(value):
+            continue
+        n = value.shape[0]
+        if n and (value.min() < -1 or value.max() >= n):
+            continue
+        named = value[value >= 0]
+        if np.unique(named).shape[0] != named.shape[0]:
+            continue
+        if _list_nodes(value) == n:
+            return {"next": i, "n": n}
+    return None
+
+
+def _list_nodes(nxt) -> int:
+    """How many nodes the walks from the heads visit (n exactly when there is no cycle)."""
+    heads = np.ones(nxt.shape[0], np.bool_)
+    heads[nxt[nxt >= 0]] = False
+    seen = 0
+    for head in np.flatnonzero(heads):
+        v = int(head)
+        while v >= 0 and seen <= nxt.shape[0]:
+            seen += 1
+            v = int(nxt[v])
+    return seen
+
+
+def _weights(value, m: int) -> bool:
+    return (
+        isinstance(value, np.ndarray)
+        and value.ndim == 1
+        and value.dtype.kind in "iuf"
+        and value.shape[0] == m
+        and not (m and (np.isnan(value).any() or value.min() < 0))
+    )
 
 
 def _int_vector(a) -> bool:
@@ -243,3 +296,57 @@ def forest_test(args, where, output):
         if steps > n:
             return NOT_IT
     return "valid"
+
+
+def shortest_paths_test(args, where, output):
+    """ "unreachable=X": the smallest total edge weight of a path from the source (Dijkstra over
+    the weights), X at vertices it cannot reach; integer outputs only (float sums depend on the
+    order they are added in)."""
+    if where["source"] is None or where.get("weights") is None:
+        return NOT_IT
+    n = where["n"]
+    dist = _labels(output, n)
+    if dist is None or n == 0:
+        return NOT_IT
+    indptr, indices = args[where["indptr"]], args[where["indices"]]
+    weights = args[where["weights"]]
+    best: dict[int, float] = {int(args[where["source"]]): 0}
+    heap = [(0, int(args[where["source"]]))]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > best[u]:
+            continue
+        for j in range(indptr[u], indptr[u + 1]):
+            v, dv = int(indices[j]), d + weights[j]
+            if v not in best or dv < best[v]:
+                best[v] = dv
+                heapq.heappush(heap, (dv, v))
+    reached = np.zeros(n, np.bool_)
+    reached[list(best)] = True
+    exact = np.array([best[v] for v in range(n) if reached[v]], dtype=np.float64)
+    if not np.array_equal(dist[reached].astype(np.float64), exact):
+        return NOT_IT
+    markers = set(dist[~reached].tolist())
+    if len(markers) > 1:
+        return NOT_IT
+    return f"unreachable={markers.pop() if markers else ANY}"
+
+
+def list_rank_test(args, where, output):
+    """ "to tail": each node's number of nodes after it in its list (0 at the tails)."""
+    if where.get("next") is None:
+        return NOT_IT
+    nxt = args[where["next"]]
+    n = where["n"]
+    rank = _labels(output, n)
+    if rank is None:
+        return NOT_IT
+    expected = np.zeros(n, np.int64)
+    heads = np.ones(n, np.bool_)
+    heads[nxt[nxt >= 0]] = False
+    for head in np.flatnonzero(heads):
+        chain = [int(head)]
+        while nxt[chain[-1]] >= 0:
+            chain.append(int(nxt[chain[-1]]))
+        expected[chain] = np.arange(len(chain) - 1, -1, -1)
+    return "to tail" if np.array_equal(rank, expected) else NOT_IT

@@ -1,11 +1,12 @@
 """Templates: what the parallel primitives of this library can replace, recognised by behaviour.
 
-A template names a primitive family, the inputs it takes (a CSR graph, a CSR graph and a source
-vertex), a test of a reference's output on one input (``probes.py``: plain numpy and Python,
-independent of the primitive it stands for: connected components by union-find, BFS by a queue,
-independence and maximality by counting edges), the conventions the output may follow (labels as each component's
-smallest id or as its rank; the marker of an unreachable vertex; the output's dtype) and the kernel
-that calls the primitive with adapters for them.
+A template names a primitive family, the inputs it takes (a CSR graph, with a source vertex, with
+edge weights; a linked list), a test of a reference's output on one input (``probes.py``: plain
+numpy and Python, independent of the primitive it stands for: connected components by
+union-find, BFS by a queue, shortest paths by Dijkstra, independence and maximality by counting
+edges), the conventions the output may follow (labels as each component's smallest id or as its
+rank; the marker of an unreachable vertex; the output's dtype) and the kernel that calls the
+primitive with adapters for them.
 
 The cascade's behaviour probe (``cascade/behaviour.py``) runs the tests in the sandboxed child on
 the reference's own outputs (the verification inputs at the check size and the edge sizes); the
@@ -17,7 +18,8 @@ only when the task's ``check`` accepts any such answer: a task that compares exa
 as ``wrong``, which is the cascade's job, not the probe's.
 
 Adding a template here (with its test in ``probes.py`` and its primitive in
-``parevo_lab.primitives``) makes it available to the probe, to the rule generator and to the model's prompt; nothing else changes.
+``parevo_lab.primitives``) makes it available to the probe, to the rule generator and to the
+model's prompt; nothing else changes.
 """
 
 from __future__ import annotations
@@ -30,11 +32,15 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     _components,
     bfs_test,
     components_test,
+    find_inputs,
     forest_test,
     graph_inputs,
     greedy_set_test,
     independent_set_test,
+    list_inputs,
+    list_rank_test,
     matching_test,
+    shortest_paths_test,
     triangles_test,
 )
 
@@ -48,11 +54,12 @@ class Template:
     name: str
     primitive: str  # the parevo_lab.primitives function it calls
     output: str  # what the reference's output must be, in words
-    needs: str  # "graph", "graph+source" or "symmetric graph"
+    needs: str  # one of NEEDS
     exact: bool  # reproduces the reference's output (else: any answer with its property)
     returns: str  # the primitive's answer: "int64" or "bool" (an array per vertex), "scalar"
     test: object  # (args, where, output) -> convention or None
-    call: str  # the primitive's call: {indptr}, {indices}, {source} are the reference's names
+    call: str  # the primitive's call: {indptr}, {indices}, {source}, {weights}, {next} are
+    # the reference's names
 
     @property
     def cost(self) -> str:
@@ -63,13 +70,12 @@ class Template:
         """The candidate's source: the reference's signature, one call of the primitive and
         the adapters ``convention`` and ``dtype`` (the reference's output dtype) ask for."""
         mapping = {
-            "indptr": names[where["indptr"]],
-            "indices": names[where["indices"]],
-            "source": names[where["source"]] if where.get("source") is not None else "0",
-            "symmetric": str(bool(where.get("symmetric"))),
+            role: names[where[role]] if where.get(role) is not None else "0"
+            for role in ("indptr", "indices", "source", "weights", "next")
         }
+        mapping["symmetric"] = str(bool(where.get("symmetric")))
         call = self.call.format(**mapping)
-        if self.needs == "graph+source":  # no vertex, no source: the empty answer
+        if self.needs.endswith("+source"):  # no vertex, no source: the empty answer
             body = [
                 f"if {mapping['indptr']}.shape[0] <= 1:",
                 "    out = np.full(0, -1, np.int64)",
@@ -118,6 +124,22 @@ class Template:
             f"{lines}\n"
             "    return out\n"
         )
+
+
+NEEDS = {  # what each kind of input asks of the probe's places, and which of them it names
+    "graph": ("indptr", "indices"),
+    "symmetric graph": ("indptr", "indices"),
+    "graph+source": ("indptr", "indices", "source"),
+    "weighted graph+source": ("indptr", "indices", "weights", "source"),
+    "list": ("next",),
+}
+
+
+def fits(needs: str, place: dict, symmetric: bool) -> bool:
+    """Whether a probe's inputs (``find_inputs``) offer what a template needs."""
+    if needs == "symmetric graph" and not symmetric:
+        return False
+    return all(place.get(role) is not None for role in NEEDS[needs])
 
 
 TEMPLATES = (
@@ -182,6 +204,26 @@ TEMPLATES = (
         "P.maximal_matching({indptr}, {indices}, 0)",
     ),
     Template(
+        "shortest paths",
+        "shortest_paths",
+        "the smallest total edge weight of a path from a source vertex",
+        "weighted graph+source",
+        True,
+        "int64",
+        shortest_paths_test,
+        "P.shortest_paths({indptr}, {indices}, {weights}, {source})",
+    ),
+    Template(
+        "list ranking",
+        "list_rank",
+        "each node's number of nodes after it in its linked list",
+        "list",
+        True,
+        "int64",
+        list_rank_test,
+        "P.list_rank({next})",
+    ),
+    Template(
         "spanning forest",
         "spanning_forest",
         "a spanning forest as parent links (-1 at the roots)",
@@ -199,21 +241,21 @@ def by_name(name: str) -> Template | None:
 
 
 def matches(probes: list[tuple[tuple, object]]) -> tuple[dict | None, list[dict]]:
-    """(where the graph lies, [{"template", "convention", "exact"}]) for the templates whose test
-    held, with one convention, on every probe ``(args, output)``; the graph's place must be the
-    same in every probe (it is None when no probe holds a CSR graph). A convention ending in
+    """(where the inputs lie, [{"template", "convention", "exact"}]) for the templates whose
+    test held, with one convention, on every probe ``(args, output)``; the inputs' places
+    (``find_inputs``: a CSR graph, its source and weights, or a linked list) must be the same in
+    every probe (None when some probe holds neither a graph nor a list). A convention ending in
     ``=?`` (a test that could not tell, e.g. no unreachable vertex) yields to a known one."""
-    places = [graph_inputs(args) for args, _ in probes]
+    places = [find_inputs(args) for args, _ in probes]
     if not places or any(p is None for p in places):
         return None, []
-    if len({(p["indptr"], p["source"]) for p in places}) > 1:
+    roles = ("indptr", "source", "weights", "next")
+    if len({tuple(p.get(r) for r in roles) for p in places}) > 1:
         return None, []
-    symmetric = all(p["symmetric"] for p in places)
+    symmetric = all(p.get("symmetric") for p in places)
     held = []
     for template in TEMPLATES:
-        if template.needs == "graph+source" and places[0]["source"] is None:
-            continue
-        if template.needs == "symmetric graph" and not symmetric:
+        if not fits(template.needs, places[0], symmetric):
             continue
         conventions = {
             template.test(args, {**place, "symmetric": symmetric}, output)

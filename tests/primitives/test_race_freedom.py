@@ -6,6 +6,7 @@ import pytest
 
 from parevo_lab import primitives as pp
 from parevo_lab.cascade.races import check_function
+from parevo_lab.suite.graphs import random_list
 
 N = 50_000
 rng = np.random.default_rng(7)
@@ -26,6 +27,8 @@ indptr, indices = pp.csr_from_edges(V, src, dst, True)
 frontier = np.zeros(V, np.bool_)
 frontier[rng.integers(0, V, 2000)] = True
 visited = frontier.copy()
+path_weights = rng.integers(1, 256, indices.shape[0])
+linked = random_list(N, np.random.default_rng(11))  # its own generator: the inputs above stay
 
 CASES = {
     "reduce_sum": (pp.reduce_sum, (floats,)),
@@ -62,6 +65,8 @@ CASES = {
     "spanning_forest": (pp.spanning_forest, (indptr, indices)),
     "triangle_count": (pp.triangle_count, (indptr, indices)),
     "pagerank": (pp.pagerank, (indptr, indices)),
+    "list_rank": (pp.list_rank, (linked,)),
+    "shortest_paths": (pp.shortest_paths, (indptr, indices, path_weights, 0)),
 }
 
 

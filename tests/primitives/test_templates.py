@@ -33,7 +33,14 @@ def bfs(indptr, indices, source, unreachable=-1):
 def test_the_graph_is_found_wherever_it_lies_with_its_source():
     indptr, indices = graph()
     where = T.graph_inputs((np.ones(3), indptr, indices, 0.5, np.int64(7)))
-    assert where == {"indptr": 1, "indices": 2, "source": 4, "symmetric": True, "n": 200}
+    assert where == {
+        "indptr": 1,
+        "indices": 2,
+        "source": 4,
+        "weights": None,
+        "symmetric": True,
+        "n": 200,
+    }
     assert T.graph_inputs((indptr, indices))["source"] is None
     # not a CSR graph: indices past n, an indptr that does not start at 0 or goes down
     assert T.graph_inputs((indptr, indices + 200)) is None
@@ -42,6 +49,42 @@ def test_the_graph_is_found_wherever_it_lies_with_its_source():
     assert T.graph_inputs((np.arange(5.0), np.arange(4.0))) is None
     one_way = np.array([0, 1, 1]), np.array([1])
     assert T.graph_inputs(one_way)["symmetric"] is False
+
+
+def test_edge_weights_and_linked_lists_are_found():
+    indptr, indices = graph()
+    weights = np.arange(indices.shape[0], dtype=np.int64) % 7
+    where = T.find_inputs((indptr, indices, weights, np.int64(3)))
+    assert (where["weights"], where["source"]) == (2, 3)
+    assert T.graph_inputs((indptr, indices, -weights - 1, 3))["weights"] is None  # negative
+    assert T.graph_inputs((indptr, indices, weights[1:], 3))["weights"] is None  # too short
+    one = np.array([2, -1, 3, 1])  # 0 -> 2 -> 3 -> 1
+    assert T.find_inputs((np.ones(2), one)) == {"next": 1, "n": 4}
+    two = np.array([1, -1, -1, 2])  # 0 -> 1 and 3 -> 2
+    assert T.list_inputs((two,)) == {"next": 0, "n": 4}
+    assert T.list_inputs((np.array([1, 2, 0, -1]),)) is None  # a cycle beside a lone node
+    assert T.list_inputs((np.array([1, -1, 1]),)) is None  # node 1 named twice
+    assert T.list_inputs((np.random.default_rng(0).permutation(6),)) is None  # no tail
+
+
+def test_shortest_paths_and_list_ranks_are_told_apart_from_lookalikes():
+    indptr, indices = graph()
+    weights = np.random.default_rng(1).integers(1, 9, indices.shape[0])
+    source = int(np.argmax(np.diff(indptr)))
+    args = (indptr, indices, weights, source)
+    where = T.find_inputs(args)
+    hops = bfs(indptr, indices, source)
+    assert T.shortest_paths_test(args, where, hops) is None  # hops are not weighted distances
+    assert T.bfs_test(args, where, hops) == "unreachable=-1"
+    unit = (indptr, indices, np.ones_like(weights), source)
+    assert T.shortest_paths_test(unit, where, hops) == "unreachable=-1"
+    assert T.shortest_paths_test(unit, where, bfs(indptr, indices, source, 10**9)) == (
+        "unreachable=1000000000"
+    )
+    nxt = np.array([2, -1, 3, 1, -1])  # 0 -> 2 -> 3 -> 1, and 4 alone
+    where = T.find_inputs((nxt,))
+    assert T.list_rank_test((nxt,), where, np.array([3, 0, 2, 1, 0])) == "to tail"
+    assert T.list_rank_test((nxt,), where, np.array([0, 3, 1, 2, 0])) is None  # from the head
 
 
 def test_components_are_told_apart_from_a_partition_that_is_not_theirs():
@@ -128,3 +171,33 @@ def test_a_template_kernel_gives_the_output_its_test_accepted(name, convention, 
     got = space["kernel"](*args)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.slow
+def test_the_list_and_shortest_path_kernels_give_what_their_tests_accepted():
+    from parevo_lab.suite.graphs import edge_weights, grid3d, random_list
+
+    nxt = random_list(3000, np.random.default_rng(2))
+    indptr, indices = grid3d(9)
+    weights = edge_weights(indptr, indices, np.random.default_rng(3), 255)
+    cases = [
+        ("list ranking", (nxt,), ["succ"]),
+        ("shortest paths", (indptr, indices, weights, np.int64(5)), ["ptr", "adj", "w", "s"]),
+    ]
+    for name, args, names in cases:
+        template = T.by_name(name)
+        where, held = T.matches([(args, _serial(name, args))])
+        assert {"template": name, "convention": held[0]["convention"], "exact": True} in held
+        source = template.kernel(names, where, held[0]["convention"], "int64")
+        space: dict = {}
+        exec(compile(source, "<template>", "exec"), space)  # noqa: S102 - our own generated code
+        np.testing.assert_array_equal(space["kernel"](*args), _serial(name, args))
+
+
+def _serial(name, args):
+    """The suite's serial references, plain Python: ranks by walking, distances by Dijkstra."""
+    import importlib
+
+    task = "list_ranking" if name == "list ranking" else "sssp"
+    module = importlib.import_module(f"parevo_lab.suite.tasks.irregular.{task}")
+    return module.reference(*args)
