@@ -47,7 +47,8 @@ class AnswerError(Exception):
 
 
 def primitives_reference() -> str:
-    """One line per public primitive: its call and the first line of its docstring."""
+    """One line per public primitive: its call, the first sentence of its docstring, its work
+    and span."""
     import inspect
 
     from ... import primitives
@@ -62,9 +63,10 @@ def primitives_reference() -> str:
             signature = str(inspect.signature(function))
         except (TypeError, ValueError):
             signature = "(...)"
-        doc = (inspect.getdoc(function) or "").strip().splitlines()
+        paragraph = (inspect.getdoc(function) or "").strip().split("\n\n")[0]
         cost = templates.work_and_span(name)
-        first = doc[0] if doc else ""
+        first = " ".join(paragraph.split())
+        first = first[: first.find(". ") + 1] if ". " in first else first  # its first sentence
         lines.append(f"- {name}{signature}: {first}{f' ({cost})' if cost else ''}".rstrip(": "))
     return "\n".join(lines)
 

@@ -310,4 +310,9 @@ def test_the_prompt_says_which_primitive_behaves_like_the_reference():
     prompt = build_messages("t", "s", None, "full", primitives_reference(), "", said)[1]["content"]
     assert said in prompt
     line = next(x for x in prompt.splitlines() if x.startswith("- spanning_forest("))
-    assert "Work: O(R * (n + m))" in line and "Span:" in line
+    assert "Work: O(n + m + R * m_rest)" in line and "Span: O(D * (sqrt(n + m)" in line
+    # a Span that wraps over lines is read whole, and stops at the end of its sentence
+    line = next(x for x in prompt.splitlines() if x.startswith("- list_rank("))
+    assert line.endswith("about n/64 plus the number of lists (ranked in one serial pass))")
+    line = next(x for x in prompt.splitlines() if x.startswith("- merge("))
+    assert "(co-ranking))" in line and "a, b:" not in line
