@@ -32,6 +32,7 @@ from .prompts import (
     build_messages,
     parse_answer,
     primitives_reference,
+    tried_text,
 )
 
 MODES = ("full", "diff")
@@ -126,6 +127,7 @@ class LLMGenerator:
                 self._primitives,
                 note,
                 behaviour_text(context.behaviour),
+                tried_text(context.candidates),
             )
             answer, used, spent = self._call(messages)
             tokens += used

@@ -89,6 +89,27 @@ def behaviour_text(behaviour: dict | None) -> str:
     )
 
 
+def tried_text(candidates) -> str:
+    """The substitutions this run already evaluated (family ``template:<primitive>``) and how
+    each ended, so that the model neither proposes one again blindly nor ignores why it failed."""
+    said = []
+    for c in candidates:
+        if not c.family.startswith("template:") or not c.evaluated:
+            continue
+        if c.ok and c.speedup is not None:
+            how = f"correct, {c.speedup:.2f}x the serial reference at {c.threads} threads"
+            if c.speedup < 1:
+                how += ": slower than serial (more work than the reference's algorithm here)"
+        else:
+            how = f"{c.verdict}: {c.summary}" if c.summary else str(c.verdict)
+        said.append(f"- #{c.id}, parevo_lab.primitives.{c.family.split(':', 1)[1]}: {how}")
+    if not said:
+        return ""
+    return "Substitutions by a primitive already tried in this run, and how each ended:\n" + (
+        "\n".join(said)
+    )
+
+
 def feedback_text(feedback: Feedback) -> str:
     """The parent's evaluation, said the way each failure class needs."""
     kind = feedback.kind
@@ -128,6 +149,7 @@ def build_messages(
     primitives: str,
     note: str = "",
     behaviour: str = "",
+    tried: str = "",
 ) -> list[dict]:
     parts = [
         "The task (a Python module: `reference` is the sequential kernel, `make_inputs` builds "
@@ -150,6 +172,8 @@ def build_messages(
             )
     if behaviour:
         parts.append(behaviour)
+    if tried:
+        parts.append(tried)
     if primitives:
         parts.append(
             "Parallel building blocks you may import from parevo_lab.primitives "

@@ -316,3 +316,42 @@ def test_the_prompt_says_which_primitive_behaves_like_the_reference():
     assert line.endswith("about n/64 plus the number of lists (ranked in one serial pass))")
     line = next(x for x in prompt.splitlines() if x.startswith("- merge("))
     assert "(co-ranking))" in line and "a, b:" not in line
+
+
+def test_the_prompt_names_the_substitutions_tried_and_how_each_ended():
+    from parevo_lab.evolution.generators.base import Candidate
+    from parevo_lab.evolution.generators.prompts import build_messages, tried_text
+
+    def tried(i, family, verdict, speedup=None, summary=""):
+        return Candidate(
+            id=i,
+            parent_id=1,
+            origin="rules",
+            label="x",
+            source="",
+            family=family,
+            verdict=verdict,
+            speedup=speedup,
+            threads=2,
+            evaluation_id=i,
+            summary=summary,
+        )
+
+    candidates = [
+        tried(1, "serial", "ok", 1.0),
+        tried(2, "template:maximal_independent_set", "ok", 0.18),
+        tried(3, "template:spanning_forest", "wrong", summary="wrong output: parent[4] = 7"),
+        tried(4, "template:list_rank", "ok", 2.6),
+        tried(5, "prange", "ok", 0.5),
+    ]
+    said = tried_text(candidates)
+    lines = said.splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == ["- #2", "- #3", "- #4"]
+    assert (
+        "maximal_independent_set: correct, 0.18x" in lines[0] and "slower than serial" in lines[0]
+    )
+    assert lines[1].endswith("spanning_forest: wrong: wrong output: parent[4] = 7")
+    assert "slower" not in lines[2]
+    assert tried_text(candidates[:1] + candidates[4:]) == ""
+    prompt = build_messages("t", "s", None, "full", "", "", "", said)[1]["content"]
+    assert said in prompt
