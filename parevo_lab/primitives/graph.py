@@ -8,8 +8,11 @@ import numba
 import numpy as np
 from numba import prange
 
-from ._util import copy, empty, full, mix64, zeros
+from ._util import block_bounds, empty, full, mix64, zeros
 from .csr import _out_degrees, transpose
+from .pack import pack, pack_index
+from .segments import flatten
+from .sort import unique
 
 
 @numba.njit(cache=True)
@@ -24,61 +27,166 @@ def _first_above(indices, lo, hi, x):
     return lo
 
 
-@numba.njit(parallel=True, cache=True)
-def maximal_independent_set(indptr, indices, seed):
-    """Maximal independent set, Luby-style with seeded random priorities.
+UNDECIDED = 0
+MEMBER = 1
+OUT = 2
 
-    Work: O(R * (n + m)), R = O(log n) rounds with high probability. Span: O(R * max degree).
+
+@numba.njit(cache=True)
+def _outranks(seed, u, v):
+    """Does u's (priority, id) beat v's, the priority a hash of (seed, vertex)?"""
+    pu, pv = mix64(seed, u), mix64(seed, v)
+    return pu > pv or (pu == pv and u > v)
+
+
+@numba.njit(cache=True)
+def _block_of(starts, v):
+    """[lo, hi) of v's block, searched for in the blocks' first ids (a division is slower)."""
+    b = np.searchsorted(starts, v, side="right") - 1
+    return starts[b], starts[b + 1]
+
+
+@numba.njit(parallel=True, cache=True)
+def _greedy_sets(indptr, indices, seed, starts):
+    """Step 1 of the MIS: the serial greedy on each block's own edges, one block per iteration,
+    to statuses MEMBER and OUT. first[v] and last[v] locate the first and last neighbour in
+    another block that outranks the member v: 1 + its offset in v's row (255 when past 253), 0
+    when there is none."""
+    n = indptr.shape[0] - 1
+    status = zeros(n, np.int8)
+    first = zeros(n, np.uint8)
+    last = zeros(n, np.uint8)
+    for b in prange(starts.shape[0] - 1):
+        lo, hi = starts[b], starts[b + 1]
+        for v in range(lo, hi):
+            if status[v] == UNDECIDED:
+                status[v] = MEMBER
+                a = indptr[v]
+                f = z = 0  # locals, and `u < lo or u >= hi` (not `lo <= u < hi`): a faster loop
+                for j in range(a, indptr[v + 1]):
+                    u = indices[j]
+                    if u < lo or u >= hi:
+                        if _outranks(seed, u, v):
+                            z = j - a + 1
+                            f = z if f == 0 else f
+                    elif u != v:
+                        status[u] = OUT
+                first[v] = min(f, 255)
+                last[v] = min(z, 255)
+    return status, first, last
+
+
+@numba.njit(parallel=True, cache=True)
+def _outranked(indptr, indices, status, first, last, suspects, seed, starts):
+    """Step 2 of the MIS: for each suspect, has it a member neighbour in another block that
+    outranks it? Only the part of its row from ``first`` to ``last`` is read."""
+    found = zeros(suspects.shape[0], np.bool_)
+    for i in prange(suspects.shape[0]):
+        v = suspects[i]
+        lo, hi = _block_of(starts, v)
+        end = indptr[v] + np.int64(last[v]) if last[v] < 255 else indptr[v + 1]
+        for j in range(indptr[v] + np.int64(first[v]) - 1, end):
+            u = indices[j]
+            if (u < lo or u >= hi) and status[u] == MEMBER and _outranks(seed, u, v):
+                found[i] = True
+                break
+    return found
+
+
+@numba.njit(parallel=True, cache=True)
+def _covered(indptr, indices, vertices, status):
+    """For each listed vertex that is not a member: has it a member neighbour?"""
+    found = zeros(vertices.shape[0], np.bool_)
+    for i in prange(vertices.shape[0]):
+        v = vertices[i]
+        if status[v] != MEMBER:
+            for j in range(indptr[v], indptr[v + 1]):
+                if status[indices[j]] == MEMBER:
+                    found[i] = True
+                    break
+    return found
+
+
+@numba.njit(parallel=True, cache=True)
+def _luby_winners(indptr, indices, active, status, seed):
+    """For each listed vertex: does it outrank every undecided neighbour?"""
+    wins = empty(active.shape[0], np.bool_)
+    for i in prange(active.shape[0]):
+        v = active[i]
+        best = True
+        for j in range(indptr[v], indptr[v + 1]):
+            u = indices[j]
+            if u != v and status[u] == UNDECIDED and _outranks(seed, u, v):
+                best = False
+                break
+        wins[i] = best
+    return wins
+
+
+@numba.njit(parallel=True, cache=True)
+def maximal_independent_set(indptr, indices, seed, blocks=2):
+    """Maximal independent set: the serial greedy on contiguous blocks of ids in parallel,
+    repaired where blocks meet, finished by Luby rounds with seeded random priorities.
+
+    Work: O(n + m) for the greedy step and its repair, plus O(k + their edges) for each round
+    over the k vertices still undecided.
+    Span: O(the largest block's vertices and edges) for the greedy step, O((n + m)/p + p + max
+    degree) for its repair, and O(max degree + p) per round, R = O(log n) rounds w.h.p.
+
+    The suite's expert method, partition then fix up, with a seeded repair: 1. the ids are cut
+    into ``blocks`` contiguous blocks (as ``block_bounds``), each running the serial greedy
+    (take every vertex no earlier member blocks) on its own edges, writing only its own
+    vertices: on graphs whose edges mostly join nearby ids, most of the work, at serial speed.
+    2. A member with a member neighbour of higher (priority, id) in another block leaves (in
+    the expert, the higher block's end). 3. The vertices left uncovered (only those members and
+    the vertices they blocked can be) finish by Luby's rounds (as in Blelloch, Fineman and Shun
+    2012): an undecided vertex joins when its (priority, id) beats every undecided neighbour's,
+    then undecided neighbours of members drop out.
 
     Args:
         indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
-        seed: integer; the priorities are a hash of (seed, vertex), so the result depends only
-            on the seed, never on the thread count.
+        seed: integer; the priorities of steps 2 and 3 are a hash of (seed, vertex).
+        blocks: id blocks of step 1, at least 1 (ValueError otherwise); 1 is the serial greedy
+            on the whole graph (its lexicographically first set) and leaves nothing to steps 2
+            and 3; more blocks split step 1 further and leave more to them.
 
     Returns:
-        bool array of n: True for members. Each round, an undecided vertex joins when its
-        (priority, id) beats every undecided neighbour's; neighbours of joiners drop out.
-        Isolated vertices always join; n = 0 gives [].
+        bool array of n: True for members, an independent set that no vertex can join. It
+        depends only on (graph, seed, blocks), never on the thread count. Isolated vertices
+        always join; n = 0 gives [].
     """
+    if blocks < 1:
+        raise ValueError("maximal_independent_set: blocks must be at least 1")
     n = indptr.shape[0] - 1
-    prio = empty(n, np.uint64)
-    for v in prange(n):
-        prio[v] = mix64(seed, v)
-    status = zeros(n, np.int8)  # 0 undecided, 1 in, 2 out
-    while True:
-        joined = copy(status)
-        for v in prange(n):
-            vv = np.int64(v)
-            if status[vv] == 0:
-                pv = prio[vv]
-                wins = True
-                for j in range(indptr[vv], indptr[vv + 1]):
-                    u = indices[j]
-                    if u != vv and status[u] == 0:
-                        pu = prio[u]
-                        if pu > pv or (pu == pv and u > vv):
-                            wins = False
-                            break
-                if wins:
-                    joined[vv] = 1
-        decided = copy(joined)
-        undecided = 0
-        for v in prange(n):
-            vv = np.int64(v)
-            if joined[vv] == 0:
-                out = False
-                for j in range(indptr[vv], indptr[vv + 1]):
-                    if joined[indices[j]] == 1:
-                        out = True
-                        break
-                if out:
-                    decided[vv] = 2
-                else:
-                    undecided += 1
-        status = decided
-        if undecided == 0:
+    starts = np.array([block_bounds(b, n, blocks)[0] for b in range(blocks + 1)])
+    status, first, last = _greedy_sets(indptr, indices, seed, starts)
+    suspects = pack_index(first)
+    gone = pack(suspects, _outranked(indptr, indices, status, first, last, suspects, seed, starts))
+    # the vertices a member that left blocked in step 1: its neighbours above it in its block
+    offsets, around = flatten(indptr, indices, gone)
+    above = empty(around.shape[0], np.bool_)
+    for k in prange(gone.shape[0]):
+        hi = _block_of(starts, gone[k])[1]
+        for t in range(offsets[k], offsets[k + 1]):
+            above[t] = gone[k] < around[t] < hi
+    active = unique(np.concatenate((gone, pack(around, above))))
+    for i in prange(active.shape[0]):
+        status[active[i]] = UNDECIDED
+    while True:  # drop the undecided with a member neighbour, then the best of the rest join
+        out = _covered(indptr, indices, active, status)
+        still = empty(active.shape[0], np.bool_)
+        for i in prange(active.shape[0]):
+            if out[i]:
+                status[active[i]] = OUT
+            still[i] = status[active[i]] == UNDECIDED
+        active = pack(active, still)
+        if active.shape[0] == 0:
             break
-    return status == 1
+        wins = _luby_winners(indptr, indices, active, status, seed)
+        for i in prange(active.shape[0]):
+            if wins[i]:
+                status[active[i]] = MEMBER
+    return status == MEMBER
 
 
 @numba.njit(parallel=True, cache=True)
@@ -179,69 +287,107 @@ def pagerank(indptr, indices, damping=0.85, iterations=20):
     return ranks
 
 
-@numba.njit(cache=True)
-def _edge_priority(seed, u, v, n):
-    """A pseudo-random priority of the undirected edge {u, v}, the same from both ends."""
-    lo = min(u, v)
-    hi = max(u, v)
-    return mix64(seed, lo * np.int64(n) + hi)
+@numba.njit(parallel=True, cache=True)
+def _greedy_matches(indptr, indices, blocks):
+    """Step 1 of the matching: the serial greedy on each block's own edges, one block each."""
+    n = indptr.shape[0] - 1
+    match = full(n, -1, np.int64)
+    for b in prange(blocks):
+        lo, hi = block_bounds(b, n, blocks)
+        for v in range(lo, hi):
+            if match[v] < 0:
+                for j in range(indptr[v], indptr[v + 1]):
+                    u = indices[j]
+                    if u >= lo and u < hi and u != v and match[u] < 0:  # not lo <= u < hi: slower
+                        match[v] = u
+                        match[u] = v
+                        break
+    return match
 
 
 @numba.njit(parallel=True, cache=True)
-def maximal_matching(indptr, indices, seed):
-    """Maximal matching by locally dominant edges with seeded random priorities.
+def _open_ends(indptr, indices, free):
+    """For each vertex: is it free with a free neighbour (other than itself)?"""
+    n = free.shape[0]
+    flags = zeros(n, np.bool_)
+    for v in prange(n):
+        if free[v]:
+            for j in range(indptr[v], indptr[v + 1]):
+                if indices[j] != v and free[indices[j]]:
+                    flags[v] = True
+                    break
+    return flags
 
-    Work: O(R * (n + m)), R = O(log n) rounds with high probability. Span: O(R * max degree).
+
+@numba.njit(parallel=True, cache=True)
+def _propose(indptr, indices, active, free, proposal, seed):
+    """Each listed vertex points at its free neighbour across its edge of highest (priority,
+    pair), -1 when none is left; the priority is a hash of (seed, lower end * n + upper end)."""
+    n = free.shape[0]
+    for i in prange(active.shape[0]):
+        v = active[i]
+        best, best_p, best_pair = np.int64(-1), np.uint64(0), np.int64(-1)
+        for j in range(indptr[v], indptr[v + 1]):
+            u = indices[j]
+            if u != v and free[u]:
+                pair = min(u, v) * n + max(u, v)
+                p = mix64(seed, pair)
+                if best < 0 or p > best_p or (p == best_p and pair > best_pair):
+                    best, best_p, best_pair = u, p, pair
+        proposal[v] = best
+
+
+@numba.njit(parallel=True, cache=True)
+def maximal_matching(indptr, indices, seed, blocks=2):
+    """Maximal matching: the serial greedy on contiguous blocks of ids in parallel, finished by
+    locally dominant edges with seeded random priorities between the vertices left unmatched.
+
+    Work: O(n + m) for the greedy step, plus O(k + their edges) for each round over the k
+    vertices still unmatched with an unmatched neighbour.
+    Span: O(the largest block's vertices and edges) for the greedy step, O(n/p + p + max degree)
+    to list the rest, and O(max degree + p) per round, R = O(log n) rounds with high probability.
+
+    The suite's expert method, partition then fix up: 1. the ids are cut into ``blocks``
+    contiguous blocks (as ``block_bounds``), each running the serial greedy (match every
+    unmatched vertex to its first unmatched neighbour) on its own edges, writing only its own
+    vertices. 2. The vertices still unmatched with an unmatched neighbour finish by locally
+    dominant edges (as in Blelloch, Fineman and Shun 2012): each round every one points at its
+    unmatched neighbour across the edge of highest (priority, lower end, upper end), and two
+    vertices pointing at each other match. The best remaining edge is always mutual, so every
+    round matches at least one pair; a vertex with no unmatched neighbour left is done.
 
     Args:
         indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
-        seed: integer; edge priorities are a hash of (seed, edge), so the result depends only on
-            the seed, never on the thread count.
+        seed: integer; the edge priorities of step 2 are a hash of (seed, edge).
+        blocks: id blocks of step 1, at least 1 (ValueError otherwise); 1 is the serial greedy
+            on the whole graph and leaves nothing to step 2; more blocks split step 1 further
+            and leave more edges to step 2.
 
     Returns:
-        int64 array of n: each vertex's partner, -1 when unmatched. Each round every unmatched
-        vertex points at its unmatched neighbour across the edge of highest (priority, lower
-        end, upper end); two vertices pointing at each other are matched. The best remaining
-        edge is always mutual, so every round matches at least one pair; the rounds stop when
-        no edge joins two unmatched vertices. n = 0 gives [].
+        int64 array of n: each vertex's partner, -1 when unmatched; partners are mutual, every
+        pair is an edge, and no edge joins two unmatched vertices. It depends only on (graph,
+        seed, blocks), never on the thread count. n = 0 gives [].
     """
+    if blocks < 1:
+        raise ValueError("maximal_matching: blocks must be at least 1")
     n = indptr.shape[0] - 1
-    match = full(n, -1, np.int64)
-    while True:
-        choice = full(n, -1, np.int64)
-        pointing = 0
-        for v in prange(n):
-            vv = np.int64(v)
-            if match[vv] < 0:
-                best = np.int64(-1)
-                best_p = np.uint64(0)
-                best_lo = np.int64(-1)
-                best_hi = np.int64(-1)
-                for j in range(indptr[vv], indptr[vv + 1]):
-                    u = indices[j]
-                    if u != vv and match[u] < 0:
-                        p = _edge_priority(seed, vv, u, n)
-                        lo = min(u, vv)
-                        hi = max(u, vv)
-                        if (
-                            best < 0
-                            or p > best_p
-                            or (p == best_p and (lo > best_lo or (lo == best_lo and hi > best_hi)))
-                        ):
-                            best = u
-                            best_p = p
-                            best_lo = lo
-                            best_hi = hi
-                choice[vv] = best
-                if best >= 0:
-                    pointing += 1
-        if pointing == 0:
-            break
-        for v in prange(n):
-            vv = np.int64(v)
-            u = choice[vv]
-            if u >= 0 and choice[u] == vv:
-                match[vv] = u
+    match = _greedy_matches(indptr, indices, blocks)
+    free = empty(n, np.bool_)  # a compact copy of match < 0 for the neighbour scans
+    for v in prange(n):
+        free[v] = match[v] < 0
+    active = pack_index(_open_ends(indptr, indices, free))
+    proposal = full(n, -1, np.int64)
+    while active.shape[0] > 0:
+        _propose(indptr, indices, active, free, proposal, seed)
+        still = empty(active.shape[0], np.bool_)
+        for i in prange(active.shape[0]):
+            v = active[i]
+            u = proposal[v]
+            if u >= 0 and proposal[u] == v:
+                match[v] = u
+                free[v] = False
+            still[i] = u >= 0 and proposal[u] != v
+        active = pack(active, still)
     return match
 
 

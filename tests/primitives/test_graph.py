@@ -361,3 +361,151 @@ def test_greedy_independent_set_crosses_windows_and_long_chains():
     indptr, indices = to_csr(rows)
     got = same_on_every_thread_count(pp.greedy_independent_set, indptr, indices)
     np.testing.assert_array_equal(got, np.arange(n) % 2 == 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# maximal independent set and matching: the blocks of the greedy step, and the rounds after it
+
+
+def assert_maximal_independent(mis, rows):
+    assert mis.dtype == np.bool_ and mis.shape == (len(rows),)
+    for v, out in enumerate(rows):
+        if mis[v]:
+            assert not any(mis[u] for u in out if u != v), f"{v} and a neighbour both in the set"
+        else:
+            assert any(mis[u] for u in out), f"{v} could join: not maximal"
+
+
+def assert_maximal_matching(match, rows):
+    assert match.dtype == np.int64 and match.shape == (len(rows),)
+    for v, out in enumerate(rows):
+        if match[v] >= 0:
+            assert match[match[v]] == v and match[v] in out and match[v] != v
+        else:
+            assert all(match[u] >= 0 or u == v for u in out), f"{v} could be matched"
+
+
+def complete_bipartite_halves(n):
+    """Every id below n // 2 joined to every id from n // 2 up: no edge inside a half, so with
+    two blocks every edge crosses the boundary and step 1 takes every vertex."""
+    half = n // 2
+    return to_csr([list(range(half, n)) if v < half else list(range(half)) for v in range(n)])
+
+
+def with_self_loops(indptr, indices):
+    """The same graph with a self-loop added to every third vertex."""
+    rows = rows_of(indptr, indices)
+    for v in range(0, len(rows), 3):
+        rows[v] = sorted(rows[v] + [v])
+    return to_csr(rows)
+
+
+def serial_greedy_set(rows):
+    member, blocked = np.zeros(len(rows), np.bool_), np.zeros(len(rows), np.bool_)
+    for v, out in enumerate(rows):
+        if not blocked[v]:
+            member[v] = True
+            blocked[[u for u in out if u != v]] = True
+    return member
+
+
+def serial_greedy_matching(rows):
+    match = np.full(len(rows), -1, np.int64)
+    for v, out in enumerate(rows):
+        for u in out if match[v] < 0 else ():
+            if u != v and match[u] < 0:
+                match[v], match[u] = u, v
+                break
+    return match
+
+
+@pytest.mark.parametrize("blocks", [1, 2, 7])
+@pytest.mark.parametrize("name", NAMES + ["bipartite", "self_loops", "big_star"])
+def test_independent_set_and_matching_for_any_blocks(name, blocks, threads):
+    if name == "bipartite":
+        indptr, indices = complete_bipartite_halves(30)
+    elif name == "big_star":  # the hub's neighbours in other blocks sit past offset 255
+        indptr, indices = to_csr([list(range(1, 1000))] + [[0]] * 999)
+    elif name == "self_loops":
+        indptr, indices = with_self_loops(*build("power_law", symmetric=True)[1:])
+    else:
+        _, indptr, indices = build(name, symmetric=True)
+    rows = rows_of(indptr, indices)
+    for seed in (0, 5):
+        mis = pp.maximal_independent_set(indptr, indices, seed, blocks)
+        assert_maximal_independent(mis, rows)
+        match = pp.maximal_matching(indptr, indices, seed, blocks)
+        assert_maximal_matching(match, rows)
+        if blocks == 1:  # the serial greedy on everything, nothing left for the rounds
+            np.testing.assert_array_equal(mis, serial_greedy_set(rows))
+            np.testing.assert_array_equal(match, serial_greedy_matching(rows))
+
+
+def test_every_edge_crossing_the_blocks_is_left_to_the_rounds():
+    indptr, indices = complete_bipartite_halves(40)
+    for seed in range(4):
+        mis = pp.maximal_independent_set(indptr, indices, seed)  # a whole half, either one
+        assert mis.sum() == 20 and (mis[:20].all() or mis[20:].all())
+        match = pp.maximal_matching(indptr, indices, seed)  # step 1 matched nothing: all rounds
+        assert_maximal_matching(match, rows_of(indptr, indices))
+        assert (match >= 0).all()
+
+
+@pytest.mark.parametrize("blocks", [1, 2, 7])
+def test_tiny_graphs_for_any_blocks(blocks):
+    cases = {
+        0: ([], np.zeros(0, np.bool_), []),
+        1: ([[]], [True], [-1]),
+        2: ([[1], [0]], [True, False], [1, 0]),
+    }
+    for n, (rows, mis, match) in cases.items():
+        indptr, indices = to_csr(rows)
+        for seed in (0, 3):
+            got = pp.maximal_independent_set(indptr, indices, seed, blocks)
+            assert got.dtype == np.bool_ and got.shape == (n,)
+            if n < 2 or blocks == 1:
+                np.testing.assert_array_equal(got, mis)
+            assert_maximal_independent(got, rows)
+            got = pp.maximal_matching(indptr, indices, seed, blocks)
+            assert got.dtype == np.int64
+            np.testing.assert_array_equal(got, match)
+    indptr, indices = to_csr([[0, 1], [0, 1]])  # two self-loops and the edge between them
+    for blocks_ in (blocks, 2):
+        assert pp.maximal_independent_set(indptr, indices, 1, blocks_).sum() == 1
+        np.testing.assert_array_equal(pp.maximal_matching(indptr, indices, 1, blocks_), [1, 0])
+    indptr, indices = to_csr([[0]])  # a lone self-loop: a member, never matched to itself
+    np.testing.assert_array_equal(pp.maximal_independent_set(indptr, indices, 0, blocks), [True])
+    np.testing.assert_array_equal(pp.maximal_matching(indptr, indices, 0, blocks), [-1])
+
+
+@pytest.mark.parametrize("blocks", [2, 7])
+def test_rows_in_any_order(blocks):
+    # the repair finds the neighbours in other blocks by their offsets in the row, never by
+    # assuming sorted rows: shuffle every row (and put a self-loop in some)
+    _, indptr, indices = build("power_law", symmetric=True)
+    indptr, indices = with_self_loops(indptr, indices)
+    rows = rows_of(indptr, indices)
+    rng = np.random.default_rng(5)
+    shuffled = [rng.permutation(r).tolist() for r in rows]
+    indptr, indices = to_csr(shuffled)
+    for seed in (0, 9):
+        assert_maximal_independent(pp.maximal_independent_set(indptr, indices, seed, blocks), rows)
+        assert_maximal_matching(pp.maximal_matching(indptr, indices, seed, blocks), rows)
+
+
+@pytest.mark.parametrize("blocks", [2, 7])
+def test_independent_set_and_matching_ignore_the_thread_count(blocks):
+    _, indptr, indices = build("power_law", symmetric=True)
+    first = same_on_every_thread_count(pp.maximal_independent_set, indptr, indices, 42, blocks)
+    assert not np.array_equal(pp.maximal_independent_set(indptr, indices, 43, blocks), first)
+    first = same_on_every_thread_count(pp.maximal_matching, indptr, indices, 42, blocks)
+    assert not np.array_equal(pp.maximal_matching(indptr, indices, 43, blocks), first)
+
+
+def test_independent_set_and_matching_reject_blocks_below_one():
+    _, indptr, indices = build("path", symmetric=True)
+    for blocks in (0, -3):
+        with pytest.raises(ValueError):
+            pp.maximal_independent_set(indptr, indices, 0, blocks)
+        with pytest.raises(ValueError):
+            pp.maximal_matching(indptr, indices, 0, blocks)
