@@ -205,7 +205,7 @@ class CompiledLoop(Serialisable):
     findings: list[LoopFinding] = field(default_factory=list)
     summary: str = ""  # the loop in one line, as parevo check prints it (findings.loop_summary)
     remarks: list[str] = field(default_factory=list)  # LLVM's remarks about this loop
-    counts: dict = field(default_factory=dict)  # per iteration: instructions, vector_fp, ...
+    counts: dict[str, int] = field(default_factory=dict)  # per iteration: instructions, ...
     ir: list[CodeLine] = field(default_factory=list)
     asm: list[CodeLine] = field(default_factory=list)
 

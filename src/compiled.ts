@@ -5,80 +5,26 @@
  * changed in its parent's loops. jest tests cover this module.
  */
 
+import type {
+  CodeLine,
+  CompiledLoop,
+  CompiledView,
+  LoopFinding
+} from './generated/compiled-view';
+
 /** One line of a loop's LLVM IR or assembly and the candidate's source line it came from. */
-export interface ICodeLine {
-  text: string;
-  /** null: code numba or LLVM added around the loop. */
-  line: number | null;
-}
-
+export type ICodeLine = CodeLine;
 /** Why a loop was not vectorised, or what still costs in one that was. */
-export interface ILoopFinding {
-  /** "wraparound", "float_reduction", "call", "gather", "exception_path", ... */
-  code: string;
-  /** A few words: "signed index wraparound". */
-  title: string;
-  line: number | null;
-  /** The text of that line. */
-  expression: string;
-  /** Plain words. */
-  text: string;
-  /** The standard fix ("" when there is none). */
-  fix: string;
-  /** LLVM's own words, when a remark said it. */
-  remark?: string;
-}
-
+export type ILoopFinding = LoopFinding;
 /** Per iteration of the loop body (``counts`` of cascade/compiled/ir.py; asm_*: the listing's). */
-export interface ILoopCounts {
-  instructions?: number;
-  vector_fp?: number;
-  scalar_fp?: number;
-  vector_int?: number;
-  scalar_int?: number;
-  loads?: number;
-  stores?: number;
-  gathers?: number;
-  calls?: number;
-  asm_instructions?: number;
-  asm_calls?: number;
-}
-
+export type ILoopCounts = NonNullable<CompiledLoop['counts']>;
 /** One innermost loop as LLVM compiled it. */
-export interface ICompiledLoop {
-  /** The source loop: the prange line, an inner for/while, or an array expression. */
-  line: number;
-  /** The parallel loop it runs in (null: a serial function). */
-  prange_line: number | null;
-  function: string;
-  role: 'parallel' | 'serialised' | 'serial' | string;
-  status: 'vectorised' | 'not_vectorised' | 'no_loop' | string;
-  origin?: 'prange' | 'loop' | 'array_expression' | string;
-  width?: number | null;
-  interleave?: number | null;
-  findings: ILoopFinding[];
-  /** The loop in one line, as `parevo check` prints it (made by the server). */
-  summary?: string;
-  remarks?: string[];
-  counts?: ILoopCounts;
-  ir?: ICodeLine[];
-  asm?: ICodeLine[];
-}
-
-/** The report's ``compiled``: the compiled view of the kernel's loops. */
-export interface ICompiledView {
-  status: 'analysed' | 'not_run' | 'failed' | string;
-  /** Where the findings came from: "llvm" (the vectoriser's remarks) or "ir_patterns". */
-  remarks: string;
-  loops: ICompiledLoop[];
-  /** The reference's loops (only from `parevo explain`). */
-  serial?: ICompiledLoop[];
-  hoisted?: string[];
-  consistent?: boolean | null;
-  cached?: boolean;
-  seconds?: number;
-  notes: string[];
-}
+export type ICompiledLoop = CompiledLoop;
+/**
+ * The report's ``compiled``: the compiled view of the kernel's loops, typed from its JSON Schema
+ * (``COMPILED_VIEW`` in parevo_lab/schema.py, made from results.CompiledView).
+ */
+export type ICompiledView = CompiledView;
 
 /** The compiled view of a report (or of a candidate's parent), or null when it holds none. */
 export function compiledViewOf(
