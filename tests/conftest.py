@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numba
 import pytest
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
@@ -118,3 +119,17 @@ def parse_events(text):
                 {"id": fields["id"], "type": fields["event"], "data": json.loads(fields["data"])}
             )
     return events
+
+
+THREADS = [1, 2]  # the thread counts the primitives' tests run at (the pool here has 2)
+
+
+@pytest.fixture(params=THREADS, ids=lambda t: f"threads{t}")
+def threads(request):
+    """Run the test at each of THREADS (skipped where the pool is smaller)."""
+    if request.param > numba.config.NUMBA_NUM_THREADS:
+        pytest.skip("thread pool too small")
+    saved = numba.get_num_threads()
+    numba.set_num_threads(request.param)
+    yield request.param
+    numba.set_num_threads(saved)

@@ -182,12 +182,7 @@ def bfs_test(args, where, output):
                 hops[v] = hops[u] + 1
                 queue.append(int(v))
     reached = hops >= 0
-    if not np.array_equal(levels[reached], hops[reached]):
-        return NOT_IT
-    markers = set(levels[~reached].tolist())
-    if len(markers) > 1:
-        return NOT_IT
-    return f"unreachable={markers.pop() if markers else ANY}"
+    return _marked(levels, hops[reached], reached)
 
 
 def triangles_test(args, where, output):
@@ -324,9 +319,15 @@ def shortest_paths_test(args, where, output):
     reached = np.zeros(n, np.bool_)
     reached[list(best)] = True
     exact = np.array([best[v] for v in range(n) if reached[v]], dtype=np.float64)
-    if not np.array_equal(dist[reached].astype(np.float64), exact):
+    return _marked(dist, exact, reached)
+
+
+def _marked(found, expected, reached):
+    """ "unreachable=X" when ``found`` holds ``expected`` at the reached vertices and one marker
+    X at all the others (ANY when every vertex was reached), else NOT_IT."""
+    if not np.array_equal(found[reached].astype(np.float64), np.asarray(expected, np.float64)):
         return NOT_IT
-    markers = set(dist[~reached].tolist())
+    markers = set(found[~reached].tolist())
     if len(markers) > 1:
         return NOT_IT
     return f"unreachable={markers.pop() if markers else ANY}"

@@ -5,6 +5,7 @@ from collections import deque
 import numba
 import numpy as np
 import pytest
+from conftest import THREADS
 
 from parevo_lab import primitives as pp
 
@@ -34,17 +35,6 @@ def _edge_lists():
 
 EDGES = _edge_lists()
 NAMES = list(EDGES)
-THREADS = [1, 2]
-
-
-@pytest.fixture(params=THREADS, ids=lambda t: f"threads{t}")
-def threads(request):
-    if request.param > numba.config.NUMBA_NUM_THREADS:
-        pytest.skip("thread pool too small")
-    saved = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(saved)
 
 
 def ref_adjacency(n, src, dst, symmetric):

@@ -8,18 +8,6 @@ from parevo_lab.cascade.races import check_function
 from parevo_lab.primitives.lists import list_rank
 from parevo_lab.suite.graphs import random_list
 
-THREADS = [1, 2]
-
-
-@pytest.fixture(params=THREADS, ids=lambda t: f"threads{t}")
-def threads(request):
-    if request.param > numba.config.NUMBA_NUM_THREADS:
-        pytest.skip("thread pool too small")
-    saved = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(saved)
-
 
 def ref_rank(next):
     """Walk each list from its head (a node no one points to) and count down to its tail."""

@@ -5,6 +5,7 @@ import heapq
 import numba
 import numpy as np
 import pytest
+from conftest import THREADS
 from test_graph import NAMES, build, rows_of
 
 from parevo_lab.cascade.races import check_function
@@ -12,18 +13,6 @@ from parevo_lab.primitives import paths
 from parevo_lab.primitives.csr import csr_from_edges
 from parevo_lab.primitives.paths import shortest_paths
 from parevo_lab.suite.graphs import edge_weights, grid3d
-
-THREADS = [1, 2]
-
-
-@pytest.fixture(params=THREADS, ids=lambda t: f"threads{t}")
-def threads(request):
-    if request.param > numba.config.NUMBA_NUM_THREADS:
-        pytest.skip("thread pool too small")
-    saved = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(saved)
 
 
 def ref_dijkstra(indptr, indices, weights, source):
