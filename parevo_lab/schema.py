@@ -413,12 +413,7 @@ def _comments(cls) -> dict[str, str]:
     import inspect
     import re
 
-    found = {}
-    for line in inspect.getsource(cls).splitlines():
-        match = re.match(r"^\s+(\w+): [^#]*#\s*(.+)$", line)
-        if match:
-            found[match.group(1)] = match.group(2).strip()
-    return found
+    return dict(re.findall(r"(?m)^\s+(\w+): [^#\n]*#\s*(.+?)\s*$", inspect.getsource(cls)))
 
 
 def _type_schema(hint, required: dict, definitions: dict) -> dict:
@@ -435,9 +430,7 @@ def _type_schema(hint, required: dict, definitions: dict) -> dict:
     if hint is dict or origin is dict:
         values = _type_schema(args[1], required, definitions) if args else {}
         return {"type": "object", "additionalProperties": values}
-    simple = {int: "integer", float: "number", str: "string", bool: "boolean"}
-    if hint is type(None):
-        return {"type": "null"}
+    simple = {int: "integer", float: "number", str: "string", bool: "boolean", type(None): "null"}
     return {"type": simple[hint]} if hint in simple else {}  # {}: typing.Any
 
 

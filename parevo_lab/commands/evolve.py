@@ -220,7 +220,12 @@ def summary(data: dict) -> str:
         lines.append(f"first correct parallel candidate after {data['first_ok']} evaluations")
     probed = data.get("templates")  # what the reference's outputs looked like (the seed's probe)
     if probed:
-        found = [f"{m['template']} ({m['convention']})" for m in probed.get("matches") or []]
+        from ..primitives import templates
+
+        found = [
+            f"{m['template']} ({templates.said(m['convention'])})"
+            for m in probed.get("matches") or []
+        ]
         lines.append("templates: " + (", ".join(found) or probed.get("note") or "none fits"))
     lines.append("lineage:")
     for m in data["candidates"]:

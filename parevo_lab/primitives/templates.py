@@ -236,6 +236,14 @@ TEMPLATES = (
 )
 
 
+def said(convention: str) -> str:
+    """A convention in words for labels and prompts: an unreachable marker the probes could not
+    see (every vertex was reached) says so instead of ``unreachable=?``."""
+    if convention.endswith(f"={ANY}"):
+        return f"{convention.split('=')[0]}: none in the probes, -1 assumed"
+    return convention
+
+
 def by_name(name: str) -> Template | None:
     return next((t for t in TEMPLATES if t.name == name), None)
 

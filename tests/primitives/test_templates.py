@@ -201,3 +201,8 @@ def _serial(name, args):
     task = "list_ranking" if name == "list ranking" else "sssp"
     module = importlib.import_module(f"parevo_lab.suite.tasks.irregular.{task}")
     return module.reference(*args)
+
+
+def test_a_convention_the_probes_could_not_see_is_said_in_words():
+    assert T.said("unreachable=?") == "unreachable: none in the probes, -1 assumed"
+    assert T.said("unreachable=200") == "unreachable=200" and T.said("min") == "min"

@@ -78,7 +78,7 @@ def behaviour_text(behaviour: dict | None) -> str:
     for template, match in templates.usable(behaviour):
         kind = "computes the same output" if template.exact else "gives another valid answer"
         said.append(
-            f"- {template.output} ({match['convention']}): parevo_lab.primitives."
+            f"- {template.output} ({templates.said(match['convention'])}): parevo_lab.primitives."
             f"{template.primitive} {kind} ({template.cost})"
         )
     if not said:

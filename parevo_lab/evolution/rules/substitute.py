@@ -40,7 +40,7 @@ def proposals(function: ast.FunctionDef, context: Context) -> Iterator[Proposal]
         yield Proposal(
             source=source,
             label=(
-                f"substitute {template.name} ({match['convention']}): "
+                f"substitute {template.name} ({templates.said(match['convention'])}): "
                 f"primitives.{template.primitive} for the whole reference ({kind})"
             ),
             genome=None,
