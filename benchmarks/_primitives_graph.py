@@ -21,6 +21,7 @@ import numba
 import numpy as np
 
 from parevo_lab import primitives as pp
+from parevo_lab.suite.graphs import random_list
 
 REPEATS = 3
 
@@ -165,6 +166,8 @@ def rows(n=10**6, threads=2):
 
     push_frontier, push_visited = frontier_at(push_level)
     pull_frontier, pull_visited = frontier_at(pull_level)
+    rng = np.random.default_rng(1)
+    weights = rng.integers(1, 256, indices.shape[0])
 
     cases = [
         ("csr_from_edges", pp.csr_from_edges, np_csr_from_edges, (n, src, dst, True)),
@@ -205,6 +208,15 @@ def rows(n=10**6, threads=2):
             np_maximal_independent_set,
             (indptr, indices, 1),
         ),
+        ("spanning_forest", pp.spanning_forest, None, (indptr, indices)),
+        ("maximal_matching", pp.maximal_matching, None, (indptr, indices, 1)),
+        (
+            "shortest_paths (weights 1-255)",
+            pp.shortest_paths,
+            None,
+            (indptr, indices, weights, source),
+        ),
+        ("list_rank (one random list)", pp.list_rank, None, (random_list(n, rng),)),
         ("triangle_count", pp.triangle_count, None, (indptr, indices)),
         ("pagerank", pp.pagerank, np_pagerank, (indptr, indices, 0.85, 20)),
     ]
