@@ -7,7 +7,7 @@ an op code: ADD, MAX or MIN.
 
 from ._util import ADD, MAX, MIN
 from .components import connected_components, spanning_forest
-from .csr import balanced_bounds, csr_from_edges, transpose
+from .csr import balanced_bounds, csr_from_dense, csr_from_edges, transpose
 from .graph import (
     greedy_independent_set,
     maximal_independent_set,
@@ -45,6 +45,7 @@ __all__ = [
     "bfs_levels",
     "bincount_weights",
     "connected_components",
+    "csr_from_dense",
     "csr_from_edges",
     "edge_map",
     "exclusive_scan",

@@ -241,3 +241,43 @@ def balanced_bounds(indptr, lo, hi, parts):
     bounds[0] = lo
     bounds[parts] = hi
     return bounds
+
+
+@numba.njit(parallel=True, cache=True)
+def _row_counts(A):
+    rows, cols = A.shape
+    counts = empty(rows, np.int64)
+    for i in prange(rows):
+        c = 0
+        for j in range(cols):
+            if A[i, j] != 0:
+                c += 1
+        counts[i] = c
+    return counts
+
+
+@numba.njit(parallel=True, cache=True)
+def csr_from_dense(A):
+    """CSR of the nonzero entries of a 2-D matrix (a dense adjacency matrix as a graph).
+
+    Work: O(rows * cols). Span: O(cols + rows / p), two passes over the matrix by rows.
+
+    Args:
+        A: 2-D array (any numeric or bool dtype, C-contiguous for speed); A[i, j] != 0 is an
+            edge i -> j.
+
+    Returns:
+        (indptr, indices), int64: row i lists the columns j with A[i, j] != 0 in increasing
+        order (a symmetric matrix gives a symmetric CSR; a nonzero diagonal gives self-loops).
+        A 0 x 0 matrix gives indptr [0] and no indices.
+    """
+    rows, cols = A.shape
+    indptr = _exclusive_scan(_row_counts(A))
+    indices = empty(indptr[rows], np.int64)
+    for i in prange(rows):
+        p = indptr[i]
+        for j in range(cols):
+            if A[i, j] != 0:
+                indices[p] = j
+                p += 1
+    return indptr, indices

@@ -20,8 +20,33 @@ ANY = "?"  # a convention's value the probe could not tell (``templates.matches`
 
 def find_inputs(args: tuple) -> dict | None:
     """What a template can take from ``args``: a CSR graph (``graph_inputs``) or, when there is
-    none, a linked list (``list_inputs``); None when there is neither."""
-    return graph_inputs(args) or list_inputs(args)
+    none, a linked list (``list_inputs``) or a dense adjacency matrix (``matrix_inputs``); None
+    when there is none of them."""
+    return graph_inputs(args) or list_inputs(args) or matrix_inputs(args)
+
+
+def matrix_inputs(args: tuple) -> dict | None:
+    """``{"matrix": i, "symmetric": bool, "n": n}`` for the first square 2-D integer or bool
+    array (an adjacency matrix: A[i, j] != 0 is an edge i -> j); None when there is none."""
+    for i, value in enumerate(args):
+        if (
+            isinstance(value, np.ndarray)
+            and value.ndim == 2
+            and value.shape[0] == value.shape[1]
+            and value.dtype.kind in "iub"
+        ):
+            edges = value != 0
+            return {"matrix": i, "symmetric": bool((edges == edges.T).all()), "n": value.shape[0]}
+    return None
+
+
+def graph_of(args, where) -> tuple[np.ndarray, np.ndarray]:
+    """(indptr, indices) of the probe's graph: its CSR arguments, or its matrix's nonzeros."""
+    if where.get("matrix") is None:
+        return args[where["indptr"]], args[where["indices"]]
+    rows, cols = np.nonzero(args[where["matrix"]])
+    n = where["n"]
+    return np.searchsorted(rows, np.arange(n + 1)).astype(np.int64), cols.astype(np.int64)
 
 
 def graph_inputs(args: tuple) -> dict | None:
@@ -351,3 +376,32 @@ def list_rank_test(args, where, output):
             chain.append(int(nxt[chain[-1]]))
         expected[chain] = np.arange(len(chain) - 1, -1, -1)
     return "to tail" if np.array_equal(rank, expected) else NOT_IT
+
+
+def _scalar(output) -> int | None:
+    if isinstance(output, bool | np.bool_):
+        return None
+    if isinstance(output, int | np.integer):
+        return int(output)
+    if isinstance(output, np.ndarray) and output.shape == () and output.dtype.kind in "iu":
+        return int(output)
+    return None
+
+
+def component_count_test(args, where, output):
+    """ "count": the number of connected components (an isolated vertex is one)."""
+    value = _scalar(output)
+    if value is None or not where["symmetric"]:
+        return NOT_IT
+    labels = _components(*graph_of(args, where))
+    return "count" if value == np.unique(labels).shape[0] else NOT_IT
+
+
+def largest_component_test(args, where, output):
+    """ "size": the number of vertices of the largest connected component (0 without any)."""
+    value = _scalar(output)
+    if value is None or not where["symmetric"]:
+        return NOT_IT
+    labels = _components(*graph_of(args, where))
+    largest = int(np.bincount(labels).max()) if labels.shape[0] else 0
+    return "size" if value == largest else NOT_IT

@@ -31,15 +31,19 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     NOT_IT,
     _components,
     bfs_test,
+    component_count_test,
     components_test,
     find_inputs,
     forest_test,
     graph_inputs,
+    graph_of,
     greedy_set_test,
     independent_set_test,
+    largest_component_test,
     list_inputs,
     list_rank_test,
     matching_test,
+    matrix_inputs,
     shortest_paths_test,
     triangles_test,
 )
@@ -74,16 +78,27 @@ class Template:
             for role in ("indptr", "indices", "source", "weights", "next")
         }
         mapping["symmetric"] = str(bool(where.get("symmetric")))
+        body = []
+        if where.get("matrix") is not None:  # a dense adjacency matrix: its CSR first
+            body = [f"indptr, indices = P.csr_from_dense({names[where['matrix']]})"]
+            mapping["indptr"], mapping["indices"] = "indptr", "indices"
         call = self.call.format(**mapping)
-        if self.needs.endswith("+source"):  # no vertex, no source: the empty answer
-            body = [
+        if self.needs == "any symmetric graph":  # no vertex: no component
+            body += [
+                f"if {mapping['indptr']}.shape[0] <= 1:",
+                "    out = 0",
+                "else:",
+                f"    out = {call}",
+            ]
+        elif self.needs.endswith("+source"):  # no vertex, no source: the empty answer
+            body += [
                 f"if {mapping['indptr']}.shape[0] <= 1:",
                 "    out = np.full(0, -1, np.int64)",
                 "else:",
                 f"    out = {call}",
             ]
         else:
-            body = [f"out = {call}"]
+            body += [f"out = {call}"]
         if convention == "rank":  # smallest ids -> 0, 1, 2, ... in the same order
             body += [
                 "n = out.shape[0]",
@@ -132,13 +147,17 @@ NEEDS = {  # what each kind of input asks of the probe's places, and which of th
     "graph+source": ("indptr", "indices", "source"),
     "weighted graph+source": ("indptr", "indices", "weights", "source"),
     "list": ("next",),
+    # a symmetric CSR graph or a dense adjacency matrix (converted by P.csr_from_dense)
+    "any symmetric graph": (),
 }
 
 
 def fits(needs: str, place: dict, symmetric: bool) -> bool:
     """Whether a probe's inputs (``find_inputs``) offer what a template needs."""
-    if needs == "symmetric graph" and not symmetric:
+    if needs in ("symmetric graph", "any symmetric graph") and not symmetric:
         return False
+    if needs == "any symmetric graph":
+        return place.get("indptr") is not None or place.get("matrix") is not None
     return all(place.get(role) is not None for role in NEEDS[needs])
 
 
@@ -152,6 +171,28 @@ TEMPLATES = (
         "int64",
         components_test,
         "P.connected_components({indptr}, {indices})",
+    ),
+    Template(
+        "component count",
+        "connected_components",
+        "the number of connected components",
+        "any symmetric graph",
+        True,
+        "scalar",
+        component_count_test,
+        "np.count_nonzero(P.histogram(P.connected_components({indptr}, {indices}), "
+        "{indptr}.shape[0] - 1))",
+    ),
+    Template(
+        "largest component",
+        "connected_components",
+        "the size of the largest connected component",
+        "any symmetric graph",
+        True,
+        "scalar",
+        largest_component_test,
+        "P.reduce_max(P.histogram(P.connected_components({indptr}, {indices}), "
+        "{indptr}.shape[0] - 1))",
     ),
     Template(
         "BFS levels",
@@ -257,7 +298,7 @@ def matches(probes: list[tuple[tuple, object]]) -> tuple[dict | None, list[dict]
     places = [find_inputs(args) for args, _ in probes]
     if not places or any(p is None for p in places):
         return None, []
-    roles = ("indptr", "source", "weights", "next")
+    roles = ("indptr", "source", "weights", "next", "matrix")
     if len({tuple(p.get(r) for r in roles) for p in places}) > 1:
         return None, []
     symmetric = all(p.get("symmetric") for p in places)

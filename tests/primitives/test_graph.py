@@ -499,3 +499,16 @@ def test_independent_set_and_matching_reject_blocks_below_one():
             pp.maximal_independent_set(indptr, indices, 0, blocks)
         with pytest.raises(ValueError):
             pp.maximal_matching(indptr, indices, 0, blocks)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (1, 1), (7, 7), (300, 257)])
+def test_csr_from_dense_lists_each_rows_nonzeros_in_order(shape, threads):
+    rng = np.random.default_rng(sum(shape))
+    A = np.where(rng.random(shape) < 0.2, rng.integers(-3, 4, shape), 0).astype(np.int32)
+    indptr, indices = pp.csr_from_dense(A)
+    rows, cols = np.nonzero(A)
+    np.testing.assert_array_equal(indptr, np.searchsorted(rows, np.arange(shape[0] + 1)))
+    np.testing.assert_array_equal(indices, cols)
+    assert indptr.dtype == indices.dtype == np.int64
+    _, bool_indices = pp.csr_from_dense(A != 0)
+    np.testing.assert_array_equal(bool_indices, cols)

@@ -53,6 +53,7 @@ CASES = {
     "group_by_key": (pp.group_by_key, (keys, 64)),
     "random_permutation": (pp.random_permutation, (N, 3)),
     "csr_from_edges": (pp.csr_from_edges, (V, src, dst, True)),
+    "csr_from_dense": (pp.csr_from_dense, ((rng.random((300, 400)) < 0.1).astype(np.int32),)),
     "transpose": (pp.transpose, (indptr, indices, V)),
     "balanced_bounds": (pp.balanced_bounds, (indptr, 0, V, 16)),
     "edge_map push": (pp.edge_map, (indptr, indices, frontier, visited, 0)),

@@ -206,3 +206,51 @@ def _serial(name, args):
 def test_a_convention_the_probes_could_not_see_is_said_in_words():
     assert T.said("unreachable=?") == "unreachable: none in the probes, -1 assumed"
     assert T.said("unreachable=200") == "unreachable=200" and T.said("min") == "min"
+
+
+def _blocks(n=120, seed=0):
+    """A symmetric 0/1 matrix of a few dense groups, isolated vertices among them."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, 6, n)
+    upper = np.triu((group[:, None] == group[None, :]) & (rng.random((n, n)) < 0.08), 1)
+    return (upper | upper.T).astype(np.int32)
+
+
+def test_component_counts_and_sizes_are_found_in_a_dense_matrix_and_told_apart():
+    A = _blocks()
+    where = T.find_inputs((A,))
+    assert where == {"matrix": 0, "symmetric": True, "n": 120}
+    indptr, indices = T.graph_of((A,), where)
+    labels = T._components(indptr, indices)
+    count, largest = np.unique(labels).shape[0], int(np.bincount(labels).max())
+    assert T.component_count_test((A,), where, count) == "count"
+    assert T.component_count_test((A,), where, count + 1) is None
+    assert T.component_count_test((A,), where, float(count)) is None
+    assert T.largest_component_test((A,), where, np.int64(largest)) == "size"
+    assert T.largest_component_test((A,), where, count) is None
+    one_way = np.triu(A, 1)
+    assert T.component_count_test((one_way,), T.find_inputs((one_way,)), count) is None
+    assert T.matrix_inputs((np.ones((3, 4), np.int32),)) is None  # not square
+    # the CSR form of the same graph matches the same templates
+    _, held = T.matches([((indptr, indices), count)])
+    assert [m["template"] for m in held] == ["component count"]
+
+
+@pytest.mark.slow
+def test_the_dense_component_kernels_give_what_their_tests_accepted():
+    import importlib
+
+    for task, name in (
+        ("16_graph_largest_component", "largest component"),
+        ("18_graph_count_components", "component count"),
+    ):
+        module = importlib.import_module(f"parevo_lab.suite.tasks.pareval.{task}")
+        probes = [((A,), module.reference(A)) for A in (_blocks(seed=1), _blocks(0), _blocks(1))]
+        where, held = T.matches(probes)
+        assert [m["template"] for m in held] == [name]
+        source = T.by_name(name).kernel(["adjacency"], where, held[0]["convention"], None)
+        assert "P.csr_from_dense(adjacency)" in source
+        space: dict = {}
+        exec(compile(source, "<template>", "exec"), space)  # noqa: S102 - our own generated code
+        for A in (_blocks(200, 5), np.zeros((0, 0), np.int32), np.zeros((4, 4), np.int32)):
+            assert space["kernel"](A) == module.reference(A)
