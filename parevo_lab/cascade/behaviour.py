@@ -6,7 +6,8 @@ seed, and the edge sizes from 5 up, first seed) are shown to each template of
 ``parevo_lab.primitives.templates``: a template whose test holds on all of them, with one
 convention, is a match the rule generator may turn into a candidate. A reference that writes
 into its arguments matches nothing (a primitive returns its answer), nor does a task whose inputs
-hold no CSR graph and no linked list: the result says why, in one line, for the run's notes.
+hold no CSR graph, linked list or adjacency matrix: the result says why, in one line, for the
+run's notes.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def probe(session, cases) -> dict:
     found["inputs"], found["matches"] = where, held
     if where is None:
         found["note"] = (
-            "no argument pair is a CSR graph (indptr, indices) and no argument a linked list "
-            "(next): no template applies"
+            "no argument pair is a CSR graph (indptr, indices), no argument a linked list "
+            "(next) or a square integer matrix (an adjacency matrix): no template applies"
         )
     elif not held:
         found["note"] = (
