@@ -1,12 +1,12 @@
 """Templates: what the parallel primitives of this library can replace, recognised by behaviour.
 
 A template names a primitive family, the inputs it takes (a CSR graph, with a source vertex, with
-edge weights; a linked list), a test of a reference's output on one input (``probes.py``: plain
-numpy and Python, independent of the primitive it stands for: connected components by
-union-find, BFS by a queue, shortest paths by Dijkstra, independence and maximality by counting
-edges), the conventions the output may follow (labels as each component's smallest id or as its
-rank; the marker of an unreachable vertex; the output's dtype) and the kernel that calls the
-primitive with adapters for them.
+edge weights; a linked list; a dense adjacency matrix, turned into CSR first), a test of a
+reference's output on one input (``probes.py``: plain numpy and Python, independent of the
+primitive it stands for: connected components by union-find, BFS by a queue, shortest paths by
+Dijkstra, independence and maximality by counting edges), the conventions the output may follow
+(labels as each component's smallest id or as its rank; the marker of an unreachable vertex; the
+output's dtype) and the kernel that calls the primitive with adapters for them.
 
 The cascade's behaviour probe (``cascade/behaviour.py``) runs the tests in the sandboxed child on
 the reference's own outputs (the verification inputs at the check size and the edge sizes); the
