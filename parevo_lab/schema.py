@@ -11,12 +11,13 @@
 ``scripts/api_schema.py`` writes these JSON Schemas to ``api-schema/`` and ``jlpm build:types``
 turns them into the front end's TypeScript types (``src/generated/``), so Python and TypeScript
 cannot drift apart. The check report's parts are the dataclasses of ``results``; ``schema_of``
-turns one into its JSON Schema (``COMPILED_VIEW``: the compiled view the panel shows).
+turns one into its JSON Schema (``compiled_view_schema()``: the compiled view the panel shows).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 
@@ -434,14 +435,17 @@ def _type_schema(hint, required: dict, definitions: dict) -> dict:
     return {"type": simple[hint]} if hint in simple else {}  # {}: typing.Any
 
 
-#: The compiled view of a check report (``results.CompiledView``, the report's ``compiled``): the
-#: panel's Compiled tab and the widget read it.
-COMPILED_VIEW = schema_of(
-    results.CompiledView,
-    {
-        "CompiledView": ("status", "remarks", "loops", "notes"),
-        "CompiledLoop": ("line", "prange_line", "function", "role", "status", "findings"),
-        "LoopFinding": ("code", "title", "line", "expression", "text", "fix"),
-        "CodeLine": ("text", "line"),
-    },
-)
+@functools.cache
+def compiled_view_schema() -> dict:
+    """The JSON Schema of a check report's compiled view (``results.CompiledView``, the report's
+    ``compiled``: the panel's Compiled tab reads it), made on first use: reading the fields'
+    comments from the source costs about 10 ms, which no command should pay at import."""
+    return schema_of(
+        results.CompiledView,
+        {
+            "CompiledView": ("status", "remarks", "loops", "notes"),
+            "CompiledLoop": ("line", "prange_line", "function", "role", "status", "findings"),
+            "LoopFinding": ("code", "title", "line", "expression", "text", "fix"),
+            "CodeLine": ("text", "line"),
+        },
+    )

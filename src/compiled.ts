@@ -22,7 +22,7 @@ export type ILoopCounts = NonNullable<CompiledLoop['counts']>;
 export type ICompiledLoop = CompiledLoop;
 /**
  * The report's ``compiled``: the compiled view of the kernel's loops, typed from its JSON Schema
- * (``COMPILED_VIEW`` in parevo_lab/schema.py, made from results.CompiledView).
+ * (``compiled_view_schema`` in parevo_lab/schema.py, made from results.CompiledView).
  */
 export type ICompiledView = CompiledView;
 

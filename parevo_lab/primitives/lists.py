@@ -199,11 +199,13 @@ def list_rank(next):
         raise ValueError("list_rank: next holds a value outside [-1, n)")
     heads = _pick_rulers(kind)
     if heads != tails:
-        raise ValueError("next is not a set of disjoint lists: a node has two predecessors")
+        raise ValueError(
+            "list_rank: next is not a set of disjoint lists: a node has two predecessors"
+        )
     rulers = pack_index(kind)
     length, after = _walk_sublists(next, kind, rulers)
     top, covered = _rank_rulers(kind, rulers, length, after)
     if covered != n:
-        raise ValueError("next is not a set of disjoint lists: it has a cycle")
+        raise ValueError("list_rank: next is not a set of disjoint lists: it has a cycle")
     _write_ranks(next, rulers, length, top, rank)
     return rank

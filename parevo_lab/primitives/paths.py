@@ -387,9 +387,9 @@ def shortest_paths(indptr, indices, weights, source, delta=0):
         return empty(0, w.dtype)
     source = np.int64(source)
     if source < 0 or source >= n:
-        raise ValueError("source out of range")
+        raise ValueError("shortest_paths: source out of range: give a vertex in [0, n)")
     m = indptr[n]
     wrong, total = _weight_stats(w[:m])
     if wrong > 0:
-        raise ValueError("shortest_paths: weights must be >= 0")
+        raise ValueError("shortest_paths: weights must be >= 0 (and not NaN)")
     return _settle(indptr, indices, w, source, _width(w, delta, total, n, m))

@@ -186,15 +186,20 @@ def components_test(args, where, output):
     return NOT_IT
 
 
+def _per_vertex_from_source(where, output) -> np.ndarray | None:
+    """The output as int64 values per vertex of a graph with a source and a vertex, or None."""
+    if where["source"] is None or where["n"] == 0:
+        return None
+    return _labels(output, where["n"])
+
+
 def bfs_test(args, where, output):
     """ "unreachable=X": hop distances from the source, X at vertices it cannot reach ("-1"
     when every vertex of every probe was reachable)."""
-    if where["source"] is None:
+    levels = _per_vertex_from_source(where, output)
+    if levels is None:
         return NOT_IT
     n = where["n"]
-    levels = _labels(output, n)
-    if levels is None or n == 0:
-        return NOT_IT
     indptr, indices = args[where["indptr"]], args[where["indices"]]
     source = int(args[where["source"]])
     hops = np.full(n, -1, np.int64)
@@ -318,12 +323,10 @@ def shortest_paths_test(args, where, output):
     """ "unreachable=X": the smallest total edge weight of a path from the source (Dijkstra over
     the weights), X at vertices it cannot reach; integer outputs only (float sums depend on the
     order they are added in)."""
-    if where["source"] is None or where.get("weights") is None:
+    dist = _per_vertex_from_source(where, output)
+    if dist is None or where.get("weights") is None:
         return NOT_IT
     n = where["n"]
-    dist = _labels(output, n)
-    if dist is None or n == 0:
-        return NOT_IT
     indptr, indices = args[where["indptr"]], args[where["indices"]]
     weights = args[where["weights"]]
     best: dict[int, float] = {int(args[where["source"]]): 0}

@@ -14,7 +14,7 @@ from conftest import KERNELS, run_cli
 
 from parevo_lab.cascade import compiled
 from parevo_lab.results import CompiledLoop, LoopFinding
-from parevo_lab.schema import COMPILED_VIEW
+from parevo_lab.schema import compiled_view_schema
 
 CORPUS = KERNELS / "compiled_corpus.py"
 SOURCE = CORPUS.read_text()
@@ -73,13 +73,15 @@ def views():
 
 def test_every_view_holds_to_the_schema_the_front_end_is_typed_from(views):
     for view in views.values():
-        jsonschema.validate(view.to_dict(), COMPILED_VIEW)
+        jsonschema.validate(view.to_dict(), compiled_view_schema())
     one = next(v for v in views.values() if v.loops).to_dict()
     del one["loops"][0]["findings"]
     with pytest.raises(jsonschema.ValidationError, match="findings"):
-        jsonschema.validate(one, COMPILED_VIEW)
+        jsonschema.validate(one, compiled_view_schema())
     with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
-        jsonschema.validate({**views[FUNCTIONS[0]].to_dict(), "vectorized": True}, COMPILED_VIEW)
+        jsonschema.validate(
+            {**views[FUNCTIONS[0]].to_dict(), "vectorized": True}, compiled_view_schema()
+        )
 
 
 def test_the_corpus_has_a_loop_for_every_reason():
@@ -248,7 +250,9 @@ def test_parevo_check_json_carries_the_view_and_a_warm_check_reads_it_back(tmp_p
     warm = json.loads(run_cli(*args).stdout)
     for report in (cold, warm):
         assert report["verdict"] == "ok"
-        jsonschema.validate(report["compiled"], COMPILED_VIEW)  # what the panel is typed from
+        jsonschema.validate(
+            report["compiled"], compiled_view_schema()
+        )  # what the panel is typed from
         loop = report["compiled"]["loops"][0]
         assert loop["line"] == 8 and loop["findings"][0]["code"] == "wraparound"
     assert warm["compile"]["cached"] and warm["compiled"]["cached"]

@@ -136,10 +136,14 @@ def test_cycle_raises(next):
         list_rank(np.array(next, np.int64))
 
 
+def _random_order(n, rng):
+    """A random order of n nodes and an empty successor array to link them in it."""
+    return rng.permutation(n), np.empty(n, np.int64)
+
+
 def test_long_cycle_without_head_raises():
     rng = np.random.default_rng(2)
-    order = rng.permutation(10_000)
-    next = np.empty(10_000, np.int64)
+    order, next = _random_order(10_000, rng)
     next[order] = np.roll(order, -1)
     with pytest.raises(ValueError, match="disjoint lists"):
         list_rank(next)
@@ -166,9 +170,7 @@ def test_two_predecessors_raises(next):
 
 def test_rho_shape_large_raises():
     # a long tail into a long cycle: no walk may loop forever
-    rng = np.random.default_rng(4)
-    order = rng.permutation(20_000)
-    next = np.empty(20_000, np.int64)
+    order, next = _random_order(20_000, np.random.default_rng(4))
     next[order[:-1]] = order[1:]
     next[order[-1]] = order[10_000]
     with pytest.raises(ValueError, match="disjoint lists"):
