@@ -437,9 +437,8 @@ def _type_schema(hint, required: dict, definitions: dict) -> dict:
 
 @functools.cache
 def compiled_view_schema() -> dict:
-    """The JSON Schema of a check report's compiled view (``results.CompiledView``, the report's
-    ``compiled``: the panel's Compiled tab reads it), made on first use: reading the fields'
-    comments from the source costs about 10 ms, which no command should pay at import."""
+    """The JSON Schema of a report's ``compiled`` (``results.CompiledView``, the Compiled tab's
+    data), made on first use: reading its fields' comments costs ~10 ms, not worth every import."""
     return schema_of(
         results.CompiledView,
         {
