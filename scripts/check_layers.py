@@ -43,7 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("cascade", ("cascade", "worker", "executor", "store")),
     ("evolution", ("evolution",)),
-    ("report", ("report", "rundir", "bench")),
+    ("report", ("report", "rundir", "bench", "export")),
     ("interfaces", ("cli", "commands", "magics", "widget", "server", "")),
 ]
 # Modules that may grow past MAX_LINES: the suite's task files are specifications, not code.

@@ -3,6 +3,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numba
@@ -13,6 +14,7 @@ pytest_plugins = ("pytest_jupyter.jupyter_server",)
 TESTS = Path(__file__).parent  # the shared files of the tests: kernels/, races/, servers
 ROOT = TESTS.parent
 KERNELS = TESTS / "kernels"
+LLM_SERVER = TESTS / "fake_llm_server.py"  # a real HTTP server process speaking chat completions
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
@@ -91,6 +93,32 @@ def reference(keys):
         counts[keys[i]] += 1
     return counts
 '''
+
+
+@pytest.fixture()
+def endpoint(tmp_path):
+    """Start the scripted server: endpoint(replies) -> (base_url, log path)."""
+    started = []
+
+    def start(replies):
+        script = tmp_path / f"script{len(started)}.json"
+        script.write_text(json.dumps(replies))
+        port_file = tmp_path / f"port{len(started)}"
+        log = tmp_path / f"requests{len(started)}.jsonl"
+        process = subprocess.Popen(
+            [sys.executable, str(LLM_SERVER), str(script), str(port_file), str(log)]
+        )
+        started.append(process)
+        deadline = time.monotonic() + 20
+        while not port_file.exists():
+            assert time.monotonic() < deadline, "the scripted server did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port_file.read_text()}/v1", log
+
+    yield start
+    for process in started:
+        process.kill()
+        process.wait()
 
 
 def parevo(*args, timeout=600):

@@ -13,7 +13,7 @@ import sys
 
 from ..sandbox.reach import protect_process
 from ..version import __version__
-from . import audit, bench, calibrate, check, evolve, explain, races, report
+from . import audit, bench, calibrate, check, evolve, explain, export, races, report
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 # In the order of ``parevo --help``.
@@ -25,6 +25,7 @@ COMMANDS = {
     "explain": explain,
     "evolve": evolve,
     "report": report,
+    "export": export,
     "calibrate": calibrate,
 }
 

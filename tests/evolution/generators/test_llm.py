@@ -2,16 +2,11 @@
 scripted answers: good, racy, malformed, refused, slow."""
 
 import json
-import subprocess
-import sys
-import time
 
 import pytest
-from conftest import HISTOGRAM, TESTS, parevo, rows
+from conftest import HISTOGRAM, parevo, rows
 
 from parevo_lab.evolution.rules.transforms import Plan, render
-
-SERVER = TESTS / "fake_llm_server.py"
 
 RACY = """Here is a parallel version:
 
@@ -52,32 +47,6 @@ def histogram(tmp_path):
     path = tmp_path / "histogram.py"
     path.write_text(HISTOGRAM)
     return path
-
-
-@pytest.fixture()
-def endpoint(tmp_path):
-    """Start the scripted server: endpoint(replies) -> (base_url, log path)."""
-    started = []
-
-    def start(replies):
-        script = tmp_path / f"script{len(started)}.json"
-        script.write_text(json.dumps(replies))
-        port_file = tmp_path / f"port{len(started)}"
-        log = tmp_path / f"requests{len(started)}.jsonl"
-        process = subprocess.Popen(
-            [sys.executable, str(SERVER), str(script), str(port_file), str(log)]
-        )
-        started.append(process)
-        deadline = time.monotonic() + 20
-        while not port_file.exists():
-            assert time.monotonic() < deadline, "the scripted server did not start"
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{port_file.read_text()}/v1", log
-
-    yield start
-    for process in started:
-        process.kill()
-        process.wait()
 
 
 def requests(log):
