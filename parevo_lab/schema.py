@@ -74,6 +74,14 @@ RUN_REQUEST = _request(
 RESUME_REQUEST = _request([], budget=_BUDGET)
 CANDIDATE_REQUEST = _request(["source"], source=SOURCE, function=NAME)
 PARENT_REQUEST = _request([], resume={"type": "boolean"})
+#: ``parevo export``'s record kinds and file formats (docs/datasets.md), and the panel's request.
+EXPORT_KINDS, EXPORT_FORMATS = ("sft", "preference", "repair"), ("jsonl", "parquet")
+EXPORT_REQUEST = _request(
+    [],
+    kind={"enum": [*EXPORT_KINDS, "all"]},
+    format={"enum": list(EXPORT_FORMATS)},
+    min_ci_speedup={"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
+)
 CHECK_REQUEST = _request(
     ["task", "candidate"], task=SOURCE, candidate=SOURCE, **CHECK_SETTINGS, **_LABELS
 )
@@ -93,16 +101,7 @@ _CELL = {
     "type": "object",
     "description": "one notebook cell as parevo_lab.cells reads it",
     "additionalProperties": False,
-    "required": [
-        "index",
-        "kind",
-        "python",
-        "magic",
-        "functions",
-        "kernel",
-        "problem",
-        "options",
-    ],
+    "required": ["index", "kind", "python", "magic", "functions", "kernel", "problem", "options"],
     "properties": {
         "index": {"type": "integer", "minimum": 0},
         "kind": {"enum": ["task", "kernel", "other", "empty"]},

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 
+from ..schema import EXPORT_KINDS
 from .common import EXIT_OK, usage_error
 
 
@@ -39,7 +40,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     export.add_argument("-o", "--out", required=True, metavar="OUT", help="the folder to write")
     export.add_argument(
         "--kind",
-        choices=("sft", "preference", "repair", "all"),
+        choices=(*EXPORT_KINDS, "all"),
         default="all",
         help="which records (default: all three)",
     )

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ..schema import EXPORT_FORMATS
 from .card import FIELDS, KINDS, card
 from .records import (
     machine,
@@ -29,7 +30,7 @@ from .records import (
 from .scrub import scrubber
 from .sources import Entry, ExportError, find_units, read_unit
 
-FORMATS = ("jsonl", "parquet")
+FORMATS = EXPORT_FORMATS
 
 __all__ = ["FIELDS", "FORMATS", "KINDS", "ExportError", "export", "read_entries"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from ..schema import EXPORT_KINDS
 from ..version import __version__
 
 # What each field of each kind means: the card lists these, docs/datasets.md shows them, and a
@@ -92,7 +93,8 @@ FIELDS = {
     },
 }
 
-KINDS = tuple(FIELDS)
+KINDS = EXPORT_KINDS
+assert tuple(FIELDS) == KINDS
 
 
 def front_matter(kinds: list[str], fmt: str, license: str, total: int) -> str:

@@ -126,7 +126,7 @@ def read_unit(unit: Unit) -> list[Entry]:
         for run in store.runs():
             rows = store.candidates(run["id"])
             task_source = store.task_source(run["task_hash"]) or ""
-            task_id = unit.task_id or store.task_name(run["task_hash"]) or ""
+            task_id = unit.task_id or store.task_name(run["task_hash"]) or unit.name
             model = ((run.get("settings") or {}).get("llm") or {}).get("model", "")
             labels = {r["id"]: (r["parent_id"], r["label"]) for r in rows}
             for row in rows:

@@ -24,6 +24,7 @@ from ..schema import (
     CANDIDATE_REQUEST,
     CELLS_REQUEST,
     CHECK_REQUEST,
+    EXPORT_REQUEST,
     PARENT_REQUEST,
     RESUME_REQUEST,
     RUN_REQUEST,
@@ -161,6 +162,14 @@ class ResumeRunHandler(ParevoHandler):
         self.folders.resume(run_id, current, body.get("budget"))
         self.feeds.poke(run_id)
         self.answer(await self.off_loop(self.folders.run, run_id))
+
+
+class ExportRunHandler(ParevoHandler):
+    @tornado.web.authenticated
+    @authorized(EXECUTE)
+    async def post(self, run_id):
+        body = self.body(EXPORT_REQUEST)
+        self.answer(await self.off_loop(self.folders.export_run, run_id, body))
 
 
 class EventsHandler(ParevoHandler):
@@ -387,6 +396,7 @@ ROUTES = [
     (f"runs/{_ID}", RunHandler),
     (f"runs/{_ID}/stop", StopRunHandler),
     (f"runs/{_ID}/resume", ResumeRunHandler),
+    (f"runs/{_ID}/export", ExportRunHandler),
     (f"runs/{_ID}/events", EventsHandler),
     (f"runs/{_ID}/best", BestHandler),
     (f"runs/{_ID}/candidates", CandidatesHandler),

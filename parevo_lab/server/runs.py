@@ -135,6 +135,30 @@ class RunFolders(OneOffJobs):
             out["reason"] = log_tail(folder)
         out["resumable"] = out["status"] in RESUMABLE and out["run"] is not None
 
+    def export_run(self, run_id: str, body: dict) -> dict:
+        """ "Export this run": its datasets (``parevo export``) in ``parevo-exports/<run>/`` of the
+        server's root (the file browser shows it), or in the run folder's ``dataset/`` when the
+        server has no root. A running run is exported as far as it has got. Reads SQLite and
+        writes files: the handler calls this in a thread."""
+        from ..export import KINDS, export
+
+        folder = self.run_folder(run_id)
+        if not (folder / RUN_FILE).exists():
+            raise NotFound(f"run {run_id} has no candidates yet: export it once one is evaluated")
+        root = Path(self.root_dir) if self.root_dir else None
+        out = root / "parevo-exports" / run_id if root else folder / "dataset"
+        kind = body.get("kind", "all")
+        summary = export(
+            [folder],
+            out,
+            kinds=KINDS if kind == "all" else (kind,),
+            fmt=body.get("format", "jsonl"),
+            min_ci_speedup=body.get("min_ci_speedup", 1.0),
+        )
+        if root:  # what the file browser shows, not this machine's absolute path
+            summary["path"] = out.relative_to(root).as_posix()
+        return summary
+
     def stop_run(self, run_id: str) -> dict:
         self.stop(run_id, self.run(run_id))
         return self.run(run_id)

@@ -292,13 +292,17 @@ async def test_unknown_runs_checks_and_candidates_are_404(jp_fetch):
         assert "nope" in answer["message"]
     answer = await call(jp_fetch, "runs", "nope", "stop", method="POST", expect=404)
     assert "GET /parevo-lab/runs" in answer["message"]
+    answer = await call(jp_fetch, "runs", "nope", "export", method="POST", expect=404)
+    assert "nope" in answer["message"]
+    answer = await call(jp_fetch, "runs", "nope", "export", body={"kind": "gold"}, expect=400)
+    assert "kind" in answer["message"] and "\n" not in answer["message"]
 
 
 # -- a run from start to finish, its events and its candidates -----------------------------------
 
 
 @pytest.mark.slow
-async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fetch):
+async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fetch, jp_root_dir):
     run = await call(
         jp_fetch,
         "runs",
@@ -356,6 +360,13 @@ async def test_a_run_evolves_streams_its_history_and_serves_its_candidates(jp_fe
 
     best = await call(jp_fetch, "runs", run["id"], "best")
     assert "def kernel" in best["source"] or "def reference" in best["source"]
+    # "Export this run": parevo export's files, where the file browser shows them
+    exported = await call(jp_fetch, "runs", run["id"], "export", body={"kind": "repair"})
+    assert exported["path"] == f"parevo-exports/{run['id']}"
+    assert exported["records"] == {"repair": 2} and exported["candidates"] == 3
+    written = (jp_root_dir / exported["path"] / "repair.jsonl").read_text().splitlines()
+    assert len(written) == 2 and json.loads(written[0])["task"]
+    assert (jp_root_dir / exported["path"] / "README.md").is_file()
     listed = (await call(jp_fetch, "runs"))["runs"]
     assert [r["id"] for r in listed] == [run["id"]]
 
