@@ -68,6 +68,7 @@ class Workbench(anywidget.AnyWidget):
     detail = traitlets.Dict().tag(sync=True)
     following = traitlets.Bool(False).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
+    exported = traitlets.Dict().tag(sync=True)  # the last export's summary (its button)
 
     def __init__(
         self,
@@ -88,6 +89,7 @@ class Workbench(anywidget.AnyWidget):
         self._lock = threading.Lock()
         self._auto_select = True  # show the best until the person picks a candidate
         self._selecting = False
+        self.on_msg(self._on_message)
         self.refresh()
         if follow is None:
             follow = self.run.get("status") in (*LIVE, "waiting")
@@ -179,6 +181,26 @@ class Workbench(anywidget.AnyWidget):
         super().close()
 
     # -- for the notebook and the paper --------------------------------------------------------
+    def export(self, out: str | os.PathLike | None = None, **options) -> dict:
+        """The run as datasets (``parevo export``: sft, preference and repair records and a
+        dataset card) in ``out`` (default: the run folder's ``dataset/``); ``options`` are
+        ``export.export``'s (kinds, fmt, min_ci_speedup, license). Returns the summary."""
+        from .export import export
+
+        summary = export([self._path], out or self._path / "dataset", **options)
+        self.exported = summary
+        return summary
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("action") == "export":  # its button
+            from .errors import ParevoError
+
+            try:
+                self.export()
+                self.error = ""
+            except ParevoError as exc:
+                self.error = str(exc)
+
     def figure(self, candidate_id: int | None = None):
         """The plotly speedup-versus-threads figure of a candidate (the selected one by default)."""
         from .report.figures import speedup_vs_threads

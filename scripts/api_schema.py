@@ -30,6 +30,7 @@ def documents() -> dict[str, str]:
         ("AuditRequest", shapes.AUDIT_REQUEST),
         ("CandidateRequest", shapes.CANDIDATE_REQUEST),
         ("CellsRequest", shapes.CELLS_REQUEST),
+        ("ExportRequest", shapes.EXPORT_REQUEST),
         ("Cells", shapes.CELLS),
         ("Candidate", shapes.CANDIDATE),
         ("Best", shapes.BEST),

@@ -696,3 +696,31 @@ export function shownFromCheck(
     cellId: check.cell_id
   };
 }
+
+/** The answer of POST runs/<id>/export: what parevo export --json prints, and where. */
+export interface IExportSummary {
+  /** The folder written, relative to the server's root (what the file browser shows). */
+  path?: string;
+  out: string;
+  records: Record<string, number>;
+  candidates: number;
+  positives: number;
+  generated: number;
+  in_progress: string[];
+  seconds: number;
+}
+
+/** One sentence on what "Export" wrote: the sidebar and the notebook Workbench say the same. */
+export function exportText(summary: IExportSummary): string {
+  const counts = Object.entries(summary.records)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  const where = summary.path ?? summary.out;
+  let text =
+    `Exported ${counts} records from ${summary.candidates} candidates to ${where}/ ` +
+    `(verified positives: ${summary.positives} of ${summary.generated} generated).`;
+  if (summary.in_progress.length) {
+    text += ' The run is still in progress: exported as far as it has got.';
+  }
+  return text;
+}

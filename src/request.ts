@@ -2,7 +2,13 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { StreamOpener, followUntilDone } from './follow';
-import { IAudit, ICandidateDetail, ICheck, IRun } from './model';
+import {
+  IAudit,
+  ICandidateDetail,
+  ICheck,
+  IExportSummary,
+  IRun
+} from './model';
 
 /**
  * The reply of `GET <base_url>/parevo-lab/status`.
@@ -30,6 +36,7 @@ import type { AuditRequest } from './generated/audit-request';
 import type { Cells } from './generated/cells';
 import type { CellsRequest } from './generated/cells-request';
 import type { CheckRequest } from './generated/check-request';
+import type { ExportRequest } from './generated/export-request';
 import type { RunRequest } from './generated/run-request';
 
 /** What "Evolve this cell" sends (POST runs). */
@@ -40,6 +47,9 @@ export type ICheckRequest = CheckRequest;
 
 /** What "Audit this task" sends (POST audits). */
 export type IAuditRequest = AuditRequest;
+
+/** What "Export" sends (POST runs/<id>/export): parevo export's options. */
+export type IExportRequest = ExportRequest;
 
 /**
  * Call a route of the parevo_lab server extension.
@@ -129,6 +139,11 @@ export class ParevoAPI {
       `runs/${run}/candidates/${candidate}`,
       this.settings
     );
+  }
+
+  /** "Export": the run's datasets (sft, preference, repair) and their card. */
+  exportRun(id: string, request: IExportRequest = {}): Promise<IExportSummary> {
+    return post<IExportSummary>(`runs/${id}/export`, this.settings, request);
   }
 
   useAsParent(run: string, candidate: number): Promise<IRun> {

@@ -9,6 +9,7 @@ import {
   IRun,
   RunState,
   auditHeadline,
+  exportText,
   summaryOfRun,
   survivors
 } from './model';
@@ -75,6 +76,13 @@ export class ParevoSidebar extends Widget {
     this._resumeButton.textContent = 'Resume';
     this._resumeButton.dataset.action = 'resume';
     this._resumeButton.onclick = () => void this.resumeRun();
+    this._exportButton = el('button', 'jp-mod-styled', runBar);
+    this._exportButton.textContent = 'Export';
+    this._exportButton.title =
+      "Export this run as datasets (parevo export): each task's best verified candidate, " +
+      'pairs the measurements order, and repairs with their feedback, with a dataset card.';
+    this._exportButton.dataset.action = 'export';
+    this._exportButton.onclick = () => void this.exportRun();
 
     this._runNode = el('div', 'jp-ParevoSidebar-run', this.node);
 
@@ -193,6 +201,21 @@ export class ParevoSidebar extends Widget {
       this.say('Stopping the run…');
     } catch (error) {
       this.say((error as Error).message, 'error');
+    }
+  }
+
+  /** "Export": the run's datasets in parevo-exports/<run>/ (the file browser shows it). */
+  async exportRun(): Promise<void> {
+    if (!this._state) {
+      return;
+    }
+    this._exportButton.disabled = true;
+    try {
+      this.say(exportText(await this._api.exportRun(this._state.id)));
+    } catch (error) {
+      this.say((error as Error).message, 'error');
+    } finally {
+      this._renderRunControls();
     }
   }
 
@@ -351,6 +374,7 @@ export class ParevoSidebar extends Widget {
     this._stopButton.disabled =
       !run || !['queued', 'running'].includes(run.status);
     this._resumeButton.disabled = !run || !run.resumable;
+    this._exportButton.disabled = !run || run.evaluations === 0;
     renderRunHeader(this._runNode, run ? summaryOfRun(run) : null, {
       empty: state
         ? state.progressText()
@@ -439,6 +463,7 @@ export class ParevoSidebar extends Widget {
   private _runSelect: HTMLSelectElement;
   private _stopButton: HTMLButtonElement;
   private _resumeButton: HTMLButtonElement;
+  private _exportButton: HTMLButtonElement;
   private _runNode: HTMLElement;
   private _checkNode: HTMLElement;
   private _auditNode: HTMLElement;

@@ -7,7 +7,8 @@
  * The model syncs what the REST API serves, unrendered: `run` (rundir.py's `read_run` of the run
  * folder, without its candidates), `candidates` (the candidate rows), `selected` (a candidate id,
  * written back on a click), `detail` (rundir.py's `candidate_detail` of the selected candidate:
- * sources, parent, reference and report), `following` and `error`.
+ * sources, parent, reference and report), `following`, `error` and `exported` (the summary of
+ * the last "Export this run", which sends `{action: 'export'}`).
  */
 import '../style/base.css';
 
@@ -15,7 +16,9 @@ import { el } from './dom';
 import {
   ICandidate,
   ICandidateDetail,
+  IExportSummary,
   IRunRecord,
+  exportText,
   shownFromCandidate,
   summaryOfRecord
 } from './model';
@@ -30,6 +33,7 @@ export interface IWidgetModel {
   set(name: string, value: any): void;
   save_changes(): void;
   on(event: string, callback: () => void): void;
+  send(content: Record<string, unknown>): void;
   off(event: string, callback: () => void): void;
 }
 
@@ -39,7 +43,8 @@ const TRAITS = [
   'selected',
   'detail',
   'following',
-  'error'
+  'error',
+  'exported'
 ];
 
 export function render({
@@ -51,6 +56,14 @@ export function render({
 }): () => void {
   const root = el('div', 'jp-ParevoWorkbench', host);
   const header = el('div', 'jp-ParevoWorkbench-header', root);
+  const actions = el('div', 'jp-ParevoWorkbench-actions', root);
+  const exportButton = el('button', 'jp-ParevoWorkbench-export', actions);
+  exportButton.textContent = 'Export this run';
+  exportButton.title =
+    'Write the run as datasets (parevo export) into its folder: dataset/';
+  exportButton.dataset.action = 'export';
+  exportButton.onclick = () => model.send({ action: 'export' });
+  const notice = el('span', 'jp-ParevoWorkbench-notice', actions);
   const error = el('div', 'jp-ParevoWorkbench-error', root);
   const body = el('div', 'jp-ParevoWorkbench-body', root);
 
@@ -78,6 +91,10 @@ export function render({
       title: true,
       live: Boolean(model.get('following'))
     });
+  };
+  const drawExported = () => {
+    const summary: IExportSummary | null = model.get('exported') || null;
+    notice.textContent = summary?.records ? exportText(summary) : '';
   };
   const drawError = () => {
     error.textContent = model.get('error') || '';
@@ -108,13 +125,15 @@ export function render({
     selected: () => table.select(model.get('selected') ?? null),
     detail: drawDetail,
     following: drawHeader,
-    error: drawError
+    error: drawError,
+    exported: drawExported
   };
   for (const name of TRAITS) {
     model.on(`change:${name}`, handlers[name]);
   }
   drawHeader();
   drawError();
+  drawExported();
   drawTable();
   drawDetail();
   return () => {

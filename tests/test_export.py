@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import HISTOGRAM, parevo, rows
+from conftest import HISTOGRAM, ROOT, parevo, rows
 
 from parevo_lab.export import FIELDS
 from parevo_lab.export.records import primitives_called
@@ -283,6 +283,14 @@ def test_a_real_bench_exports_with_suite_task_ids(tmp_path):
     assert all(r["provenance"]["source"] == "bench" for r in records)
     assert all(r["provenance"]["name"].startswith("bench/runs/pareval/") for r in records)
     assert len(load(out / "repair.jsonl")) == summary["records"]["repair"]
+    # the bench's report notebook carries the export as a cell that writes the same files
+    import nbformat
+
+    assert parevo("report", "--bench", bench, "--no-images").returncode == 0
+    notebook = nbformat.read(bench / "report.ipynb", 4)
+    cell = next(c for c in notebook.cells if "parevo_lab.export" in c.source)
+    exec(cell.source, {})
+    assert lines(bench / "dataset" / "repair.jsonl") == lines(out / "repair.jsonl")
 
 
 @pytest.mark.parametrize(
@@ -328,3 +336,14 @@ def test_primitives_called_reads_imports_and_module_attributes():
         "def kernel(a):\n    b = h(a, 4)\n    return P.connected_components(a, b)\n"
     )
     assert primitives_called(source) == ["connected_components", "histogram"]
+
+
+def test_the_docs_list_every_field_of_every_kind():
+    text = (ROOT / "docs" / "datasets.md").read_text()
+    missing = [
+        f"{kind}.{name}"
+        for kind, fields in FIELDS.items()
+        for name in fields
+        if f"`{name}`" not in text
+    ]
+    assert not missing

@@ -143,6 +143,23 @@ def test_selecting_a_racy_candidate_shows_its_race_trace(run_folder):
     assert wb.figure().layout.title.text.startswith(f"#{racy['id']} added by hand")
 
 
+def test_export_this_run_writes_the_datasets_of_parevo_export(run_folder, tmp_path):
+    wb = Workbench(run_folder, follow=False)
+    summary = wb.export(tmp_path / "data", kinds=("repair",))
+    assert summary["records"]["repair"] >= 2 and wb.exported == summary
+    assert (tmp_path / "data" / "repair.jsonl").is_file()
+    # the widget's button sends {"action": "export"}: the run folder's dataset/, the same files
+    wb._on_message(wb, {"action": "export"}, [])
+    assert wb.exported["out"] == str(run_folder / "dataset") and wb.error == ""
+    assert (run_folder / "dataset" / "README.md").is_file()
+    race = [
+        json.loads(line)
+        for line in (run_folder / "dataset" / "repair.jsonl").read_text().splitlines()
+        if json.loads(line)["candidate_verdict"] == "race"
+    ]
+    assert all(r["feedback"]["race"]["array"] for r in race)
+
+
 def test_workbench_errors_name_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match="no run folder at .*--out folder"):
         Workbench(tmp_path / "nowhere")

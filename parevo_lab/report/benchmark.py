@@ -275,4 +275,15 @@ def document(data: dict, folder) -> Document:
                 + (f": {md_cell(summary)}" if summary else "")
             )
         doc.markdown("## Tasks without a correct candidate\n\n" + "\n".join(lines))
+    if any(Path(folder).glob("runs/*/*/sample-*/run.sqlite")):  # the runs of a generator
+        doc.markdown(
+            "## As datasets\n\nThe runs' verified candidates, the pairs their measurements order "
+            "and their repairs, with a dataset card (docs/datasets.md); the same files as "
+            f"`parevo export {md_cell(str(folder))} -o {md_cell(str(Path(folder) / 'dataset'))}`."
+        )
+        doc.code(
+            "from parevo_lab.export import export\n\n"
+            f"export([{str(Path(folder).resolve())!r}], "
+            f"{str(Path(folder).resolve() / 'dataset')!r})['records']"
+        )
     return doc

@@ -14,7 +14,8 @@ import {
   parseEventStream,
   reconnectDelay,
   retimedText,
-  sortCandidates
+  sortCandidates,
+  exportText
 } from '../model';
 
 function candidate(id: number, extra: Partial<ICandidate> = {}): ICandidate {
@@ -371,5 +372,34 @@ describe('audits', () => {
     };
     expect(auditHeadline(failed)).toBe('Audit failed: the task file failed');
     expect(survivors(null)).toEqual([]);
+  });
+});
+
+describe('exportText', () => {
+  const summary = {
+    out: '/home/ada/.local/share/parevo/server/runs/r1/dataset',
+    records: { sft: 1, preference: 0, repair: 3 },
+    candidates: 4,
+    positives: 1,
+    generated: 3,
+    in_progress: [] as string[],
+    seconds: 0.2
+  };
+
+  it('names the counts and the folder the file browser shows', () => {
+    const text = exportText({ ...summary, path: 'parevo-exports/r1' });
+    expect(text).toBe(
+      'Exported sft 1, preference 0, repair 3 records from 4 candidates to ' +
+        'parevo-exports/r1/ (verified positives: 1 of 3 generated).'
+    );
+  });
+
+  it('says when the run was still going', () => {
+    const text = exportText({
+      ...summary,
+      in_progress: ['run: run 1 still running']
+    });
+    expect(text).toContain(summary.out + '/');
+    expect(text).toContain('still in progress');
   });
 });

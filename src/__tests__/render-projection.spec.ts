@@ -583,7 +583,8 @@ describe('the Speedup tab', () => {
       set: (name: string, value: any) => (state[name] = value),
       save_changes: () => undefined,
       on: () => undefined,
-      off: () => undefined
+      off: () => undefined,
+      send: () => undefined
     };
     const el = document.createElement('div');
     const cleanup = widget.render({ model, el });

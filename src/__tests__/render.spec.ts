@@ -610,7 +610,9 @@ describe('the Workbench widget', () => {
   function fakeModel(state: Record<string, any>) {
     const handlers = new Map<string, Set<() => void>>();
     const saved: Record<string, any>[] = [];
+    const sent: Record<string, unknown>[] = [];
     const model = {
+      send: (content: Record<string, unknown>) => sent.push(content),
       get: (name: string) => state[name],
       set: (name: string, value: any) => {
         state[name] = value;
@@ -624,8 +626,38 @@ describe('the Workbench widget', () => {
         handlers.get(event)?.delete(cb);
       }
     };
-    return { model, saved, handlers };
+    return { model, saved, handlers, sent };
   }
+
+  it('asks the kernel to export the run and says what it wrote', () => {
+    const { model, sent } = fakeModel({
+      run: { status: 'finished', task: 't', population: 1, evaluations: 1 },
+      candidates: [],
+      selected: null,
+      detail: {},
+      following: false,
+      error: '',
+      exported: {}
+    });
+    const el = document.createElement('div');
+    widget.render({ model, el });
+    const notice = el.querySelector('.jp-ParevoWorkbench-notice')!;
+    expect(notice.textContent).toBe('');
+    el.querySelector<HTMLElement>('button[data-action="export"]')!.click();
+    expect(sent).toEqual([{ action: 'export' }]);
+    model.set('exported', {
+      out: 'runs/t/dataset',
+      records: { sft: 0, preference: 0, repair: 2 },
+      candidates: 3,
+      positives: 0,
+      generated: 2,
+      in_progress: [],
+      seconds: 0.1
+    });
+    expect(notice.textContent).toContain(
+      'Exported sft 0, preference 0, repair 2 records from 3 candidates to runs/t/dataset/'
+    );
+  });
 
   it('renders the synced payload with the shared renderers', () => {
     const run: IRunRecord = {
