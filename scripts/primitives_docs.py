@@ -29,6 +29,7 @@ MODULES = (
     "lists",
     "paths",
     "graph",
+    "greedy",
 )
 
 

@@ -9,12 +9,12 @@ from ._util import ADD, MAX, MIN
 from .components import connected_components, spanning_forest
 from .csr import balanced_bounds, csr_from_dense, csr_from_edges, transpose
 from .graph import (
-    greedy_independent_set,
     maximal_independent_set,
     maximal_matching,
     pagerank,
     triangle_count,
 )
+from .greedy import greedy_independent_set, greedy_matching
 from .histogram import bincount_weights, histogram
 from .lists import list_rank
 from .pack import pack, pack_index
@@ -51,6 +51,7 @@ __all__ = [
     "exclusive_scan",
     "flatten",
     "greedy_independent_set",
+    "greedy_matching",
     "group_by_key",
     "histogram",
     "inclusive_scan",

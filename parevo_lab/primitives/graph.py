@@ -1,5 +1,5 @@
 """Graph algorithms on CSR: independent sets, matchings, triangles, PageRank (components and
-forests: ``components``).
+forests: ``components``; the serial greedy's exact answers: ``greedy``).
 
 CSR conventions, and what a prange loop may write: see ``csr``.
 """
@@ -389,59 +389,3 @@ def maximal_matching(indptr, indices, seed, blocks=2):
             still[i] = u >= 0 and proposal[u] != v
         active = pack(active, still)
     return match
-
-
-GREEDY_WINDOW = 4096  # ids decided together (changes the rounds, never the answer)
-
-
-@numba.njit(parallel=True, cache=True)
-def greedy_independent_set(indptr, indices):
-    """The lexicographically first maximal independent set: the serial greedy's answer (take the
-    vertices in id order, each one no earlier member blocks), in deterministic parallel rounds.
-
-    Work: O(sum over windows of R_w * (window + its edges)). Span: O(sum over windows of R_w *
-    max degree), where the ids are decided 4096 at a time and R_w, the rounds of window w, is at
-    most its longest chain of lower neighbours (Blelloch, Fineman and Shun 2012: short for
-    random ids, long for graphs whose edges join nearby ids).
-
-    Args:
-        indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
-
-    Returns:
-        bool array of n: True for members, exactly the serial greedy's set. Each round, an
-        undecided vertex of the window leaves as soon as a lower neighbour is a member and joins
-        once every lower neighbour has left; the smallest undecided vertex always decides.
-        n = 0 gives [].
-    """
-    n = indptr.shape[0] - 1
-    status = zeros(n, np.int8)  # 0 undecided, 1 member, 2 out
-    lo = np.int64(0)
-    while lo < n:
-        hi = min(n, lo + GREEDY_WINDOW)
-        while True:
-            new = status[lo:hi].copy()  # this round's decisions, from the last round's statuses
-            undecided = 0
-            for i in prange(hi - lo):
-                v = lo + np.int64(i)
-                if status[v] == 0:
-                    joins = True
-                    leaves = False
-                    for j in range(indptr[v], indptr[v + 1]):
-                        u = indices[j]
-                        if u < v:
-                            if status[u] == 1:
-                                leaves = True
-                                break
-                            if status[u] == 0:
-                                joins = False
-                    if leaves:
-                        new[i] = 2
-                    elif joins:
-                        new[i] = 1
-                    else:
-                        undecided += 1
-            status[lo:hi] = new
-            if undecided == 0:
-                break
-        lo = hi
-    return status == 1

@@ -295,6 +295,27 @@ def matching_test(args, where, output):
     return "valid"
 
 
+def greedy_matching_test(args, where, output):
+    """ "first": exactly the serial greedy's matching (each unmatched vertex, in id order, takes
+    its first unmatched neighbour of its sorted row)."""
+    n = where["n"]
+    match = _labels(output, n)
+    if match is None or not where["symmetric"]:
+        return NOT_IT
+    indptr, indices = args[where["indptr"]], args[where["indices"]]
+    src, dst = _edges(indptr, indices)
+    if not src.size or np.any((src[1:] == src[:-1]) & (dst[1:] < dst[:-1])):
+        return NOT_IT  # no edge to tell it apart, or rows out of order (another greedy order)
+    first = np.full(n, -1, np.int64)
+    for u in range(n):
+        if first[u] < 0:
+            for v in indices[indptr[u] : indptr[u + 1]]:
+                if v != u and first[v] < 0:
+                    first[u], first[v] = v, u
+                    break
+    return "first" if np.array_equal(match, first) else NOT_IT
+
+
 def forest_test(args, where, output):
     """ "valid": a spanning forest as parent links (-1 at the roots), one tree per component."""
     n = where["n"]

@@ -37,6 +37,7 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     forest_test,
     graph_inputs,
     graph_of,
+    greedy_matching_test,
     greedy_set_test,
     independent_set_test,
     largest_component_test,
@@ -233,6 +234,17 @@ TEMPLATES = (
         "bool",
         independent_set_test,
         "P.maximal_independent_set({indptr}, {indices}, 0)",
+    ),
+    Template(
+        "greedy matching",
+        "greedy_matching",
+        "the serial greedy's maximal matching (each vertex's partner, -1 when unmatched; ids in "
+        "order, each taking its first free neighbour)",
+        "symmetric graph",
+        True,
+        "int64",
+        greedy_matching_test,
+        "P.greedy_matching({indptr}, {indices})",
     ),
     Template(
         "maximal matching",

@@ -353,6 +353,40 @@ def test_greedy_independent_set_crosses_windows_and_long_chains():
     np.testing.assert_array_equal(got, np.arange(n) % 2 == 0)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_greedy_matching_is_the_serial_greedys_matching(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    got = pp.greedy_matching(indptr, indices)
+    assert got.dtype == np.int64 and got.shape == (n,)
+    np.testing.assert_array_equal(got, serial_greedy_matching(rows_of(indptr, indices)))
+
+
+def test_greedy_matching_crosses_windows_hubs_and_long_chains():
+    rng = np.random.default_rng(7)
+    # a path: each edge waits for the one below it, across the 4096-id windows
+    n = 10_000
+    rows = [[v - 1, v + 1] for v in range(n)]
+    rows[0], rows[-1] = [1], [n - 2]
+    indptr, indices = to_csr(rows)
+    got = same_on_every_thread_count(pp.greedy_matching, indptr, indices)
+    np.testing.assert_array_equal(got, serial_greedy_matching(rows))
+    # a hub joined to every vertex, and random edges whose larger ends lie windows ahead
+    n = 9_000
+    src = np.concatenate([np.zeros(n - 1, np.int64), rng.integers(0, n, 30_000)])
+    dst = np.concatenate([np.arange(1, n), rng.integers(0, n, 30_000)])
+    rows = ref_adjacency(n, src, dst, True)
+    indptr, indices = to_csr(rows)
+    got = same_on_every_thread_count(pp.greedy_matching, indptr, indices)
+    np.testing.assert_array_equal(got, serial_greedy_matching(rows_of(indptr, indices)))
+    assert pp.greedy_matching(np.zeros(1, np.int64), np.zeros(0, np.int64)).shape == (0,)
+
+
+def test_greedy_matching_refuses_rows_out_of_order():
+    indptr, indices = to_csr([[2, 1], [0], [0]])
+    with pytest.raises(ValueError, match="each CSR row must be sorted"):
+        pp.greedy_matching(indptr, indices)
+
+
 # ---------------------------------------------------------------------------------------------
 # maximal independent set and matching: the blocks of the greedy step, and the rounds after it
 

@@ -63,6 +63,7 @@ CASES = {
     "maximal_independent_set": (pp.maximal_independent_set, (indptr, indices, 5)),
     "maximal_matching": (pp.maximal_matching, (indptr, indices, 5)),
     "greedy_independent_set": (pp.greedy_independent_set, (indptr, indices)),
+    "greedy_matching": (pp.greedy_matching, (indptr, indices)),
     "spanning_forest": (pp.spanning_forest, (indptr, indices)),
     "triangle_count": (pp.triangle_count, (indptr, indices)),
     "pagerank": (pp.pagerank, (indptr, indices)),

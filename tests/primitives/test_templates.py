@@ -130,6 +130,22 @@ def test_the_greedys_own_set_is_told_apart_from_any_maximal_independent_set():
     assert [m["template"] for m in held] == ["greedy independent set", "maximal independent set"]
 
 
+def test_the_greedys_own_matching_is_told_apart_from_any_maximal_matching():
+    from parevo_lab import primitives as P
+
+    indptr, indices = graph(400)
+    args = (indptr, indices)
+    where = T.graph_inputs(args)
+    greedy = P.greedy_matching(indptr, indices)
+    other = P.maximal_matching(indptr, indices, 3)
+    assert T.greedy_matching_test(args, where, greedy) == "first"
+    assert T.matching_test(args, where, other) == "valid"
+    assert not np.array_equal(other, greedy)
+    assert T.greedy_matching_test(args, where, other) is None  # valid, not the greedy's
+    _, held = T.matches([(args, greedy)])
+    assert [m["template"] for m in held] == ["greedy matching", "maximal matching"]
+
+
 def test_matches_need_one_convention_on_every_probe():
     probes = []
     for seed in range(3):
