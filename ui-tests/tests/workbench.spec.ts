@@ -130,6 +130,11 @@ test("the README's path in the quickstart: evolve, open, every tab, insert, chec
   await expect(
     sidebar.locator('tbody .jp-ParevoBadge[data-verdict="ok"]').first()
   ).toBeVisible();
+  // Export: the run as datasets, where the file browser shows them
+  await sidebar.locator('button[data-action="export"]').click();
+  await expect(sidebar.locator('.jp-ParevoSidebar-message')).toContainText(
+    /Exported sft \d+, preference \d+, repair \d+ records from 4 candidates to parevo-exports\//
+  );
 
   // Sort by speedup (descending first). One row is starred: the run's best as the server judges
   // it (noise-aware: not always the highest median). Open the fastest generated candidate (on a
