@@ -253,6 +253,25 @@ def test_a_run_in_progress_is_exported_as_far_as_it_got_and_says_so(llm_run, tmp
     assert "**In progress:**" in (tmp_path / "data" / "README.md").read_text()
 
 
+def test_a_store_of_checks_exports_its_evaluations(llm_run, tmp_path):
+    """A store (the file parevo check records into) holds evaluations without runs: they export
+    as sft and preference records; without parents there is no repair."""
+    store = tmp_path / "parevo.db"
+    with sqlite3.connect(llm_run / "run.sqlite") as source, sqlite3.connect(store) as db:
+        source.backup(db)
+        db.execute("DELETE FROM candidates")
+        db.execute("DELETE FROM runs")
+    out = tmp_path / "data"
+    result, summary = export(store, "-o", out, "--min-ci-speedup", "0.01")
+    assert result.returncode == 0, result.stderr
+    assert summary["candidates"] == 4 and summary["records"]["repair"] == 0
+    assert summary["verdicts"] == {"ok": 2, "race": 1, "compile_error": 1}
+    (sft,) = lines(out / "sft.jsonl")
+    assert sft["origin"] == "check" and sft["provenance"]["source"] == "store"
+    assert sft["provenance"]["name"] == "parevo.db" and sft["verdict"] == "ok"
+    assert not (out / "repair.jsonl").exists()
+
+
 def test_a_real_bench_exports_with_suite_task_ids(tmp_path):
     bench = tmp_path / "bench"
     result = parevo(
