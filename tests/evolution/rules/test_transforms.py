@@ -159,6 +159,37 @@ def reference(order):
         ranks[order[i]] = i
     return ranks
 """,
+    "butterflies": """
+def make_inputs(size, rng):
+    return (rng.random(1 << max(1, int(size).bit_length() - 1)),)
+
+
+def reference(x):
+    n = x.shape[0]
+    length = 2
+    while length <= n:
+        half = length // 2
+        for start in range(0, n, length):
+            for k in range(half):
+                u = x[start + k]
+                v = x[start + k + half]
+                x[start + k] = u + v
+                x[start + k + half] = u - v
+        length *= 2
+    return x
+""",
+    "overlapping_strides": """
+def make_inputs(size, rng):
+    return (rng.random(size + 8),)
+
+
+def reference(x):
+    n = x.shape[0]
+    for start in range(0, n - 8, 4):
+        for k in range(4):
+            x[start + k + 4] += x[start + k]
+    return x
+""",
 }
 
 CASES = [
@@ -176,6 +207,7 @@ CASES = [
     ("argmin", "select"),
     ("fission", "fission"),
     ("scatter", "prange"),
+    ("butterflies", "prange"),
 ]
 
 OPTIONS = CheckOptions(threads=[1, 2], profile=False, timeout_s=60)
@@ -213,6 +245,19 @@ def test_each_strategy_gives_a_correct_race_free_kernel(task_file, name, strateg
     assert report.races.status == "clean"
     parallel = [loop for loop in report.compile.loops if loop.status in ("parallel", "fused")]
     assert parallel, "numba made no loop parallel"
+
+
+def test_a_stride_loop_that_reaches_into_the_next_block_is_proposed_and_rejected(task_file):
+    """The stride move trusts that each iteration stays in its own block (an FFT stage does);
+    one that writes the next block is still proposed, and the cascade says no."""
+    task = task_file("overlapping_strides")
+    analysis = analyse(function_source(task.source, "reference"))
+    (loop,) = [f for f in analysis.loops.values() if f.var == "start"]
+    assert loop.strided == ["x"] and loop.strategies() == ["prange"]
+    source = render(task.source, Plan({loop.id: "prange"}), variables(task))
+    assert "numba.prange(len(range(" in source
+    report = evaluate(task, Kernel(source=source), OPTIONS)
+    assert report.verdict in ("race", "wrong"), report.summary
 
 
 CSR_ROWS = """

@@ -27,7 +27,7 @@ import ast
 from dataclasses import dataclass
 
 from ....errors import ParevoError
-from .arrays import _alias_of, _classify_arrays, _cursor_stores, _view_of
+from .arrays import _alias_of, _classify_arrays, _cursor_stores, _strided, _view_of
 from .events import _events, _exit_block_names
 from .facts import ASSOCIATIVE, PRANGE_REDUCTIONS, LoopFacts, _constant, _family, _range_of
 from .patterns import _conditional_extreme, _fission, _primitive_pattern, _select_group
@@ -216,6 +216,8 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             facts.carried[name] = "a running value other iterations' values depend on"
     _classify_arrays(facts, events, var, varying, aliases, views)
     _cursor_stores(facts, events)
+    if step != 1:  # range(lo, hi, step): an FFT stage's blocks?
+        _strided(facts, events, loop)
     for name, (arrays, positions) in fed_by.items():
         # the update may read an array the loop writes only where each iteration reads its own
         # element before writing it (x[i] read, then x[i] stored): other iterations never see it

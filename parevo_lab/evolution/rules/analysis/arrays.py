@@ -157,3 +157,39 @@ def _ahead(read_index, write_index, var) -> bool:
         return False
     offset = _offset(read_index, var)
     return offset is not None and offset > 0
+
+
+def _strided(facts: LoopFacts, events, loop: ast.For) -> None:
+    """In a loop over ``range(lo, hi, step)`` (step not 1) it does not change: the dependent
+    arrays read and written only at ``var + e``, where e's names are inner loop variables or
+    names the loop never assigns (an FFT stage: ``x[start + k]``, ``x[start + k + half]``).
+    Iterations touch disjoint blocks when e stays in [0, step): proposed on that trust."""
+    args = loop.iter.args
+    var = facts.var
+    assigned = {e.name for e in events if e.kind in ("write", "update")}
+    inner = {
+        n.target.id
+        for n in ast.walk(loop)
+        if isinstance(n, ast.For) and n is not loop and isinstance(n.target, ast.Name)
+    }
+    if len(args) != 3 or _depends(args[2], assigned | {var}):
+        return
+
+    def terms(node) -> list:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return terms(node.left) + terms(node.right)
+        return [node]
+
+    def in_block(index) -> bool:
+        parts = terms(index) if index is not None else []
+        own = [t for t in parts if isinstance(t, ast.Name) and t.id == var]
+        names = {
+            n.id for t in parts if t not in own for n in ast.walk(t) if isinstance(n, ast.Name)
+        }
+        return len(own) == 1 and var not in names and names <= inner | (names - assigned)
+
+    for name in list(facts.dependent):
+        touched = [e for e in events if e.name == name and e.kind in ("aread", "astore", "aupdate")]
+        if touched and all(in_block(e.index) for e in touched):
+            del facts.dependent[name]
+            facts.strided.append(name)

@@ -47,6 +47,10 @@ class LoopFacts:
     conflicts: dict[str, str] = field(default_factory=dict)
     dependent: dict[str, str] = field(default_factory=dict)
     scatters: list[str] = field(default_factory=list)  # a[idx[i]] = v: right if idx never repeats
+    # range(lo, hi, step) with a step the loop does not change, every access of these arrays
+    # at ``var + e``, e built from inner loop variables and invariants: an FFT stage's blocks.
+    # Right if e stays in [0, step): the race detector and the verifier decide
+    strided: list[str] = field(default_factory=list)
     select: dict | None = None  # if e < key: key = e; c = v (an argmin): key, op, companions
     pattern: dict | None = None  # a histogram, scan or pack that a primitive computes
     fission: dict | None = None  # a parallel head of the body before a carried tail
@@ -59,7 +63,7 @@ class LoopFacts:
     def blockers(self) -> list[str]:
         """Why a plain prange of this loop would be wrong (empty: it would be right)."""
         why = []
-        if self.step not in (1,):
+        if self.step not in (1,) and not self.strided:
             why.append(f"step {self.step}" if self.step is not None else "a non-constant step")
         if self.exits:
             why.append(f"it can {self.exits} early")
@@ -75,6 +79,7 @@ class LoopFacts:
         why += [f"`{a}` is read ahead of where it is written" for a in self.ahead]
         why += [f"`{a}`: {r}" for a, r in self.dependent.items()]
         why += [f"`{a}` is stored at indices that may repeat" for a in self.scatters]
+        why += [f"`{a}` may be touched beyond each iteration's stride" for a in self.strided]
         why += [f"`{s}` is assigned in the loop and read after it" for s in self.live_after]
         why += [f"`{c}(...)` may write its arguments" for c in self.calls]
         return why
@@ -105,6 +110,9 @@ class LoopFacts:
             ):
                 return ["search"]
             return []
+        if self.strided:  # speculative, as a scatter
+            plain = not (self.reductions or self.scans or self.conflicts or self.ahead)
+            return ["prange"] if clean_scalars and arrays_clean and plain else []
         if not clean_scalars or not arrays_clean or self.step != 1:
             return []
         blocked_ops = bool(self.bounded) or any(
@@ -151,6 +159,7 @@ class LoopFacts:
             "scans": self.scans,
             "conflicts": self.conflicts,
             "scatters": self.scatters,
+            "strided": self.strided,
         }
 
 

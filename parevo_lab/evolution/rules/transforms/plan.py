@@ -107,6 +107,11 @@ def label(loop: LoopFacts, strategy: str) -> str:
         text = f"prange {where}" + (f" with reductions {reductions}" if reductions else "")
         if loop.scatters:
             text += f", trusting that the indices of {', '.join(loop.scatters)} never repeat"
+        if loop.strided:
+            text += (
+                f" over its strides, trusting that each touches only its own block of "
+                f"{', '.join(loop.strided)}"
+            )
         return text
     if strategy == "privatise":
         return f"privatise {', '.join(loop.conflicts)} per block in {where}, then merge"

@@ -30,6 +30,8 @@ from .schedules import balanced_runs, interleaved, row_pointer
 
 
 def _t_prange(loop, facts: LoopFacts, plan, variables) -> list[ast.stmt]:
+    if facts.strided:  # prange takes no step: count the blocks
+        return _strided_prange(loop, str(facts.line))
     lo, hi = _bounds(loop)
     rows = row_pointer(loop) if facts.id in (plan.knob("balance") or ()) else None
     if rows is not None:
@@ -37,6 +39,19 @@ def _t_prange(loop, facts: LoopFacts, plan, variables) -> list[ast.stmt]:
     if facts.id in (plan.knob("interleave") or ()):
         return interleaved(loop, str(facts.line), lo, hi)
     return [_prange_header(loop, str(facts.line), lo, hi)]
+
+
+def _strided_prange(loop: ast.For, tag: str) -> list[ast.stmt]:
+    """``for s in range(lo, hi, step)`` as a prange over its iterations' numbers: numba's prange
+    takes no step (NUMBA_NOTES.md)."""
+    lo, hi, step = (_src(a) for a in loop.iter.args)
+    out = _stmts(
+        f"_lo{tag} = {lo}\n_step{tag} = {step}\n"
+        f"for _it{tag} in numba.prange(len(range(_lo{tag}, {hi}, _step{tag}))):\n"
+        f"    {loop.target.id} = _lo{tag} + _it{tag} * _step{tag}"
+    )
+    out[-1].body += copy.deepcopy(loop.body)
+    return out
 
 
 def _t_double_buffer(loop, facts, plan, variables) -> list[ast.stmt]:
