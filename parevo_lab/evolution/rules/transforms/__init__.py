@@ -4,7 +4,9 @@ A *plan* names, for some loops of the reference (``L<line>``), a strategy, plus 
 ``render(task_source, plan)`` rewrites the reference's AST accordingly and returns a complete
 candidate module defining ``kernel``. Strategies:
 
-- ``prange``         the loop becomes ``numba.prange``; numba makes its scalar reductions.
+- ``prange``         the loop becomes ``numba.prange``; numba makes its scalar reductions. A
+                     loop over ``range(lo, hi, step)`` whose arrays stay in each iteration's
+                     stride (an FFT stage) becomes a prange over its iteration numbers.
 - ``privatise``      the iterations are split into blocks, each updating a private copy of the
                      arrays they update at shared indices (a histogram's bins); then a merge.
 - ``blocks``         explicit blocks, each folding its own partial of every reduction; the
