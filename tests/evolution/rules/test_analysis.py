@@ -477,3 +477,29 @@ def test_the_parallel_sort_knob_swaps_1d_sorts_for_the_radix_primitives():
     # a reference whose only parallel work is a sort is not "nothing to parallelise"
     task = Task(path=None, source=SORTING, hash=source_hash(SORTING), name="sorting")
     assert RulesGenerator().explain(task) is None
+
+
+def test_a_two_cursor_merge_is_recognised_only_when_its_parts_can_run_alone():
+    merge = """
+        def f(a, b, out):
+            na = a.shape[0]
+            nb = b.shape[0]
+            i = 0
+            j = 0
+            while i < na or j < nb:
+                if j == nb or (i < na and a[i] <= b[j]):
+                    out[i + j] = a[i]
+                    i += 1
+                else:
+                    out[i + j] = b[j]
+                    j += 1
+            {after}
+        """
+    loop = facts(merge.format(after="return out"))
+    assert loop.strategies() == ["merge"]
+    assert loop.merge == {"i": "i", "j": "j", "nx": "na", "ny": "nb", "a": "a", "b": "b"}
+    # the cursors read after the loop: each part would leave its own
+    assert not analyse(textwrap.dedent(merge.format(after="return i + j")).strip()).loops
+    # a scalar carried through the merge (a count): not a merge of independent parts
+    counted = merge.replace("out[i + j] = a[i]", "count += 1").format(after="return count")
+    assert not analyse(textwrap.dedent(counted).strip()).loops

@@ -190,6 +190,45 @@ def reference(x):
             x[start + k + 4] += x[start + k]
     return x
 """,
+    "merge": """
+def make_inputs(size, rng):
+    a = np.sort(rng.integers(0, max(size // 4, 1), size))
+    return a, np.sort(rng.integers(0, max(size // 4, 1), size // 2))
+
+def reference(a, b):
+    out = np.empty(a.shape[0] + b.shape[0], np.int64)
+    na = a.shape[0]
+    nb = b.shape[0]
+    i = 0
+    j = 0
+    while i < na or j < nb:
+        if j == nb or (i < na and a[i] <= b[j]):
+            out[i + j] = a[i]
+            i += 1
+        else:
+            out[i + j] = b[j]
+            j += 1
+    return out
+""",
+    "unsorted_merge": """
+def make_inputs(size, rng):
+    return rng.integers(0, max(size // 4, 1), size), rng.integers(0, max(size // 4, 1), size // 2)
+
+def reference(a, b):
+    out = np.empty(a.shape[0] + b.shape[0], np.int64)
+    na = a.shape[0]
+    nb = b.shape[0]
+    i = 0
+    j = 0
+    while i < na or j < nb:
+        if j == nb or (i < na and a[i] <= b[j]):
+            out[i + j] = a[i]
+            i += 1
+        else:
+            out[i + j] = b[j]
+            j += 1
+    return out
+""",
 }
 
 CASES = [
@@ -208,6 +247,7 @@ CASES = [
     ("fission", "fission"),
     ("scatter", "prange"),
     ("butterflies", "prange"),
+    ("merge", "merge"),
 ]
 
 OPTIONS = CheckOptions(threads=[1, 2], profile=False, timeout_s=60)
@@ -258,6 +298,18 @@ def test_a_stride_loop_that_reaches_into_the_next_block_is_proposed_and_rejected
     assert "numba.prange(len(range(" in source
     report = evaluate(task, Kernel(source=source), OPTIONS)
     assert report.verdict in ("race", "wrong"), report.summary
+
+
+def test_a_merge_of_unsorted_arrays_is_proposed_and_rejected(task_file):
+    """The merge split trusts that both arrays are sorted: on unsorted ones the parts' ranges
+    are wrong, and the cascade says so."""
+    task = task_file("unsorted_merge")
+    analysis = analyse(function_source(task.source, "reference"))
+    (loop,) = analysis.loops.values()
+    assert loop.strategies() == ["merge"] and loop.merge["a"] == "a"
+    source = render(task.source, Plan({loop.id: "merge"}), variables(task))
+    report = evaluate(task, Kernel(source=source), OPTIONS)
+    assert report.verdict in ("race", "wrong", "runtime_error"), report.summary
 
 
 CSR_ROWS = """

@@ -30,6 +30,7 @@ from ....errors import ParevoError
 from .arrays import _alias_of, _classify_arrays, _cursor_stores, _strided, _view_of
 from .events import _events, _exit_block_names
 from .facts import ASSOCIATIVE, PRANGE_REDUCTIONS, LoopFacts, _constant, _family, _range_of
+from .merge import merge_facts
 from .patterns import _conditional_extreme, _fission, _primitive_pattern, _select_group
 
 __all__ = [
@@ -103,6 +104,10 @@ def analyse(function_src: str) -> Analysis:
                     visit(stmt.body, depth + 1, parent, in_while)
                 visit(stmt.orelse, depth, parent, in_while)
             elif isinstance(stmt, ast.While):
+                merge = merge_facts(stmt, body, depth, parent)
+                if merge is not None and not in_while:
+                    loops[merge.id] = merge
+                    continue
                 visit(stmt.body, depth, parent, True)
                 visit(stmt.orelse, depth, parent, in_while)
             elif isinstance(stmt, ast.If):

@@ -51,6 +51,7 @@ class LoopFacts:
     # at ``var + e``, e built from inner loop variables and invariants: an FFT stage's blocks.
     # Right if e stays in [0, step): the race detector and the verifier decide
     strided: list[str] = field(default_factory=list)
+    merge: dict | None = None  # a while loop merging two sorted arrays (analysis/merge.py)
     select: dict | None = None  # if e < key: key = e; c = v (an argmin): key, op, companions
     pattern: dict | None = None  # a histogram, scan or pack that a primitive computes
     fission: dict | None = None  # a parallel head of the body before a carried tail
@@ -93,6 +94,8 @@ class LoopFacts:
         return found
 
     def _strategies(self) -> list[str]:
+        if self.merge is not None:  # speculative: sorted keys, stores that follow the merge
+            return ["merge"]
         found = []
         clean_scalars = not self.carried and not self.live_after and not self.calls
         arrays_clean = not self.dependent

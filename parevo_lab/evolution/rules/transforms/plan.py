@@ -23,6 +23,7 @@ STRATEGIES = (
     "select",
     "primitive",
     "fission",
+    "merge",
 )
 DEFAULT_KNOBS = {
     "fastmath": False,
@@ -113,6 +114,12 @@ def label(loop: LoopFacts, strategy: str) -> str:
                 f"{', '.join(loop.strided)}"
             )
         return text
+    if strategy == "merge":
+        m = loop.merge or {}
+        return (
+            f"split the merge {loop.id} of {m.get('a')} and {m.get('b')} at keys into parts "
+            "merged in parallel, trusting that both are sorted"
+        )
     if strategy == "privatise":
         return f"privatise {', '.join(loop.conflicts)} per block in {where}, then merge"
     if strategy == "blocks":

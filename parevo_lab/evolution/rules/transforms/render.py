@@ -295,9 +295,9 @@ def _targets(node):
         yield node.target
 
 
-def _find_loop(fn, line) -> ast.For:
+def _find_loop(fn, line) -> ast.For | ast.While:
     for node in ast.walk(fn):
-        if isinstance(node, ast.For) and node.lineno == line:
+        if isinstance(node, ast.For | ast.While) and node.lineno == line:
             return node
     raise RenderError(f"no for loop at line {line}")
 

@@ -23,6 +23,7 @@ from .codegen import (
     _src,
     _stmts,
 )
+from .merge import _t_merge
 from .plan import RenderError
 from .schedules import balanced_runs, interleaved, row_pointer
 
@@ -419,4 +420,5 @@ _TRANSFORMS = {
     "select": _t_select,
     "primitive": _t_primitive,
     "fission": _t_fission,
+    "merge": _t_merge,
 }

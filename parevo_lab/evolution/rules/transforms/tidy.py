@@ -55,6 +55,14 @@ SINGLE_NAMES = {
     "cyc": ("part",),
     "bounds": ("run_bounds", "bounds"),
     "run": ("run",),
+    "split": ("split", "split_at"),
+    "ia": ("split_i", "first_i"),
+    "jb": ("split_j", "first_j"),
+    "key": ("key", "split_key"),
+    "ie": ("end_i",),
+    "je": ("end_j",),
+    "nx": ("total_i",),
+    "ny": ("total_j",),
 }
 NAMED_NAMES = {
     "pv": "private_{}",
