@@ -24,6 +24,8 @@ candidate module defining ``kernel``. Strategies:
                      or a pack becomes a call to ``parevo_lab.primitives`` (histogram,
                      bincount_weights, inclusive_scan/exclusive_scan, pack), its inputs computed
                      by a prange loop first.
+- ``merge``          a ``while`` loop merging two sorted arrays with two cursors is split at keys
+                     into parts, each merged alone (``merge.py``).
 - ``fission``        a loop whose body starts with independent work and ends with a carried
                      part is split: the head runs as a prange loop (its values kept in arrays),
                      the tail stays serial.
