@@ -121,6 +121,41 @@ def endpoint(tmp_path):
         process.wait()
 
 
+# Scripted model answers for the histogram (tests/evolution/generators, tests/test_export.py)
+RACY_ANSWER = """Here is a parallel version:
+
+```python
+import numba
+import numpy as np
+
+@numba.njit(parallel=True)
+def kernel(keys):
+    counts = np.zeros(32, np.int64)
+    for i in numba.prange(keys.shape[0]):
+        counts[keys[i]] += 1
+    return counts
+```
+"""
+
+GOOD_ANSWER = """```python
+import numba
+import numpy as np
+
+@numba.njit(parallel=True)
+def kernel(keys):
+    blocks = numba.get_num_threads()
+    private = np.zeros((blocks, 32), np.int64)
+    n = keys.shape[0]
+    for b in numba.prange(blocks):
+        for i in range(n * b // blocks, n * (b + 1) // blocks):
+            private[b, keys[i]] += 1
+    counts = np.zeros(32, np.int64)
+    for b in range(blocks):
+        counts += private[b]
+    return counts
+```"""
+
+
 def parevo(*args, timeout=600):
     return subprocess.run(
         [sys.executable, "-m", "parevo_lab.cli", *map(str, args)],

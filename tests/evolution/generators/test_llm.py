@@ -4,42 +4,11 @@ scripted answers: good, racy, malformed, refused, slow."""
 import json
 
 import pytest
+from conftest import GOOD_ANSWER as GOOD
 from conftest import HISTOGRAM, parevo, rows
+from conftest import RACY_ANSWER as RACY
 
 from parevo_lab.evolution.rules.transforms import Plan, render
-
-RACY = """Here is a parallel version:
-
-```python
-import numba
-import numpy as np
-
-@numba.njit(parallel=True)
-def kernel(keys):
-    counts = np.zeros(32, np.int64)
-    for i in numba.prange(keys.shape[0]):
-        counts[keys[i]] += 1
-    return counts
-```
-"""
-
-GOOD = """```python
-import numba
-import numpy as np
-
-@numba.njit(parallel=True)
-def kernel(keys):
-    blocks = numba.get_num_threads()
-    private = np.zeros((blocks, 32), np.int64)
-    n = keys.shape[0]
-    for b in numba.prange(blocks):
-        for i in range(n * b // blocks, n * (b + 1) // blocks):
-            private[b, keys[i]] += 1
-    counts = np.zeros(32, np.int64)
-    for b in range(blocks):
-        counts += private[b]
-    return counts
-```"""
 
 
 @pytest.fixture()

@@ -19,6 +19,24 @@ import numpy as np
 SIZES = {"check": 300, "bench": 1000}
 """
 
+# a two-cursor merge of a and b (sorted or not: the merge move trusts that they are)
+MERGE = """
+def reference(a, b):
+    out = np.empty(a.shape[0] + b.shape[0], np.int64)
+    na = a.shape[0]
+    nb = b.shape[0]
+    i = 0
+    j = 0
+    while i < na or j < nb:
+        if j == nb or (i < na and a[i] <= b[j]):
+            out[i + j] = a[i]
+            i += 1
+        else:
+            out[i + j] = b[j]
+            j += 1
+    return out
+"""
+
 TASKS = {
     "reductions": """
 def make_inputs(size, rng):
@@ -194,41 +212,13 @@ def reference(x):
 def make_inputs(size, rng):
     a = np.sort(rng.integers(0, max(size // 4, 1), size))
     return a, np.sort(rng.integers(0, max(size // 4, 1), size // 2))
-
-def reference(a, b):
-    out = np.empty(a.shape[0] + b.shape[0], np.int64)
-    na = a.shape[0]
-    nb = b.shape[0]
-    i = 0
-    j = 0
-    while i < na or j < nb:
-        if j == nb or (i < na and a[i] <= b[j]):
-            out[i + j] = a[i]
-            i += 1
-        else:
-            out[i + j] = b[j]
-            j += 1
-    return out
-""",
+"""
+    + MERGE,
     "unsorted_merge": """
 def make_inputs(size, rng):
     return rng.integers(0, max(size // 4, 1), size), rng.integers(0, max(size // 4, 1), size // 2)
-
-def reference(a, b):
-    out = np.empty(a.shape[0] + b.shape[0], np.int64)
-    na = a.shape[0]
-    nb = b.shape[0]
-    i = 0
-    j = 0
-    while i < na or j < nb:
-        if j == nb or (i < na and a[i] <= b[j]):
-            out[i + j] = a[i]
-            i += 1
-        else:
-            out[i + j] = b[j]
-            j += 1
-    return out
-""",
+"""
+    + MERGE,
 }
 
 CASES = [
