@@ -256,11 +256,27 @@ def reference_view(source: str) -> str:
     """The part of a task that a candidate's diff is read against: its imports, constants,
     helpers and ``reference``, without ``make_inputs``, ``check`` and the verifier's settings
     (a diff against the whole module marks all of those deleted). The source itself when it
-    does not parse."""
+    does not parse. ``reference_lines`` numbers its lines as the task file does."""
+    rows = _reference_rows(source)
+    if rows is None:
+        return source
+    return "\n".join(text for _, text in rows) + "\n"
+
+
+def reference_lines(source: str) -> list[int]:
+    """The task file's line number of each line of ``reference_view(source)`` (the compiled
+    view names the reference's loops by those)."""
+    rows = _reference_rows(source)
+    if rows is None:
+        return list(range(1, len(source.split("\n")) + 1))
+    return [number for number, _ in rows]
+
+
+def _reference_rows(source: str) -> list[tuple[int, str]] | None:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return source
+        return None
     lines = source.split("\n")
     dropped: set[int] = set()
     for node in tree.body:
@@ -274,5 +290,16 @@ def reference_view(source: str) -> str:
         if names and all(n in VERIFIER_ONLY for n in names):
             first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             dropped.update(range(first - 1, node.end_lineno))
-    kept = [text for i, text in enumerate(lines) if i not in dropped]
-    return re.sub(r"\n{3,}", "\n\n\n", "\n".join(kept)).strip("\n") + "\n"
+    rows: list[tuple[int, str]] = []
+    blanks = 0
+    for i, text in enumerate(lines):
+        if i in dropped:
+            continue
+        blanks = blanks + 1 if text == "" else 0
+        if blanks <= 2:  # at most two blank lines in a row
+            rows.append((i + 1, text))
+    while rows and rows[0][1] == "":
+        rows.pop(0)
+    while rows and rows[-1][1] == "":
+        rows.pop()
+    return rows

@@ -168,6 +168,8 @@ export interface ICandidateDetail extends ICandidate {
   function: string;
   parent: IParent | null;
   reference: string;
+  /** The task file's line number of each line of `reference` (the compiled view's numbers). */
+  reference_lines?: number[];
   report: any | null;
   /** The report as `parevo check` prints it (parevo_lab/report/text.py), once evaluated. */
   report_text?: string | null;
@@ -188,6 +190,8 @@ export interface ICheck {
   figure: any | null;
   /** The task the diff is read against: its reference without what only the verifier reads. */
   reference?: string;
+  /** The task file's line number of each line of `reference`. */
+  reference_lines?: number[];
 }
 
 /** One mutant of an audit (``MutantResult`` in parevo_lab/results.py). */
@@ -630,6 +634,8 @@ export interface IShown {
   source: string;
   parent: IParent | null;
   reference: string;
+  /** The task file's line number of each line of `reference` (absent: 1, 2, ...). */
+  referenceLines?: number[];
   report: any | null;
   /** The whole report as the CLI prints it (the server renders it). */
   reportText: string | null;
@@ -659,6 +665,7 @@ export function shownFromCandidate(
     source: detail.source ?? '',
     parent: detail.parent ?? null,
     reference: detail.reference ?? '',
+    referenceLines: detail.reference_lines,
     report: detail.report ?? null,
     reportText: detail.report_text ?? null,
     retimed: retimedText(detail),
@@ -688,6 +695,7 @@ export function shownFromCheck(
     source,
     parent: null,
     reference: check.reference || reference,
+    referenceLines: check.reference ? check.reference_lines : undefined,
     report: check.report,
     reportText: check.report_text ?? null,
     retimed: null,

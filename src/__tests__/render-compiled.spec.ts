@@ -236,6 +236,62 @@ describe('the Compiled tab', () => {
     expect(linked(host, 'source')).toEqual(['9']);
   });
 
+  it('shows a reference loop beside the reference, numbered as the task file is', () => {
+    // the task file's lines 1-6 are make_inputs (left out of the reference view)
+    const reference = [
+      'import numpy as np', // 7
+      '', // 8
+      'def reference(x):', // 9
+      '    s = 0.0', // 10
+      '    for i in range(x.shape[0]):', // 11
+      '        s += x[i]', // 12
+      '    return s' // 13
+    ].join('\n');
+    const serial = loop({
+      line: 11,
+      prange_line: null,
+      function: 'reference',
+      role: 'serial',
+      origin: 'loop',
+      asm: [
+        { text: '.LBB1_2:', line: null },
+        { text: '  vaddsd (%rdi), %xmm0, %xmm0', line: 12 }
+      ]
+    });
+    const view = compiledView([loop()], { serial: [serial] });
+    const host = document.createElement('div');
+    document.body.appendChild(host);
+    renderCompiled(host, {
+      ...shown({ verdict: 'ok', compiled: view }),
+      reference: reference + '\n',
+      referenceLines: [7, 8, 9, 10, 11, 12, 13]
+    });
+    const rows = host.querySelectorAll<HTMLElement>(
+      '.jp-ParevoCompiled-loop, [data-loop]'
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    // pick the reference's loop (the last row of the picker)
+    const picker = [...host.querySelectorAll<HTMLElement>('[role="option"]')];
+    picker[picker.length - 1].click();
+    const source = host.querySelector('.jp-ParevoCompiled-source')!;
+    const numbered = [...source.querySelectorAll<HTMLElement>('[data-line]')];
+    expect(numbered.map(r => r.dataset.line)).toEqual([
+      '7',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+      '13'
+    ]);
+    expect(
+      source.querySelector('[data-line="12"] .jp-ParevoCompiled-text')!
+        .textContent
+    ).toBe('        s += x[i]');
+    hover(source.querySelector('[data-line="12"] .jp-ParevoCompiled-text')!);
+    expect(linked(host, 'code')).toEqual(['12']);
+  });
+
   it('switches to the LLVM IR and keeps the link', () => {
     const [host, view] = render({ verdict: 'ok', compiled: KERNEL_VIEW });
     view!.link(10);

@@ -346,8 +346,16 @@ export class CompiledTab {
       button.onclick = () => this.setPane(key);
     }
 
+    const numbers = this.shown.referenceLines;
+    // the reference with the task file's line numbers (a view from before they were sent: a note)
+    const referenceShown = reference && numbers !== undefined;
     this._listing = new LinkedListing(this._detail, {
-      source: reference ? null : this.shown.source.split('\n'),
+      source: referenceShown
+        ? this.shown.reference.split('\n').slice(0, numbers.length)
+        : reference
+          ? null
+          : this.shown.source.split('\n'),
+      numbers: referenceShown ? numbers : undefined,
       sourceNote:
         "The reference's source is the task file's, not shown here: the line numbers beside " +
         'the code name its lines.',

@@ -11,6 +11,9 @@ import { ICodeLine } from '../model';
 export interface ILinkedListingOptions {
   /** The source's lines (1-based in the rows), or null: a note stands in its place. */
   source: string[] | null;
+  /** Each source line's number, where they are not 1, 2, ... (the task file's, for the
+   * reference: the lines only the verifier reads are left out of it). */
+  numbers?: number[];
   /** What the source pane says when there is no source. */
   sourceNote?: string;
   /** The compiled code, each line with its source line (null: code the compiler added). */
@@ -87,7 +90,7 @@ export class LinkedListing {
     } else {
       const used = new Set(this._lines);
       options.source.forEach((text, i) => {
-        const line = i + 1;
+        const line = options.numbers?.[i] ?? i + 1;
         const row = addRow(source, line, text);
         row.classList.toggle('jp-mod-inLoop', used.has(line));
         row.classList.toggle(
