@@ -102,10 +102,11 @@ def greedy_matching(indptr, indices):
     """The serial greedy's maximal matching: take the vertices in id order, and match each
     unmatched one to its first unmatched neighbour (rows sorted), in deterministic parallel rounds.
 
-    Work: O(n + m + sum over windows of R_w * (window + its vertices' degrees within the window)).
-    Span: O(sum over windows of R_w * max degree), where the ids are decided 4096 at a time and
-    R_w, the rounds of window w, is at most its longest chain of edges each waiting for a smaller
-    one (short for random ids, long for graphs whose edges join nearby ids).
+    Work: O(n + m) for the sortedness check and the cursors, plus at most 4 rounds per window
+    over its open vertices' rows. Span: O(sum over windows of (4 * max degree + the window's
+    serial finish)), where the ids are decided 4096 at a time: a window still open after 4 rounds
+    (a chain of edges each waiting for a smaller one, as on graphs whose edges join nearby ids)
+    is finished by the serial greedy, which keeps the answer.
 
     Args:
         indptr, indices: symmetric (undirected) int64 CSR with each row sorted (as
