@@ -289,8 +289,12 @@ def test_a_real_bench_exports_with_suite_task_ids(tmp_path):
         (lambda p: p.mkdir(), "is not a run folder"),
         (lambda p: p.write_text("not a database"), "is not a run folder"),
         (lambda p: None, "does not exist"),
+        (
+            lambda p: p.mkdir() or (p / "results.json").write_text('{"solver": "expert"}'),
+            "a bench without evolution runs",
+        ),
     ],
-    ids=["empty-folder", "text-file", "missing"],
+    ids=["empty-folder", "text-file", "missing", "expert-bench"],
 )
 def test_a_source_that_is_none_of_the_three_is_one_line_and_exit_2(tmp_path, make, words):
     source = tmp_path / "source"
@@ -298,7 +302,7 @@ def test_a_source_that_is_none_of_the_three_is_one_line_and_exit_2(tmp_path, mak
     result = parevo("export", source, "-o", tmp_path / "out")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
-    assert "a bench folder" in result.stderr and "store" in result.stderr
+    assert "bench" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -110,6 +110,12 @@ def find_units(paths: list[str | Path]) -> list[Unit]:
         if _is_store(path):
             units.append(Unit(path, "store", path.name))
             continue
+        if path.is_dir() and (path / "results.json").is_file():
+            raise ExportError(
+                f"{given} is a bench without evolution runs (the expert's, or a folder of "
+                "solutions): only a bench of a generator (parevo bench --solver rules or llm) "
+                "holds candidates to export"
+            )
         raise ExportError(
             f"{given} is not a run folder (with {RUN_FILE}), a bench folder (with runs/) or a "
             "store (a parevo SQLite file): give one of those"
