@@ -256,20 +256,17 @@ def reference_view(source: str) -> str:
     """The part of a task that a candidate's diff is read against: its imports, constants,
     helpers and ``reference``, without ``make_inputs``, ``check`` and the verifier's settings
     (a diff against the whole module marks all of those deleted). The source itself when it
-    does not parse. ``reference_lines`` numbers its lines as the task file does."""
-    rows = _reference_rows(source)
-    if rows is None:
-        return source
-    return "\n".join(text for _, text in rows) + "\n"
+    does not parse."""
+    return reference_with_lines(source)[0]
 
 
-def reference_lines(source: str) -> list[int]:
-    """The task file's line number of each line of ``reference_view(source)`` (the compiled
-    view names the reference's loops by those)."""
+def reference_with_lines(source: str) -> tuple[str, list[int]]:
+    """``reference_view(source)`` and the task file's line number of each of its lines (the
+    compiled view names the reference's loops by those), from one parse."""
     rows = _reference_rows(source)
     if rows is None:
-        return list(range(1, len(source.split("\n")) + 1))
-    return [number for number, _ in rows]
+        return source, list(range(1, len(source.split("\n")) + 1))
+    return "\n".join(text for _, text in rows) + "\n", [number for number, _ in rows]
 
 
 def _reference_rows(source: str) -> list[tuple[int, str]] | None:

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from .cells import reference_lines, reference_view
+from .cells import reference_with_lines
 from .errors import NotFoundError
 from .evolution import RUN_FILE
 from .schema import best_of, best_row, candidate_row
@@ -70,7 +70,7 @@ def read_run(folder: str | os.PathLike, candidates: bool = True) -> dict | None:
 
 def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool = True) -> dict:
     """One candidate in full: its row, source, parent (id, label, source, compiled view), the task's reference
-    (``cells.reference_view``: the task without what only the verifier reads; ``reference_lines``:
+    (``cells.reference_with_lines``: the task without what only the verifier reads; ``reference_lines``:
     the task file's number of each of its lines), its evaluation
     report (as data, and as the text ``parevo check`` prints), and the plotly
     speedup-versus-threads figure (JSON) when it was profiled (``figure=False`` skips building
@@ -103,8 +103,7 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
                     "compiled": (evaluated or {}).get("compiled"),
                 }
         report = store.report(row["evaluation_id"]) if row["evaluation_id"] else None
-        task_source = store.task_source(run["task_hash"]) or ""
-        reference = reference_view(task_source)
+        reference, numbers = reference_with_lines(store.task_source(run["task_hash"]) or "")
     out = candidate_row(row)
     plot = None
     if figure and report and (report.get("profile") or {}).get("ran"):
@@ -117,7 +116,7 @@ def candidate_detail(folder: str | os.PathLike, candidate_id: int, figure: bool 
         function=row["function"],
         parent=parent,
         reference=reference,
-        reference_lines=reference_lines(task_source),  # the task file's number of each line
+        reference_lines=numbers,  # the task file's number of each line
         report=report,
         report_text=render_stored(report),
         figure=plot,

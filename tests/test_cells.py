@@ -4,7 +4,7 @@ import json
 
 from conftest import ROOT
 
-from parevo_lab.cells import pick, read_cell, reference_lines, reference_view
+from parevo_lab.cells import pick, read_cell, reference_view, reference_with_lines
 from parevo_lab.kernel import Kernel
 
 TASK = """import numpy as np
@@ -147,8 +147,9 @@ def test_the_diff_is_read_against_the_reference_not_what_only_the_verifier_reads
     assert reference_view("def (") == "def ("  # what does not parse is shown as it is
     # each line of the view keeps the task file's number: the compiled view names the
     # reference's loops by those
-    lines, numbers = task.split("\n"), reference_lines(task)
+    lines, (same, numbers) = task.split("\n"), reference_with_lines(task)
+    assert same == view
     assert len(numbers) == len(view.rstrip("\n").split("\n"))
     assert all(lines[n - 1] == text for n, text in zip(numbers, view.split("\n"), strict=False))
     assert numbers[:3] == [1, 2, 4]  # SIZES (line 3) is left out
-    assert reference_lines("def (") == [1]
+    assert reference_with_lines("def (") == ("def (", [1])

@@ -70,14 +70,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from ..export import KINDS, ExportError, export
+    from ..export import ExportError, export
 
-    kinds = KINDS if args.kind == "all" else (args.kind,)
     try:
         summary = export(
             args.sources,
             args.out,
-            kinds=kinds,
+            kinds=args.kind,
             fmt=args.format,
             min_ci_speedup=args.min_ci_speedup,
             license=args.license,

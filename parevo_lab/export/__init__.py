@@ -19,14 +19,7 @@ from pathlib import Path
 
 from ..schema import EXPORT_FORMATS
 from .card import FIELDS, KINDS, card
-from .records import (
-    machine,
-    preference_records,
-    repair_records,
-    sft_records,
-    top_speedup,
-    verified,
-)
+from .records import machine, positive, preference_records, repair_records, sft_records
 from .scrub import scrubber
 from .sources import Entry, ExportError, find_units, read_unit
 
@@ -59,14 +52,16 @@ def read_entries(sources: list[str | Path]) -> tuple[list[Entry], list[str], lis
 def export(
     sources: list[str | Path],
     out: str | Path,
-    kinds: tuple[str, ...] = KINDS,
+    kinds: tuple[str, ...] | str = "all",
     fmt: str = "jsonl",
     min_ci_speedup: float = 1.0,
     license: str = "other",
 ) -> dict:
-    """Read every SOURCE, build the records of each kind, write them and the card to ``out``.
-    Returns the summary the CLI prints and the card quotes; ExportError for a bad SOURCE or
-    output."""
+    """Read every SOURCE, build the records of each kind (``kinds``: "all", one kind, or a
+    tuple of them), write them and the card to ``out``. Returns the summary the CLI prints and
+    the card quotes; ExportError for a bad SOURCE or output."""
+    if isinstance(kinds, str):
+        kinds = KINDS if kinds == "all" else (kinds,)
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use jsonl or parquet")
     unknown = [k for k in kinds if k not in KINDS]
@@ -104,14 +99,7 @@ def export(
             f"cannot write to {out}: {exc.strerror or exc}; choose another -o"
         ) from None
     generated = [e for e in entries if e.origin != "seed"]
-    positives = [
-        e
-        for e in generated
-        if verified(e)
-        and (top := top_speedup(e.report))
-        and top["ci_low"] is not None
-        and top["ci_low"] >= min_ci_speedup
-    ]
+    positives = [e for e in generated if positive(e, min_ci_speedup) is not None]
     profiled = [e for e in entries if (e.report.get("profile") or {}).get("ran")]
     machines = {json.dumps(machine(e.report), sort_keys=True) for e in profiled or entries}
     summary = {

@@ -14,8 +14,10 @@ same candidate read from two sources is one record.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
+from dataclasses import dataclass
 from itertools import combinations
 
 from ..cells import reference_view
@@ -179,24 +181,39 @@ def provenance(entry: Entry) -> dict:
 
 
 def _task_fields(entry: Entry) -> dict:
-    return {
-        "task": entry.task_id,
-        "task_hash": entry.task_hash,
-        "instruction": INSTRUCTION,
-        "docstring": docstring(entry.task_source),
-        "input": reference_view(entry.task_source),
-    }
+    return dict(_task_texts(entry.task_id, entry.task_hash, entry.task_source))
+
+
+@functools.lru_cache(maxsize=256)
+def _task_texts(task: str, task_hash: str, source: str) -> tuple:
+    """What every record of one task repeats (two parses of the task file: once per task, not
+    once per record)."""
+    return (
+        ("task", task),
+        ("task_hash", task_hash),
+        ("instruction", INSTRUCTION),
+        ("docstring", docstring(source)),
+        ("input", reference_view(source)),
+    )
+
+
+def positive(entry: Entry, min_ci: float) -> dict | None:
+    """The headline speedup (``top_speedup``) of a verified positive: a candidate a generator
+    made (not the seed), verified, the lower end of its vs_serial interval at least ``min_ci``.
+    None for any other candidate."""
+    top = top_speedup(entry.report)
+    if entry.origin == "seed" or not verified(entry) or top is None:
+        return None
+    return top if top["ci_low"] is not None and top["ci_low"] >= min_ci else None
 
 
 def sft_records(entries: list[Entry], min_ci: float) -> list[dict]:
-    """One record per task: its best verified candidate made by a generator (not the seed), if
-    the lower end of its vs_serial interval at the most threads is at least ``min_ci``."""
+    """One record per task: its best verified positive (``positive``), by the lower end of its
+    interval."""
     best: dict[str, tuple[tuple, Entry, dict]] = {}
     for entry in entries:
-        top = top_speedup(entry.report)
-        if entry.origin == "seed" or not verified(entry) or top is None:
-            continue
-        if top["ci_low"] is None or top["ci_low"] < min_ci:
+        top = positive(entry, min_ci)
+        if top is None:
             continue
         rank = (top["ci_low"], top["value"])
         held = best.get(entry.task_hash)
@@ -233,43 +250,53 @@ def sft_records(entries: list[Entry], min_ci: float) -> list[dict]:
     return out
 
 
-def _comparable(a: Entry, b: Entry) -> int | None:
-    """The most threads both were timed at, on the same machine and input size (None: not
-    comparable)."""
-    pa, pb = a.report.get("profile") or {}, b.report.get("profile") or {}
-    if not (pa.get("ran") and pb.get("ran")) or pa.get("size") != pb.get("size"):
-        return None
-    ma, mb = machine(a.report), machine(b.report)
-    if (ma["platform"], ma["usable_cores"], ma["processor"]) != (
-        mb["platform"],
-        mb["usable_cores"],
-        mb["processor"],
-    ):
-        return None
-    common = {t["threads"] for t in times(a.report)} & {t["threads"] for t in times(b.report)}
-    return max(common) if common else None
+@dataclass(frozen=True)
+class Timed:
+    """What ordering two candidates reads of one: where it was timed, at which size, and its
+    times and vs_serial speedups by thread count."""
+
+    where: tuple  # (platform, usable cores, processor)
+    size: int | None
+    times: dict  # threads -> {threads, median_s, ci_low_s, ci_high_s}
+    vs_serial: dict  # threads -> {kind, threads, value, ci_low, ci_high}
+
+    @classmethod
+    def of(cls, entry: Entry) -> Timed | None:
+        """None when the candidate was not profiled."""
+        profile = entry.report.get("profile") or {}
+        if not profile.get("ran"):
+            return None
+        m = machine(entry.report)
+        return cls(
+            where=(m["platform"], m["usable_cores"], m["processor"]),
+            size=profile.get("size"),
+            times={t["threads"]: t for t in times(entry.report)},
+            vs_serial={r["threads"]: r for r in speedups(entry.report) if r["kind"] == "vs_serial"},
+        )
 
 
-def _at(rows: list[dict], threads: int, kind: str | None = None) -> dict | None:
-    for row in rows:
-        if row["threads"] == threads and (kind is None or row.get("kind") == kind):
-            return row
-    return None
-
-
-def ordered(a: Entry, b: Entry, min_ratio: float = 1.0) -> tuple[Entry, Entry, dict] | None:
-    """(faster, slower, figures) when the two were measured apart: the faster's time interval
-    lies wholly below the slower's, its vs_serial interval wholly above, and the conservative
-    ratio (the slower's interval low end over the faster's high end) is above ``min_ratio``
-    (and above 1). None when the measurements cannot order them."""
-    threads = _comparable(a, b)
-    if threads is None:
+def ordered(
+    a: Entry, b: Entry, min_ratio: float = 1.0, timed: dict | None = None
+) -> tuple[Entry, Entry, dict] | None:
+    """(faster, slower, figures) when the two were measured apart: timed on the same machine and
+    input size, compared at the most threads both ran, the faster's time interval lies wholly
+    below the slower's, its vs_serial interval wholly above, and the conservative ratio (the
+    slower's interval low end over the faster's high end) is above ``min_ratio`` (and above 1).
+    None when the measurements cannot order them. ``timed``: ``Timed.of`` by entry id, read once
+    for many pairs."""
+    ka, kb = (timed[id(e)] if timed is not None else Timed.of(e) for e in (a, b))
+    if ka is None or kb is None or (ka.where, ka.size) != (kb.where, kb.size):
         return None
-    ta, tb = _at(times(a.report), threads), _at(times(b.report), threads)
-    sa = _at(speedups(a.report), threads, "vs_serial")
-    sb = _at(speedups(b.report), threads, "vs_serial")
-    if not (ta and tb and sa and sb):
+    common = set(ka.times) & set(kb.times) & set(ka.vs_serial) & set(kb.vs_serial)
+    if not common:
         return None
+    threads = max(common)
+    ta, tb, sa, sb = (
+        ka.times[threads],
+        kb.times[threads],
+        ka.vs_serial[threads],
+        kb.vs_serial[threads],
+    )
     if ta["median_s"] > tb["median_s"]:
         a, b, ta, tb, sa, sb = b, a, tb, ta, sb, sa
     if not (ta["ci_high_s"] < tb["ci_low_s"] and sa["ci_low"] > sb["ci_high"]):
@@ -301,8 +328,9 @@ def preference_records(entries: list[Entry], min_ratio: float = 1.0) -> list[dic
     out = []
     for task_hash in sorted(by_task):
         group = sorted(by_task[task_hash].values(), key=lambda e: e.source_hash)
+        timed = {id(e): Timed.of(e) for e in group}
         for a, b in combinations(group, 2):
-            found = ordered(a, b, min_ratio)
+            found = ordered(a, b, min_ratio, timed)
             if found is None:
                 continue
             chosen, rejected, figures = found
@@ -311,8 +339,8 @@ def preference_records(entries: list[Entry], min_ratio: float = 1.0) -> list[dic
                     "id": record_id(
                         "preference", task_hash, chosen.source_hash, rejected.source_hash
                     ),
-                    **_task_fields(chosen),
-                    "prompt": INSTRUCTION + "\n\n" + reference_view(chosen.task_source),
+                    **(fields := _task_fields(chosen)),
+                    "prompt": INSTRUCTION + "\n\n" + fields["input"],
                     "chosen": chosen.source,
                     "rejected": rejected.source,
                     "chosen_move": chosen.label,

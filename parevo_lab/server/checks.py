@@ -99,19 +99,20 @@ class OneOffJobs(WorkFolder):
         return dict(out)
 
     def check(self, check_id: str) -> dict:
-        from ..cells import reference_lines, reference_view
+        from ..cells import reference_with_lines
 
         if ("check", check_id) in self._finished:
             return dict(self._finished[("check", check_id)])
         out, report = self._one_off("check", self.checks_dir, check_id)
         task = self.checks_dir / check_id / TASK_FILE
         source = task.read_text("utf-8") if task.is_file() else ""
+        reference, numbers = reference_with_lines(source)
         out.update(
             verdict=None,
             figure=None,
             report_text=None,
-            reference=reference_view(source),
-            reference_lines=reference_lines(source),
+            reference=reference,
+            reference_lines=numbers,
         )
         if report is None:
             return self._remember("check", check_id, out)

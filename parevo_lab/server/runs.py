@@ -140,18 +140,17 @@ class RunFolders(OneOffJobs):
         server's root (the file browser shows it), or in the run folder's ``dataset/`` when the
         server has no root. A running run is exported as far as it has got. Reads SQLite and
         writes files: the handler calls this in a thread."""
-        from ..export import KINDS, export
+        from ..export import export
 
         folder = self.run_folder(run_id)
         if not (folder / RUN_FILE).exists():
             raise NotFound(f"run {run_id} has no candidates yet: export it once one is evaluated")
         root = Path(self.root_dir) if self.root_dir else None
         out = root / "parevo-exports" / run_id if root else folder / "dataset"
-        kind = body.get("kind", "all")
         summary = export(
             [folder],
             out,
-            kinds=KINDS if kind == "all" else (kind,),
+            kinds=body.get("kind", "all"),
             fmt=body.get("format", "jsonl"),
             min_ci_speedup=body.get("min_ci_speedup", 1.0),
         )
