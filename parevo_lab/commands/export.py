@@ -70,7 +70,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from ..export import ExportError, export
+    from ..errors import ParevoError
+    from ..export import export
 
     try:
         summary = export(
@@ -81,7 +82,7 @@ def run(args) -> int:
             min_ci_speedup=args.min_ci_speedup,
             license=args.license,
         )
-    except ExportError as exc:
+    except ParevoError as exc:  # ExportError, or a store that cannot be opened (StoreError)
         return usage_error(str(exc), args.json)
     if args.json:
         print(json.dumps(summary))

@@ -118,7 +118,12 @@ def export(
         "machines": [json.loads(m) for m in sorted(machines)],
         "in_progress": in_progress,
     }
-    (out / "README.md").write_text(scrub(card(summary, license)))
+    try:
+        (out / "README.md").write_text(scrub(card(summary, license)))
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write the card to {out}: {exc.strerror or exc}; choose another -o"
+        ) from None
     summary["seconds"] = round(time.perf_counter() - started, 3)
     return summary
 
