@@ -162,6 +162,8 @@ class ProfileResult(Serialisable):
     # self{p}, vs_python
     speedup: dict[str, Any] = field(default_factory=dict)
     noisy: bool = False
+    # numba's threading layer the candidate's threads ran under (omp; tbb for a dynamic schedule)
+    threading_layer: str = ""
     # what parallelism can give on this machine: compute_speedup{p}, bandwidth_gbs{p}, ...
     ceiling: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -272,10 +274,13 @@ class Projection(Serialisable):
     status: str  # "projected" or "not_projected"
     reason: str = ""
     machine: str = ""
+    # the kernel's own schedule, which ``points`` replay: "static" (numba's default) or
+    # "dynamic" (it sets a chunk size and ran under TBB)
     schedule: str = "static"
     kind: str = "vs_serial"  # what ``speedup`` divides, as in ProfileResult.speedup
     points: list[ProjectionPoint] = field(default_factory=list)
-    dynamic: list[ProjectionPoint] = field(default_factory=list)  # the dynamic schedule's
+    # a static kernel under the dynamic schedule (what it would gain); empty for a dynamic one
+    dynamic: list[ProjectionPoint] = field(default_factory=list)
     loops: list[LoopWork] = field(default_factory=list)
     serial_fraction: float = 0.0
     regions: int = 0

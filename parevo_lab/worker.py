@@ -218,13 +218,22 @@ def main(argv: list[str]) -> int:
         import numpy  # noqa: F401
         from numba.np.ufunc import parallel
 
+        from .sandbox import layers
+
+        # TBB for a kernel that sets a chunk size (only TBB honours it), OpenMP otherwise
+        layers.configure(layers.candidate_source(job))
         # Start the thread pool now: it registers the scheduler's symbols with LLVM. A kernel
         # whose first parallel compile links a *cached* parallel function (a primitive) would
         # otherwise abort with "LLVM ERROR: Symbol not found: allocate_sched" (numba 0.68).
         parallel._launch_threads()
 
         emit(
-            {"type": "ready", "numba": numba.__version__, "threads": numba.config.NUMBA_NUM_THREADS}
+            {
+                "type": "ready",
+                "numba": numba.__version__,
+                "threads": numba.config.NUMBA_NUM_THREADS,
+                "layer": numba.threading_layer(),
+            }
         )
         session = Session(job, emit)
         if job["job"] == "ping":

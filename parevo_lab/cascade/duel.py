@@ -10,7 +10,8 @@ the answer is their median with a distribution-free 95% interval (``profile.medi
 
 The child has the host's cores to itself (``sandbox.cores_exclusive``), as a profile does, and the
 same limits as an evaluation; both kernels were compiled and verified before, so they are loaded
-from numba's cache.
+from numba's cache. One child has one threading layer: TBB when either kernel sets a chunk size
+(sandbox/layers.py), so a static kernel duelling a dynamic one is timed under TBB too.
 """
 
 from __future__ import annotations

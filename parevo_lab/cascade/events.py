@@ -186,6 +186,8 @@ def _read_profile(run: sandbox.SandboxRun, options: _Options, size: int) -> Prof
         kind = event.get("type")
         if kind == "timing":
             samples[event["who"]][str(event["threads"])] = event["samples"]
+        elif kind == "ready":
+            result.threading_layer = event.get("layer") or ""
         elif kind == "flags":
             result.flags = event["flags"]
         elif kind == "ceiling":

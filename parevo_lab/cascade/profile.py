@@ -173,6 +173,16 @@ def _time_loops(session, args, expected, names) -> None:
         return _matches(expected, result, call_args, how, lambda message: None)
 
     measured = scaling.measure(session.candidate_module, session.job["function"], args, matches)
+    if measured.get("status") == "measured":
+        import numba
+
+        from ..sandbox import layers
+
+        # the schedule the kernel's loops ran under: dynamic where it set a chunk size and ran
+        # under the layer that honours one
+        chunked = layers.asks_for_chunks(session.candidate_source)
+        dynamic = chunked and numba.threading_layer() == "tbb"
+        measured["schedule"] = "dynamic" if dynamic else "static"
     emit({"type": "scaling", "measured": measured})
 
 

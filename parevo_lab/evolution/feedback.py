@@ -94,8 +94,11 @@ def from_report(report: dict) -> Feedback:
 SCALING_FIXES = {
     "imbalance": "balance the work: deal the iterations out cyclically (for part in "
     "prange(8 * numba.get_num_threads()): for i in range(part, n, parts)), or partition by work "
-    "(edges, not vertices: a prefix sum of the degrees split evenly); dynamic chunks "
-    "(numba.set_parallel_chunksize) balance only under the TBB threading layer",
+    "(edges, not vertices: a prefix sum of the degrees split evenly), or dynamic chunks: "
+    "old = numba.set_parallel_chunksize(n // (16 * numba.get_num_threads())) before the loop, "
+    "numba.set_parallel_chunksize(old) after it (the sandbox runs such a kernel under TBB, the "
+    "threading layer that honours it; numba 0.68 fails to compile `with "
+    "numba.parallel_chunksize(c):` in a kernel that computes c)",
     "serial": "parallelise the serial code around the prange loops (prologue, epilogue, merges)",
     "bandwidth": "move fewer bytes: fuse loops so each array is read once, use smaller types",
     "overhead": "enter fewer parallel regions: fuse rounds, give each region more work",

@@ -119,8 +119,8 @@ def speedup_vs_threads(profile: dict, title: str = "", projection: dict | None =
     """One candidate's speedup over serial numba at each thread count it was timed at, with the
     95% confidence interval, the ideal line and the machine's measured compute ceiling. With a
     ``projection`` (a report's, status "projected") the x axis runs log2 to 64 threads and the
-    projected speedups follow the measured points: the static schedule's line, the dynamic one
-    dotted, and behind them a band per thread count coloured by what limits it there."""
+    projected speedups follow the measured points: the kernel's own schedule's line, a static
+    kernel's dynamic schedule dotted, and behind them a band per thread count coloured by what limits it there."""
     import plotly.graph_objects as go
 
     projected = projection if (projection or {}).get("status") == "projected" else None
@@ -202,9 +202,10 @@ def _projected(fig, projection: dict, measured: list[int]) -> dict:
     points = sorted(projection["points"], key=lambda pt: pt["threads"])
     dynamic = sorted(projection.get("dynamic") or [], key=lambda pt: pt["threads"])
     machine = projection.get("machine") or "?"
+    own = projection.get("schedule") or "static"  # the kernel's (dynamic: it set a chunk size)
     over = "" if projection.get("kind", "vs_serial") == "vs_serial" else ", over its 1 thread"
     for rows, name, dash in (
-        (points, f"projected (static schedule, machine {machine}{over})", "solid"),
+        (points, f"projected ({own} schedule, machine {machine}{over})", "solid"),
         (dynamic, f"projected (dynamic schedule, machine {machine}{over})", "dot"),
     ):
         if not rows:

@@ -21,7 +21,8 @@ PROJECTION_COLUMNS = [
 
 def projection_rows(projection: dict | None) -> list[dict]:
     """A projection (a report's, status "projected") as table rows: per thread count, the
-    projected speedup under the static schedule, what limits it, and under the dynamic one."""
+    projected speedup under the kernel's own schedule, what limits it, and under the dynamic one
+    (a static kernel's; none for a kernel that is dynamic already)."""
     if (projection or {}).get("status") != "projected":
         return []
     dynamic = {pt["threads"]: pt["speedup"] for pt in projection.get("dynamic") or []}
@@ -60,7 +61,7 @@ def projection_section(doc: Document, projection: dict | None, best: dict) -> No
         "projection",
         rows,
         PROJECTION_COLUMNS,
-        f"Projected speedup of the best kernel #{best['id']} over {over} (static "
-        "schedule unless said), and what limits it",
+        f"Projected speedup of the best kernel #{best['id']} over {over} (its "
+        f"{projection.get('schedule') or 'static'} schedule unless said), and what limits it",
     )
     doc.figure("loop_work", figures.loop_work(projection), "run_report.loop_work_figure(data)")

@@ -126,7 +126,8 @@ def _profile(report: Report) -> list[str]:
         return ["profile: not run (the candidate did not pass verification)"]
     if not p.ran:
         return ["profile: not run"] + [f"  note: {n}" for n in p.notes]
-    out = [f"profile: bench size {p.size}, {p.usable_cores} usable core(s)"]
+    layer = f", {p.threading_layer} threading layer" if p.threading_layer else ""
+    out = [f"profile: bench size {p.size}, {p.usable_cores} usable core(s){layer}"]
     if p.serial:
         out.append(f"  serial numba reference   {_ms(p.serial)}")
     if p.serial_same_flags:

@@ -177,7 +177,7 @@ describe('the projection read from a report', () => {
       points: [...PROJECTION.points].reverse()
     };
     const p = projectionOf({ projection: shuffled })!;
-    expect(p.static.map(s => s.threads)).toEqual(THREADS);
+    expect(p.own.map(s => s.threads)).toEqual(THREADS);
     expect(p.dynamic.map(s => s.speedup)).toEqual(DYNAMIC);
     expect(p.machine).toBe('this');
   });
@@ -213,6 +213,31 @@ describe('the speedup plot with a projection', () => {
       ticks.get('2')
     ]);
     expect(svg.querySelectorAll('.jp-ParevoPlot-ci')).toHaveLength(2);
+  });
+
+  it('draws a dynamic kernel as one line, named by its own schedule', () => {
+    const report = {
+      ...REPORT,
+      projection: {
+        ...PROJECTION,
+        schedule: 'dynamic',
+        points: PROJECTION.dynamic,
+        dynamic: []
+      }
+    };
+    const own = speedupPoints(report)!;
+    expect(own.projection!.schedule).toBe('dynamic');
+    const host = document.createElement('div');
+    const svg = renderSpeedupPlot(host, own);
+    const lines = [...svg.querySelectorAll('path.jp-ParevoPlot-projected')];
+    expect(lines.map(l => l.getAttribute('data-schedule'))).toEqual([
+      'dynamic'
+    ]);
+    const keys = [...host.querySelectorAll('.jp-ParevoPlot-key')].map(
+      k => k.textContent
+    );
+    expect(keys).toContain('projected (dynamic schedule, machine this)');
+    expect(keys).not.toContain('projected (static schedule, machine this)');
   });
 
   it('draws the static projection as a line, the dynamic one dashed', () => {

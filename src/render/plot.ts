@@ -5,8 +5,9 @@
  * the 95% interval of each point, the ideal (linear: p threads, p times serial), the machine's
  * measured compute ceiling and serial numba at 1x. A report with a projection (the scaling stage:
  * docs/scaling.md) is drawn to 64 threads on a log2 axis: the projected speedups under the
- * static schedule (a line) and the dynamic one (dashed), over bands that name what limits each
- * thread count; they are projected, not measured, and the caption says so.
+ * kernel's own schedule (a line) and, for a static kernel, under the dynamic one (dashed), over
+ * bands that name what limits each thread count; they are projected, not measured, and the
+ * caption says so.
  */
 import { el } from '../dom';
 
@@ -33,7 +34,10 @@ export interface IProjection {
   machine: string;
   /** "vs_serial" (over serial numba, like the measured points) or "self" (over 1 thread). */
   kind: string;
-  static: IProjectedPoint[];
+  /** The kernel's own schedule, which `own` replays: "static", or "dynamic" (a chunk size). */
+  schedule: 'static' | 'dynamic';
+  own: IProjectedPoint[];
+  /** A static kernel under the dynamic schedule; empty for a dynamic kernel. */
   dynamic: IProjectedPoint[];
   assumptions: string[];
 }
@@ -61,7 +65,8 @@ export function projectionOf(report: any | null): IProjection | null {
   return {
     machine: String(projection.machine ?? '?'),
     kind: String(projection.kind ?? 'vs_serial'),
-    static: projected,
+    schedule: projection.schedule === 'dynamic' ? 'dynamic' : 'static',
+    own: projected,
     dynamic: points(projection.dynamic),
     assumptions: (projection.assumptions ?? []).map(String)
   };
@@ -72,7 +77,7 @@ export function projectionOf(report: any | null): IProjection | null {
  * scaling (results.py's first_limit, which the terminal, the widget and the report quote).
  */
 export function firstLimit(projection: IProjection): IProjectedPoint | null {
-  return projection.static.find(p => p.bound !== 'work' && p.detail) ?? null;
+  return projection.own.find(p => p.bound !== 'work' && p.detail) ?? null;
 }
 
 export interface ISpeedupPoints {
@@ -184,7 +189,7 @@ export function xTicks(points: ISpeedupPoints): number[] {
   const last = Math.max(
     64,
     ...points.threads,
-    ...points.projection.static.map(p => p.threads)
+    ...points.projection.own.map(p => p.threads)
   );
   const ticks: number[] = [];
   for (let p = 1; p <= last; p *= 2) {
@@ -213,7 +218,7 @@ export function plotScales(points: ISpeedupPoints): {
     ...points.ciHigh,
     ...known,
     ...(projection
-      ? [...projection.static, ...projection.dynamic].map(p => p.speedup)
+      ? [...projection.own, ...projection.dynamic].map(p => p.speedup)
       : idealSpeedup(points.threads))
   );
   const step = niceStep(highest / 4);
@@ -250,7 +255,7 @@ export function boundBands(
   projection: IProjection
 ): { bound: string; from: number; to: number }[] {
   const bands: { bound: string; from: number; to: number }[] = [];
-  for (const p of projection.static) {
+  for (const p of projection.own) {
     const last = bands[bands.length - 1];
     if (last && last.bound === p.bound) {
       last.to = p.threads * Math.SQRT2;
@@ -371,8 +376,9 @@ export function renderSpeedupPlot(
     svg('title', {}, ceiling, 'machine ceiling (compute-bound kernel)');
   }
   if (projection) {
-    for (const schedule of ['dynamic', 'static'] as const) {
-      const rows = projection[schedule];
+    for (const which of ['dynamic', 'own'] as const) {
+      const rows = projection[which];
+      const schedule = which === 'own' ? projection.schedule : 'dynamic';
       if (rows.length === 0) {
         continue;
       }
@@ -457,7 +463,7 @@ export function renderSpeedupPlot(
     ['line', projection ? 'measured (95% CI)' : 'candidate (95% CI)']
   ];
   if (projection) {
-    keys.push(['projected', projectedName(projection, 'static')]);
+    keys.push(['projected', projectedName(projection, projection.schedule)]);
     if (projection.dynamic.length) {
       keys.push(['dynamic', projectedName(projection, 'dynamic')]);
     }
@@ -473,7 +479,7 @@ export function renderSpeedupPlot(
     item.textContent = text;
   }
   if (projection) {
-    const present = new Set(projection.static.map(p => p.bound));
+    const present = new Set(projection.own.map(p => p.bound));
     for (const bound of [
       ...BOUNDS.filter(b => present.has(b)),
       ...[...present].filter(b => !(BOUNDS as readonly string[]).includes(b))
@@ -570,11 +576,9 @@ export function renderSpeedupTable(
     const th = el('th', i >= 3 ? 'jp-mod-projected' : '', head);
     th.textContent = h;
   });
-  const staticAt = new Map(projection?.static.map(p => [p.threads, p]) ?? []);
+  const ownAt = new Map(projection?.own.map(p => [p.threads, p]) ?? []);
   const dynamicAt = new Map(projection?.dynamic.map(p => [p.threads, p]) ?? []);
-  const counts = [
-    ...new Set([...Object.keys(vs).map(Number), ...staticAt.keys()])
-  ]
+  const counts = [...new Set([...Object.keys(vs).map(Number), ...ownAt.keys()])]
     .filter(p => Number.isFinite(p))
     .sort((a, b) => a - b);
   for (const p of counts) {
@@ -589,7 +593,7 @@ export function renderSpeedupTable(
       ? `${measured.ci_low.toFixed(2)}–${measured.ci_high.toFixed(2)}x`
       : '–';
     if (projection) {
-      const at = staticAt.get(p);
+      const at = ownAt.get(p);
       const dynamic = dynamicAt.get(p);
       for (const text of [
         at ? `${at.speedup.toFixed(2)}x` : '–',

@@ -280,7 +280,7 @@ export function renderProjectionNotes(
     root.textContent = `Not projected beyond this machine: ${raw.reason || 'no reason given'}.`;
     return root;
   }
-  const last = projection.static[projection.static.length - 1];
+  const last = projection.own[projection.own.length - 1];
   el('div', 'jp-ParevoProjection-head', root).textContent =
     `Projected to ${last.threads} threads on machine ${projection.machine} ` +
     '(from one timed serial run): projected, not measured.';

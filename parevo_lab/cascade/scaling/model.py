@@ -218,8 +218,12 @@ def project(
         )
     # the loop that opens the most parallel regions: what an overhead limit names
     busiest = max((w for w in loop_work if w.entries), key=lambda w: w.entries, default=None)
+    # the kernel's own schedule (dynamic: it set a chunk size and ran under TBB) gives the
+    # points; a static kernel's dynamic schedule is projected beside them (what it would gain)
+    chosen = measured.get("schedule") or "static"
     points, dynamic = [], []
-    for schedule, out in (("static", points), ("dynamic", dynamic)):
+    schedules = [(chosen, points)] + ([("dynamic", dynamic)] if chosen == "static" else [])
+    for schedule, out in schedules:
         for p in threads:
             time_s, terms, worst = at(p, schedule)
             speedup = (base if base else one) / time_s if time_s > 0 else 0.0
@@ -233,8 +237,8 @@ def project(
                     terms={b: round(v, 9) for b, v in terms.items()},
                 )
             )
-            if schedule == "static":
-                out[-1].detail = _detail(out[-1], worst, busiest)
+            if out is points:
+                out[-1].detail = _detail(out[-1], worst, busiest, schedule)
 
     if measured.get("opaque"):
         notes.append(
@@ -248,7 +252,7 @@ def project(
         status="projected",
         reason=f"from a timed serial replay scaled to {anchor}",
         machine=machine.name,
-        schedule="static",
+        schedule=chosen,
         kind=kind,
         points=points,
         dynamic=dynamic,
@@ -261,13 +265,22 @@ def project(
     )
 
 
-def _detail(point: ProjectionPoint, worst, busiest: LoopWork | None = None) -> str:
+def _detail(
+    point: ProjectionPoint, worst, busiest: LoopWork | None = None, schedule: str = "static"
+) -> str:
     p = point.threads
     if point.bound == "imbalance" and worst is not None:
         _, loop, entry, per_thread = worst
         total = sum(per_thread)
         t = max(range(p), key=lambda i: per_thread[i])
         n = entry["iterations"]
+        if schedule == "dynamic":  # chunks go to free threads: no contiguous range to name
+            return (
+                f"imbalance: at {p} threads, in chunks of {dynamic_chunk(n, p)} iterations, the "
+                f"busiest thread has {100 * per_thread[t] / total:.0f}% of the work of the loop "
+                f"at line {loop['line']} (an even share is {100 / p:.0f}%): one chunk holds "
+                "more work than the others can make up"
+            )
         lo, hi = n * t // p, n * (t + 1) // p - 1
         return (
             f"imbalance: at {p} threads the thread with iterations {lo}-{hi} of the loop at line "

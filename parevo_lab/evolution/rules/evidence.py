@@ -1,11 +1,14 @@
 """Moves the parent's evidence asks for, at the loops it names: its compiled view (an unsigned
 index where LLVM met a signed index it must wrap, fastmath where a float reduction kept a loop
 from vectorising), its projection (imbalance: CSR rows cut into runs of equal edges, other loops'
-iterations dealt out cyclically), and the CSR row loops of any parallel plan (balanced by edges
-on skewed degrees)."""
+iterations dealt out cyclically), the CSR row loops of any parallel plan (balanced by edges
+on skewed degrees) and the loops whose iterations do uneven work (a dynamic schedule)."""
 
 from __future__ import annotations
 
+import ast
+
+from ...sandbox import layers
 from ..generators.base import Candidate, Context
 from .analysis import Analysis
 from .transforms import Plan, RenderError, render_with_spans, row_of, row_pointer
@@ -79,6 +82,13 @@ def scaling_moves(analysis: Analysis, plan: Plan, parent: Candidate):
             f"interleave the iterations of loop {', '.join(loops)} (projection: imbalance "
             f"from {first['threads']} threads: {first.get('detail') or 'uneven work'})",
         )
+    uneven = uneven_loops(analysis, plan)
+    if uneven and layers.tbb_available():
+        yield (
+            dynamic(plan, uneven),
+            f"dynamic schedule for loop {', '.join(uneven)} (projection: imbalance from "
+            f"{first['threads']} threads: {first.get('detail') or 'uneven work'})",
+        )
 
 
 def row_loops(analysis: Analysis, plan: Plan) -> list[str]:
@@ -89,6 +99,48 @@ def row_loops(analysis: Analysis, plan: Plan) -> list[str]:
         for i, strategy in plan.loops.items()
         if strategy == "prange" and i not in done and row_pointer(analysis.loop_node(i))
     )
+
+
+def uneven_loops(analysis: Analysis, plan: Plan) -> list[str]:
+    """The plain prange loops of ``plan`` (no other schedule yet) whose iterations do uneven
+    work: an inner loop whose bounds or condition depend on the loop's variable (a CSR row, a
+    triangle ``range(i, n)``, a search that stops early)."""
+    scheduled = {
+        loop for knob in ("balance", "interleave", "dynamic") for loop in (plan.knob(knob) or ())
+    }
+    found = []
+    for loop_id, strategy in sorted(plan.loops.items()):
+        facts = analysis.loops[loop_id]
+        if strategy != "prange" or loop_id in scheduled or facts.strided:
+            continue
+        if _varies(analysis.loop_node(loop_id)):
+            found.append(loop_id)
+    return found
+
+
+def _varies(loop: ast.For) -> bool:
+    if not isinstance(loop.target, ast.Name):
+        return False
+    depends = {loop.target.id}
+    for node in ast.walk(loop):  # names computed from the variable (in order of appearance)
+        if isinstance(node, ast.Assign) and _names(node.value) & depends:
+            depends |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    for node in ast.walk(loop):
+        if node is loop:
+            continue
+        if isinstance(node, ast.For) and _names(node.iter) & depends:
+            return True
+        if isinstance(node, ast.While) and _names(node.test) & depends:
+            return True
+    return False
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def dynamic(plan: Plan, loops: list[str]) -> Plan:
+    return plan.with_knob("dynamic", sorted(set(plan.knob("dynamic") or []) | set(loops)))
 
 
 def balanced(plan: Plan, loops: list[str]) -> Plan:

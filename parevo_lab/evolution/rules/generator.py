@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from ...sandbox import layers
 from ...task import Task
 from ..feedback import from_report
 from ..generators.base import Candidate, Context, Proposal
@@ -179,6 +180,16 @@ class RulesGenerator:
                 (
                     f"balance loop {', '.join(rows)} by edges: runs of equal edge counts "
                     "(balanced_bounds), not equal vertex counts (skewed degrees)"
+                ),
+            )
+        uneven = evidence.uneven_loops(analysis, plan)
+        if uneven and layers.tbb_available():
+            yield (
+                evidence.dynamic(plan, uneven),
+                (
+                    f"dynamic schedule for loop {', '.join(uneven)}: chunks of n/16P iterations "
+                    "to whichever thread is free (numba.set_parallel_chunksize, TBB layer), "
+                    "for iterations of uneven work"
                 ),
             )
         if not plan.knob("fastmath"):

@@ -43,6 +43,10 @@ DEFAULT_KNOBS = {
     # over the row pointers), one run per prange iteration, 8 per thread: a list of loop ids.
     # For skewed degrees, where the static schedule's equal vertex counts are unequal work
     "balance": False,
+    # prange loops under numba's dynamic schedule: chunks of about n / 16P iterations handed to
+    # whichever thread is free (numba.set_parallel_chunksize, which the sandbox honours by running
+    # the kernel under TBB): a list of loop ids. For uneven work a static split cannot foresee
+    "dynamic": False,
 }
 
 

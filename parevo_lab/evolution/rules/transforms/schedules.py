@@ -1,13 +1,14 @@
 """How a prange loop's iterations are dealt to threads besides numba's static split of the
-range: CSR rows cut into runs of equal edges (``balanced_runs``, the ``balance`` knob) and
-iterations dealt out cyclically (``interleaved``, the ``interleave`` knob)."""
+range: CSR rows cut into runs of equal edges (``balanced_runs``, the ``balance`` knob),
+iterations dealt out cyclically (``interleaved``, the ``interleave`` knob) and chunks handed to
+whichever thread is free (``dynamic``, the ``dynamic`` knob)."""
 
 from __future__ import annotations
 
 import ast
 import copy
 
-from .codegen import _stmts
+from .codegen import _prange_header, _stmts
 
 
 def row_pointer(loop: ast.For) -> str | None:
@@ -89,6 +90,26 @@ def interleaved(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
         f"for {part} in numba.prange({parts}):",
         f"range({part if lo == '0' else f'{lo} + {part}'}, {hi}, {parts})",
     )
+
+
+def dynamic(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
+    """The loop under numba's dynamic schedule: chunks of about n / 16P iterations, each taken by
+    whichever thread is free (``numba.set_parallel_chunksize``; the sandbox runs a kernel that
+    sets a chunk size under the TBB threading layer, the one that honours it). The chunk size
+    is a plain call before the loop and put back after it: numba 0.68 fails to type
+    ``with numba.parallel_chunksize(expression):`` inside a kernel."""
+    chunk, previous = f"_chunk{tag}", f"_sched{tag}"
+    count = hi if lo == "0" else f"({hi}) - ({lo})"
+    out = _stmts(
+        f"{chunk} = ({count}) // (16 * numba.get_num_threads())\n"
+        f"if {chunk} < 1:\n    {chunk} = 1\n"
+        f"{previous} = numba.set_parallel_chunksize({chunk})"
+    )
+    return [
+        *out,
+        _prange_header(loop, tag, lo, hi),
+        *_stmts(f"numba.set_parallel_chunksize({previous})"),
+    ]
 
 
 def _nested(loop: ast.For, setup: str, outer: str, inner: str) -> list[ast.stmt]:

@@ -25,7 +25,7 @@ from .codegen import (
 )
 from .merge import _t_merge
 from .plan import RenderError
-from .schedules import balanced_runs, interleaved, row_pointer
+from .schedules import balanced_runs, dynamic, interleaved, row_pointer
 
 # -- the transformations ----------------------------------------------------------------------
 
@@ -39,6 +39,8 @@ def _t_prange(loop, facts: LoopFacts, plan, variables) -> list[ast.stmt]:
         return balanced_runs(loop, str(facts.line), lo, hi, rows)
     if facts.id in (plan.knob("interleave") or ()):
         return interleaved(loop, str(facts.line), lo, hi)
+    if facts.id in (plan.knob("dynamic") or ()):
+        return dynamic(loop, str(facts.line), lo, hi)
     return [_prange_header(loop, str(facts.line), lo, hi)]
 
 

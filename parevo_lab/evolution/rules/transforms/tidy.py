@@ -55,6 +55,8 @@ SINGLE_NAMES = {
     "cyc": ("part",),
     "bounds": ("run_bounds", "bounds"),
     "run": ("run",),
+    "chunk": ("chunk", "chunk_size"),
+    "sched": ("previous_chunk",),
     "split": ("split", "split_at"),
     "ia": ("split_i", "first_i"),
     "jb": ("split_j", "first_j"),
