@@ -212,6 +212,7 @@ def rows(n=10**6, threads=2):
         ("maximal_matching", pp.maximal_matching, None, (indptr, indices, 1)),
         ("greedy_matching (exact)", pp.greedy_matching, None, (indptr, indices)),
         ("greedy_independent_set (exact)", pp.greedy_independent_set, None, (indptr, indices)),
+        ("greedy_colouring (exact)", pp.greedy_colouring, None, (indptr, indices)),
         (
             "shortest_paths (weights 1-255)",
             pp.shortest_paths,

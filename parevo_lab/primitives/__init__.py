@@ -14,7 +14,7 @@ from .graph import (
     pagerank,
     triangle_count,
 )
-from .greedy import greedy_independent_set, greedy_matching
+from .greedy import greedy_colouring, greedy_independent_set, greedy_matching
 from .histogram import bincount_weights, histogram
 from .lists import list_rank
 from .pack import pack, pack_index
@@ -50,6 +50,7 @@ __all__ = [
     "edge_map",
     "exclusive_scan",
     "flatten",
+    "greedy_colouring",
     "greedy_independent_set",
     "greedy_matching",
     "group_by_key",

@@ -316,6 +316,28 @@ def greedy_matching_test(args, where, output):
     return "first" if np.array_equal(match, first) else NOT_IT
 
 
+def greedy_colouring_test(args, where, output):
+    """ "first": exactly the serial first-fit greedy's colouring (each vertex, in id order, takes
+    the smallest colour 0, 1, 2, ... that no lower neighbour has)."""
+    n = where["n"]
+    colour = _labels(output, n)
+    if colour is None or not where["symmetric"]:
+        return NOT_IT
+    indptr, indices = args[where["indptr"]], args[where["indices"]]
+    src, dst = _edges(indptr, indices)
+    if not np.any(src != dst):
+        return NOT_IT  # no edge: nothing to tell a colouring from an array of zeros
+    first = np.zeros(n, np.int64)
+    for v in range(n):
+        lower = indices[indptr[v] : indptr[v + 1]]
+        used = set(first[lower[lower < v]].tolist())
+        c = 0
+        while c in used:
+            c += 1
+        first[v] = c
+    return "first" if np.array_equal(colour, first) else NOT_IT
+
+
 def forest_test(args, where, output):
     """ "valid": a spanning forest as parent links (-1 at the roots), one tree per component."""
     n = where["n"]

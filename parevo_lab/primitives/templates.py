@@ -37,6 +37,7 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     forest_test,
     graph_inputs,
     graph_of,
+    greedy_colouring_test,
     greedy_matching_test,
     greedy_set_test,
     independent_set_test,
@@ -245,6 +246,17 @@ TEMPLATES = (
         "int64",
         greedy_matching_test,
         "P.greedy_matching({indptr}, {indices})",
+    ),
+    Template(
+        "greedy colouring",
+        "greedy_colouring",
+        "the serial first-fit greedy's colouring (each vertex's colour; ids in order, each taking "
+        "the smallest colour no lower neighbour has)",
+        "symmetric graph",
+        True,
+        "int64",
+        greedy_colouring_test,
+        "P.greedy_colouring({indptr}, {indices})",
     ),
     Template(
         "maximal matching",

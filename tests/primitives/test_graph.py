@@ -387,6 +387,39 @@ def test_greedy_matching_refuses_rows_out_of_order():
         pp.greedy_matching(indptr, indices)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_greedy_colouring_is_the_serial_greedys_colouring(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    rows = rows_of(indptr, indices)
+    got = pp.greedy_colouring(indptr, indices)
+    assert got.dtype == np.int64 and got.shape == (n,)
+    np.testing.assert_array_equal(got, serial_greedy_colouring(rows))
+    assert all(got[v] != got[u] for v in range(n) for u in rows[v] if u != v)  # a colouring
+
+
+def test_greedy_colouring_crosses_windows_hubs_cliques_and_long_chains():
+    rng = np.random.default_rng(11)
+    # a path: each vertex waits for the one below it, across the 4096-id windows
+    n = 10_000
+    rows = [[v - 1, v + 1] for v in range(n)]
+    rows[0], rows[-1] = [1], [n - 2]
+    indptr, indices = to_csr(rows)
+    got = same_on_every_thread_count(pp.greedy_colouring, indptr, indices)
+    np.testing.assert_array_equal(got, np.arange(n) % 2)
+    # a clique of 90 (colours past the 64 of the bit mask), a hub joined to every vertex,
+    # random edges whose larger ends lie windows ahead, and self-loops
+    n = 9_000
+    clique = np.array([(a, b) for a in range(5000, 5090) for b in range(a + 1, 5090)]).T
+    src = np.concatenate([np.zeros(n - 1, np.int64), rng.integers(0, n, 30_000), clique[0]])
+    dst = np.concatenate([np.arange(1, n), rng.integers(0, n, 30_000), clique[1]])
+    rows = ref_adjacency(n, np.append(src, 7), np.append(dst, 7), True)
+    indptr, indices = to_csr(rows)
+    got = same_on_every_thread_count(pp.greedy_colouring, indptr, indices)
+    np.testing.assert_array_equal(got, serial_greedy_colouring(rows_of(indptr, indices)))
+    assert got.max() >= 90  # the clique's vertices all differ, the hub's colour besides
+    assert pp.greedy_colouring(np.zeros(1, np.int64), np.zeros(0, np.int64)).shape == (0,)
+
+
 # ---------------------------------------------------------------------------------------------
 # maximal independent set and matching: the blocks of the greedy step, and the rounds after it
 
@@ -441,6 +474,14 @@ def serial_greedy_matching(rows):
                 match[v], match[u] = u, v
                 break
     return match
+
+
+def serial_greedy_colouring(rows):
+    colour = np.zeros(len(rows), np.int64)
+    for v, out in enumerate(rows):
+        used = {int(colour[u]) for u in out if u < v}
+        colour[v] = min(c for c in range(len(out) + 1) if c not in used)
+    return colour
 
 
 @pytest.mark.parametrize("blocks", [1, 2, 7])

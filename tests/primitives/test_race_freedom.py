@@ -64,6 +64,7 @@ CASES = {
     "maximal_matching": (pp.maximal_matching, (indptr, indices, 5)),
     "greedy_independent_set": (pp.greedy_independent_set, (indptr, indices)),
     "greedy_matching": (pp.greedy_matching, (indptr, indices)),
+    "greedy_colouring": (pp.greedy_colouring, (indptr, indices)),
     "spanning_forest": (pp.spanning_forest, (indptr, indices)),
     "triangle_count": (pp.triangle_count, (indptr, indices)),
     "pagerank": (pp.pagerank, (indptr, indices)),

@@ -146,6 +146,27 @@ def test_the_greedys_own_matching_is_told_apart_from_any_maximal_matching():
     assert [m["template"] for m in held] == ["greedy matching", "maximal matching"]
 
 
+def test_the_greedys_own_colouring_is_told_apart_from_any_colouring():
+    from parevo_lab import primitives as P
+
+    indptr, indices = graph(400)
+    args = (indptr, indices)
+    where = T.graph_inputs(args)
+    greedy = P.greedy_colouring(indptr, indices)
+    assert T.greedy_colouring_test(args, where, greedy) == "first"
+    assert T.greedy_colouring_test(args, where, greedy.astype(np.int32)) == "first"
+    # another proper colouring: the same greedy over the ids in reverse order
+    n = indptr.shape[0] - 1
+    other = np.zeros(n, np.int64)
+    for v in range(n - 1, -1, -1):
+        used = {int(other[u]) for u in indices[indptr[v] : indptr[v + 1]] if u > v}
+        other[v] = min(c for c in range(n + 1) if c not in used)
+    assert not np.array_equal(other, greedy)
+    assert T.greedy_colouring_test(args, where, other) is None
+    _, held = T.matches([(args, greedy)])
+    assert [m["template"] for m in held] == ["greedy colouring"]
+
+
 def test_matches_need_one_convention_on_every_probe():
     probes = []
     for seed in range(3):

@@ -68,6 +68,56 @@ def test_a_reference_that_only_looks_like_components_on_small_inputs_is_rejected
     assert substituted["verdict"] == "wrong", substituted
 
 
+GREEDY_COLOURING = """
+import numpy as np
+
+from parevo_lab.suite.graphs import rmat
+
+SIZES = {"check": 300, "bench": 20_000}
+
+
+def make_inputs(size, rng):
+    return rmat(size, 8 * size, rng, 0.57, 0.19, 0.19)
+
+
+def reference(row_ptr, col):
+    n = row_ptr.shape[0] - 1
+    colour = np.zeros(n, np.int64)
+    used = np.full(n + 1, -1, np.int64)
+    for v in range(ORDER):
+        for j in range(row_ptr[v], row_ptr[v + 1]):
+            u = col[j]
+            if u < v:  # LOWER
+                used[colour[u]] = v
+        c = 0
+        while used[c] == v:
+            c += 1
+        colour[v] = c
+    return colour
+"""
+
+
+def test_a_greedy_colouring_gets_the_exact_parallel_greedy_and_it_is_right(tmp_path):
+    result = evolve(tmp_path, GREEDY_COLOURING.replace("ORDER", "n"))
+    assert result["templates"]["matches"] == [
+        {"template": "greedy colouring", "convention": "first", "exact": True}
+    ]
+    substituted = result["candidates"][1]
+    assert substituted["family"] == "template:greedy_colouring"
+    assert substituted["verdict"] == "ok", substituted["summary"]
+
+
+def test_a_colouring_in_another_order_gets_no_exact_greedy(tmp_path):
+    # the same first-fit greedy over the ids from the top down: a proper colouring, not the
+    # one the parallel greedy returns; nothing else fits either
+    reverse = GREEDY_COLOURING.replace("ORDER", "n - 1, -1, -1").replace(
+        "u < v:  # LOWER", "u > v:"
+    )
+    result = evolve(tmp_path, reverse)
+    assert result["templates"]["matches"] == []
+    assert all(not c["family"].startswith("template") for c in result["candidates"])
+
+
 def test_outputs_that_fit_no_template_get_no_proposal_and_say_why(tmp_path):
     labels_plus_one = COMPONENTS.replace(" and LIMIT", "").replace(
         "    return labels", "    return labels + 1"
