@@ -121,22 +121,53 @@ def uneven_loops(analysis: Analysis, plan: Plan) -> list[str]:
 def _varies(loop: ast.For) -> bool:
     if not isinstance(loop.target, ast.Name):
         return False
-    depends = {loop.target.id}
+    depends, rows = {loop.target.id}, set()
     for node in ast.walk(loop):  # names computed from the variable (in order of appearance)
         if isinstance(node, ast.Assign) and _names(node.value) & depends:
-            depends |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+            depends |= targets
+            if _row_view(node.value):
+                rows |= targets  # `row = A[i]`: every row of A has A's row length
     for node in ast.walk(loop):
         if node is loop:
             continue
-        if isinstance(node, ast.For) and _names(node.iter) & depends:
+        if isinstance(node, ast.For) and _names(node.iter, rows) & depends:
             return True
-        if isinstance(node, ast.While) and _names(node.test) & depends:
+        if isinstance(node, ast.While) and _names(node.test, rows) & depends:
             return True
     return False
 
 
-def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+def _row_view(value: ast.expr) -> bool:
+    """``A[i]`` or ``A[i, j]``: an element or a row of a rectangular array, no slice."""
+    return isinstance(value, ast.Subscript) and not any(
+        isinstance(n, ast.Slice) for n in ast.walk(value.slice)
+    )
+
+
+def _names(node: ast.AST, rows: set[str] = frozenset()) -> set[str]:
+    """The names ``node`` reads, leaving out the shapes of ``rows`` (``row.shape[0]``,
+    ``row.size``, ``len(row)``: the same for every row)."""
+    found, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Attribute) and n.attr in ("shape", "size") and _named(n.value, rows):
+            continue
+        if (
+            isinstance(n, ast.Call)
+            and _named(n.func, {"len"})
+            and n.args
+            and _named(n.args[0], rows)
+        ):
+            continue
+        if isinstance(n, ast.Name):
+            found.add(n.id)
+        stack.extend(ast.iter_child_nodes(n))
+    return found
+
+
+def _named(node: ast.AST, names) -> bool:
+    return isinstance(node, ast.Name) and node.id in names
 
 
 def dynamic(plan: Plan, loops: list[str]) -> Plan:

@@ -27,6 +27,22 @@ def reference(x):
     return y
 """
 
+# every row of a matrix is as long as the others: `row.shape[0]` does not vary with i
+DENSE_ROWS = """
+def make_inputs(size, rng):
+    return (rng.integers(0, 2, (size, 8)),)
+
+
+def reference(A):
+    count = 0
+    for i in range(A.shape[0]):
+        row = A[i]
+        for j in range(row.shape[0]):
+            if row[j] != 0:
+                count += 1
+    return count
+"""
+
 TRIANGLE = """
 def make_inputs(size, rng):
     return (rng.uniform(-1.0, 1.0, size),)
@@ -86,6 +102,7 @@ def test_a_dynamic_csr_loop_runs_under_tbb_is_correct_and_projected_dynamic(tmp_
     (loop_id,) = [i for i, f in analysis.loops.items() if f.var == "v"]
     plan = evidence.dynamic(Plan({loop_id: "prange"}), [loop_id])
     source = render(task.source, plan, variables(task))
+    assert "chunk = max(1, n // (16 * numba.get_num_threads()))" in source
     assert "numba.set_parallel_chunksize(chunk)" in source
     assert "numba.set_parallel_chunksize(previous_chunk)" in source  # put back after the loop
     options = CheckOptions(threads=[1, 2], timeout_s=60, budget_s=0.1, python_cap_s=0)
@@ -121,7 +138,9 @@ def test_loops_of_uneven_work_are_offered_the_dynamic_schedule_others_not(tmp_pa
         # scheduled already: not offered again
         again = _proposals(task, evidence.dynamic(Plan({loop_id: "prange"}), [loop_id]))
         assert not any(label.startswith("dynamic schedule") for label in again)
-    task = _task(tmp_path, UNIFORM, "uniform")
-    (loop_id,) = RulesGenerator().analysis(task).loops
-    labels = _proposals(task, Plan({loop_id: "prange"}))
-    assert labels and not any(label.startswith("dynamic schedule") for label in labels)
+    for text in (UNIFORM, DENSE_ROWS):
+        task = _task(tmp_path, text, f"uniform_{len(text)}")
+        analysis = RulesGenerator().analysis(task)
+        (loop_id,) = [i for i, f in analysis.loops.items() if f.parent is None]
+        labels = _proposals(task, Plan({loop_id: "prange"}))
+        assert labels and not any(label.startswith("dynamic schedule") for label in labels)

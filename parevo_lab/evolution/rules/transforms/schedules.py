@@ -101,8 +101,7 @@ def dynamic(loop: ast.For, tag: str, lo: str, hi: str) -> list[ast.stmt]:
     chunk, previous = f"_chunk{tag}", f"_sched{tag}"
     count = hi if lo == "0" else f"({hi}) - ({lo})"
     out = _stmts(
-        f"{chunk} = ({count}) // (16 * numba.get_num_threads())\n"
-        f"if {chunk} < 1:\n    {chunk} = 1\n"
+        f"{chunk} = max(1, ({count}) // (16 * numba.get_num_threads()))\n"
         f"{previous} = numba.set_parallel_chunksize({chunk})"
     )
     return [
