@@ -345,10 +345,7 @@ def test_greedy_independent_set_is_the_serial_greedys_set(name, threads):
 
 def test_greedy_independent_set_crosses_windows_and_long_chains():
     # a path 0-1-2-...: every vertex waits for the one below it, across the 4096-id windows
-    n = 10_000
-    rows = [[v - 1, v + 1] for v in range(n)]
-    rows[0], rows[-1] = [1], [n - 2]
-    indptr, indices = to_csr(rows)
+    rows, indptr, indices = path_graph(n := 10_000)
     got = same_on_every_thread_count(pp.greedy_independent_set, indptr, indices)
     np.testing.assert_array_equal(got, np.arange(n) % 2 == 0)
 
@@ -364,10 +361,7 @@ def test_greedy_matching_is_the_serial_greedys_matching(name, threads):
 def test_greedy_matching_crosses_windows_hubs_and_long_chains():
     rng = np.random.default_rng(7)
     # a path: each edge waits for the one below it, across the 4096-id windows
-    n = 10_000
-    rows = [[v - 1, v + 1] for v in range(n)]
-    rows[0], rows[-1] = [1], [n - 2]
-    indptr, indices = to_csr(rows)
+    rows, indptr, indices = path_graph(10_000)
     got = same_on_every_thread_count(pp.greedy_matching, indptr, indices)
     np.testing.assert_array_equal(got, serial_greedy_matching(rows))
     # a hub joined to every vertex, and random edges whose larger ends lie windows ahead
@@ -400,10 +394,7 @@ def test_greedy_colouring_is_the_serial_greedys_colouring(name, threads):
 def test_greedy_colouring_crosses_windows_hubs_cliques_and_long_chains():
     rng = np.random.default_rng(11)
     # a path: each vertex waits for the one below it, across the 4096-id windows
-    n = 10_000
-    rows = [[v - 1, v + 1] for v in range(n)]
-    rows[0], rows[-1] = [1], [n - 2]
-    indptr, indices = to_csr(rows)
+    rows, indptr, indices = path_graph(n := 10_000)
     got = same_on_every_thread_count(pp.greedy_colouring, indptr, indices)
     np.testing.assert_array_equal(got, np.arange(n) % 2)
     # a clique of 90 (colours past the 64 of the bit mask), a hub joined to every vertex,
@@ -474,6 +465,13 @@ def serial_greedy_matching(rows):
                 match[v], match[u] = u, v
                 break
     return match
+
+
+def path_graph(n):
+    """The path 0-1-2-...-(n-1): its rows, and its CSR."""
+    rows = [[v - 1, v + 1] for v in range(n)]
+    rows[0], rows[-1] = [1], [n - 2]
+    return rows, *to_csr(rows)
 
 
 def serial_greedy_colouring(rows):

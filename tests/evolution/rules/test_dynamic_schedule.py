@@ -6,6 +6,7 @@ import random
 
 from evolution.rules.test_transforms import CSR_ROWS, HEADER, variables
 
+from parevo_lab import suite
 from parevo_lab.cascade import CheckOptions, evaluate
 from parevo_lab.evolution.generators.base import Candidate, Context
 from parevo_lab.evolution.rules import evidence
@@ -25,22 +26,6 @@ def reference(x):
     for i in range(x.shape[0]):
         y[i] = 2.0 * x[i] + 1.0
     return y
-"""
-
-# every row of a matrix is as long as the others: `row.shape[0]` does not vary with i
-DENSE_ROWS = """
-def make_inputs(size, rng):
-    return (rng.integers(0, 2, (size, 8)),)
-
-
-def reference(A):
-    count = 0
-    for i in range(A.shape[0]):
-        row = A[i]
-        for j in range(row.shape[0]):
-            if row[j] != 0:
-                count += 1
-    return count
 """
 
 TRIANGLE = """
@@ -138,8 +123,10 @@ def test_loops_of_uneven_work_are_offered_the_dynamic_schedule_others_not(tmp_pa
         # scheduled already: not offered again
         again = _proposals(task, evidence.dynamic(Plan({loop_id: "prange"}), [loop_id]))
         assert not any(label.startswith("dynamic schedule") for label in again)
-    for text in (UNIFORM, DENSE_ROWS):
-        task = _task(tmp_path, text, f"uniform_{len(text)}")
+    # every row of a matrix is as long as the others: ParEval 15's `row = A[i]` and
+    # `range(row.shape[0])` do not vary with i
+    edge_count = load_task(suite.TASKS / "pareval" / "15_graph_edge_count.py")
+    for task in (_task(tmp_path, UNIFORM, "uniform"), edge_count):
         analysis = RulesGenerator().analysis(task)
         (loop_id,) = [i for i, f in analysis.loops.items() if f.parent is None]
         labels = _proposals(task, Plan({loop_id: "prange"}))
