@@ -57,6 +57,7 @@ def _speedup_table(report: Report) -> str:
     if not rows:
         return ""
     noisy = " (noisy timings: rerun on a quiet machine)" if p.noisy else ""
+    layer = f", {p.threading_layer} threading layer" if p.threading_layer else ""
     split = ""
     codegen = p.speedup.get("codegen")
     if codegen and p.flags:
@@ -68,7 +69,8 @@ def _speedup_table(report: Report) -> str:
         f"<div>{escape(n)}</div>" for n in p.notes if "above this machine's measured" in n
     )
     return (
-        f"<div>Speedup over serial numba at bench size {escape(f'{p.size:,}')}{escape(noisy)}:</div>"
+        f"<div>Speedup over serial numba at bench size {escape(f'{p.size:,}{layer}')}"
+        f"{escape(noisy)}:</div>"
         '<table style="border-collapse:collapse;margin:2px 0"><thead><tr>'
         "<th>threads</th><th>vs serial (95% CI)</th><th>self: over 1 thread</th>"
         "<th>machine ceiling</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"

@@ -238,6 +238,13 @@ describe('the speedup plot with a projection', () => {
     );
     expect(keys).toContain('projected (dynamic schedule, machine this)');
     expect(keys).not.toContain('projected (static schedule, machine this)');
+    const tbb = speedupPoints({
+      ...report,
+      profile: { ...REPORT.profile, threading_layer: 'tbb' }
+    })!;
+    expect(plotCaption(tbb)).toMatch(
+      /^Speedup over serial numba against threads \(size 300000, tbb threading layer\)/
+    );
   });
 
   it('draws the static projection as a line, the dynamic one dashed', () => {

@@ -90,6 +90,8 @@ export interface ISpeedupPoints {
   ceiling: (number | null)[];
   noisy: boolean;
   size: number | null;
+  /** numba's threading layer that ran the candidate (omp; tbb for a dynamic schedule). */
+  layer: string | null;
   /** The projection beyond this machine, when the report has one. */
   projection: IProjection | null;
 }
@@ -116,6 +118,7 @@ export function speedupPoints(report: any | null): ISpeedupPoints | null {
     ceiling: threads.map(p => ceiling[String(p)] ?? null),
     noisy: Boolean(profile.noisy),
     size: profile.size ?? null,
+    layer: profile.threading_layer || null,
     projection: projectionOf(report)
   };
 }
@@ -543,11 +546,15 @@ function drawBands(
   }
 }
 
-/** The plot's caption: the input size, and a warning when the timings were noisy. */
+/**
+ * The plot's caption: the input size, the threading layer, and a warning when the timings
+ * were noisy.
+ */
 export function plotCaption(points: ISpeedupPoints): string {
   const projection = points.projection;
+  const layer = points.layer ? `, ${points.layer} threading layer` : '';
   return (
-    `Speedup over serial numba against threads (size ${points.size ?? '?'})` +
+    `Speedup over serial numba against threads (size ${points.size ?? '?'}${layer})` +
     (points.noisy ? ', noisy: rerun on a quiet machine' : '') +
     (projection
       ? `; beyond ${Math.max(...points.threads)} threads: projected, not measured ` +
