@@ -13,6 +13,7 @@ from parevo_lab.evolution.rules import evidence
 from parevo_lab.evolution.rules.generator import RulesGenerator
 from parevo_lab.evolution.rules.transforms import Plan, render
 from parevo_lab.kernel import Kernel
+from parevo_lab.report import display
 from parevo_lab.report import text as report_text
 from parevo_lab.sandbox import layers
 from parevo_lab.task import load_task
@@ -96,9 +97,9 @@ def test_a_dynamic_csr_loop_runs_under_tbb_is_correct_and_projected_dynamic(tmp_
     assert report.verdict == "ok", f"{report.summary}\n{source}"
     assert report.races.status == "clean"
     assert report.profile.threading_layer == "tbb"
-    assert "tbb threading layer" in report_text.render(
-        report
-    )  # the terminal's profile line says so
+    # the terminal's profile line and the notebook's speedup table say so
+    assert "tbb threading layer" in report_text.render(report)
+    assert "tbb threading layer" in display.report_html(report)
     assert report.projection is not None and report.projection.status == "projected"
     assert report.projection.schedule == "dynamic"  # the model replays the kernel's own schedule
     # the same loop without a chunk size: OpenMP, static, whatever else is installed
