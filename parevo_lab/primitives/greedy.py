@@ -15,7 +15,7 @@ from ._util import full, zeros
 from .graph import _first_above
 
 GREEDY_WINDOW = 4096  # ids decided together (changes the rounds, never the answer)
-GREEDY_ROUNDS = 4  # parallel rounds per window of the matching before its serial finish
+GREEDY_ROUNDS = 4  # parallel rounds per window before its serial finish (the same answer)
 
 
 @numba.njit(parallel=True, cache=True)
@@ -23,10 +23,12 @@ def greedy_independent_set(indptr, indices):
     """The lexicographically first maximal independent set: the serial greedy's answer (take the
     vertices in id order, each one no earlier member blocks), in deterministic parallel rounds.
 
-    Work: O(sum over windows of R_w * (window + its edges)). Span: O(sum over windows of R_w *
-    max degree), where the ids are decided 4096 at a time and R_w, the rounds of window w, is at
-    most its longest chain of lower neighbours (Blelloch, Fineman and Shun 2012: short for
-    random ids, long for graphs whose edges join nearby ids).
+    Work: O(n + m) plus at most 4 rounds per window over its rows. Span: O(sum over windows of
+    (4 * max degree + the window's serial finish)), where the ids are decided 4096 at a time: a
+    window still undecided after 4 rounds, or after a round that decided less than half of its
+    open vertices (long chains of lower neighbours, as on graphs whose edges join nearby ids;
+    Blelloch, Fineman and Shun 2012: short chains for random ids), is finished by the serial
+    greedy, which keeps the answer.
 
     Args:
         indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
@@ -42,7 +44,13 @@ def greedy_independent_set(indptr, indices):
     lo = np.int64(0)
     while lo < n:
         hi = min(n, lo + GREEDY_WINDOW)
-        while True:
+        undecided = hi - lo
+        before = undecided + undecided
+        rounds = 0
+        # rounds while they decide at least half of what is open (long chains: serial at once)
+        while undecided > 0 and rounds < GREEDY_ROUNDS and 2 * undecided <= before:
+            rounds += 1
+            before = undecided
             new = status[lo:hi].copy()  # this round's decisions, from the last round's statuses
             undecided = 0
             for i in prange(hi - lo):
@@ -65,8 +73,15 @@ def greedy_independent_set(indptr, indices):
                     else:
                         undecided += 1
             status[lo:hi] = new
-            if undecided == 0:
-                break
+        if undecided > 0:  # a long chain: the rest of the window in id order, as the greedy does
+            for v in range(lo, hi):
+                if status[v] == 0:
+                    status[v] = 1
+                    for j in range(indptr[v], indptr[v + 1]):
+                        u = indices[j]
+                        if u < v and status[u] == 1:
+                            status[v] = 2
+                            break
         lo = hi
     return status == 1
 
