@@ -120,9 +120,10 @@ def greedy_matching(indptr, indices):
 
     Work: O(n + m) for the sortedness check and the cursors, plus at most 4 rounds per window
     over its open vertices' rows. Span: O(sum over windows of (4 * max degree + the window's
-    serial finish)), where the ids are decided 4096 at a time: a window still open after 4 rounds
-    (a chain of edges each waiting for a smaller one, as on graphs whose edges join nearby ids)
-    is finished by the serial greedy, which keeps the answer.
+    serial finish)), where the ids are decided 4096 at a time: a window still open after 4 rounds,
+    or after a round that settled less than half of its open vertices (chains of edges each
+    waiting for a smaller one, as on graphs whose edges join nearby ids), is finished by the
+    serial greedy, which keeps the answer.
 
     Args:
         indptr, indices: symmetric (undirected) int64 CSR with each row sorted (as
@@ -150,9 +151,11 @@ def greedy_matching(indptr, indices):
             active[i] = lo + i
             best[i] = -1
         rounds = 0
-        while active.shape[0] > 0 and rounds < GREEDY_ROUNDS:
+        before = 2 * active.shape[0]
+        # rounds while they settle at least half of what is open (long chains: serial at once)
+        while active.shape[0] > 0 and rounds < GREEDY_ROUNDS and 2 * active.shape[0] <= before:
             rounds += 1
-            k = active.shape[0]
+            k = before = active.shape[0]
             for i in prange(k):  # each open window vertex names its smallest free neighbour
                 v = active[i]
                 if match[v] >= 0:  # matched by a smaller window, as the larger end
@@ -233,9 +236,9 @@ def greedy_colouring(indptr, indices):
     over windows of (4 * max degree + the window's serial finish)), where the ids are decided
     4096 at a time: a vertex's colour depends only on its lower neighbours' colours, so each round
     colours every open vertex whose lower neighbours are all coloured (Jones and Plassmann's
-    rounds, with the ids as priorities); a window still open after 4 rounds (a chain of lower
-    neighbours, as on graphs whose edges join nearby ids) is finished by the serial greedy,
-    which keeps the answer.
+    rounds, with the ids as priorities); a window still open after 4 rounds, or after a round
+    that coloured less than half of its open vertices (chains of lower neighbours, as on graphs
+    whose edges join nearby ids), is finished by the serial greedy, which keeps the answer.
 
     Args:
         indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
@@ -253,9 +256,11 @@ def greedy_colouring(indptr, indices):
         for i in range(hi - lo):
             active[i] = lo + i
         rounds = 0
-        while active.shape[0] > 0 and rounds < GREEDY_ROUNDS:
+        before = 2 * active.shape[0]
+        # rounds while they colour at least half of what is open (long chains: serial at once)
+        while active.shape[0] > 0 and rounds < GREEDY_ROUNDS and 2 * active.shape[0] <= before:
             rounds += 1
-            k = active.shape[0]
+            k = before = active.shape[0]
             ready = np.empty(k, np.bool_)
             for i in prange(k):  # reads only: which open vertices have all lower ones coloured
                 v = active[i]
