@@ -30,6 +30,7 @@ from ....errors import ParevoError
 from .arrays import _alias_of, _classify_arrays, _cursor_stores, _strided, _view_of
 from .events import _events, _exit_block_names
 from .facts import ASSOCIATIVE, PRANGE_REDUCTIONS, LoopFacts, _constant, _family, _range_of
+from .maxplus import max_plus
 from .merge import merge_facts
 from .patterns import _conditional_extreme, _fission, _primitive_pattern, _select_group
 
@@ -237,6 +238,9 @@ def _loop_facts(function, loop, depth, parent, in_while, arrays) -> LoopFacts | 
             facts.reductions.pop(name, None)
             facts.scans.pop(name, None)
             facts.carried[name] = f"its updates read {', '.join(sorted(arrays))}, written here"
+    facts.maxplus = max_plus(facts, events)
+    if facts.maxplus is not None:  # the blocks' summaries carry it (analysis/maxplus.py)
+        facts.carried.pop(facts.maxplus["running"])
     facts.live_after = _live_after(function, loop, facts.private)
     facts.exit_names = _exit_block_names(loop)
     facts.pattern = _primitive_pattern(loop, facts)

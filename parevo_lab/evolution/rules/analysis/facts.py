@@ -52,6 +52,8 @@ class LoopFacts:
     # Right if e stays in [0, step): the race detector and the verifier decide
     strided: list[str] = field(default_factory=list)
     merge: dict | None = None  # a while loop merging two sorted arrays (analysis/merge.py)
+    # a running value under max-plus steps and the bests it feeds (analysis/maxplus.py)
+    maxplus: dict | None = None
     select: dict | None = None  # if e < key: key = e; c = v (an argmin): key, op, companions
     pattern: dict | None = None  # a histogram, scan or pack that a primitive computes
     fission: dict | None = None  # a parallel head of the body before a carried tail
@@ -69,6 +71,9 @@ class LoopFacts:
         if self.exits:
             why.append(f"it can {self.exits} early")
         why += [f"`{s}` is carried ({r})" for s, r in self.carried.items()]
+        if self.maxplus is not None:
+            m = self.maxplus
+            why.append(f"`{m['running']}` is a running value under +/{m['op']} steps")
         why += [f"`{s}` is a running {op} read inside the loop" for s, op in self.scans.items()]
         why += [
             f"`{s}` is a {op} reduction prange cannot do"
@@ -118,6 +123,8 @@ class LoopFacts:
             return ["prange"] if clean_scalars and arrays_clean and plain else []
         if not clean_scalars or not arrays_clean or self.step != 1:
             return []
+        if self.maxplus is not None:
+            return ["maxplus"]
         blocked_ops = bool(self.bounded) or any(
             op not in PRANGE_REDUCTIONS for op in self.reductions.values()
         )
@@ -163,6 +170,7 @@ class LoopFacts:
             "conflicts": self.conflicts,
             "scatters": self.scatters,
             "strided": self.strided,
+            "maxplus": self.maxplus,
         }
 
 

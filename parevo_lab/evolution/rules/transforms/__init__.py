@@ -26,6 +26,9 @@ candidate module defining ``kernel``. Strategies:
                      by a prange loop first.
 - ``merge``          a ``while`` loop merging two sorted arrays with two cursors is split at keys
                      into parts, each merged alone (``merge.py``).
+- ``maxplus``        a running value under ``+`` and ``max`` (or ``min``) steps and the bests
+                     it feeds (Kadane's maximum subarray): each block is two values per name,
+                     computed in parallel and combined in order (``maxplus.py``).
 - ``fission``        a loop whose body starts with independent work and ends with a carried
                      part is split: the head runs as a prange loop (its values kept in arrays),
                      the tail stays serial.

@@ -24,6 +24,7 @@ STRATEGIES = (
     "primitive",
     "fission",
     "merge",
+    "maxplus",
 )
 DEFAULT_KNOBS = {
     "fastmath": False,
@@ -118,6 +119,13 @@ def label(loop: LoopFacts, strategy: str) -> str:
                 f"{', '.join(loop.strided)}"
             )
         return text
+    if strategy == "maxplus":
+        m = loop.maxplus or {}
+        return (
+            f"summarise the blocks of {where} in parallel: `{m.get('running')}` under "
+            f"+/{m.get('op')} steps as two values per block, and {', '.join(m.get('best') or [])} "
+            "from them, combined in order"
+        )
     if strategy == "merge":
         m = loop.merge or {}
         return (

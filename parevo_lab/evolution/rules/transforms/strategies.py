@@ -23,6 +23,7 @@ from .codegen import (
     _src,
     _stmts,
 )
+from .maxplus import _t_maxplus
 from .merge import _t_merge
 from .plan import RenderError
 from .schedules import balanced_runs, dynamic, interleaved, row_pointer
@@ -413,6 +414,7 @@ def _t_fission(loop, facts, plan, variables) -> list[ast.stmt]:
 
 
 _TRANSFORMS = {
+    "maxplus": _t_maxplus,
     "prange": _t_prange,
     "privatise": _t_privatise,
     "blocks": _t_blocks,

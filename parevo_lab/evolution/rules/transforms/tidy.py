@@ -65,6 +65,13 @@ SINGLE_NAMES = {
     "je": ("end_j",),
     "nx": ("total_i",),
     "ny": ("total_j",),
+    # maxplus: a block maps the running value s to max(s + shift, bound)
+    "a": ("shifts",),
+    "bv": ("bounds", "run_bounds"),
+    "hb": ("has_bound",),
+    "fa": ("shift",),
+    "fb": ("bound",),
+    "fhb": ("bounded",),
 }
 NAMED_NAMES = {
     "pv": "private_{}",
@@ -78,6 +85,15 @@ NAMED_NAMES = {
     "r": "block_{}",
     "sel": "{}_selected",
     "s": "block_{}",
+    # maxplus: a block maps each best b to max(b, s + c, d)
+    "c": "{}_shifts",
+    "hc": "{}_has_shift",
+    "d": "{}_bounds",
+    "hd": "{}_has_bound",
+    "fc": "{}_shift",
+    "fhc": "{}_shifted",
+    "fd": "{}_bound",
+    "fhd": "{}_bounded",
 }
 
 
