@@ -5,6 +5,7 @@ import re
 import textwrap
 
 import pytest
+from evolution.rules.test_transforms import MERGE
 
 from parevo_lab.evolution.rules.analysis import analyse
 from parevo_lab.evolution.rules.transforms import Plan, RenderError, render, valid
@@ -480,21 +481,7 @@ def test_the_parallel_sort_knob_swaps_1d_sorts_for_the_radix_primitives():
 
 
 def test_a_two_cursor_merge_is_recognised_only_when_its_parts_can_run_alone():
-    merge = """
-        def f(a, b, out):
-            na = a.shape[0]
-            nb = b.shape[0]
-            i = 0
-            j = 0
-            while i < na or j < nb:
-                if j == nb or (i < na and a[i] <= b[j]):
-                    out[i + j] = a[i]
-                    i += 1
-                else:
-                    out[i + j] = b[j]
-                    j += 1
-            {after}
-        """
+    merge = MERGE.replace("    return out", "    {after}")  # test_transforms' merge reference
     loop = facts(merge.format(after="return out"))
     assert loop.strategies() == ["merge"]
     assert loop.merge == {"i": "i", "j": "j", "nx": "na", "ny": "nb", "a": "a", "b": "b"}
