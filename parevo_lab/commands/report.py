@@ -38,6 +38,14 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--bench", default=None, metavar="BENCH_DIR", help="folder of a benchmark run instead"
     )
     report.add_argument(
+        "--against",
+        default=None,
+        metavar="OTHER_BENCH_DIR",
+        help="with --bench: compare with another benchmark folder task by task (the speedup "
+        "each hands out, their ratio, its geomean overall and per suite), e.g. rules against "
+        "expert",
+    )
+    report.add_argument(
         "-o",
         "--out",
         default=None,
@@ -88,6 +96,10 @@ def run(args) -> int:
             "--bench BENCH_DIR), one of the two",
             args.json,
         )
+    if args.against and not args.bench:
+        return usage_error(
+            "--against compares two benchmarks: give --bench BENCH_DIR with it", args.json
+        )
     folder = Path(args.bench or args.run_dir)
     if not folder.is_dir():
         what = "BENCH_DIR" if args.bench else "RUN_DIR"
@@ -110,7 +122,8 @@ def run(args) -> int:
             return usage_error(str(exc), args.json)
     try:
         if args.bench:
-            doc = benchmark.document(benchmark.load(folder), folder)
+            other = benchmark.load(args.against) if args.against else None
+            doc = benchmark.document(benchmark.load(folder), folder, other, args.against)
         else:
             doc = run_report.document(run_report.load(folder))
     except notebook.ReportError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import figures, tables
+from . import against, figures, tables
 from .escape import code_span, fence, md_cell
 from .notebook import Document, ReportError, ceiling_text
 from .tables import fraction, ratio, text
@@ -208,14 +208,45 @@ def _best_kernels(doc: Document, tasks: list[dict]) -> None:
         )
 
 
+def _against(doc: Document, data: dict, other: dict, other_folder) -> None:
+    comparison = against.compare(data, other)
+    summary = comparison["summary"]
+    solver, other_solver = summary["solver"], summary["other_solver"]
+    doc.markdown(
+        f"## Against {md_cell(other_solver)}\n\n"
+        + "\n".join(f"- {md_cell(line)}" for line in against.headline(summary))
+        + f"\n\nThe other benchmark: {code_span(str(other_folder))}. "
+        + against.HOW_COUNTED
+    )
+    doc.code(
+        "from parevo_lab.report import against\n\n"
+        f"other = benchmark.load({str(Path(other_folder).resolve())!r})\n"
+        "comparison = against.compare(data, other)\n"
+        "suites = {t['id']: t['suite'] for t in data['tasks'] + other['tasks']}"
+    )
+    suites = {t["id"]: t.get("suite") for t in data["tasks"] + other["tasks"]}
+    doc.figure(
+        "against",
+        against.scatter(comparison["rows"], solver, other_solver, suites),
+        f"against.scatter(comparison['rows'], {solver!r}, {other_solver!r}, suites)",
+    )
+    doc.table(
+        "against",
+        comparison["rows"],
+        against.columns(solver, other_solver),
+        f"ParEVO Lab benchmark: {solver} against {other_solver}, speedup over serial numba",
+    )
+
+
 def _speed(sample: dict) -> str:
     how = "projected at" if sample.get("projected") else "at"
     return md_cell(f"{sample['speedup_n']:.2f}x {how} {sample['threads']} threads")
 
 
-def document(data: dict, folder) -> Document:
+def document(data: dict, folder, other: dict | None = None, other_folder=None) -> Document:
     """The benchmark's report: the machine and its ceiling, the metrics, the speedup figures, the
-    per-task table, the best kernels and the tasks without a correct candidate."""
+    per-task table, the best kernels and the tasks without a correct candidate; with ``other``
+    (another benchmark's results, from ``other_folder``) a section comparing the two per task."""
     tasks = data["tasks"]
     machine = data.get("machine") or {}
     ceiling = machine.get("ceiling") or {}
@@ -246,6 +277,8 @@ def document(data: dict, folder) -> Document:
         columns,
         f"ParEVO Lab benchmark, solver {data['solver']}: ParEval metrics",
     )
+    if other is not None:
+        _against(doc, data, other, other_folder)
     doc.markdown("## Speedup over serial numba")
     doc.figure(
         "speedup_per_task",

@@ -201,10 +201,34 @@ def test_bench_report_as_html_with_the_notebook_beside_it(bench_dir, tmp_path):
     )
 
 
+def test_a_benchmark_against_itself_is_even_on_every_task(bench_dir, tmp_path):
+    out = tmp_path / "against.ipynb"
+    result = run_cli("report", "--bench", bench_dir, "--against", bench_dir, "-o", out)
+    assert result.returncode == 0, result.stderr
+    nb = nbformat.read(out, as_version=4)
+    nbformat.validate(nb)
+    text = _markdown(nb)
+    assert "## Against expert (other)" in text
+    assert "geomean ratio 1.00 over 2 tasks" in text and "expert (this) faster on 0" in text
+    speedups = {
+        t["id"]: t["speedup"] for t in json.loads((bench_dir / "results.json").read_text())["tasks"]
+    }
+    for task in BENCH_TASKS:  # each row: the same speedup twice, the ratio 1.00
+        shown = f"{speedups[task]:.2f}x"
+        assert f"| {task} | {shown} | {shown} | 1.00 |" in text
+    scatter = next(v for k, v in _figures(nb).items() if k.startswith("against.scatter"))
+    points = [t for t in scatter[PLOTLY_MIME]["data"] if t["mode"] == "markers"]
+    assert {t["name"] for t in points} == {"pareval"}
+    assert sorted(points[0]["x"]) == sorted(points[0]["y"]) == sorted(speedups.values())
+    result = run_cli("report", "--bench", bench_dir, "--against", tmp_path, "-o", out)
+    assert result.returncode == 2 and "has no results.json" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         ([], "one of the two"),
+        (["{empty}", "--against", "{empty}"], "give --bench BENCH_DIR with it"),
         (["{empty}"], "has no run.sqlite"),
         (["--bench", "{empty}"], "has no results.json"),
         (["{empty}", "--bench", "{empty}"], "one of the two"),
