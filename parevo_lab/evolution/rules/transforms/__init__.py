@@ -15,8 +15,10 @@ candidate module defining ``kernel``. Strategies:
                      a two-pass blocked scan (block totals, their exclusive scan, then each block
                      redone from its offset).
 - ``double_buffer``  a loop reading ``a[i+c]`` ahead of writing ``a[i]`` reads a copy instead.
-- ``search``         a loop that can ``return``/``break``: a parallel min (max, for a downward
-                     loop) of the first iteration that exits, then that iteration, run serially.
+- ``search``         a loop that can ``return``/``break``: its first exit found in rounds of
+                     parallel blocks (each block counts its exits in a vectorisable loop, then
+                     scans for the first; the rounds stop at the first block with one), then
+                     that iteration run serially (``search.py``).
 - ``select``         ``if e < key: key = e; where = i`` (an argmin): each block selects from the
                      start values, the blocks' choices are combined in order with the same test
                      (so ties keep the iteration the sequential loop keeps).

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analysis import LoopFacts, _constant
+from ..analysis import LoopFacts
 from .codegen import (
     _block_count,
     _block_loops,
@@ -17,7 +17,6 @@ from .codegen import (
     _expr,
     _extent,
     _identity,
-    _plus,
     _prange_header,
     _rename,
     _src,
@@ -27,6 +26,7 @@ from .maxplus import _t_maxplus
 from .merge import _t_merge
 from .plan import RenderError
 from .schedules import balanced_runs, dynamic, interleaved, row_pointer
+from .search import _t_search
 
 # -- the transformations ----------------------------------------------------------------------
 
@@ -229,53 +229,6 @@ def _without_effects(body: list[ast.stmt], reductions: set[str]) -> list[ast.stm
         return result
 
     return clean(copy.deepcopy(body)) or [ast.Pass()]
-
-
-def _t_search(loop, facts, plan, variables) -> list[ast.stmt]:
-    tag = str(facts.line)
-    args = loop.iter.args
-    var = loop.target.id
-    found = f"_first{tag}"
-    if facts.step == 1:
-        lo, hi = _bounds(loop)
-        out = _stmts(f"_hi{tag} = {hi}\n{found} = _hi{tag}")
-        header = _prange_header(loop, tag, lo, f"_hi{tag}")
-        pick = f"{found} = min({found}, {var})"
-        tail = _stmts(f"for {var} in range({found}, _hi{tag}):\n    pass")[0]
-    else:  # range(start, stop, -1): iterations start, start-1, ..., stop+1
-        start, stop = _src(args[0]), _src(args[1])
-        if isinstance(_constant(args[1]), int):  # (usually -1: down to 0)
-            out, bound = _stmts(f"{found} = {stop}"), stop
-        else:
-            out, bound = _stmts(f"_stop{tag} = {stop}\n{found} = _stop{tag}"), f"_stop{tag}"
-        header = _prange_header(loop, tag, _plus(bound, 1), _plus(start, 1))
-        pick = f"{found} = max({found}, {var})"
-        tail = _stmts(f"for {var} in range({found}, {bound}, -1):\n    pass")[0]
-    header.body = _exits_to(copy.deepcopy(loop.body), loop, pick)
-    tail.body = copy.deepcopy(loop.body)
-    tail.orelse = copy.deepcopy(loop.orelse)
-    return out + [header, tail]
-
-
-def _exits_to(body: list[ast.stmt], loop: ast.For, pick: str) -> list[ast.stmt]:
-    """Replace every block that leaves the loop by ``pick``: what that block did before leaving
-    runs again, serially, in the tail loop."""
-
-    def leaves(stmt) -> bool:
-        return isinstance(stmt, ast.Return) or isinstance(stmt, ast.Break)
-
-    def walk(block, top):
-        if any(leaves(s) for s in block):
-            return _stmts(pick)
-        for stmt in block:
-            if isinstance(stmt, ast.If):
-                stmt.body = walk(stmt.body, False)
-                stmt.orelse = walk(stmt.orelse, False) if stmt.orelse else []
-            elif isinstance(stmt, ast.With | ast.Try):
-                stmt.body = walk(stmt.body, False)
-        return block
-
-    return walk(body, True)
 
 
 def _t_select(loop, facts, plan, variables) -> list[ast.stmt]:

@@ -65,6 +65,14 @@ SINGLE_NAMES = {
     "je": ("end_j",),
     "nx": ("total_i",),
     "ny": ("total_j",),
+    # search: rounds of blocks, each counting its exits, then scanning for the first
+    "top": ("top", "last"),
+    "hits": ("hits", "block_hits"),
+    "hit": ("hit",),
+    "cnt": ("exits", "exit_count"),
+    "rs": ("round_start",),
+    "re": ("round_end",),
+    "rl": ("round_length",),
     # maxplus: a block maps the running value s to max(s + shift, bound)
     "a": ("shifts",),
     "bv": ("bounds", "run_bounds"),
