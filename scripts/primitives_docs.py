@@ -23,6 +23,7 @@ MODULES = (
     "histogram",
     "segments",
     "sort",
+    "select",
     "csr",
     "traversal",
     "components",

@@ -6,8 +6,8 @@ seed, and the edge sizes from 5 up, first seed) are shown to each template of
 ``parevo_lab.primitives.templates``: a template whose test holds on all of them, with one
 convention, is a match the rule generator may turn into a candidate. A reference that writes
 into its arguments matches nothing (a primitive returns its answer), nor does a task whose inputs
-hold no CSR graph, linked list or adjacency matrix: the result says why, in one line, for the
-run's notes.
+hold no CSR graph, linked list, adjacency matrix or values with a rank: the result says why, in
+one line, for the run's notes.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def probe(session, cases) -> dict:
     if where is None:
         found["note"] = (
             "no argument pair is a CSR graph (indptr, indices), no argument a linked list "
-            "(next) or a square integer matrix (an adjacency matrix): no template applies"
+            "(next), a square integer matrix (an adjacency matrix) or an array of values with "
+            "an integer rank after it: no template applies"
         )
     elif not held:
         found["note"] = (

@@ -22,6 +22,7 @@ from .paths import shortest_paths
 from .reduce import argmax, argmin, reduce_max, reduce_min, reduce_sum
 from .scan import exclusive_scan, inclusive_scan
 from .segments import flatten, segment_ids, segmented_reduce
+from .select import kth_smallest
 from .sort import (
     argsort_floats,
     group_by_key,
@@ -56,6 +57,7 @@ __all__ = [
     "group_by_key",
     "histogram",
     "inclusive_scan",
+    "kth_smallest",
     "list_rank",
     "maximal_independent_set",
     "maximal_matching",

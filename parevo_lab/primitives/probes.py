@@ -18,13 +18,6 @@ ANY = "?"  # a convention's value the probe could not tell (``templates.matches`
 # ---------------------------------------------------------------- the inputs a template takes
 
 
-def find_inputs(args: tuple) -> dict | None:
-    """What a template can take from ``args``: a CSR graph (``graph_inputs``) or, when there is
-    none, a linked list (``list_inputs``) or a dense adjacency matrix (``matrix_inputs``); None
-    when there is none of them."""
-    return graph_inputs(args) or list_inputs(args) or matrix_inputs(args)
-
-
 def matrix_inputs(args: tuple) -> dict | None:
     """``{"matrix": i, "symmetric": bool, "n": n}`` for the first square 2-D integer or bool
     array (an adjacency matrix: A[i, j] != 0 is an edge i -> j); None when there is none."""
@@ -82,38 +75,6 @@ def graph_inputs(args: tuple) -> dict | None:
             "n": n,
         }
     return None
-
-
-def list_inputs(args: tuple) -> dict | None:
-    """Where linked lists lie in ``args``: ``{"next": i, "n": n}`` for the first integer array
-    whose entries name the node after each node (-1 at a tail) with no node named twice and
-    every node reached from a head (a node none names): disjoint simple lists through all n
-    nodes. None when no argument is one."""
-    for i, value in enumerate(args):
-        if not _int_vector(value):
-            continue
-        n = value.shape[0]
-        if n and (value.min() < -1 or value.max() >= n):
-            continue
-        named = value[value >= 0]
-        if np.unique(named).shape[0] != named.shape[0]:
-            continue
-        if _list_nodes(value) == n:
-            return {"next": i, "n": n}
-    return None
-
-
-def _list_nodes(nxt) -> int:
-    """How many nodes the walks from the heads visit (n exactly when there is no cycle)."""
-    heads = np.ones(nxt.shape[0], np.bool_)
-    heads[nxt[nxt >= 0]] = False
-    seen = 0
-    for head in np.flatnonzero(heads):
-        v = int(head)
-        while v >= 0 and seen <= nxt.shape[0]:
-            seen += 1
-            v = int(nxt[v])
-    return seen
 
 
 def _weights(value, m: int) -> bool:
@@ -398,26 +359,6 @@ def _marked(found, expected, reached):
     if len(markers) > 1:
         return NOT_IT
     return f"unreachable={markers.pop() if markers else ANY}"
-
-
-def list_rank_test(args, where, output):
-    """ "to tail": each node's number of nodes after it in its list (0 at the tails)."""
-    if where.get("next") is None:
-        return NOT_IT
-    nxt = args[where["next"]]
-    n = where["n"]
-    rank = _labels(output, n)
-    if rank is None:
-        return NOT_IT
-    expected = np.zeros(n, np.int64)
-    heads = np.ones(n, np.bool_)
-    heads[nxt[nxt >= 0]] = False
-    for head in np.flatnonzero(heads):
-        chain = [int(head)]
-        while nxt[chain[-1]] >= 0:
-            chain.append(int(nxt[chain[-1]]))
-        expected[chain] = np.arange(len(chain) - 1, -1, -1)
-    return "to tail" if np.array_equal(rank, expected) else NOT_IT
 
 
 def _scalar(output) -> int | None:

@@ -33,7 +33,6 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     bfs_test,
     component_count_test,
     components_test,
-    find_inputs,
     forest_test,
     graph_inputs,
     graph_of,
@@ -42,13 +41,20 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     greedy_set_test,
     independent_set_test,
     largest_component_test,
-    list_inputs,
-    list_rank_test,
     matching_test,
     matrix_inputs,
     shortest_paths_test,
     triangles_test,
 )
+from .probes_sequences import kth_test, list_inputs, list_rank_test, ranked_inputs
+
+
+def find_inputs(args: tuple) -> dict | None:
+    """What a template can take from ``args``: a CSR graph (``graph_inputs``) or, when there is
+    none, a linked list (``list_inputs``), a dense adjacency matrix (``matrix_inputs``) or values
+    with a rank (``ranked_inputs``); None when there is none of them."""
+    return graph_inputs(args) or list_inputs(args) or matrix_inputs(args) or ranked_inputs(args)
+
 
 # ---------------------------------------------------------------- the kernels
 
@@ -77,7 +83,7 @@ class Template:
         the adapters ``convention`` and ``dtype`` (the reference's output dtype) ask for."""
         mapping = {
             role: names[where[role]] if where.get(role) is not None else "0"
-            for role in ("indptr", "indices", "source", "weights", "next")
+            for role in ("indptr", "indices", "source", "weights", "next", "values", "rank")
         }
         mapping["symmetric"] = str(bool(where.get("symmetric")))
         body = []
@@ -91,6 +97,17 @@ class Template:
                 "    out = 0",
                 "else:",
                 f"    out = {call}",
+            ]
+        elif self.needs == "values+rank":  # -1 for a rank outside the values
+            k, n = mapping["rank"], f"{mapping['values']}.shape[0]"
+            rank, outside = (k, f"{k} < 0 or {k} >= {n}")
+            if convention != "rank=from 0":  # from 1, or could not tell
+                rank, outside = f"{k} - 1", f"{k} < 1 or {k} > {n}"
+            body += [
+                f"if {outside}:",
+                "    out = -1",
+                "else:",
+                f"    out = {self.call.format(**{**mapping, 'rank': rank})}",
             ]
         elif self.needs.endswith("+source"):  # no vertex, no source: the empty answer
             body += [
@@ -149,6 +166,7 @@ NEEDS = {  # what each kind of input asks of the probe's places, and which of th
     "graph+source": ("indptr", "indices", "source"),
     "weighted graph+source": ("indptr", "indices", "weights", "source"),
     "list": ("next",),
+    "values+rank": ("values", "rank"),
     # a symmetric CSR graph or a dense adjacency matrix (converted by P.csr_from_dense)
     "any symmetric graph": (),
 }
@@ -289,6 +307,16 @@ TEMPLATES = (
         "P.list_rank({next})",
     ),
     Template(
+        "k-th smallest",
+        "kth_smallest",
+        "the element of a given rank in increasing order (duplicates counted)",
+        "values+rank",
+        True,
+        "scalar",
+        kth_test,
+        "P.kth_smallest({values}, {rank})",
+    ),
+    Template(
         "spanning forest",
         "spanning_forest",
         "a spanning forest as parent links (-1 at the roots)",
@@ -303,7 +331,10 @@ TEMPLATES = (
 
 def said(convention: str) -> str:
     """A convention in words for labels and prompts: an unreachable marker the probes could not
-    see (every vertex was reached) says so instead of ``unreachable=?``."""
+    see (every vertex was reached) says so instead of ``unreachable=?``, and a rank they could
+    not tell the origin of, ``rank=?``, says which origin the kernel takes."""
+    if convention == f"rank={ANY}":
+        return "rank: the probes could not tell, counted from 1"
     if convention.endswith(f"={ANY}"):
         return f"{convention.split('=')[0]}: none in the probes, -1 assumed"
     return convention
@@ -322,7 +353,7 @@ def matches(probes: list[tuple[tuple, object]]) -> tuple[dict | None, list[dict]
     places = [find_inputs(args) for args, _ in probes]
     if not places or any(p is None for p in places):
         return None, []
-    roles = ("indptr", "source", "weights", "next", "matrix")
+    roles = ("indptr", "source", "weights", "next", "matrix", "values", "rank")
     if len({tuple(p.get(r) for r in roles) for p in places}) > 1:
         return None, []
     symmetric = all(p.get("symmetric") for p in places)

@@ -18,6 +18,7 @@ from parevo_lab.primitives import (
     group_by_key,
     histogram,
     inclusive_scan,
+    kth_smallest,
     merge,
     pack,
     pack_index,
@@ -180,6 +181,38 @@ def test_radix_sort(shape):
         np.testing.assert_array_equal(got, np.sort(keys))
     with pytest.raises(ValueError):
         radix_sort(np.array([3, -1]))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_kth_smallest_is_the_sorted_element_of_that_rank(shape):
+    for keys in (ints(shape), ints(shape, high=2**62) - 2**61, ints(shape).astype(np.int32)):
+        ordered = np.sort(keys)
+        n = keys.shape[0]
+        for rank in sorted({0, 1, n // 3, n // 2, n - 2, n - 1} & set(range(n))):
+            assert kth_smallest(keys, rank) == ordered[rank], (keys.dtype, rank)
+        with pytest.raises(ValueError):
+            kth_smallest(keys, n)
+        with pytest.raises(ValueError):
+            kth_smallest(keys, -1)
+    x = floats(shape)
+    ordered = np.sort(x)
+    for rank in sorted({0, x.shape[0] // 2, x.shape[0] - 1} & set(range(x.shape[0]))):
+        assert kth_smallest(x, rank) == ordered[rank]
+
+
+def test_kth_smallest_extremes_and_special_floats():
+    info = np.iinfo(np.int64)
+    extremes = np.array([info.max, 0, info.min, -1, info.max, 1], np.int64)
+    assert [kth_smallest(extremes, r) for r in range(6)] == sorted(extremes.tolist())
+    y = np.random.default_rng(3).standard_normal(N + 17).astype(np.float32)
+    y[::97] = np.nan
+    y[5], y[6], y[7], y[8] = -0.0, 0.0, -np.inf, np.inf
+    ordered = np.sort(y)  # NaNs last
+    for rank in [0, 1, 2, 100, N // 2, N - 600, N - 500, N + 16]:
+        got, want = kth_smallest(y, rank), ordered[rank]
+        assert got == want or (np.isnan(got) and np.isnan(want)), (rank, got, want)
+    zeros = np.array([0.0, -0.0, 1.0, -1.0])
+    assert kth_smallest(zeros, 1) == 0.0 and kth_smallest(zeros, 2) == 0.0
 
 
 @pytest.mark.parametrize("shape", SHAPES)

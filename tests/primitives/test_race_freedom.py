@@ -49,6 +49,8 @@ CASES = {
     "unique": (pp.unique, (keys,)),
     "merge": (pp.merge, (sorted_a, sorted_b)),
     "sort_floats": (pp.sort_floats, (floats,)),
+    "kth_smallest": (pp.kth_smallest, (big_keys, N // 3)),
+    "kth_smallest floats": (pp.kth_smallest, (floats, N // 2)),
     "argsort_floats": (pp.argsort_floats, (floats,)),
     "group_by_key": (pp.group_by_key, (keys, 64)),
     "random_permutation": (pp.random_permutation, (N, 3)),

@@ -240,7 +240,49 @@ def _serial(name, args):
     return module.reference(*args)
 
 
+def test_the_kth_smallest_is_told_apart_from_lookalikes():
+    x = np.array([5, 3, 9, 3, 7, 1, 8])  # sorted: 1 3 3 5 7 8 9
+    where = T.find_inputs((x, 4))
+    assert where == {"values": 0, "rank": 1, "n": 7}
+    assert T.kth_test((x, 4), where, 5) == "rank=from 1"
+    assert T.kth_test((x, 4), where, np.int64(7)) == "rank=from 0"
+    assert T.kth_test((x, 2), where, 3) == "rank=?"  # equal neighbours: either origin
+    assert T.kth_test((x, 2), where, 8) is None  # the second largest
+    assert T.kth_test((x, 4), where, 9) is None  # the maximum
+    assert T.kth_test((x, 4), where, 5.0) == "rank=from 1"
+    assert T.kth_test((x, 4), where, np.array([5])) is None  # not a scalar
+    assert T.kth_test((x, 0), where, -1) == "rank=from 1"  # rank 0 is outside, from 1
+    assert T.kth_test((x[:0], 1), where, -1) == "rank=?"  # no values: nothing to tell
+    assert T.kth_test((x[:0], 1), where, 0) is None
+    floats = np.array([0.5, -1.0, 2.0, np.nan])
+    assert T.kth_test((floats, 1), where, -1.0) == "rank=from 1"
+    assert T.kth_test((floats, 3), where, np.nan) == "rank=from 0"
+    assert T.find_inputs((x, 2.5)) is None and T.find_inputs((x, True)) is None
+    assert T.find_inputs((4, x)) is None  # the rank comes after the values
+
+
+@pytest.mark.slow
+def test_the_kth_smallest_kernel_gives_the_references_answers():
+    import importlib
+
+    module = importlib.import_module("parevo_lab.suite.tasks.pareval.41_sort_k-th_smallest_element")
+    rng = np.random.default_rng(4)
+    probes = [(args, module.reference(*args)) for args in
+              (module.make_inputs(n, rng) for n in (1000, 1000, 5, 17))]  # fmt: skip
+    where, held = T.matches(probes)
+    assert held == [{"template": "k-th smallest", "convention": "rank=from 1", "exact": True}]
+    source = T.by_name("k-th smallest").kernel(["values", "k"], where, "rank=from 1", None)
+    assert "if k < 1 or k > values.shape[0]:" in source
+    space: dict = {}
+    exec(compile(source, "<template>", "exec"), space)  # noqa: S102 - our own generated code
+    for n in (0, 1, 2, 50_000):
+        x = rng.integers(0, 10001, n)
+        for k in sorted({0, 1, n // 2, n, n + 1}):
+            assert space["kernel"](x, k) == module.reference(x, k), (n, k)
+
+
 def test_a_convention_the_probes_could_not_see_is_said_in_words():
+    assert T.said("rank=?") == "rank: the probes could not tell, counted from 1"
     assert T.said("unreachable=?") == "unreachable: none in the probes, -1 assumed"
     assert T.said("unreachable=200") == "unreachable=200" and T.said("min") == "min"
 

@@ -118,6 +118,26 @@ def test_a_colouring_in_another_order_gets_no_exact_greedy(tmp_path):
     assert all(not c["family"].startswith("template") for c in result["candidates"])
 
 
+KTH = (suite.TASKS / "pareval" / "41_sort_k-th_smallest_element.py").read_text()
+
+
+def test_a_quickselect_gets_the_radix_selection_and_it_is_right(tmp_path):
+    small = KTH.replace('"bench": 6_600_000', '"bench": 200_000').replace("(x, k)", "(keys, k)")
+    small = small.replace("x.copy()", "keys.copy()").replace("x.shape[0]", "keys.shape[0]")
+    assert "200_000" in small and "keys.copy()" in small  # the suite file still reads so
+    result = evolve(tmp_path, small)
+    assert result["templates"]["matches"] == [
+        {"template": "k-th smallest", "convention": "rank=from 1", "exact": True}
+    ]
+    substituted = result["candidates"][1]
+    assert substituted["label"].startswith("substitute k-th smallest (rank=from 1)")
+    assert substituted["verdict"] == "ok", substituted["summary"]
+    with Store(tmp_path / "run" / "run.sqlite") as store:
+        row = store.candidate(result["run"], substituted["id"])
+        code = store.kernel_source(row["source_hash"])
+    assert "P.kth_smallest(keys, k - 1)" in code
+
+
 def test_outputs_that_fit_no_template_get_no_proposal_and_say_why(tmp_path):
     labels_plus_one = COMPONENTS.replace(" and LIMIT", "").replace(
         "    return labels", "    return labels + 1"
