@@ -26,6 +26,7 @@ MODULES = (
     "select",
     "csr",
     "traversal",
+    "dense",
     "components",
     "lists",
     "paths",

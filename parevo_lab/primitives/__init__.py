@@ -8,6 +8,7 @@ an op code: ADD, MAX or MIN.
 from ._util import ADD, MAX, MIN
 from .components import connected_components, spanning_forest
 from .csr import balanced_bounds, csr_from_dense, csr_from_edges, transpose
+from .dense import hop_distance
 from .graph import (
     maximal_independent_set,
     maximal_matching,
@@ -56,6 +57,7 @@ __all__ = [
     "greedy_matching",
     "group_by_key",
     "histogram",
+    "hop_distance",
     "inclusive_scan",
     "kth_smallest",
     "list_rank",

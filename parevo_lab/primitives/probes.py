@@ -19,8 +19,10 @@ ANY = "?"  # a convention's value the probe could not tell (``templates.matches`
 
 
 def matrix_inputs(args: tuple) -> dict | None:
-    """``{"matrix": i, "symmetric": bool, "n": n}`` for the first square 2-D integer or bool
-    array (an adjacency matrix: A[i, j] != 0 is an edge i -> j); None when there is none."""
+    """``{"matrix": i, "source": j or None, "dest": k or None, "symmetric": bool, "n": n}`` for
+    the first square 2-D integer or bool array (an adjacency matrix: A[i, j] != 0 is an edge
+    i -> j), with the first two integer arguments after it in [0, n) as a source and a
+    destination vertex; None when there is no such matrix."""
     for i, value in enumerate(args):
         if (
             isinstance(value, np.ndarray)
@@ -28,9 +30,26 @@ def matrix_inputs(args: tuple) -> dict | None:
             and value.shape[0] == value.shape[1]
             and value.dtype.kind in "iub"
         ):
+            n = value.shape[0]
             edges = value != 0
-            return {"matrix": i, "symmetric": bool((edges == edges.T).all()), "n": value.shape[0]}
+            vertices = [j for j in range(i + 1, len(args)) if _vertex(args[j], n)][:2]
+            vertices += [None] * (2 - len(vertices))
+            return {
+                "matrix": i,
+                "source": vertices[0],
+                "dest": vertices[1],
+                "symmetric": bool((edges == edges.T).all()),
+                "n": n,
+            }
     return None
+
+
+def _vertex(value, n: int) -> bool:
+    return (
+        isinstance(value, int | np.integer)
+        and not isinstance(value, bool | np.bool_)
+        and 0 <= value < n
+    )
 
 
 def graph_of(args, where) -> tuple[np.ndarray, np.ndarray]:
@@ -160,10 +179,15 @@ def bfs_test(args, where, output):
     levels = _per_vertex_from_source(where, output)
     if levels is None:
         return NOT_IT
-    n = where["n"]
     indptr, indices = args[where["indptr"]], args[where["indices"]]
-    source = int(args[where["source"]])
-    hops = np.full(n, -1, np.int64)
+    hops = _hops(indptr, indices, int(args[where["source"]]))
+    reached = hops >= 0
+    return _marked(levels, hops[reached], reached)
+
+
+def _hops(indptr, indices, source: int) -> np.ndarray:
+    """Hop distances from source by a queue (-1 where it cannot reach)."""
+    hops = np.full(indptr.shape[0] - 1, -1, np.int64)
     hops[source] = 0
     queue = deque([source])
     while queue:
@@ -172,8 +196,20 @@ def bfs_test(args, where, output):
             if hops[v] < 0:
                 hops[v] = hops[u] + 1
                 queue.append(int(v))
-    reached = hops >= 0
-    return _marked(levels, hops[reached], reached)
+    return hops
+
+
+def hop_distance_test(args, where, output):
+    """ "unreachable=X": the number of edges on a shortest path from the source vertex to the
+    destination of an adjacency matrix, X when there is none (ANY when it is reached)."""
+    value = _scalar(output)
+    if value is None or where.get("matrix") is None or where.get("dest") is None:
+        return NOT_IT
+    source, dest = int(args[where["source"]]), int(args[where["dest"]])
+    hops = int(_hops(*graph_of(args, where), source)[dest])
+    if hops >= 0:
+        return f"unreachable={ANY}" if value == hops else NOT_IT
+    return f"unreachable={value}"
 
 
 def triangles_test(args, where, output):

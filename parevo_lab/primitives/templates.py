@@ -39,6 +39,7 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     greedy_colouring_test,
     greedy_matching_test,
     greedy_set_test,
+    hop_distance_test,
     independent_set_test,
     largest_component_test,
     matching_test,
@@ -83,11 +84,15 @@ class Template:
         the adapters ``convention`` and ``dtype`` (the reference's output dtype) ask for."""
         mapping = {
             role: names[where[role]] if where.get(role) is not None else "0"
-            for role in ("indptr", "indices", "source", "weights", "next", "values", "rank")
-        }
+            for role in (
+                "indptr", "indices", "source", "weights", "next", "values", "rank", "matrix",
+                "dest",
+            )
+        }  # fmt: skip
         mapping["symmetric"] = str(bool(where.get("symmetric")))
         body = []
-        if where.get("matrix") is not None:  # a dense adjacency matrix: its CSR first
+        dense = self.needs.startswith("matrix")  # a primitive that reads the matrix itself
+        if where.get("matrix") is not None and not dense:  # an adjacency matrix: its CSR first
             body = [f"indptr, indices = P.csr_from_dense({names[where['matrix']]})"]
             mapping["indptr"], mapping["indices"] = "indptr", "indices"
         call = self.call.format(**mapping)
@@ -109,6 +114,10 @@ class Template:
                 "else:",
                 f"    out = {self.call.format(**{**mapping, 'rank': rank})}",
             ]
+        elif self.needs == "matrix+source+dest":  # -1 when there is no path
+            body += [f"out = {call}"]
+            if convention not in ("unreachable=-1", f"unreachable={ANY}"):
+                body += ["if out < 0:", f"    out = {int(convention.split('=', 1)[1])}"]
         elif self.needs.endswith("+source"):  # no vertex, no source: the empty answer
             body += [
                 f"if {mapping['indptr']}.shape[0] <= 1:",
@@ -131,9 +140,14 @@ class Template:
                 "    ranked[v] = rank[out[v]]",
                 "out = ranked",
             ]
-        elif convention.startswith("unreachable=") and convention not in (
-            "unreachable=-1",
-            f"unreachable={ANY}",
+        elif (
+            self.returns != "scalar"
+            and convention.startswith("unreachable=")
+            and convention
+            not in (
+                "unreachable=-1",
+                f"unreachable={ANY}",
+            )
         ):
             marker = int(convention.split("=", 1)[1])
             body += [
@@ -167,6 +181,7 @@ NEEDS = {  # what each kind of input asks of the probe's places, and which of th
     "weighted graph+source": ("indptr", "indices", "weights", "source"),
     "list": ("next",),
     "values+rank": ("values", "rank"),
+    "matrix+source+dest": ("matrix", "source", "dest"),
     # a symmetric CSR graph or a dense adjacency matrix (converted by P.csr_from_dense)
     "any symmetric graph": (),
 }
@@ -307,6 +322,16 @@ TEMPLATES = (
         "P.list_rank({next})",
     ),
     Template(
+        "hop distance",
+        "hop_distance",
+        "the number of edges on a shortest path between two vertices of an adjacency matrix",
+        "matrix+source+dest",
+        True,
+        "scalar",
+        hop_distance_test,
+        "P.hop_distance({matrix}, {source}, {dest}, {symmetric})",
+    ),
+    Template(
         "k-th smallest",
         "kth_smallest",
         "the element of a given rank in increasing order (duplicates counted)",
@@ -353,7 +378,7 @@ def matches(probes: list[tuple[tuple, object]]) -> tuple[dict | None, list[dict]
     places = [find_inputs(args) for args, _ in probes]
     if not places or any(p is None for p in places):
         return None, []
-    roles = ("indptr", "source", "weights", "next", "matrix", "values", "rank")
+    roles = ("indptr", "source", "weights", "next", "matrix", "values", "rank", "dest")
     if len({tuple(p.get(r) for r in roles) for p in places}) > 1:
         return None, []
     symmetric = all(p.get("symmetric") for p in places)

@@ -585,3 +585,54 @@ def test_csr_from_dense_lists_each_rows_nonzeros_in_order(shape, threads):
     assert indptr.dtype == indices.dtype == np.int64
     _, bool_indices = pp.csr_from_dense(A != 0)
     np.testing.assert_array_equal(bool_indices, cols)
+
+
+def _hops_by_queue(A, source, dest):
+    """The hop distance by a queue over the matrix rows (-1: no path or a vertex outside)."""
+    n = A.shape[0]
+    if not (0 <= source < n and 0 <= dest < n):
+        return -1
+    hops = np.full(n, -1)
+    hops[source] = 0
+    queue = deque([source])
+    while queue:
+        u = queue.popleft()
+        for v in np.flatnonzero(A[u]):
+            if hops[v] < 0:
+                hops[v] = hops[u] + 1
+                queue.append(v)
+    return int(hops[dest])
+
+
+def _layered(n, layers, density, seed, symmetric=True):
+    """Vertices in layers joined within a layer and to the next: wide levels, a long BFS."""
+    rng = np.random.default_rng(seed)
+    layer = np.arange(n) * layers // max(n, 1)
+    near = np.abs(layer[:, None] - layer[None, :]) <= 1
+    upper = np.triu(near & (rng.random((n, n)) < density), 1)
+    return (upper | upper.T if symmetric else upper).astype(np.int32)
+
+
+def test_hop_distance_is_the_bfs_distance_in_both_directions(threads):
+    # 1,600 vertices in 8 layers: levels wide enough for the parallel top-down and, from the
+    # middle, the parallel bottom-up at the last level; then small graphs, one level serial
+    A = _layered(1600, 8, 0.3, 1)
+    for source, dest in [(800, 0), (0, 1599), (800, 1599), (5, 5), (0, 1), (1600, 0), (0, -1)]:
+        assert pp.hop_distance(A, source, dest, True) == _hops_by_queue(A, source, dest)
+        assert pp.hop_distance(A, source, dest, False) == _hops_by_queue(A, source, dest)
+    one_way = np.triu(A)  # directed: only towards higher ids, so 800 reaches no lower vertex
+    assert pp.hop_distance(one_way, 800, 0, False) == -1
+    assert pp.hop_distance(one_way, 0, 1599, False) == _hops_by_queue(one_way, 0, 1599) > 0
+    cut = A.copy()
+    cut[:800, 800:] = 0
+    cut[800:, :800] = 0  # two halves: no path across
+    assert pp.hop_distance(cut, 0, 1599, True) == -1
+    rng = np.random.default_rng(2)
+    for seed in range(30):
+        n = int(rng.integers(1, 400))
+        B = (rng.random((n, n)) < rng.uniform(0.002, 0.05)).astype(np.int8)
+        s, d = int(rng.integers(0, n)), int(rng.integers(0, n))
+        assert pp.hop_distance(B, s, d, False) == _hops_by_queue(B, s, d), seed
+        S = np.triu(B, 1) | np.triu(B, 1).T
+        assert pp.hop_distance(S, s, d, True) == _hops_by_queue(S, s, d), seed
+    assert pp.hop_distance(np.zeros((0, 0), np.int32), 0, 0, True) == -1

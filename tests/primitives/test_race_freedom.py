@@ -29,6 +29,14 @@ frontier[rng.integers(0, V, 2000)] = True
 visited = frontier.copy()
 path_weights = rng.integers(1, 256, indices.shape[0])
 linked = random_list(N, np.random.default_rng(11))  # its own generator: the inputs above stay
+# 1600 vertices in 8 layers of 200, neighbours within a layer and the next; from the middle the
+# levels are wide enough to run in parallel, top-down and (symmetric) bottom-up at the end
+_layer = np.arange(1600) // 200
+layered = (
+    (np.abs(_layer[:, None] - _layer[None, :]) <= 1)
+    & (np.random.default_rng(12).random((1600, 1600)) < 0.3)
+).astype(np.int32)
+layered = np.triu(layered, 1) | np.triu(layered, 1).T
 
 CASES = {
     "reduce_sum": (pp.reduce_sum, (floats,)),
@@ -56,6 +64,8 @@ CASES = {
     "random_permutation": (pp.random_permutation, (N, 3)),
     "csr_from_edges": (pp.csr_from_edges, (V, src, dst, True)),
     "csr_from_dense": (pp.csr_from_dense, ((rng.random((300, 400)) < 0.1).astype(np.int32),)),
+    "hop_distance": (pp.hop_distance, (layered, 800, 0, True)),
+    "hop_distance directed": (pp.hop_distance, (np.triu(layered), 800, 0, False)),
     "transpose": (pp.transpose, (indptr, indices, V)),
     "balanced_bounds": (pp.balanced_bounds, (indptr, 0, V, 16)),
     "edge_map push": (pp.edge_map, (indptr, indices, frontier, visited, 0)),

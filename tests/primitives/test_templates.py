@@ -240,6 +240,48 @@ def _serial(name, args):
     return module.reference(*args)
 
 
+def test_the_hop_distance_of_a_matrix_is_told_apart_from_lookalikes():
+    A = np.zeros((6, 6), np.int32)
+    for u, v in [(0, 1), (1, 2), (2, 3), (4, 5)]:  # a path 0-1-2-3, an edge 4-5
+        A[u, v] = A[v, u] = 1
+    where = T.find_inputs((A, 0, 3))
+    assert where == {"matrix": 0, "source": 1, "dest": 2, "symmetric": True, "n": 6}
+    assert T.hop_distance_test((A, 0, 3), where, 3) == "unreachable=?"
+    assert T.hop_distance_test((A, 0, 3), where, np.int64(3)) == "unreachable=?"
+    assert T.hop_distance_test((A, 0, 3), where, 4) is None  # vertices on the path, not edges
+    assert T.hop_distance_test((A, 0, 3), where, 3.0) is None  # not an integer
+    assert T.hop_distance_test((A, 0, 5), where, -1) == "unreachable=-1"
+    assert T.hop_distance_test((A, 0, 5), where, 2**31 - 1) == "unreachable=2147483647"
+    assert T.hop_distance_test((A, 2, 2), where, 0) == "unreachable=?"
+    assert T.find_inputs((A, 0))["dest"] is None  # one vertex: no destination
+    assert T.find_inputs((A, 0, 6))["dest"] is None  # outside the matrix
+    assert T.hop_distance_test((A, 0), T.find_inputs((A, 0)), 3) is None
+
+
+@pytest.mark.slow
+def test_the_hop_distance_kernel_gives_the_references_answers():
+    import importlib
+
+    module = importlib.import_module("parevo_lab.suite.tasks.pareval.19_graph_shortest_path")
+    rng = np.random.default_rng(5)
+    probes = [(args, module.reference(*args)) for args in
+              (module.make_inputs(n, rng) for n in (1000, 1000, 1000, 5, 8, 17))]  # fmt: skip
+    where, held = T.matches(probes)
+    assert [m["template"] for m in held] == ["hop distance"]
+    source = T.by_name("hop distance").kernel(["adj", "s", "t"], where, "unreachable=-1", None)
+    assert "P.hop_distance(adj, s, t, True)" in source
+    marked = T.by_name("hop distance").kernel(["adj", "s", "t"], where, "unreachable=99", None)
+    space: dict = {}
+    exec(compile(source, "<template>", "exec"), space)  # noqa: S102 - our own generated code
+    exec(compile(marked, "<marked>", "exec"), marked_space := {})  # noqa: S102
+    for n in (0, 1, 2, 3, 17, 1500):
+        for seed in range(4):
+            args = module.make_inputs(n, np.random.default_rng(seed))
+            want = module.reference(*args)
+            assert space["kernel"](*args) == want, (n, seed)
+            assert marked_space["kernel"](*args) == (99 if want < 0 else want), (n, seed)
+
+
 def test_the_kth_smallest_is_told_apart_from_lookalikes():
     x = np.array([5, 3, 9, 3, 7, 1, 8])  # sorted: 1 3 3 5 7 8 9
     where = T.find_inputs((x, 4))
@@ -298,7 +340,7 @@ def _blocks(n=120, seed=0):
 def test_component_counts_and_sizes_are_found_in_a_dense_matrix_and_told_apart():
     A = _blocks()
     where = T.find_inputs((A,))
-    assert where == {"matrix": 0, "symmetric": True, "n": 120}
+    assert where == {"matrix": 0, "source": None, "dest": None, "symmetric": True, "n": 120}
     indptr, indices = T.graph_of((A,), where)
     labels = T._components(indptr, indices)
     count, largest = np.unique(labels).shape[0], int(np.bincount(labels).max())
