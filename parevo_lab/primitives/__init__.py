@@ -8,7 +8,7 @@ an op code: ADD, MAX or MIN.
 from ._util import ADD, MAX, MIN
 from .components import connected_components, spanning_forest
 from .csr import balanced_bounds, csr_from_dense, csr_from_edges, transpose
-from .dense import hop_distance
+from .dense import bfs_level, hop_distance
 from .graph import (
     maximal_independent_set,
     maximal_matching,
@@ -44,6 +44,7 @@ __all__ = [
     "argmax",
     "argmin",
     "balanced_bounds",
+    "bfs_level",
     "bfs_levels",
     "bincount_weights",
     "connected_components",

@@ -1,5 +1,6 @@
-"""Graphs given as a dense adjacency matrix (A[u, v] != 0 is an edge u -> v): the hop distance
-between two vertices by a level-synchronous BFS that stops at the level reaching the target."""
+"""Graphs given as a dense adjacency matrix (A[u, v] != 0 is an edge u -> v): one level of a
+breadth-first search in the cheaper direction, and the hop distance between two vertices by a
+level-synchronous BFS that stops at the level reaching the target."""
 
 import numba
 import numpy as np
@@ -87,16 +88,41 @@ def _expand_bottom_up(A, in_frontier, visited, found):
 
 
 @numba.njit(cache=True)
+def bfs_level(A, frontier, visited, unvisited, symmetric=False):
+    """One level of a breadth-first search on a dense adjacency matrix: marks the unvisited
+    vertices the frontier reaches and returns them (in no particular order).
+
+    Work: O(|frontier| n) top-down, O(unvisited n) at most bottom-up. Span: O(|frontier| n / p
+    + n/512) top-down, O(n) bottom-up.
+    Takes the cheaper direction: top-down ORs the frontier's rows per chunk of 512 columns, each
+    chunk marking its own unvisited vertices; bottom-up (only when symmetric, and the frontier
+    outnumbers the unvisited vertices) lets each unvisited vertex scan its own row until it meets
+    a frontier vertex. A level reading at most about 2^17 entries runs serially.
+    A: n x n array, A[u, v] != 0 an edge u -> v; frontier: int64 vertex ids; visited: bool per
+    vertex, updated in place; unvisited: how many are False in visited; symmetric: whether A
+    equals its transpose. Returns a new int64 array.
+    """
+    n = A.shape[0]
+    top_down = not symmetric or frontier.shape[0] <= unvisited
+    in_frontier = empty(n, np.bool_)
+    if not top_down:
+        _mark(in_frontier, frontier)
+    if min(frontier.shape[0], unvisited) * n <= SERIAL_ENTRIES:
+        return _expand_serial(A, frontier, in_frontier, visited, unvisited, top_down)
+    found = empty(n, np.bool_)
+    if top_down:
+        return _expand_top_down(A, frontier, visited, found)
+    return _expand_bottom_up(A, in_frontier, visited, found)
+
+
+@numba.njit(cache=True)
 def hop_distance(A, source, dest, symmetric=False):
     """The number of edges on a shortest path from source to dest in a dense adjacency matrix.
 
     Work: O(n^2) at most (each row or column read once per direction). Span: O(d (n^2/p / d +
     n/512)) for d levels, the parallel ones split over chunks of 512 columns or over vertices.
-    A level-synchronous BFS from source that stops at the level reaching dest. Each level takes
-    the cheaper direction: top-down ORs the frontier's rows per chunk of 512 columns, each chunk
-    marking its own unvisited vertices; bottom-up (only when symmetric, and the frontier
-    outnumbers the unvisited vertices) lets each unvisited vertex scan its own row until it
-    meets a frontier vertex. A level reading at most about 2^17 entries runs serially.
+    A level-synchronous BFS from source (``bfs_level`` per level, each in the cheaper direction)
+    that stops at the level reaching dest.
     A: n x n array, A[u, v] != 0 an edge u -> v; symmetric: whether A equals its transpose
     (undirected). Returns an int64: 0 when source == dest, -1 when dest cannot be reached or
     either vertex lies outside [0, n).
@@ -107,22 +133,12 @@ def hop_distance(A, source, dest, symmetric=False):
     if source == dest:
         return 0
     visited = np.zeros(n, np.bool_)
-    found = empty(n, np.bool_)
-    in_frontier = empty(n, np.bool_)
     visited[source] = True
     frontier = np.full(1, source, np.int64)
     unvisited = n - 1
     hops = 0
     while frontier.shape[0] > 0 and unvisited > 0:
-        top_down = not symmetric or frontier.shape[0] <= unvisited
-        if not top_down:
-            _mark(in_frontier, frontier)
-        if min(frontier.shape[0], unvisited) * n <= SERIAL_ENTRIES:
-            frontier = _expand_serial(A, frontier, in_frontier, visited, unvisited, top_down)
-        elif top_down:
-            frontier = _expand_top_down(A, frontier, visited, found)
-        else:
-            frontier = _expand_bottom_up(A, in_frontier, visited, found)
+        frontier = bfs_level(A, frontier, visited, unvisited, symmetric)
         unvisited -= frontier.shape[0]
         hops += 1
         if visited[dest]:

@@ -636,3 +636,18 @@ def test_hop_distance_is_the_bfs_distance_in_both_directions(threads):
         S = np.triu(B, 1) | np.triu(B, 1).T
         assert pp.hop_distance(S, s, d, True) == _hops_by_queue(S, s, d), seed
     assert pp.hop_distance(np.zeros((0, 0), np.int32), 0, 0, True) == -1
+
+
+def test_bfs_level_marks_and_returns_what_the_frontier_reaches_in_either_direction(threads):
+    A = _layered(1600, 8, 0.3, 3)
+    for frontier, seen, symmetric in [
+        (np.arange(800, 1000), 1000, True),  # top-down, parallel (200 rows of 1,600)
+        (np.arange(0, 1400), 1400, True),  # bottom-up: 1,400 in the frontier, 200 unvisited
+        (np.arange(0, 1400), 1400, False),  # directed: top-down however large the frontier
+        (np.array([3]), 4, True),  # a small level, serial
+    ]:
+        visited = np.arange(1600) < seen
+        want = np.setdiff1d(np.flatnonzero(A[frontier].any(axis=0)), np.arange(seen))
+        got = pp.bfs_level(A, frontier.astype(np.int64), visited, 1600 - seen, symmetric)
+        np.testing.assert_array_equal(np.sort(got), want)
+        np.testing.assert_array_equal(np.flatnonzero(visited), np.union1d(np.arange(seen), want))

@@ -64,6 +64,7 @@ CASES = {
     "random_permutation": (pp.random_permutation, (N, 3)),
     "csr_from_edges": (pp.csr_from_edges, (V, src, dst, True)),
     "csr_from_dense": (pp.csr_from_dense, ((rng.random((300, 400)) < 0.1).astype(np.int32),)),
+    "bfs_level": (pp.bfs_level, (layered, np.arange(800, 1000), np.arange(1600) < 1000, 600, True)),
     "hop_distance": (pp.hop_distance, (layered, 800, 0, True)),
     "hop_distance directed": (pp.hop_distance, (np.triu(layered), 800, 0, False)),
     "transpose": (pp.transpose, (indptr, indices, V)),
