@@ -258,12 +258,13 @@ def _evolved(
 ):
     """One evolution per sample; the sample is its best generated candidate, each evolution
     evaluating one candidate at a time (the bench's lanes are its tasks)."""
-    from .evolution import Budget, best_of, evolve
+    from .evolution import Budget, best_of, evolve, finished
     from .metrics import sample_of
 
     for seed in range(samples):
         out = Path(work) / entry.id / f"sample-{seed}"
-        result = evolve(
+        # a finished sample is read back, not resumed (resuming would evaluate on after a stall)
+        result = finished(task, out, Budget(evaluations=budget)) or evolve(
             task,
             generator=solver,
             budget=Budget(evaluations=budget),

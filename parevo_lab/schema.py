@@ -172,6 +172,16 @@ RETIMED = {
             "anyOf": [{"type": "string"}, {"type": "null"}],
             "description": "why no comparison came back (then it is not confirmed)",
         },
+        "contradicted": {
+            "type": "object",
+            "description": (
+                "a first re-timing that called the candidate surely slower where both profiles "
+                "called it surely faster; it was repeated, and the figures above are the repeat's"
+            ),
+            "additionalProperties": False,
+            "required": ["ratio", "low", "high"],
+            "properties": {"ratio": _NUMBER, "low": _NUMBER, "high": _NUMBER},
+        },
     },
 }
 

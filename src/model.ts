@@ -558,7 +558,13 @@ export function retimedText(c: {
   const verdict = c.confirmed
     ? 'surely faster: it became the best'
     : `not surely faster: #${r.against} stayed the best`;
-  return `${head} (${how}): ${r.ratio.toFixed(2)}x${interval}, ${verdict}`;
+  const first = r.contradicted;
+  const repeated =
+    first && first.ratio !== null && first.low !== null && first.high !== null
+      ? ` (repeated: the first, ${first.ratio.toFixed(2)}x [${first.low.toFixed(2)}-` +
+        `${first.high.toFixed(2)}], contradicted both profiles)`
+      : '';
+  return `${head} (${how}): ${r.ratio.toFixed(2)}x${interval}${repeated}, ${verdict}`;
 }
 
 /**

@@ -134,6 +134,26 @@ def test_a_speedup_counts_as_significant_only_when_its_interval_lies_above_one()
     assert out["faster_significant@1"] == pytest.approx((1 + 0 + 0.5 + 0) / 4)
 
 
+def test_an_evolution_that_kept_its_seed_counts_as_not_faster():
+    # its best candidate profiled 1.3x beyond noise, then lost the final re-timing against the
+    # reference: the user is handed the serial reference, so the task is not faster
+    def sample(value, significant, kept_seed):
+        point = {"value": value, "significant": significant}
+        report = {"verdict": "ok", "profile": {"speedup": {"vs_serial": {"2": point}}}}
+        return {**metrics.sample_of(report), "kept_seed": kept_seed}
+
+    samples = {
+        "refuted": [sample(1.3, True, True)],
+        "confirmed": [sample(1.3, True, False)],
+        "slower, seed kept": [sample(0.6, False, True)],
+    }
+    out = metrics.summarise(samples, [1])
+    assert out["faster@1"] == pytest.approx(1 / 3)
+    assert out["faster_significant@1"] == pytest.approx(1 / 3)
+    # the candidates' own figures stay what was measured (ParEval scores the samples)
+    assert out["speedup_n@1"] == pytest.approx((1.3 + 1.3 + 0.6) / 3)
+
+
 def test_evolved_samples_give_the_best_gain_over_the_first_correct_candidate():
     def evolved(best, first, first_ok):
         return {**_sample("ok", best), "first_ok": first_ok, "first_ok_speedup": first}

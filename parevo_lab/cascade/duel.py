@@ -102,6 +102,12 @@ def retime_text(challenger: int, retimed: dict, confirmed: bool) -> str:
         f"{retimed['rounds']} rounds at {retimed['threads']} threads): {retimed['ratio']:.2f}x "
         f"[{retimed['low']:.2f}-{retimed['high']:.2f}]"
     )
+    first = retimed.get("contradicted")
+    if first:
+        figures += (
+            f" (repeated: the first, {first['ratio']:.2f}x [{first['low']:.2f}-"
+            f"{first['high']:.2f}], contradicted both profiles)"
+        )
     if confirmed:
         return f"{figures}: faster, #{challenger} is the new best"
     return f"{figures}: not faster for sure, #{against} stays the best"

@@ -193,6 +193,42 @@ def evolve(
     return result
 
 
+def finished(task: Task, out: str | os.PathLike, budget: Budget) -> EvolveResult | None:
+    """The result of the run in ``out`` when it already finished (budget spent, stalled, out of
+    moves) for this task with this ``budget``; else None. ``parevo bench`` reuses such a run
+    rather than resuming it: a resumed run gets a fresh stall count (``Engine._stop_reason``),
+    so resuming a stalled one would evaluate more and make a sample's figure depend on how often
+    the bench was restarted."""
+    from ..store import Store
+
+    database = Path(out) / RUN_FILE
+    if not database.exists():
+        return None
+    with Store(database) as store:
+        runs = store.runs()
+        run = runs[-1] if runs else None
+        if (
+            run is None
+            or run["status"] != "finished"
+            or run["task_hash"] != task.hash
+            or run["settings"].get("budget") != budget.to_dict()
+        ):
+            return None
+        candidates = Engine(store, task, None, run["id"], budget).candidates()
+    settings_ = {"generator": run["generator"], "seed": run["seed"]}
+    best_path = Path(out) / BEST_FILE
+    return EvolveResult(
+        run_id=run["id"],
+        task=task,
+        candidates=candidates,
+        reason=run["reason"],
+        seconds=0.0,
+        out=Path(out),
+        best_path=best_path if best_path.exists() else None,
+        settings=settings_,
+    )
+
+
 def projects(target_threads: int | None) -> bool:
     """Whether a run ranking at ``target_threads`` ranks by projection: P beyond the cores here."""
     from ..cascade.profile import usable_cores

@@ -287,6 +287,20 @@ describe('retimedText', () => {
       )
     ).toContain('no comparison (the child died): not the best');
   });
+  it('says when a first re-timing contradicted both profiles and was repeated', () => {
+    const contradicted = { ratio: 0.71, low: 0.67, high: 0.87 };
+    expect(
+      retimedText(
+        candidate(4, {
+          confirmed: true,
+          retimed: retimed({ ratio: 2.7, low: 1.96, high: 3.59, contradicted })
+        })
+      )
+    ).toContain(
+      '2.70x [1.96-3.59] (repeated: the first, 0.71x [0.67-0.87], ' +
+        'contradicted both profiles), surely faster: it became the best'
+    );
+  });
 });
 
 describe('reconnectDelay', () => {

@@ -90,6 +90,14 @@ export interface Candidate {
      */
     against: number;
     /**
+     * a first re-timing that called the candidate surely slower where both profiles called it surely faster; it was repeated, and the figures above are the repeat's
+     */
+    contradicted?: {
+      high: number | null;
+      low: number | null;
+      ratio: number | null;
+    };
+    /**
      * why no comparison came back (then it is not confirmed)
      */
     error: string | null;

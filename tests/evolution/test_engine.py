@@ -70,6 +70,29 @@ def test_resume_continues_the_run_without_repeating_or_reseeding(histogram, tmp_
     assert rows(database, "SELECT COUNT(*) FROM runs")[0][0] == 1
 
 
+def test_a_finished_run_is_read_back_for_the_bench_not_resumed(histogram, tmp_path):
+    """``parevo bench`` run again reuses a sample whose run finished with the same budget:
+    resuming it would restart the stall count and evaluate on (the figure would then depend on
+    how often the bench was restarted)."""
+    from parevo_lab.cascade import CheckOptions
+    from parevo_lab.evolution import Budget, evolve, finished
+
+    out = tmp_path / "run"
+    task = load_task(histogram)
+    options = CheckOptions(threads=[1, 2], profile=False)
+    done = evolve(task, budget=Budget(evaluations=2), out=out, options=options)
+    again = finished(task, out, Budget(evaluations=2))
+    assert again is not None and again.reason == done.reason == "evaluation budget spent (2)"
+    assert [m.id for m in again.candidates] == [m.id for m in done.candidates]
+    assert again.evaluations == 2 and again.first_ok() == done.first_ok()
+    assert again.best_path == out / "best.py"
+    assert finished(task, out, Budget(evaluations=3)) is None  # asked for more: resume it
+    assert finished(task, tmp_path / "elsewhere", Budget(evaluations=2)) is None
+    with sqlite3.connect(out / "run.sqlite") as db:  # killed mid-run: resume it
+        db.execute("UPDATE runs SET status = 'running'")
+    assert finished(task, out, Budget(evaluations=2)) is None
+
+
 def test_kill_minus_nine_mid_run_then_resume_loses_and_repeats_nothing(histogram, tmp_path):
     out = tmp_path / "run"
     database = out / "run.sqlite"

@@ -150,6 +150,52 @@ def test_a_contender_that_loses_its_re_timing_is_kept_out(thrice, tmp_path, monk
     assert result.best_generated.id == mine.id and result.to_dict()["correct_parallel"]
 
 
+def test_a_re_timing_that_contradicts_both_profiles_is_repeated_once(thrice, tmp_path):
+    """The first re-timing says the contender is surely slower (as when something else took the
+    cores), against both profiles: it is timed again, the repeat decides, both are recorded."""
+    from parevo_lab.cascade import CheckOptions
+    from parevo_lab.cascade.duel import retime_text
+    from parevo_lab.evolution import Budget, evolve
+    from parevo_lab.executor import LocalExecutor
+    from parevo_lab.kernel import load_kernel
+
+    said = [
+        {"ratio": 0.71, "low": 0.67, "high": 0.87, "rounds": 9, "seconds": 0.5},
+        {"ratio": 2.7, "low": 1.96, "high": 3.59, "rounds": 12, "seconds": 0.75},
+    ]
+
+    class DisturbedOnce(LocalExecutor):
+        def retime(self, task, incumbent, challenger, options, budget_s):
+            return {**said.pop(0), "threads": 2, "error": None}
+
+    task, once = thrice
+    result = evolve(
+        task,
+        budget=Budget(evaluations=2),
+        out=tmp_path / "run",
+        manual=[load_kernel(str(once))],
+        options=CheckOptions(threads=[1, 2], budget_s=0.1),
+        executor=DisturbedOnce(),
+    )
+    seed, mine = result.candidates
+    assert said == []  # timed twice
+    assert mine.confirmed is True and result.best.id == mine.id
+    assert (mine.retimed["ratio"], mine.retimed["rounds"]) == (2.7, 12)  # the repeat's figures
+    assert mine.retimed["contradicted"] == {"ratio": 0.71, "low": 0.67, "high": 0.87}
+    assert mine.retimed["seconds"] == 1.25  # both count in the run's time
+    line = retime_text(mine.id, mine.retimed, True)
+    assert "(repeated: the first, 0.71x [0.67-0.87], contradicted both profiles)" in line
+    # what the store keeps validates against the candidate schema, the new field included
+    import jsonschema
+
+    from parevo_lab.rundir import read_run
+    from parevo_lab.schema import CANDIDATE
+
+    row = next(m for m in read_run(tmp_path / "run")["candidates"] if m["id"] == mine.id)
+    assert row["retimed"]["contradicted"]["ratio"] == 0.71
+    jsonschema.validate(row, CANDIDATE)
+
+
 def candidate(id, speedup, low=None, confirmed=None, against=None, ratio=None):
     retimed = None if against is None else {"against": against, "ratio": ratio, "low": 1.01}
     return Candidate(
