@@ -28,6 +28,7 @@ MODULES = (
     "traversal",
     "dense",
     "components",
+    "cores",
     "lists",
     "paths",
     "graph",

@@ -7,6 +7,7 @@ an op code: ADD, MAX or MIN.
 
 from ._util import ADD, MAX, MIN
 from .components import connected_components, spanning_forest
+from .cores import core_numbers
 from .csr import balanced_bounds, csr_from_dense, csr_from_edges, transpose
 from .dense import bfs_level, hop_distance
 from .graph import (
@@ -48,6 +49,7 @@ __all__ = [
     "bfs_levels",
     "bincount_weights",
     "connected_components",
+    "core_numbers",
     "csr_from_dense",
     "csr_from_edges",
     "edge_map",

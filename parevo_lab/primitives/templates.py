@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._docs import work_and_span
 from .probes import (  # noqa: F401 - the tests, named here for the templates' users
     ANY,
     NOT_IT,
@@ -33,6 +34,7 @@ from .probes import (  # noqa: F401 - the tests, named here for the templates' u
     bfs_test,
     component_count_test,
     components_test,
+    core_numbers_test,
     forest_test,
     graph_inputs,
     graph_of,
@@ -342,6 +344,16 @@ TEMPLATES = (
         "P.kth_smallest({values}, {rank})",
     ),
     Template(
+        "core numbers",
+        "core_numbers",
+        "each vertex's core number (k-core decomposition)",
+        "symmetric graph",
+        True,
+        "int64",
+        core_numbers_test,
+        "P.core_numbers({indptr}, {indices})",
+    ),
+    Template(
         "spanning forest",
         "spanning_forest",
         "a spanning forest as parent links (-1 at the roots)",
@@ -411,34 +423,3 @@ def usable(behaviour: dict | None) -> list[tuple[Template, dict]]:
         if template is not None and (template.exact or (behaviour or {}).get("check")):
             found.append((template, match))
     return found
-
-
-def work_and_span(primitive: str) -> str:
-    """``Work: ...; Span: ...`` of a primitive, read from its docstring (which every public
-    primitive must state: tests/primitives/test_docs.py), each joined into one line wherever it
-    wraps."""
-    import inspect
-    import re
-
-    from .. import primitives
-
-    function = getattr(primitives, primitive, None)
-    doc = inspect.cleandoc(getattr(getattr(function, "py_func", function), "__doc__", None) or "")
-    taken: list[str] = []
-    inside = False
-    for line in doc.splitlines():
-        line = line.strip()
-        if line.startswith(("Work:", "Span:")):
-            inside = True
-        elif not line or re.match(r"^\w+(, \w+)*:", line):
-            inside = False  # a blank line, or the next field (Args:, x:, ...)
-        if inside:
-            taken.append(line)
-    work, _, span = " ".join(taken).partition("Span:")
-
-    def sentence(text: str) -> str:  # up to the first full stop that ends a sentence
-        end = re.search(r"\.\s+([A-Z]|\w+(, \w+)*:)", text)
-        return (text[: end.start()] if end else text).strip().rstrip(".")
-
-    said = [sentence(work), f"Span: {sentence(span)}" if span else ""]
-    return "; ".join(part for part in said if part)

@@ -73,6 +73,7 @@ CASES = {
     "edge_map pull": (pp.edge_map, (indptr, indices, frontier, visited, 1)),
     "bfs_levels": (pp.bfs_levels, (indptr, indices, 0)),
     "connected_components": (pp.connected_components, (indptr, indices)),
+    "core_numbers": (pp.core_numbers, (indptr, indices)),
     "maximal_independent_set": (pp.maximal_independent_set, (indptr, indices, 5)),
     "maximal_matching": (pp.maximal_matching, (indptr, indices, 5)),
     "greedy_independent_set": (pp.greedy_independent_set, (indptr, indices)),

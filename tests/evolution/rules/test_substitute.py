@@ -166,3 +166,18 @@ def test_an_any_answer_template_waits_for_a_task_that_has_its_own_check(tmp_path
     (proposal,) = substitute.proposals(signature, context)
     assert "P.spanning_forest(row_ptr, col)" in proposal.source
     assert "an answer the task's check accepts" in proposal.label
+
+
+KCORE = (suite.TASKS / "irregular" / "kcore.py").read_text()
+
+
+def test_a_bucket_peeling_gets_the_core_numbers_primitive_and_it_is_right(tmp_path):
+    small = KCORE.replace('"bench": 250_000', '"bench": 20_000').replace("indices", "adj")
+    assert "20_000" in small  # the suite file still reads so
+    result = evolve(tmp_path, small)
+    assert result["templates"]["matches"] == [
+        {"template": "core numbers", "convention": "exact", "exact": True}
+    ]
+    substituted = result["candidates"][1]
+    assert substituted["label"].startswith("substitute core numbers (exact)")
+    assert substituted["verdict"] == "ok", substituted["summary"]
