@@ -25,7 +25,7 @@ MAX_LINES = 450
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
         "schema",
-        ("_version", "version", "results", "errors", "settings", "schema"),
+        ("_version", "version", "results", "errors", "settings", "schema", "report_shapes"),
     ),
     (
         "foundation",

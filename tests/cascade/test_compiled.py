@@ -13,8 +13,8 @@ import pytest
 from conftest import KERNELS, run_cli
 
 from parevo_lab.cascade import compiled
+from parevo_lab.report_shapes import compiled_view_schema
 from parevo_lab.results import CompiledLoop, LoopFinding
-from parevo_lab.schema import compiled_view_schema
 
 CORPUS = KERNELS / "compiled_corpus.py"
 SOURCE = CORPUS.read_text()
