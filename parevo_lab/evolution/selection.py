@@ -7,11 +7,11 @@ the rule of intervals (the lower end of its speedup's 95% interval beats the bes
 therefore first re-timed against the best, side by side and interleaved, in one sandboxed child
 (``cascade/duel.py``, through the executor: where profiles run). It becomes the best only when the
 ratio's 95% interval lies above ``settings.RETIME_THRESHOLD``; either way the comparison is recorded
-with the candidate (``confirmed``, ``retimed``) and ``schema.best_of`` honours it. A re-timing that
-calls the candidate surely slower, against both profiles, is repeated once (``contradicts``). A run ranking by
-speedups projected beyond this machine's cores (``--target-threads``) re-times nothing: the
-projection comes from each block's least cost over three serial replays, not from noisy samples,
-and timing here cannot test a figure at threads this machine does not have.
+with the candidate (``confirmed``, ``retimed``) and ``schema.best_of`` honours it. A re-timing
+that calls the candidate surely slower, against both profiles, is repeated once (``contradicts``).
+A run ranking by speedups projected beyond this machine's cores (``--target-threads``) re-times
+nothing: the projection comes from each block's least cost over three serial replays, not from
+noisy samples, and timing here cannot test a figure at threads this machine does not have.
 """
 
 from __future__ import annotations
