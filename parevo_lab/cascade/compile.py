@@ -130,13 +130,41 @@ def compile_dispatcher(dispatcher, args, source_path: Path, source: str) -> Comp
                 sidecar.write_text(json.dumps(saved))
             except OSError:
                 pass
-    if not parallel:
+    calls = [] if parallel else parallel_callees(dispatcher)
+    if calls:
+        result.notes.append(
+            "compiled without parallel=True, but it calls parallel code ("
+            + ", ".join(calls)
+            + "), whose loops run on the threads"
+        )
+    elif not parallel:
         result.notes.append("compiled without parallel=True: the candidate runs on one thread")
     elif result.loops and not any(
         loop.status in ("parallel", "fused", "unknown") for loop in result.loops
     ):
         result.notes.append("no loop became parallel: use numba.prange for the outer loop")
     return result
+
+
+def parallel_callees(dispatcher) -> list[str]:
+    """The ``parallel=True`` functions the kernel names in its body (``helper(...)`` or
+    ``P.core_numbers(...)``, a module's attribute): the threads a kernel compiled without
+    ``parallel=True`` still uses."""
+    import types
+
+    code, space = dispatcher.py_func.__code__, dispatcher.py_func.__globals__
+    found = []
+    for name in code.co_names:
+        value = space.get(name)
+        if isinstance(value, types.ModuleType):
+            pairs = [(f"{name}.{a}", getattr(value, a, None)) for a in code.co_names]
+        else:
+            pairs = [(name, value)]
+        for label, target in pairs:
+            options = getattr(target, "targetoptions", None)
+            if isinstance(options, dict) and options.get("parallel") and label not in found:
+                found.append(label)
+    return found
 
 
 def variable_types(dispatcher, sig) -> dict[str, str]:

@@ -2,8 +2,10 @@
 
 import time
 
+import numba
 import pytest
 
+from parevo_lab import primitives as P
 from parevo_lab.cascade import CheckOptions, evaluate
 from parevo_lab.kernel import load_kernel
 from parevo_lab.task import large_size, load_task
@@ -242,3 +244,27 @@ def test_a_read_of_memory_never_written_fails_in_the_poisoned_serial_build(kerne
     assert report.verify.failure.case.kind == "boundscheck"
     assert report.verify.failure.site.line == 24
     assert "never written" in report.verify.failure.message
+
+
+@numba.njit(parallel=True)
+def _parallel_helper(x):
+    return x.sum()
+
+
+@numba.njit
+def _calls_parallel_code(x):
+    return P.reduce_sum(x) + _parallel_helper(x) + _serial_helper(x)
+
+
+@numba.njit
+def _serial_helper(x):
+    return x[0]
+
+
+def test_a_kernel_without_parallel_that_calls_parallel_code_is_not_called_single_threaded():
+    """An expert kernel that is a primitive call (``@numba.njit`` around ``P.list_rank``) uses
+    the threads through its callees: the compile note names them instead of "one thread"."""
+    from parevo_lab.cascade.compile import parallel_callees
+
+    assert parallel_callees(_calls_parallel_code) == ["P.reduce_sum", "_parallel_helper"]
+    assert parallel_callees(_serial_helper) == []
