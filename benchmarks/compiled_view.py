@@ -107,7 +107,8 @@ def _generated(folder: Path) -> None:
     best_views, cast, asked, inherited, candidates = {}, 0, 0, 0, 0
     for database in sorted(folder.glob("runs/**/run.sqlite")):
         data = run_report.load(database.parent)
-        name = str(database.parent.relative_to(folder / "runs"))
+        run = database.parent.relative_to(folder / "runs")  # <suite>/<task>/sample-<s>
+        name = str(run.parent) if run.name == "sample-0" else str(run)
         best = data.best
         if best is not None and best.get("origin") != "seed":
             best_views[name] = (data.reports.get(best["id"]) or {}).get("compiled")
