@@ -105,14 +105,30 @@ def test_a_run_s_best_is_only_ever_the_seed_or_a_confirmed_candidate(thrice, tmp
     assert report["seconds"]["total"] >= report["seconds"]["retime"]
 
 
+def _seed_and_mine(thrice, tmp_path, executor, **options):
+    """A two-evaluation run of the thrice task: the seed, then the hand-written kernel (a sure
+    contender), evaluated with ``executor`` (whose ``retime`` says what the test needs)."""
+    from parevo_lab.cascade import CheckOptions
+    from parevo_lab.evolution import Budget, evolve
+    from parevo_lab.kernel import load_kernel
+
+    task, once = thrice
+    return evolve(
+        task,
+        budget=Budget(evaluations=2),
+        out=tmp_path / "run",
+        manual=[load_kernel(str(once))],
+        options=CheckOptions(threads=[1, 2], budget_s=0.1),
+        executor=executor,
+        **options,
+    )
+
+
 def test_a_contender_that_loses_its_re_timing_is_kept_out(thrice, tmp_path, monkeypatch):
     """The hand-written kernel looks 3x faster in its own profile; the re-timing is made to say
     it is not surely faster: it stays out, the seed stays the best (and best.py is the seed)."""
     from parevo_lab import settings
-    from parevo_lab.cascade import CheckOptions
-    from parevo_lab.evolution import Budget, evolve
     from parevo_lab.executor import LocalExecutor
-    from parevo_lab.kernel import load_kernel
 
     asked = []
 
@@ -125,17 +141,8 @@ def test_a_contender_that_loses_its_re_timing_is_kept_out(thrice, tmp_path, monk
             }
 
     monkeypatch.setattr(settings, "RETIME_BUDGET_S", 0.3)
-    task, once = thrice
     events = []
-    result = evolve(
-        task,
-        budget=Budget(evaluations=2),
-        out=tmp_path / "run",
-        manual=[load_kernel(str(once))],
-        options=CheckOptions(threads=[1, 2], budget_s=0.1),
-        progress=events.append,
-        executor=NotFaster(),
-    )
+    result = _seed_and_mine(thrice, tmp_path, NotFaster(), progress=events.append)
     seed, mine = result.candidates
     assert mine.ok and mine.speedup > 1.5  # by its own profile it would have been the best
     assert len(asked) == 1 and asked[0][1] == mine.source and asked[0][2] == 0.3
@@ -153,11 +160,8 @@ def test_a_contender_that_loses_its_re_timing_is_kept_out(thrice, tmp_path, monk
 def test_a_re_timing_that_contradicts_both_profiles_is_repeated_once(thrice, tmp_path):
     """The first re-timing says the contender is surely slower (as when something else took the
     cores), against both profiles: it is timed again, the repeat decides, both are recorded."""
-    from parevo_lab.cascade import CheckOptions
     from parevo_lab.cascade.duel import retime_text
-    from parevo_lab.evolution import Budget, evolve
     from parevo_lab.executor import LocalExecutor
-    from parevo_lab.kernel import load_kernel
 
     said = [
         {"ratio": 0.71, "low": 0.67, "high": 0.87, "rounds": 9, "seconds": 0.5},
@@ -168,15 +172,7 @@ def test_a_re_timing_that_contradicts_both_profiles_is_repeated_once(thrice, tmp
         def retime(self, task, incumbent, challenger, options, budget_s):
             return {**said.pop(0), "threads": 2, "error": None}
 
-    task, once = thrice
-    result = evolve(
-        task,
-        budget=Budget(evaluations=2),
-        out=tmp_path / "run",
-        manual=[load_kernel(str(once))],
-        options=CheckOptions(threads=[1, 2], budget_s=0.1),
-        executor=DisturbedOnce(),
-    )
+    result = _seed_and_mine(thrice, tmp_path, DisturbedOnce())
     seed, mine = result.candidates
     assert said == []  # timed twice
     assert mine.confirmed is True and result.best.id == mine.id

@@ -42,6 +42,19 @@ def evolve(tmp_path, source: str, budget: int = 2) -> dict:
     return json.loads(done.stdout)
 
 
+def substituted_right(tmp_path, source: str, template: str, convention: str):
+    """Evolve ``source``: the one template that matches is ``template`` (exact, with
+    ``convention``), and its substitution is the run's first candidate and correct."""
+    result = evolve(tmp_path, source)
+    assert result["templates"]["matches"] == [
+        {"template": template, "convention": convention, "exact": True}
+    ]
+    substituted = result["candidates"][1]
+    assert substituted["label"].startswith(f"substitute {template} ({convention})")
+    assert substituted["verdict"] == "ok", substituted["summary"]
+    return result, substituted
+
+
 def test_a_components_reference_gets_the_components_primitive_and_it_is_right(tmp_path):
     result = evolve(tmp_path, COMPONENTS.replace(" and LIMIT", ""))
     assert result["templates"]["matches"] == [
@@ -125,13 +138,7 @@ def test_a_quickselect_gets_the_radix_selection_and_it_is_right(tmp_path):
     small = KTH.replace('"bench": 6_600_000', '"bench": 200_000').replace("(x, k)", "(keys, k)")
     small = small.replace("x.copy()", "keys.copy()").replace("x.shape[0]", "keys.shape[0]")
     assert "200_000" in small and "keys.copy()" in small  # the suite file still reads so
-    result = evolve(tmp_path, small)
-    assert result["templates"]["matches"] == [
-        {"template": "k-th smallest", "convention": "rank=from 1", "exact": True}
-    ]
-    substituted = result["candidates"][1]
-    assert substituted["label"].startswith("substitute k-th smallest (rank=from 1)")
-    assert substituted["verdict"] == "ok", substituted["summary"]
+    result, substituted = substituted_right(tmp_path, small, "k-th smallest", "rank=from 1")
     with Store(tmp_path / "run" / "run.sqlite") as store:
         row = store.candidate(result["run"], substituted["id"])
         code = store.kernel_source(row["source_hash"])
@@ -174,10 +181,4 @@ KCORE = (suite.TASKS / "irregular" / "kcore.py").read_text()
 def test_a_bucket_peeling_gets_the_core_numbers_primitive_and_it_is_right(tmp_path):
     small = KCORE.replace('"bench": 250_000', '"bench": 20_000').replace("indices", "adj")
     assert "20_000" in small  # the suite file still reads so
-    result = evolve(tmp_path, small)
-    assert result["templates"]["matches"] == [
-        {"template": "core numbers", "convention": "exact", "exact": True}
-    ]
-    substituted = result["candidates"][1]
-    assert substituted["label"].startswith("substitute core numbers (exact)")
-    assert substituted["verdict"] == "ok", substituted["summary"]
+    substituted_right(tmp_path, small, "core numbers", "exact")
