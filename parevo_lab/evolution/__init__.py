@@ -215,7 +215,6 @@ def finished(task: Task, out: str | os.PathLike, budget: Budget) -> EvolveResult
         ):
             return None
         candidates = Engine(store, task, None, run["id"], budget).candidates()
-    settings_ = {"generator": run["generator"], "seed": run["seed"]}
     best_path = Path(out) / BEST_FILE
     return EvolveResult(
         run_id=run["id"],
@@ -225,7 +224,7 @@ def finished(task: Task, out: str | os.PathLike, budget: Budget) -> EvolveResult
         seconds=0.0,
         out=Path(out),
         best_path=best_path if best_path.exists() else None,
-        settings=settings_,
+        settings={"generator": run["generator"], "seed": run["seed"]},
     )
 
 

@@ -22,7 +22,7 @@ def _mark(flags, frontier):
 def _expand_serial(A, frontier, in_frontier, visited, unvisited, top_down):
     """Mark and return the unvisited neighbours of the frontier's vertices, serially."""
     n = A.shape[0]
-    reached = empty(min(n, unvisited), np.int64)
+    reached = empty(n, np.int64)  # not ``unvisited``: a caller's count is only a hint
     count = 0
     if top_down:
         for k in range(frontier.shape[0]):
@@ -98,11 +98,18 @@ def bfs_level(A, frontier, visited, unvisited, symmetric=False):
     chunk marking its own unvisited vertices; bottom-up (only when symmetric, and the frontier
     outnumbers the unvisited vertices) lets each unvisited vertex scan its own row until it meets
     a frontier vertex. A level reading at most about 2^17 entries runs serially.
-    A: n x n array, A[u, v] != 0 an edge u -> v; frontier: int64 vertex ids; visited: bool per
-    vertex, updated in place; unvisited: how many are False in visited; symmetric: whether A
-    equals its transpose. Returns a new int64 array.
+    A: n x n array, A[u, v] != 0 an edge u -> v; frontier: int64 vertex ids in [0, n);
+    visited: bool per vertex, updated in place (ValueError for a frontier vertex outside [0, n)
+    or a matrix or visited of another shape); unvisited: how many are False in visited, a hint
+    for the direction (a wrong count costs speed, never the answer); symmetric: whether A equals
+    its transpose. Returns a new int64 array.
     """
     n = A.shape[0]
+    if A.shape[1] != n or visited.shape[0] != n:
+        raise ValueError("bfs_level: A must be n x n and visited hold one flag per vertex")
+    for k in range(frontier.shape[0]):
+        if frontier[k] < 0 or frontier[k] >= n:
+            raise ValueError("bfs_level: a frontier vertex lies outside [0, n)")
     top_down = not symmetric or frontier.shape[0] <= unvisited
     in_frontier = empty(n, np.bool_)
     if not top_down:

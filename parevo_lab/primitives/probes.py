@@ -440,7 +440,8 @@ def core_numbers_test(args, where, output):
         d, v = heapq.heappop(heap)
         if gone[v] or d != degree[v]:
             continue  # a stale entry: v was peeled, or its degree fell since
-        k, core[v], gone[v] = max(k, d), max(k, d), True
+        k = max(k, d)
+        core[v], gone[v] = k, True
         for u in indices[indptr[v] : indptr[v + 1]].tolist():
             if not gone[u]:
                 degree[u] -= 1

@@ -32,6 +32,11 @@ def graphs():
     yield "a clique", symmetric(30, *zip(*clique, strict=True))
     yield "a path", symmetric(1000, np.arange(999), np.arange(1, 1000))
     yield "a star", symmetric(600, np.zeros(599), np.arange(1, 600))
+    # one level peels 300 leaves hanging off 3 hubs (a triangle) among 20,000 vertices: few
+    # neighbours for the vertex count, so they are sorted, each hub a run of 100
+    leaves = np.arange(3, 303)
+    hubs = (np.concatenate((leaves, [0, 1, 2])), np.concatenate((leaves % 3, [1, 2, 0])))
+    yield "leaves on hubs", symmetric(20_000, *hubs)
     yield "no edges", symmetric(5, [], [])
     yield "no vertex", (np.zeros(1, np.int64), np.zeros(0, np.int64))
 
@@ -52,6 +57,8 @@ def test_core_numbers_equal_the_serial_peeling(threads):
     assert (P.core_numbers(*found["a path"]) == 1).all()
     assert (P.core_numbers(*found["a star"]) == 1).all()
     assert (P.core_numbers(*found["no edges"]) == 0).all()
+    hubs = P.core_numbers(*found["leaves on hubs"])
+    assert hubs[:3].tolist() == [2, 2, 2] and (hubs[3:303] == 1).all() and not hubs[303:].any()
 
 
 def test_the_probe_knows_core_numbers_from_lookalikes():

@@ -651,3 +651,19 @@ def test_bfs_level_marks_and_returns_what_the_frontier_reaches_in_either_directi
         got = pp.bfs_level(A, frontier.astype(np.int64), visited, 1600 - seen, symmetric)
         np.testing.assert_array_equal(np.sort(got), want)
         np.testing.assert_array_equal(np.flatnonzero(visited), np.union1d(np.arange(seen), want))
+
+
+def test_bfs_level_takes_the_unvisited_count_as_a_hint_and_refuses_bad_vertices():
+    A = _layered(1600, 8, 0.3, 3)
+    frontier = np.arange(800, 1000, dtype=np.int64)
+    want = np.setdiff1d(np.flatnonzero(A[frontier].any(axis=0)), np.arange(1000))
+    for hint in (0, 1, 10**6):  # wrong counts: another direction or path, the same level
+        visited = np.arange(1600) < 1000
+        np.testing.assert_array_equal(np.sort(pp.bfs_level(A, frontier, visited, hint, True)), want)
+    visited = np.arange(1600) < 1000
+    with pytest.raises(ValueError, match="outside"):
+        pp.bfs_level(A, np.array([1600], np.int64), visited, 600, True)
+    with pytest.raises(ValueError, match="n x n"):
+        pp.bfs_level(A[:, :800], frontier, visited, 600, True)
+    with pytest.raises(ValueError, match="n x n"):
+        pp.bfs_level(A, frontier, visited[:10], 600, True)
