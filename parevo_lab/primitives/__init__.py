@@ -34,7 +34,7 @@ from .sort import (
     sort_floats,
     unique,
 )
-from .traversal import PULL, PUSH, bfs_levels, edge_map
+from .traversal import PULL, PUSH, bfs_levels, bfs_tree, edge_map
 
 __all__ = [
     "ADD",
@@ -47,6 +47,7 @@ __all__ = [
     "balanced_bounds",
     "bfs_level",
     "bfs_levels",
+    "bfs_tree",
     "bincount_weights",
     "connected_components",
     "core_numbers",

@@ -20,7 +20,7 @@ from numba import prange
 from ._util import empty, full
 from .pack import pack_index
 from .reduce import argmax
-from .traversal import bfs_levels
+from .traversal import bfs_levels, bfs_tree
 
 
 @numba.njit(parallel=True, cache=True)
@@ -32,7 +32,7 @@ def _degrees(indptr):
     return degree
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(cache=True)
 def _hub_component(indptr, indices, degree):
     """BFS levels from a vertex of largest degree (all -1 when there is no edge) and the
     smallest id it reached."""
@@ -41,24 +41,31 @@ def _hub_component(indptr, indices, degree):
     if degree[hub] == 0:
         return full(n, -1, np.int64), np.int64(-1)
     levels = bfs_levels(indptr, indices, hub, True)
-    smallest = n
-    for v in prange(n):
-        if levels[v] >= 0:
-            smallest = min(smallest, np.int64(v))
-    return levels, np.int64(smallest)
+    return levels, _first_reached(levels)
 
 
 @numba.njit(parallel=True, cache=True)
-def _start(levels, smallest, degree):
-    """Each vertex's first label (the BFS's smallest id where it reached, else the vertex's own)
-    and the vertices it did not reach that have edges."""
-    n = levels.shape[0]
+def _first_reached(marks):
+    """The smallest v with marks[v] >= 0 (n when there is none)."""
+    n = marks.shape[0]
+    smallest = n
+    for v in prange(n):
+        if marks[v] >= 0:
+            smallest = min(smallest, np.int64(v))
+    return np.int64(smallest)
+
+
+@numba.njit(parallel=True, cache=True)
+def _start(reached, smallest, degree):
+    """Each vertex's first label (the BFS's smallest id where it reached, i.e. reached[v] >= 0,
+    else the vertex's own) and the vertices it did not reach that have edges."""
+    n = reached.shape[0]
     labels = empty(n, np.int64)
     flags = empty(n, np.bool_)
     for v in prange(n):
-        reached = levels[v] >= 0
-        labels[v] = smallest if reached else v
-        flags[v] = not reached and degree[v] > 0
+        here = reached[v] >= 0
+        labels[v] = smallest if here else v
+        flags[v] = not here and degree[v] > 0
     return labels, pack_index(flags)
 
 
@@ -135,20 +142,6 @@ def connected_components(indptr, indices):
     return labels
 
 
-@numba.njit(parallel=True, cache=True)
-def _bfs_parents(indptr, indices, levels, parent):
-    """parent[v] = v's first neighbour one level nearer the BFS's source, for every reached v
-    but the source."""
-    n = indptr.shape[0] - 1
-    for v in prange(n):
-        here = levels[v]
-        if here > 0:
-            for j in range(indptr[v], indptr[v + 1]):
-                if levels[indices[j]] == here - 1:
-                    parent[v] = indices[j]
-                    break
-
-
 @numba.njit(cache=True)
 def _reroot(parent, root):
     """Reverse the parent links on the path from ``root`` to its tree's root: ``root`` becomes
@@ -173,7 +166,7 @@ def _store_forest(rest, low, giver, labels, parent):
     return changed
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(cache=True)
 def spanning_forest(indptr, indices):
     """Spanning forest (Multistep), rooted at each component's smallest vertex id (as a serial
     BFS forest from the vertices in id order is): the BFS tree from a vertex of largest degree,
@@ -189,21 +182,23 @@ def spanning_forest(indptr, indices):
 
     Returns:
         int64 array of n: -1 at each component's smallest id (its root), otherwise a neighbour
-        of v one link nearer the root: in the BFS's tree, the first neighbour on the level
-        above; elsewhere, the neighbour through which v first received its component's
+        of v one link nearer the root: in the BFS's tree, its ``bfs_tree`` parent (re-rooted);
+        elsewhere, the neighbour through which v first received its component's
         smallest id (a label only drops, and the round of the last change strictly decreases
         along the links, so following them always ends at the root). n = 0 gives [].
     """
     n = indptr.shape[0] - 1
-    parent = full(n, -1, np.int64)
     if n == 0:
-        return parent
+        return full(n, -1, np.int64)
     degree = _degrees(indptr)
-    levels, smallest = _hub_component(indptr, indices, degree)
-    if smallest >= 0:
-        _bfs_parents(indptr, indices, levels, parent)
-        _reroot(parent, smallest)
-    labels, rest = _start(levels, smallest, degree)  # the tree's labels are never read
+    hub = argmax(degree)
+    if degree[hub] == 0:
+        return full(n, -1, np.int64)
+    parent = bfs_tree(indptr, indices, hub)  # -1 where the BFS did not reach
+    smallest = _first_reached(parent)
+    labels, rest = _start(parent, smallest, degree)  # the tree's labels are never read
+    parent[hub] = -1
+    _reroot(parent, smallest)
     while rest.shape[0] > 0:
         low, giver = _lowest_around(indptr, indices, rest, labels)
         if _store_forest(rest, low, giver, labels, parent) == 0:

@@ -157,6 +157,45 @@ def test_bfs_levels(name, symmetric, threads):
             np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_bfs_tree_links_each_reached_vertex_one_level_up(name, threads):
+    n, indptr, indices = build(name, symmetric=True)
+    if n == 0:
+        with pytest.raises(ValueError):
+            pp.bfs_tree(indptr, indices, 0)
+        return
+    rows = rows_of(indptr, indices)
+    for source in {0, n // 2, n - 1}:
+        levels = np.array(ref_bfs(rows, source))
+        parent = pp.bfs_tree(indptr, indices, source)
+        assert parent.dtype == np.int64 and parent[source] == source
+        np.testing.assert_array_equal(parent < 0, levels < 0)  # reached = has a parent
+        for v in np.flatnonzero(levels > 0):
+            assert parent[v] in rows[v] and levels[parent[v]] == levels[v] - 1, v
+    with pytest.raises(ValueError):
+        pp.bfs_tree(indptr, indices, n)
+
+
+def test_bfs_levels_switch_direction_more_than_once(threads):
+    # hub 0 with 200 leaves (dense steps), a path from leaf 1 (sparse steps) into hub 210 with
+    # 300 leaves (dense again): the path's vertices are in the list of unvisited vertices made
+    # at the first dense step, reached since, and must not be found again by the second
+    path = list(range(201, 211))
+    edges = [(0, v) for v in range(1, 201)] + list(zip([1] + path[:-1], path, strict=True))
+    edges += [(210, v) for v in range(211, 511)]
+    src, dst = np.array(edges).T
+    indptr, indices = to_csr(ref_adjacency(511, src, dst, True))
+    rows = rows_of(indptr, indices)
+    np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, 0, True), ref_bfs(rows, 0))
+    np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, 0), ref_bfs(rows, 0))
+    tree = pp.bfs_tree(indptr, indices, 0)
+    levels = np.array(ref_bfs(rows, 0))
+    assert all(tree[v] in rows[v] and levels[tree[v]] == levels[v] - 1 for v in range(1, 511))
+    parent = pp.spanning_forest(indptr, indices)
+    assert parent[0] == -1 and np.count_nonzero(parent < 0) == 1
+    assert all(parent[v] in rows[v] for v in range(1, 511))
+
+
 def test_bfs_uses_pull_on_a_star(threads):
     # the hub's frontier holds every edge: the pull branch (and its transpose) must run
     n, indptr, indices = build("star", symmetric=False)

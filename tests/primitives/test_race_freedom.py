@@ -72,6 +72,8 @@ CASES = {
     "edge_map push": (pp.edge_map, (indptr, indices, frontier, visited, 0)),
     "edge_map pull": (pp.edge_map, (indptr, indices, frontier, visited, 1)),
     "bfs_levels": (pp.bfs_levels, (indptr, indices, 0)),
+    "bfs_levels symmetric": (pp.bfs_levels, (indptr, indices, 0, True)),
+    "bfs_tree": (pp.bfs_tree, (indptr, indices, 0)),
     "connected_components": (pp.connected_components, (indptr, indices)),
     "core_numbers": (pp.core_numbers, (indptr, indices)),
     "maximal_independent_set": (pp.maximal_independent_set, (indptr, indices, 5)),
