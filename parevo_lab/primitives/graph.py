@@ -289,45 +289,44 @@ def pagerank(indptr, indices, damping=0.85, iterations=20):
 
 @numba.njit(parallel=True, cache=True)
 def _greedy_matches(indptr, indices, blocks):
-    """Step 1 of the matching: the serial greedy on each block's own edges, one block each."""
+    """Step 1 of the matching: the serial greedy on each block's own edges, one block each.
+    Returns (match, free, later): ``later[v]`` when v was left free at its turn with a neighbour
+    in another block, the only vertices that can end step 1 free with a free neighbour (a vertex
+    free at its turn found every neighbour in its block taken, and taken vertices stay taken).
+    The scans read ``free``, an eighth of ``match``'s bytes."""
     n = indptr.shape[0] - 1
     match = full(n, -1, np.int64)
+    free = full(n, True, np.bool_)
+    later = zeros(n, np.bool_)
     for b in prange(blocks):
         lo, hi = block_bounds(b, n, blocks)
         for v in range(lo, hi):
-            if match[v] < 0:
+            if free[v]:
+                outside = False
                 for j in range(indptr[v], indptr[v + 1]):
                     u = indices[j]
-                    if u >= lo and u < hi and u != v and match[u] < 0:  # not lo <= u < hi: slower
+                    if u < lo or u >= hi:  # not lo <= u < hi: slower
+                        outside = True
+                    elif u != v and free[u]:
                         match[v] = u
                         match[u] = v
+                        free[v] = False
+                        free[u] = False
                         break
-    return match
-
-
-@numba.njit(parallel=True, cache=True)
-def _open_ends(indptr, indices, free):
-    """For each vertex: is it free with a free neighbour (other than itself)?"""
-    n = free.shape[0]
-    flags = zeros(n, np.bool_)
-    for v in prange(n):
-        if free[v]:
-            for j in range(indptr[v], indptr[v + 1]):
-                if indices[j] != v and free[indices[j]]:
-                    flags[v] = True
-                    break
-    return flags
+                later[v] = outside and free[v]
+    return match, free, later
 
 
 @numba.njit(parallel=True, cache=True)
 def _propose(indptr, indices, active, free, proposal, seed):
-    """Each listed vertex points at its free neighbour across its edge of highest (priority,
-    pair), -1 when none is left; the priority is a hash of (seed, lower end * n + upper end)."""
+    """Each listed vertex, when free, points at its free neighbour across its edge of highest
+    (priority, pair), -1 when none is left (or it is taken); the priority is a hash of (seed,
+    lower end * n + upper end)."""
     n = free.shape[0]
     for i in prange(active.shape[0]):
         v = active[i]
         best, best_p, best_pair = np.int64(-1), np.uint64(0), np.int64(-1)
-        for j in range(indptr[v], indptr[v + 1]):
+        for j in range(indptr[v], indptr[v + 1] if free[v] else indptr[v]):
             u = indices[j]
             if u != v and free[u]:
                 pair = min(u, v) * n + max(u, v)
@@ -343,21 +342,25 @@ def maximal_matching(indptr, indices, seed, blocks=2):
     locally dominant edges with seeded random priorities between the vertices left unmatched.
 
     Work: O(n + m) for the greedy step, plus O(k + their edges) for each round over the k
-    vertices still unmatched with an unmatched neighbour.
-    Span: O(the largest block's vertices and edges) for the greedy step, O(n/p + p + max degree)
-    to list the rest, and O(max degree + p) per round, R = O(log n) rounds with high probability.
+    vertices still listed (at first, those step 1 left unmatched at their turn with a
+    neighbour in another block).
+    Span: O(the largest block's vertices and edges) for the greedy step, O(n/p + p) to list
+    the rest, and O(max degree + p) per round, R = O(log n) rounds with high probability.
 
     The suite's expert method, partition then fix up: 1. the ids are cut into ``blocks``
     contiguous blocks (as ``block_bounds``), each running the serial greedy (match every
     unmatched vertex to its first unmatched neighbour) on its own edges, writing only its own
-    vertices. 2. The vertices still unmatched with an unmatched neighbour finish by locally
-    dominant edges (as in Blelloch, Fineman and Shun 2012): each round every one points at its
+    vertices; a vertex it leaves unmatched at its turn found its whole block's part of its row
+    taken, so only those with a neighbour in another block are listed for step 2 (the row was
+    just read: no second pass over the graph). 2. The listed vertices still unmatched finish by
+    locally dominant edges (as in Blelloch, Fineman and Shun 2012): each round every one points at its
     unmatched neighbour across the edge of highest (priority, lower end, upper end), and two
     vertices pointing at each other match. The best remaining edge is always mutual, so every
     round matches at least one pair; a vertex with no unmatched neighbour left is done.
 
     Args:
-        indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored.
+        indptr, indices: symmetric (undirected) int64 CSR; self-loops are ignored. A round of
+            step 2 that matches nothing can only come from an edge without its twin: ValueError.
         seed: integer; the edge priorities of step 2 are a hash of (seed, edge).
         blocks: id blocks of step 1, at least 1 (ValueError otherwise); 1 is the serial greedy
             on the whole graph and leaves nothing to step 2; more blocks split step 1 further
@@ -371,21 +374,22 @@ def maximal_matching(indptr, indices, seed, blocks=2):
     if blocks < 1:
         raise ValueError("maximal_matching: blocks must be at least 1")
     n = indptr.shape[0] - 1
-    match = _greedy_matches(indptr, indices, blocks)
-    free = empty(n, np.bool_)  # a compact copy of match < 0 for the neighbour scans
-    for v in prange(n):
-        free[v] = match[v] < 0
-    active = pack_index(_open_ends(indptr, indices, free))
+    match, free, later = _greedy_matches(indptr, indices, blocks)
+    active = pack_index(later)  # some were matched after their turn: dropped by the first round
     proposal = full(n, -1, np.int64)
     while active.shape[0] > 0:
         _propose(indptr, indices, active, free, proposal, seed)
         still = empty(active.shape[0], np.bool_)
+        matched = 0
         for i in prange(active.shape[0]):
             v = active[i]
             u = proposal[v]
             if u >= 0 and proposal[u] == v:
                 match[v] = u
                 free[v] = False
+                matched += 1
             still[i] = u >= 0 and proposal[u] != v
         active = pack(active, still)
+        if matched == 0 and active.shape[0] > 0:  # the best edge left is mutual when symmetric
+            raise ValueError("maximal_matching: the CSR is not symmetric (an edge has no twin)")
     return match

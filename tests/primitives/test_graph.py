@@ -348,6 +348,13 @@ def test_maximal_matching(name, threads):
                 assert all(match[u] >= 0 or u == v for u in rows[v]), f"{v} could be matched"
 
 
+def test_maximal_matching_refuses_an_edge_without_its_twin_instead_of_looping():
+    # 0 -> 2 crosses the two id blocks and 2 has no row: 0 would propose to 2 forever
+    indptr = np.array([0, 1, 1, 1, 1], np.int64)
+    with pytest.raises(ValueError, match="not symmetric"):
+        pp.maximal_matching(indptr, np.array([2], np.int64), 0)
+
+
 def test_maximal_matching_depends_on_the_seed_never_on_the_threads():
     _, indptr, indices = build("erdos_renyi", symmetric=True)
     first = same_on_every_thread_count(pp.maximal_matching, indptr, indices, 42)
