@@ -208,6 +208,7 @@ def rows(n=10**6, threads=2):
             np_maximal_independent_set,
             (indptr, indices, 1),
         ),
+        ("bfs_tree", pp.bfs_tree, None, (indptr, indices, source)),
         ("spanning_forest", pp.spanning_forest, None, (indptr, indices)),
         ("maximal_matching", pp.maximal_matching, None, (indptr, indices, 1)),
         ("greedy_matching (exact)", pp.greedy_matching, None, (indptr, indices)),

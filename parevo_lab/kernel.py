@@ -2,12 +2,14 @@
 
 numba's ``cache=True`` only works for functions defined in real, importable files, and a cached
 entry is found again by module name and file: so each task and candidate is written once to
-``<cache>/sources/parevo_<kind>_<hash>.py`` and imported under that module name in the child.
+``<cache>/sources/primitives-<fingerprint>/parevo_<kind>_<hash>.py`` and imported under that
+module name in the child (the fingerprint: see ``primitives_fingerprint``).
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,9 +93,31 @@ def load_kernel(spec: str) -> Kernel:
     return Kernel(source=path.read_text(encoding="utf-8"), function=func, path=path.resolve())
 
 
+@functools.cache
+def primitives_fingerprint() -> str:
+    """A hash of the primitives' source files. numba's cache of a kernel holds the compiled code
+    of every function it calls, and checks only the kernel's own file when it loads: a cached
+    candidate calling ``P.spanning_forest`` went on running the old primitive after the library
+    changed (measured: 150 ms a call instead of 60). Sources live in a folder named by this
+    hash, so a changed library compiles its candidates again."""
+    return folder_fingerprint(Path(__file__).parent / "primitives")
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """16 hex digits of a hash of the names and contents of the .py files under ``folder``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def materialise(source: str, kind: str) -> tuple[Path, str]:
-    """Write ``source`` to its content-hash-named file (once); return (directory, module name)."""
-    directory = cache_root() / "sources"
+    """Write ``source`` to its content-hash-named file (once), in the folder of this version of
+    the primitives (``primitives_fingerprint``); return (directory, module name)."""
+    directory = cache_root() / "sources" / f"primitives-{primitives_fingerprint()}"
     directory.mkdir(parents=True, exist_ok=True)
     module = f"parevo_{kind}_{source_hash(source)[:20]}"
     target = directory / f"{module}.py"

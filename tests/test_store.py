@@ -6,7 +6,12 @@ import sqlite3
 from conftest import run_cli
 
 from parevo_lab.cascade import CheckOptions, evaluate
-from parevo_lab.kernel import load_kernel
+from parevo_lab.kernel import (
+    folder_fingerprint,
+    load_kernel,
+    materialise,
+    primitives_fingerprint,
+)
 from parevo_lab.results import CompileResult, from_dict
 from parevo_lab.store import Store
 from parevo_lab.task import load_task
@@ -47,8 +52,27 @@ def test_recheck_uses_the_compile_cache(tmp_path, kernels, monkeypatch):
     assert [loop.to_dict() for loop in warm.compile.loops] == [
         loop.to_dict() for loop in cold.compile.loops
     ]
-    sources = list((tmp_path / "cache" / "sources").glob("parevo_cand_*.py"))
+    sources = list((tmp_path / "cache" / "sources").glob("primitives-*/parevo_cand_*.py"))
     assert len(sources) == 1 and sources[0].read_text() == candidate.source
+
+
+def test_a_change_to_the_primitives_gives_candidates_a_new_sources_folder(tmp_path, monkeypatch):
+    # numba's cache of a kernel holds the code of the primitives it calls and checks only the
+    # kernel's own file: a cached candidate would run an old primitive after an upgrade
+    monkeypatch.setenv("PAREVO_CACHE_DIR", str(tmp_path / "cache"))
+    library = tmp_path / "library"
+    (library / "inner").mkdir(parents=True)
+    (library / "a.py").write_text("x = 1\n")
+    first = folder_fingerprint(library)
+    (library / "a.py").write_text("x = 2\n")
+    assert folder_fingerprint(library) != first
+    (library / "a.py").write_text("x = 1\n")
+    assert folder_fingerprint(library) == first
+    (library / "inner" / "b.py").write_text("")
+    assert folder_fingerprint(library) != first
+    directory, module = materialise("x = 1\n", "cand")
+    assert directory == tmp_path / "cache" / "sources" / f"primitives-{primitives_fingerprint()}"
+    assert (directory / f"{module}.py").read_text() == "x = 1\n"
 
 
 # The schema of run files written before the population's table was renamed (members ->
