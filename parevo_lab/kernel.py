@@ -3,19 +3,20 @@
 numba's ``cache=True`` only works for functions defined in real, importable files, and a cached
 entry is found again by module name and file: so each task and candidate is written once to
 ``<cache>/sources/primitives-<fingerprint>/parevo_<kind>_<hash>.py`` and imported under that
-module name in the child (the fingerprint: see ``primitives_fingerprint``).
+module name in the child (``version.primitives_fingerprint``: numba's cache of a candidate
+holds the code of the primitives it calls, so a changed library compiles them again).
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .results import CompileError, SourceSite
 from .task import source_hash, top_level_names
+from .version import primitives_fingerprint
 
 DEFAULT_FUNCTION = "kernel"
 
@@ -91,27 +92,6 @@ def load_kernel(spec: str) -> Kernel:
     if not path.is_file():
         raise FileNotFoundError(f"candidate file {path} not found: give the path of a .py file")
     return Kernel(source=path.read_text(encoding="utf-8"), function=func, path=path.resolve())
-
-
-@functools.cache
-def primitives_fingerprint() -> str:
-    """A hash of the primitives' source files. numba's cache of a kernel holds the compiled code
-    of every function it calls, and checks only the kernel's own file when it loads: a cached
-    candidate calling ``P.spanning_forest`` went on running the old primitive after the library
-    changed (measured: 150 ms a call instead of 60). Sources live in a folder named by this
-    hash, so a changed library compiles its candidates again."""
-    return folder_fingerprint(Path(__file__).parent / "primitives")
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """16 hex digits of a hash of the names and contents of the .py files under ``folder``."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def materialise(source: str, kind: str) -> tuple[Path, str]:

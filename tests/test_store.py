@@ -6,15 +6,11 @@ import sqlite3
 from conftest import run_cli
 
 from parevo_lab.cascade import CheckOptions, evaluate
-from parevo_lab.kernel import (
-    folder_fingerprint,
-    load_kernel,
-    materialise,
-    primitives_fingerprint,
-)
+from parevo_lab.kernel import load_kernel, materialise
 from parevo_lab.results import CompileResult, from_dict
 from parevo_lab.store import Store
 from parevo_lab.task import load_task
+from parevo_lab.version import drop_stale_cache, folder_fingerprint, primitives_fingerprint
 
 
 def test_cli_records_each_evaluation(tmp_path, kernels):
@@ -73,6 +69,26 @@ def test_a_change_to_the_primitives_gives_candidates_a_new_sources_folder(tmp_pa
     directory, module = materialise("x = 1\n", "cand")
     assert directory == tmp_path / "cache" / "sources" / f"primitives-{primitives_fingerprint()}"
     assert (directory / f"{module}.py").read_text() == "x = 1\n"
+
+
+def test_numba_cache_files_written_for_other_sources_are_dropped(tmp_path):
+    library = tmp_path / "library"
+    (library / "__pycache__").mkdir(parents=True)
+    (library / "a.py").write_text("x = 1\n")
+    cached = [library / "__pycache__" / name for name in ("a.f-3.py311.nbi", "a.f-3.py311.1.nbc")]
+    for path in cached:
+        path.write_bytes(b"old")
+    kept = library / "__pycache__" / "a.cpython-311.pyc"
+    kept.write_bytes(b"bytecode")
+    drop_stale_cache(library)  # no mark yet: written for unknown sources
+    assert not any(path.exists() for path in cached) and kept.exists()
+    for path in cached:
+        path.write_bytes(b"new")
+    drop_stale_cache(library)  # the mark says these sources: kept
+    assert all(path.exists() for path in cached)
+    (library / "a.py").write_text("x = 2\n")
+    drop_stale_cache(library)
+    assert not any(path.exists() for path in cached) and kept.exists()
 
 
 # The schema of run files written before the population's table was renamed (members ->

@@ -5,6 +5,9 @@ can be called from Python and from users' own `@njit` code. Scans and segmented 
 an op code: ADD, MAX or MIN.
 """
 
+from pathlib import Path
+
+from ..version import drop_stale_cache
 from ._util import ADD, MAX, MIN
 from .components import connected_components, spanning_forest
 from .cores import core_numbers
@@ -35,6 +38,9 @@ from .sort import (
     unique,
 )
 from .traversal import PULL, PUSH, bfs_levels, bfs_tree, edge_map
+
+# numba loads a function's cache at its first call: dropping a stale one now is in time
+drop_stale_cache(Path(__file__).parent)
 
 __all__ = [
     "ADD",
