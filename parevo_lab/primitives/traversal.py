@@ -19,41 +19,14 @@ _DENSE_ROWS = 8  # private rows of marks in a dense push
 
 @numba.njit(parallel=True, cache=True)
 def _edge_map_push(indptr, indices, frontier_flags, visited):
+    """Push: the frontier's out-edges to unvisited targets, claimed range by range (``_claims``)."""
     n = indptr.shape[0] - 1
-    flags = empty(n, np.int64)
+    reached = empty(n, np.int64)  # _claims reads a level: >= 0 when visited
     for v in prange(n):
-        flags[v] = 1 if frontier_flags[v] else 0
-    fpos = _exclusive_scan(flags)
-    nf = fpos[n]
-    fverts = empty(nf, np.int64)
-    for v in prange(n):
-        if frontier_flags[v]:
-            fverts[fpos[v]] = v
-    deg = empty(nf, np.int64)
-    for i in prange(nf):
-        u = fverts[i]
-        deg[i] = indptr[u + 1] - indptr[u]
-    off = _exclusive_scan(deg)
-    k = off[nf]
-    # candidates go into private segments; the key says which vertex range owns them
-    nranges = max(np.int64(1), min(n, k // 64 + 1))
-    width = (n + nranges - 1) // nranges
-    targets = empty(k, np.int64)
-    keys = empty(k, np.int64)
-    for i in prange(nf):
-        u = fverts[i]
-        p = off[i]
-        for j in range(indptr[u], indptr[u + 1]):
-            w = indices[j]
-            targets[p] = w
-            keys[p] = nranges if visited[w] else w // width
-            p += 1
-    ptr, pos = _stable_bucket(keys, nranges + 1)
-    grouped = empty(k, np.int64)
-    for j in prange(k):
-        grouped[pos[j]] = targets[j]
+        reached[v] = 0 if visited[v] else -1
+    grouped, _, ptr, ranges = _claims(indptr, indices, pack_index(frontier_flags), reached)
     nxt = zeros(n, np.bool_)
-    for r in prange(nranges):
+    for r in prange(ranges):
         rr = np.int64(r)
         for j in range(ptr[rr], ptr[rr + 1]):
             nxt[grouped[j]] = True

@@ -140,13 +140,24 @@ def test_edge_map(name, direction, threads):
     np.testing.assert_array_equal(got, expected)
 
 
+def assert_bfs_tree(parent, levels, rows, source):
+    """parent is a BFS tree of the levels: the source its own parent, every other reached
+    vertex linked to a neighbour one level up, the unreached to -1."""
+    levels = np.asarray(levels)
+    assert parent.dtype == np.int64 and parent[source] == source
+    np.testing.assert_array_equal(parent < 0, levels < 0)  # reached = has a parent
+    for v in np.flatnonzero(levels > 0):
+        assert parent[v] in rows[v] and levels[parent[v]] == levels[v] - 1, v
+
+
 @pytest.mark.parametrize("symmetric", [False, True])
 @pytest.mark.parametrize("name", NAMES)
-def test_bfs_levels(name, symmetric, threads):
+def test_bfs_levels_and_tree(name, symmetric, threads):
     n, indptr, indices = build(name, symmetric)
     if n == 0:
-        with pytest.raises(ValueError):
-            pp.bfs_levels(indptr, indices, 0)
+        for bad in (pp.bfs_levels, pp.bfs_tree):
+            with pytest.raises(ValueError):
+                bad(indptr, indices, 0)
         return
     rows = rows_of(indptr, indices)
     for source in {0, n // 2, n - 1}:
@@ -155,23 +166,7 @@ def test_bfs_levels(name, symmetric, threads):
         if symmetric:
             got = pp.bfs_levels(indptr, indices, source, True)
             np.testing.assert_array_equal(got, expected)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_bfs_tree_links_each_reached_vertex_one_level_up(name, threads):
-    n, indptr, indices = build(name, symmetric=True)
-    if n == 0:
-        with pytest.raises(ValueError):
-            pp.bfs_tree(indptr, indices, 0)
-        return
-    rows = rows_of(indptr, indices)
-    for source in {0, n // 2, n - 1}:
-        levels = np.array(ref_bfs(rows, source))
-        parent = pp.bfs_tree(indptr, indices, source)
-        assert parent.dtype == np.int64 and parent[source] == source
-        np.testing.assert_array_equal(parent < 0, levels < 0)  # reached = has a parent
-        for v in np.flatnonzero(levels > 0):
-            assert parent[v] in rows[v] and levels[parent[v]] == levels[v] - 1, v
+            assert_bfs_tree(pp.bfs_tree(indptr, indices, source), expected, rows, source)
     with pytest.raises(ValueError):
         pp.bfs_tree(indptr, indices, n)
 
@@ -188,9 +183,7 @@ def test_bfs_levels_switch_direction_more_than_once(threads):
     rows = rows_of(indptr, indices)
     np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, 0, True), ref_bfs(rows, 0))
     np.testing.assert_array_equal(pp.bfs_levels(indptr, indices, 0), ref_bfs(rows, 0))
-    tree = pp.bfs_tree(indptr, indices, 0)
-    levels = np.array(ref_bfs(rows, 0))
-    assert all(tree[v] in rows[v] and levels[tree[v]] == levels[v] - 1 for v in range(1, 511))
+    assert_bfs_tree(pp.bfs_tree(indptr, indices, 0), ref_bfs(rows, 0), rows, 0)
     parent = pp.spanning_forest(indptr, indices)
     assert parent[0] == -1 and np.count_nonzero(parent < 0) == 1
     assert all(parent[v] in rows[v] for v in range(1, 511))
