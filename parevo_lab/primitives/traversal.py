@@ -21,7 +21,7 @@ _DENSE_ROWS = 8  # private rows of marks in a dense push
 def _edge_map_push(indptr, indices, frontier_flags, visited):
     """Push: the frontier's out-edges to unvisited targets, claimed range by range (``_claims``)."""
     n = indptr.shape[0] - 1
-    reached = empty(n, np.int64)  # _claims reads a level: >= 0 when visited
+    reached = empty(n, np.int8)  # _claims reads a level: >= 0 when visited (a byte suffices)
     for v in prange(n):
         reached[v] = 0 if visited[v] else -1
     grouped, _, ptr, ranges = _claims(indptr, indices, pack_index(frontier_flags), reached)
